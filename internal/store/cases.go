@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
+)
+
+// nextReference allocates the next human reference for a kind and year.
+// The counter row is updated inside the caller's transaction, so two cases
+// can never share a reference and a rolled-back case gives its number back.
+func (tx *Tx) nextReference(ctx context.Context, k cases.Kind, year int) (string, error) {
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO case_references (prefix, year, last_number) VALUES ($1, $2, 1)
+		ON CONFLICT (prefix, year) DO UPDATE SET last_number = case_references.last_number + 1
+		RETURNING last_number`, k.ReferencePrefix(), year).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("allocating reference: %w", err)
+	}
+	return cases.FormatReference(k, year, n), nil
+}
+
+// CreateCase stores a validated, prepared case with its allegations,
+// subjects and parties, gives it an id and a reference, and opens its
+// timeline. Subjects and officer parties must be officers on record.
+func (tx *Tx) CreateCase(ctx context.Context, c *cases.Case, actor string, now time.Time) error {
+	if err := tx.checkOfficersExist(ctx, c); err != nil {
+		return err
+	}
+	c.ID = id.New()
+	now = now.UTC()
+	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+	ref, err := tx.nextReference(ctx, c.Kind, c.ReceivedAt.UTC().Year())
+	if err != nil {
+		return err
+	}
+	c.Reference = ref
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO cases
+		(id, reference, kind, force_id, unit_id, state, rule_set, summary, arose_on, received_at, restricted, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+		c.ID, c.Reference, string(c.Kind), c.ForceID, nullString(c.UnitID), string(c.State), c.RuleSet, c.Summary,
+		dateOnly(c.AroseOn), c.ReceivedAt.UTC(), c.Restricted, c.Version, now)
+	if err := constraintError(err, "case reference already used", "force_id, unit_id or rule_set names no such record"); err != nil {
+		return fmt.Errorf("recording case: %w", err)
+	}
+	for i := range c.Allegations {
+		if err := tx.insertAllegation(ctx, c.ID, &c.Allegations[i]); err != nil {
+			return fmt.Errorf("recording case %s allegation %d: %w", c.Reference, i+1, err)
+		}
+	}
+	for _, p := range c.Parties {
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO case_parties (id, case_id, role, person_id, officer_id)
+			VALUES ($1, $2, $3, $4, $5)`, id.New(), c.ID, string(p.Role), nullString(p.PersonID), nullString(p.OfficerID))
+		if err := constraintError(err, "party already recorded", "a party names no such person or officer"); err != nil {
+			return fmt.Errorf("recording case %s parties: %w", c.Reference, err)
+		}
+	}
+	return tx.AppendEvent(ctx, c.ID, &cases.Event{At: now, Actor: actor, Type: "recorded",
+		Detail: map[string]string{"state": string(c.State), "rule_set": c.RuleSet}})
+}
+
+// checkOfficersExist names the field of any subject or party that is not
+// an officer on record, so the caller learns which one is wrong rather
+// than that some foreign key failed.
+func (tx *Tx) checkOfficersExist(ctx context.Context, c *cases.Case) error {
+	var f fault.Fields
+	known := map[string]bool{}
+	exists := func(officerID string) (bool, error) {
+		if v, ok := known[officerID]; ok {
+			return v, nil
+		}
+		var n int
+		err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM officers WHERE id = $1`, officerID).Scan(&n)
+		known[officerID] = n > 0
+		return n > 0, err
+	}
+	for i, a := range c.Allegations {
+		for j, s := range a.Subjects {
+			ok, err := exists(s.OfficerID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				f.Add(fmt.Sprintf("allegations[%d].subjects[%d].officer_id", i, j), "is not an officer on record")
+			}
+		}
+	}
+	for i, p := range c.Parties {
+		if p.OfficerID == "" {
+			continue
+		}
+		ok, err := exists(p.OfficerID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			f.Add(fmt.Sprintf("parties[%d].officer_id", i), "is not an officer on record")
+		}
+	}
+	return f.Err("invalid case")
+}
+
+func (tx *Tx) insertAllegation(ctx context.Context, caseID string, a *cases.Allegation) error {
+	a.ID = id.New()
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO allegations
+		(id, case_id, seq, taxonomy_version, category, subcategory, protected_characteristic, description, occurred_on, standards_version, source_category)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		a.ID, caseID, a.Seq, a.TaxonomyVersion, a.Category, nullString(a.Subcategory), a.ProtectedCharacteristic,
+		a.Description, nullDate(a.OccurredOn), nullString(a.StandardsVersion), a.SourceCategory)
+	if err := constraintError(err, "allegation already recorded", "category or sub-category is not in the taxonomy"); err != nil {
+		return err
+	}
+	for _, s := range a.Standards {
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO allegation_standards (allegation_id, standards_version, standard_code)
+			VALUES ($1, $2, $3)`, a.ID, a.StandardsVersion, s)
+		if err := constraintError(err, "standard named twice", "standard is not a standard of professional behaviour"); err != nil {
+			return err
+		}
+	}
+	for _, s := range a.Subjects {
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO subjects (allegation_id, officer_id, severity, finding, outcome)
+			VALUES ($1, $2, $3, $4, $5)`, a.ID, s.OfficerID, s.Severity, s.Finding, s.Outcome)
+		if err := constraintError(err, "officer named twice as a subject", "subject is not an officer on record"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AppendEvent adds an entry to a case's timeline, numbered after the last.
+func (tx *Tx) AppendEvent(ctx context.Context, caseID string, e *cases.Event) error {
+	e.ID = id.New()
+	detail, err := json.Marshal(e.Detail)
+	if err != nil {
+		return err
+	}
+	err = tx.tx.QueryRowContext(ctx, `INSERT INTO case_events (id, case_id, seq, at, actor, type, detail)
+		SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6 FROM case_events WHERE case_id = $2
+		RETURNING seq`, e.ID, caseID, e.At.UTC(), e.Actor, e.Type, string(detail)).Scan(&e.Seq)
+	if err := constraintError(err, "timeline entry clashed; retry", "case not found"); err != nil {
+		return fmt.Errorf("appending %s to case %s: %w", e.Type, caseID, err)
+	}
+	return nil
+}
+
+const caseColumns = `id, reference, kind, force_id, COALESCE(unit_id, ''), state, rule_set, summary, arose_on,
+	received_at, restricted, version, created_at, updated_at`
+
+func scanCase(r interface{ Scan(...any) error }) (cases.Case, error) {
+	var c cases.Case
+	var kind, state string
+	err := r.Scan(&c.ID, &c.Reference, &kind, &c.ForceID, &c.UnitID, &state, &c.RuleSet, &c.Summary, &c.AroseOn,
+		&c.ReceivedAt, &c.Restricted, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+	c.Kind, c.State = cases.Kind(kind), cases.State(state)
+	c.AroseOn, c.ReceivedAt = c.AroseOn.UTC(), c.ReceivedAt.UTC()
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return c, err
+}
+
+// Case returns a case with its allegations, subjects and parties.
+func (db *DB) Case(ctx context.Context, caseID string) (cases.Case, error) {
+	return db.caseWhere(ctx, "id", caseID)
+}
+
+// CaseByReference returns a case by its human reference.
+func (db *DB) CaseByReference(ctx context.Context, ref string) (cases.Case, error) {
+	return db.caseWhere(ctx, "reference", ref)
+}
+
+func (db *DB) caseWhere(ctx context.Context, column, value string) (cases.Case, error) {
+	// column is one of two constants above, never caller input.
+	c, err := scanCase(db.read.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+column+` = $1`, value))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fault.Errorf(fault.NotFound, "case %s not found", value)
+	}
+	if err != nil {
+		return c, fmt.Errorf("reading case %s: %w", value, err)
+	}
+	if c.Allegations, err = db.allegations(ctx, c.ID); err != nil {
+		return c, fmt.Errorf("reading case %s: %w", c.Reference, err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT role, COALESCE(person_id, ''), COALESCE(officer_id, '')
+		FROM case_parties WHERE case_id = $1 ORDER BY role, id`, c.ID)
+	if err != nil {
+		return c, fmt.Errorf("reading case %s parties: %w", c.Reference, err)
+	}
+	c.Parties, err = collect(rows, func(r *sql.Rows) (p cases.Party, err error) {
+		var role string
+		err = r.Scan(&role, &p.PersonID, &p.OfficerID)
+		p.Role = cases.PartyRole(role)
+		return p, err
+	})
+	return c, err
+}
+
+func (db *DB) allegations(ctx context.Context, caseID string) ([]cases.Allegation, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, seq, taxonomy_version, category, COALESCE(subcategory, ''),
+		protected_characteristic, description, occurred_on, COALESCE(standards_version, ''), source_category
+		FROM allegations WHERE case_id = $1 ORDER BY seq`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := collect(rows, func(r *sql.Rows) (a cases.Allegation, err error) {
+		var occurred sql.NullTime
+		err = r.Scan(&a.ID, &a.Seq, &a.TaxonomyVersion, &a.Category, &a.Subcategory, &a.ProtectedCharacteristic,
+			&a.Description, &occurred, &a.StandardsVersion, &a.SourceCategory)
+		if occurred.Valid {
+			t := occurred.Time.UTC()
+			a.OccurredOn = &t
+		}
+		return a, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*cases.Allegation{}
+	for i := range list {
+		byID[list[i].ID] = &list[i]
+		list[i].Subjects = []cases.Subject{}
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT s.allegation_id, s.officer_id, s.severity, s.finding, s.outcome
+		FROM subjects s JOIN allegations a ON a.id = s.allegation_id WHERE a.case_id = $1 ORDER BY a.seq, s.officer_id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var aid string
+		var s cases.Subject
+		if err := rows.Scan(&aid, &s.OfficerID, &s.Severity, &s.Finding, &s.Outcome); err != nil {
+			return nil, err
+		}
+		byID[aid].Subjects = append(byID[aid].Subjects, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT st.allegation_id, st.standard_code
+		FROM allegation_standards st JOIN allegations a ON a.id = st.allegation_id WHERE a.case_id = $1
+		ORDER BY a.seq, st.standard_code`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var aid, code string
+		if err := rows.Scan(&aid, &code); err != nil {
+			return nil, err
+		}
+		byID[aid].Standards = append(byID[aid].Standards, code)
+	}
+	return list, rows.Err()
+}
+
+// Timeline returns a case's events in order.
+func (db *DB) Timeline(ctx context.Context, caseID string) ([]cases.Event, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, seq, at, actor, type, detail FROM case_events
+		WHERE case_id = $1 ORDER BY seq`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("reading timeline of %s: %w", caseID, err)
+	}
+	return collect(rows, func(r *sql.Rows) (e cases.Event, err error) {
+		var detail string
+		if err = r.Scan(&e.ID, &e.Seq, &e.At, &e.Actor, &e.Type, &detail); err != nil {
+			return e, err
+		}
+		e.At = e.At.UTC()
+		return e, json.Unmarshal([]byte(detail), &e.Detail)
+	})
+}
+
+// CaseCount counts cases, for health pages and tests.
+func (db *DB) CaseCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases`).Scan(&n)
+	return n, err
+}

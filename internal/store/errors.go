@@ -1,0 +1,5 @@
+package store
+
+import "database/sql"
+
+var sqlErrNoRows = sql.ErrNoRows

@@ -1,0 +1,407 @@
+// Package store keeps Probity's records in SQLite (the embedded default) or
+// PostgreSQL (to scale out). Queries are hand-written and shared where the
+// two dialects agree; where they differ, each dialect's SQL is written out.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"
+
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/keyring"
+)
+
+// Dialect names a database engine.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Location says where the database is: an engine and its address.
+type Location struct {
+	Dialect Dialect
+	Path    string // SQLite file path
+	URL     string // PostgreSQL connection URL
+}
+
+// ParseLocation reads a --db value: "sqlite:PATH" or a postgres:// or
+// postgresql:// URL. The error names what is wrong without echoing any
+// password the URL may carry.
+func ParseLocation(s string) (Location, error) {
+	switch {
+	case strings.HasPrefix(s, "sqlite:"):
+		p := strings.TrimPrefix(s, "sqlite:")
+		p = strings.TrimPrefix(p, "//") // accept sqlite://PATH too
+		if p == "" {
+			return Location{}, errors.New("sqlite: needs a file path, e.g. sqlite:./probity-data/probity.db")
+		}
+		if strings.ContainsAny(p, "?#\x00") {
+			return Location{}, errors.New("sqlite path must not contain '?', '#' or NUL")
+		}
+		return Location{Dialect: SQLite, Path: p}, nil
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		u, err := url.Parse(s)
+		if err != nil {
+			return Location{}, errors.New("not a valid postgres URL")
+		}
+		if u.Host == "" {
+			return Location{}, errors.New("postgres URL has no host")
+		}
+		if _, err := pgconn.ParseConfig(s); err != nil {
+			return Location{}, fmt.Errorf("postgres URL: %s", redactParseError(err))
+		}
+		return Location{Dialect: Postgres, URL: s}, nil
+	case s == "":
+		return Location{}, errors.New("is empty")
+	}
+	scheme, _, ok := strings.Cut(s, ":")
+	if !ok {
+		return Location{}, errors.New(`must start with "sqlite:" or "postgres://"`)
+	}
+	return Location{}, fmt.Errorf("unknown scheme %q: use sqlite:PATH or postgres://...", scheme)
+}
+
+// pgconn's parse errors can quote the connection string; keep only the
+// reason so that a password never reaches a terminal or a log.
+func redactParseError(err error) string {
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) && pe.Unwrap() != nil {
+		return pe.Unwrap().Error()
+	}
+	return "cannot be parsed"
+}
+
+// String describes the location without secrets.
+func (l Location) String() string {
+	if l.Dialect == SQLite {
+		return "sqlite:" + l.Path
+	}
+	u, err := url.Parse(l.URL)
+	if err != nil {
+		return "postgres://(unparseable)"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	u.RawQuery = ""
+	return u.String()
+}
+
+// DB is an open database. For SQLite it holds one writer connection, so
+// that writers queue in Go rather than fail on a locked file, beside a pool
+// of readers that WAL lets run while the writer works.
+type DB struct {
+	dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	keys    *keyring.Keyring
+	log     *slog.Logger
+}
+
+// Options configure Open.
+type Options struct {
+	Keys   *keyring.Keyring // seals personal data; required to write or read it
+	Logger *slog.Logger
+}
+
+// Open connects to the database at loc and checks that it answers. It does
+// not migrate: see Migrate.
+func Open(ctx context.Context, loc Location, opt Options) (*DB, error) {
+	db := &DB{dialect: loc.Dialect, keys: opt.Keys, log: opt.Logger}
+	if db.log == nil {
+		db.log = slog.New(slog.DiscardHandler)
+	}
+	var err error
+	switch loc.Dialect {
+	case SQLite:
+		err = db.openSQLite(ctx, loc.Path)
+	case Postgres:
+		err = db.openPostgres(ctx, loc.URL)
+	default:
+		err = fmt.Errorf("unknown dialect %q", loc.Dialect)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// sqliteHeader opens every SQLite 3 database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+func (db *DB) openSQLite(ctx context.Context, path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	if err := checkWritableDir(dir); err != nil {
+		return err
+	}
+	if err := checkSQLiteFile(path); err != nil {
+		return err
+	}
+	// The pragmas live in the DSN so that every connection the pool opens
+	// gets them, not just the first:
+	//   journal_mode=WAL     readers do not block the writer, nor it them;
+	//   synchronous=FULL     a commit is on disk before we acknowledge it
+	//                        (an acknowledged complaint must survive a crash);
+	//   foreign_keys=ON      SQLite leaves them off by default;
+	//   busy_timeout         wait for a lock instead of failing at once;
+	//   _txlock=immediate    take the write lock at BEGIN, so a transaction
+	//                        never fails midway upgrading a read lock;
+	//   _time_format=sqlite  store times as text that sorts chronologically.
+	base := "file:" + (&url.URL{Path: path}).EscapedPath()
+	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_time_format=sqlite"
+	w, err := sql.Open("sqlite", base+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate&"+common)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	db.write = w
+	if err := w.PingContext(ctx); err != nil {
+		return fmt.Errorf("opening %s: %w", path, sqliteError(err))
+	}
+	// journal_mode is persistent in the file; reading it back checks the
+	// file really is a database we can write.
+	var mode string
+	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("opening %s: %w", path, sqliteError(err))
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("opening %s: journal mode is %q, want wal", path, mode)
+	}
+	r, err := sql.Open("sqlite", base+"?_pragma=query_only(1)&"+common)
+	if err != nil {
+		return fmt.Errorf("opening %s for reading: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	db.read = r
+	return nil
+}
+
+func sqliteError(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code() == 26 { // SQLITE_NOTADB
+		return errors.New("file is not a SQLite database")
+	}
+	return err
+}
+
+// checkSQLiteFile refuses a file that exists and is not a SQLite database
+// before the driver touches it: opening it would add WAL files beside it,
+// and we promise to leave a wrong file untouched.
+func checkSQLiteFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("database file %s: %w", path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("database file %s: %w", path, err)
+	}
+	if info.IsDir() {
+		return fmt.Errorf("database file %s is a directory", path)
+	}
+	if info.Size() == 0 {
+		return nil // an empty file is an empty database to SQLite
+	}
+	head := make([]byte, len(sqliteHeader))
+	if _, err := f.ReadAt(head, 0); err != nil || string(head) != sqliteHeader {
+		return fmt.Errorf("database file %s is not a SQLite database; refusing to touch it", path)
+	}
+	return nil
+}
+
+// checkWritableDir proves the directory takes new files: SQLite needs to
+// create its WAL and shared-memory files beside the database, and would
+// otherwise fail later with a less helpful message.
+func checkWritableDir(dir string) error {
+	f, err := os.CreateTemp(dir, ".probity-write-check-*")
+	if err != nil {
+		return fmt.Errorf("data directory %s is not writable: %w", dir, errors.Unwrap(err))
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
+	}
+	p.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	p.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	db.write, db.read = p, p
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := p.PingContext(pingCtx); err != nil {
+		return fmt.Errorf("connecting to postgres: %s", pgReason(err))
+	}
+	return nil
+}
+
+// pgReason gives the reason a connection failed without the connection
+// string, which pgx errors can carry.
+func pgReason(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Message + " (SQLSTATE " + pe.Code + ")"
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) && ce.Unwrap() != nil {
+		return ce.Unwrap().Error()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timed out"
+	}
+	return err.Error()
+}
+
+// Dialect reports the engine.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	var errs []error
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	if db.read != nil && db.read != db.write {
+		errs = append(errs, db.read.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fault.Wrap(fault.Unavailable, err, "database unreachable")
+	}
+	return nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer, so that a read can run
+// inside or outside a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is a write transaction. Every change and the audit entry that records
+// it go through one Tx, so that both commit or neither does.
+type Tx struct {
+	tx   *sql.Tx
+	db   *DB
+	hook []func()
+}
+
+// OnCommit runs f after the transaction commits (never if it rolls back).
+func (tx *Tx) OnCommit(f func()) { tx.hook = append(tx.hook, f) }
+
+// maxAttempts bounds retries of transactions PostgreSQL aborted to keep
+// them serialisable; the same code then runs on CockroachDB too.
+const maxAttempts = 5
+
+// InTx runs fn in a write transaction and commits it if fn returns nil.
+// fn may run more than once when PostgreSQL reports a serialisation
+// failure, so it must not have effects outside the transaction.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = db.inTxOnce(ctx, fn)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		db.log.Debug("retrying transaction", "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	tx := &Tx{tx: sqlTx, db: db}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	for _, h := range tx.hook {
+		h()
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// constraintError turns a unique or foreign-key violation into a
+// classified error; other errors pass through unchanged.
+func constraintError(err error, conflict, missing string) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return fault.Wrap(fault.Conflict, err, "%s", conflict)
+		case "23503":
+			return fault.Wrap(fault.Invalid, err, "%s", missing)
+		}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case 2067, 1555: // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+			return fault.Wrap(fault.Conflict, err, "%s", conflict)
+		case 787: // SQLITE_CONSTRAINT_FOREIGNKEY
+			return fault.Wrap(fault.Invalid, err, "%s", missing)
+		}
+	}
+	return err
+}

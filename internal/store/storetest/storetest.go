@@ -1,0 +1,146 @@
+// Package storetest runs store tests on every engine Probity supports, so
+// that SQLite and PostgreSQL are held to the same behaviour. Each test gets
+// a fresh, migrated database of its own.
+//
+// SQLite always runs. PostgreSQL runs when PROBITY_TEST_POSTGRES holds the
+// URL of a server where the test may create databases (./scripts/test
+// starts one); when it is unset the PostgreSQL half is skipped, unless
+// PROBITY_REQUIRE_POSTGRES=1, which turns the skip into a failure so that
+// CI cannot pass with one engine silently missing.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/probity/probity/internal/keyring"
+	"github.com/probity/probity/internal/store"
+)
+
+// Keys is a fixed keyring for tests; never use it outside them.
+func Keys(t testing.TB) *keyring.Keyring {
+	t.Helper()
+	k, err := keyring.New([]byte("probity-test-key-0123456789abcde"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// Engine opens fresh databases of one kind.
+type Engine struct {
+	Name string
+	// Open returns the location of a new, empty database that is removed
+	// when the test ends.
+	New func(t testing.TB) store.Location
+}
+
+// Engines lists the engines to test against in this run.
+func Engines(t testing.TB) []Engine {
+	t.Helper()
+	engines := []Engine{{Name: "sqlite", New: newSQLite}}
+	if PostgresURL() != "" {
+		engines = append(engines, Engine{Name: "postgres", New: newPostgres})
+	} else if os.Getenv("PROBITY_REQUIRE_POSTGRES") == "1" {
+		t.Fatal("PROBITY_REQUIRE_POSTGRES=1 but PROBITY_TEST_POSTGRES is not set")
+	}
+	return engines
+}
+
+// PostgresURL is the server tests may create databases on, or "".
+func PostgresURL() string { return os.Getenv("PROBITY_TEST_POSTGRES") }
+
+// Each runs fn once per engine, as a subtest, on a fresh migrated database.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			fn(t, Open(t, e.New(t)))
+		})
+	}
+}
+
+// Open opens and migrates the database at loc, closing it at the end of the
+// test.
+func Open(t testing.TB, loc store.Location) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, loc, store.Options{Keys: Keys(t)})
+	if err != nil {
+		t.Fatalf("opening %s: %v", loc, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrating %s: %v", loc, err)
+	}
+	return db
+}
+
+func newSQLite(t testing.TB) store.Location {
+	return store.Location{Dialect: store.SQLite, Path: filepath.Join(t.TempDir(), "probity.db")}
+}
+
+var admin struct {
+	once sync.Once
+	db   *sql.DB
+	err  error
+}
+
+func newPostgres(t testing.TB) store.Location {
+	t.Helper()
+	admin.once.Do(func() {
+		admin.db, admin.err = sql.Open("pgx", PostgresURL())
+		if admin.err == nil {
+			admin.err = admin.db.Ping()
+		}
+	})
+	if admin.err != nil {
+		t.Fatalf("connecting to PROBITY_TEST_POSTGRES: %v", admin.err)
+	}
+	name := "probity_test_" + randomHex(8)
+	if _, err := admin.db.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("creating database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			t.Errorf("dropping database %s: %v", name, err)
+		}
+	})
+	return store.Location{Dialect: store.Postgres, URL: withDatabase(t, PostgresURL(), name)}
+}
+
+func withDatabase(t testing.TB, base, name string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("PROBITY_TEST_POSTGRES: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Location of a new PostgreSQL database, for tests outside the store that
+// start a server process against it. It fails the test when PostgreSQL is
+// not configured.
+func NewPostgresLocation(t testing.TB) store.Location {
+	t.Helper()
+	if PostgresURL() == "" {
+		t.Fatal(fmt.Errorf("PROBITY_TEST_POSTGRES is not set"))
+	}
+	return newPostgres(t)
+}
