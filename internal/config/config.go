@@ -27,7 +27,10 @@ type Config struct {
 	DataDir     string // demo only: where the database and generated key live
 	DataKey     string // the data-encryption keyring text (PROBITY_DATA_KEY)
 	DataKeyFile string
-	LogLevel    string
+	// The Ed25519 key that signs audit checkpoints (PROBITY_AUDIT_KEY).
+	AuditKey     string
+	AuditKeyFile string
+	LogLevel     string
 	// Session timeouts; the access issue uses them.
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
@@ -100,6 +103,7 @@ func (f *Flags) Config() (Config, error) {
 	}
 	if f.env != nil {
 		c.DataKey, c.DataKeyFile = f.env.secret("PROBITY_DATA_KEY")
+		c.AuditKey, c.AuditKeyFile = f.env.secret("PROBITY_AUDIT_KEY")
 	}
 	return c, nil
 }

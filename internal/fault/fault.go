@@ -20,6 +20,8 @@ const (
 	Conflict        Kind = "conflict"  // the record changed or is in the wrong state
 	Unauthenticated Kind = "unauthenticated"
 	Unavailable     Kind = "unavailable" // a dependency (the database) is not ready
+	TooLarge        Kind = "too_large"   // the body exceeds its cap
+	Unsupported     Kind = "unsupported" // the body is not of a type we accept
 )
 
 // FieldError names one field of the input and why it was refused.
@@ -114,4 +116,14 @@ func FieldsOf(err error) []FieldError {
 		return e.Fields
 	}
 	return nil
+}
+
+// Message returns the caller-safe message of the outermost classified
+// error in err's chain, or "" when there is none.
+func Message(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return ""
 }

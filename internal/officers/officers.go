@@ -28,6 +28,32 @@ type Unit struct {
 	Name    string `json:"name"`
 }
 
+// Validate checks a force record.
+func (f Force) Validate() error {
+	var fs fault.Fields
+	checkCode(&fs, f.Code, f.Name)
+	return fs.Err("invalid force")
+}
+
+// Validate checks a unit record.
+func (u Unit) Validate() error {
+	var fs fault.Fields
+	if u.ForceID == "" {
+		fs.Add("force_id", "is required")
+	}
+	checkCode(&fs, u.Code, u.Name)
+	return fs.Err("invalid unit")
+}
+
+func checkCode(fs *fault.Fields, code, name string) {
+	if strings.TrimSpace(code) == "" || len(code) > 32 {
+		fs.Add("code", "is required, at most 32 characters")
+	}
+	if strings.TrimSpace(name) == "" || len(name) > 200 {
+		fs.Add("name", "is required, at most 200 characters")
+	}
+}
+
 // Officer is a police officer or member of police staff.
 type Officer struct {
 	ID           string     `json:"id"`

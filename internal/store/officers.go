@@ -14,6 +14,9 @@ import (
 
 // CreateForce stores a new force, giving it an id if it has none.
 func (tx *Tx) CreateForce(ctx context.Context, f *officers.Force) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
 	if f.ID == "" {
 		f.ID = id.New()
 	}
@@ -23,6 +26,9 @@ func (tx *Tx) CreateForce(ctx context.Context, f *officers.Force) error {
 
 // CreateUnit stores a new unit of an existing force.
 func (tx *Tx) CreateUnit(ctx context.Context, u *officers.Unit) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
 	if u.ID == "" {
 		u.ID = id.New()
 	}
@@ -73,7 +79,8 @@ func (tx *Tx) CreateOfficer(ctx context.Context, o *officers.Officer, now time.T
 		return fmt.Errorf("creating officer %s: %w", o.CollarNumber, err)
 	}
 	if o.UnitID != "" {
-		return tx.AddPosting(ctx, &officers.Posting{OfficerID: o.ID, UnitID: o.UnitID, Rank: o.Rank, StartedOn: o.JoinedOn})
+		// A leaver's last posting ends when they left.
+		return tx.AddPosting(ctx, &officers.Posting{OfficerID: o.ID, UnitID: o.UnitID, Rank: o.Rank, StartedOn: o.JoinedOn, EndedOn: o.LeftOn})
 	}
 	return nil
 }
@@ -96,6 +103,24 @@ func (tx *Tx) Transfer(ctx context.Context, officerID, unitID string, rank offic
 	if !rank.Valid() {
 		return fault.Errorf(fault.Invalid, "rank %q is not a known rank", rank)
 	}
+	// The move must follow the posting it ends, and stay within the force:
+	// a transfer to another force is a new officer record there.
+	// A bare column (not MAX) keeps SQLite's declared type, so the driver
+	// returns a time.
+	var latest time.Time
+	err := tx.tx.QueryRowContext(ctx, `SELECT started_on FROM postings WHERE officer_id = $1
+		ORDER BY started_on DESC LIMIT 1`, officerID).Scan(&latest)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("transferring officer %s: %w", officerID, err)
+	}
+	var sameForce bool
+	if err := tx.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM officers o JOIN units u ON u.force_id = o.force_id
+		WHERE o.id = $1 AND u.id = $2)`, officerID, unitID).Scan(&sameForce); err != nil {
+		return fmt.Errorf("transferring officer %s: %w", officerID, err)
+	}
+	if !latest.IsZero() && !dateOnly(on).After(latest.UTC()) {
+		return fault.Errorf(fault.Invalid, "transfer date %s is not after the current posting began", on.Format(time.DateOnly))
+	}
 	res, err := tx.tx.ExecContext(ctx, `UPDATE officers SET unit_id = $1, rank = $2, updated_at = $3 WHERE id = $4`,
 		unitID, string(rank), now.UTC(), officerID)
 	if err := constraintError(err, "", "unit_id names no unit"); err != nil {
@@ -104,11 +129,25 @@ func (tx *Tx) Transfer(ctx context.Context, officerID, unitID string, rank offic
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fault.Errorf(fault.NotFound, "officer %s not found", officerID)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE postings SET ended_on = $1 WHERE officer_id = $2 AND ended_on IS NULL`,
-		dateOnly(on), officerID); err != nil {
+	if !sameForce {
+		return fault.Errorf(fault.Invalid, "unit_id names no unit of the officer's force")
+	}
+	// End whichever posting covers the date; the new one runs until the
+	// officer left, if they have.
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE postings SET ended_on = $1
+		WHERE officer_id = $2 AND (ended_on IS NULL OR ended_on > $1)`, dateOnly(on), officerID); err != nil {
 		return err
 	}
-	return tx.AddPosting(ctx, &officers.Posting{OfficerID: officerID, UnitID: unitID, Rank: rank, StartedOn: on})
+	var left sql.NullTime
+	if err := tx.tx.QueryRowContext(ctx, `SELECT left_on FROM officers WHERE id = $1`, officerID).Scan(&left); err != nil {
+		return err
+	}
+	p := &officers.Posting{OfficerID: officerID, UnitID: unitID, Rank: rank, StartedOn: on}
+	if left.Valid {
+		t := left.Time.UTC()
+		p.EndedOn = &t
+	}
+	return tx.AddPosting(ctx, p)
 }
 
 const officerColumns = `id, force_id, collar_number, given_name, family_name, rank, COALESCE(unit_id, ''), joined_on, left_on, sex, ethnicity`

@@ -273,7 +273,10 @@ func pgReason(err error) string {
 	}
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) && ce.Unwrap() != nil {
-		return ce.Unwrap().Error()
+		// pgx tries each address a host resolves to and joins the
+		// failures with newlines; the first says enough, on one line.
+		first, _, _ := strings.Cut(ce.Unwrap().Error(), "\n")
+		return first
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "timed out"

@@ -215,8 +215,14 @@ func TestOfficersAndPostings(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(ps) != 2 || ps[0].UnitID != units[0].ID || ps[0].EndedOn == nil || !ps[0].EndedOn.Equal(day("2020-06-01")) ||
-			ps[1].UnitID != units[1].ID || ps[1].Rank != "sergeant" || ps[1].EndedOn != nil {
+			ps[1].UnitID != units[1].ID || ps[1].Rank != "sergeant" || ps[1].EndedOn == nil || !ps[1].EndedOn.Equal(left) {
 			t.Errorf("postings = %+v", ps)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.Transfer(ctx, o.ID, units[0].ID, "sergeant", day("2019-01-01"), now)
+		})
+		if !fault.Is(err, fault.Invalid) {
+			t.Errorf("transfer dated before the current posting: %v", err)
 		}
 		err = db.InTx(ctx, func(tx *store.Tx) error {
 			return tx.Transfer(ctx, "nosuchofficer", units[1].ID, "sergeant", now, now)

@@ -54,6 +54,10 @@ func statusOf(k fault.Kind) int {
 		return http.StatusUnauthorized
 	case fault.Unavailable:
 		return http.StatusServiceUnavailable
+	case fault.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case fault.Unsupported:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }

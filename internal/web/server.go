@@ -10,69 +10,140 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/store"
 )
 
 // Clock tells the time; tests inject a fixed one.
 type Clock func() time.Time
 
+// AuditLog is where the web adapter writes its audit entries: inside the
+// transaction of the change they record, or in one of their own.
+type AuditLog interface {
+	Append(ctx context.Context, tx *store.Tx, e *audit.Entry) error
+	Record(ctx context.Context, e *audit.Entry) error
+}
+
 // Deps is what the web adapter needs from the rest of Probity.
 type Deps struct {
 	DB     *store.DB
+	Audit  AuditLog
 	Logger *slog.Logger
 	Clock  Clock
+	// Sessions holds the idle and absolute session timeouts.
+	Sessions access.SessionPolicy
+	// RequireMFA is true except in demo mode.
+	RequireMFA bool
+	Hasher     access.Hasher
+	// SecureCookies marks cookies Secure even when TLS ends before Probity
+	// (behind a proxy); cookies are always Secure on a TLS connection.
+	SecureCookies bool
 }
 
 // Server serves Probity over HTTP.
 type Server struct {
-	db    *store.DB
-	log   *slog.Logger
-	clock Clock
-	mux   *http.ServeMux
+	db            *store.DB
+	audit         AuditLog
+	log           *slog.Logger
+	clock         Clock
+	sessions      access.SessionPolicy
+	requireMFA    bool
+	hasher        access.Hasher
+	secureCookies bool
+	handler       http.Handler
 }
 
-// New builds the server and its routes.
+// New builds the server and its routes. It panics if a route names a
+// permission the policy does not know: such a route must not exist.
 func New(d Deps) *Server {
-	s := &Server{db: d.DB, log: d.Logger, clock: d.Clock, mux: http.NewServeMux()}
+	s := &Server{db: d.DB, audit: d.Audit, log: d.Logger, clock: d.Clock, sessions: d.Sessions,
+		requireMFA: d.RequireMFA, hasher: d.Hasher, secureCookies: d.SecureCookies}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
-	for _, rt := range s.routes() {
-		s.mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
+	if s.sessions == (access.SessionPolicy{}) {
+		s.sessions = access.DefaultSessionPolicy
 	}
+	if s.hasher == (access.Hasher{}) {
+		s.hasher = access.DefaultHasher
+	}
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		if !access.Known(rt.Permission) {
+			panic(fmt.Sprintf("route %s %s names unknown permission %q", rt.Method, rt.Pattern, rt.Permission))
+		}
+		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
+	}
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, fault.Errorf(fault.NotFound, "no such page"))
+	}))
+	// Refuse state-changing requests that a browser sends from another
+	// site; API clients that send no Origin or Sec-Fetch-Site pass.
+	s.handler = s.withMiddleware(http.NewCrossOriginProtection().Handler(mux))
 	return s
 }
 
 // ServeHTTP answers every request through the common middleware.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.withMiddleware(s.mux).ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
-// route is one entry of the routing table. Every route names its access
-// policy, so that a route cannot exist without one.
+// route is one entry of the routing table. Every route names the
+// permission it needs, so no route can exist without a policy.
 type route struct {
-	Method  string
-	Pattern string
-	Policy  string // "public" for routes anyone may call
-	Handler http.HandlerFunc
+	Method     string
+	Pattern    string
+	Permission access.Permission
+	Handler    http.HandlerFunc
+	// Page routes answer browsers: HTML errors, and a redirect to the
+	// sign-in page instead of a 401.
+	Page bool
 }
 
 func (s *Server) routes() []route {
 	return []route{
-		{"GET", "/healthz", "public", s.healthz},
-		{"GET", "/readyz", "public", s.readyz},
+		{"GET", "/healthz", access.Public, s.healthz, false},
+		{"GET", "/readyz", access.Public, s.readyz, false},
+		{"GET", "/static/", access.Public, s.static, false},
+
+		{"GET", "/login", access.Public, s.loginPage, true},
+		{"POST", "/login", access.Public, s.loginForm, true},
+		{"POST", "/logout", access.Enrolling, s.logoutForm, true},
+		{"GET", "/mfa", access.Enrolling, s.mfaPage, true},
+		{"POST", "/mfa/enrol", access.Enrolling, s.mfaEnrolForm, true},
+		{"POST", "/mfa/confirm", access.Enrolling, s.mfaConfirmForm, true},
+		{"GET", "/{$}", access.SignedIn, s.home, true},
+		{"GET", "/cases/{id}", access.CaseRead, s.casePage, true},
+
+		{"POST", "/api/v1/session", access.Public, s.createSession, false},
+		{"GET", "/api/v1/session", access.Enrolling, s.me, false},
+		{"DELETE", "/api/v1/session", access.Enrolling, s.deleteSession, false},
+		{"POST", "/api/v1/mfa/enrol", access.Enrolling, s.startMFA, false},
+		{"POST", "/api/v1/mfa/confirm", access.Enrolling, s.confirmMFA, false},
+		{"GET", "/api/v1/cases/{id}", access.CaseRead, s.getCase, false},
+		{"POST", "/api/v1/cases/{id}/break-glass", access.CaseBreakGlass, s.breakGlass, false},
+		{"GET", "/api/v1/break-glass", access.BreakGlassList, s.listBreakGlass, false},
+		{"GET", "/api/v1/audit", access.AuditRead, s.listAudit, false},
+		{"GET", "/api/v1/users", access.UsersAdmin, s.listUsers, false},
 	}
 }
 
-// Routes lists the method and pattern of every route, for tests and the
-// API description.
-func (s *Server) Routes() []string {
-	var out []string
+// Route describes one route for tests and the API description.
+type Route struct {
+	Method, Pattern string
+	Permission      access.Permission
+}
+
+// Routes lists every route with its permission.
+func (s *Server) Routes() []Route {
+	var out []Route
 	for _, rt := range s.routes() {
-		out = append(out, rt.Method+" "+rt.Pattern)
+		out = append(out, Route{rt.Method, rt.Pattern, rt.Permission})
 	}
 	return out
 }

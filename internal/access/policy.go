@@ -1,0 +1,150 @@
+package access
+
+import "slices"
+
+// Permission is what a route lets its caller do. Every route names one;
+// Allowed decides which roles hold it. Record-level checks (which case)
+// come after, in CanOpenCase.
+type Permission string
+
+const (
+	// Public routes need no sign-in: health checks, the public complaint
+	// form, sign-in itself.
+	Public Permission = "public"
+	// SignedIn routes need a session that has passed MFA, any role.
+	SignedIn Permission = "signed-in"
+	// Enrolling routes are open to a session still waiting to set up MFA,
+	// so that a first login can enrol and nothing else.
+	Enrolling Permission = "mfa-enrol"
+
+	CaseRead       Permission = "case:read"
+	CaseCreate     Permission = "case:create"
+	CaseBreakGlass Permission = "case:break-glass"
+	CaseShare      Permission = "case:share"
+	AuditRead      Permission = "audit:read"
+	BreakGlassList Permission = "break-glass:list"
+	UsersAdmin     Permission = "users:admin"
+)
+
+// caseRoles may hold case content, subject to need-to-know.
+var caseRoles = []Role{Handler, Investigator, Authority, PSDHead}
+
+// grants says which roles hold each permission. Anything not listed is
+// denied: a new permission grants nothing until it is written here.
+var grants = map[Permission][]Role{
+	CaseRead:       append([]Role{Oversight}, caseRoles...),
+	CaseCreate:     {Handler, Authority, PSDHead},
+	CaseBreakGlass: caseRoles,
+	CaseShare:      {Authority, PSDHead},
+	AuditRead:      {Auditor},
+	BreakGlassList: {PSDHead, Auditor},
+	UsersAdmin:     {Admin},
+}
+
+// Principal is who is asking: a user, the roles in force for this request
+// (an API token may carry fewer than the user holds) and whether the
+// session has passed MFA.
+type Principal struct {
+	User      User
+	Roles     []Role
+	MFAPassed bool
+	ViaToken  bool
+}
+
+// Has reports whether the principal acts with role r now.
+func (p Principal) Has(r Role) bool { return slices.Contains(p.Roles, r) }
+
+// Known reports whether any permission grants p to anyone; a route naming
+// an unknown permission is a programming error caught by tests.
+func Known(p Permission) bool {
+	if p == Public || p == SignedIn || p == Enrolling {
+		return true
+	}
+	_, ok := grants[p]
+	return ok
+}
+
+// Allowed decides whether a principal (nil when nobody is signed in) may
+// use a route with permission p.
+func Allowed(who *Principal, p Permission) bool {
+	switch {
+	case p == Public:
+		return true
+	case who == nil || who.User.Disabled:
+		return false
+	case p == Enrolling:
+		return true
+	case !who.MFAPassed:
+		return false
+	case p == SignedIn:
+		return true
+	}
+	for _, r := range grants[p] {
+		if who.Has(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// CaseFacts is what need-to-know looks at on a case.
+type CaseFacts struct {
+	UnitID     string
+	Restricted bool
+	// OfficerIDs are the officers in the case as subjects, witnesses or
+	// complainants: a user who is one of them may never open it.
+	OfficerIDs          []string
+	Assigned            []string // user ids the case is assigned to
+	Named               []string // user ids named on a restricted case
+	SharedWithOversight bool
+	// BreakGlass lists users holding an unexpired break-glass opening.
+	BreakGlass []string
+}
+
+// Decision is the outcome of a need-to-know check.
+type Decision struct {
+	Allow bool
+	// Hide means answer as if the case did not exist: for conflicted and
+	// restricted cases even their existence is sensitive.
+	Hide bool
+	// BreakGlass means the user may open the case by giving a reason.
+	BreakGlass bool
+	// Basis says why: "unit", "assigned", "named", "shared",
+	// "break-glass", or for a refusal "conflict", "restricted",
+	// "out-of-scope", "role".
+	Basis string
+}
+
+// CanOpenCase decides whether a principal may see a case's content. It is
+// the only place this is decided.
+func CanOpenCase(who Principal, c CaseFacts) Decision {
+	// A conflict of interest overrides every role and every grant.
+	if who.User.OfficerID != "" && slices.Contains(c.OfficerIDs, who.User.OfficerID) {
+		return Decision{Hide: true, Basis: "conflict"}
+	}
+	if c.Restricted {
+		if slices.Contains(c.Named, who.User.ID) && hasAny(who, caseRoles) {
+			return Decision{Allow: true, Basis: "named"}
+		}
+		return Decision{Hide: true, Basis: "restricted"}
+	}
+	if !hasAny(who, caseRoles) {
+		if who.Has(Oversight) && c.SharedWithOversight {
+			return Decision{Allow: true, Basis: "shared"}
+		}
+		return Decision{Basis: "role"}
+	}
+	switch {
+	case slices.Contains(c.Assigned, who.User.ID):
+		return Decision{Allow: true, Basis: "assigned"}
+	case c.UnitID != "" && slices.Contains(who.User.UnitIDs, c.UnitID):
+		return Decision{Allow: true, Basis: "unit"}
+	case slices.Contains(c.BreakGlass, who.User.ID):
+		return Decision{Allow: true, Basis: "break-glass"}
+	}
+	return Decision{BreakGlass: true, Basis: "out-of-scope"}
+}
+
+func hasAny(who Principal, roles []Role) bool {
+	return slices.ContainsFunc(roles, who.Has)
+}

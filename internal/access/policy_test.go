@@ -1,0 +1,178 @@
+package access
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+)
+
+func principal(id string, roles []Role, units []string, officer string) Principal {
+	return Principal{User: User{ID: id, Roles: roles, UnitIDs: units, OfficerID: officer}, Roles: roles, MFAPassed: true}
+}
+
+func TestAllowed(t *testing.T) {
+	handler := principal("u1", []Role{Handler}, nil, "")
+	admin := principal("u2", []Role{Admin}, nil, "")
+	auditor := principal("u3", []Role{Auditor}, nil, "")
+	pending := handler
+	pending.MFAPassed = false
+	disabled := handler
+	disabled.User.Disabled = true
+	for _, tc := range []struct {
+		name string
+		who  *Principal
+		perm Permission
+		want bool
+	}{
+		{"public, nobody", nil, Public, true},
+		{"signed-in, nobody", nil, SignedIn, false},
+		{"signed-in, handler", &handler, SignedIn, true},
+		{"case read, handler", &handler, CaseRead, true},
+		{"case read, admin", &admin, CaseRead, false},
+		{"case read, auditor", &auditor, CaseRead, false},
+		{"audit, auditor", &auditor, AuditRead, true},
+		{"audit, admin", &admin, AuditRead, false},
+		{"users, admin", &admin, UsersAdmin, true},
+		{"users, handler", &handler, UsersAdmin, false},
+		{"MFA pending cannot read cases", &pending, CaseRead, false},
+		{"MFA pending cannot use signed-in routes", &pending, SignedIn, false},
+		{"MFA pending may enrol", &pending, Enrolling, true},
+		{"disabled may do nothing signed in", &disabled, Enrolling, false},
+		{"unknown permission is denied", &admin, Permission("launch:missiles"), false},
+	} {
+		if got := Allowed(tc.who, tc.perm); got != tc.want {
+			t.Errorf("%s: Allowed = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestCanOpenCase(t *testing.T) {
+	const unit, otherUnit = "unit-a", "unit-b"
+	handler := principal("h", []Role{Handler}, []string{unit}, "off-h")
+	oversight := principal("o", []Role{Oversight}, nil, "")
+	admin := principal("a", []Role{Admin}, []string{unit}, "")
+	guardian := principal("g", []Role{Guardian}, []string{unit}, "")
+	for _, tc := range []struct {
+		name  string
+		who   Principal
+		facts CaseFacts
+		want  Decision
+	}{
+		{"same unit", handler, CaseFacts{UnitID: unit}, Decision{Allow: true, Basis: "unit"}},
+		{"other unit offers break glass", handler, CaseFacts{UnitID: otherUnit}, Decision{BreakGlass: true, Basis: "out-of-scope"}},
+		{"assigned in other unit", handler, CaseFacts{UnitID: otherUnit, Assigned: []string{"h"}}, Decision{Allow: true, Basis: "assigned"}},
+		{"break glass held", handler, CaseFacts{UnitID: otherUnit, BreakGlass: []string{"h"}}, Decision{Allow: true, Basis: "break-glass"}},
+		{"subject is the user", handler, CaseFacts{UnitID: unit, OfficerIDs: []string{"off-h"}}, Decision{Hide: true, Basis: "conflict"}},
+		{"conflict beats assignment", handler, CaseFacts{UnitID: unit, OfficerIDs: []string{"off-h"}, Assigned: []string{"h"}, Named: []string{"h"}}, Decision{Hide: true, Basis: "conflict"}},
+		{"conflict beats break glass", handler, CaseFacts{UnitID: otherUnit, OfficerIDs: []string{"off-h"}, BreakGlass: []string{"h"}}, Decision{Hide: true, Basis: "conflict"}},
+		{"restricted, not named", handler, CaseFacts{UnitID: unit, Restricted: true}, Decision{Hide: true, Basis: "restricted"}},
+		{"restricted, named", handler, CaseFacts{UnitID: otherUnit, Restricted: true, Named: []string{"h"}}, Decision{Allow: true, Basis: "named"}},
+		{"restricted, break glass does not open it", handler, CaseFacts{UnitID: unit, Restricted: true, BreakGlass: []string{"h"}}, Decision{Hide: true, Basis: "restricted"}},
+		{"oversight, not shared", oversight, CaseFacts{UnitID: unit}, Decision{Basis: "role"}},
+		{"oversight, shared", oversight, CaseFacts{UnitID: unit, SharedWithOversight: true}, Decision{Allow: true, Basis: "shared"}},
+		{"admin has no case content", admin, CaseFacts{UnitID: unit}, Decision{Basis: "role"}},
+		{"guardian has no case content", guardian, CaseFacts{UnitID: unit}, Decision{Basis: "role"}},
+		{"named admin still has no case content", admin, CaseFacts{UnitID: unit, Restricted: true, Named: []string{"a"}}, Decision{Hide: true, Basis: "restricted"}},
+	} {
+		if got := CanOpenCase(tc.who, tc.facts); got != tc.want {
+			t.Errorf("%s: CanOpenCase = %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestCheckLogin(t *testing.T) {
+	h := Hasher{Params: TestParams}
+	hash, err := h.Hash("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := NewTOTPSecret("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	code, _ := totp.GenerateCode(secret, now)
+	oldCode, _ := totp.GenerateCode(secret, now.Add(-5*time.Minute))
+	future := now.Add(time.Minute)
+	past := now.Add(-time.Second)
+	base := LoginRecord{User: User{ID: "u"}, PasswordHash: hash}
+	enrolled := base
+	enrolled.TOTPSecret, enrolled.TOTPEnrolled = secret, true
+
+	for _, tc := range []struct {
+		name       string
+		rec        LoginRecord
+		pw, code   string
+		requireMFA bool
+		ok         bool
+		failed     int
+		locked     bool
+		pending    bool
+	}{
+		{"right password, no MFA needed (demo)", base, "correct horse battery", "", false, true, 0, false, false},
+		{"right password, MFA required, not enrolled", base, "correct horse battery", "", true, true, 0, false, true},
+		{"wrong password counts", base, "wrong", "", true, false, 1, false, false},
+		{"fifth failure locks", withFailures(base, 4), "wrong", "", true, false, 5, true, false},
+		{"locked refuses the right password", withLock(base, future), "correct horse battery", "", true, false, 0, true, false},
+		{"lock expired", withLock(withFailures(base, 5), past), "correct horse battery", "", true, true, 0, false, true},
+		{"enrolled, right code", enrolled, "correct horse battery", code, true, true, 0, false, false},
+		{"enrolled, no code", enrolled, "correct horse battery", "", true, false, 1, false, false},
+		{"enrolled, stale code", enrolled, "correct horse battery", oldCode, true, false, 1, false, false},
+		{"enrolled, replayed code", withStep(enrolled, now.Unix()/30+1), "correct horse battery", code, true, false, 1, false, false},
+		{"disabled", withDisabled(base), "correct horse battery", "", true, false, 0, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := CheckLogin(tc.rec, tc.pw, tc.code, tc.requireMFA, h, now)
+			if res.OK != tc.ok || res.FailedLogins != tc.failed || (res.LockedUntil != nil && now.Before(*res.LockedUntil)) != tc.locked || res.MFAPending != tc.pending {
+				t.Errorf("CheckLogin = %+v", res)
+			}
+			if !res.OK && res.Failure == "" {
+				t.Error("a refusal without a reason for the audit log")
+			}
+			if tc.failed >= MaxFailedLogins && (res.LockedUntil == nil || res.LockedUntil.Sub(now) < 10*time.Minute) {
+				t.Errorf("lock = %v, want at least 10 minutes from now", res.LockedUntil)
+			}
+		})
+	}
+}
+
+func withFailures(r LoginRecord, n int) LoginRecord   { r.FailedLogins = n; return r }
+func withLock(r LoginRecord, t time.Time) LoginRecord { r.LockedUntil = &t; return r }
+func withStep(r LoginRecord, s int64) LoginRecord     { r.TOTPLastStep = s; return r }
+func withDisabled(r LoginRecord) LoginRecord          { r.User.Disabled = true; return r }
+
+func TestSessionPolicy(t *testing.T) {
+	p := SessionPolicy{Idle: 15 * time.Minute, Absolute: 12 * time.Hour}
+	created := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		lastSeen time.Time
+		now      time.Time
+		expired  bool
+	}{
+		{"fresh", created, created.Add(time.Minute), false},
+		{"one second before idle limit", created, created.Add(15*time.Minute - time.Second), false},
+		{"exactly idle limit", created, created.Add(15 * time.Minute), true},
+		{"active but one second before max age", created.Add(12*time.Hour - 2*time.Minute), created.Add(12*time.Hour - time.Second), false},
+		{"active at max age", created.Add(12*time.Hour - time.Minute), created.Add(12 * time.Hour), true},
+	} {
+		if got, _ := p.Expired(created, tc.lastSeen, tc.now); got != tc.expired {
+			t.Errorf("%s: Expired = %v, want %v", tc.name, got, tc.expired)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	a, ha := NewToken("prs_")
+	b, hb := NewToken("prs_")
+	if a == b || ha == hb {
+		t.Fatal("two tokens alike")
+	}
+	if len(a) < len("prs_")+22 { // 128 bits in base64 is 22 characters
+		t.Errorf("token %d characters: under 128 bits", len(a))
+	}
+	if HashToken(a) != ha || ha == a {
+		t.Error("HashToken does not reproduce the stored hash, or stores the token")
+	}
+}

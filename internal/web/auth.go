@@ -1,0 +1,189 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/store"
+)
+
+// sessionCookie holds the session token in browsers.
+const sessionCookie = "probity_session"
+
+// Token prefixes make a leaked secret recognisable to secret scanners.
+const (
+	sessionTokenPrefix = "prs_"
+	apiTokenPrefix     = "prt_"
+)
+
+type principalKey struct{}
+
+// caller is the signed-in principal of a request, or nil.
+func caller(r *http.Request) *access.Principal {
+	p, _ := r.Context().Value(principalKey{}).(*access.Principal)
+	return p
+}
+
+type sessionKey struct{}
+
+// sessionHash is the stored hash of the request's session token, or "".
+func sessionHash(r *http.Request) string {
+	h, _ := r.Context().Value(sessionKey{}).(string)
+	return h
+}
+
+// authenticate finds who is calling: a bearer API token, or a session
+// cookie that has not timed out. It never fails the request itself; the
+// route's permission decides what an anonymous caller may do.
+func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
+	ctx := r.Context()
+	now := s.clock()
+	if authz := r.Header.Get("Authorization"); authz != "" {
+		token, ok := strings.CutPrefix(authz, "Bearer ")
+		if !ok || !strings.HasPrefix(token, apiTokenPrefix) {
+			return r, fault.Errorf(fault.Unauthenticated, "Authorization must be a Probity API token: Bearer prt_...")
+		}
+		t, err := s.db.APITokenByHash(ctx, access.HashToken(token), now)
+		if err != nil {
+			return r, err
+		}
+		u, err := s.db.UserByID(ctx, t.UserID)
+		if err != nil || u.Disabled {
+			return r, fault.Errorf(fault.Unauthenticated, "not signed in")
+		}
+		// A token acts with the roles it was issued for that the user
+		// still holds: removing a role from the user disarms old tokens.
+		var roles []access.Role
+		for _, role := range t.Roles {
+			if u.Has(role) {
+				roles = append(roles, role)
+			}
+		}
+		p := &access.Principal{User: u, Roles: roles, MFAPassed: true, ViaToken: true}
+		return r.WithContext(context.WithValue(ctx, principalKey{}, p)), nil
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || !strings.HasPrefix(c.Value, sessionTokenPrefix) {
+		return r, nil
+	}
+	hash := access.HashToken(c.Value)
+	sess, err := s.db.SessionByHash(ctx, hash)
+	if fault.Is(err, fault.Unauthenticated) {
+		return r, nil
+	}
+	if err != nil {
+		return r, err
+	}
+	if expired, why := s.sessions.Expired(sess.CreatedAt, sess.LastSeen, now); expired {
+		s.log.Info("session ended", "reason", why, "user", sess.UserID)
+		_ = s.endSession(ctx, hash)
+		return r, nil
+	}
+	u, err := s.db.UserByID(ctx, sess.UserID)
+	if err != nil {
+		return r, err
+	}
+	if u.Disabled {
+		_ = s.endSession(ctx, hash)
+		return r, nil
+	}
+	if err := s.db.TouchSession(ctx, hash, now); err != nil {
+		return r, err
+	}
+	p := &access.Principal{User: u, Roles: u.Roles, MFAPassed: sess.MFAPassed}
+	ctx = context.WithValue(ctx, principalKey{}, p)
+	ctx = context.WithValue(ctx, sessionKey{}, hash)
+	return r.WithContext(ctx), nil
+}
+
+// guard wraps a route's handler with authentication and its permission.
+// Refusals of a signed-in caller are audited: who tried what, and when.
+func (s *Server) guard(rt route) http.Handler {
+	fail := s.fail
+	if rt.Page {
+		fail = s.failPage
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r, err := s.authenticate(r)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		who := caller(r)
+		if access.Allowed(who, rt.Permission) {
+			rt.Handler(w, r)
+			return
+		}
+		switch {
+		case who == nil && rt.Page:
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		case who == nil:
+			fail(w, r, fault.Errorf(fault.Unauthenticated, "sign in first"))
+			return
+		case !who.MFAPassed && rt.Page:
+			http.Redirect(w, r, "/mfa", http.StatusSeeOther)
+			return
+		}
+		reason := "your role does not permit " + string(rt.Permission)
+		if !who.MFAPassed {
+			reason = "set up MFA before anything else (POST /api/v1/mfa/enrol)"
+		}
+		e := s.auditEntry(r, audit.AccessDenied, "route", rt.Method+" "+rt.Pattern, audit.Denied)
+		e.Reason = reason
+		if err := s.audit.Record(r.Context(), e); err != nil {
+			fail(w, r, err)
+			return
+		}
+		fail(w, r, fault.Errorf(fault.Forbidden, "%s", reason))
+	})
+}
+
+// auditEntry starts an audit entry for the request's caller.
+func (s *Server) auditEntry(r *http.Request, action audit.Action, recordType, recordID string, outcome audit.Outcome) *audit.Entry {
+	e := &audit.Entry{At: s.clock().UTC(), Action: action, RecordType: recordType, RecordID: recordID,
+		Outcome: outcome, Source: clientAddr(r)}
+	if who := caller(r); who != nil {
+		e.ActorID, e.ActorName = who.User.ID, who.User.Username
+	} else {
+		// Never the username typed in: it may be a password in the wrong box.
+		e.ActorName = "anonymous"
+	}
+	return e
+}
+
+// clientAddr is the address the request came from. Headers such as
+// X-Forwarded-For are ignored: anyone can send them.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	writeError(w, r, s.log, err)
+}
+
+func (s *Server) endSession(ctx context.Context, hash string) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hash) })
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secureCookies || r.TLS != nil, MaxAge: int(s.sessions.Absolute / time.Second),
+	})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.secureCookies || r.TLS != nil, MaxAge: -1})
+}

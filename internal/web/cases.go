@@ -1,0 +1,187 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/store"
+)
+
+// breakGlassPeriod is how long a break-glass opening lasts: long enough to
+// deal with the urgent matter that justified it, short enough that it is
+// not a back door.
+const breakGlassPeriod = time.Hour
+
+// decideCase applies need-to-know to the case named in the URL.
+func (s *Server) decideCase(r *http.Request) (caseID string, d access.Decision, err error) {
+	caseID = r.PathValue("id")
+	if !id.Valid(caseID) {
+		return "", d, fault.Errorf(fault.NotFound, "case not found")
+	}
+	facts, err := s.db.CaseFacts(r.Context(), caseID, s.clock())
+	if err != nil {
+		return "", d, err
+	}
+	return caseID, access.CanOpenCase(*caller(r), facts), nil
+}
+
+// caseRefusal is the cause of a need-to-know refusal, kept so that each
+// adapter can say what the caller may do about it.
+type caseRefusal struct {
+	caseID string
+	d      access.Decision
+}
+
+func (e *caseRefusal) Error() string { return "need-to-know refused (" + e.d.Basis + ")" }
+
+// refuse audits a need-to-know refusal and returns the error to answer
+// with. A conflicted or restricted case answers as if it did not exist.
+func (s *Server) refuse(r *http.Request, caseID string, d access.Decision) error {
+	reason := "case outside your scope (" + d.Basis + ")"
+	e := s.auditEntry(r, audit.AccessDenied, "case", caseID, audit.Denied)
+	e.Reason = reason
+	if err := s.audit.Record(r.Context(), e); err != nil {
+		return err
+	}
+	cause := &caseRefusal{caseID: caseID, d: d}
+	if d.Hide {
+		return fault.Wrap(fault.NotFound, cause, "case not found")
+	}
+	if d.BreakGlass {
+		return fault.Wrap(fault.Forbidden, cause, "this case is outside your units and assignments; to open it in an emergency, give a reason at POST /api/v1/cases/%s/break-glass", caseID)
+	}
+	return fault.Wrap(fault.Forbidden, cause, "your role does not give access to this case")
+}
+
+// readCase returns the case named in the URL to a caller with
+// need-to-know, recording the consultation in the audit log before any
+// content leaves.
+func (s *Server) readCase(r *http.Request) (cases.Case, error) {
+	caseID, d, err := s.decideCase(r)
+	if err != nil {
+		return cases.Case{}, err
+	}
+	if !d.Allow {
+		return cases.Case{}, s.refuse(r, caseID, d)
+	}
+	ctx := r.Context()
+	c, err := s.db.Case(ctx, caseID)
+	if err != nil {
+		return c, err
+	}
+	e := s.auditEntry(r, audit.Consult, "case", caseID, audit.Success)
+	e.Reason = "access by " + d.Basis
+	if err := s.audit.Record(ctx, e); err != nil {
+		return cases.Case{}, err
+	}
+	return c, nil
+}
+
+// getCase answers GET /api/v1/cases/{id}.
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
+	c, err := s.readCase(r)
+	if err != nil {
+		s.failCase(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// failCase answers a case error; a refusal that break-glass could
+// overcome says so in a member clients can test.
+func (s *Server) failCase(w http.ResponseWriter, r *http.Request, err error) {
+	var cr *caseRefusal
+	if errors.As(err, &cr) && cr.d.BreakGlass {
+		writeProblem(w, Problem{Type: "about:blank", Title: "Forbidden", Status: http.StatusForbidden,
+			Detail: fault.Message(err), Extra: map[string]any{"break_glass_available": true}})
+		return
+	}
+	s.fail(w, r, err)
+}
+
+type breakGlassRequest struct {
+	Reason string `json:"reason"`
+}
+
+// breakGlass opens a case outside the caller's scope for a short time on a
+// stated reason: POST /api/v1/cases/{id}/break-glass. The reason is
+// audited and the opening is listed for the head of professional
+// standards.
+func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
+	var req breakGlassRequest
+	if err := decodeJSON(w, r, &req, 16<<10); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reason := strings.TrimSpace(req.Reason)
+	if n := utf8.RuneCountInString(reason); n < 10 || n > 1000 {
+		s.fail(w, r, &fault.Error{Kind: fault.Invalid, Message: "a reason is required",
+			Fields: []fault.FieldError{{Field: "reason", Reason: "must say why, in 10 to 1000 characters"}}})
+		return
+	}
+	caseID, d, err := s.decideCase(r)
+	switch {
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	case d.Allow:
+		s.fail(w, r, fault.Errorf(fault.Conflict, "you can already open this case (%s); break-glass is not needed", d.Basis))
+		return
+	case !d.BreakGlass:
+		s.fail(w, r, s.refuse(r, caseID, d))
+		return
+	}
+	ctx := r.Context()
+	now := s.clock()
+	p := caller(r)
+	b := store.BreakGlass{UserID: p.User.ID, CaseID: caseID, Reason: reason, OpenedAt: now, ExpiresAt: now.Add(breakGlassPeriod)}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.OpenBreakGlass(ctx, &b); err != nil {
+			return err
+		}
+		e := s.auditEntry(r, audit.BreakGlass, "case", caseID, audit.Success)
+		e.Reason = reason
+		return s.audit.Append(ctx, tx, e)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b.Username = p.User.Username
+	writeJSON(w, http.StatusCreated, b)
+}
+
+// listBreakGlass lists recent break-glass openings: GET /api/v1/break-glass.
+func (s *Server) listBreakGlass(w http.ResponseWriter, r *http.Request) {
+	since := s.clock().AddDate(0, 0, -30)
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			s.fail(w, r, &fault.Error{Kind: fault.Invalid, Message: "bad query",
+				Fields: []fault.FieldError{{Field: "since", Reason: "must be a date, YYYY-MM-DD"}}})
+			return
+		}
+		since = t
+	}
+	list, err := s.db.BreakGlassSince(r.Context(), since, 500)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.audit.Record(r.Context(), s.auditEntry(r, audit.Consult, "break-glass-report", "", audit.Success)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []store.BreakGlass{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list, "next_cursor": ""})
+}

@@ -1,0 +1,179 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/store/storetest"
+	"github.com/probity/probity/internal/web"
+)
+
+// anon stands for a caller who is not signed in.
+const anon = access.Role("(anonymous)")
+
+var matrixCallers = append([]access.Role{anon}, access.Roles...)
+
+// expect is the expected status of one route for each caller. For routes
+// about a case, perRelation gives the status for each relation of the case
+// to the caller; for others, all.
+type expect struct {
+	all         map[access.Role]int
+	perRelation map[access.Role]map[string]int
+}
+
+// byRole gives every caller the status def, except those listed.
+func byRole(def int, except map[access.Role]int) map[access.Role]int {
+	m := map[access.Role]int{}
+	for _, r := range matrixCallers {
+		m[r] = def
+	}
+	for r, s := range except {
+		m[r] = s
+	}
+	return m
+}
+
+// relStatus lists statuses for own, same unit, other unit, conflicted,
+// restricted, nonexistent and shared, in that order.
+func relStatus(s ...int) map[string]int {
+	m := map[string]int{}
+	for i, rel := range relations {
+		m[rel] = s[i]
+	}
+	return m
+}
+
+// caseRoute builds the expectations of a route about one case: caseRoles
+// get perCase; the oversight body gets oversight; everyone else is
+// refused by role (403), and anonymous callers get anonStatus.
+func caseRoute(perCase, oversight map[string]int, anonStatus int) expect {
+	e := expect{perRelation: map[access.Role]map[string]int{}}
+	for _, r := range matrixCallers {
+		switch r {
+		case access.Handler, access.Investigator, access.Authority, access.PSDHead:
+			e.perRelation[r] = perCase
+		case access.Oversight:
+			e.perRelation[r] = oversight
+		case anon:
+			e.perRelation[r] = relStatus(anonStatus, anonStatus, anonStatus, anonStatus, anonStatus, anonStatus, anonStatus)
+		default:
+			e.perRelation[r] = relStatus(403, 403, 403, 403, 403, 403, 403)
+		}
+	}
+	return e
+}
+
+// theMatrix is written by hand from the policy's intent, not derived from
+// the code: who may do what to which case.
+var theMatrix = map[string]expect{
+	"GET /healthz":      {all: byRole(200, nil)},
+	"GET /readyz":       {all: byRole(200, nil)},
+	"GET /static/":      {all: byRole(200, nil)},
+	"GET /login":        {all: byRole(200, nil)},
+	"POST /login":       {all: byRole(401, nil)}, // an empty form is a failed sign-in
+	"POST /logout":      {all: byRole(303, nil)},
+	"GET /mfa":          {all: byRole(303, nil)}, // signed in and enrolled: on to the start page; anonymous: to sign-in
+	"POST /mfa/enrol":   {all: byRole(409, map[access.Role]int{anon: 303})},
+	"POST /mfa/confirm": {all: byRole(409, map[access.Role]int{anon: 303})},
+	"GET /{$}":          {all: byRole(200, map[access.Role]int{anon: 303})},
+	"GET /cases/{id}": caseRoute(
+		relStatus(200, 200, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 404, 404, 404, 200), 303),
+
+	"POST /api/v1/session":     {all: byRole(401, nil)}, // no credentials in the body
+	"GET /api/v1/session":      {all: byRole(200, map[access.Role]int{anon: 401})},
+	"DELETE /api/v1/session":   {all: byRole(204, map[access.Role]int{anon: 401})},
+	"POST /api/v1/mfa/enrol":   {all: byRole(409, map[access.Role]int{anon: 401})},
+	"POST /api/v1/mfa/confirm": {all: byRole(409, map[access.Role]int{anon: 401})},
+	"GET /api/v1/cases/{id}": caseRoute(
+		relStatus(200, 200, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 404, 404, 404, 200), 401),
+	"POST /api/v1/cases/{id}/break-glass": caseRoute(
+		relStatus(409, 409, 201, 404, 404, 404, 201),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 401),
+	"GET /api/v1/break-glass": {all: byRole(403, map[access.Role]int{anon: 401, access.PSDHead: 200, access.Auditor: 200})},
+	"GET /api/v1/audit":       {all: byRole(403, map[access.Role]int{anon: 401, access.Auditor: 200})},
+	"GET /api/v1/users":       {all: byRole(403, map[access.Role]int{anon: 401, access.Admin: 200})},
+}
+
+// request bodies for routes that need one to reach their decision.
+var matrixBodies = map[string]struct{ contentType, body string }{
+	"POST /login":                         {"application/x-www-form-urlencoded", ""},
+	"POST /mfa/confirm":                   {"application/x-www-form-urlencoded", "totp=000000"},
+	"POST /api/v1/session":                {"application/json", `{}`},
+	"POST /api/v1/mfa/confirm":            {"application/json", `{"totp":"000000"}`},
+	"POST /api/v1/cases/{id}/break-glass": {"application/json", `{"reason":"urgent safeguarding call out of hours"}`},
+}
+
+func matrixPath(pattern, caseID string) string {
+	p := strings.Replace(pattern, "{id}", caseID, 1)
+	p = strings.Replace(p, "{$}", "", 1)
+	switch p {
+	case "/static/":
+		return "/static/style.css"
+	case "/api/v1/audit":
+		return "/api/v1/audit?record=" + caseID
+	}
+	return p
+}
+
+// TestAuthorisationMatrix calls every route the router has, as every role
+// and anonymously, against a case in every relation, and compares the
+// status with the table above. A route with no row fails the test.
+func TestAuthorisationMatrix(t *testing.T) {
+	routes := web.New(web.Deps{}).Routes()
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			for _, rt := range routes {
+				key := rt.Method + " " + rt.Pattern
+				want, ok := theMatrix[key]
+				if !ok {
+					t.Errorf("route %s has no row in the authorisation matrix: add one", key)
+					continue
+				}
+				t.Run(key, func(t *testing.T) {
+					// Each route gets a fresh world: signing out or breaking
+					// glass must not change what the next route sees.
+					f := newFixture(t, storetest.Open(t, e.New(t)), true)
+					checkRoute(t, f, key, rt.Method, rt.Pattern, want)
+				})
+			}
+		})
+	}
+}
+
+func checkRoute(t *testing.T, f *fixture, key, method, pattern string, want expect) {
+	body := matrixBodies[key]
+	for _, role := range matrixCallers {
+		c := f.anonymous()
+		if role != anon {
+			c = f.login(t, role)
+		}
+		rels := []string{relSameUnit}
+		if want.perRelation != nil {
+			rels = relations
+		}
+		for _, rel := range rels {
+			resp := c.do(t, method, matrixPath(pattern, f.cases[rel]), body.contentType, body.body)
+			status := want.all[role]
+			if want.perRelation != nil {
+				status = want.perRelation[role][rel]
+			}
+			if resp.Code != status {
+				t.Errorf("%s as %s on the %s case: %d, want %d (%s)", key, role, rel, resp.Code, status,
+					strings.TrimSpace(firstLine(resp.Body.String())))
+			}
+		}
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	if len(s) > 200 {
+		return s[:200]
+	}
+	return s
+}

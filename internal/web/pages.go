@@ -1,0 +1,267 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+var kindNames = map[string]string{
+	string(cases.Complaint):            "complaint",
+	string(cases.ConductMatter):        "conduct matter",
+	string(cases.RecordableConduct):    "recordable conduct matter",
+	string(cases.DeathOrSeriousInjury): "death or serious injury matter",
+}
+
+// pages parses each page together with the layout, once.
+var pages = func() map[string]*template.Template {
+	funcs := template.FuncMap{"kindName": func(k any) string {
+		var s string
+		switch v := k.(type) {
+		case string:
+			s = v
+		case cases.Kind:
+			s = string(v)
+		}
+		if n, ok := kindNames[s]; ok {
+			return n
+		}
+		return s
+	}}
+	out := map[string]*template.Template{}
+	for _, name := range []string{"login", "mfa", "home", "case", "error"} {
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return out
+}()
+
+// pageData is what every page gets; pages add their own fields.
+type pageData struct {
+	Principal *access.Principal
+	Demo      bool
+}
+
+// render writes a page. Rendering into a buffer first means a template
+// error becomes a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.log.Error("rendering page", "page", name, "err", err)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+type errorPage struct {
+	pageData
+	Title, Detail string
+}
+
+// failPage is fail for pages: the same kinds and statuses, as HTML.
+func (s *Server) failPage(w http.ResponseWriter, r *http.Request, err error) {
+	kind := fault.KindOf(err)
+	status := statusOf(kind)
+	detail := "Something went wrong on our side; it has been logged."
+	var fe *fault.Error
+	if kind != fault.Internal && errors.As(err, &fe) {
+		detail = fe.Message
+	}
+	if status >= 500 {
+		s.log.Error("page failed", "path", r.URL.Path, "err", err)
+	}
+	s.render(w, r, status, "error", errorPage{pageData: s.pageData(r), Title: http.StatusText(status), Detail: detail})
+}
+
+func (s *Server) pageData(r *http.Request) pageData {
+	return pageData{Principal: caller(r), Demo: !s.requireMFA}
+}
+
+type loginPage struct {
+	pageData
+	Username, Error string
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "login", loginPage{pageData: s.pageData(r)})
+}
+
+// maxFormBody caps a form post without files.
+const maxFormBody = 64 << 10
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		s.failPage(w, r, fault.Errorf(fault.Invalid, "the form could not be read"))
+		return
+	}
+	username := r.PostForm.Get("username")
+	token, res, _, err := s.login(r, username, r.PostForm.Get("password"), r.PostForm.Get("totp"))
+	switch {
+	case fault.Is(err, fault.Unauthenticated):
+		s.render(w, r, http.StatusUnauthorized, "login", loginPage{pageData: s.pageData(r), Username: username, Error: errBadLogin.Message})
+		return
+	case err != nil:
+		s.failPage(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, r, token)
+	if res.MFAPending {
+		http.Redirect(w, r, "/mfa", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) {
+	if err := s.logout(r); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.clearSessionCookie(w, r)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+type mfaPage struct {
+	pageData
+	Secret, URL, Error string
+}
+
+func (s *Server) mfaPage(w http.ResponseWriter, r *http.Request) {
+	if caller(r).MFAPassed {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r)})
+}
+
+func (s *Server) mfaEnrolForm(w http.ResponseWriter, r *http.Request) {
+	secret, url, err := s.enrol(r)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r), Secret: secret, URL: url})
+}
+
+func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		s.failPage(w, r, fault.Errorf(fault.Invalid, "the form could not be read"))
+		return
+	}
+	err := s.confirm(r, r.PostForm.Get("totp"))
+	if fault.Is(err, fault.Invalid) {
+		s.render(w, r, http.StatusUnprocessableEntity, "mfa", mfaPage{pageData: s.pageData(r),
+			Error: "That code was not accepted. Start again to get a new key.", Secret: ""})
+		return
+	}
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+type homePage struct {
+	pageData
+	CaseRoles, OversightOnly, Auditor, Admin, NothingHere bool
+	Cases                                                 []store.CaseSummary
+	Users                                                 []access.User
+}
+
+// home shows each role what it may see, and nothing else.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	p := caller(r)
+	ctx := r.Context()
+	data := homePage{pageData: s.pageData(r), Auditor: p.Has(access.Auditor), Admin: p.Has(access.Admin)}
+	if access.Allowed(p, access.CaseRead) {
+		data.CaseRoles = true
+		data.OversightOnly = !access.Allowed(p, access.CaseCreate) && !access.Allowed(p, access.CaseBreakGlass)
+		candidates, err := s.db.CandidateCases(ctx, p.User, p.Has(access.Oversight), 50)
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		for _, c := range candidates {
+			facts, err := s.db.CaseFacts(ctx, c.ID, s.clock())
+			if err != nil {
+				s.failPage(w, r, err)
+				return
+			}
+			if access.CanOpenCase(*p, facts).Allow && len(data.Cases) < 25 {
+				data.Cases = append(data.Cases, c)
+			}
+		}
+		if len(data.Cases) > 0 {
+			e := s.auditEntry(r, audit.Consult, "case-list", "", audit.Success)
+			e.Reason = "home page list of " + strconv.Itoa(len(data.Cases)) + " cases"
+			if err := s.audit.Record(ctx, e); err != nil {
+				s.failPage(w, r, err)
+				return
+			}
+		}
+	}
+	if data.Admin {
+		users, err := s.db.Users(ctx)
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		data.Users = users
+	}
+	data.NothingHere = !data.CaseRoles && !data.Auditor && !data.Admin
+	s.render(w, r, http.StatusOK, "home", data)
+}
+
+type casePage struct {
+	pageData
+	Case cases.Case
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.readCase(r)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "case", casePage{pageData: s.pageData(r), Case: c})
+}
+
+// staticHandler serves the embedded style sheet and scripts.
+var staticHandler = func() http.Handler {
+	sub, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		panic(err)
+	}
+	return http.StripPrefix("/static/", http.FileServerFS(sub))
+}()
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/") {
+		s.fail(w, r, fault.Errorf(fault.NotFound, "no such file"))
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	staticHandler.ServeHTTP(w, r)
+}

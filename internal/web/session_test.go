@@ -1,0 +1,289 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/store"
+)
+
+func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+		t.Fatalf("body %q is not JSON", rec.Body.String())
+	}
+	return m
+}
+
+func TestSessionTimeoutsAreExact(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		start := f.now
+		c := f.login(t, access.Handler)
+		// Used every 14 minutes, the session lives on...
+		for i := 1; i <= 3; i++ {
+			f.now = start.Add(time.Duration(14*i) * time.Minute)
+			if rec := c.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 200 {
+				t.Fatalf("after %d minutes of use: %d", 14*i, rec.Code)
+			}
+		}
+		// ...but not one second past 15 minutes idle.
+		f.now = f.now.Add(15*time.Minute - time.Second)
+		if rec := c.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 200 {
+			t.Fatalf("one second before the idle limit: %d", rec.Code)
+		}
+		f.now = f.now.Add(15 * time.Minute)
+		if rec := c.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 401 {
+			t.Fatalf("at the idle limit: %d, want 401", rec.Code)
+		}
+
+		// A session kept busy still ends 12 hours after sign-in.
+		f.now = start.Add(24 * time.Hour)
+		login := f.now
+		c = f.login(t, access.Handler)
+		for f.now.Before(login.Add(12*time.Hour - 10*time.Minute)) {
+			f.now = f.now.Add(10 * time.Minute)
+			if rec := c.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 200 {
+				t.Fatalf("busy session at %v: %d", f.now.Sub(login), rec.Code)
+			}
+		}
+		f.now = login.Add(12 * time.Hour)
+		if rec := c.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 401 {
+			t.Fatalf("at the absolute limit: %d, want 401", rec.Code)
+		}
+	})
+}
+
+func TestLoginGivesNewTokenAndLogoutEndsIt(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		a := f.login(t, access.Authority)
+		f.now = f.now.Add(time.Minute)
+		b := f.login(t, access.Authority)
+		if a.cookie == b.cookie {
+			t.Fatal("two logins got the same session token")
+		}
+		if len(strings.TrimPrefix(a.cookie, "prs_")) < 22 {
+			t.Errorf("session token %d characters: fewer than 128 bits", len(a.cookie))
+		}
+		if rec := a.do(t, "DELETE", "/api/v1/session", "", ""); rec.Code != 204 {
+			t.Fatalf("logout: %d", rec.Code)
+		}
+		if rec := a.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 401 {
+			t.Errorf("after logout: %d, want 401", rec.Code)
+		}
+		if rec := b.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 200 {
+			t.Errorf("the other session ended too: %d", rec.Code)
+		}
+	})
+}
+
+func TestCookieAttributes(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		code, _ := totp.GenerateCode(f.secrets[access.Handler], f.now)
+		req := httptest.NewRequest("POST", "https://probity.example/api/v1/session",
+			strings.NewReader(`{"username":"handler","password":"`+testPassword+`","totp":"`+code+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		f.srv.ServeHTTP(rec, req)
+		cookies := rec.Result().Cookies()
+		if rec.Code != 200 || len(cookies) != 1 {
+			t.Fatalf("login: %d, cookies %v", rec.Code, cookies)
+		}
+		c := cookies[0]
+		if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+			t.Errorf("cookie %+v: want HttpOnly, Secure over TLS, SameSite=Lax", c)
+		}
+	})
+}
+
+func TestDisablingEndsSessions(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		c := f.login(t, access.Investigator)
+		err := f.db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.SetDisabled(ctx, f.users[access.Investigator].ID, true, f.now)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec := c.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 401 {
+			t.Errorf("disabled user's session: %d, want 401", rec.Code)
+		}
+	})
+}
+
+func TestLockoutAndNoUsernameOracle(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		c := f.anonymous()
+		attempt := func(user, pw string) *httptest.ResponseRecorder {
+			code, _ := totp.GenerateCode(f.secrets[access.Handler], f.now)
+			return c.do(t, "POST", "/api/v1/session", "application/json",
+				`{"username":"`+user+`","password":"`+pw+`","totp":"`+code+`"}`)
+		}
+		unknown := attempt("nobody-here", "whatever password")
+		for i := 1; i <= 5; i++ {
+			f.now = f.now.Add(time.Second)
+			rec := attempt("handler", "wrong password number")
+			if rec.Code != 401 {
+				t.Fatalf("failed attempt %d: %d", i, rec.Code)
+			}
+			if decode(t, rec)["detail"] != decode(t, unknown)["detail"] {
+				t.Errorf("wrong password and unknown user answer differently: %s vs %s", rec.Body, unknown.Body)
+			}
+		}
+		// Locked: even the right password is refused, with the same words.
+		f.now = f.now.Add(time.Minute)
+		rec := attempt("handler", testPassword)
+		if rec.Code != 401 || decode(t, rec)["detail"] != decode(t, unknown)["detail"] {
+			t.Fatalf("locked account with right password: %d %s", rec.Code, rec.Body)
+		}
+		// After at least ten minutes more, it opens again.
+		f.now = f.now.Add(15 * time.Minute)
+		if rec := attempt("handler", testPassword); rec.Code != 200 {
+			t.Fatalf("after the lockout: %d %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+func TestMFAEnrolmentIsForcedAtFirstLogin(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		u := f.users[access.Handler]
+		if err := f.db.InTx(ctx, func(tx *store.Tx) error { return tx.SetTOTP(ctx, u.ID, "", false, 0) }); err != nil {
+			t.Fatal(err)
+		}
+		c := f.anonymous()
+		rec := c.do(t, "POST", "/api/v1/session", "application/json", `{"username":"handler","password":"`+testPassword+`"}`)
+		if rec.Code != 200 || decode(t, rec)["mfa_enrolment_required"] != true {
+			t.Fatalf("first login: %d %s", rec.Code, rec.Body)
+		}
+		c.cookie = rec.Result().Cookies()[0].Value
+		if rec := c.do(t, "GET", "/api/v1/cases/"+f.cases[relSameUnit], "", ""); rec.Code != 403 {
+			t.Fatalf("case before enrolment: %d, want 403", rec.Code)
+		}
+		if rec := c.do(t, "GET", "/", "", ""); rec.Code != 303 || rec.Header().Get("Location") != "/mfa" {
+			t.Fatalf("home page before enrolment: %d to %q, want 303 to /mfa", rec.Code, rec.Header().Get("Location"))
+		}
+		rec = c.do(t, "POST", "/api/v1/mfa/enrol", "application/json", "")
+		if rec.Code != 200 {
+			t.Fatalf("enrol: %d %s", rec.Code, rec.Body)
+		}
+		secret := decode(t, rec)["secret"].(string)
+		if rec := c.do(t, "POST", "/api/v1/mfa/confirm", "application/json", `{"totp":"000000"}`); rec.Code != 422 {
+			t.Fatalf("wrong confirmation code: %d", rec.Code)
+		}
+		code, _ := totp.GenerateCode(secret, f.now)
+		if rec := c.do(t, "POST", "/api/v1/mfa/confirm", "application/json", `{"totp":"`+code+`"}`); rec.Code != 204 {
+			t.Fatalf("confirm: %d %s", rec.Code, rec.Body)
+		}
+		if rec := c.do(t, "GET", "/api/v1/cases/"+f.cases[relSameUnit], "", ""); rec.Code != 200 {
+			t.Fatalf("case after enrolment: %d %s", rec.Code, rec.Body)
+		}
+		// The next sign-in needs a fresh code; the one just used is spent.
+		f.now = f.now.Add(10 * time.Second)
+		if rec := c.do(t, "POST", "/api/v1/session", "application/json",
+			`{"username":"handler","password":"`+testPassword+`","totp":"`+code+`"}`); rec.Code != 401 {
+			t.Errorf("replayed code: %d, want 401", rec.Code)
+		}
+	})
+}
+
+func TestDemoModeSkipsMFA(t *testing.T) {
+	eachFixture(t, false, func(t *testing.T, f *fixture) {
+		u := f.users[access.Handler]
+		if err := f.db.InTx(ctx, func(tx *store.Tx) error { return tx.SetTOTP(ctx, u.ID, "", false, 0) }); err != nil {
+			t.Fatal(err)
+		}
+		c := f.anonymous()
+		rec := c.do(t, "POST", "/api/v1/session", "application/json", `{"username":"handler","password":"`+testPassword+`"}`)
+		if rec.Code != 200 || decode(t, rec)["mfa_enrolment_required"] != false {
+			t.Fatalf("demo login: %d %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+func TestCrossOriginWritesAreRefused(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		c := f.login(t, access.Handler)
+		req := httptest.NewRequest("DELETE", "/api/v1/session", nil)
+		req.AddCookie(&http.Cookie{Name: "probity_session", Value: c.cookie})
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", "https://evil.example")
+		rec := httptest.NewRecorder()
+		f.srv.ServeHTTP(rec, req)
+		if rec.Code != 403 {
+			t.Errorf("cross-site DELETE: %d, want 403", rec.Code)
+		}
+		if rec := c.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 200 {
+			t.Errorf("the session ended anyway: %d", rec.Code)
+		}
+	})
+}
+
+func TestBadJSONIsNamed(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		c := f.anonymous()
+		for _, tc := range []struct {
+			name, contentType, body string
+			status                  int
+			field                   string
+		}{
+			{"wrong content type", "text/plain", `{}`, 415, "Content-Type"},
+			{"malformed", "application/json", `{"username": `, 422, "body"},
+			{"unknown field", "application/json", `{"username":"x","colour":"red"}`, 422, "colour"},
+			{"wrong type", "application/json", `{"username": 7}`, 422, "username"},
+			{"two objects", "application/json", `{} {}`, 422, ""},
+			{"too large", "application/json", `{"username":"` + strings.Repeat("x", 20<<10) + `"}`, 413, "body"},
+		} {
+			rec := c.do(t, "POST", "/api/v1/session", tc.contentType, tc.body)
+			if rec.Code != tc.status || rec.Header().Get("Content-Type") != "application/problem+json" {
+				t.Errorf("%s: %d %s, want %d problem+json", tc.name, rec.Code, rec.Header().Get("Content-Type"), tc.status)
+				continue
+			}
+			if tc.field == "" {
+				continue
+			}
+			errs, _ := decode(t, rec)["errors"].([]any)
+			if len(errs) == 0 || errs[0].(map[string]any)["field"] != tc.field {
+				t.Errorf("%s: errors %v, want field %q", tc.name, errs, tc.field)
+			}
+		}
+	})
+}
+
+func TestAPITokensActWithTheirRolesOnly(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		u := f.users[access.Handler]
+		token, hash := access.NewToken("prt_")
+		err := f.db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.SetRoles(ctx, u.ID, []access.Role{access.Handler, access.Auditor}); err != nil {
+				return err
+			}
+			return tx.CreateAPIToken(ctx, &store.APIToken{UserID: u.ID, Name: "export", Roles: []access.Role{access.Handler}, CreatedAt: f.now}, hash)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		call := func(path, tok string) int {
+			req := httptest.NewRequest("GET", path, nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			rec := httptest.NewRecorder()
+			f.srv.ServeHTTP(rec, req)
+			return rec.Code
+		}
+		if got := call("/api/v1/cases/"+f.cases[relSameUnit], token); got != 200 {
+			t.Errorf("token reading a case in scope: %d", got)
+		}
+		if got := call("/api/v1/audit?record="+f.cases[relSameUnit], token); got != 403 {
+			t.Errorf("token using a role it was not issued for: %d, want 403", got)
+		}
+		if got := call("/api/v1/cases/"+f.cases[relSameUnit], token+"x"); got != 401 {
+			t.Errorf("wrong token: %d, want 401", got)
+		}
+	})
+}
