@@ -161,6 +161,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer db.Close()
 	deps := web.Deps{DB: db, Audit: store.NewAuditLog(db, signer, audit.CheckpointEvery), Logger: log, Clock: time.Now,
 		Sessions: access.SessionPolicy{Idle: c.IdleTimeout, Absolute: c.AbsoluteTimeout}, RequireMFA: true}
+	if c.OIDC() {
+		// Discovery at start: a wrong issuer stops serve here, naming the
+		// setting, rather than failing every single sign-on later.
+		if deps.OIDC, err = web.NewOIDC(ctx, c.OIDCIssuer, c.OIDCClientID, c.OIDCClientSecret, c.OIDCRedirectURL); err != nil {
+			return usageErr("--oidc-issuer: %v", err)
+		}
+	}
 	return serve(ctx, c.Addr, deps, func(url string) {
 		fmt.Fprintf(stdout, "Probity is running at %s\n", url)
 	})

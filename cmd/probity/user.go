@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/user"
 	"strings"
@@ -20,7 +21,7 @@ import (
 )
 
 const userUsage = `Usage:
-  probity user add --username NAME --roles ROLE[,ROLE] [--units CODE[,CODE]] [--officer COLLAR] [--name "Display Name"] [--password-stdin]
+  probity user add --username NAME --roles ROLE[,ROLE] [--units CODE[,CODE]] [--officer COLLAR] [--name "Display Name"] [--password-stdin] [--oidc-subject 'ISSUER|SUB']
   probity user disable NAME
   probity user reset-mfa NAME
   probity user token NAME --name LABEL --roles ROLE[,ROLE] [--expires 90d]
@@ -115,12 +116,13 @@ func runUserWithInput(ctx context.Context, args []string, stdin io.Reader, stdou
 		unitsFlag := fs.String("units", "", "comma-separated unit codes the user works in")
 		officer := fs.String("officer", "", "collar number, when the user is also an officer (for conflict-of-interest checks)")
 		fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
+		oidcSubject := fs.String("oidc-subject", "", "link single sign-on: the issuer URL, '|', and the user's subject (sub) at that issuer")
 		env, _, err := openUserEnv(ctx, fs, f, args[1:], stderr)
 		if err != nil {
 			return err
 		}
 		defer env.db.Close()
-		return userAdd(ctx, env, *username, *display, *rolesFlag, *unitsFlag, *officer, *fromStdin, stdin, stdout)
+		return userAdd(ctx, env, *username, *display, *rolesFlag, *unitsFlag, *officer, *oidcSubject, *fromStdin, stdin, stdout)
 	case "disable", "reset-mfa":
 		env, rest, err := openUserEnv(ctx, fs, f, args[1:], stderr)
 		if err != nil {
@@ -148,9 +150,12 @@ func runUserWithInput(ctx context.Context, args []string, stdin io.Reader, stdou
 	return usageErr("unknown user command %q\n%s", sub, userUsage)
 }
 
-func userAdd(ctx context.Context, env *userEnv, username, display, rolesFlag, unitsFlag, collar string, fromStdin bool, stdin io.Reader, stdout io.Writer) error {
+func userAdd(ctx context.Context, env *userEnv, username, display, rolesFlag, unitsFlag, collar, oidcSubject string, fromStdin bool, stdin io.Reader, stdout io.Writer) error {
 	roles, err := parseRoles(rolesFlag)
 	if err != nil {
+		return err
+	}
+	if err := checkOIDCSubject(oidcSubject); err != nil {
 		return err
 	}
 	u := access.User{Username: username, DisplayName: display, Roles: roles}
@@ -213,7 +218,14 @@ func userAdd(ctx context.Context, env *userEnv, username, display, rolesFlag, un
 		if err := tx.CreateUser(ctx, &u, hash, now); err != nil {
 			return err
 		}
-		e := env.entry(audit.RoleChange, u.ID, "account created with roles "+rolesFlag)
+		reason := "account created with roles " + rolesFlag
+		if oidcSubject != "" {
+			if err := tx.LinkOIDC(ctx, u.ID, oidcSubject); err != nil {
+				return err
+			}
+			reason += "; single sign-on linked to " + oidcSubject
+		}
+		e := env.entry(audit.RoleChange, u.ID, reason)
 		return env.audit.Append(ctx, tx, e)
 	})
 	if err != nil {
@@ -222,6 +234,20 @@ func userAdd(ctx context.Context, env *userEnv, username, display, rolesFlag, un
 	fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.ID)
 	if generated {
 		fmt.Fprintf(stdout, "password (shown once; the user must set up MFA at first sign-in): %s\n", password)
+	}
+	return nil
+}
+
+// checkOIDCSubject accepts "" (no single sign-on) or ISSUER|SUB with an
+// absolute issuer URL, the form the callback looks accounts up by.
+func checkOIDCSubject(s string) error {
+	if s == "" {
+		return nil
+	}
+	issuer, sub, ok := strings.Cut(s, "|")
+	u, err := url.Parse(issuer)
+	if !ok || err != nil || !u.IsAbs() || u.Host == "" || strings.TrimSpace(sub) == "" {
+		return usageErr("--oidc-subject: %q is not ISSUER|SUB, e.g. 'https://login.example.org|248289761001'", s)
 	}
 	return nil
 }

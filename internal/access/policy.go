@@ -18,7 +18,9 @@ const (
 	Enrolling Permission = "mfa-enrol"
 
 	CaseRead       Permission = "case:read"
+	CaseWork       Permission = "case:work" // act, add notes and documents
 	CaseCreate     Permission = "case:create"
+	OfficerRead    Permission = "officer:read"
 	CaseBreakGlass Permission = "case:break-glass"
 	CaseShare      Permission = "case:share"
 	AuditRead      Permission = "audit:read"
@@ -32,8 +34,12 @@ var caseRoles = []Role{Handler, Investigator, Authority, PSDHead}
 // grants says which roles hold each permission. Anything not listed is
 // denied: a new permission grants nothing until it is written here.
 var grants = map[Permission][]Role{
-	CaseRead:       append([]Role{Oversight}, caseRoles...),
-	CaseCreate:     {Handler, Authority, PSDHead},
+	CaseRead:   append([]Role{Oversight}, caseRoles...),
+	CaseWork:   caseRoles,
+	CaseCreate: {Handler, Authority, PSDHead},
+	// Supervisors read officer histories to act on early-intervention
+	// flags for their units; they do not open case files.
+	OfficerRead:    append([]Role{Supervisor}, caseRoles...),
 	CaseBreakGlass: caseRoles,
 	CaseShare:      {Authority, PSDHead},
 	AuditRead:      {Auditor},

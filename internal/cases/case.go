@@ -124,8 +124,12 @@ type Case struct {
 	ReceivedAt time.Time `json:"received_at"` // when the force became aware
 	Restricted bool      `json:"restricted"`  // visible only to named users
 	Version    int       `json:"version"`     // optimistic concurrency
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	// NextDueAt is the earliest open deadline, kept with the case so lists
+	// can filter by it; NextDueClock names which deadline it is.
+	NextDueAt    *time.Time `json:"next_due_at,omitempty"`
+	NextDueClock string     `json:"next_due_clock,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 
 	Allegations []Allegation `json:"allegations"`
 	Parties     []Party      `json:"parties"`

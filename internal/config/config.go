@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +35,17 @@ type Config struct {
 	// Session timeouts; the access issue uses them.
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
+	// OpenID Connect single sign-on for staff, off when OIDCIssuer is
+	// empty. When on, all four are set and the secret is already read from
+	// its file if it came from one.
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string
+	OIDCRedirectURL  string
 }
+
+// OIDC reports whether single sign-on is configured.
+func (c Config) OIDC() bool { return c.OIDCIssuer != "" }
 
 // UsageError is a mistake in the command line or environment. Commands exit
 // with status 2 and print it as one line: it names the flag and the reason.
@@ -68,6 +79,11 @@ func (f *Flags) RegisterServe(fs *flag.FlagSet, defaultAddr string) {
 	fs.StringVar(&f.Addr, "addr", envOr(f.env, "PROBITY_ADDR", defaultAddr), "address to listen on, HOST:PORT (env PROBITY_ADDR)")
 	fs.DurationVar(&f.IdleTimeout, "session-idle-timeout", 15*time.Minute, "end a session after this long unused")
 	fs.DurationVar(&f.AbsoluteTimeout, "session-max-age", 12*time.Hour, "end a session this long after login, however used")
+	// The client secret has no flag: command lines show in process lists.
+	fs.StringVar(&f.OIDCIssuer, "oidc-issuer", envOr(f.env, "PROBITY_OIDC_ISSUER", ""), "OpenID Connect issuer URL for staff single sign-on; empty for none (env PROBITY_OIDC_ISSUER)")
+	fs.StringVar(&f.OIDCClientID, "oidc-client-id", envOr(f.env, "PROBITY_OIDC_CLIENT_ID", ""), "client ID registered with the issuer (env PROBITY_OIDC_CLIENT_ID); the secret comes from PROBITY_OIDC_CLIENT_SECRET or PROBITY_OIDC_CLIENT_SECRET_FILE")
+	fs.StringVar(&f.OIDCRedirectURL, "oidc-redirect-url", envOr(f.env, "PROBITY_OIDC_REDIRECT_URL", ""), "this server's callback as the issuer knows it, e.g. https://probity.example/auth/oidc/callback (env PROBITY_OIDC_REDIRECT_URL)")
+	f.serve = true
 }
 
 // Flags holds raw flag values until Config validates them.
@@ -77,7 +93,13 @@ type Flags struct {
 	LogLevel        string
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
-	env             Env
+	OIDCIssuer      string
+	OIDCClientID    string
+	OIDCRedirectURL string
+	// serve is set by RegisterServe: only serving commands read the OIDC
+	// settings, so a PROBITY_OIDC_* environment does not trouble migrate.
+	serve bool
+	env   Env
 }
 
 // Config validates the flags, naming the first one that is wrong.
@@ -105,7 +127,97 @@ func (f *Flags) Config() (Config, error) {
 		c.DataKey, c.DataKeyFile = f.env.secret("PROBITY_DATA_KEY")
 		c.AuditKey, c.AuditKeyFile = f.env.secret("PROBITY_AUDIT_KEY")
 	}
+	if f.serve {
+		if err := f.oidc(&c); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
+}
+
+// oidc validates the single sign-on settings: none at all, or every one.
+func (f *Flags) oidc(c *Config) error {
+	secret, err := f.oidcSecret()
+	if err != nil {
+		return err
+	}
+	issuer, clientID, redirect := strings.TrimSpace(f.OIDCIssuer), strings.TrimSpace(f.OIDCClientID), strings.TrimSpace(f.OIDCRedirectURL)
+	if issuer == "" && clientID == "" && secret == "" && redirect == "" {
+		return nil
+	}
+	for _, s := range []struct{ name, value, or string }{
+		{"--oidc-issuer", issuer, ""}, {"--oidc-client-id", clientID, ""},
+		{"PROBITY_OIDC_CLIENT_SECRET", secret, " (or PROBITY_OIDC_CLIENT_SECRET_FILE)"}, {"--oidc-redirect-url", redirect, ""},
+	} {
+		if s.value == "" {
+			return &UsageError{Flag: s.name, Reason: "is required" + s.or + " when any single sign-on (OIDC) setting is given"}
+		}
+	}
+	if err := checkOIDCURL("--oidc-issuer", issuer); err != nil {
+		return err
+	}
+	if u, _ := url.Parse(issuer); u.RawQuery != "" {
+		// OpenID Connect Discovery: an issuer identifier has no query.
+		return &UsageError{Flag: "--oidc-issuer", Reason: "must not have a query"}
+	}
+	if err := checkOIDCURL("--oidc-redirect-url", redirect); err != nil {
+		return err
+	}
+	c.OIDCIssuer, c.OIDCClientID, c.OIDCClientSecret, c.OIDCRedirectURL = issuer, clientID, secret, redirect
+	return nil
+}
+
+// oidcSecret reads the client secret from the environment or its file.
+func (f *Flags) oidcSecret() (string, error) {
+	if f.env == nil {
+		return "", nil
+	}
+	value, file := f.env.secret("PROBITY_OIDC_CLIENT_SECRET")
+	switch {
+	case value != "" && file != "":
+		return "", &UsageError{Flag: "PROBITY_OIDC_CLIENT_SECRET", Reason: "set it or PROBITY_OIDC_CLIENT_SECRET_FILE, not both"}
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", &UsageError{Flag: "PROBITY_OIDC_CLIENT_SECRET_FILE", Reason: err.Error()}
+		}
+		// Files written by editors and `echo` end with a newline that is
+		// no part of the secret.
+		if value = strings.TrimSpace(string(b)); value == "" {
+			return "", &UsageError{Flag: "PROBITY_OIDC_CLIENT_SECRET_FILE", Reason: file + " is empty"}
+		}
+	}
+	return value, nil
+}
+
+// checkOIDCURL requires an absolute https URL: the sign-in codes and
+// tokens that pass through it must not travel in clear. Plain http is
+// allowed only to this machine, for a local identity provider in testing.
+func checkOIDCURL(flagName, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return &UsageError{Flag: flagName, Reason: fmt.Sprintf("%q is not an absolute URL", raw)}
+	}
+	if u.Fragment != "" {
+		return &UsageError{Flag: flagName, Reason: "must not have a #fragment"}
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+	}
+	return &UsageError{Flag: flagName, Reason: fmt.Sprintf("%q must use https (plain http only to a loopback address)", raw)}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // DemoDB is the database location demo uses inside its data directory.

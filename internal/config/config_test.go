@@ -36,6 +36,13 @@ func TestConfig(t *testing.T) {
 		{"secrets from env", map[string]string{"PROBITY_DATA_KEY_FILE": "/run/k", "PROBITY_AUDIT_KEY": "abc"}, nil, "", func(c Config) bool {
 			return c.DataKeyFile == "/run/k" && c.AuditKey == "abc"
 		}},
+		{"single sign-on", map[string]string{"PROBITY_OIDC_CLIENT_SECRET": "s3"}, []string{"--oidc-issuer", "https://idp.example",
+			"--oidc-client-id", "probity", "--oidc-redirect-url", "https://probity.example/auth/oidc/callback"}, "", func(c Config) bool {
+			return c.OIDC() && c.OIDCClientSecret == "s3"
+		}},
+		{"single sign-on half configured", nil, []string{"--oidc-issuer", "https://idp.example"}, "--oidc-client-id", nil},
+		{"single sign-on over plain http", map[string]string{"PROBITY_OIDC_CLIENT_SECRET": "s3"}, []string{"--oidc-issuer", "http://idp.example",
+			"--oidc-client-id", "probity", "--oidc-redirect-url", "https://probity.example/cb"}, "--oidc-issuer", nil},
 		{"bad scheme", nil, []string{"--db", "mongodb://x"}, "--db", nil},
 		{"bad level", nil, []string{"--log-level", "chatty"}, "--log-level", nil},
 		{"bad addr", nil, []string{"--addr", "8080"}, "--addr", nil},

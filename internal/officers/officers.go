@@ -56,15 +56,18 @@ func checkCode(fs *fault.Fields, code, name string) {
 
 // Officer is a police officer or member of police staff.
 type Officer struct {
-	ID           string     `json:"id"`
-	ForceID      string     `json:"force_id"`
-	CollarNumber string     `json:"collar_number"` // warrant or collar number, unique within a force
-	GivenName    string     `json:"given_name"`
-	FamilyName   string     `json:"family_name"`
-	Rank         Rank       `json:"rank"`
-	UnitID       string     `json:"unit_id,omitempty"`
-	JoinedOn     time.Time  `json:"joined_on"`
-	LeftOn       *time.Time `json:"left_on,omitempty"`
+	ID           string `json:"id"`
+	ForceID      string `json:"force_id"`
+	CollarNumber string `json:"collar_number"` // warrant or collar number, unique within a force
+	// NationalID joins the records of one person who served in several
+	// forces, so that allegations made in an earlier force are seen.
+	NationalID string     `json:"national_id,omitempty"`
+	GivenName  string     `json:"given_name"`
+	FamilyName string     `json:"family_name"`
+	Rank       Rank       `json:"rank"`
+	UnitID     string     `json:"unit_id,omitempty"`
+	JoinedOn   time.Time  `json:"joined_on"`
+	LeftOn     *time.Time `json:"left_on,omitempty"`
 	// Protected characteristics are optional and held only to measure
 	// disproportionality (who faces allegations, who is flagged); they are
 	// never used to decide anything about the individual.

@@ -355,13 +355,15 @@ func (db *DB) BreakGlassSince(ctx context.Context, since time.Time, limit int) (
 
 // CaseSummary is a line in a list of cases.
 type CaseSummary struct {
-	ID         string    `json:"id"`
-	Reference  string    `json:"reference"`
-	Kind       string    `json:"kind"`
-	State      string    `json:"state"`
-	UnitID     string    `json:"unit_id,omitempty"`
-	ReceivedAt time.Time `json:"received_at"`
-	Restricted bool      `json:"restricted"`
+	ID           string     `json:"id"`
+	Reference    string     `json:"reference"`
+	Kind         string     `json:"kind"`
+	State        string     `json:"state"`
+	UnitID       string     `json:"unit_id,omitempty"`
+	ReceivedAt   time.Time  `json:"received_at"`
+	Restricted   bool       `json:"restricted"`
+	NextDueAt    *time.Time `json:"next_due_at,omitempty"`
+	NextDueClock string     `json:"next_due_clock,omitempty"`
 }
 
 // CandidateCases lists, newest first, the cases a user might see: those

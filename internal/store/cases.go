@@ -43,10 +43,11 @@ func (tx *Tx) CreateCase(ctx context.Context, c *cases.Case, actor string, now t
 	}
 	c.Reference = ref
 	_, err = tx.tx.ExecContext(ctx, `INSERT INTO cases
-		(id, reference, kind, force_id, unit_id, state, rule_set, summary, arose_on, received_at, restricted, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+		(id, reference, kind, force_id, unit_id, state, rule_set, summary, arose_on, received_at, restricted, version, created_at, updated_at,
+		 next_due_at, next_due_clock)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)`,
 		c.ID, c.Reference, string(c.Kind), c.ForceID, nullString(c.UnitID), string(c.State), c.RuleSet, c.Summary,
-		dateOnly(c.AroseOn), c.ReceivedAt.UTC(), c.Restricted, c.Version, now)
+		dateOnly(c.AroseOn), c.ReceivedAt.UTC(), c.Restricted, c.Version, now, nullTime(c.NextDueAt), c.NextDueClock)
 	if err := constraintError(err, "case reference already used", "force_id, unit_id or rule_set names no such record"); err != nil {
 		return fmt.Errorf("recording case: %w", err)
 	}
@@ -62,8 +63,11 @@ func (tx *Tx) CreateCase(ctx context.Context, c *cases.Case, actor string, now t
 			return fmt.Errorf("recording case %s parties: %w", c.Reference, err)
 		}
 	}
-	return tx.AppendEvent(ctx, c.ID, &cases.Event{At: now, Actor: actor, Type: "recorded",
-		Detail: map[string]string{"state": string(c.State), "rule_set": c.RuleSet}})
+	if err := tx.AppendEvent(ctx, c.ID, &cases.Event{At: now, Actor: actor, Type: "recorded",
+		Detail: map[string]string{"state": string(c.State), "rule_set": c.RuleSet}}); err != nil {
+		return err
+	}
+	return tx.refreshSearch(ctx, c.ID)
 }
 
 // checkOfficersExist names the field of any subject or party that is not
@@ -151,13 +155,18 @@ func (tx *Tx) AppendEvent(ctx context.Context, caseID string, e *cases.Event) er
 }
 
 const caseColumns = `id, reference, kind, force_id, COALESCE(unit_id, ''), state, rule_set, summary, arose_on,
-	received_at, restricted, version, created_at, updated_at`
+	received_at, restricted, version, created_at, updated_at, next_due_at, next_due_clock`
 
 func scanCase(r interface{ Scan(...any) error }) (cases.Case, error) {
 	var c cases.Case
 	var kind, state string
+	var due sql.NullTime
 	err := r.Scan(&c.ID, &c.Reference, &kind, &c.ForceID, &c.UnitID, &state, &c.RuleSet, &c.Summary, &c.AroseOn,
-		&c.ReceivedAt, &c.Restricted, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+		&c.ReceivedAt, &c.Restricted, &c.Version, &c.CreatedAt, &c.UpdatedAt, &due, &c.NextDueClock)
+	if due.Valid {
+		t := due.Time.UTC()
+		c.NextDueAt = &t
+	}
 	c.Kind, c.State = cases.Kind(kind), cases.State(state)
 	c.AroseOn, c.ReceivedAt = c.AroseOn.UTC(), c.ReceivedAt.UTC()
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()

@@ -69,10 +69,10 @@ func (tx *Tx) CreateOfficer(ctx context.Context, o *officers.Officer, now time.T
 		o.ID = id.New()
 	}
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO officers
-		(id, force_id, collar_number, given_name, family_name, rank, unit_id, joined_on, left_on, sex, ethnicity, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+		(id, force_id, collar_number, given_name, family_name, rank, unit_id, joined_on, left_on, sex, ethnicity, created_at, updated_at, national_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)`,
 		o.ID, o.ForceID, o.CollarNumber, o.GivenName, o.FamilyName, string(o.Rank), nullString(o.UnitID),
-		dateOnly(o.JoinedOn), nullDate(o.LeftOn), o.Sex, o.Ethnicity, now.UTC())
+		dateOnly(o.JoinedOn), nullDate(o.LeftOn), o.Sex, o.Ethnicity, now.UTC(), nullString(o.NationalID))
 	if err := constraintError(err,
 		fmt.Sprintf("collar number %s is already used in this force", o.CollarNumber),
 		"force_id or unit_id names no such record"); err != nil {
@@ -150,14 +150,15 @@ func (tx *Tx) Transfer(ctx context.Context, officerID, unitID string, rank offic
 	return tx.AddPosting(ctx, p)
 }
 
-const officerColumns = `id, force_id, collar_number, given_name, family_name, rank, COALESCE(unit_id, ''), joined_on, left_on, sex, ethnicity`
+const officerColumns = `id, force_id, collar_number, given_name, family_name, rank, COALESCE(unit_id, ''), joined_on, left_on, sex, ethnicity,
+	COALESCE(national_id, '')`
 
 func scanOfficer(r interface{ Scan(...any) error }) (officers.Officer, error) {
 	var o officers.Officer
 	var rank string
 	var left sql.NullTime
 	err := r.Scan(&o.ID, &o.ForceID, &o.CollarNumber, &o.GivenName, &o.FamilyName, &rank, &o.UnitID,
-		&o.JoinedOn, &left, &o.Sex, &o.Ethnicity)
+		&o.JoinedOn, &left, &o.Sex, &o.Ethnicity, &o.NationalID)
 	o.Rank = officers.Rank(rank)
 	o.JoinedOn = o.JoinedOn.UTC()
 	if left.Valid {
@@ -275,4 +276,22 @@ func nullDate(t *time.Time) any {
 		return nil
 	}
 	return dateOnly(*t)
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+// Unit returns one unit.
+func (db *DB) Unit(ctx context.Context, unitID string) (officers.Unit, error) {
+	var u officers.Unit
+	err := db.read.QueryRowContext(ctx, `SELECT id, force_id, code, name FROM units WHERE id = $1`, unitID).
+		Scan(&u.ID, &u.ForceID, &u.Code, &u.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fault.Errorf(fault.NotFound, "unit %s not found", unitID)
+	}
+	return u, err
 }

@@ -62,37 +62,44 @@ func (s *Server) refuse(r *http.Request, caseID string, d access.Decision) error
 }
 
 // readCase returns the case named in the URL to a caller with
-// need-to-know, recording the consultation in the audit log before any
-// content leaves.
-func (s *Server) readCase(r *http.Request) (cases.Case, error) {
+// need-to-know, and the basis of their access, recording the consultation
+// in the audit log before any content leaves.
+func (s *Server) readCase(r *http.Request) (cases.Case, string, error) {
 	caseID, d, err := s.decideCase(r)
 	if err != nil {
-		return cases.Case{}, err
+		return cases.Case{}, "", err
 	}
 	if !d.Allow {
-		return cases.Case{}, s.refuse(r, caseID, d)
+		return cases.Case{}, "", s.refuse(r, caseID, d)
 	}
 	ctx := r.Context()
 	c, err := s.db.Case(ctx, caseID)
 	if err != nil {
-		return c, err
+		return c, "", err
 	}
 	e := s.auditEntry(r, audit.Consult, "case", caseID, audit.Success)
 	e.Reason = "access by " + d.Basis
 	if err := s.audit.Record(ctx, e); err != nil {
-		return cases.Case{}, err
+		return cases.Case{}, "", err
 	}
-	return c, nil
+	return c, d.Basis, nil
 }
 
-// getCase answers GET /api/v1/cases/{id}.
+// getCase answers GET /api/v1/cases/{id}: the case with its allegations,
+// the actions the caller may take, deadlines, timeline, the pattern panel,
+// notes, documents and complainants.
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
-	c, err := s.readCase(r)
+	c, basis, err := s.readCase(r)
 	if err != nil {
 		s.failCase(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	v, err := s.caseDetail(r, c, basis)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }
 
 // failCase answers a case error; a refusal that break-glass could

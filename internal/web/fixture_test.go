@@ -35,6 +35,8 @@ type fixture struct {
 	users   map[access.Role]access.User
 	secrets map[access.Role]string
 	cases   map[string]string // relation -> case id
+	docs    map[string]string // relation -> a document on that case
+	subject string            // an officer who is a subject in every case
 	unitA   officers.Unit
 	unitB   officers.Unit
 	logs    *strings.Builder
@@ -65,7 +67,7 @@ func testSigner(t testing.TB) *audit.Signer {
 func newFixture(t *testing.T, db *store.DB, requireMFA bool) *fixture {
 	t.Helper()
 	f := &fixture{db: db, now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC), users: map[access.Role]access.User{},
-		secrets: map[access.Role]string{}, cases: map[string]string{}, logs: &strings.Builder{}}
+		secrets: map[access.Role]string{}, cases: map[string]string{}, docs: map[string]string{}, logs: &strings.Builder{}}
 	f.log = store.NewAuditLog(db, testSigner(t), 10)
 	force := officers.Force{Code: "FX", Name: "Fixture Police"}
 	f.unitA = officers.Unit{Code: "A", Name: "Unit A"}
@@ -119,6 +121,7 @@ func newFixture(t *testing.T, db *store.DB, requireMFA bool) *fixture {
 		if err := tx.CreateOfficer(ctx, &subject, f.now); err != nil {
 			return err
 		}
+		f.subject = subject.ID
 		mk := func(rel, unit string, subjects []string, restricted bool) (string, error) {
 			c := cases.Case{Kind: cases.Complaint, ForceID: force.ID, UnitID: unit, Summary: "Case standing " + rel,
 				AroseOn: f.now.AddDate(0, 0, -20), ReceivedAt: f.now.AddDate(0, 0, -10), Restricted: restricted}
@@ -135,6 +138,12 @@ func newFixture(t *testing.T, db *store.DB, requireMFA bool) *fixture {
 				return "", err
 			}
 			f.cases[rel] = c.ID
+			doc := store.Document{CaseID: c.ID, SHA256: strings.Repeat("ab", 32), Filename: "statement.txt", MediaType: "text/plain",
+				Size: 9, UploadedBy: "fixture", UploadedAt: f.now}
+			if err := tx.AddDocument(ctx, &doc, []byte("statement")); err != nil {
+				return "", err
+			}
+			f.docs[rel] = doc.ID
 			return c.ID, nil
 		}
 		own, err := mk(relOwn, f.unitB.ID, []string{subject.ID}, false)
@@ -168,6 +177,7 @@ func newFixture(t *testing.T, db *store.DB, requireMFA bool) *fixture {
 		t.Fatal(err)
 	}
 	f.cases[relNonexistent] = "aaaaaaaaaaaaaaaaaaaaaaaaaa"
+	f.docs[relNonexistent] = "aaaaaaaaaaaaaaaaaaaaaaaaaa"
 	f.srv = web.New(web.Deps{DB: db, Audit: f.log, Clock: func() time.Time { return f.now }, RequireMFA: requireMFA,
 		Hasher: hasher, Logger: newTestLogger(f.logs)})
 	return f

@@ -100,10 +100,12 @@ func (s *Server) pageData(r *http.Request) pageData {
 type loginPage struct {
 	pageData
 	Username, Error string
+	// SSO offers single sign-on when OIDC is configured.
+	SSO bool
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", loginPage{pageData: s.pageData(r)})
+	s.render(w, r, http.StatusOK, "login", loginPage{pageData: s.pageData(r), SSO: s.oidc != nil})
 }
 
 // maxFormBody caps a form post without files.
@@ -119,7 +121,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	token, res, _, err := s.login(r, username, r.PostForm.Get("password"), r.PostForm.Get("totp"))
 	switch {
 	case fault.Is(err, fault.Unauthenticated):
-		s.render(w, r, http.StatusUnauthorized, "login", loginPage{pageData: s.pageData(r), Username: username, Error: errBadLogin.Message})
+		s.render(w, r, http.StatusUnauthorized, "login", loginPage{pageData: s.pageData(r), Username: username, Error: errBadLogin.Message, SSO: s.oidc != nil})
 		return
 	case err != nil:
 		s.failPage(w, r, err)
@@ -236,16 +238,21 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 
 type casePage struct {
 	pageData
-	Case cases.Case
+	Case caseView
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.readCase(r)
+	c, basis, err := s.readCase(r)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "case", casePage{pageData: s.pageData(r), Case: c})
+	v, err := s.caseDetail(r, c, basis)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "case", casePage{pageData: s.pageData(r), Case: v})
 }
 
 // staticHandler serves the embedded style sheet and scripts.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/store"
 )
@@ -40,6 +41,8 @@ type Deps struct {
 	// SecureCookies marks cookies Secure even when TLS ends before Probity
 	// (behind a proxy); cookies are always Secure on a TLS connection.
 	SecureCookies bool
+	// OIDC, when set, offers staff single sign-on (NewOIDC); nil for none.
+	OIDC *OIDC
 }
 
 // Server serves Probity over HTTP.
@@ -52,7 +55,10 @@ type Server struct {
 	requireMFA    bool
 	hasher        access.Hasher
 	secureCookies bool
+	oidc          *OIDC
 	handler       http.Handler
+	ref           *cases.Reference
+	calendar      *cases.Calendar
 }
 
 // New builds the server and its routes. It panics if a route names a
@@ -71,6 +77,18 @@ func New(d Deps) *Server {
 	}
 	if s.hasher == (access.Hasher{}) {
 		s.hasher = access.DefaultHasher
+	}
+	// Both are embedded data checked by their own tests; failing to load
+	// them is a broken build, not a condition to serve through.
+	var err error
+	if s.ref, err = cases.LoadReference(); err != nil {
+		panic(fmt.Sprintf("loading reference data: %v", err))
+	}
+	if s.calendar, err = cases.LoadCalendar(); err != nil {
+		panic(fmt.Sprintf("loading the bank-holiday calendar: %v", err))
+	}
+	if d.OIDC != nil {
+		s.oidc = d.OIDC.withClock(s.clock)
 	}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -125,11 +143,27 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/session", access.Enrolling, s.deleteSession, false},
 		{"POST", "/api/v1/mfa/enrol", access.Enrolling, s.startMFA, false},
 		{"POST", "/api/v1/mfa/confirm", access.Enrolling, s.confirmMFA, false},
+		{"GET", "/api/v1/openapi.json", access.Public, s.openAPI, false},
+		{"GET", "/api/v1/reference", access.SignedIn, s.reference, false},
+		{"GET", "/api/v1/units", access.SignedIn, s.listUnits, false},
+		{"GET", "/api/v1/cases", access.CaseRead, s.listCases, false},
+		{"POST", "/api/v1/cases", access.CaseCreate, s.recordCase, false},
 		{"GET", "/api/v1/cases/{id}", access.CaseRead, s.getCase, false},
+		{"POST", "/api/v1/cases/{id}/actions", access.CaseWork, s.act, false},
+		{"POST", "/api/v1/cases/{id}/steps", access.CaseWork, s.recordStep, false},
+		{"POST", "/api/v1/cases/{id}/notes", access.CaseWork, s.addNote, false},
+		{"POST", "/api/v1/cases/{id}/documents", access.CaseWork, s.uploadDocument, false},
+		{"GET", "/api/v1/cases/{id}/documents/{doc}", access.CaseRead, s.downloadDocument, false},
+		{"GET", "/api/v1/officers", access.OfficerRead, s.listOfficers, false},
+		{"GET", "/api/v1/officers/{id}", access.OfficerRead, s.getOfficer, false},
 		{"POST", "/api/v1/cases/{id}/break-glass", access.CaseBreakGlass, s.breakGlass, false},
 		{"GET", "/api/v1/break-glass", access.BreakGlassList, s.listBreakGlass, false},
 		{"GET", "/api/v1/audit", access.AuditRead, s.listAudit, false},
 		{"GET", "/api/v1/users", access.UsersAdmin, s.listUsers, false},
+
+		// Single sign-on; both answer 404 unless OIDC is configured.
+		{"GET", "/auth/oidc/start", access.Public, s.oidcStart, true},
+		{"GET", "/auth/oidc/callback", access.Public, s.oidcCallback, true},
 	}
 }
 

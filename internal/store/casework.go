@@ -1,0 +1,368 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
+)
+
+// SaveTransition stores a case after a workflow action: its new state, its
+// subjects' severities, findings and outcomes, its next deadline, and the
+// event recording the action. It succeeds only if the case is still at
+// the version the caller read, so that of two people acting at once, one
+// wins and the other is told the case changed.
+func (tx *Tx) SaveTransition(ctx context.Context, c *cases.Case, readVersion int, ev *cases.Event, now time.Time) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE cases SET state = $1, version = version + 1, updated_at = $2,
+		next_due_at = $3, next_due_clock = $4 WHERE id = $5 AND version = $6`,
+		string(c.State), now.UTC(), nullTime(c.NextDueAt), c.NextDueClock, c.ID, readVersion)
+	if err != nil {
+		return fmt.Errorf("saving case %s: %w", c.Reference, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.Errorf(fault.Conflict, "case %s changed since it was read (version %d); reload it and try again", c.Reference, readVersion)
+	}
+	c.Version = readVersion + 1
+	for _, a := range c.Allegations {
+		for _, s := range a.Subjects {
+			if _, err := tx.tx.ExecContext(ctx, `UPDATE subjects SET severity = $1, finding = $2, outcome = $3
+				WHERE allegation_id = $4 AND officer_id = $5`, s.Severity, s.Finding, s.Outcome, a.ID, s.OfficerID); err != nil {
+				return fmt.Errorf("saving findings of case %s: %w", c.Reference, err)
+			}
+		}
+	}
+	return tx.AppendEvent(ctx, c.ID, ev)
+}
+
+// SetNextDue stores a case's earliest open deadline without changing its
+// version: deadlines follow from the case, they are not an edit of it.
+func (tx *Tx) SetNextDue(ctx context.Context, caseID string, due *time.Time, clock string) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE cases SET next_due_at = $1, next_due_clock = $2 WHERE id = $3`,
+		nullTime(due), clock, caseID)
+	return err
+}
+
+// Note is a free-text note on a case.
+type Note struct {
+	ID       string    `json:"id"`
+	CaseID   string    `json:"case_id"`
+	AuthorID string    `json:"author_id"`
+	At       time.Time `json:"at"`
+	Text     string    `json:"text"`
+}
+
+// AddNote stores a note and indexes it for search.
+func (tx *Tx) AddNote(ctx context.Context, n *Note) error {
+	n.ID = id.New()
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO case_notes (id, case_id, author_id, at, text) VALUES ($1, $2, $3, $4, $5)`,
+		n.ID, n.CaseID, n.AuthorID, n.At.UTC(), n.Text)
+	if err := constraintError(err, "", "case not found"); err != nil {
+		return err
+	}
+	return tx.refreshSearch(ctx, n.CaseID)
+}
+
+// Notes lists a case's notes, oldest first.
+func (db *DB) Notes(ctx context.Context, caseID string) ([]Note, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, case_id, author_id, at, text FROM case_notes WHERE case_id = $1 ORDER BY at, id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r *sql.Rows) (n Note, err error) {
+		err = r.Scan(&n.ID, &n.CaseID, &n.AuthorID, &n.At, &n.Text)
+		n.At = n.At.UTC()
+		return n, err
+	})
+}
+
+// Document is a file attached to a case.
+type Document struct {
+	ID         string    `json:"id"`
+	CaseID     string    `json:"case_id"`
+	SHA256     string    `json:"sha256"`
+	Filename   string    `json:"filename"`
+	MediaType  string    `json:"media_type"`
+	Size       int64     `json:"size"`
+	UploadedBy string    `json:"uploaded_by"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+// AddDocument stores a file's content once under its SHA-256 and links it
+// to the case.
+func (tx *Tx) AddDocument(ctx context.Context, d *Document, content []byte) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO blobs (sha256, size, media_type, content, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (sha256) DO NOTHING`, d.SHA256, d.Size, d.MediaType, content, d.UploadedAt.UTC())
+	if err != nil {
+		return fmt.Errorf("storing file %s: %w", d.SHA256, err)
+	}
+	d.ID = id.New()
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO case_documents (id, case_id, sha256, filename, media_type, size, uploaded_by, uploaded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, d.ID, d.CaseID, d.SHA256, d.Filename, d.MediaType, d.Size, d.UploadedBy, d.UploadedAt.UTC())
+	return constraintError(err, "", "case not found")
+}
+
+const documentColumns = `id, case_id, sha256, filename, media_type, size, uploaded_by, uploaded_at`
+
+func scanDocument(r interface{ Scan(...any) error }) (Document, error) {
+	var d Document
+	err := r.Scan(&d.ID, &d.CaseID, &d.SHA256, &d.Filename, &d.MediaType, &d.Size, &d.UploadedBy, &d.UploadedAt)
+	d.UploadedAt = d.UploadedAt.UTC()
+	return d, err
+}
+
+// Documents lists a case's files.
+func (db *DB) Documents(ctx context.Context, caseID string) ([]Document, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+documentColumns+` FROM case_documents WHERE case_id = $1 ORDER BY uploaded_at, id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r *sql.Rows) (Document, error) { return scanDocument(r) })
+}
+
+// DocumentContent returns one file of a case with its content.
+func (db *DB) DocumentContent(ctx context.Context, caseID, docID string) (Document, []byte, error) {
+	d, err := scanDocument(db.read.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM case_documents WHERE id = $1 AND case_id = $2`, docID, caseID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, nil, fault.Errorf(fault.NotFound, "document not found")
+	}
+	if err != nil {
+		return d, nil, err
+	}
+	var content []byte
+	if err := db.read.QueryRowContext(ctx, `SELECT content FROM blobs WHERE sha256 = $1`, d.SHA256).Scan(&content); err != nil {
+		return d, nil, fmt.Errorf("reading file %s: %w", d.SHA256, err)
+	}
+	return d, content, nil
+}
+
+// refreshSearch rebuilds a case's search text from its summary,
+// allegations and notes.
+func (tx *Tx) refreshSearch(ctx context.Context, caseID string) error {
+	var parts []string
+	rows, err := tx.tx.QueryContext(ctx, `SELECT summary FROM cases WHERE id = $1
+		UNION ALL SELECT description FROM allegations WHERE case_id = $1
+		UNION ALL SELECT text FROM case_notes WHERE case_id = $1`, caseID)
+	if err != nil {
+		return err
+	}
+	parts, err = collect(rows, func(r *sql.Rows) (s string, err error) { return s, r.Scan(&s) })
+	if err != nil {
+		return err
+	}
+	body := strings.Join(parts, "\n")
+	if tx.db.dialect == SQLite {
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM case_search WHERE case_id = $1`, caseID); err != nil {
+			return err
+		}
+		_, err = tx.tx.ExecContext(ctx, `INSERT INTO case_search (case_id, body) VALUES ($1, $2)`, caseID, body)
+		return err
+	}
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO case_search (case_id, body) VALUES ($1, $2)
+		ON CONFLICT (case_id) DO UPDATE SET body = excluded.body`, caseID, body)
+	return err
+}
+
+// CaseFilter selects cases for a list.
+type CaseFilter struct {
+	State     string
+	Kind      string
+	Category  string
+	OfficerID string
+	UnitID    string
+	Overdue   bool
+	DueBefore *time.Time
+	Text      string
+	Now       time.Time
+	Cursor    string
+	Limit     int
+	// Scope limits the list to cases a user might see (their units,
+	// assignments, namings and, for the oversight body, shares). Every
+	// case returned must still pass access.CanOpenCase.
+	ScopeUserID   string
+	IncludeShared bool
+}
+
+// CasePage is one page of a case list.
+type CasePage struct {
+	Items []CaseSummary
+	Next  string
+}
+
+// ListCases lists cases newest first, filtered, one page at a time. Pages
+// follow (received_at, id) so that a case recorded meanwhile does not
+// shift the rest.
+func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.ScopeUserID != "" {
+		u := arg(f.ScopeUserID)
+		scope := `(c.unit_id IN (SELECT unit_id FROM user_units WHERE user_id = ` + u + `)
+			OR EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ` + u + `)
+			OR EXISTS (SELECT 1 FROM case_named_users n WHERE n.case_id = c.id AND n.user_id = ` + u + `)`
+		if f.IncludeShared {
+			scope += ` OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.audience = 'oversight')`
+		}
+		where = append(where, scope+")")
+	}
+	if f.State != "" {
+		where = append(where, "c.state = "+arg(f.State))
+	}
+	if f.Kind != "" {
+		where = append(where, "c.kind = "+arg(f.Kind))
+	}
+	if f.UnitID != "" {
+		where = append(where, "c.unit_id = "+arg(f.UnitID))
+	}
+	if f.Category != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM allegations al WHERE al.case_id = c.id AND al.category = "+arg(f.Category)+")")
+	}
+	if f.OfficerID != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM subjects s JOIN allegations al ON al.id = s.allegation_id
+			WHERE al.case_id = c.id AND s.officer_id = `+arg(f.OfficerID)+")")
+	}
+	if f.Overdue {
+		where = append(where, "c.next_due_at < "+arg(f.Now.UTC()))
+	}
+	if f.DueBefore != nil {
+		where = append(where, "c.next_due_at < "+arg(f.DueBefore.UTC()))
+	}
+	if q := strings.TrimSpace(f.Text); q != "" {
+		if db.dialect == SQLite {
+			match := ftsQuery(q)
+			if match == "" {
+				return CasePage{}, fault.Errorf(fault.Invalid, "q holds no words to search for")
+			}
+			where = append(where, "c.id IN (SELECT case_id FROM case_search WHERE case_search MATCH "+arg(match)+")")
+		} else {
+			where = append(where, "c.id IN (SELECT case_id FROM case_search WHERE tsv @@ websearch_to_tsquery('english', "+arg(q)+"))")
+		}
+	}
+	if f.Cursor != "" {
+		at, cid, err := decodeCaseCursor(f.Cursor)
+		if err != nil {
+			return CasePage{}, err
+		}
+		a, b := arg(at), arg(cid)
+		where = append(where, "(c.received_at < "+a+" OR (c.received_at = "+a+" AND c.id > "+b+"))")
+	}
+	q := `SELECT c.id, c.reference, c.kind, c.state, COALESCE(c.unit_id, ''), c.received_at, c.restricted, c.next_due_at, c.next_due_clock
+		FROM cases c`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY c.received_at DESC, c.id LIMIT " + arg(limit+1)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return CasePage{}, fmt.Errorf("listing cases: %w", err)
+	}
+	items, err := collect(rows, func(r *sql.Rows) (c CaseSummary, err error) {
+		var due sql.NullTime
+		err = r.Scan(&c.ID, &c.Reference, &c.Kind, &c.State, &c.UnitID, &c.ReceivedAt, &c.Restricted, &due, &c.NextDueClock)
+		c.ReceivedAt = c.ReceivedAt.UTC()
+		if due.Valid {
+			t := due.Time.UTC()
+			c.NextDueAt = &t
+		}
+		return c, err
+	})
+	if err != nil {
+		return CasePage{}, fmt.Errorf("listing cases: %w", err)
+	}
+	page := CasePage{Items: items}
+	if len(items) > limit {
+		page.Items = items[:limit]
+		last := items[limit-1]
+		page.Next = encodeCaseCursor(last.ReceivedAt, last.ID)
+	}
+	return page, nil
+}
+
+// ftsQuery turns what a person typed into an FTS5 query of quoted words,
+// all required, so that FTS5's own operators in the input cannot make the
+// query fail or mean something else.
+func ftsQuery(s string) string {
+	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for i, w := range words {
+		words[i] = `"` + w + `"`
+	}
+	return strings.Join(words, " ")
+}
+
+func encodeCaseCursor(at time.Time, caseID string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + caseID))
+}
+
+func decodeCaseCursor(s string) (time.Time, string, error) {
+	bad := &fault.Error{Kind: fault.Invalid, Message: "bad cursor", Fields: []fault.FieldError{{Field: "cursor", Reason: "is not a cursor this API gave"}}}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return time.Time{}, "", bad
+	}
+	at, cid, ok := strings.Cut(string(b), "|")
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if !ok || err != nil || !id.Valid(cid) {
+		return time.Time{}, "", bad
+	}
+	return t, cid, nil
+}
+
+// PriorAllegation is one allegation against an officer, for the pattern
+// panel and the officer's history.
+type PriorAllegation struct {
+	OfficerID   string    `json:"officer_id"`
+	ForceCode   string    `json:"force"`
+	CaseID      string    `json:"case_id"`
+	Reference   string    `json:"reference"`
+	ReceivedAt  time.Time `json:"received_at"`
+	State       string    `json:"state"`
+	Category    string    `json:"category"`
+	Subcategory string    `json:"subcategory,omitempty"`
+	Concern     string    `json:"concern,omitempty"`
+	Finding     string    `json:"finding,omitempty"`
+	Outcome     string    `json:"outcome,omitempty"`
+	Restricted  bool      `json:"-"`
+}
+
+// AllegationsAgainst lists every allegation against an officer and against
+// any record of the same person in another force (same national id),
+// newest first, whatever the outcome.
+func (db *DB) AllegationsAgainst(ctx context.Context, officerID string) ([]PriorAllegation, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT s.officer_id, f.code, c.id, c.reference, c.received_at, c.state,
+			a.category, COALESCE(a.subcategory, ''),
+			COALESCE(NULLIF(sc.concern, ''), cat.concern, ''), s.finding, s.outcome, c.restricted
+		FROM subjects s
+		JOIN allegations a ON a.id = s.allegation_id
+		JOIN cases c ON c.id = a.case_id
+		JOIN forces f ON f.id = c.force_id
+		LEFT JOIN complaint_categories cat ON cat.taxonomy_version = a.taxonomy_version AND cat.code = a.category
+		LEFT JOIN complaint_subcategories sc ON sc.taxonomy_version = a.taxonomy_version AND sc.category_code = a.category AND sc.code = a.subcategory
+		WHERE s.officer_id = $1
+		   OR s.officer_id IN (SELECT o2.id FROM officers o1 JOIN officers o2 ON o2.national_id = o1.national_id
+		                       WHERE o1.id = $1 AND o1.national_id IS NOT NULL AND o1.national_id <> '')
+		ORDER BY c.received_at DESC, c.id, a.seq`, officerID)
+	if err != nil {
+		return nil, fmt.Errorf("reading allegations against %s: %w", officerID, err)
+	}
+	return collect(rows, func(r *sql.Rows) (p PriorAllegation, err error) {
+		err = r.Scan(&p.OfficerID, &p.ForceCode, &p.CaseID, &p.Reference, &p.ReceivedAt, &p.State, &p.Category, &p.Subcategory,
+			&p.Concern, &p.Finding, &p.Outcome, &p.Restricted)
+		p.ReceivedAt = p.ReceivedAt.UTC()
+		return p, err
+	})
+}

@@ -1,0 +1,305 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/people"
+	"github.com/probity/probity/internal/store"
+)
+
+type allegationInput struct {
+	Category                string   `json:"category"`
+	Subcategory             string   `json:"subcategory"`
+	ProtectedCharacteristic string   `json:"protected_characteristic"`
+	Description             string   `json:"description"`
+	OccurredOn              string   `json:"occurred_on"`
+	Standards               []string `json:"standards"`
+	Subjects                []string `json:"subjects"`
+}
+
+type personInput struct {
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Phone   string `json:"phone"`
+	Address string `json:"address"`
+}
+
+type recordCaseRequest struct {
+	Kind         string            `json:"kind"`
+	UnitID       string            `json:"unit_id"`
+	Summary      string            `json:"summary"`
+	AroseOn      string            `json:"arose_on"`
+	ReceivedOn   string            `json:"received_on"`
+	Restricted   bool              `json:"restricted"`
+	Allegations  []allegationInput `json:"allegations"`
+	Complainants []personInput     `json:"complainants"`
+	// OfficerWitnesses and OfficerComplainants are officers taking part
+	// other than as subjects (a colleague who reported the conduct).
+	OfficerWitnesses    []string `json:"officer_witnesses"`
+	OfficerComplainants []string `json:"officer_complainants"`
+}
+
+// parseDay reads an optional YYYY-MM-DD field, naming it when it is wrong.
+func parseDay(f *fault.Fields, field, s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		f.Add(field, "must be a date, YYYY-MM-DD")
+		return nil
+	}
+	return &t
+}
+
+// toCase turns a request into a domain case, collecting every field error.
+func (req recordCaseRequest) toCase(f *fault.Fields) (cases.Case, []people.Person) {
+	c := cases.Case{Kind: cases.Kind(req.Kind), UnitID: req.UnitID, Summary: req.Summary, Restricted: req.Restricted}
+	if req.UnitID == "" {
+		f.Add("unit_id", "is required: the unit that owns the case decides who may see it")
+	}
+	if d := parseDay(f, "arose_on", req.AroseOn); d != nil {
+		c.AroseOn = *d
+	}
+	if d := parseDay(f, "received_on", req.ReceivedOn); d != nil {
+		c.ReceivedAt = *d
+	}
+	for i, a := range req.Allegations {
+		al := cases.Allegation{Category: a.Category, Subcategory: a.Subcategory, ProtectedCharacteristic: a.ProtectedCharacteristic,
+			Description: a.Description, Standards: a.Standards}
+		al.OccurredOn = parseDay(f, fmt.Sprintf("allegations[%d].occurred_on", i), a.OccurredOn)
+		for j, s := range a.Subjects {
+			if !id.Valid(s) {
+				f.Add(fmt.Sprintf("allegations[%d].subjects[%d]", i, j), "is not an officer id")
+				continue
+			}
+			al.Subjects = append(al.Subjects, cases.Subject{OfficerID: s})
+		}
+		c.Allegations = append(c.Allegations, al)
+	}
+	for _, list := range []struct {
+		ids  []string
+		role cases.PartyRole
+		name string
+	}{{req.OfficerWitnesses, cases.RoleWitness, "officer_witnesses"}, {req.OfficerComplainants, cases.RoleComplainant, "officer_complainants"}} {
+		for i, o := range list.ids {
+			if !id.Valid(o) {
+				f.Add(fmt.Sprintf("%s[%d]", list.name, i), "is not an officer id")
+				continue
+			}
+			c.Parties = append(c.Parties, cases.Party{Role: list.role, OfficerID: o})
+		}
+	}
+	var ps []people.Person
+	for i, p := range req.Complainants {
+		person := people.Person{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address}
+		for _, fe := range fault.FieldsOf(person.Validate()) {
+			f.Add(fmt.Sprintf("complainants[%d].%s", i, fe.Field), fe.Reason)
+		}
+		ps = append(ps, person)
+	}
+	return c, ps
+}
+
+// recordCase records a new case: POST /api/v1/cases. The recorder is
+// assigned to it, so that they can carry on with a case recorded for
+// another unit.
+func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
+	var req recordCaseRequest
+	if err := decodeJSON(w, r, &req, maxJSONBody); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	now := s.clock()
+	var f fault.Fields
+	c, complainants := req.toCase(&f)
+	if req.UnitID != "" {
+		unit, err := s.db.Unit(ctx, req.UnitID)
+		if fault.Is(err, fault.NotFound) {
+			f.Add("unit_id", "names no unit")
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		c.ForceID = unit.ForceID
+	}
+	if c.ForceID == "" {
+		c.ForceID = "pending" // reported through unit_id; keeps Validate from naming force_id too
+	}
+	for _, fe := range fault.FieldsOf(c.Validate(s.ref, now)) {
+		f.Add(fe.Field, fe.Reason)
+	}
+	if err := f.Err("the case cannot be recorded"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c.Prepare(s.ref, now)
+	c.NextDueAt, c.NextDueClock = s.nextDue(c, nil, now)
+	p := caller(r)
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		for i := range complainants {
+			if err := tx.CreatePerson(ctx, &complainants[i], now); err != nil {
+				return err
+			}
+			c.Parties = append(c.Parties, cases.Party{Role: cases.RoleComplainant, PersonID: complainants[i].ID})
+		}
+		if err := tx.CreateCase(ctx, &c, p.User.ID, now); err != nil {
+			return err
+		}
+		if err := tx.AssignCase(ctx, c.ID, p.User.ID, now); err != nil {
+			return err
+		}
+		e := s.auditEntry(r, audit.Collect, "case", c.ID, audit.Success)
+		e.Reason = "recorded " + c.Reference
+		if len(complainants) > 0 {
+			e.Reason += " with " + strconv.Itoa(len(complainants)) + " complainant(s)"
+		}
+		return s.audit.Append(ctx, tx, e)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
+	writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "reference": c.Reference, "state": c.State, "version": c.Version})
+}
+
+// listCases answers GET /api/v1/cases with filters. Only cases the caller
+// may open are listed.
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p := caller(r)
+	now := s.clock()
+	f := store.CaseFilter{State: q.Get("state"), Kind: q.Get("kind"), Category: q.Get("category"), OfficerID: q.Get("officer"),
+		UnitID: q.Get("unit"), Text: q.Get("q"), Cursor: q.Get("cursor"), Now: now, ScopeUserID: p.User.ID,
+		IncludeShared: p.Has(access.Oversight)}
+	var fields fault.Fields
+	if f.Kind != "" && !cases.Kind(f.Kind).Valid() {
+		fields.Add("kind", "is not a case kind")
+	}
+	if f.OfficerID != "" && !id.Valid(f.OfficerID) {
+		fields.Add("officer", "is not an officer id")
+	}
+	if f.UnitID != "" && !id.Valid(f.UnitID) {
+		fields.Add("unit", "is not a unit id")
+	}
+	if len(f.Text) > 200 {
+		fields.Add("q", "must be at most 200 characters")
+	}
+	switch q.Get("overdue") {
+	case "", "false":
+	case "true":
+		f.Overdue = true
+	default:
+		fields.Add("overdue", "must be true or false")
+	}
+	f.DueBefore = parseDay(&fields, "due_before", q.Get("due_before"))
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			fields.Add("limit", "must be a number from 1 to 200")
+		}
+		f.Limit = n
+	}
+	if err := fields.Err("bad query"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	page, err := s.db.ListCases(ctx, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items := make([]store.CaseSummary, 0, len(page.Items))
+	for _, c := range page.Items {
+		facts, err := s.db.CaseFacts(ctx, c.ID, now)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if access.CanOpenCase(*p, facts).Allow {
+			items = append(items, c)
+		}
+	}
+	if len(items) > 0 {
+		e := s.auditEntry(r, audit.Consult, "case-list", "", audit.Success)
+		e.Reason = "listed " + strconv.Itoa(len(items)) + " cases; filters: " + r.URL.RawQuery
+		if err := s.audit.Record(ctx, e); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": page.Next})
+}
+
+type noteRequest struct {
+	Text string `json:"text"`
+}
+
+// addNote adds a note to a case: POST /api/v1/cases/{id}/notes.
+func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
+	var req noteRequest
+	if err := decodeJSON(w, r, &req, 64<<10); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var f fault.Fields
+	text := strings.TrimSpace(req.Text)
+	switch {
+	case text == "":
+		f.Add("text", "is required")
+	case len([]rune(text)) > 20000:
+		f.Add("text", "must be at most 20000 characters")
+	case strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' }):
+		f.Add("text", "contains control characters")
+	}
+	if err := f.Err("the note cannot be added"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	caseID, err := s.openForWork(r)
+	if err != nil {
+		s.failCase(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	n := store.Note{CaseID: caseID, AuthorID: caller(r).User.ID, At: s.clock(), Text: text}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.AddNote(ctx, &n); err != nil {
+			return err
+		}
+		return s.audit.Append(ctx, tx, s.auditEntry(r, audit.Alter, "case", caseID, audit.Success))
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, n)
+}
+
+// openForWork applies need-to-know for a change to a case. The oversight
+// body reads shared cases but does not work on them.
+func (s *Server) openForWork(r *http.Request) (string, error) {
+	caseID, d, err := s.decideCase(r)
+	if err != nil {
+		return "", err
+	}
+	if !d.Allow {
+		return "", s.refuse(r, caseID, d)
+	}
+	if d.Basis == "shared" {
+		return "", fault.Errorf(fault.Forbidden, "the oversight body reads shared cases; it does not change them")
+	}
+	return caseID, nil
+}

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/officers"
+	"github.com/probity/probity/internal/store"
+)
+
+// concerns are the kinds of earlier allegation that must never be missed
+// when an officer is complained about again, whatever their outcome.
+var concerns = []string{"sexual misconduct", "domestic abuse", "discrimination"}
+
+// historyItem is one earlier allegation as a viewer may see it: the
+// pattern is always shown, but the case itself only to those who may
+// open it.
+type historyItem struct {
+	store.PriorAllegation
+	Visible bool `json:"case_visible"`
+}
+
+// history lists the allegations against an officer (and the same person
+// in other forces) that viewer may know of, leaving out exclude.
+func (s *Server) history(r *http.Request, officerID, exclude string) ([]historyItem, []string, error) {
+	ctx := r.Context()
+	all, err := s.db.AllegationsAgainst(ctx, officerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := caller(r)
+	open := map[string]bool{}
+	var items []historyItem
+	var warnings []string
+	for _, a := range all {
+		if a.CaseID == exclude {
+			continue
+		}
+		visible, seen := open[a.CaseID]
+		if !seen {
+			facts, err := s.db.CaseFacts(ctx, a.CaseID, s.clock())
+			if err != nil {
+				return nil, nil, err
+			}
+			visible = access.CanOpenCase(*p, facts).Allow
+			open[a.CaseID] = visible
+		}
+		it := historyItem{PriorAllegation: a, Visible: visible}
+		if !visible {
+			it.CaseID, it.Reference = "", ""
+		}
+		items = append(items, it)
+		if slices.Contains(concerns, a.Concern) {
+			warnings = append(warnings, a.Concern)
+		}
+	}
+	slices.Sort(warnings)
+	return items, slices.Compact(warnings), nil
+}
+
+type officerView struct {
+	Officer  officers.Officer   `json:"officer"`
+	Postings []officers.Posting `json:"postings"`
+	History  []historyItem      `json:"allegations"`
+	Warnings []string           `json:"warnings"`
+}
+
+// getOfficer answers GET /api/v1/officers/{id}: the officer, their
+// postings and every allegation against them. Nobody may look up their
+// own record this way: it would show them the cases about them.
+func (s *Server) getOfficer(w http.ResponseWriter, r *http.Request) {
+	officerID := r.PathValue("id")
+	ctx := r.Context()
+	o, err := s.db.Officer(ctx, officerID)
+	if !id.Valid(officerID) || fault.Is(err, fault.NotFound) {
+		s.fail(w, r, fault.Errorf(fault.NotFound, "officer not found"))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := caller(r)
+	if p.User.OfficerID != "" {
+		me, err := s.db.Officer(ctx, p.User.OfficerID)
+		if err == nil && (me.ID == o.ID || (me.NationalID != "" && me.NationalID == o.NationalID)) {
+			e := s.auditEntry(r, audit.AccessDenied, "officer", o.ID, audit.Denied)
+			e.Reason = "own officer record (conflict)"
+			if err := s.audit.Record(ctx, e); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			s.fail(w, r, fault.Errorf(fault.NotFound, "officer not found"))
+			return
+		}
+	}
+	postings, err := s.db.Postings(ctx, o.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items, warnings, err := s.history(r, o.ID, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.audit.Record(ctx, s.auditEntry(r, audit.Consult, "officer", o.ID, audit.Success)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if items == nil {
+		items = []historyItem{}
+	}
+	if warnings == nil {
+		warnings = []string{}
+	}
+	writeJSON(w, http.StatusOK, officerView{Officer: o, Postings: postings, History: items, Warnings: warnings})
+}
