@@ -44,6 +44,12 @@ func chromium(t *testing.T) string {
 // demoServer serves a small demo force, as `probity demo` would.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	srv, _ := demoServerWithDB(t)
+	return srv
+}
+
+func demoServerWithDB(t *testing.T) (*httptest.Server, *store.DB) {
+	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, storetest.Engines(t)[0].New(t))
 	now := time.Now().UTC()
@@ -60,7 +66,7 @@ func demoServer(t *testing.T) *httptest.Server {
 	}
 	srv := httptest.NewServer(web.New(web.Deps{DB: db, Audit: store.NewAuditLog(db, signer, 100), Hasher: hasher}))
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, db
 }
 
 func browser(t *testing.T) context.Context {

@@ -930,6 +930,10 @@ func TestRandomWalks(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(2026, 558))
 	every := wfEveryRole()
+	cal, err := LoadCalendar()
+	if err != nil {
+		t.Fatal(err)
+	}
 	reached := map[Kind]map[State]int{Complaint: {}, ConductMatter: {}}
 	group := func(k Kind) Kind {
 		if k == Complaint {
@@ -999,7 +1003,11 @@ func TestRandomWalks(t *testing.T) {
 			wfCheckSanctions(t, ev)
 			events = append(events, ev)
 			reached[group(k)][c.State]++
+			if step%7 == 0 {
+				wfCheckDeadlines(t, cal, c, events)
+			}
 		}
+		wfCheckDeadlines(t, cal, c, events)
 	}
 	for k, seen := range reached {
 		rarest := KindStates(k)[0]
@@ -1012,6 +1020,22 @@ func TestRandomWalks(t *testing.T) {
 			}
 		}
 		t.Logf("%s: rarest state %s, reached %d times", k, rarest, seen[rarest])
+	}
+}
+
+// wfCheckDeadlines checks that the clocks of a case anywhere in its walk
+// can be computed: every deadline has a due date or says why it has none.
+func wfCheckDeadlines(t *testing.T, cal *Calendar, c Case, events []Event) {
+	t.Helper()
+	c.ReceivedAt = wfNow.AddDate(0, -1, 0)
+	ds, err := Deadlines(c, events, cal, wfNow.Add(time.Hour))
+	if err != nil {
+		t.Fatalf("%s %s: deadlines not computed: %v", c.Kind, c.State, err)
+	}
+	for _, d := range ds {
+		if d.Due.IsZero() || d.Problem != "" {
+			t.Fatalf("%s %s: deadline %s has no due date (%s)", c.Kind, c.State, d.Clock, d.Problem)
+		}
 	}
 }
 

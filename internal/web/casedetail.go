@@ -39,6 +39,9 @@ type caseView struct {
 	Documents      []store.Document  `json:"documents"`
 	Complainants   []people.Person   `json:"complainants"`
 	TimeInStates   map[string]string `json:"time_in_states"`
+	// InvestigationReports are the 12-month overdue-investigation report
+	// and its 6-monthly repeats that have fallen due.
+	InvestigationReports []cases.Report `json:"investigation_reports"`
 }
 
 // caseDetail gathers everything the case page and API show about a case
@@ -62,6 +65,10 @@ func (s *Server) caseDetail(r *http.Request, c cases.Case, basis string) (caseVi
 	}
 	if v.Deadlines == nil {
 		v.Deadlines = []cases.Deadline{}
+	}
+	v.InvestigationReports = cases.OverdueInvestigationReports(c, v.Timeline, now)
+	if v.InvestigationReports == nil {
+		v.InvestigationReports = []cases.Report{}
 	}
 	v.TimeInStates = map[string]string{}
 	for st, d := range cases.TimeInStates(c, v.Timeline, now).Total {
