@@ -83,3 +83,47 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("audit entries for jbloggs, newest first = %s", got)
 	}
 }
+
+func TestKeysRotate(t *testing.T) {
+	oldKey, _ := keyring.Generate()
+	newKey, _ := keyring.Generate()
+	auditKey := audit.GenerateSigningKey()
+	dbPath := filepath.Join(t.TempDir(), "p.db")
+	run := func(dataKey string, args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := runWith(args, &out, &errb, map[string]string{"PROBITY_DATA_KEY": dataKey, "PROBITY_AUDIT_KEY": auditKey, "PROBITY_DB": "sqlite:" + dbPath})
+		return code, out.String() + errb.String()
+	}
+	// A user with MFA enrolled has a sealed secret to rotate.
+	if code, out := run(oldKey, "user", "add", "--username", "rot", "--roles", "handler"); code != 0 {
+		t.Fatal(out)
+	}
+	keys, _ := keyring.Parse(oldKey)
+	db, err := store.Open(context.Background(), store.Location{Dialect: store.SQLite, Path: dbPath}, store.Options{Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _, _ := db.UserByUsername(context.Background(), "rot")
+	if err := db.InTx(context.Background(), func(tx *store.Tx) error { return tx.SetTOTP(context.Background(), u.ID, "JBSWY3DPEHPK3PXP", true, 0) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, out := run(newKey+","+oldKey, "keys", "rotate")
+	if code != 0 || !strings.Contains(out, "resealed 1 values") {
+		t.Fatalf("rotate: %d %s", code, out)
+	}
+	newOnly, _ := keyring.Parse(newKey)
+	db, err = store.Open(context.Background(), store.Location{Dialect: store.SQLite, Path: dbPath}, store.Options{Keys: newOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rec, err := db.LoginRecord(context.Background(), "rot")
+	if err != nil || rec.TOTPSecret != "JBSWY3DPEHPK3PXP" {
+		t.Fatalf("after rotation with the new key only: %+v %v", rec.TOTPSecret, err)
+	}
+}
+
+func runWith(args []string, stdout, stderr *bytes.Buffer, environ map[string]string) int {
+	return run(context.Background(), args, stdout, stderr, env(environ))
+}

@@ -15,3 +15,39 @@ func (db *DB) RawPersonColumnsForTest(ctx context.Context, id string) ([]string,
 		Scan(&a, &b, &c, &d)
 	return []string{a, b, c, d}, err
 }
+
+// SealedColumnsForTest lists the columns key rotation reseals.
+func SealedColumnsForTest() []string {
+	var out []string
+	for _, c := range sealedColumns {
+		out = append(out, c.table+"."+c.column)
+	}
+	return out
+}
+
+// SealedColumnsInSchemaForTest lists every column whose name ends in
+// _sealed.
+func (db *DB) SealedColumnsInSchemaForTest(ctx context.Context) ([]string, error) {
+	var q string
+	if db.dialect == SQLite {
+		q = `SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+			WHERE m.type = 'table' AND p.name LIKE '%\_sealed' ESCAPE '\'`
+	} else {
+		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND column_name LIKE '%\_sealed' ESCAPE '\'`
+	}
+	rows, err := db.read.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
