@@ -163,6 +163,9 @@ func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.Username = p.User.Username
+	if c, err := s.db.Case(ctx, caseID); err == nil {
+		b.Reference = c.Reference
+	}
 	writeJSON(w, http.StatusCreated, b)
 }
 

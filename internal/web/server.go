@@ -102,7 +102,11 @@ func New(d Deps) *Server {
 	}))
 	// Refuse state-changing requests that a browser sends from another
 	// site; API clients that send no Origin or Sec-Fetch-Site pass.
-	s.handler = s.withMiddleware(http.NewCrossOriginProtection().Handler(mux))
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, fault.Errorf(fault.Forbidden, "cross-origin request refused: state-changing requests must come from Probity's own pages or from API clients"))
+	}))
+	s.handler = s.withMiddleware(cop.Handler(mux))
 	return s
 }
 

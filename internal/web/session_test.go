@@ -216,8 +216,8 @@ func TestCrossOriginWritesAreRefused(t *testing.T) {
 		req.Header.Set("Origin", "https://evil.example")
 		rec := httptest.NewRecorder()
 		f.srv.ServeHTTP(rec, req)
-		if rec.Code != 403 {
-			t.Errorf("cross-site DELETE: %d, want 403", rec.Code)
+		if rec.Code != 403 || rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Errorf("cross-site DELETE: %d %s, want 403 problem+json", rec.Code, rec.Header().Get("Content-Type"))
 		}
 		if rec := c.do(t, "GET", "/api/v1/session", "", ""); rec.Code != 200 {
 			t.Errorf("the session ended anyway: %d", rec.Code)
