@@ -282,3 +282,40 @@ func TestDocumentsAreSniffedAndServedAsAttachments(t *testing.T) {
 		}
 	})
 }
+
+func TestSharingOpensACaseToTheOversightBodyReadOnly(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		id := f.cases[relSameUnit]
+		oversight := f.login(t, access.Oversight)
+		if rec := oversight.do(t, "GET", "/api/v1/cases/"+id, "", ""); rec.Code != 403 {
+			t.Fatalf("before sharing: %d", rec.Code)
+		}
+		authority := f.login(t, access.Authority)
+		if rec := authority.do(t, "POST", "/api/v1/cases/"+id+"/share", "", ""); rec.Code != 204 {
+			t.Fatalf("share: %d %s", rec.Code, rec.Body)
+		}
+		v := oversight.getCase(t, id)
+		if len(v["allowed_actions"].([]any)) != 0 || len(v["complainants"].([]any)) != 0 {
+			t.Errorf("oversight sees actions %v or complainants %v", v["allowed_actions"], v["complainants"])
+		}
+		if rec := oversight.do(t, "POST", "/api/v1/cases/"+id+"/notes", "application/json", `{"text":"x"}`); rec.Code != 403 {
+			t.Errorf("oversight adding a note: %d", rec.Code)
+		}
+		// Assignment opens an out-of-scope case to an investigator.
+		inv := f.login(t, access.Investigator)
+		other := f.cases[relOtherUnit]
+		if rec := inv.do(t, "GET", "/api/v1/cases/"+other, "", ""); rec.Code != 403 {
+			t.Fatalf("investigator before assignment: %d", rec.Code)
+		}
+		psd := f.login(t, access.PSDHead)
+		// The head of standards must be able to open the case to assign it.
+		if rec := psd.do(t, "POST", "/api/v1/cases/"+other+"/assignments", "application/json",
+			`{"user_id":"`+f.users[access.Investigator].ID+`"}`); rec.Code != 403 {
+			t.Fatalf("assigning a case outside one's own scope: %d", rec.Code)
+		}
+		if rec := psd.do(t, "POST", "/api/v1/cases/"+id+"/assignments", "application/json",
+			`{"user_id":"`+f.users[access.Investigator].ID+`"}`); rec.Code != 204 {
+			t.Fatalf("assign: %d %s", rec.Code, rec.Body)
+		}
+	})
+}

@@ -119,6 +119,23 @@ var theMatrix = map[string]expect{
 	"POST /api/v1/cases/{id}/steps": caseRoute(
 		relStatus(201, 201, 403, 404, 404, 404, 403),
 		relStatus(403, 403, 403, 403, 403, 403, 403), 401),
+	// Only the appropriate authority and the head of standards open a
+	// case to others; they must be able to open it themselves.
+	"POST /api/v1/cases/{id}/assignments": caseRoute(
+		relStatus(204, 204, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 401,
+		map[access.Role]map[string]int{access.Handler: relStatus(403, 403, 403, 403, 403, 403, 403),
+			access.Investigator: relStatus(403, 403, 403, 403, 403, 403, 403)}),
+	"POST /api/v1/cases/{id}/named-users": caseRoute(
+		relStatus(204, 204, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 401,
+		map[access.Role]map[string]int{access.Handler: relStatus(403, 403, 403, 403, 403, 403, 403),
+			access.Investigator: relStatus(403, 403, 403, 403, 403, 403, 403)}),
+	"POST /api/v1/cases/{id}/share": caseRoute(
+		relStatus(204, 204, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 401,
+		map[access.Role]map[string]int{access.Handler: relStatus(403, 403, 403, 403, 403, 403, 403),
+			access.Investigator: relStatus(403, 403, 403, 403, 403, 403, 403)}),
 	"POST /api/v1/cases/{id}/notes": caseRoute(
 		relStatus(201, 201, 403, 404, 404, 404, 403),
 		relStatus(403, 403, 403, 403, 403, 403, 403), 401),
@@ -157,6 +174,13 @@ var matrixBodies = map[string]func(*fixture) body{
 	"POST /api/v1/cases/{id}/actions":     fixed("application/json", `{"action":"make_initial_contact"}`),
 	"POST /api/v1/cases/{id}/notes":       fixed("application/json", `{"text":"Called the complainant back."}`),
 	"POST /api/v1/cases/{id}/steps":       fixed("application/json", `{"step":"progress_update","note":"Letter sent"}`),
+	"POST /api/v1/cases/{id}/share":       fixed("application/json", `{}`),
+	"POST /api/v1/cases/{id}/assignments": func(f *fixture) body {
+		return body{"application/json", `{"user_id":"` + f.users[access.Investigator].ID + `"}`}
+	},
+	"POST /api/v1/cases/{id}/named-users": func(f *fixture) body {
+		return body{"application/json", `{"user_id":"` + f.users[access.Investigator].ID + `"}`}
+	},
 	"POST /api/v1/cases/{id}/documents": fixed("multipart/form-data; boundary=XyZ",
 		"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\nContent-Type: text/plain\r\n\r\nA short statement.\r\n--XyZ--\r\n"),
 	"POST /api/v1/cases": func(f *fixture) body {

@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/store"
+)
+
+type userRequest struct {
+	UserID string `json:"user_id"`
+}
+
+// grantTarget reads the user a case is to be opened to, checks the caller
+// may open the case, and that the user exists.
+func (s *Server) grantTarget(w http.ResponseWriter, r *http.Request) (caseID string, target access.User, ok bool) {
+	var req userRequest
+	if err := decodeJSON(w, r, &req, 4<<10); err != nil {
+		s.fail(w, r, err)
+		return "", target, false
+	}
+	if !id.Valid(req.UserID) {
+		s.fail(w, r, &fault.Error{Kind: fault.Invalid, Message: "bad request", Fields: []fault.FieldError{{Field: "user_id", Reason: "is not a user id"}}})
+		return "", target, false
+	}
+	caseID, err := s.openForWork(r)
+	if err != nil {
+		s.failCase(w, r, err)
+		return "", target, false
+	}
+	target, err = s.db.UserByID(r.Context(), req.UserID)
+	if fault.Is(err, fault.NotFound) {
+		s.fail(w, r, &fault.Error{Kind: fault.Invalid, Message: "bad request", Fields: []fault.FieldError{{Field: "user_id", Reason: "names no user"}}})
+		return "", target, false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return "", target, false
+	}
+	return caseID, target, true
+}
+
+// assignCase assigns a case to a user, who may then open it wherever its
+// unit: POST /api/v1/cases/{id}/assignments. A user conflicted from the
+// case still cannot open it: the policy checks conflict first.
+func (s *Server) assignCase(w http.ResponseWriter, r *http.Request) {
+	caseID, target, ok := s.grantTarget(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.AssignCase(ctx, caseID, target.ID, s.clock()); err != nil {
+			return err
+		}
+		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
+		e.Recipients, e.Reason = []string{target.ID}, "assigned to "+target.Username
+		return s.audit.Append(ctx, tx, e)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// nameOnCase names a user who may see a restricted case:
+// POST /api/v1/cases/{id}/named-users.
+func (s *Server) nameOnCase(w http.ResponseWriter, r *http.Request) {
+	caseID, target, ok := s.grantTarget(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.NameOnCase(ctx, caseID, target.ID, s.clock()); err != nil {
+			return err
+		}
+		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
+		e.Recipients, e.Reason = []string{target.ID}, "named on restricted case: "+target.Username
+		return s.audit.Append(ctx, tx, e)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// shareCase shares a case with the oversight body, which may then read it
+// (not change it): POST /api/v1/cases/{id}/share.
+func (s *Server) shareCase(w http.ResponseWriter, r *http.Request) {
+	caseID, err := s.openForWork(r)
+	if err != nil {
+		s.failCase(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ShareWithOversight(ctx, caseID, caller(r).User.ID, s.clock()); err != nil {
+			return err
+		}
+		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
+		e.Recipients, e.Reason = []string{"oversight body"}, "case shared with the oversight body"
+		return s.audit.Append(ctx, tx, e)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
