@@ -8,9 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/probity/probity/internal/secret"
 	"io"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -120,26 +120,16 @@ func isBase64(c byte) bool {
 // error, not a choice: the operator would otherwise rotate the one that is
 // ignored.
 func LoadSigningKey(value, file string) (*Signer, error) {
-	switch {
-	case value == "" && file == "":
-		return nil, errors.New("no audit signing key: set PROBITY_AUDIT_KEY or PROBITY_AUDIT_KEY_FILE (make one with: probity audit generate-key)")
-	case value != "" && file != "":
-		return nil, errors.New("both PROBITY_AUDIT_KEY and PROBITY_AUDIT_KEY_FILE are set; use only one")
-	case value != "":
-		s, err := ParseSigningKey(value)
-		if err != nil {
-			return nil, fmt.Errorf("PROBITY_AUDIT_KEY: %w", err)
-		}
-		return s, nil
+	text, err := secret.Read("PROBITY_AUDIT_KEY", value, file)
+	if errors.Is(err, secret.ErrMissing) {
+		return nil, errors.New("no audit signing key: set PROBITY_AUDIT_KEY or PROBITY_AUDIT_KEY_FILE (make one with: probity keys generate-audit)")
 	}
-	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("PROBITY_AUDIT_KEY_FILE: %w", err)
+		return nil, err
 	}
-	defer clear(data)
-	s, err := ParseSigningKey(string(data))
+	s, err := ParseSigningKey(text)
 	if err != nil {
-		return nil, fmt.Errorf("PROBITY_AUDIT_KEY_FILE %s: %w", file, err)
+		return nil, fmt.Errorf("%s: %w", secret.Source("PROBITY_AUDIT_KEY", file), err)
 	}
 	return s, nil
 }
@@ -258,3 +248,4 @@ func (v Verifier) VerifyCheckpoint(c Checkpoint) error {
 func (v Verifier) VerifyHead(h Head) error {
 	return v.verify(h.KeyID, headMessage(h.Seq, h.Hash), h.Signature)
 }
+

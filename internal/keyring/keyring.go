@@ -28,9 +28,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/probity/probity/internal/secret"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 )
 
@@ -183,26 +183,13 @@ func parse(text string) (*Keyring, error) {
 // refused rather than resolved, since whichever one lost would be silently
 // ignored and the operator would rotate the wrong one.
 func Load(value, file string) (*Keyring, error) {
-	switch {
-	case value == "" && file == "":
-		return nil, errors.New("keyring: no data key configured: set PROBITY_DATA_KEY or PROBITY_DATA_KEY_FILE")
-	case value != "" && file != "":
-		return nil, errors.New("keyring: both PROBITY_DATA_KEY and PROBITY_DATA_KEY_FILE are set; use only one")
-	case value != "":
-		k, err := parse(value)
-		if err != nil {
-			return nil, fmt.Errorf("keyring: PROBITY_DATA_KEY: %w", err)
-		}
-		return k, nil
-	}
-	data, err := os.ReadFile(file)
+	text, err := secret.Read("PROBITY_DATA_KEY", value, file)
 	if err != nil {
-		return nil, fmt.Errorf("keyring: reading key file: %w", err)
+		return nil, fmt.Errorf("keyring: %w", err)
 	}
-	defer clear(data)
-	k, err := parse(string(data))
+	k, err := parse(text)
 	if err != nil {
-		return nil, fmt.Errorf("keyring: key file %s: %w", file, err)
+		return nil, fmt.Errorf("keyring: %s: %w", secret.Source("PROBITY_DATA_KEY", file), err)
 	}
 	return k, nil
 }
