@@ -248,4 +248,3 @@ func (v Verifier) VerifyCheckpoint(c Checkpoint) error {
 func (v Verifier) VerifyHead(h Head) error {
 	return v.verify(h.KeyID, headMessage(h.Seq, h.Hash), h.Signature)
 }
-
