@@ -26,6 +26,18 @@ const (
 	AuditRead      Permission = "audit:read"
 	BreakGlassList Permission = "break-glass:list"
 	UsersAdmin     Permission = "users:admin"
+	// EISRead lets supervisors (their units' flags) and the head of
+	// professional standards (all flags) see early-intervention flags;
+	// EISReview lets them review them. FairnessRead is the fairness report
+	// of the early-intervention system, for the head of standards.
+	EISRead      Permission = "eis:read"
+	EISReview    Permission = "eis:review"
+	FairnessRead Permission = "eis:fairness"
+	// SpeakUpRead lets guardians read and answer speak-up reports and
+	// raise them as conduct matters; SpeakUpReveal lets them ask for and
+	// approve revealing a named reporter to someone else.
+	SpeakUpRead   Permission = "speakup:read"
+	SpeakUpReveal Permission = "speakup:reveal"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -45,6 +57,14 @@ var grants = map[Permission][]Role{
 	AuditRead:      {Auditor},
 	BreakGlassList: {PSDHead, Auditor},
 	UsersAdmin:     {Admin},
+	// Which flags a supervisor sees is decided in CanSeeFlag.
+	EISRead:      {Supervisor, PSDHead},
+	EISReview:    {Supervisor, PSDHead},
+	FairnessRead: {PSDHead},
+	// Guardians alone: a speak-up reporter's safety rests on nobody in the
+	// chain of command learning who they are.
+	SpeakUpRead:   {Guardian},
+	SpeakUpReveal: {Guardian},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

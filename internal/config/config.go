@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,9 +33,12 @@ type Config struct {
 	AuditKey     string
 	AuditKeyFile string
 	LogLevel     string
-	// Session timeouts; the access issue uses them.
+	// Session timeouts.
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
+	// ComplaintRate overrides the per-address limit on public complaints
+	// (0 keeps the default).
+	ComplaintRate int
 	// OpenID Connect single sign-on for staff, off when OIDCIssuer is
 	// empty. When on, all four are set and the secret is already read from
 	// its file if it came from one.
@@ -79,6 +83,8 @@ func (f *Flags) RegisterServe(fs *flag.FlagSet, defaultAddr string) {
 	fs.StringVar(&f.Addr, "addr", envOr(f.env, "PROBITY_ADDR", defaultAddr), "address to listen on, HOST:PORT (env PROBITY_ADDR)")
 	fs.DurationVar(&f.IdleTimeout, "session-idle-timeout", 15*time.Minute, "end a session after this long unused")
 	fs.DurationVar(&f.AbsoluteTimeout, "session-max-age", 12*time.Hour, "end a session this long after login, however used")
+	fs.IntVar(&f.ComplaintRate, "complaint-rate", envInt(f.env, "PROBITY_COMPLAINT_RATE", 0),
+		"public complaints accepted per minute from one address; 0 for the default (env PROBITY_COMPLAINT_RATE)")
 	// The client secret has no flag: command lines show in process lists.
 	fs.StringVar(&f.OIDCIssuer, "oidc-issuer", envOr(f.env, "PROBITY_OIDC_ISSUER", ""), "OpenID Connect issuer URL for staff single sign-on; empty for none (env PROBITY_OIDC_ISSUER)")
 	fs.StringVar(&f.OIDCClientID, "oidc-client-id", envOr(f.env, "PROBITY_OIDC_CLIENT_ID", ""), "client ID registered with the issuer (env PROBITY_OIDC_CLIENT_ID); the secret comes from PROBITY_OIDC_CLIENT_SECRET or PROBITY_OIDC_CLIENT_SECRET_FILE")
@@ -93,6 +99,7 @@ type Flags struct {
 	LogLevel        string
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
+	ComplaintRate   int
 	OIDCIssuer      string
 	OIDCClientID    string
 	OIDCRedirectURL string
@@ -104,7 +111,10 @@ type Flags struct {
 
 // Config validates the flags, naming the first one that is wrong.
 func (f *Flags) Config() (Config, error) {
-	c := Config{Addr: f.Addr, LogLevel: f.LogLevel, IdleTimeout: f.IdleTimeout, AbsoluteTimeout: f.AbsoluteTimeout}
+	c := Config{Addr: f.Addr, LogLevel: f.LogLevel, IdleTimeout: f.IdleTimeout, AbsoluteTimeout: f.AbsoluteTimeout, ComplaintRate: f.ComplaintRate}
+	if f.ComplaintRate < 0 {
+		return c, &UsageError{Flag: "--complaint-rate", Reason: "must not be negative"}
+	}
 	loc, err := store.ParseLocation(f.DB)
 	if err != nil {
 		return c, &UsageError{Flag: "--db", Reason: err.Error()}
@@ -246,3 +256,17 @@ func IsUsage(err error) bool {
 
 // OSEnv is the process environment.
 var OSEnv Env = os.Getenv
+
+// envInt reads a whole number from the environment; an unreadable value
+// falls back, and the flag's own parsing then reports any mistake given
+// on the command line.
+func envInt(env Env, name string, fallback int) int {
+	if env == nil {
+		return fallback
+	}
+	n, err := strconv.Atoi(env(name))
+	if err != nil {
+		return fallback
+	}
+	return n
+}

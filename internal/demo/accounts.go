@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/intake"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -54,13 +56,17 @@ func EnsureAccounts(ctx context.Context, db *store.DB, password string, hasher a
 	if err != nil {
 		return err
 	}
-	var allUnits []string
+	var allUnits, intakeUnits []string
 	for _, f := range forces {
 		units, err := db.Units(ctx, f.ID)
 		if err != nil {
 			return err
 		}
 		for _, u := range units {
+			if u.Code == intake.IntakeUnitCode {
+				intakeUnits = append(intakeUnits, u.ID)
+				continue
+			}
 			allUnits = append(allUnits, u.ID)
 		}
 	}
@@ -78,10 +84,13 @@ func EnsureAccounts(ctx context.Context, db *store.DB, password string, hasher a
 			}
 			u := access.User{Username: a.Username, DisplayName: "Demo " + a.Username, Roles: a.Roles}
 			switch a.Roles[0] {
-			case access.Handler, access.Investigator, access.Supervisor:
+			case access.Handler:
+				// The handler also works the public complaints queue.
+				u.UnitIDs = append(slices.Clone(allUnits[:min(3, len(allUnits))]), intakeUnits...)
+			case access.Investigator, access.Supervisor:
 				u.UnitIDs = allUnits[:min(3, len(allUnits))]
 			case access.Authority, access.PSDHead:
-				u.UnitIDs = allUnits
+				u.UnitIDs = append(slices.Clone(allUnits), intakeUnits...)
 			}
 			if err := tx.CreateUser(ctx, &u, hash, now); err != nil {
 				return fmt.Errorf("creating demo account %s: %w", a.Username, err)

@@ -242,24 +242,73 @@ func (g *gen) newCase(p pending) Case {
 	}
 	c.UnitID = unitKey(unit)
 	g.parties(&c, unit)
+	// Allegations carry dataset keys so that the workflow's findings can
+	// name them; Seed maps them to the ids the store gives.
+	for k := range c.Allegations {
+		c.Allegations[k].ID = allegationKey(len(g.ds.Cases), k)
+	}
+	c.Restricted = g.restricted(&c, cats)
+	c.Prepare(g.ref, g.now)
+
 	serious := slices.ContainsFunc(cats, func(cs catSub) bool {
 		return cs.theme() != "" || cs.sub == "use-of-force" || cs.sub == "corruption-other"
 	})
-	rt := g.route(p.kind, p.at, c.AroseOn, cats[0].cat, serious)
-	kept := rt.steps
-	for len(kept) > 1 && kept[len(kept)-1].at.After(g.now) {
-		kept = kept[:len(kept)-1]
+	// A mandatory referral ground outweighs a voluntary one.
+	ground := ""
+	for _, cs := range cats {
+		if gr := referralGround(cs); gr != "" && (ground == "" || ground == "voluntary") {
+			ground = gr
+		}
 	}
-	c.State = kept[len(kept)-1].state
-	var events []cases.Event
-	for k := 1; k < len(kept); k++ {
-		events = append(events, cases.Event{At: kept[k].at, Actor: Actor, Type: "state_changed",
-			Detail: map[string]string{"from": string(kept[k-1].state), "to": string(kept[k].state)}})
+	d := g.newDrive(&c)
+	switch p.kind {
+	case cases.Complaint:
+		g.complaintRoute(d, serious, ground)
+	case cases.DeathOrSeriousInjury:
+		g.conductRoute(d, p.kind, cats[0].cat, serious, "death_or_serious_injury")
+	default:
+		g.conductRoute(d, p.kind, cats[0].cat, serious, ground)
 	}
-	g.decide(&c, rt, kept)
-	c.Restricted = g.restricted(&c, cats)
-	c.Prepare(g.ref, g.now)
-	return Case{Case: c, Events: events}
+	g.leaveAfter(d)
+	g.nextDue(&c, d.events)
+	return Case{Case: c, Events: d.events}
+}
+
+// leaveAfter records that the officers a case dismissed, or who left
+// while it was under way, left the service then, so that no later case
+// names them for something done after they went.
+func (g *gen) leaveAfter(d *drive) {
+	for _, s := range d.subjects() {
+		if at, ok := d.dismissed[s.OfficerID]; ok && s.Outcome == string(cases.SanctionDismissal) {
+			g.leave(officerIndex(s.OfficerID), at)
+		}
+	}
+	for o, at := range d.leftEarly { // one entry at most: order does not matter
+		g.leave(officerIndex(o), maxTime(at, d.c.ReceivedAt))
+	}
+}
+
+// nextDue keeps the case's earliest open deadline on it, as the API does
+// after every action, worked out at now from the timeline the store will
+// hold: the "recorded" entry CreateCase makes, then the events.
+func (g *gen) nextDue(c *cases.Case, events []cases.Event) {
+	history := make([]cases.Event, 0, len(events)+1)
+	history = append(history, recordedEvent(*c))
+	history = append(history, events...)
+	ds, err := cases.Deadlines(*c, history, g.cal, g.now)
+	if err != nil {
+		panic(fmt.Sprintf("demo: deadlines: %v", err))
+	}
+	if next, ok := cases.NextDue(ds); ok {
+		due := next.Due.UTC()
+		c.NextDueAt, c.NextDueClock = &due, string(next.Clock)
+	}
+}
+
+// recordedEvent is the entry CreateCase opens a timeline with.
+func recordedEvent(c cases.Case) cases.Event {
+	return cases.Event{At: c.ReceivedAt, Actor: Actor, Type: "recorded",
+		Detail: map[string]string{"state": string(c.Kind.InitialState()), "rule_set": c.RuleSet}}
 }
 
 // count draws 1, 2 or 3 with the given weights.

@@ -92,15 +92,24 @@ type Officer struct {
 	Postings []officers.Posting
 }
 
-// Case is a case as recorded, already validated and prepared against the
-// embedded reference data, with the state changes that led to its current
-// state (the store adds the "recorded" entry itself).
+// Case is a case as it stands at Now, validated and prepared against the
+// embedded reference data: its state, its subjects' severities, findings
+// and outcomes, and its next deadline are what the workflow made of it.
+// Events is its timeline after the "recorded" entry the store opens it
+// with: the state changes cases.Apply returned and the steps
+// cases.RecordStep returned, in order. Seed records the case in its kind's
+// initial state at ReceivedAt and stores the events one by one.
+//
+// Findings in the events name allegations and officers by dataset key,
+// as the case does.
 type Case struct {
 	cases.Case
 	Events []cases.Event
 }
 
-// Actor names who the demo timelines say acted.
+// Actor names who the demo timelines say acted: the demo has no user
+// accounts when it is seeded, so nobody in particular. Each action was
+// still taken in a role the workflow lets take it.
 const Actor = "system"
 
 const forceKey = "demo-force"
@@ -108,6 +117,9 @@ const forceKey = "demo-force"
 func unitKey(i int) string    { return fmt.Sprintf("demo-unit-%02d", i+1) }
 func officerKey(i int) string { return fmt.Sprintf("demo-officer-%04d", i+1) }
 func personKey(i int) string  { return fmt.Sprintf("demo-person-%05d", i+1) }
+
+// allegationKey names allegation k of case i.
+func allegationKey(i, k int) string { return fmt.Sprintf("demo-allegation-%05d-%d", i+1, k+1) }
 
 // Generate makes the default-sized demo force with cases up to now.
 func Generate(seed int64, now time.Time) *Dataset {
@@ -123,6 +135,10 @@ func GenerateWith(seed int64, now time.Time, opt GenerateOptions) *Dataset {
 		// condition a caller could handle.
 		panic(fmt.Sprintf("demo: embedded reference data: %v", err))
 	}
+	cal, err := cases.LoadCalendar()
+	if err != nil {
+		panic(fmt.Sprintf("demo: embedded bank-holiday calendar: %v", err))
+	}
 	opt = opt.withDefaults()
 	// UTC also drops the monotonic clock reading, which would otherwise
 	// make two equal datasets compare unequal.
@@ -133,6 +149,8 @@ func GenerateWith(seed int64, now time.Time, opt GenerateOptions) *Dataset {
 		start: now.AddDate(-opt.Years, 0, 0),
 		opt:   opt,
 		ref:   ref,
+		cal:   cal,
+		roles: actionRoles(),
 		tax:   ref.TaxonomyAt(now),
 		ds: &Dataset{Seed: seed, Now: now, Options: opt,
 			Force: officers.Force{ID: forceKey, Code: "DEMO", Name: "Demo Metropolitan Police"}},
@@ -152,6 +170,8 @@ type gen struct {
 	start time.Time
 	opt   GenerateOptions
 	ref   *cases.Reference
+	cal   *cases.Calendar
+	roles map[cases.ActionName][]string // the role each action is taken in
 	tax   cases.Taxonomy
 	ds    *Dataset
 
@@ -164,6 +184,17 @@ type gen struct {
 	unitWInside []float64 // per unit: weight as the source of conduct matters
 
 	complainants []int // people who have complained, for repeat complainants
+}
+
+// actionRoles gives each action the first role the action table lets take
+// it: the handler where handlers may, else the appropriate authority, else
+// the investigator.
+func actionRoles() map[cases.ActionName][]string {
+	m := map[cases.ActionName][]string{}
+	for _, a := range cases.AllActions() {
+		m[a.Name] = a.Roles[:1]
+	}
+	return m
 }
 
 type trait struct {

@@ -1,75 +1,78 @@
 package demo
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"time"
 
 	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/officers"
 )
 
-// A case's history is generated whole, from receipt to its end, with
-// realistic gaps between steps; the steps that fall after now are then cut
-// off. So a case's state is simply how far it has got, old cases are
-// mostly finished, recent ones are spread over the open states, and long
-// investigations are still open a year on, as they are in life.
+// A case's history is made by the workflow itself. The case starts in its
+// kind's initial state at its receipt, and every move is a cases.Apply of a
+// named action, taken in the role the action table gives it, a plausible
+// time after the move before. Between moves the steps that keep deadline
+// clocks are recorded as a handler would record them: progress updates to
+// the complainant every few weeks (now and then late), reports on
+// investigations unfinished at twelve months, the officer's RPRP account.
+//
+// The generator chooses the path; the workflow checks every step of it, so
+// a demo timeline is one the application itself could have written. A move
+// that would fall after now is not taken, and the case stops where it has
+// got to: old cases are mostly finished, recent ones are spread over the
+// open states, and long investigations are still open a year on, as they
+// are in life.
 
-type step struct {
-	state cases.State
-	at    time.Time
+// drive carries one case through the workflow.
+type drive struct {
+	g      *gen
+	c      *cases.Case
+	events []cases.Event
+	last   time.Time // when the latest entry was made
+	// stopped is set once a move would fall after now; every later move
+	// is then skipped, so a route reads straight through.
+	stopped bool
+
+	nextUpdate  time.Time     // when the next progress update will be sent; zero while no update clock runs
+	suspendedAt time.Time     // when the current suspension began
+	paused      time.Duration // time spent suspended, which moves the report dates on
+	nextReport  int           // the next overdue-investigation report to consider: 1 is the 12-month one
+	reportLead  float64       // how many days before its date the next report is made
+
+	forum     cases.Forum          // of the misconduct proceedings, once referred
+	facts     cases.ReviewFacts    // what decides the review body of a complaint
+	dismissed map[string]time.Time // officer key: when proceedings dismissed them
+	leftEarly map[string]time.Time // officer key: left mid-case, reported to the advisory list
 }
 
-type route struct {
-	steps    []step
-	severity string // conduct matters: the severity assessment's result
-	sanction string // conduct matters: the outcome if misconduct is proved
+func (g *gen) newDrive(c *cases.Case) *drive {
+	return &drive{g: g, c: c, last: c.ReceivedAt, nextReport: 1, reportLead: g.uniform(2, 12)}
 }
 
-func (rt *route) last() cases.State { return rt.steps[len(rt.steps)-1].state }
-
-// Findings and outcomes recorded on subjects.
-const (
-	findUpheld          = "upheld"
-	findNotUpheld       = "not upheld"
-	findNoCase          = "no case to answer"
-	findServiceOK       = "service acceptable"
-	findServiceNotOK    = "service not acceptable"
-	outNFA              = "no further action"
-	outRPRP             = "RPRP"
-	outWritten          = "written warning"
-	outFinalWritten     = "final written warning"
-	outReduction        = "reduction in rank"
-	outDismissal        = "dismissal without notice"
-	outPerformance      = "unsatisfactory performance procedures"
-	outVetting          = "vetting review"
-	outLeftUnderInquiry = "left the service under investigation"
-
-	sevNone  = "no misconduct"
-	sevPRI   = "practice requiring improvement"
-	sevMisc  = "misconduct"
-	sevGross = "gross misconduct"
+// progressStates are the states in which a complaint is handled under
+// Schedule 3 and the complainant is owed an update every four weeks
+// [C&M 34]; investigationStates those in which an investigation is open
+// and owes a report at twelve months and every six after [C&M 13; CR 19].
+// Both follow the clocks of cases.Deadlines, which the tests check the
+// result against.
+var (
+	progressStates = []cases.State{cases.RecordedSch3, cases.ReferredIOPC, cases.ReferredBack, cases.HandledOtherwise,
+		cases.LocalInvestigation, cases.DirectedInvestigation, cases.IndependentInvestigation}
+	investigationStates = []cases.State{cases.LocalInvestigation, cases.DirectedInvestigation,
+		cases.IndependentInvestigation, cases.Investigation, cases.Reg17Served, cases.Interviewed}
 )
 
-// next moves the route on by between lo and hi days.
-func (g *gen) next(rt *route, s cases.State, lo, hi float64) {
-	g.after(rt, s, g.uniform(lo, hi))
-}
-
-// nextLong moves the route on by a long-tailed delay around median days:
-// investigations mostly take months and occasionally years.
-func (g *gen) nextLong(rt *route, s cases.State, median, sigma float64) {
-	g.after(rt, s, median*math.Exp(sigma*g.r.NormFloat64()))
-}
-
-func (g *gen) after(rt *route, s cases.State, days float64) {
-	prev := rt.steps[len(rt.steps)-1].at
+// later is a working moment days after t (plus up to three hours), never
+// less than twenty minutes after it, so a timeline's entries stay in order.
+func (g *gen) later(t time.Time, days float64) time.Time {
 	d := time.Duration(days*24*float64(time.Hour)) + time.Duration(g.r.Int64N(int64(3*time.Hour)))
-	rt.steps = append(rt.steps, step{s, g.workingTime(prev.Add(max(d, 20*time.Minute))).Truncate(time.Second)})
+	return g.workingTime(t.Add(max(d, 20*time.Minute))).Truncate(time.Second)
 }
 
 // workingTime moves t forward into office hours on a weekday, when case
-// handlers make their decisions. It never moves t back, so a route's
-// steps stay in order.
+// handlers make their decisions. It never moves t back.
 func (g *gen) workingTime(t time.Time) time.Time {
 	d := day(t)
 	if t.Hour() >= 18 {
@@ -85,117 +88,444 @@ func (g *gen) workingTime(t time.Time) time.Time {
 	return t
 }
 
-// route generates a case's whole history; category is its first
-// allegation's, which decides whether a performance route is plausible.
-func (g *gen) route(kind cases.Kind, received, arose time.Time, category string, serious bool) route {
-	rt := route{steps: []step{{kind.InitialState(), received}}}
-	if kind == cases.Complaint {
-		g.complaintRoute(&rt, serious)
-	} else {
-		g.conductRoute(&rt, kind, arose, category, serious)
-	}
-	return rt
+// long is a long-tailed delay around median days: investigations mostly
+// take months and occasionally years.
+func (g *gen) long(median, sigma float64) float64 {
+	return median * math.Exp(sigma*g.r.NormFloat64())
 }
 
-// complaintRoute follows the complaint table of the domain brief. About
-// half of complaints are resolved outside Schedule 3; serious ones must be
-// recorded and are often referred to the IOPC.
-func (g *gen) complaintRoute(rt *route, serious bool) {
-	g.next(rt, cases.InitialContact, 1, 6)
+// act takes an action days after the last entry, unless that falls after
+// now. It reports whether the action was taken.
+func (d *drive) act(days float64, in cases.ActionInput) bool {
+	if d.stopped {
+		return false
+	}
+	at := d.g.later(d.last, days)
+	if !d.reach(at) {
+		return false
+	}
+	from := d.c.State
+	if in.Reasons == "" {
+		in.Reasons = d.reason(in.Action)
+	}
+	ev, err := cases.Apply(d.c, in, d.g.roles[in.Action], d.g.ref, at)
+	if err != nil {
+		// The generator chose a move the workflow refuses: a defect in
+		// the generator (or a change to the workflow it has not caught up
+		// with), which the tests exist to catch.
+		panic(fmt.Sprintf("demo: %s on a %s in %s: %v", in.Action, d.c.Kind, from, err))
+	}
+	ev.Actor = Actor
+	d.events = append(d.events, ev)
+	d.last = at
+	d.moved(from, at, in)
+	return true
+}
+
+// step records a step that is not a move, days after the last entry,
+// unless that falls after now.
+func (d *drive) step(days float64, s cases.Step, note string) bool {
+	if d.stopped {
+		return false
+	}
+	at := d.g.later(d.last, days)
+	if !d.reach(at) {
+		return false
+	}
+	d.record(at, s, note)
+	return true
+}
+
+func (d *drive) record(at time.Time, s cases.Step, note string) {
+	ev, err := cases.RecordStep(cases.StepInput{Step: s, Note: note}, at)
+	if err != nil {
+		panic(fmt.Sprintf("demo: step %s: %v", s, err))
+	}
+	ev.Actor = Actor
+	d.events = append(d.events, ev)
+	d.last = at
+}
+
+// reach records the clock-keeping steps that fall before at, or before now
+// if at is later; then, if at is after now, the case stops there.
+func (d *drive) reach(at time.Time) bool {
+	end := at
+	if at.After(d.g.now) {
+		end = d.g.now
+	}
+	d.keepUp(end)
+	if at.After(d.g.now) {
+		d.stopped = true
+		return false
+	}
+	return true
+}
+
+// moved starts, stops and pauses the clocks the driver keeps, after a move
+// from the state from.
+func (d *drive) moved(from cases.State, at time.Time, in cases.ActionInput) {
+	to := d.c.State
+	var pause time.Duration
+	if from == cases.Suspended {
+		// The clocks stood still while the case was suspended.
+		pause = at.Sub(d.suspendedAt)
+		d.paused += pause
+	}
+	switch {
+	case to == cases.Suspended:
+		d.suspendedAt = at
+	case d.c.Kind == cases.Complaint && slices.Contains(progressStates, to):
+		switch {
+		case from == cases.Suspended && !d.nextUpdate.IsZero():
+			d.nextUpdate = d.g.workingTime(d.nextUpdate.Add(pause))
+		case !slices.Contains(progressStates, from):
+			d.nextUpdate = d.g.later(at, d.g.updateGap())
+		}
+	default:
+		d.nextUpdate = time.Time{}
+	}
+	switch in.Action {
+	case cases.ActReferToIOPC:
+		d.facts.Referred = true
+	case cases.ActRecordSch3:
+		d.facts.CriminalOrDisciplinary = in.MandatoryGround == "crime_or_disciplinary"
+	case cases.ActRecordOutcome, cases.ActDecideAppeal:
+		for _, f := range in.Findings {
+			if f.Sanction == string(cases.SanctionDismissal) {
+				if d.dismissed == nil {
+					d.dismissed = map[string]time.Time{}
+				}
+				d.dismissed[f.OfficerID] = at
+			}
+		}
+	}
+}
+
+// updateGap is how long a handler takes to send the next progress update:
+// usually three to four weeks, inside the four allowed even when a weekend
+// intervenes, but about one time in four late, by days or now and then by
+// weeks, so that a realistic minority of open complaints shows an update
+// overdue.
+func (g *gen) updateGap() float64 {
+	if g.chance(0.28) {
+		return 28.5 + g.r.ExpFloat64()*9
+	}
+	return g.uniform(19, 25.5)
+}
+
+var updateNotes = []string{"", "", "By email.", "By letter.", "By telephone; confirmed by email.", "By email, with the investigator's contact details."}
+
+// keepUp records, in time order, the progress updates and investigation
+// reports that fall due before end while the case stays as it is.
+func (d *drive) keepUp(end time.Time) {
+	if d.c.State == cases.Suspended {
+		return
+	}
+	for {
+		update := d.nextUpdate
+		if !update.IsZero() && !update.After(d.last) {
+			// An action took the very second the update was planned for.
+			update = d.last.Add(time.Second)
+		}
+		if !update.Before(end) {
+			update = time.Time{}
+		}
+		report, k := d.reportAt(end)
+		switch {
+		case !update.IsZero() && (report.IsZero() || update.Before(report)):
+			d.record(update, cases.StepProgressUpdate, oneOf(d.g, updateNotes))
+			d.nextUpdate = d.g.later(update, d.g.updateGap())
+		case !report.IsZero():
+			d.record(report, cases.StepOverdueReport, "")
+			d.nextReport, d.reportLead = k+1, d.g.uniform(2, 12)
+		default:
+			return
+		}
+	}
+}
+
+// reportAt is when the next report on an unfinished investigation is made,
+// if one falls due before end while the investigation is open, and which
+// report it is. Reports are made a few days before their date; one whose
+// date passed while no investigation was open was never owed.
+func (d *drive) reportAt(end time.Time) (time.Time, int) {
+	if !slices.Contains(investigationStates, d.c.State) {
+		return time.Time{}, 0
+	}
+	received := day(d.c.ReceivedAt)
+	for k := d.nextReport; ; k++ {
+		due := received.AddDate(0, 12+6*(k-1), 0).Add(d.paused)
+		switch {
+		case !due.After(d.last):
+			continue // fell due before this investigation opened
+		case !due.Before(end) || due.After(d.g.now):
+			return time.Time{}, 0
+		}
+		at := due.Add(-time.Duration(d.reportLead * 24 * float64(time.Hour))).Truncate(time.Second)
+		if !at.After(d.last) {
+			// The investigation opened just before the date.
+			at = d.last.Add(end.Sub(d.last) / 2).Truncate(time.Second)
+		}
+		if !at.After(d.last) {
+			return time.Time{}, 0
+		}
+		return at, k
+	}
+}
+
+// reason gives the reasons an action records, from the texts for it.
+func (d *drive) reason(a cases.ActionName) string {
+	rs := actionReasons[a]
+	if len(rs) == 0 {
+		return ""
+	}
+	return oneOf(d.g, rs)
+}
+
+func (d *drive) subjects() []*cases.Subject {
+	var out []*cases.Subject
+	for i := range d.c.Allegations {
+		for j := range d.c.Allegations[i].Subjects {
+			out = append(out, &d.c.Allegations[i].Subjects[j])
+		}
+	}
+	return out
+}
+
+// primary is the officer the case is chiefly about: the first named.
+func (d *drive) primary() string {
+	for _, a := range d.c.Allegations {
+		if len(a.Subjects) > 0 {
+			return a.Subjects[0].OfficerID
+		}
+	}
+	return ""
+}
+
+// findings builds one entry per subject of the case, or per subject for
+// which keep says so, filled in by fill.
+func (d *drive) findings(keep func(a cases.Allegation, s cases.Subject) bool, fill func(a cases.Allegation, s cases.Subject, f *cases.FindingInput)) []cases.FindingInput {
+	var out []cases.FindingInput
+	for _, a := range d.c.Allegations {
+		for _, s := range a.Subjects {
+			if keep != nil && !keep(a, s) {
+				continue
+			}
+			f := cases.FindingInput{AllegationID: a.ID, OfficerID: s.OfficerID}
+			fill(a, s, &f)
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Complaints.
+
+// complaintRoute follows the complaint table: initial contact, then about
+// half are logged and resolved outside Schedule 3; the rest, and every
+// serious one, are recorded under it, handled otherwise than by
+// investigation or investigated, a few after referral to the IOPC. ground
+// is the referral ground a serious complaint would go to the IOPC on.
+func (g *gen) complaintRoute(d *drive, serious bool, ground string) {
+	d.act(g.uniform(1, 6), cases.ActionInput{Action: cases.ActMakeInitialContact})
 	if !serious && g.chance(0.06) {
-		g.next(rt, cases.Withdrawn, 3, 40)
+		d.withdraw(3, 40)
 		return
 	}
 	if !serious && g.chance(0.52) {
-		g.next(rt, cases.LoggedOutsideSch3, 1, 10)
+		d.act(g.uniform(1, 10), cases.ActionInput{Action: cases.ActLogOutsideSch3})
 		switch {
 		case g.chance(0.1):
-			g.next(rt, cases.RecordedSch3, 10, 40)
-			g.schedule3(rt, false)
+			// The complainant was not satisfied with informal handling.
+			d.act(g.uniform(10, 40), cases.ActionInput{Action: cases.ActRecordSch3,
+				Reasons: "The complainant was not satisfied with the proposed resolution and asked for the complaint to be recorded."})
+			g.schedule3(d, false, "")
 		case g.chance(0.05):
-			g.next(rt, cases.Withdrawn, 5, 40)
+			d.withdraw(5, 40)
 		default:
-			g.next(rt, cases.Resolved, 3, 45)
+			d.act(g.uniform(3, 45), cases.ActionInput{Action: cases.ActResolve})
 		}
 		return
 	}
-	g.next(rt, cases.RecordedSch3, 2, 15)
-	g.schedule3(rt, serious)
+	refer := serious && ground != "" && g.chance(0.3)
+	in := cases.ActionInput{Action: cases.ActRecordSch3}
+	switch {
+	case refer && ground != "voluntary":
+		in.MandatoryGround = "must_be_referred"
+	case serious:
+		in.MandatoryGround = "crime_or_disciplinary"
+	}
+	d.act(g.uniform(2, 15), in)
+	if !refer {
+		ground = ""
+	}
+	g.schedule3(d, serious, ground)
 }
 
-func (g *gen) schedule3(rt *route, serious bool) {
-	referral := 0.07
-	if serious {
-		referral = 0.5
-	}
+// schedule3 handles a complaint recorded under Schedule 3, referring it to
+// the IOPC on ground when one is given.
+func (g *gen) schedule3(d *drive, serious bool, ground string) {
 	switch {
-	case g.chance(referral):
-		g.next(rt, cases.ReferredIOPC, 2, 10)
+	case ground != "":
+		d.act(g.uniform(2, 10), cases.ActionInput{Action: cases.ActReferToIOPC, ReferralGround: ground})
 		switch x := g.r.Float64(); {
 		case x < 0.25:
-			g.next(rt, cases.IndependentInvestigation, 10, 40)
-			g.investigate(rt, 380)
+			d.act(g.uniform(10, 40), cases.ActionInput{Action: cases.ActIOPCIndependent})
+			g.investigateComplaint(d, 380)
 		case x < 0.4:
-			g.next(rt, cases.DirectedInvestigation, 10, 40)
-			g.investigate(rt, 300)
+			d.act(g.uniform(10, 40), cases.ActionInput{Action: cases.ActIOPCDirected})
+			g.investigateComplaint(d, 300)
 		case x < 0.65:
-			g.next(rt, cases.LocalInvestigation, 10, 40)
-			g.investigate(rt, 220)
+			d.act(g.uniform(10, 40), cases.ActionInput{Action: cases.ActIOPCLocal})
+			g.investigateComplaint(d, 220)
 		default:
-			g.next(rt, cases.ReferredBack, 10, 40)
+			d.act(g.uniform(10, 40), cases.ActionInput{Action: cases.ActIOPCReferBack})
 			if g.chance(0.5) {
-				g.next(rt, cases.LocalInvestigation, 3, 15)
-				g.investigate(rt, 220)
+				d.act(g.uniform(3, 15), cases.ActionInput{Action: cases.ActInvestigateLocally})
+				g.investigateComplaint(d, 220)
 			} else {
-				g.next(rt, cases.HandledOtherwise, 3, 15)
-				g.next(rt, cases.OutcomeNotified, 20, 120)
+				d.act(g.uniform(3, 15), cases.ActionInput{Action: cases.ActHandleOtherwise})
+				g.notify(d, g.uniform(20, 110), false)
 			}
 		}
 	case !serious && g.chance(0.58):
-		g.next(rt, cases.HandledOtherwise, 5, 25)
-		g.next(rt, cases.OutcomeNotified, 20, 120)
+		d.act(g.uniform(5, 25), cases.ActionInput{Action: cases.ActHandleOtherwise})
+		g.notify(d, g.uniform(20, 110), false)
 	default:
-		g.next(rt, cases.LocalInvestigation, 5, 25)
+		d.act(g.uniform(5, 25), cases.ActionInput{Action: cases.ActInvestigateLocally})
 		// 159 working days on average nationally: about 220 calendar days.
-		g.investigate(rt, 220)
+		g.investigateComplaint(d, 220)
 	}
-	if rt.last() != cases.OutcomeNotified {
-		return
-	}
-	if g.chance(0.14) {
-		g.next(rt, cases.ReviewRequested, 3, 27)
-		if g.chance(0.8) {
-			g.next(rt, cases.ReviewNotUpheld, 30, 150)
-		} else {
-			g.next(rt, cases.ReviewUpheld, 30, 150)
-		}
-		return
-	}
-	// The complainant's 28 days to seek a review lapse.
-	g.next(rt, cases.Closed, 29, 35)
+	g.afterOutcome(d, true)
 }
 
-func (g *gen) investigate(rt *route, median float64) {
+func (g *gen) investigateComplaint(d *drive, median float64) {
 	switch {
 	case g.chance(0.02):
-		g.next(rt, cases.Suspended, 30, 150)
+		// Criminal proceedings against the officer hold the complaint up.
+		if !d.act(g.uniform(30, 150), cases.ActionInput{Action: cases.ActSuspend}) {
+			return
+		}
+		// It resumes where it was suspended, as the API reads from the
+		// timeline.
+		resume := cases.ReadTimeline(d.events).SuspendedFrom
+		d.act(g.uniform(90, 300), cases.ActionInput{Action: cases.ActResume, ResumeTo: resume})
+		g.notify(d, g.long(median/2, 0.4), true)
 	case g.chance(0.04):
-		g.next(rt, cases.Withdrawn, 20, 120)
+		d.withdraw(20, 120)
 	default:
-		g.nextLong(rt, cases.OutcomeNotified, median, 0.45)
+		g.notify(d, g.long(median, 0.45), true)
 	}
 }
 
-// conductRoute follows the conduct table: severity assessment, then no
-// further action, RPRP, performance or vetting routes, or an investigation
-// leading to no case to answer, a meeting or a hearing.
-func (g *gen) conductRoute(rt *route, kind cases.Kind, arose time.Time, category string, serious bool) {
-	if kind == cases.DeathOrSeriousInjury || (kind == cases.RecordableConduct && g.chance(0.6)) ||
-		(serious && g.chance(0.3)) {
-		g.next(rt, cases.ReferredIOPC, 2, 10)
-		g.next(rt, cases.SeverityAssessed, 10, 40)
+// notify decides the outcome after days and tells the complainant, usually
+// within the five working days allowed.
+func (g *gen) notify(d *drive, days float64, investigated bool) {
+	d.step(days, cases.StepOutcomeDecided, "")
+	wait := g.uniform(0.1, 5)
+	if g.chance(0.12) {
+		wait = g.uniform(6, 14)
+	}
+	findings := d.findings(nil, func(a cases.Allegation, _ cases.Subject, f *cases.FindingInput) {
+		g.complaintFinding(f, a, investigated)
+	})
+	d.act(wait, cases.ActionInput{Action: cases.ActNotifyOutcome, Findings: findings})
+}
+
+// complaintFinding decides what the outcome says about one officer.
+// Complaints handled otherwise than by investigation are judged on the
+// service given; an investigation first assesses whether the conduct could
+// amount to misconduct, and where it could ends mostly in no case to
+// answer.
+func (g *gen) complaintFinding(f *cases.FindingInput, a cases.Allegation, investigated bool) {
+	if investigated {
+		f.Severity = g.complaintSeverity(a.Category, a.Subcategory)
+	}
+	if !investigated || f.Severity == cases.SeverityNoMisconduct {
+		f.Finding = g.pick([]wt{{"service_acceptable", 62}, {"service_not_acceptable", 27}, {"unable_to_determine", 8},
+			{"no_further_action", 3}})
+		return
+	}
+	f.Finding = g.pick([]wt{{cases.FindingNoCaseToAnswer, 60}, {cases.FindingCaseToAnswer, 16},
+		{"service_not_acceptable", 12}, {"unable_to_determine", 12}})
+}
+
+// complaintSeverity assesses whether an allegation could amount to
+// misconduct: most complaints about service could not; abuses of position
+// and sexual conduct always could.
+func (g *gen) complaintSeverity(cat, sub string) string {
+	switch (catSub{cat, sub}).theme() {
+	case "sexual":
+		return g.pick([]wt{{cases.SeverityMisconduct, 55}, {cases.SeverityGrossMisconduct, 45}})
+	case "discrimination":
+		return g.pick([]wt{{cases.SeverityNoMisconduct, 15}, {cases.SeverityMisconduct, 65}, {cases.SeverityGrossMisconduct, 20}})
+	}
+	if sub == "corruption-other" {
+		return g.pick([]wt{{cases.SeverityMisconduct, 50}, {cases.SeverityGrossMisconduct, 50}})
+	}
+	return g.pick([]wt{{cases.SeverityNoMisconduct, 62}, {cases.SeverityMisconduct, 34}, {cases.SeverityGrossMisconduct, 4}})
+}
+
+// afterOutcome follows a notified outcome: about one complainant in seven
+// asks for a review (if mayReview); otherwise the complaint is closed once
+// the 28 days to ask have passed. A review upheld sends the complaint back
+// for reinvestigation or a fresh outcome, which is not reviewed again.
+func (g *gen) afterOutcome(d *drive, mayReview bool) {
+	if d.stopped || d.c.State != cases.OutcomeNotified {
+		return
+	}
+	if !mayReview || !g.chance(0.14) {
+		d.act(g.uniform(29, 35), cases.ActionInput{Action: cases.ActCloseComplaint})
+		return
+	}
+	body := cases.ReviewBodyFor(*d.c, d.facts)
+	d.act(g.uniform(3, 27), cases.ActionInput{Action: cases.ActRequestReview, ReviewBody: body, ReviewFacts: d.facts})
+	if g.chance(0.8) {
+		d.act(g.uniform(30, 150), cases.ActionInput{Action: cases.ActNotUpholdReview, ReviewBody: body, ReviewFacts: d.facts})
+		d.act(g.uniform(1, 10), cases.ActionInput{Action: cases.ActCloseComplaint})
+		return
+	}
+	d.act(g.uniform(30, 150), cases.ActionInput{Action: cases.ActUpholdReview, ReviewBody: body, ReviewFacts: d.facts})
+	if g.chance(0.5) {
+		d.act(g.uniform(5, 20), cases.ActionInput{Action: cases.ActReinvestigate})
+		g.notify(d, g.long(150, 0.4), true)
 	} else {
-		g.next(rt, cases.SeverityAssessed, 5, 30)
+		g.notify(d, g.uniform(10, 40), false)
+	}
+	g.afterOutcome(d, false)
+}
+
+func (d *drive) withdraw(lo, hi float64) {
+	d.act(d.g.uniform(lo, hi), cases.ActionInput{Action: cases.ActWithdraw, SignedWithdrawal: true})
+}
+
+// Conduct matters.
+
+// conductRoute follows the conduct table: the serious matters go to the
+// IOPC first; then a severity assessment and no further action, RPRP,
+// performance or vetting routes, or an investigation leading to no case to
+// answer, a meeting or a hearing, an outcome, perhaps an appeal, and for a
+// dismissal the barred list.
+func (g *gen) conductRoute(d *drive, kind cases.Kind, category string, serious bool, ground string) {
+	refer := kind == cases.DeathOrSeriousInjury || (kind == cases.RecordableConduct && g.chance(0.6)) ||
+		(serious && g.chance(0.3))
+	mode := ""
+	if refer {
+		if ground == "" {
+			ground = "voluntary"
+		}
+		d.act(g.uniform(2, 10), cases.ActionInput{Action: cases.ActReferToIOPC, ReferralGround: ground})
+		// The IOPC investigates some referred matters itself or directs
+		// the investigation; the rest come back to the force to assess.
+		if g.chance(0.35) {
+			mode = g.pick([]wt{{cases.ModeIndependent, 60}, {cases.ModeDirected, 40}})
+		}
+	}
+	primary := d.primary()
+	if primary == "" {
+		// Only a force too small to have anyone serving leaves a matter
+		// naming nobody, and nothing can be assessed without an officer.
+		return
 	}
 	investigate := 0.45
 	switch {
@@ -204,213 +534,322 @@ func (g *gen) conductRoute(rt *route, kind cases.Kind, arose time.Time, category
 	case serious || kind == cases.RecordableConduct:
 		investigate = 0.85
 	}
-	if !g.chance(investigate) {
-		routes := []wt{{string(cases.NoFurtherAction), 50}, {string(cases.RPRP), 32}}
+	assessAfter := g.uniform(5, 30)
+	if refer {
+		assessAfter = g.uniform(10, 40)
+	}
+	var severity string
+	if mode == "" && !g.chance(investigate) {
+		routes := []wt{{string(cases.ActNoFurtherAction), 50}, {string(cases.ActReferToRPRP), 32}}
 		// Performance procedures are for how well a job is done, not for
 		// how an officer behaves.
 		if !serious && (category == "delivery-of-duties" || category == "powers-policies-procedures") {
-			routes = append(routes, wt{string(cases.Performance), 15})
+			routes = append(routes, wt{string(cases.ActReferToPerformance), 15})
 		}
-		// The vetting route exists only for matters arising under the 2025
-		// amendments.
-		if g.vettingRoute(arose) {
-			routes = append(routes, wt{string(cases.Vetting), 10})
+		// The vetting route exists only under the rule sets that have it.
+		if g.available(cases.ActReferToVetting, d.c) {
+			routes = append(routes, wt{string(cases.ActReferToVetting), 10})
 		}
 		if kind == cases.DeathOrSeriousInjury {
 			routes = routes[:1]
 		}
-		s := cases.State(g.pick(routes))
-		rt.severity = sevNone
-		if s == cases.RPRP || s == cases.Performance {
-			rt.severity = sevPRI
+		next := cases.ActionName(g.pick(routes))
+		severity = cases.SeverityNoMisconduct
+		if next == cases.ActReferToRPRP || next == cases.ActReferToPerformance {
+			severity = cases.SeverityPRI
 		}
-		g.next(rt, s, 3, 20)
+		d.act(assessAfter, cases.ActionInput{Action: cases.ActAssessSeverity, Findings: d.findings(nil,
+			func(_ cases.Allegation, _ cases.Subject, f *cases.FindingInput) { f.Severity = severity })})
+		d.act(g.uniform(3, 20), cases.ActionInput{Action: next})
+		if next == cases.ActReferToRPRP {
+			g.rprpAccount(d)
+		}
 		return
 	}
-	rt.severity = sevMisc
+	severity = cases.SeverityMisconduct
 	if g.chance(0.25) {
-		rt.severity = sevGross
+		severity = cases.SeverityGrossMisconduct
 	}
-	g.next(rt, cases.Investigation, 1, 10)
-	g.next(rt, cases.Reg17Served, 7, 30)
+	// The officer chiefly concerned is assessed at the level of the
+	// matter; a colleague named beside them sometimes lower.
+	assess := d.findings(nil, func(_ cases.Allegation, s cases.Subject, f *cases.FindingInput) {
+		f.Severity = severity
+		if s.OfficerID != primary && severity == cases.SeverityGrossMisconduct && g.chance(0.4) {
+			f.Severity = cases.SeverityMisconduct
+		}
+	})
+	if mode == "" {
+		d.act(assessAfter, cases.ActionInput{Action: cases.ActAssessSeverity, Findings: assess})
+		d.act(g.uniform(1, 10), cases.ActionInput{Action: cases.ActStartInvestigation, Mode: cases.ModeLocal})
+	} else {
+		d.act(assessAfter, cases.ActionInput{Action: cases.ActStartInvestigation, Mode: mode, Findings: assess})
+	}
+	d.act(g.uniform(7, 30), cases.ActionInput{Action: cases.ActServeReg17, Recipient: primary})
 	if g.chance(0.04) {
 		// The officer resigns or retires before the investigation ends.
-		g.next(rt, cases.AdvisoryListReported, 30, 150)
+		if d.act(g.uniform(30, 150), cases.ActionInput{Action: cases.ActReportAdvisoryList}) {
+			d.leftEarly = map[string]time.Time{primary: d.last.AddDate(0, 0, -g.r.IntN(20))}
+		}
 		return
 	}
-	g.next(rt, cases.Interviewed, 14, 60)
-	g.nextLong(rt, cases.Reported, 120, 0.5)
+	d.act(g.uniform(14, 60), cases.ActionInput{Action: cases.ActInterview})
+	d.act(g.long(120, 0.5), cases.ActionInput{Action: cases.ActSubmitReport})
 	switch x := g.r.Float64(); {
 	case x < 0.66:
-		g.next(rt, cases.NoCaseToAnswer, 14, 45)
-		g.next(rt, cases.State(g.pick([]wt{{string(cases.NoFurtherAction), 55}, {string(cases.RPRP), 45}})), 3, 14)
+		d.act(g.uniform(14, 45), cases.ActionInput{Action: cases.ActNoCaseToAnswer})
+		g.noMisconduct(d)
 		return
-	case x < 0.68 && rt.severity == sevGross:
-		g.next(rt, cases.SpecialConditions, 14, 45)
-		g.next(rt, cases.AcceleratedHearing, 5, 15)
-		g.next(rt, cases.Held, 10, 25)
-		rt.sanction = outDismissal
+	case x < 0.68 && severity == cases.SeverityGrossMisconduct:
+		// Written evidence proves gross misconduct and the public
+		// interest needs the officer gone at once.
+		d.act(g.uniform(14, 45), cases.ActionInput{Action: cases.ActSpecialConditions, Findings: d.findings(nil,
+			func(_ cases.Allegation, _ cases.Subject, f *cases.FindingInput) {
+				f.Severity = cases.SeverityGrossMisconduct
+			})})
+		d.act(g.uniform(5, 15), cases.ActionInput{Action: cases.ActReferToAccelerated})
+		d.forum = cases.ForumAccelerated
+		d.act(g.uniform(10, 25), cases.ActionInput{Action: cases.ActHoldProceedings, Forum: d.forum})
 	default:
-		g.next(rt, cases.CaseToAnswer, 14, 45)
-		hearing := rt.severity == sevGross || g.chance(0.2)
-		if hearing {
-			g.next(rt, cases.HearingReferred, 7, 30)
-		} else {
-			g.next(rt, cases.MeetingReferred, 7, 30)
-		}
-		g.next(rt, cases.NoticeServed, 7, 21)
-		g.next(rt, cases.OfficerResponse, 15, 25)
-		if hearing {
-			g.next(rt, cases.Witnesses, 3, 6)
-			g.next(rt, cases.PreHearing, 10, 20)
-			g.next(rt, cases.Held, 15, 40)
-		} else {
-			g.next(rt, cases.Held, 15, 45)
-		}
-		if g.chance(0.4) {
-			g.next(rt, cases.NoMisconduct, 0, 2)
-			g.next(rt, cases.State(g.pick([]wt{{string(cases.RPRP), 50}, {string(cases.NoFurtherAction), 50}})), 3, 14)
+		g.proceedings(d, primary)
+		if d.stopped || d.c.State != cases.Held {
 			return
 		}
-		switch {
-		case !hearing:
-			rt.sanction = g.pick([]wt{{outWritten, 60}, {outFinalWritten, 40}})
-		case rt.severity == sevGross:
-			rt.sanction = g.pick([]wt{{outDismissal, 35}, {outFinalWritten, 45}, {outReduction, 20}})
-		default:
-			rt.sanction = g.pick([]wt{{outWritten, 35}, {outFinalWritten, 65}})
+		if g.chance(0.4) {
+			d.act(g.uniform(0, 2), cases.ActionInput{Action: cases.ActFindNoMisconduct, Findings: d.findings(inProceedings,
+				func(_ cases.Allegation, _ cases.Subject, f *cases.FindingInput) {
+					f.Finding = g.pick([]wt{{cases.SeverityNoMisconduct, 70}, {cases.SeverityPRI, 30}})
+				})})
+			g.noMisconduct(d)
+			return
 		}
 	}
-	g.next(rt, cases.Outcome, 0, 2)
-	if g.chance(0.15) {
-		g.next(rt, cases.Appeal, 7, 20)
-		g.next(rt, cases.Final, 40, 150)
+	g.outcome(d, primary)
+}
+
+// proceedings takes a matter with a case to answer to a meeting or a
+// hearing and holds it.
+func (g *gen) proceedings(d *drive, primary string) {
+	// Most colleagues named beside the officer chiefly concerned have a
+	// case to answer too; some do not.
+	findings := d.findings(nil, func(_ cases.Allegation, s cases.Subject, f *cases.FindingInput) {
+		if s.OfficerID != primary && g.chance(0.3) {
+			f.Finding = cases.FindingNoCaseToAnswer
+			return
+		}
+		f.Severity = s.Severity
+	})
+	d.act(g.uniform(14, 45), cases.ActionInput{Action: cases.ActCaseToAnswer, Findings: findings})
+	gross := slices.ContainsFunc(findings, func(f cases.FindingInput) bool { return f.Severity == cases.SeverityGrossMisconduct })
+	if gross || g.chance(0.2) {
+		d.act(g.uniform(7, 30), cases.ActionInput{Action: cases.ActReferToHearing})
+		d.forum = cases.ForumHearing
 	} else {
-		g.next(rt, cases.Final, 7, 20)
+		d.act(g.uniform(7, 30), cases.ActionInput{Action: cases.ActReferToMeeting})
+		d.forum = cases.ForumMeeting
 	}
-	if rt.sanction == outDismissal {
-		g.next(rt, cases.BarredListReported, 5, 20)
+	d.act(g.uniform(7, 21), cases.ActionInput{Action: cases.ActServeReferralNotice, Recipient: primary})
+	// The officer has 15 working days to reply, and mostly uses them.
+	reply := g.uniform(7, 20)
+	if g.chance(0.1) {
+		reply = g.uniform(22, 35)
+	}
+	d.act(reply, cases.ActionInput{Action: cases.ActOfficerResponse})
+	d.act(g.uniform(1, 4), cases.ActionInput{Action: cases.ActAgreeWitnesses})
+	if d.forum == cases.ForumHearing {
+		d.step(g.uniform(1, 5), cases.StepPapersToChair, "")
+		d.act(g.uniform(7, 19), cases.ActionInput{Action: cases.ActHoldPreHearing, Forum: d.forum})
+		d.act(g.uniform(15, 40), cases.ActionInput{Action: cases.ActHoldProceedings, Forum: d.forum})
+	} else {
+		d.act(g.uniform(15, 45), cases.ActionInput{Action: cases.ActHoldProceedings, Forum: d.forum})
 	}
 }
 
-// vettingRoute reports whether a matter that arose on d may be sent down
-// the vetting route, which SI 2025/558 added for matters arising under the
-// rule set coded "2025" and any later one. The date comes from the rule-set
-// data, not from code.
-func (g *gen) vettingRoute(d time.Time) bool {
-	i := slices.IndexFunc(g.ref.RuleSets, func(r cases.RuleSet) bool { return r.Code == "2025" })
-	return i >= 0 && !d.Before(g.ref.RuleSets[i].EffectiveFrom.Time)
+func inProceedings(_ cases.Allegation, s cases.Subject) bool {
+	return s.Finding == cases.FindingCaseToAnswer
 }
 
-// decide records severity, finding and outcome on each subject, as far as
-// the case has got by now (kept is the route up to now).
-func (g *gen) decide(c *cases.Case, rt route, kept []step) {
-	reached := func(s ...cases.State) bool {
-		return slices.ContainsFunc(kept, func(k step) bool { return slices.Contains(s, k.state) })
-	}
-	at := func(s cases.State) time.Time {
-		i := slices.IndexFunc(kept, func(k step) bool { return k.state == s })
-		return kept[i].at
-	}
-	if c.Kind == cases.Complaint {
-		investigated := reached(cases.LocalInvestigation, cases.DirectedInvestigation, cases.IndependentInvestigation)
-		decided := reached(cases.OutcomeNotified)
-		for i := range c.Allegations {
-			for j := range c.Allegations[i].Subjects {
-				s := &c.Allegations[i].Subjects[j]
-				if investigated {
-					s.Severity = g.complaintSeverity(c.Allegations[i].Category, c.Allegations[i].Subcategory)
-				}
-				if !decided {
-					continue
-				}
-				g.complaintFinding(s, investigated)
-				if s.Outcome == outDismissal {
-					g.leave(officerIndex(s.OfficerID), at(cases.OutcomeNotified))
-				}
-			}
-		}
+// noMisconduct ends a matter where no misconduct was found, or there was
+// no case to answer: no further action, or reflective practice.
+func (g *gen) noMisconduct(d *drive) {
+	if g.chance(0.5) {
+		d.act(g.uniform(3, 14), cases.ActionInput{Action: cases.ActReferToRPRP})
+		g.rprpAccount(d)
 		return
 	}
-	last := kept[len(kept)-1].state
-	for i := range c.Allegations {
-		for j := range c.Allegations[i].Subjects {
-			s := &c.Allegations[i].Subjects[j]
-			if reached(cases.SeverityAssessed) {
-				s.Severity = rt.severity
-			}
+	d.act(g.uniform(3, 14), cases.ActionInput{Action: cases.ActNoFurtherAction})
+}
+
+// rprpAccount records the officer's account for reflective practice,
+// mostly within the five working days allowed.
+func (g *gen) rprpAccount(d *drive) {
+	days := g.uniform(1, 6)
+	if g.chance(0.1) {
+		days = g.uniform(8, 15)
+	}
+	d.step(days, cases.StepRPRPAccount, "")
+}
+
+// outcome records the findings and outcome of proceedings that were held,
+// then an appeal or finalisation and, for a dismissal, the barred list.
+func (g *gen) outcome(d *drive, primary string) {
+	if d.stopped || d.c.State != cases.Held {
+		return
+	}
+	in := cases.ActionInput{Action: cases.ActRecordOutcome, Forum: d.forum}
+	// A final written warning still in force opens reduction in rank and
+	// dismissal to a hearing that finds misconduct [CR 42(5)].
+	in.FinalWarningInForce = d.forum == cases.ForumHearing && g.chance(0.08)
+	// Proceedings decide on each officer once; an officer named on
+	// several allegations gets the same finding and outcome on each, at
+	// most the severity they were referred for on that one.
+	type decision struct {
+		finding  string
+		sanction cases.Sanction
+	}
+	decided := map[string]decision{}
+	in.Findings = d.findings(inProceedings, func(_ cases.Allegation, s cases.Subject, f *cases.FindingInput) {
+		dec, ok := decided[s.OfficerID]
+		if !ok {
+			dec.finding = s.Severity
 			switch {
-			case reached(cases.Outcome):
-				s.Finding, s.Outcome = findUpheld, rt.sanction
-				if i > 0 && g.chance(0.3) {
-					s.Finding, s.Outcome = findNotUpheld, outNFA
-				}
-				if s.Outcome == outDismissal {
-					g.leave(officerIndex(s.OfficerID), at(cases.Outcome))
-				}
-			case reached(cases.NoMisconduct):
-				s.Finding = findNotUpheld
-			case reached(cases.NoCaseToAnswer):
-				s.Finding = findNoCase
-			case last == cases.AdvisoryListReported:
-				s.Outcome = outLeftUnderInquiry
-				g.leave(officerIndex(s.OfficerID), at(cases.AdvisoryListReported).AddDate(0, 0, -g.r.IntN(20)))
+			case s.OfficerID != primary && g.chance(0.3):
+				dec.finding = cases.SeverityNoMisconduct
+			case s.Severity == cases.SeverityGrossMisconduct && d.forum == cases.ForumHearing && g.chance(0.3):
+				dec.finding = cases.SeverityMisconduct
 			}
-			switch last {
-			case cases.NoFurtherAction:
-				s.Outcome = outNFA
-			case cases.RPRP:
-				s.Outcome = outRPRP
-			case cases.Performance:
-				s.Outcome = outPerformance
-			case cases.Vetting:
-				s.Outcome = outVetting
-			}
+			dec.sanction = g.sanction(d, s.OfficerID, dec.finding, in.FinalWarningInForce)
+			decided[s.OfficerID] = dec
 		}
-	}
-}
-
-// complaintSeverity assesses, at the start of an investigation, whether
-// an allegation could amount to misconduct: most complaints about service
-// could not; abuses of position and sexual conduct always could.
-func (g *gen) complaintSeverity(cat, sub string) string {
-	switch (catSub{cat, sub}).theme() {
-	case "sexual":
-		return g.pick([]wt{{sevMisc, 55}, {sevGross, 45}})
-	case "discrimination":
-		return g.pick([]wt{{sevNone, 15}, {sevMisc, 65}, {sevGross, 20}})
-	}
-	if sub == "corruption-other" {
-		return g.pick([]wt{{sevMisc, 50}, {sevGross, 50}})
-	}
-	return g.pick([]wt{{sevNone, 62}, {sevMisc, 34}, {sevGross, 4}})
-}
-
-// complaintFinding decides a subject's finding once the complainant has
-// been told the outcome. Complaints handled otherwise than by
-// investigation are judged on the service given; investigated ones where
-// misconduct was in issue end, mostly, in no case to answer.
-func (g *gen) complaintFinding(s *cases.Subject, investigated bool) {
-	if !investigated || s.Severity == sevNone {
-		if g.chance(0.68) {
-			s.Finding, s.Outcome = findServiceOK, outNFA
-		} else {
-			s.Finding = findServiceNotOK
-			s.Outcome = g.pick([]wt{{outRPRP, 45}, {outNFA, 55}})
+		if severityRank(dec.finding) > severityRank(s.Severity) {
+			// Referred for less on this allegation than on the first.
+			f.Finding, f.Sanction = s.Severity, string(g.sanction(d, s.OfficerID, s.Severity, in.FinalWarningInForce))
+			return
 		}
+		f.Finding, f.Sanction = dec.finding, string(dec.sanction)
+	})
+	if !d.act(g.uniform(0, 2), in) {
 		return
 	}
-	switch x := g.r.Float64(); {
-	case x < 0.55:
-		s.Finding, s.Outcome = findNoCase, g.pick([]wt{{outNFA, 70}, {outRPRP, 30}})
-	case x < 0.68:
-		s.Finding = findUpheld
-		if s.Severity == sevGross {
-			s.Outcome = g.pick([]wt{{outFinalWritten, 60}, {outReduction, 25}, {outDismissal, 15}})
-		} else {
-			s.Outcome = g.pick([]wt{{outWritten, 65}, {outFinalWritten, 35}})
+	if g.chance(0.15) {
+		d.act(g.uniform(3, 7), cases.ActionInput{Action: cases.ActAppeal})
+		if d.forum != cases.ForumMeeting {
+			d.step(g.uniform(5, 18), cases.StepPATPapers, "")
 		}
-	default:
-		s.Finding, s.Outcome = findNotUpheld, g.pick([]wt{{outRPRP, 50}, {outNFA, 50}})
+		g.decideAppeal(d, primary)
+	} else {
+		// After the officer's time to appeal has passed.
+		d.act(g.uniform(10, 20), cases.ActionInput{Action: cases.ActFinalise})
 	}
+	if d.c.State == cases.Final && !cases.IsTerminal(*d.c) {
+		d.act(g.uniform(5, 20), cases.ActionInput{Action: cases.ActReportBarredList})
+	}
+}
+
+// sanction chooses what proceedings impose on an officer for a finding,
+// from what the forum may impose (SanctionAllowed): no reduction in rank
+// for constables and police staff, who have no lower rank.
+func (g *gen) sanction(d *drive, officer, finding string, finalWarning bool) cases.Sanction {
+	if finding == cases.SeverityNoMisconduct || finding == cases.SeverityPRI {
+		return cases.Sanction(g.pick([]wt{{string(cases.SanctionNone), 50}, {string(cases.SanctionRPRP), 50}}))
+	}
+	var ws []wt
+	switch {
+	case d.forum == cases.ForumMeeting:
+		ws = []wt{{string(cases.SanctionWrittenWarning), 60}, {string(cases.SanctionFinalWrittenWarning), 40}}
+	case d.forum == cases.ForumAccelerated:
+		ws = []wt{{string(cases.SanctionDismissal), 85}, {string(cases.SanctionFinalWrittenWarning), 10}, {string(cases.SanctionReductionInRank), 5}}
+	case finding == cases.SeverityGrossMisconduct:
+		ws = []wt{{string(cases.SanctionDismissal), 35}, {string(cases.SanctionFinalWrittenWarning), 45}, {string(cases.SanctionReductionInRank), 20}}
+	case finalWarning:
+		ws = []wt{{string(cases.SanctionDismissal), 50}, {string(cases.SanctionFinalWrittenWarning), 30}, {string(cases.SanctionReductionInRank), 20}}
+	default:
+		ws = []wt{{string(cases.SanctionWrittenWarning), 35}, {string(cases.SanctionFinalWrittenWarning), 65}}
+	}
+	reducible := g.reducible(officer, d.last)
+	ws = slices.DeleteFunc(ws, func(w wt) bool {
+		ok, _ := cases.SanctionAllowed(d.forum, finding, cases.Sanction(w.key), finalWarning, false)
+		return !ok || (!reducible && w.key == string(cases.SanctionReductionInRank))
+	})
+	if len(ws) == 0 {
+		panic(fmt.Sprintf("demo: no sanction for %s found at a %s", finding, d.forum))
+	}
+	return cases.Sanction(g.pick(ws))
+}
+
+func severityRank(s string) int { return slices.Index(cases.Severities, s) }
+
+// reducible: the officer holds a rank above constable, so has one to lose.
+func (g *gen) reducible(officer string, d time.Time) bool {
+	p, ok := g.postingAt(officerIndex(officer), d)
+	if !ok {
+		p = g.post[officerIndex(officer)][len(g.post[officerIndex(officer)])-1]
+	}
+	return p.rank != "staff" && p.rank.Seniority() > officers.Rank("constable").Seniority()
+}
+
+// decideAppeal: most appeals are dismissed; some vary the outcome of the
+// officer chiefly concerned to a lesser sanction, a few are allowed
+// outright.
+func (g *gen) decideAppeal(d *drive, primary string) {
+	in := cases.ActionInput{Action: cases.ActDecideAppeal, AppealOutcome: g.pick([]wt{{cases.AppealDismissed, 70},
+		{cases.AppealVaried, 20}, {cases.AppealAllowed, 10}})}
+	if in.AppealOutcome != cases.AppealDismissed {
+		in.Forum = d.forum
+		in.Findings = d.findings(func(_ cases.Allegation, s cases.Subject) bool {
+			return s.OfficerID == primary && s.Outcome != ""
+		}, func(_ cases.Allegation, s cases.Subject, f *cases.FindingInput) {
+			f.Finding, f.Sanction = cases.SeverityNoMisconduct, string(cases.SanctionNone)
+			if in.AppealOutcome == cases.AppealVaried {
+				f.Finding, f.Sanction = s.Finding, string(g.lesserSanction(d.forum, s.Finding, cases.Sanction(s.Outcome)))
+			}
+		})
+		// A sanction with nothing lesser to vary to stands.
+		if len(in.Findings) == 0 || slices.ContainsFunc(in.Findings, func(f cases.FindingInput) bool { return f.Sanction == "" }) {
+			in = cases.ActionInput{Action: cases.ActDecideAppeal, AppealOutcome: cases.AppealDismissed}
+		}
+	}
+	d.act(g.uniform(40, 150), in)
+}
+
+// lesserSanction is the next less severe sanction the forum may impose for
+// the finding, or "" if there is none.
+func (g *gen) lesserSanction(forum cases.Forum, finding string, s cases.Sanction) cases.Sanction {
+	for j := slices.Index(cases.Sanctions, s) - 1; j >= 0; j-- {
+		c := cases.Sanctions[j]
+		if c == cases.SanctionReductionInRank || c == cases.SanctionNone || c == cases.SanctionRPRP {
+			continue
+		}
+		if ok, _ := cases.SanctionAllowed(forum, finding, c, false, false); ok {
+			return c
+		}
+	}
+	return ""
+}
+
+// available reports whether an action exists under the case's rule set.
+func (g *gen) available(a cases.ActionName, c *cases.Case) bool {
+	act, ok := cases.ActionByName(a)
+	return ok && (len(act.RuleSets) == 0 || slices.Contains(act.RuleSets, c.RuleSet))
+}
+
+// referralGround is the ground on which an allegation of a category would
+// be referred to the IOPC [Sch3 4(1); C&M 4], or "" if it need not be.
+func referralGround(cs catSub) string {
+	switch {
+	case cs.sub == "sexual-assault":
+		return "serious_sexual_offence"
+	case cs.cat == "abuse-of-position":
+		return "serious_corruption"
+	case cs.sub == "use-of-force":
+		return "serious_assault"
+	case cs.cat == "discriminatory-behaviour":
+		return "discrimination_aggravated"
+	case cs.cat == "domestic-abuse":
+		return "relevant_offence"
+	case cs.cat == "sexual-conduct":
+		// Harassment and other sexual conduct short of an offence: the
+		// force may still choose to refer.
+		return "voluntary"
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/intake"
 	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 )
@@ -73,8 +75,10 @@ const caseBatch = 1000
 // disposable, so the remedy is a fresh database rather than a resume.
 //
 // now is the time the records are written; it must not be before ds.Now,
-// or the newest cases would be in the future. Each case is recorded as of
-// its own receipt time, so timelines read as they would have happened.
+// or the newest cases would be in the future. Each case is recorded in its
+// initial state as of its own receipt time, then moved through its
+// timeline entry by entry, each stored as of its own time, so timelines
+// read as they would have happened.
 func Seed(ctx context.Context, db *store.DB, ds *Dataset, now time.Time) (Summary, error) {
 	began := time.Now()
 	forces, err := db.Forces(ctx)
@@ -129,6 +133,11 @@ func seedPeopleAndOfficers(ctx context.Context, tx *store.Tx, ds *Dataset, ids m
 			return err
 		}
 	}
+	// Public complaints arrive in the intake queue; no officer is posted
+	// there, it holds cases until a handler takes them on.
+	if err := tx.CreateUnit(ctx, &officers.Unit{ForceID: f.ID, Code: intake.IntakeUnitCode, Name: "Complaints intake (public complaints)"}); err != nil {
+		return err
+	}
 	for _, o := range ds.Officers {
 		// The store opens an officer's first posting from their record,
 		// so the officer is created as they were on joining and then moved
@@ -162,25 +171,100 @@ func assign(ids map[string]string, key string) string {
 	return v
 }
 
+// seedCase records a case as it was received, in its kind's initial state
+// at its receipt, then stores each entry of its timeline in order as the
+// API would: a transition for each, moving the case's state and version
+// on. Findings written by an action are kept only in the subjects table,
+// which holds the current ones and no history, so they are written once,
+// with the last entry, rather than rewritten at every step.
 func seedCase(ctx context.Context, tx *store.Tx, dc *Case, ids map[string]string, ref *cases.Reference, now time.Time) error {
-	c, err := resolve(dc.Case, ids)
+	final, err := resolve(dc.Case, ids)
 	if err != nil {
 		return err
 	}
-	if err := c.Validate(ref, now); err != nil {
+	if err := final.Validate(ref, now); err != nil {
 		return err
 	}
-	c.Prepare(ref, now)
+	final.Prepare(ref, now)
+	c := final
+	c.State = c.Kind.InitialState()
+	c.Allegations = undecided(final.Allegations)
 	if err := tx.CreateCase(ctx, &c, Actor, c.ReceivedAt); err != nil {
 		return err
 	}
-	for _, e := range dc.Events {
-		e.Detail = maps.Clone(e.Detail)
-		if err := tx.AppendEvent(ctx, c.ID, &e); err != nil {
+	// CreateCase gave the allegations ids, in order.
+	allegations := make(map[string]string, len(c.Allegations))
+	for i := range c.Allegations {
+		allegations[dc.Allegations[i].ID] = c.Allegations[i].ID
+		final.Allegations[i].ID = c.Allegations[i].ID
+	}
+	for k, e := range dc.Events {
+		e.Detail, err = storedDetail(e.Detail, ids, allegations)
+		if err != nil {
+			return err
+		}
+		if e.Type == cases.EventStateChanged {
+			c.State = cases.State(e.Detail["to"])
+		}
+		c.Allegations = nil
+		if k == len(dc.Events)-1 {
+			c.State, c.Allegations = final.State, final.Allegations
+		}
+		if err := tx.SaveTransition(ctx, &c, c.Version, &e, e.At); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// undecided copies allegations with their subjects as they stood on
+// receipt: no severity, finding or outcome yet.
+func undecided(als []cases.Allegation) []cases.Allegation {
+	out := slices.Clone(als)
+	for i := range out {
+		if len(out[i].Subjects) == 0 {
+			continue
+		}
+		subs := make([]cases.Subject, len(out[i].Subjects))
+		for j, s := range out[i].Subjects {
+			subs[j] = cases.Subject{OfficerID: s.OfficerID}
+		}
+		out[i].Subjects = subs
+	}
+	return out
+}
+
+// storedDetail copies an event's detail with the dataset keys its findings
+// and recipient name replaced by stored ids.
+func storedDetail(d map[string]string, ids, allegations map[string]string) (map[string]string, error) {
+	d = maps.Clone(d)
+	if r, ok := d[string(cases.FieldRecipient)]; ok {
+		v, ok := ids[r]
+		if !ok {
+			return nil, fmt.Errorf("dataset key %q names no seeded officer", r)
+		}
+		d[string(cases.FieldRecipient)] = v
+	}
+	if raw, ok := d[string(cases.FieldFindings)]; ok {
+		var fs []cases.FindingInput
+		if err := json.Unmarshal([]byte(raw), &fs); err != nil {
+			return nil, fmt.Errorf("reading findings: %w", err)
+		}
+		for i := range fs {
+			a, okA := allegations[fs[i].AllegationID]
+			o, okO := ids[fs[i].OfficerID]
+			if !okA || !okO {
+				return nil, fmt.Errorf("findings name %q on %q, which were not seeded", fs[i].OfficerID, fs[i].AllegationID)
+			}
+			fs[i].AllegationID, fs[i].OfficerID = a, o
+		}
+		b, err := json.Marshal(fs)
+		if err != nil {
+			return nil, err
+		}
+		d[string(cases.FieldFindings)] = string(b)
+	}
+	return d, nil
 }
 
 // resolve copies a dataset case with its keys replaced by stored ids. The

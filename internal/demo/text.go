@@ -1,6 +1,10 @@
 package demo
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/probity/probity/internal/cases"
+)
 
 // Free text is built from short templates so that a demo case reads like a
 // case without naming anyone: the text mentions places and incidents in
@@ -293,4 +297,116 @@ func capitalise(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// actionReasons are the reasons recorded with each workflow action that
+// takes them, in the words of the person deciding. They name nobody.
+var actionReasons = map[cases.ActionName][]string{
+	cases.ActLogOutsideSch3: {
+		"The complainant wants an explanation and an apology rather than a formal process.",
+		"A straightforward service matter that can be put right quickly; the complainant agreed to informal handling.",
+		"The complainant asked for the matter to be dealt with informally by the local team.",
+	},
+	cases.ActRecordSch3: {
+		"The complainant asked for the complaint to be formally recorded.",
+		"The allegation, if proved, could justify disciplinary proceedings.",
+		"The complaint raises questions of conduct that need formal handling.",
+		"The complainant did not accept informal handling.",
+	},
+	cases.ActResolve: {
+		"Explanation given and apology offered; the complainant is satisfied.",
+		"The complainant was updated on the investigation and accepted the explanation.",
+		"Learning shared with the team; the complainant confirmed they are content.",
+		"Property returned and the delay explained; no further action wanted.",
+	},
+	cases.ActReferToIOPC: {
+		"Referred because of the seriousness of the allegation.",
+		"Referred on the mandatory ground; the IOPC to determine the mode of investigation.",
+		"Voluntary referral given the public interest in the matter.",
+	},
+	cases.ActIOPCLocal:       {"The IOPC determined that the force should investigate locally."},
+	cases.ActIOPCDirected:    {"The IOPC will direct the investigation, carried out by the force's professional standards department."},
+	cases.ActIOPCIndependent: {"The IOPC will investigate independently."},
+	cases.ActIOPCReferBack:   {"The IOPC referred the matter back to the force to handle in whatever way it sees fit."},
+	cases.ActHandleOtherwise: {
+		"The facts are largely agreed; an investigation would add little. Handled by review of the records and a response to the complainant.",
+		"Handled otherwise than by investigation: footage and logs reviewed, officer's account obtained.",
+		"The complainant's concerns can be addressed by a review of the actions taken.",
+	},
+	cases.ActInvestigateLocally: {
+		"An investigation is needed to establish the facts.",
+		"The accounts conflict and the available evidence needs to be gathered and assessed.",
+		"Investigated locally by the professional standards department.",
+	},
+	cases.ActNotifyOutcome: {
+		"Outcome letter sent setting out the findings and the complainant's right to a review.",
+		"Outcome sent by email with the report's conclusions and the right of review.",
+		"Outcome explained by telephone and confirmed in writing, with the right of review.",
+	},
+	cases.ActRequestReview: {"The complainant disagrees with the outcome.", "The complainant says the evidence was not properly considered."},
+	cases.ActCloseComplaint: {
+		"No application for a review within 28 days.",
+		"Review concluded; complaint closed.",
+	},
+	cases.ActUpholdReview: {
+		"The outcome was not reasonable and proportionate; recommendations made.",
+		"The review body found that further enquiries are needed.",
+	},
+	cases.ActNotUpholdReview: {
+		"The outcome was reasonable and proportionate.",
+		"The handling of the complaint was reasonable; no further action recommended.",
+	},
+	cases.ActReinvestigate: {"Reinvestigated as the review body recommended."},
+	cases.ActWithdraw: {
+		"The complainant signed a withdrawal and wants no further action.",
+		"Withdrawn by the complainant in writing.",
+	},
+	cases.ActSuspend: {"Suspended while criminal proceedings against the officer are under way, to avoid prejudicing them."},
+	cases.ActResume:  {"The criminal proceedings have concluded."},
+	cases.ActAssessSeverity: {
+		"Assessed on the available evidence, the officer's record and the harm caused.",
+		"Severity assessed against the standards of professional behaviour engaged.",
+	},
+	cases.ActNoFurtherAction: {
+		"No further action is proportionate.",
+		"The matter does not call for any further action.",
+	},
+	cases.ActReferToRPRP: {
+		"Practice requiring improvement: the officer to reflect on the matter with their line manager.",
+		"Dealt with by reflective practice; the learning is for the officer and the team.",
+	},
+	cases.ActReferToPerformance: {"A matter of performance rather than conduct; referred to the unsatisfactory performance procedures."},
+	cases.ActReferToVetting:     {"The matter bears on the officer's vetting clearance; referred for a vetting review."},
+	cases.ActStartInvestigation: {
+		"The matter could amount to misconduct and needs investigation.",
+		"Investigation opened to establish the facts.",
+	},
+	cases.ActSubmitReport: {"Investigation report submitted to the appropriate authority."},
+	cases.ActNoCaseToAnswer: {
+		"On the investigation's findings no reasonable panel could find misconduct.",
+		"The evidence does not support the allegation.",
+	},
+	cases.ActCaseToAnswer: {
+		"There is sufficient evidence on which a reasonable panel could find misconduct.",
+		"The investigation report discloses a case to answer.",
+	},
+	cases.ActSpecialConditions: {"The evidence is sufficient in written form, proves gross misconduct, and the public interest requires the officer to cease to be a member of the force without delay."},
+	cases.ActReferToMeeting:    {"A case to answer for misconduct: referred to a misconduct meeting."},
+	cases.ActReferToHearing:    {"Referred to a misconduct hearing."},
+	cases.ActRecordOutcome: {
+		"The panel's findings and outcome as announced.",
+		"Findings and outcome as set out in the chair's written decision.",
+	},
+	cases.ActFindNoMisconduct: {
+		"The panel found the allegation not proved.",
+		"The chair found that the conduct did not amount to misconduct.",
+	},
+	cases.ActAppeal:   {"The officer appeals against the outcome."},
+	cases.ActFinalise: {"No appeal was made within the time allowed."},
+	cases.ActDecideAppeal: {
+		"Appeal decided on the papers and submissions.",
+		"Appeal decided after an oral hearing.",
+	},
+	cases.ActReportBarredList:   {"The officer was dismissed; reported to the College of Policing barred list."},
+	cases.ActReportAdvisoryList: {"The officer left the force while under investigation; reported to the College of Policing advisory list."},
 }

@@ -159,10 +159,13 @@ func (tx *Tx) refreshSearch(ctx context.Context, caseID string) error {
 	}
 	body := strings.Join(parts, "\n")
 	if tx.db.dialect == SQLite {
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM case_search WHERE case_id = $1`, caseID); err != nil {
+		// FTS5 cannot index case_id, so a row is found by its rowid, which
+		// is kept equal to the case's own rowid: a lookup, not a scan.
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM case_search WHERE rowid = (SELECT rowid FROM cases WHERE id = $1)`, caseID); err != nil {
 			return err
 		}
-		_, err = tx.tx.ExecContext(ctx, `INSERT INTO case_search (case_id, body) VALUES ($1, $2)`, caseID, body)
+		_, err = tx.tx.ExecContext(ctx, `INSERT INTO case_search (rowid, case_id, body)
+			SELECT rowid, id, $2 FROM cases WHERE id = $1`, caseID, body)
 		return err
 	}
 	_, err = tx.tx.ExecContext(ctx, `INSERT INTO case_search (case_id, body) VALUES ($1, $2)
@@ -248,7 +251,7 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 			if match == "" {
 				return CasePage{}, fault.Errorf(fault.Invalid, "q holds no words to search for")
 			}
-			where = append(where, "c.id IN (SELECT case_id FROM case_search WHERE case_search MATCH "+arg(match)+")")
+			where = append(where, "c.rowid IN (SELECT rowid FROM case_search WHERE case_search MATCH "+arg(match)+")")
 		} else {
 			where = append(where, "c.id IN (SELECT case_id FROM case_search WHERE tsv @@ websearch_to_tsquery('english', "+arg(q)+"))")
 		}

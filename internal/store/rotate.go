@@ -14,17 +14,24 @@ import (
 type sealedColumn struct {
 	table, idColumn, column string
 	aad                     func(id string) string
+	// maxBatch caps rows per transaction where values are large (files),
+	// so a batch's memory stays small; 0 takes the caller's batch.
+	maxBatch int
 }
 
 // sealedColumns lists every column of sealed personal data. A new sealed
 // column must be added here, or key rotation would leave it under an old
 // key; TestEverySealedColumnRotates looks for columns it does not list.
 var sealedColumns = []sealedColumn{
-	{"people", "id", "name_sealed", func(id string) string { return personAAD(id, "name") }},
-	{"people", "id", "email_sealed", func(id string) string { return personAAD(id, "email") }},
-	{"people", "id", "phone_sealed", func(id string) string { return personAAD(id, "phone") }},
-	{"people", "id", "address_sealed", func(id string) string { return personAAD(id, "address") }},
-	{"users", "id", "totp_sealed", totpAAD},
+	{"people", "id", "name_sealed", func(id string) string { return personAAD(id, "name") }, 0},
+	{"people", "id", "email_sealed", func(id string) string { return personAAD(id, "email") }, 0},
+	{"people", "id", "phone_sealed", func(id string) string { return personAAD(id, "phone") }, 0},
+	{"people", "id", "address_sealed", func(id string) string { return personAAD(id, "address") }, 0},
+	{"users", "id", "totp_sealed", totpAAD, 0},
+	{"speakup_reports", "id", "what_sealed", func(id string) string { return speakUpAAD("speakup_reports", id, "what") }, 0},
+	{"speakup_reports", "id", "identity_sealed", func(id string) string { return speakUpAAD("speakup_reports", id, "identity") }, 0},
+	{"speakup_messages", "id", "text_sealed", func(id string) string { return speakUpAAD("speakup_messages", id, "text") }, 0},
+	{"speakup_attachments", "id", "content_sealed", func(id string) string { return speakUpAAD("speakup_attachments", id, "content") }, 4},
 }
 
 // RotationReport says what a key rotation did.
@@ -48,8 +55,12 @@ func (db *DB) RotateKeys(ctx context.Context, batch int) (RotationReport, error)
 	rep := RotationReport{PerColumn: map[string]int{}, Current: db.keys.CurrentID()}
 	for _, col := range sealedColumns {
 		after := ""
+		size := batch
+		if col.maxBatch > 0 {
+			size = min(size, col.maxBatch)
+		}
 		for {
-			n, last, err := db.rotateBatch(ctx, col, after, batch)
+			n, last, err := db.rotateBatch(ctx, col, after, size)
 			if err != nil {
 				return rep, fmt.Errorf("rotating %s.%s: %w", col.table, col.column, err)
 			}

@@ -408,3 +408,14 @@ func constraintError(err error, conflict, missing string) error {
 	}
 	return err
 }
+
+// IntegrityCheck runs SQLite's full integrity check ("ok" when sound); on
+// PostgreSQL it only checks the server answers.
+func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	if db.dialect != SQLite {
+		return "ok", db.Ping(ctx)
+	}
+	var res string
+	err := db.write.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res)
+	return res, err
+}

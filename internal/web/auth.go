@@ -105,6 +105,11 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 // guard wraps a route's handler with authentication and its permission.
 // Refusals of a signed-in caller are audited: who tried what, and when.
 func (s *Server) guard(rt route) http.Handler {
+	if anonymousRoute(rt) {
+		// Speak-up reporters are never identified: no cookie or token is
+		// read and no session touched on their routes (speakup.go).
+		return rt.Handler
+	}
 	fail := s.fail
 	if rt.Page {
 		fail = s.failPage

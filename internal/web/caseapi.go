@@ -146,7 +146,11 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 	c.Prepare(s.ref, now)
 	c.NextDueAt, c.NextDueClock = s.nextDue(c, nil, now)
 	p := caller(r)
+	officerParties := c.Parties
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		// The transaction may be retried: start from the request's own
+		// parties each time, or a retry would record complainants twice.
+		c.Parties = append([]cases.Party(nil), officerParties...)
 		for i := range complainants {
 			if err := tx.CreatePerson(ctx, &complainants[i], now); err != nil {
 				return err

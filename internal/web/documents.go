@@ -100,8 +100,8 @@ func cleanFilename(name, mediaType string) string {
 		}
 		return r
 	}, name)
-	if len(name) > 120 {
-		name = name[:120]
+	if r := []rune(name); len(r) > 120 {
+		name = string(r[:120]) // cut by characters: a cut byte would leave invalid UTF-8
 	}
 	ext := documentTypes[mediaType]
 	if name == "" || name == "." {

@@ -155,6 +155,17 @@ var theMatrix = map[string]expect{
 	// Single sign-on is off in the fixture: the routes answer 404 to all.
 	"GET /auth/oidc/start":    {all: byRole(404, nil)},
 	"GET /auth/oidc/callback": {all: byRole(404, nil)},
+
+	// The public complaint doors answer everyone alike. The bodies below
+	// stop short of recording anything: a form with no idempotency key is
+	// shown again (422), an API call without the header is refused (400),
+	// and a status check for a complaint that does not exist finds none.
+	"GET /complain":                  {all: byRole(200, nil)},
+	"POST /complain":                 {all: byRole(422, nil)},
+	"GET /complaint-status":          {all: byRole(200, nil)},
+	"POST /complaint-status":         {all: byRole(404, nil)},
+	"POST /api/v1/complaints":        {all: byRole(400, nil)},
+	"POST /api/v1/complaints/status": {all: byRole(404, nil)},
 }
 
 type body struct{ contentType, body string }
@@ -183,6 +194,11 @@ var matrixBodies = map[string]func(*fixture) body{
 	},
 	"POST /api/v1/cases/{id}/documents": fixed("multipart/form-data; boundary=XyZ",
 		"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\nContent-Type: text/plain\r\n\r\nA short statement.\r\n--XyZ--\r\n"),
+	"POST /complain":          fixed("application/x-www-form-urlencoded", "what_happened=Shouted+at+me"),
+	"POST /complaint-status":  fixed("application/x-www-form-urlencoded", "reference=CO%2F2026%2F000001&receipt=ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345"),
+	"POST /api/v1/complaints": fixed("application/json", `{"what_happened":"Shouted at me"}`),
+	"POST /api/v1/complaints/status": fixed("application/json",
+		`{"reference":"CO/2026/000001","receipt":"ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345"}`),
 	"POST /api/v1/cases": func(f *fixture) body {
 		return body{"application/json", `{"kind":"complaint","unit_id":"` + f.unitA.ID + `","summary":"Rude on the phone","arose_on":"2026-05-20",
 			"allegations":[{"category":"individual-behaviours","subcategory":"impolite-language","subjects":["` + f.subject + `"]}],
@@ -195,6 +211,9 @@ var matrixBodies = map[string]func(*fixture) body{
 var freshWorld = map[string]bool{"POST /api/v1/cases/{id}/actions": true}
 
 func matrixPath(f *fixture, pattern, rel string) string {
+	if p, ok := speakUpMatrixPath(f, pattern); ok {
+		return p
+	}
 	if strings.HasPrefix(pattern, "/api/v1/officers/") {
 		return strings.Replace(pattern, "{id}", f.subject, 1)
 	}

@@ -46,7 +46,8 @@ var pages = func() map[string]*template.Template {
 		return s
 	}}
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "mfa", "home", "case", "error"} {
+	for _, name := range []string{"login", "mfa", "home", "case", "error", "complain", "complain-done", "complaint-status",
+		"speak-up", "speak-up-done", "speak-up-thread", "eis-fairness"} {
 		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out

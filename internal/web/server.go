@@ -38,6 +38,10 @@ type Deps struct {
 	// RequireMFA is true except in demo mode.
 	RequireMFA bool
 	Hasher     access.Hasher
+	// ComplaintsPerMinute overrides the per-address limit on public
+	// complaints (0 keeps the default), for a force whose public counter
+	// sits behind one address.
+	ComplaintsPerMinute int
 	// SecureCookies marks cookies Secure even when TLS ends before Probity
 	// (behind a proxy); cookies are always Secure on a TLS connection.
 	SecureCookies bool
@@ -59,6 +63,10 @@ type Server struct {
 	handler       http.Handler
 	ref           *cases.Reference
 	calendar      *cases.Calendar
+	// complaintLimit and statusLimit throttle the public complaint doors
+	// per address: sending complaints, and checking one's status.
+	complaintLimit *rateLimiter
+	statusLimit    *rateLimiter
 }
 
 // New builds the server and its routes. It panics if a route names a
@@ -90,6 +98,12 @@ func New(d Deps) *Server {
 	if d.OIDC != nil {
 		s.oidc = d.OIDC.withClock(s.clock)
 	}
+	perMinute, burst := complaintsPerMinute, complaintsBurst
+	if d.ComplaintsPerMinute > 0 {
+		perMinute, burst = d.ComplaintsPerMinute, max(burst, d.ComplaintsPerMinute/3)
+	}
+	s.complaintLimit = newRateLimiter(perMinute, burst, s.clock)
+	s.statusLimit = newRateLimiter(statusPerMinute, statusBurst, s.clock)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		if !access.Known(rt.Permission) {
@@ -128,7 +142,7 @@ type route struct {
 }
 
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/healthz", access.Public, s.healthz, false},
 		{"GET", "/readyz", access.Public, s.readyz, false},
 		{"GET", "/static/", access.Public, s.static, false},
@@ -171,7 +185,15 @@ func (s *Server) routes() []route {
 		// Single sign-on; both answer 404 unless OIDC is configured.
 		{"GET", "/auth/oidc/start", access.Public, s.oidcStart, true},
 		{"GET", "/auth/oidc/callback", access.Public, s.oidcCallback, true},
-	}
+
+		// The public complaint doors (complaints.go); throttled per address.
+		{"GET", "/complain", access.Public, s.complainFormPage, true},
+		{"POST", "/complain", access.Public, s.complainForm, true},
+		{"GET", "/complaint-status", access.Public, s.complaintStatusPage, true},
+		{"POST", "/complaint-status", access.Public, s.complaintStatusForm, true},
+		{"POST", "/api/v1/complaints", access.Public, s.createComplaint, false},
+		{"POST", "/api/v1/complaints/status", access.Public, s.checkComplaintStatus, false},
+	}, s.speakUpRoutes()...) // speak-up (speakup.go)
 }
 
 // Route describes one route for tests and the API description.

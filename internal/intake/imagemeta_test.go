@@ -1,0 +1,294 @@
+package intake
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"testing"
+)
+
+// metaCanary is planted in metadata; it must never come out.
+const metaCanary = "CANARY-GPS-51.5007N-0.1246W-phone-of-j.bloggs-7c1e"
+
+// testImage is w×h, red on the left half and blue on the right, so that
+// a rotation can be seen in the output.
+func testImage(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{200, 20, 20, 255}
+			if x >= w/2 {
+				c = color.RGBA{20, 20, 200, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	return img
+}
+
+// tiff builds a little-endian TIFF structure as EXIF carries it: IFD0 with
+// an ImageDescription (the canary), an optional Orientation and a pointer
+// to a GPS IFD holding a latitude.
+func tiff(orientation uint16) []byte {
+	le := binary.LittleEndian
+	var b []byte
+	u16 := func(v uint16) { b = le.AppendUint16(b, v) }
+	u32 := func(v uint32) { b = le.AppendUint32(b, v) }
+	entries := 2
+	if orientation != 0 {
+		entries++
+	}
+	desc := append([]byte(metaCanary), 0)
+	ifd0 := 8
+	ifd0Len := 2 + 12*entries + 4
+	descOff := ifd0 + ifd0Len
+	gpsOff := descOff + len(desc)
+	gpsLen := 2 + 12*2 + 4
+	latOff := gpsOff + gpsLen
+
+	b = append(b, 'I', 'I')
+	u16(42)
+	u32(uint32(ifd0))
+	u16(uint16(entries))
+	u16(0x010E) // ImageDescription, ASCII
+	u16(2)
+	u32(uint32(len(desc)))
+	u32(uint32(descOff))
+	if orientation != 0 {
+		u16(0x0112) // Orientation, SHORT
+		u16(3)
+		u32(1)
+		u16(orientation)
+		u16(0)
+	}
+	u16(0x8825) // GPSInfo IFD pointer, LONG
+	u16(4)
+	u32(1)
+	u32(uint32(gpsOff))
+	u32(0) // no next IFD
+	b = append(b, desc...)
+	u16(2)
+	u16(0x0001) // GPSLatitudeRef "N"
+	u16(2)
+	u32(2)
+	b = append(b, 'N', 0, 0, 0)
+	u16(0x0002) // GPSLatitude, three RATIONALs
+	u16(5)
+	u32(3)
+	u32(uint32(latOff))
+	u32(0)
+	for _, v := range []uint32{51, 1, 30, 1, 2, 1} {
+		u32(v)
+	}
+	return b
+}
+
+// jpegWithExif is a valid JPEG made by image/jpeg with an APP1 Exif
+// segment put in by hand after the start-of-image marker.
+func jpegWithExif(t *testing.T, w, h int, orientation uint16) []byte {
+	t.Helper()
+	var base bytes.Buffer
+	if err := jpeg.Encode(&base, testImage(w, h), &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	payload := append([]byte("Exif\x00\x00"), tiff(orientation)...)
+	app1 := []byte{0xFF, 0xE1}
+	app1 = binary.BigEndian.AppendUint16(app1, uint16(2+len(payload)))
+	app1 = append(app1, payload...)
+	b := base.Bytes()
+	out := append([]byte{}, b[:2]...)
+	out = append(out, app1...)
+	return append(out, b[2:]...)
+}
+
+// pngWithText is a valid PNG with tEXt and eXIf chunks after IHDR.
+func pngWithText(t *testing.T) []byte {
+	t.Helper()
+	var base bytes.Buffer
+	if err := png.Encode(&base, testImage(12, 10)); err != nil {
+		t.Fatal(err)
+	}
+	chunk := func(typ string, data []byte) []byte {
+		c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+		c = append(c, typ...)
+		c = append(c, data...)
+		return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	b := base.Bytes()
+	ihdrEnd := 8 + 4 + 4 + 13 + 4
+	out := append([]byte{}, b[:ihdrEnd]...)
+	out = append(out, chunk("tEXt", []byte("Author\x00"+metaCanary))...)
+	out = append(out, chunk("eXIf", tiff(0))...)
+	return append(out, b[ihdrEnd:]...)
+}
+
+func TestStripJPEGMetadata(t *testing.T) {
+	in := jpegWithExif(t, 16, 8, 0)
+	if !bytes.Contains(in, []byte(metaCanary)) || !bytes.Contains(in, []byte("Exif")) {
+		t.Fatal("the test JPEG does not carry its metadata; the test proves nothing")
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(in)); err != nil {
+		t.Fatalf("the test JPEG is not valid: %v", err)
+	}
+	out, err := StripImageMetadata(in, "image/jpeg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{metaCanary, "Exif", "51.5"} {
+		if bytes.Contains(out, []byte(s)) {
+			t.Errorf("output still contains %q", s)
+		}
+	}
+	img, err := jpeg.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("output does not decode: %v", err)
+	}
+	if got := img.Bounds().Size(); got != (image.Point{16, 8}) {
+		t.Fatalf("output is %v, want 16×8", got)
+	}
+}
+
+func TestStripPNGMetadata(t *testing.T) {
+	in := pngWithText(t)
+	if _, err := png.Decode(bytes.NewReader(in)); err != nil {
+		t.Fatalf("the test PNG is not valid: %v", err)
+	}
+	if !bytes.Contains(in, []byte(metaCanary)) {
+		t.Fatal("the test PNG does not carry its metadata")
+	}
+	out, err := StripImageMetadata(in, "image/png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{metaCanary, "tEXt", "eXIf", "Exif"} {
+		if bytes.Contains(out, []byte(s)) {
+			t.Errorf("output still contains %q", s)
+		}
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("output does not decode: %v", err)
+	}
+	if got := img.Bounds().Size(); got != (image.Point{12, 10}) {
+		t.Fatalf("output is %v, want 12×10", got)
+	}
+}
+
+// TestStripTurnsPhotoUpright: the orientation is EXIF too, so it is
+// applied to the pixels before the EXIF goes.
+func TestStripTurnsPhotoUpright(t *testing.T) {
+	isRed := func(c color.Color) bool {
+		r, _, b, _ := c.RGBA()
+		return r > 2*b
+	}
+	for o, want := range map[uint16]struct {
+		size     image.Point
+		redAt    image.Point
+		notRedAt image.Point
+	}{
+		1: {image.Pt(32, 16), image.Pt(4, 8), image.Pt(28, 8)},
+		3: {image.Pt(32, 16), image.Pt(28, 8), image.Pt(4, 8)},
+		6: {image.Pt(16, 32), image.Pt(8, 4), image.Pt(8, 28)}, // left half comes to the top
+		8: {image.Pt(16, 32), image.Pt(8, 28), image.Pt(8, 4)}, // left half goes to the bottom
+	} {
+		out, err := StripImageMetadata(jpegWithExif(t, 32, 16, o), "image/jpeg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := jpeg.Decode(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if img.Bounds().Size() != want.size {
+			t.Errorf("orientation %d: size %v, want %v", o, img.Bounds().Size(), want.size)
+			continue
+		}
+		if !isRed(img.At(want.redAt.X, want.redAt.Y)) || isRed(img.At(want.notRedAt.X, want.notRedAt.Y)) {
+			t.Errorf("orientation %d: pixels not turned as expected", o)
+		}
+	}
+}
+
+func TestOrientEveryValue(t *testing.T) {
+	// A 3×2 image with every pixel distinct; each orientation must be a
+	// permutation that keeps every pixel, with the size swapped for 5-8.
+	src := image.NewRGBA(image.Rect(0, 0, 3, 2))
+	for i := range 6 {
+		src.Set(i%3, i/3, color.RGBA{uint8(i * 40), 0, 0, 255})
+	}
+	for o := 1; o <= 8; o++ {
+		got := orient(src, o)
+		w, h := 3, 2
+		if o >= 5 {
+			w, h = 2, 3
+		}
+		if got.Bounds().Dx() != w || got.Bounds().Dy() != h {
+			t.Errorf("orientation %d: %v", o, got.Bounds())
+			continue
+		}
+		seen := map[uint32]bool{}
+		for y := range h {
+			for x := range w {
+				r, _, _, _ := got.At(x, y).RGBA()
+				seen[r] = true
+			}
+		}
+		if len(seen) != 6 {
+			t.Errorf("orientation %d lost pixels", o)
+		}
+	}
+}
+
+func TestStripRefusesOtherTypes(t *testing.T) {
+	for _, mt := range []string{"application/pdf", "image/gif", "image/webp", "application/octet-stream", ""} {
+		if _, err := StripImageMetadata([]byte("%PDF-1.7 ..."), mt); !errors.Is(err, ErrMetadataUnsupported) {
+			t.Errorf("%q: %v", mt, err)
+		}
+	}
+	text := []byte("notes of what was said\n")
+	out, err := StripImageMetadata(text, "text/plain")
+	if err != nil || !bytes.Equal(out, text) {
+		t.Errorf("plain text changed: %q %v", out, err)
+	}
+}
+
+func TestStripRefusesBrokenAndHugeImages(t *testing.T) {
+	if _, err := StripImageMetadata([]byte("\xff\xd8\xff\xe0 not really"), "image/jpeg"); !errors.Is(err, ErrImageUnreadable) {
+		t.Errorf("broken JPEG: %v", err)
+	}
+	// A PNG header declaring a 100000×100000 canvas: refused before decoding.
+	var b bytes.Buffer
+	_ = png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1)))
+	huge := append([]byte{}, b.Bytes()...)
+	binary.BigEndian.PutUint32(huge[16:], 100000)
+	binary.BigEndian.PutUint32(huge[20:], 100000)
+	binary.BigEndian.PutUint32(huge[29:], crc32.ChecksumIEEE(huge[12:29]))
+	if _, err := StripImageMetadata(huge, "image/png"); !errors.Is(err, ErrImageTooLarge) {
+		t.Errorf("huge PNG: %v", err)
+	}
+}
+
+// FuzzStripImageMetadata feeds arbitrary bytes as JPEG and PNG: it must
+// never panic, and whatever it accepts must decode.
+func FuzzStripImageMetadata(f *testing.F) {
+	f.Add([]byte("\xff\xd8\xff\xe1\x00\x10Exif\x00\x00II*\x00\x08\x00\x00\x00"), true)
+	f.Fuzz(func(t *testing.T, b []byte, asJPEG bool) {
+		mt := "image/png"
+		if asJPEG {
+			mt = "image/jpeg"
+		}
+		_ = exifOrientation(b)
+		out, err := StripImageMetadata(b, mt)
+		if err != nil {
+			return
+		}
+		if _, _, err := image.Decode(bytes.NewReader(out)); err != nil {
+			t.Fatalf("accepted input re-encoded to something that does not decode: %v", err)
+		}
+	})
+}

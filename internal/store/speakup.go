@@ -1,0 +1,495 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/intake"
+)
+
+// Speak-up reports. The store's part in keeping a reporter safe:
+//   - the report text, the messages, the attachments and a named
+//     reporter's identity are sealed, each bound to its row and column;
+//   - for an anonymous report, times are cut to the day here, whatever
+//     the caller passes, so no handler can forget to;
+//   - nothing about the request (address, agent, session) has a column.
+
+func speakUpAAD(table, rowID, column string) string { return table + "/" + rowID + "/" + column }
+
+// Speak-up report statuses.
+const (
+	SpeakUpOpen      = "open"
+	SpeakUpConverted = "converted"
+	SpeakUpClosed    = "closed"
+)
+
+// SpeakUpReport is a report as guardians see it, without the identity.
+// What is filled only by SpeakUpReport, not in lists.
+type SpeakUpReport struct {
+	ID              string    `json:"id"`
+	Reference       string    `json:"reference"`
+	Category        string    `json:"category"`
+	Anonymous       bool      `json:"anonymous"`
+	Status          string    `json:"status"`
+	ConvertedCaseID string    `json:"converted_case_id,omitempty"`
+	CreatedAt       time.Time `json:"created_at"` // midnight UTC of the day for an anonymous report
+	What            string    `json:"what,omitempty"`
+}
+
+// SpeakUpAttachment is a file sent with a report; Content is filled only
+// when the content is asked for.
+type SpeakUpAttachment struct {
+	ID        string `json:"id"`
+	ReportID  string `json:"report_id"`
+	SHA256    string `json:"sha256"`
+	MediaType string `json:"media_type"`
+	Size      int64  `json:"size"`
+	Content   []byte `json:"-"`
+}
+
+// SpeakUpMessage is a message of a thread as stored: the message and, for
+// a guardian's, which guardian wrote it.
+type SpeakUpMessage struct {
+	ID  string `json:"id"`
+	Seq int    `json:"seq"`
+	intake.Message
+	GuardianID string `json:"guardian_id,omitempty"`
+}
+
+// CreateSpeakUpReport stores a new report with its attachments, giving it
+// an id and a reference. r carries the category, the anonymous flag and
+// the text (What); identity must be empty exactly when the report is
+// anonymous. Attachments must already have had their metadata stripped.
+func (tx *Tx) CreateSpeakUpReport(ctx context.Context, r *SpeakUpReport, identity intake.SpeakUpIdentity, receiptHash string,
+	attachments []SpeakUpAttachment, now time.Time) error {
+	if tx.db.keys == nil {
+		return fault.Errorf(fault.Internal, "no data key configured: cannot store a speak-up report")
+	}
+	// The web adapter validates; these are the store's own guarantees, so
+	// that no other caller can store an identity with an anonymous report.
+	if r.Anonymous != identity.Empty() {
+		return fault.Errorf(fault.Internal, "speak-up report: anonymous is %t but an identity is %s", r.Anonymous,
+			map[bool]string{true: "missing", false: "present"}[identity.Empty()])
+	}
+	if len(receiptHash) != 2*sha256.Size {
+		return fault.Errorf(fault.Internal, "speak-up report: receipt hash is not a SHA-256")
+	}
+	r.ID, r.Status, r.ConvertedCaseID = id.New(), SpeakUpOpen, ""
+	r.CreatedAt = now.UTC()
+	if r.Anonymous {
+		r.CreatedAt = intake.SpeakUpDay(now)
+	}
+	var n int
+	year := r.CreatedAt.Year()
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO speakup_references (year, last_number) VALUES ($1, 1)
+		ON CONFLICT (year) DO UPDATE SET last_number = speakup_references.last_number + 1
+		RETURNING last_number`, year).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("allocating a speak-up reference: %w", err)
+	}
+	r.Reference = fmt.Sprintf("SU/%04d/%06d", year, n)
+	what, err := tx.db.keys.SealString(r.What, speakUpAAD("speakup_reports", r.ID, "what"))
+	if err != nil {
+		return fmt.Errorf("sealing the report: %w", err)
+	}
+	sealedIdentity := ""
+	if !r.Anonymous {
+		b, err := json.Marshal(identity)
+		if err != nil {
+			return err
+		}
+		if sealedIdentity, err = tx.db.keys.Seal(b, speakUpAAD("speakup_reports", r.ID, "identity")); err != nil {
+			return fmt.Errorf("sealing the reporter's identity: %w", err)
+		}
+	}
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO speakup_reports
+		(id, reference, receipt_hash, category, what_sealed, anonymous, identity_sealed, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		r.ID, r.Reference, receiptHash, r.Category, what, r.Anonymous, sealedIdentity, r.Status, r.CreatedAt)
+	if err := constraintError(err, "speak-up reference or receipt already used", ""); err != nil {
+		return fmt.Errorf("storing speak-up report: %w", err)
+	}
+	for i := range attachments {
+		a := &attachments[i]
+		a.ID, a.ReportID, a.Size = id.New(), r.ID, int64(len(a.Content))
+		sum := sha256.Sum256(a.Content)
+		a.SHA256 = hex.EncodeToString(sum[:])
+		sealed, err := tx.db.keys.Seal(a.Content, speakUpAAD("speakup_attachments", a.ID, "content"))
+		if err != nil {
+			return fmt.Errorf("sealing attachment %d: %w", i+1, err)
+		}
+		_, err = tx.tx.ExecContext(ctx, `INSERT INTO speakup_attachments (id, report_id, sha256, media_type, size, content_sealed)
+			VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, a.ReportID, a.SHA256, a.MediaType, a.Size, sealed)
+		if err != nil {
+			return fmt.Errorf("storing attachment %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// SpeakUpKey is what checking a reporter's receipt needs, and nothing more:
+// reading it decrypts nothing.
+type SpeakUpKey struct {
+	ReportID    string
+	ReceiptHash string
+	Anonymous   bool
+	Status      string
+}
+
+// SpeakUpKeyByReference finds a report's receipt hash by its reference.
+func (db *DB) SpeakUpKeyByReference(ctx context.Context, reference string) (SpeakUpKey, error) {
+	var k SpeakUpKey
+	err := db.read.QueryRowContext(ctx, `SELECT id, receipt_hash, anonymous, status FROM speakup_reports WHERE reference = $1`,
+		reference).Scan(&k.ReportID, &k.ReceiptHash, &k.Anonymous, &k.Status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return k, fault.Errorf(fault.NotFound, "speak-up report not found")
+	}
+	if err != nil {
+		return k, fmt.Errorf("reading speak-up report: %w", err)
+	}
+	return k, nil
+}
+
+const speakUpColumns = `id, reference, category, anonymous, status, COALESCE(converted_case_id, ''), created_at`
+
+func scanSpeakUp(r interface{ Scan(...any) error }, what *string) (SpeakUpReport, error) {
+	var s SpeakUpReport
+	dst := []any{&s.ID, &s.Reference, &s.Category, &s.Anonymous, &s.Status, &s.ConvertedCaseID, &s.CreatedAt}
+	if what != nil {
+		dst = append(dst, what)
+	}
+	err := r.Scan(dst...)
+	s.CreatedAt = s.CreatedAt.UTC()
+	return s, err
+}
+
+// SpeakUpReport reads one report with its text.
+func (db *DB) SpeakUpReport(ctx context.Context, reportID string) (SpeakUpReport, error) {
+	return speakUpReport(ctx, db.read, db, reportID)
+}
+
+// SpeakUpReport reads one report with its text inside the transaction.
+func (tx *Tx) SpeakUpReport(ctx context.Context, reportID string) (SpeakUpReport, error) {
+	return speakUpReport(ctx, tx.tx, tx.db, reportID)
+}
+
+func speakUpReport(ctx context.Context, q querier, db *DB, reportID string) (SpeakUpReport, error) {
+	var sealed string
+	r, err := scanSpeakUp(q.QueryRowContext(ctx, `SELECT `+speakUpColumns+`, what_sealed FROM speakup_reports WHERE id = $1`, reportID), &sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fault.Errorf(fault.NotFound, "speak-up report not found")
+	}
+	if err != nil {
+		return r, fmt.Errorf("reading speak-up report: %w", err)
+	}
+	if r.What, err = db.keys.OpenString(sealed, speakUpAAD("speakup_reports", r.ID, "what")); err != nil {
+		return r, fmt.Errorf("unsealing speak-up report %s: %w", r.Reference, err)
+	}
+	return r, nil
+}
+
+// SpeakUpReports lists reports newest first, without their text or any
+// identity, optionally only those in one status.
+func (db *DB) SpeakUpReports(ctx context.Context, status string, limit int) ([]SpeakUpReport, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+speakUpColumns+` FROM speakup_reports
+		WHERE $1 = '' OR status = $1 ORDER BY created_at DESC, reference DESC LIMIT $2`, status, limit)
+	if err != nil {
+		return nil, fmt.Errorf("listing speak-up reports: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (SpeakUpReport, error) { return scanSpeakUp(r, nil) })
+}
+
+// SpeakUpMessages lists a report's thread in order.
+func (db *DB) SpeakUpMessages(ctx context.Context, reportID string) ([]SpeakUpMessage, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT m.id, m.seq, m.sender, COALESCE(m.guardian_id, ''), m.at, m.text_sealed, r.anonymous
+		FROM speakup_messages m JOIN speakup_reports r ON r.id = m.report_id WHERE m.report_id = $1 ORDER BY m.seq`, reportID)
+	if err != nil {
+		return nil, fmt.Errorf("reading speak-up thread: %w", err)
+	}
+	return collect(rows, func(r *sql.Rows) (m SpeakUpMessage, err error) {
+		var sealed string
+		var anonymous bool
+		if err = r.Scan(&m.ID, &m.Seq, &m.From, &m.GuardianID, &m.At, &sealed, &anonymous); err != nil {
+			return m, err
+		}
+		m.At = m.At.UTC()
+		m.DateOnly = anonymous && m.From == intake.FromReporter
+		m.Text, err = db.keys.OpenString(sealed, speakUpAAD("speakup_messages", m.ID, "text"))
+		return m, err
+	})
+}
+
+// AddSpeakUpMessage appends a message to a report's thread. A reporter's
+// message on an anonymous report keeps only its day. A message cannot be
+// added to a closed report.
+func (tx *Tx) AddSpeakUpMessage(ctx context.Context, reportID string, m *SpeakUpMessage) error {
+	var anonymous bool
+	var status string
+	err := tx.tx.QueryRowContext(ctx, `SELECT anonymous, status FROM speakup_reports WHERE id = $1`, reportID).Scan(&anonymous, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.Errorf(fault.NotFound, "speak-up report not found")
+	}
+	if err != nil {
+		return err
+	}
+	if status == SpeakUpClosed {
+		return fault.Errorf(fault.Conflict, "the report is closed; start a new report")
+	}
+	switch {
+	case m.From == intake.FromGuardian && m.GuardianID == "":
+		return fault.Errorf(fault.Internal, "a guardian's message must name the guardian")
+	case m.From == intake.FromReporter:
+		m.GuardianID = ""
+	case m.From != intake.FromGuardian:
+		return fault.Errorf(fault.Internal, "message from %q", m.From)
+	}
+	m.ID = id.New()
+	m.At = m.At.UTC()
+	m.DateOnly = anonymous && m.From == intake.FromReporter
+	if m.DateOnly {
+		m.At = intake.SpeakUpDay(m.At)
+	}
+	sealed, err := tx.db.keys.SealString(m.Text, speakUpAAD("speakup_messages", m.ID, "text"))
+	if err != nil {
+		return fmt.Errorf("sealing message: %w", err)
+	}
+	err = tx.tx.QueryRowContext(ctx, `INSERT INTO speakup_messages (id, report_id, seq, sender, guardian_id, at, text_sealed)
+		SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6 FROM speakup_messages WHERE report_id = $2
+		RETURNING seq`, m.ID, reportID, m.From, nullString(m.GuardianID), m.At, sealed).Scan(&m.Seq)
+	if err := constraintError(err, "another message was added at the same moment; send it again", "no such report or guardian"); err != nil {
+		return fmt.Errorf("adding speak-up message: %w", err)
+	}
+	return nil
+}
+
+// SpeakUpAttachments lists a report's files without their content.
+func (db *DB) SpeakUpAttachments(ctx context.Context, reportID string) ([]SpeakUpAttachment, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, report_id, sha256, media_type, size FROM speakup_attachments
+		WHERE report_id = $1 ORDER BY id`, reportID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r *sql.Rows) (a SpeakUpAttachment, err error) {
+		return a, r.Scan(&a.ID, &a.ReportID, &a.SHA256, &a.MediaType, &a.Size)
+	})
+}
+
+// SpeakUpAttachment reads one file of a report with its content.
+func (db *DB) SpeakUpAttachment(ctx context.Context, reportID, attachmentID string) (SpeakUpAttachment, error) {
+	var a SpeakUpAttachment
+	var sealed string
+	err := db.read.QueryRowContext(ctx, `SELECT id, report_id, sha256, media_type, size, content_sealed FROM speakup_attachments
+		WHERE id = $1 AND report_id = $2`, attachmentID, reportID).Scan(&a.ID, &a.ReportID, &a.SHA256, &a.MediaType, &a.Size, &sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fault.Errorf(fault.NotFound, "attachment not found")
+	}
+	if err != nil {
+		return a, err
+	}
+	if a.Content, err = db.keys.Open(sealed, speakUpAAD("speakup_attachments", a.ID, "content")); err != nil {
+		return a, fmt.Errorf("unsealing attachment %s: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+// SpeakUpIdentity unseals a named reporter's identity. Only guardians'
+// requests may call it, and each call must be audited by the caller. An
+// anonymous report has none: Conflict.
+func (db *DB) SpeakUpIdentity(ctx context.Context, reportID string) (intake.SpeakUpIdentity, error) {
+	return speakUpIdentity(ctx, db.read, db, reportID)
+}
+
+func speakUpIdentity(ctx context.Context, q querier, db *DB, reportID string) (intake.SpeakUpIdentity, error) {
+	var ident intake.SpeakUpIdentity
+	var anonymous bool
+	var sealed string
+	err := q.QueryRowContext(ctx, `SELECT anonymous, identity_sealed FROM speakup_reports WHERE id = $1`, reportID).Scan(&anonymous, &sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ident, fault.Errorf(fault.NotFound, "speak-up report not found")
+	}
+	if err != nil {
+		return ident, err
+	}
+	if anonymous {
+		return ident, fault.Errorf(fault.Conflict, "the report is anonymous: Probity holds no identity for it")
+	}
+	b, err := db.keys.Open(sealed, speakUpAAD("speakup_reports", reportID, "identity"))
+	if err != nil {
+		return ident, fmt.Errorf("unsealing reporter identity of %s: %w", reportID, err)
+	}
+	return ident, json.Unmarshal(b, &ident)
+}
+
+// RevealRequest asks that a named reporter's identity be given to a
+// recipient outside the guardians.
+type RevealRequest struct {
+	ID          string     `json:"id"`
+	ReportID    string     `json:"report_id"`
+	RequestedBy string     `json:"requested_by"`
+	Reason      string     `json:"reason"`
+	Recipient   string     `json:"recipient"`
+	CreatedAt   time.Time  `json:"created_at"`
+	DecidedAt   *time.Time `json:"decided_at,omitempty"`
+	Approvals   []string   `json:"approvals"` // guardian user ids
+}
+
+// RevealApprovals is how many distinct guardians must approve a reveal.
+// The requester may be one of them: the rule is that no single guardian
+// can reveal a reporter, and a request by one and approval by another is
+// two guardians agreeing.
+const RevealApprovals = 2
+
+// CreateRevealRequest records a request to reveal a named reporter.
+func (tx *Tx) CreateRevealRequest(ctx context.Context, rr *RevealRequest, now time.Time) error {
+	var anonymous bool
+	err := tx.tx.QueryRowContext(ctx, `SELECT anonymous FROM speakup_reports WHERE id = $1`, rr.ReportID).Scan(&anonymous)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.Errorf(fault.NotFound, "speak-up report not found")
+	}
+	if err != nil {
+		return err
+	}
+	if anonymous {
+		return fault.Errorf(fault.Conflict, "the report is anonymous: there is no identity to reveal")
+	}
+	rr.ID, rr.CreatedAt, rr.DecidedAt, rr.Approvals = id.New(), now.UTC(), nil, []string{}
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO speakup_reveal_requests (id, report_id, requested_by, reason, recipient, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, rr.ID, rr.ReportID, rr.RequestedBy, rr.Reason, rr.Recipient, rr.CreatedAt)
+	return constraintError(err, "", "no such report or user")
+}
+
+// ApproveReveal records one guardian's approval of a request. When it is
+// the approval that makes RevealApprovals distinct guardians, the request
+// is decided and revealed is true: the caller may then read the identity
+// (SpeakUpIdentity) for the recipient, and must audit the disclosure.
+func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, now time.Time) (rr RevealRequest, revealed bool, err error) {
+	// Touching the row first locks it (PostgreSQL) so that two guardians
+	// approving at once are counted one after the other and exactly one
+	// of them completes the reveal.
+	var decided sql.NullTime
+	err = tx.tx.QueryRowContext(ctx, `UPDATE speakup_reveal_requests SET reason = reason WHERE id = $1
+		RETURNING id, report_id, requested_by, reason, recipient, created_at, decided_at`, requestID).
+		Scan(&rr.ID, &rr.ReportID, &rr.RequestedBy, &rr.Reason, &rr.Recipient, &rr.CreatedAt, &decided)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rr, false, fault.Errorf(fault.NotFound, "reveal request not found")
+	}
+	if err != nil {
+		return rr, false, err
+	}
+	rr.CreatedAt = rr.CreatedAt.UTC()
+	if decided.Valid {
+		return rr, false, fault.Errorf(fault.Conflict, "the request has already been decided")
+	}
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO speakup_reveal_approvals (request_id, guardian_id, at) VALUES ($1, $2, $3)`,
+		requestID, guardianID, now.UTC())
+	if err := constraintError(err, "you have already approved this request; another guardian must approve it", "no such user"); err != nil {
+		return rr, false, err
+	}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT guardian_id FROM speakup_reveal_approvals WHERE request_id = $1 ORDER BY at, guardian_id`, requestID)
+	if err != nil {
+		return rr, false, err
+	}
+	if rr.Approvals, err = collect(rows, func(r *sql.Rows) (s string, err error) { return s, r.Scan(&s) }); err != nil {
+		return rr, false, err
+	}
+	if len(rr.Approvals) < RevealApprovals {
+		return rr, false, nil
+	}
+	at := now.UTC()
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE speakup_reveal_requests SET decided_at = $1 WHERE id = $2`, at, requestID); err != nil {
+		return rr, false, err
+	}
+	rr.DecidedAt = &at
+	return rr, true, nil
+}
+
+// SpeakUpIdentity unseals a named reporter's identity inside the
+// transaction that decided to reveal it.
+func (tx *Tx) SpeakUpIdentity(ctx context.Context, reportID string) (intake.SpeakUpIdentity, error) {
+	return speakUpIdentity(ctx, tx.tx, tx.db, reportID)
+}
+
+// ConvertSpeakUpReport records a conduct matter raised from an open report
+// and marks the report converted. The case holds only what the guardian
+// wrote; the store refuses a case whose text holds the reporter's name or
+// contact details, so that a slip cannot carry the identity across. c must
+// be validated and prepared.
+func (tx *Tx) ConvertSpeakUpReport(ctx context.Context, reportID string, c *cases.Case, actor string, now time.Time) error {
+	var status string
+	var anonymous bool
+	err := tx.tx.QueryRowContext(ctx, `SELECT status, anonymous FROM speakup_reports WHERE id = $1`, reportID).Scan(&status, &anonymous)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.Errorf(fault.NotFound, "speak-up report not found")
+	}
+	if err != nil {
+		return err
+	}
+	if status != SpeakUpOpen {
+		return fault.Errorf(fault.Conflict, "the report is %s; only an open report can be raised as a conduct matter", status)
+	}
+	if !anonymous {
+		ident, err := tx.SpeakUpIdentity(ctx, reportID)
+		if err != nil {
+			return err
+		}
+		if err := refuseIdentity(c, ident); err != nil {
+			return err
+		}
+	}
+	if err := tx.CreateCase(ctx, c, actor, now); err != nil {
+		return err
+	}
+	// Only if still open: of two guardians converting at once, one wins
+	// and the other's case is rolled back with its transaction.
+	res, err := tx.tx.ExecContext(ctx, `UPDATE speakup_reports SET status = $1, converted_case_id = $2 WHERE id = $3 AND status = $4`,
+		SpeakUpConverted, c.ID, reportID, SpeakUpOpen)
+	if err != nil {
+		return fmt.Errorf("marking speak-up report converted: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fault.Errorf(fault.Conflict, "the report was raised as a conduct matter by someone else just now")
+	}
+	return nil
+}
+
+// refuseIdentity finds the reporter's name, email or phone in the case's
+// free text.
+func refuseIdentity(c *cases.Case, ident intake.SpeakUpIdentity) error {
+	var f fault.Fields
+	digits := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, s)
+	}
+	phone := digits(ident.Phone)
+	check := func(field, text string) {
+		lower := strings.ToLower(text)
+		switch {
+		case len(ident.Name) >= 4 && strings.Contains(lower, strings.ToLower(ident.Name)),
+			ident.Email != "" && strings.Contains(lower, strings.ToLower(ident.Email)),
+			len(phone) >= 7 && strings.Contains(digits(text), phone):
+			f.Add(field, "holds the reporter's name or contact details; a conduct matter must not identify the reporter")
+		}
+	}
+	check("summary", c.Summary)
+	for i, a := range c.Allegations {
+		check(fmt.Sprintf("allegations[%d].description", i), a.Description)
+	}
+	return f.Err("the conduct matter would identify the reporter")
+}
