@@ -22,6 +22,7 @@ Commands:
   audit     verify the audit log; print its public key; generate a signing key
   user      add a user, disable one, reset MFA, issue an API token
   keys      generate a data-encryption key or an audit signing key
+  import    import complaint records: NYC CCRB, Philadelphia, or any CSV with a mapping
   version   print the version
 
 Run "probity COMMAND -h" for a command's flags.
@@ -60,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		"keys":    runKeys,
 		"user":    runUser,
 		"audit":   runAudit,
+		"import":  runImport,
 		"version": func(_ context.Context, _ []string, out, _ io.Writer, _ func(string) string) error {
 			fmt.Fprintln(out, "probity", version())
 			return nil
