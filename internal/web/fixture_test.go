@@ -64,7 +64,7 @@ func testSigner(t testing.TB) *audit.Signer {
 	return s
 }
 
-func newFixture(t *testing.T, db *store.DB, requireMFA bool) *fixture {
+func newFixture(t testing.TB, db *store.DB, requireMFA bool) *fixture {
 	t.Helper()
 	f := &fixture{db: db, now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC), users: map[access.Role]access.User{},
 		secrets: map[access.Role]string{}, cases: map[string]string{}, docs: map[string]string{}, logs: &strings.Builder{}}
@@ -192,7 +192,7 @@ type client struct {
 func (f *fixture) anonymous() *client { return &client{f: f} }
 
 // login signs a role in through the API with its password and TOTP code.
-func (f *fixture) login(t *testing.T, role access.Role) *client {
+func (f *fixture) login(t testing.TB, role access.Role) *client {
 	t.Helper()
 	code, err := totp.GenerateCode(f.secrets[role], f.now)
 	if err != nil {
@@ -215,7 +215,7 @@ func (f *fixture) login(t *testing.T, role access.Role) *client {
 	return c
 }
 
-func (c *client) do(t *testing.T, method, path, contentType, body string) *httptest.ResponseRecorder {
+func (c *client) do(t testing.TB, method, path, contentType, body string) *httptest.ResponseRecorder {
 	t.Helper()
 	var r io.Reader
 	if body != "" {
