@@ -23,6 +23,7 @@ Commands:
   user      add a user, disable one, reset MFA, issue an API token
   keys      generate a data-encryption key or an audit signing key
   import    import complaint records: NYC CCRB, Philadelphia, or any CSV with a mapping
+  eis       early intervention: evaluate the rules and the model on past years; raise flags
   version   print the version
 
 Run "probity COMMAND -h" for a command's flags.
@@ -61,6 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		"keys":    runKeys,
 		"user":    runUser,
 		"audit":   runAudit,
+		"eis":     runEIS,
 		"import":  runImport,
 		"version": func(_ context.Context, _ []string, out, _ io.Writer, _ func(string) string) error {
 			fmt.Fprintln(out, "probity", version())

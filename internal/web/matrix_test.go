@@ -152,6 +152,15 @@ var theMatrix = map[string]expect{
 	"GET /api/v1/audit": {all: byRole(403, map[access.Role]int{anon: 401, access.Auditor: 200})},
 	"GET /api/v1/users": {all: byRole(403, map[access.Role]int{anon: 401, access.Admin: 200})},
 
+	// Early intervention: supervisors see their units' flags (the flag is
+	// on an officer of unit A, the supervisor's), the head of standards
+	// sees all and the fairness report.
+	"GET /api/v1/eis/flags":              {all: byRole(403, map[access.Role]int{anon: 401, access.Supervisor: 200, access.PSDHead: 200})},
+	"GET /api/v1/eis/flags/{id}":         {all: byRole(403, map[access.Role]int{anon: 401, access.Supervisor: 200, access.PSDHead: 200})},
+	"POST /api/v1/eis/flags/{id}/review": {all: byRole(403, map[access.Role]int{anon: 401, access.Supervisor: 200, access.PSDHead: 200})},
+	"GET /api/v1/eis/fairness":           {all: byRole(403, map[access.Role]int{anon: 401, access.PSDHead: 200})},
+	"GET /eis/fairness":                  {all: byRole(403, map[access.Role]int{anon: 303, access.PSDHead: 200})},
+
 	// Single sign-on is off in the fixture: the routes answer 404 to all.
 	"GET /auth/oidc/start":    {all: byRole(404, nil)},
 	"GET /auth/oidc/callback": {all: byRole(404, nil)},
@@ -185,6 +194,7 @@ var matrixBodies = map[string]func(*fixture) body{
 	"POST /api/v1/cases/{id}/actions":     fixed("application/json", `{"action":"make_initial_contact"}`),
 	"POST /api/v1/cases/{id}/notes":       fixed("application/json", `{"text":"Called the complainant back."}`),
 	"POST /api/v1/cases/{id}/steps":       fixed("application/json", `{"step":"progress_update","note":"Letter sent"}`),
+	"POST /api/v1/eis/flags/{id}/review":  fixed("application/json", `{"action":"review","note":"Read the complaints."}`),
 	"POST /api/v1/cases/{id}/share":       fixed("application/json", `{}`),
 	"POST /api/v1/cases/{id}/assignments": func(f *fixture) body {
 		return body{"application/json", `{"user_id":"` + f.users[access.Investigator].ID + `"}`}
@@ -208,10 +218,13 @@ var matrixBodies = map[string]func(*fixture) body{
 
 // freshWorld lists routes whose success changes what the next caller
 // would see, so each caller gets a world of its own.
-var freshWorld = map[string]bool{"POST /api/v1/cases/{id}/actions": true}
+var freshWorld = map[string]bool{"POST /api/v1/cases/{id}/actions": true, "POST /api/v1/eis/flags/{id}/review": true}
 
 func matrixPath(f *fixture, pattern, rel string) string {
 	if p, ok := speakUpMatrixPath(f, pattern); ok {
+		return p
+	}
+	if p, ok := eisMatrixPath(f, pattern); ok {
 		return p
 	}
 	if strings.HasPrefix(pattern, "/api/v1/officers/") {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
 	"github.com/probity/probity/internal/officers"
@@ -67,6 +68,7 @@ type officerView struct {
 	Postings []officers.Posting `json:"postings"`
 	History  []historyItem      `json:"allegations"`
 	Warnings []string           `json:"warnings"`
+	Flags    []eis.Flag         `json:"flags"` // early-intervention flags the viewer may see (eis.go)
 }
 
 // getOfficer answers GET /api/v1/officers/{id}: the officer, their
@@ -108,6 +110,11 @@ func (s *Server) getOfficer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	flags, err := s.officerFlags(r, o.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if err := s.audit.Record(ctx, s.auditEntry(r, audit.Consult, "officer", o.ID, audit.Success)); err != nil {
 		s.fail(w, r, err)
 		return
@@ -118,5 +125,5 @@ func (s *Server) getOfficer(w http.ResponseWriter, r *http.Request) {
 	if warnings == nil {
 		warnings = []string{}
 	}
-	writeJSON(w, http.StatusOK, officerView{Officer: o, Postings: postings, History: items, Warnings: warnings})
+	writeJSON(w, http.StatusOK, officerView{Officer: o, Postings: postings, History: items, Warnings: warnings, Flags: flags})
 }

@@ -182,6 +182,14 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/audit", access.AuditRead, s.listAudit, false},
 		{"GET", "/api/v1/users", access.UsersAdmin, s.listUsers, false},
 
+		// Early intervention (eis.go): the supervisor queue, reviews, and
+		// the fairness report for the head of standards.
+		{"GET", "/api/v1/eis/flags", access.EISRead, s.listFlags, false},
+		{"GET", "/api/v1/eis/flags/{id}", access.EISRead, s.getFlag, false},
+		{"POST", "/api/v1/eis/flags/{id}/review", access.EISReview, s.reviewFlag, false},
+		{"GET", "/api/v1/eis/fairness", access.FairnessRead, s.fairness, false},
+		{"GET", "/eis/fairness", access.FairnessRead, s.fairnessPage, true},
+
 		// Single sign-on; both answer 404 unless OIDC is configured.
 		{"GET", "/auth/oidc/start", access.Public, s.oidcStart, true},
 		{"GET", "/auth/oidc/callback", access.Public, s.oidcCallback, true},

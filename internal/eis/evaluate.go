@@ -1,0 +1,763 @@
+package eis
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Label is an outcome the system tries to foresee: something that
+// happens to an officer in the year after the date they are scored.
+type Label struct {
+	Name  string
+	Words string
+	hit   func(a *Allegation) bool
+}
+
+// Labels are the outcomes evaluated: an upheld allegation, and
+// (separately) a use-of-force allegation whatever its outcome.
+var Labels = []Label{
+	{"upheld", "an allegation, later upheld, in the year", func(a *Allegation) bool { return a.upheld }},
+	{"force", "a use-of-force allegation in the year", func(a *Allegation) bool { return a.UseOfForce }},
+}
+
+// EvalConfig sets up a temporal evaluation. Zero values take the defaults.
+type EvalConfig struct {
+	From, To int // the years evaluated; 0 = every year with five years of data before it
+	// Gap is the number of years left between the last label year trained
+	// on and the year evaluated, so that findings not decided by the start
+	// of the year are not used: for year Y the model learns from label
+	// years up to Y-1-Gap. Default 1.
+	Gap int
+	// TrainYears is how many label years (the most recent allowed) the
+	// model learns from. Default 5: enough rows, recent enough to follow
+	// changes in how complaints are made and decided, and quick to fit.
+	TrainYears int
+	// PopulationYears: an officer is scored for year Y when they had an
+	// allegation in the PopulationYears years before it. Default 5.
+	PopulationYears int
+	// FindingLag: see Options. Default EvalFindingLag.
+	FindingLag int
+	Rules      *RuleSet
+	Model      ModelConfig
+	Workers    int // parallel model fits; default GOMAXPROCS
+}
+
+func (c EvalConfig) withDefaults() EvalConfig {
+	if c.Gap <= 0 {
+		c.Gap = 1
+	}
+	c.PopulationYears = cmp.Or(c.PopulationYears, 5)
+	c.TrainYears = cmp.Or(c.TrainYears, 5)
+	if c.FindingLag == 0 {
+		c.FindingLag = EvalFindingLag
+	}
+	if c.FindingLag < 0 {
+		c.FindingLag = 0
+	}
+	if c.Rules == nil {
+		c.Rules = DefaultRules()
+	}
+	if c.Model.Kind == "" {
+		c.Model = DefaultModel
+	}
+	c.Workers = cmp.Or(c.Workers, runtime.GOMAXPROCS(0))
+	return c
+}
+
+// Metrics measure a ranking of officers against what happened. Precision
+// at k is the share of the k highest-ranked officers with the outcome;
+// recall at k the share of officers with the outcome who are among them.
+// Officers tied at the cut-off count by their average, so the result does
+// not depend on the order rows were read in.
+type Metrics struct {
+	PrecisionAtRuleBudget float64 `json:"precision_at_rule_budget"`
+	PAt1                  float64 `json:"p_at_1"`
+	PAt5                  float64 `json:"p_at_5"`
+	PAt10                 float64 `json:"p_at_10"`
+	RecallAt5             float64 `json:"recall_at_5"`
+	AUC                   float64 `json:"auc"`
+}
+
+// RuleResult is how one threshold rule did.
+type RuleResult struct {
+	Flagged   int     `json:"flagged"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+}
+
+// Result is one label's results for one year, or pooled over years.
+type Result struct {
+	BaseRate float64               `json:"base_rate"`
+	Scored   int                   `json:"scored"`
+	Rules    map[string]RuleResult `json:"rules"`
+	Model    Metrics               `json:"model"`
+	Ranking  Metrics               `json:"ranking"`
+}
+
+// LabelResult holds one label's results pooled and by year.
+type LabelResult struct {
+	Pooled Result            `json:"pooled"`
+	Years  map[string]Result `json:"years"`
+}
+
+// Evaluation is the outcome of Evaluate.
+type Evaluation struct {
+	Labels   map[string]LabelResult `json:"labels"`
+	Fairness Fairness               `json:"fairness"`
+	Setup    EvalSetup              `json:"setup"`
+}
+
+// EvalSetup records what was evaluated, for the reader of the output.
+type EvalSetup struct {
+	From       int         `json:"from"`
+	To         int         `json:"to"`
+	Population string      `json:"population"`
+	Gap        int         `json:"gap_years"`
+	TrainYears int         `json:"train_years"`
+	FindingLag int         `json:"finding_lag_days"`
+	BudgetRule string      `json:"budget_rule"`
+	Ranking    string      `json:"ranking"`
+	Model      ModelConfig `json:"model"`
+	Features   []string    `json:"features"`
+}
+
+// Fairness compares, for each group of officers by sex and by ethnicity
+// where the data record them, how often they are flagged against how often
+// the outcome happened to them. Note says why a part is empty.
+type Fairness struct {
+	Note   string                     `json:"note,omitempty"`
+	Labels map[string][]FairnessGroup `json:"labels"`
+}
+
+// FairnessGroup is one group's figures for one label, pooled over years:
+// the budget rule's flags and the model's flags at the same budget.
+type FairnessGroup struct {
+	Attribute string       `json:"attribute"` // "sex" or "ethnicity"
+	Group     string       `json:"group"`
+	Scored    int          `json:"scored"`
+	BaseRate  float64      `json:"base_rate"`
+	Rule      FairnessRate `json:"rule"`
+	Model     FairnessRate `json:"model"`
+}
+
+// FairnessRate is how one method flags a group. FlagToBase is the flag
+// rate over the base rate: a group flagged in proportion to what happened
+// to it has the same value as everyone else.
+type FairnessRate struct {
+	FlagRate   float64 `json:"flag_rate"`
+	Precision  float64 `json:"precision"`
+	Recall     float64 `json:"recall"`
+	FlagToBase float64 `json:"flag_to_base"`
+}
+
+// yearData is one as-of date's population with its features and labels.
+type yearData struct {
+	year    int
+	frame   *Frame
+	x       *Matrix
+	labels  [][]bool // by Labels index
+	ranking []float64
+	rules   [][]int // per rule, per member: the count
+}
+
+// DataYears returns the years whose allegation count is at least half
+// the median year's: the years the data cover fully. A first year that
+// holds a few stray old records, or a last year cut short by the date the
+// data were published (or by findings not yet made), falls below it.
+func DataYears(ds *Dataset) []int {
+	per := map[int]int{}
+	for _, a := range ds.Allegations {
+		per[a.On.Time().Year()]++
+	}
+	var ns []int
+	for _, n := range per {
+		ns = append(ns, n)
+	}
+	if len(ns) == 0 {
+		return nil
+	}
+	slices.Sort(ns)
+	median := ns[len(ns)/2]
+	var out []int
+	for y, n := range per {
+		if 2*n >= median {
+			out = append(out, y)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// DefaultYears is every data year with PopulationYears years of data
+// before it.
+func DefaultYears(ds *Dataset, populationYears int) (from, to int, err error) {
+	years := DataYears(ds)
+	has := map[int]bool{}
+	for _, y := range years {
+		has[y] = true
+	}
+	from, to = 0, 0
+	for _, y := range years {
+		ok := true
+		for k := 1; k <= populationYears; k++ {
+			ok = ok && has[y-k]
+		}
+		if ok {
+			if from == 0 {
+				from = y
+			}
+			to = y
+		}
+	}
+	if from == 0 {
+		return 0, 0, fmt.Errorf("no year has %d years of data before it", populationYears)
+	}
+	return from, to, nil
+}
+
+func yearStart(y int) Day { return DayOf(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)) }
+
+// buildYear computes one as-of date's population, features, labels,
+// ranking and rule counts.
+func buildYear(ds *Dataset, y int, cfg EvalConfig) *yearData {
+	asOf, end := yearStart(y), yearStart(y+1)
+	members := ActiveWithin(cfg.PopulationYears)(ds, asOf)
+	fr := NewFrame(ds, asOf, members, Options{FindingLag: cfg.FindingLag})
+	yd := &yearData{year: y, frame: fr, x: fr.Matrix(), labels: make([][]bool, len(Labels)), ranking: make([]float64, len(members))}
+	for l := range Labels {
+		yd.labels[l] = make([]bool, len(members))
+	}
+	for m, oi := range members {
+		for _, a := range ds.Of(int(oi)) {
+			if a.On < asOf {
+				continue
+			}
+			if a.On >= end {
+				break
+			}
+			for l, lab := range Labels {
+				if lab.hit(&a) {
+					yd.labels[l][m] = true
+				}
+			}
+		}
+		yd.ranking[m] = RankingScore(fr, m)
+	}
+	for _, r := range cfg.Rules.Rules {
+		cs := make([]int, len(members))
+		for m, oi := range members {
+			cs[m] = r.CountFor(ds, int(oi), asOf, cfg.FindingLag)
+		}
+		yd.rules = append(yd.rules, cs)
+	}
+	return yd
+}
+
+// RankingScore is the plain ranking the model is compared with: the
+// number of allegations in the last 12 months, ties broken by the number
+// in the last 5 years.
+func RankingScore(fr *Frame, m int) float64 {
+	s := &fr.snaps[m]
+	return float64(s.w[0].alleg) + float64(s.w[2].alleg)/1e4
+}
+
+// Evaluate runs the temporal evaluation: for each year Y it trains a model
+// on what was known before Y (label years up to Y-1-Gap, features as of
+// the start of each label year), scores the officers active in the years
+// before Y, and compares the model, the plain ranking and the rules with
+// what happened in Y.
+func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, error) {
+	if !ds.prepared {
+		return nil, errors.New("the dataset is not prepared: call Prepare")
+	}
+	cfg = cfg.withDefaults()
+	if err := cfg.Rules.Validate(); err != nil {
+		return nil, err
+	}
+	dataYears := DataYears(ds)
+	if len(dataYears) == 0 {
+		return nil, fmt.Errorf("the data hold no allegations")
+	}
+	if cfg.From == 0 || cfg.To == 0 {
+		from, to, err := DefaultYears(ds, cfg.PopulationYears)
+		if err != nil {
+			return nil, err
+		}
+		cfg.From, cfg.To = cmp.Or(cfg.From, from), cmp.Or(cfg.To, to)
+	}
+	if cfg.From > cfg.To {
+		return nil, fmt.Errorf("--from %d is after --to %d", cfg.From, cfg.To)
+	}
+	trainYears := map[int][]int{}
+	need := map[int]bool{}
+	for y := cfg.From; y <= cfg.To; y++ {
+		need[y] = true
+		trainYears[y] = trainingYears(cfg, dataYears, y)
+		for _, l := range trainYears[y] {
+			need[l] = true
+		}
+		if len(trainYears[y]) == 0 {
+			return nil, fmt.Errorf("year %d: no earlier year to learn from (with a gap of %d years)", y, cfg.Gap)
+		}
+	}
+	// Features for each year are computed once and shared by every model
+	// that trains or scores on it.
+	years := make(map[int]*yearData)
+	var mu sync.Mutex
+	var list []int
+	for y := range need {
+		list = append(list, y)
+	}
+	slices.Sort(list)
+	if err := parallel(ctx, cfg.Workers, len(list), func(i int) error {
+		yd := buildYear(ds, list[i], cfg)
+		mu.Lock()
+		years[list[i]] = yd
+		mu.Unlock()
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	// One model per evaluated year and label.
+	type job struct{ year, label int }
+	var jobs []job
+	for y := cfg.From; y <= cfg.To; y++ {
+		for l := range Labels {
+			jobs = append(jobs, job{y, l})
+		}
+	}
+	scores := make([][]float64, len(jobs))
+	if err := parallel(ctx, cfg.Workers, len(jobs), func(i int) error {
+		j := jobs[i]
+		var train []*yearData
+		for _, l := range trainYears[j.year] {
+			train = append(train, years[l])
+		}
+		sc, err := fitAndScore(cfg, train, years[j.year], j.label)
+		if err != nil {
+			return fmt.Errorf("training for %d (%s): %w", j.year, Labels[j.label].Name, err)
+		}
+		scores[i] = sc
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	ev := &Evaluation{Labels: map[string]LabelResult{}, Setup: EvalSetup{From: cfg.From, To: cfg.To,
+		Population: fmt.Sprintf("officers with at least one allegation in the %d years before 1 January of the year", cfg.PopulationYears),
+		Gap:        cfg.Gap, TrainYears: cfg.TrainYears, FindingLag: cfg.FindingLag, BudgetRule: cfg.Rules.BudgetRule().Name,
+		Ranking: "allegations in the last 12 months, ties broken by allegations in the last 5 years", Model: cfg.Model,
+		Features: Features(ds)}}
+	budget := slices.IndexFunc(cfg.Rules.Rules, func(r Rule) bool { return r.Name == cfg.Rules.BudgetRule().Name })
+	ev.Fairness = Fairness{Labels: map[string][]FairnessGroup{}}
+	for l, lab := range Labels {
+		lr := LabelResult{Years: map[string]Result{}}
+		pool := newPool(cfg.Rules)
+		for i, j := range jobs {
+			if j.label != l {
+				continue
+			}
+			yd := years[j.year]
+			res, ys := scoreYear(yd, l, scores[i], cfg.Rules, budget)
+			lr.Years[strconv.Itoa(j.year)] = res
+			pool.add(ys)
+		}
+		lr.Pooled = pool.result()
+		ev.Labels[lab.Name] = lr
+		groups, note := pool.fairness(ds)
+		ev.Fairness.Labels[lab.Name] = groups
+		ev.Fairness.Note = note
+	}
+	return ev, nil
+}
+
+// trainingYears lists the label years the model for year y learns from:
+// the TrainYears latest up to y-1-Gap that have data, as does the year
+// before each (so that features have a history to count).
+func trainingYears(cfg EvalConfig, dataYears []int, y int) []int {
+	has := map[int]bool{}
+	for _, d := range dataYears {
+		has[d] = true
+	}
+	var out []int
+	last := y - 1 - cfg.Gap
+	for l := last; l > last-cfg.TrainYears; l-- {
+		if has[l] && has[l-1] {
+			out = append(out, l)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// fitAndScore trains a model on the training years' rows and labels and
+// scores the test year's officers. Nothing of the test year, and no label
+// later than the training years, reaches the model.
+func fitAndScore(cfg EvalConfig, train []*yearData, test *yearData, label int) ([]float64, error) {
+	mcfg := cfg.Model
+	mcfg.Seed = cfg.Model.Seed + uint64(test.year)*31 + uint64(label)
+	model, err := Train(mcfg, stack(train, label))
+	if err != nil {
+		return nil, err
+	}
+	sc := make([]float64, test.x.Rows)
+	for r := range test.x.Rows {
+		sc[r] = model.Score(test.x.Row(r))
+	}
+	return sc, nil
+}
+
+// stack joins the years' feature rows with their labels.
+func stack(parts []*yearData, label int) *Matrix {
+	m := &Matrix{}
+	for _, p := range parts {
+		m.Cols = p.x.Cols
+		m.Rows += p.x.Rows
+	}
+	m.X = make([]float64, 0, m.Rows*m.Cols)
+	m.Y = make([]bool, 0, m.Rows)
+	for _, p := range parts {
+		m.X = append(m.X, p.x.X...)
+		m.Y = append(m.Y, p.labels[label]...)
+	}
+	return m
+}
+
+// yearScores is what one year contributes to pooled results.
+type yearScores struct {
+	yd       *yearData
+	labels   []bool
+	model    []float64
+	budget   int
+	ruleHits [][]bool
+	// weights in the top k for the model at the rule budget, and for the
+	// model and the ranking at 1, 5 and 10 per cent
+	modelBudgetW, rankBudgetW []float64
+	modelW, rankW             [3][]float64
+}
+
+var topFractions = [3]float64{0.01, 0.05, 0.10}
+
+func scoreYear(yd *yearData, label int, model []float64, rules *RuleSet, budget int) (Result, *yearScores) {
+	labels := yd.labels[label]
+	n := len(labels)
+	ys := &yearScores{yd: yd, labels: labels, model: model}
+	res := Result{Scored: n, Rules: map[string]RuleResult{}}
+	pos := countTrue(labels)
+	if n > 0 {
+		res.BaseRate = float64(pos) / float64(n)
+	}
+	for ri, r := range rules.Rules {
+		hits := make([]bool, n)
+		flagged, tp := 0, 0
+		for m := range n {
+			if yd.rules[ri][m] >= r.Threshold {
+				hits[m] = true
+				flagged++
+				if labels[m] {
+					tp++
+				}
+			}
+		}
+		ys.ruleHits = append(ys.ruleHits, hits)
+		res.Rules[r.Name] = RuleResult{Flagged: flagged, Precision: ratioOr0(float64(tp), float64(flagged)), Recall: ratioOr0(float64(tp), float64(pos))}
+		if ri == budget {
+			ys.budget = flagged
+		}
+	}
+	ys.modelBudgetW = TopK(model, ys.budget)
+	ys.rankBudgetW = TopK(yd.ranking, ys.budget)
+	for i, f := range topFractions {
+		k := int(math.Round(f * float64(n)))
+		ys.modelW[i] = TopK(model, k)
+		ys.rankW[i] = TopK(yd.ranking, k)
+	}
+	metrics := func(budgetW []float64, w [3][]float64, sc []float64) Metrics {
+		return Metrics{
+			PrecisionAtRuleBudget: precision(budgetW, labels),
+			PAt1:                  precision(w[0], labels), PAt5: precision(w[1], labels), PAt10: precision(w[2], labels),
+			RecallAt5: recall(w[1], labels), AUC: AUC(sc, labels),
+		}
+	}
+	res.Model = metrics(ys.modelBudgetW, ys.modelW, model)
+	res.Ranking = metrics(ys.rankBudgetW, ys.rankW, yd.ranking)
+	return res, ys
+}
+
+// pool adds up years: precision and recall over the union of each year's
+// flags, AUC over all officer-years together.
+type pool struct {
+	rules *RuleSet
+	years []*yearScores
+}
+
+func newPool(rules *RuleSet) *pool { return &pool{rules: rules} }
+
+func (p *pool) add(ys *yearScores) { p.years = append(p.years, ys) }
+
+func (p *pool) result() Result {
+	var labels []bool
+	var model, ranking []float64
+	var mb, rb []float64
+	var mw, rw [3][]float64
+	res := Result{Rules: map[string]RuleResult{}}
+	for _, ys := range p.years {
+		labels = append(labels, ys.labels...)
+		model = append(model, ys.model...)
+		ranking = append(ranking, ys.yd.ranking...)
+		mb = append(mb, ys.modelBudgetW...)
+		rb = append(rb, ys.rankBudgetW...)
+		for i := range 3 {
+			mw[i] = append(mw[i], ys.modelW[i]...)
+			rw[i] = append(rw[i], ys.rankW[i]...)
+		}
+	}
+	pos := countTrue(labels)
+	res.Scored = len(labels)
+	res.BaseRate = ratioOr0(float64(pos), float64(len(labels)))
+	for ri, r := range p.rules.Rules {
+		flagged, tp := 0, 0
+		for _, ys := range p.years {
+			for m, h := range ys.ruleHits[ri] {
+				if h {
+					flagged++
+					if ys.labels[m] {
+						tp++
+					}
+				}
+			}
+		}
+		res.Rules[r.Name] = RuleResult{Flagged: flagged, Precision: ratioOr0(float64(tp), float64(flagged)), Recall: ratioOr0(float64(tp), float64(pos))}
+	}
+	res.Model = Metrics{PrecisionAtRuleBudget: precision(mb, labels), PAt1: precision(mw[0], labels), PAt5: precision(mw[1], labels),
+		PAt10: precision(mw[2], labels), RecallAt5: recall(mw[1], labels), AUC: AUC(model, labels)}
+	res.Ranking = Metrics{PrecisionAtRuleBudget: precision(rb, labels), PAt1: precision(rw[0], labels), PAt5: precision(rw[1], labels),
+		PAt10: precision(rw[2], labels), RecallAt5: recall(rw[1], labels), AUC: AUC(ranking, labels)}
+	return res
+}
+
+// fairness splits the pooled flags of the budget rule and of the model at
+// the same budget by officers' sex and ethnicity.
+func (p *pool) fairness(ds *Dataset) ([]FairnessGroup, string) {
+	budget := slices.IndexFunc(p.rules.Rules, func(r Rule) bool { return r.Name == p.rules.BudgetRule().Name })
+	type acc struct {
+		n, pos               float64
+		ruleF, ruleTP        float64
+		modelF, modelTP      float64
+		attribute, groupName string
+	}
+	groups := map[[2]string]*acc{}
+	var all acc
+	recorded := false
+	for _, ys := range p.years {
+		for m, oi := range ys.yd.frame.Members {
+			o := ds.Officers[oi]
+			y := ys.labels[m]
+			rf := 0.0
+			if ys.ruleHits[budget][m] {
+				rf = 1
+			}
+			mf := ys.modelBudgetW[m]
+			add := func(a *acc) {
+				a.n++
+				a.ruleF += rf
+				a.modelF += mf
+				if y {
+					a.pos++
+					a.ruleTP += rf
+					a.modelTP += mf
+				}
+			}
+			add(&all)
+			for _, kv := range [][2]string{{"sex", o.Sex}, {"ethnicity", o.Ethnicity}} {
+				if kv[1] == "" {
+					continue
+				}
+				recorded = true
+				g := groups[kv]
+				if g == nil {
+					g = &acc{attribute: kv[0], groupName: kv[1]}
+					groups[kv] = g
+				}
+				add(g)
+			}
+		}
+	}
+	if !recorded {
+		return []FairnessGroup{}, "the data record neither sex nor ethnicity for the officers scored, so flags cannot be compared by group"
+	}
+	rate := func(a *acc, flagged, tp float64) FairnessRate {
+		fr := FairnessRate{FlagRate: ratioOr0(flagged, a.n), Precision: ratioOr0(tp, flagged), Recall: ratioOr0(tp, a.pos)}
+		fr.FlagToBase = ratioOr0(fr.FlagRate, a.pos/a.n)
+		return fr
+	}
+	var out []FairnessGroup
+	for _, a := range append([]*acc{&all}, mapValues(groups)...) {
+		g := FairnessGroup{Attribute: a.attribute, Group: a.groupName, Scored: int(a.n), BaseRate: ratioOr0(a.pos, a.n),
+			Rule: rate(a, a.ruleF, a.ruleTP), Model: rate(a, a.modelF, a.modelTP)}
+		if a == &all {
+			g.Attribute, g.Group = "all", "all officers scored"
+		}
+		out = append(out, g)
+	}
+	slices.SortStableFunc(out[1:], func(x, y FairnessGroup) int {
+		return cmp.Or(cmp.Compare(x.Attribute, y.Attribute), cmp.Compare(x.Group, y.Group))
+	})
+	return out, ""
+}
+
+func mapValues[K comparable, V any](m map[K]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// TopK gives each score the weight with which it is among the k highest:
+// 1 above the cut-off, 0 below, and for scores tied at the cut-off the
+// share of the remaining places, so that ties are split evenly.
+func TopK(scores []float64, k int) []float64 {
+	n := len(scores)
+	w := make([]float64, n)
+	if k <= 0 || n == 0 {
+		return w
+	}
+	if k >= n {
+		for i := range w {
+			w[i] = 1
+		}
+		return w
+	}
+	sorted := slices.Clone(scores)
+	sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
+	cut := sorted[k-1]
+	above, tied := 0, 0
+	for _, s := range scores {
+		switch {
+		case s > cut:
+			above++
+		case s == cut:
+			tied++
+		}
+	}
+	share := float64(k-above) / float64(tied)
+	for i, s := range scores {
+		switch {
+		case s > cut:
+			w[i] = 1
+		case s == cut:
+			w[i] = share
+		}
+	}
+	return w
+}
+
+func precision(w []float64, labels []bool) float64 {
+	var flagged, tp float64
+	for i, x := range w {
+		flagged += x
+		if labels[i] {
+			tp += x
+		}
+	}
+	return ratioOr0(tp, flagged)
+}
+
+func recall(w []float64, labels []bool) float64 {
+	var tp, pos float64
+	for i, x := range w {
+		if labels[i] {
+			tp += x
+			pos++
+		}
+	}
+	return ratioOr0(tp, pos)
+}
+
+// AUC is the area under the ROC curve: the chance that an officer with the
+// outcome is ranked above one without, ties counting half (Mann-Whitney).
+func AUC(scores []float64, labels []bool) float64 {
+	n := len(scores)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
+	var rankSum float64
+	pos := 0
+	for i := 0; i < n; {
+		j := i
+		for j < n && scores[idx[j]] == scores[idx[i]] {
+			j++
+		}
+		avg := float64(i+1+j) / 2 // ranks i+1..j
+		for k := i; k < j; k++ {
+			if labels[idx[k]] {
+				rankSum += avg
+				pos++
+			}
+		}
+		i = j
+	}
+	neg := n - pos
+	if pos == 0 || neg == 0 {
+		return 0
+	}
+	return (rankSum - float64(pos)*float64(pos+1)/2) / (float64(pos) * float64(neg))
+}
+
+func countTrue(b []bool) int {
+	n := 0
+	for _, x := range b {
+		if x {
+			n++
+		}
+	}
+	return n
+}
+
+func ratioOr0(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// parallel runs f(0..n-1) on up to workers goroutines and returns the
+// first error.
+func parallel(ctx context.Context, workers, n int, f func(i int) error) error {
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	next := make(chan int)
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := range next {
+				if err := f(i); err != nil {
+					once.Do(func() { firstErr = err })
+				}
+			}
+		})
+	}
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return firstErr
+}

@@ -1,0 +1,341 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/probity/probity/internal/eis"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
+)
+
+// EISData reads every officer and every allegation against one into the
+// early-intervention system's dataset. It streams two queries rather than
+// loading records one by one: a national force has ~100,000 officers and
+// a few hundred thousand allegations.
+func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
+	var ds eis.Dataset
+	rows, err := db.read.QueryContext(ctx, `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
+		o.joined_on, o.left_on FROM officers o JOIN forces f ON f.id = o.force_id`)
+	if err != nil {
+		return ds, fmt.Errorf("reading officers for early intervention: %w", err)
+	}
+	index := map[string]int32{}
+	err = func() error {
+		defer rows.Close()
+		for rows.Next() {
+			var o eis.Officer
+			var force, collar string
+			var joined time.Time
+			var left sql.NullTime
+			if err := rows.Scan(&o.ID, &force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left); err != nil {
+				return err
+			}
+			o.Force, o.Key = force, force+"/"+collar
+			o.Joined, o.Left = eis.DayOf(joined), eis.NoDay
+			if left.Valid {
+				o.Left = eis.DayOf(left.Time)
+			}
+			index[o.ID] = int32(len(ds.Officers))
+			ds.Officers = append(ds.Officers, o)
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return ds, fmt.Errorf("reading officers for early intervention: %w", err)
+	}
+	// The allegation's own date when known, else the day its case arose.
+	// The concern of a sub-category (abuse of position for a sexual
+	// purpose) outranks its category's.
+	rows, err = db.read.QueryContext(ctx, `SELECT s.officer_id, a.case_id, a.occurred_on, c.arose_on, a.category,
+		COALESCE(a.subcategory, ''), COALESCE(sc.use_of_force, `+db.falseLiteral()+`), s.finding,
+		COALESCE(NULLIF(sc.concern, ''), cc.concern, '')
+		FROM subjects s
+		JOIN allegations a ON a.id = s.allegation_id
+		JOIN cases c ON c.id = a.case_id
+		LEFT JOIN complaint_categories cc ON cc.taxonomy_version = a.taxonomy_version AND cc.code = a.category
+		LEFT JOIN complaint_subcategories sc ON sc.taxonomy_version = a.taxonomy_version AND sc.category_code = a.category
+			AND sc.code = a.subcategory`)
+	if err != nil {
+		return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a eis.Allegation
+		var officerID string
+		var occurred sql.NullTime
+		var arose time.Time
+		if err := rows.Scan(&officerID, &a.Case, &occurred, &arose, &a.Category, &a.Subcategory, &a.UseOfForce, &a.Finding, &a.Concern); err != nil {
+			return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
+		}
+		oi, ok := index[officerID]
+		if !ok {
+			continue // an officer added since the first query
+		}
+		a.Officer = oi
+		a.On = eis.DayOf(arose)
+		if occurred.Valid {
+			a.On = eis.DayOf(occurred.Time)
+		}
+		ds.Allegations = append(ds.Allegations, a)
+	}
+	if err := rows.Err(); err != nil {
+		return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
+	}
+	return ds, ds.Prepare()
+}
+
+func (db *DB) falseLiteral() string {
+	if db.dialect == Postgres {
+		return "FALSE"
+	}
+	return "0"
+}
+
+// EISRun is one run or evaluation of the early-intervention system.
+type EISRun struct {
+	ID     string          `json:"id"`
+	At     time.Time       `json:"at"`
+	Kind   string          `json:"kind"` // run | evaluation
+	Model  string          `json:"model"`
+	Params json.RawMessage `json:"params"`
+	Report json.RawMessage `json:"report,omitempty"`
+}
+
+// SaveEISRun stores a run or an evaluation.
+func (tx *Tx) SaveEISRun(ctx context.Context, r *EISRun) error {
+	if r.ID == "" {
+		r.ID = id.New()
+	}
+	params, report := string(r.Params), string(r.Report)
+	if params == "" {
+		params = "{}"
+	}
+	if report == "" {
+		report = "{}"
+	}
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO eis_runs (id, at, kind, model, params, report) VALUES ($1, $2, $3, $4, $5, $6)`,
+		r.ID, r.At.UTC(), r.Kind, r.Model, params, report)
+	if err != nil {
+		return fmt.Errorf("saving early-intervention %s: %w", r.Kind, err)
+	}
+	return nil
+}
+
+// LatestEISRun returns the latest run of the given kind.
+func (db *DB) LatestEISRun(ctx context.Context, kind string) (EISRun, error) {
+	var r EISRun
+	var params, report string
+	err := db.read.QueryRowContext(ctx, `SELECT id, at, kind, model, params, report FROM eis_runs WHERE kind = $1
+		ORDER BY at DESC, id DESC LIMIT 1`, kind).Scan(&r.ID, &r.At, &r.Kind, &r.Model, &params, &report)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fault.Errorf(fault.NotFound, "no early-intervention %s yet", kind)
+	}
+	if err != nil {
+		return r, fmt.Errorf("reading the latest early-intervention %s: %w", kind, err)
+	}
+	r.At = r.At.UTC()
+	r.Params, r.Report = json.RawMessage(params), json.RawMessage(report)
+	return r, nil
+}
+
+// RaiseFlag stores a new open flag unless the officer already has one not
+// yet closed for the same reason; it reports whether it raised one.
+func (tx *Tx) RaiseFlag(ctx context.Context, f *eis.Flag) (bool, error) {
+	if f.ID == "" {
+		f.ID = id.New()
+	}
+	f.State, f.Version, f.UpdatedAt = eis.FlagOpen, 1, f.RaisedAt
+	ex, err := json.Marshal(f.Explanation)
+	if err != nil {
+		return false, err
+	}
+	// The partial unique index on (officer, source, rule) among flags not
+	// closed makes a duplicate do nothing, even from two runs at once.
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO eis_flags (id, officer_id, run_id, raised_at, source, rule_name, score, explanation,
+		state, intervention, unit_id, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $4, 1) ON CONFLICT DO NOTHING`,
+		f.ID, f.OfficerID, f.RunID, f.RaisedAt.UTC(), f.Source, f.RuleName, f.Score, string(ex), f.State, nullString(f.UnitID))
+	if err := constraintError(err, "flag already exists", "officer, run or unit not found"); err != nil {
+		return false, fmt.Errorf("raising a flag on officer %s: %w", f.OfficerID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+const flagColumns = `id, officer_id, run_id, raised_at, source, rule_name, score, explanation, state, intervention,
+	COALESCE(unit_id, ''), updated_at, version`
+
+func scanFlag(r interface{ Scan(...any) error }) (eis.Flag, error) {
+	var f eis.Flag
+	var ex string
+	err := r.Scan(&f.ID, &f.OfficerID, &f.RunID, &f.RaisedAt, &f.Source, &f.RuleName, &f.Score, &ex, &f.State, &f.Intervention,
+		&f.UnitID, &f.UpdatedAt, &f.Version)
+	if err != nil {
+		return f, err
+	}
+	f.RaisedAt, f.UpdatedAt = f.RaisedAt.UTC(), f.UpdatedAt.UTC()
+	if err := json.Unmarshal([]byte(ex), &f.Explanation); err != nil {
+		return f, fmt.Errorf("flag %s: explanation: %w", f.ID, err)
+	}
+	return f, nil
+}
+
+// Flag returns one flag with its notes.
+func (db *DB) Flag(ctx context.Context, flagID string) (eis.Flag, error) {
+	f, err := scanFlag(db.read.QueryRowContext(ctx, `SELECT `+flagColumns+` FROM eis_flags WHERE id = $1`, flagID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, fault.Errorf(fault.NotFound, "flag not found")
+	}
+	if err != nil {
+		return f, fmt.Errorf("reading flag %s: %w", flagID, err)
+	}
+	f.Notes, err = db.flagNotes(ctx, flagID)
+	return f, err
+}
+
+func (db *DB) flagNotes(ctx context.Context, flagID string) ([]eis.FlagNote, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, flag_id, author_id, at, action, text FROM eis_flag_notes
+		WHERE flag_id = $1 ORDER BY version, id`, flagID)
+	if err != nil {
+		return nil, fmt.Errorf("reading notes of flag %s: %w", flagID, err)
+	}
+	return collect(rows, func(r *sql.Rows) (n eis.FlagNote, err error) {
+		err = r.Scan(&n.ID, &n.FlagID, &n.AuthorID, &n.At, &n.Action, &n.Text)
+		n.At = n.At.UTC()
+		return n, err
+	})
+}
+
+// FlagQuery selects flags for a queue.
+type FlagQuery struct {
+	State string // "" for every state
+	// Units limits the flags to these units when AllUnits is false.
+	Units     []string
+	AllUnits  bool
+	OfficerID string // "" for every officer
+	Cursor    string // from the previous page's Next
+	Limit     int
+}
+
+// FlagPage is one page of flags.
+type FlagPage struct {
+	Items []eis.Flag
+	Next  string // the cursor for the next page; "" at the end
+}
+
+// Flags lists flags, newest first. The unit filter only narrows the
+// candidates: the caller still decides each flag with the access policy.
+func (db *DB) Flags(ctx context.Context, q FlagQuery) (FlagPage, error) {
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 50
+	}
+	if !q.AllUnits && len(q.Units) == 0 {
+		return FlagPage{}, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where := []string{"1 = 1"}
+	if q.State != "" {
+		where = append(where, "state = "+arg(q.State))
+	}
+	if q.OfficerID != "" {
+		where = append(where, "officer_id = "+arg(q.OfficerID))
+	}
+	if !q.AllUnits {
+		var ph []string
+		for _, u := range q.Units {
+			ph = append(ph, arg(u))
+		}
+		where = append(where, "unit_id IN ("+strings.Join(ph, ", ")+")")
+	}
+	if q.Cursor != "" {
+		at, fid, err := decodeCaseCursor(q.Cursor)
+		if err != nil {
+			return FlagPage{}, err
+		}
+		a, b := arg(at), arg(fid)
+		where = append(where, "(raised_at < "+a+" OR (raised_at = "+a+" AND id > "+b+"))")
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+flagColumns+` FROM eis_flags WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY raised_at DESC, id LIMIT `+arg(q.Limit+1), args...)
+	if err != nil {
+		return FlagPage{}, fmt.Errorf("listing flags: %w", err)
+	}
+	items, err := collect(rows, func(r *sql.Rows) (eis.Flag, error) { return scanFlag(r) })
+	if err != nil {
+		return FlagPage{}, fmt.Errorf("listing flags: %w", err)
+	}
+	page := FlagPage{Items: items}
+	if len(items) > q.Limit {
+		page.Items = items[:q.Limit]
+		last := items[q.Limit-1]
+		page.Next = encodeCaseCursor(last.RaisedAt, last.ID)
+	}
+	return page, nil
+}
+
+// SaveReview stores a reviewed flag and the reviewer's note, if the flag
+// is still at the version the reviewer read: of two reviewers acting at
+// once, one wins and the other is told the flag changed.
+func (tx *Tx) SaveReview(ctx context.Context, f *eis.Flag, readVersion int, note *eis.FlagNote) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE eis_flags SET state = $1, intervention = $2, updated_at = $3, version = version + 1
+		WHERE id = $4 AND version = $5`, f.State, f.Intervention, note.At.UTC(), f.ID, readVersion)
+	if err != nil {
+		return fmt.Errorf("saving review of flag %s: %w", f.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.Errorf(fault.Conflict, "the flag changed since it was read; reload it and try again")
+	}
+	f.Version, f.UpdatedAt = readVersion+1, note.At.UTC()
+	note.ID, note.FlagID = id.New(), f.ID
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO eis_flag_notes (id, flag_id, author_id, at, action, text, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, note.ID, note.FlagID, note.AuthorID, note.At.UTC(), note.Action, note.Text, f.Version)
+	if err != nil {
+		return fmt.Errorf("saving the note on flag %s: %w", f.ID, err)
+	}
+	f.Notes = append(f.Notes, *note)
+	return nil
+}
+
+// FlagGroup counts serving officers and open flags in one group of a
+// protected characteristic.
+type FlagGroup struct {
+	Attribute string `json:"attribute"` // sex | ethnicity
+	Group     string `json:"group"`
+	Officers  int    `json:"officers"`
+	Flagged   int    `json:"flagged"` // officers with a flag not yet closed
+}
+
+// FlagGroups counts, by sex and by ethnicity where recorded, the serving
+// officers and those with a flag not yet closed.
+func (db *DB) FlagGroups(ctx context.Context, now time.Time) ([]FlagGroup, error) {
+	var out []FlagGroup
+	for _, col := range []string{"sex", "ethnicity"} {
+		rows, err := db.read.QueryContext(ctx, `SELECT o.`+col+`, COUNT(*),
+			SUM(CASE WHEN EXISTS (SELECT 1 FROM eis_flags f WHERE f.officer_id = o.id AND f.state <> 'closed') THEN 1 ELSE 0 END)
+			FROM officers o WHERE o.`+col+` <> '' AND (o.left_on IS NULL OR o.left_on > $1)
+			GROUP BY o.`+col+` ORDER BY o.`+col, dateOnly(now))
+		if err != nil {
+			return nil, fmt.Errorf("counting flags by %s: %w", col, err)
+		}
+		groups, err := collect(rows, func(r *sql.Rows) (g FlagGroup, err error) {
+			g.Attribute = col
+			err = r.Scan(&g.Group, &g.Officers, &g.Flagged)
+			return g, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("counting flags by %s: %w", col, err)
+		}
+		out = append(out, groups...)
+	}
+	return out, nil
+}

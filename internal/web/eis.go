@@ -1,0 +1,327 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/eis"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/officers"
+	"github.com/probity/probity/internal/store"
+)
+
+// flagView is a flag with the officer it is about, as a reviewer needs
+// to see it.
+type flagView struct {
+	eis.Flag
+	Officer *flagOfficer `json:"officer,omitempty"`
+}
+
+type flagOfficer struct {
+	ID           string        `json:"id"`
+	CollarNumber string        `json:"collar_number"`
+	GivenName    string        `json:"given_name"`
+	FamilyName   string        `json:"family_name"`
+	Rank         officers.Rank `json:"rank"`
+}
+
+// mayReadFlag decides one flag for the caller: the unit rule of
+// access.CanSeeFlag, and never a flag on the caller's own record.
+func mayReadFlag(p *access.Principal, f eis.Flag) bool {
+	return access.CanSeeFlag(*p, f.UnitID) && !access.FlagConflict(*p, f.OfficerID)
+}
+
+func (s *Server) viewFlag(r *http.Request, f eis.Flag) (flagView, error) {
+	o, err := s.db.Officer(r.Context(), f.OfficerID)
+	if err != nil {
+		return flagView{}, err
+	}
+	if f.Notes == nil {
+		f.Notes = []eis.FlagNote{}
+	}
+	return flagView{Flag: f, Officer: &flagOfficer{ID: o.ID, CollarNumber: o.CollarNumber, GivenName: o.GivenName,
+		FamilyName: o.FamilyName, Rank: o.Rank}}, nil
+}
+
+// listFlags answers GET /api/v1/eis/flags: the supervisor's queue, newest
+// first, of the flags the caller may see, filtered by state.
+func (s *Server) listFlags(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p := caller(r)
+	fq := store.FlagQuery{State: q.Get("state"), Cursor: q.Get("cursor"), OfficerID: q.Get("officer"),
+		AllUnits: p.Has(access.PSDHead), Units: p.User.UnitIDs}
+	var fields fault.Fields
+	if fq.State != "" && !slices.Contains(eis.FlagStates, fq.State) {
+		fields.Add("state", "must be one of open, reviewed, intervention, closed")
+	}
+	if fq.OfficerID != "" && !id.Valid(fq.OfficerID) {
+		fields.Add("officer", "is not an officer id")
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			fields.Add("limit", "must be a number from 1 to 200")
+		}
+		fq.Limit = n
+	}
+	if err := fields.Err("bad query"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	page, err := s.db.Flags(ctx, fq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items := []flagView{}
+	for _, f := range page.Items {
+		if !mayReadFlag(p, f) {
+			continue
+		}
+		v, err := s.viewFlag(r, f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		items = append(items, v)
+	}
+	if len(items) > 0 {
+		e := s.auditEntry(r, audit.Consult, "eis-flag-list", "", audit.Success)
+		e.Reason = "listed " + strconv.Itoa(len(items)) + " early-intervention flags; filters: " + r.URL.RawQuery
+		if err := s.audit.Record(ctx, e); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": page.Next})
+}
+
+// readFlag loads the flag named in the path if the caller may see it. A
+// flag the caller may not see is answered as if it did not exist (flags
+// say something about an officer), and the refusal is audited.
+func (s *Server) readFlag(r *http.Request) (eis.Flag, error) {
+	flagID := r.PathValue("id")
+	if !id.Valid(flagID) {
+		return eis.Flag{}, fault.Errorf(fault.NotFound, "flag not found")
+	}
+	f, err := s.db.Flag(r.Context(), flagID)
+	if err != nil {
+		return f, err
+	}
+	p := caller(r)
+	if !mayReadFlag(p, f) {
+		e := s.auditEntry(r, audit.AccessDenied, "eis-flag", f.ID, audit.Denied)
+		e.Reason = "flag outside the caller's units"
+		if access.FlagConflict(*p, f.OfficerID) {
+			e.Reason = "flag on the caller's own record (conflict)"
+		}
+		if err := s.audit.Record(r.Context(), e); err != nil {
+			return f, err
+		}
+		return f, fault.Errorf(fault.NotFound, "flag not found")
+	}
+	return f, nil
+}
+
+// getFlag answers GET /api/v1/eis/flags/{id}: the flag, its explanation
+// and its review notes.
+func (s *Server) getFlag(w http.ResponseWriter, r *http.Request) {
+	f, err := s.readFlag(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.viewFlag(r, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.audit.Record(r.Context(), s.auditEntry(r, audit.Consult, "eis-flag", f.ID, audit.Success)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// reviewFlag answers POST /api/v1/eis/flags/{id}/review: move the flag on
+// (review, intervene, close) with a note, audited in the same transaction.
+func (s *Server) reviewFlag(w http.ResponseWriter, r *http.Request) {
+	var rv eis.Review
+	if err := decodeJSON(w, r, &rv, maxJSONBody); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := s.readFlag(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	read := f.Version
+	before := f.State
+	if err := f.Apply(rv); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	note := &eis.FlagNote{AuthorID: caller(r).User.ID, At: s.clock().UTC(), Action: rv.Action, Text: rv.Note}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveReview(ctx, &f, read, note); err != nil {
+			return err
+		}
+		e := s.auditEntry(r, audit.Alter, "eis-flag", f.ID, audit.Success)
+		e.Reason = "early-intervention flag " + before + " -> " + f.State + " (" + rv.Action
+		if rv.Intervention != "" {
+			e.Reason += ": " + rv.Intervention
+		}
+		e.Reason += ")"
+		return s.audit.Append(ctx, tx, e)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	full, err := s.db.Flag(ctx, f.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.viewFlag(r, full)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// officerFlags lists the flags on an officer that the caller may see, for
+// the officer's page; none for callers who do not work with flags.
+func (s *Server) officerFlags(r *http.Request, officerID string) ([]eis.Flag, error) {
+	p := caller(r)
+	out := []eis.Flag{}
+	if !access.Allowed(p, access.EISRead) {
+		return out, nil
+	}
+	page, err := s.db.Flags(r.Context(), store.FlagQuery{OfficerID: officerID, AllUnits: p.Has(access.PSDHead),
+		Units: p.User.UnitIDs, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range page.Items {
+		if mayReadFlag(p, f) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// fairnessReport is the fairness page's content: the latest evaluation's
+// figures by sex and ethnicity, and the flags open now by group.
+type fairnessReport struct {
+	EvaluatedAt string                         `json:"evaluated_at,omitempty"`
+	From        int                            `json:"from,omitempty"`
+	To          int                            `json:"to,omitempty"`
+	BudgetRule  string                         `json:"budget_rule,omitempty"`
+	Note        string                         `json:"note,omitempty"`
+	Labels      map[string][]eis.FairnessGroup `json:"labels"`
+	Current     []store.FlagGroup              `json:"current"`
+}
+
+func (s *Server) fairnessData(r *http.Request) (fairnessReport, error) {
+	ctx := r.Context()
+	rep := fairnessReport{Labels: map[string][]eis.FairnessGroup{}}
+	run, err := s.db.LatestEISRun(ctx, "evaluation")
+	switch {
+	case fault.Is(err, fault.NotFound):
+		rep.Note = "no evaluation has been run yet: run probity eis evaluate"
+	case err != nil:
+		return rep, err
+	default:
+		var ev eis.Evaluation
+		if err := json.Unmarshal(run.Report, &ev); err != nil {
+			return rep, err
+		}
+		rep.EvaluatedAt = run.At.Format("2006-01-02 15:04 MST")
+		rep.From, rep.To, rep.BudgetRule, rep.Note = ev.Setup.From, ev.Setup.To, ev.Setup.BudgetRule, ev.Fairness.Note
+		if ev.Fairness.Labels != nil {
+			rep.Labels = ev.Fairness.Labels
+		}
+	}
+	if rep.Current, err = s.db.FlagGroups(ctx, s.clock()); err != nil {
+		return rep, err
+	}
+	if rep.Current == nil {
+		rep.Current = []store.FlagGroup{}
+	}
+	return rep, nil
+}
+
+// fairness answers GET /api/v1/eis/fairness.
+func (s *Server) fairness(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.fairnessData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// fairnessPage is the fairness report laid out for the page, numbers
+// already written as the page shows them.
+type fairnessPage struct {
+	pageData
+	Report   fairnessReport
+	Sections []fairnessSection
+	Current  []fairnessRow
+}
+
+type fairnessSection struct {
+	Name, Words string
+	Rows        []fairnessRow
+}
+
+type fairnessRow struct {
+	Group string
+	Cells []string
+}
+
+func pct(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" }
+
+// fairnessPage answers GET /eis/fairness, for the head of standards.
+func (s *Server) fairnessPage(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.fairnessData(r)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	data := fairnessPage{pageData: s.pageData(r), Report: rep}
+	for _, lab := range eis.Labels {
+		sec := fairnessSection{Name: lab.Name, Words: lab.Words}
+		for _, g := range rep.Labels[lab.Name] {
+			name := g.Attribute + ": " + g.Group
+			if g.Attribute == "all" {
+				name = g.Group
+			}
+			sec.Rows = append(sec.Rows, fairnessRow{Group: name, Cells: []string{strconv.Itoa(g.Scored), pct(g.BaseRate),
+				pct(g.Rule.FlagRate), pct(g.Rule.Precision), pct(g.Rule.Recall), strconv.FormatFloat(g.Rule.FlagToBase, 'f', 2, 64),
+				pct(g.Model.FlagRate), pct(g.Model.Precision), pct(g.Model.Recall), strconv.FormatFloat(g.Model.FlagToBase, 'f', 2, 64)}})
+		}
+		if len(sec.Rows) > 0 {
+			data.Sections = append(data.Sections, sec)
+		}
+	}
+	for _, g := range rep.Current {
+		share := 0.0
+		if g.Officers > 0 {
+			share = float64(g.Flagged) / float64(g.Officers)
+		}
+		data.Current = append(data.Current, fairnessRow{Group: g.Attribute + ": " + g.Group,
+			Cells: []string{strconv.Itoa(g.Officers), strconv.Itoa(g.Flagged), pct(share)}})
+	}
+	s.render(w, r, http.StatusOK, "eis-fairness", data)
+}
