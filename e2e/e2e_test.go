@@ -136,6 +136,9 @@ func TestEachRoleSeesOnlyWhatItShould(t *testing.T) {
 		if (role == access.Admin) != strings.Contains(body, "Accounts") {
 			t.Errorf("%s: accounts section shown = %v", role, strings.Contains(body, "Accounts"))
 		}
+		if (role == access.Supervisor || role == access.PSDHead) != strings.Contains(body, "Early-intervention flags") {
+			t.Errorf("%s: flag queue shown = %v", role, strings.Contains(body, "Early-intervention flags"))
+		}
 		if (role == access.Auditor) != strings.Contains(body, "Audit log") {
 			t.Errorf("%s: audit section shown = %v", role, strings.Contains(body, "Audit log"))
 		}

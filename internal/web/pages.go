@@ -189,6 +189,9 @@ func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {
 type homePage struct {
 	pageData
 	CaseRoles, OversightOnly, Auditor, Admin, NothingHere bool
+	// Flags are the open early-intervention flags the caller reviews.
+	FlagRole bool
+	Flags    []flagView
 	Cases                                                 []store.CaseSummary
 	Users                                                 []access.User
 }
@@ -233,7 +236,26 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Users = users
 	}
-	data.NothingHere = !data.CaseRoles && !data.Auditor && !data.Admin
+	if access.Allowed(p, access.EISRead) {
+		data.FlagRole = true
+		page, err := s.db.Flags(ctx, store.FlagQuery{State: "open", AllUnits: p.Has(access.PSDHead), Units: p.User.UnitIDs, Limit: 50})
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		for _, f := range page.Items {
+			if !mayReadFlag(p, f) || len(data.Flags) == 25 {
+				continue
+			}
+			v, err := s.viewFlag(r, f)
+			if err != nil {
+				s.failPage(w, r, err)
+				return
+			}
+			data.Flags = append(data.Flags, v)
+		}
+	}
+	data.NothingHere = !data.CaseRoles && !data.Auditor && !data.Admin && !data.FlagRole
 	s.render(w, r, http.StatusOK, "home", data)
 }
 
