@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/probity/probity/internal/fault"
 )
@@ -207,7 +206,7 @@ func (c *Case) Validate(ref *Reference, now time.Time) error {
 	if c.ForceID == "" {
 		f.Add("force_id", "is required")
 	}
-	checkText(&f, "summary", c.Summary, MaxSummary, true)
+	f.Text("summary", c.Summary, MaxSummary, true, true)
 	if c.AroseOn.IsZero() {
 		f.Add("arose_on", "is required")
 	} else if c.AroseOn.After(now) {
@@ -258,7 +257,7 @@ func validateAllegation(f *fault.Fields, p string, a Allegation, tax Taxonomy, s
 	case len(cat.Subcategories) > 0 && a.Category == "discriminatory-behaviour":
 		f.Add(p+".subcategory", "must name the protected characteristic")
 	}
-	checkText(f, p+".description", a.Description, MaxDescription, false)
+	f.Text(p+".description", a.Description, MaxDescription, false, true)
 	if a.OccurredOn != nil && a.OccurredOn.After(now) {
 		f.Add(p+".occurred_on", "is in the future")
 	}
@@ -304,23 +303,6 @@ func (c *Case) Prepare(ref *Reference, now time.Time) {
 				a.ProtectedCharacteristic = sub.ProtectedCharacteristic
 			}
 		}
-	}
-}
-
-// checkText refuses missing, over-long, non-UTF-8 and control-character
-// text. Newlines and tabs are allowed: people write paragraphs.
-func checkText(f *fault.Fields, field, s string, max int, required bool) {
-	switch {
-	case strings.TrimSpace(s) == "":
-		if required {
-			f.Add(field, "is required")
-		}
-	case !utf8.ValidString(s):
-		f.Add(field, "is not valid UTF-8")
-	case utf8.RuneCountInString(s) > max:
-		f.Addf(field, "must be at most %d characters", max)
-	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f }):
-		f.Add(field, "contains control characters")
 	}
 }
 

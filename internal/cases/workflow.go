@@ -967,7 +967,7 @@ func wfValidate(c *Case, a *Action, in *ActionInput) error {
 	needs := func(x Field) bool { return slices.Contains(a.Requires, x) }
 
 	if takes(FieldReasons) {
-		checkText(&f, string(FieldReasons), in.Reasons, MaxReasons, needs(FieldReasons))
+		f.Text(string(FieldReasons), in.Reasons, MaxReasons, needs(FieldReasons), true)
 	}
 	if takes(FieldReferralGround) && (in.ReferralGround != "" || needs(FieldReferralGround)) {
 		if !slices.ContainsFunc(ReferralGrounds, func(g ReferralGround) bool { return g.Code == in.ReferralGround }) {

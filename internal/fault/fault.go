@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Kind classifies an error by what the caller can do about it.
@@ -126,4 +128,27 @@ func Message(err error) string {
 		return e.Message
 	}
 	return ""
+}
+
+// Text checks free text a person typed: present when required (and not
+// only spaces when given), valid UTF-8, at most max characters, and free
+// of control characters, save newlines and tabs in multi-line text,
+// because people write paragraphs.
+func (f *Fields) Text(field, s string, max int, required, multiline bool) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		if required {
+			f.Add(field, "is required")
+		} else if s != "" {
+			f.Add(field, "must not be only spaces")
+		}
+	case !utf8.ValidString(s):
+		f.Add(field, "is not valid UTF-8")
+	case utf8.RuneCountInString(s) > max:
+		f.Addf(field, "must be at most %d characters", max)
+	case strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
+	}):
+		f.Add(field, "contains control characters")
+	}
 }

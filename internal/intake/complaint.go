@@ -19,7 +19,6 @@ import (
 	"sync"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
@@ -131,9 +130,9 @@ var timeOfDay = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 // adapter that knows which types Probity keeps.
 func (f ComplaintForm) Validate(now time.Time) error {
 	var fs fault.Fields
-	text(&fs, "what_happened", f.WhatHappened, MaxWhatHappened, true, true)
-	text(&fs, "where", f.Where, MaxWhere, true, true)
-	text(&fs, "officers_described", f.OfficersDescribed, MaxOfficersDescribed, false, true)
+	fs.Text("what_happened", f.WhatHappened, MaxWhatHappened, true, true)
+	fs.Text("where", f.Where, MaxWhere, true, true)
+	fs.Text("officers_described", f.OfficersDescribed, MaxOfficersDescribed, false, true)
 	if _, err := f.day(now); err != "" {
 		fs.Add("happened_on", err)
 	}
@@ -156,7 +155,7 @@ func (f ComplaintForm) Validate(now time.Time) error {
 	}
 	for i, a := range f.Attachments {
 		p := fmt.Sprintf("attachments[%d]", i)
-		text(&fs, p+".filename", a.Filename, MaxFilename, false, false)
+		fs.Text(p+".filename", a.Filename, MaxFilename, false, false)
 		switch n, err := decodedLen(a.ContentBase64); {
 		case err != nil:
 			fs.Add(p+".content_base64", "is not valid base64")
@@ -191,27 +190,6 @@ func (f ComplaintForm) validateContact(fs *fault.Fields) {
 
 func (f ComplaintForm) person() people.Person {
 	return people.Person{Name: f.Name, Email: f.Email, Phone: f.Phone, Address: f.Address}
-}
-
-// text refuses missing, over-long, non-UTF-8 and control-character text.
-// Multi-line fields keep newlines and tabs, which people type.
-func text(fs *fault.Fields, field, s string, max int, required, multiline bool) {
-	switch {
-	case strings.TrimSpace(s) == "":
-		if required {
-			fs.Add(field, "is required")
-		} else if s != "" {
-			fs.Add(field, "must not be only spaces")
-		}
-	case !utf8.ValidString(s):
-		fs.Add(field, "is not valid UTF-8")
-	case utf8.RuneCountInString(s) > max:
-		fs.Addf(field, "must be at most %d characters", max)
-	case strings.ContainsFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
-	}):
-		fs.Add(field, "contains control characters")
-	}
 }
 
 // decodedLen checks base64 without keeping the decoded bytes.

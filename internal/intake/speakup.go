@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/people"
@@ -91,7 +89,7 @@ const anonymousRefusal = "must be left empty for an anonymous report: it would h
 // fixes them all at once.
 func (f SpeakUpForm) Validate() error {
 	var fs fault.Fields
-	speakUpText(&fs, "what", f.What, MaxSpeakUpWhat, true)
+	fs.Text("what", f.What, MaxSpeakUpWhat, true, true)
 	if f.Category == "" {
 		fs.Add("category", "is required")
 	} else if !slices.Contains(SpeakUpCategories, f.Category) {
@@ -121,30 +119,8 @@ func (f SpeakUpForm) Validate() error {
 	if f.Role != "" && !slices.Contains(SpeakUpRoles, f.Role) {
 		fs.Add("role", "must be one of "+strings.Join(SpeakUpRoles, ", "))
 	}
-	speakUpText(&fs, "unit", f.Unit, MaxSpeakUpUnit, false)
-	if strings.ContainsAny(f.Unit, "\n\r") {
-		fs.Add("unit", "must be on one line")
-	}
+	fs.Text("unit", f.Unit, MaxSpeakUpUnit, false, false)
 	return fs.Err("the report cannot be sent")
-}
-
-// speakUpText refuses missing, over-long, non-UTF-8 and control-character
-// text. Newlines and tabs are allowed: people write paragraphs.
-func speakUpText(fs *fault.Fields, field, s string, max int, required bool) {
-	switch {
-	case strings.TrimSpace(s) == "":
-		if required {
-			fs.Add(field, "is required")
-		}
-	case !utf8.ValidString(s):
-		fs.Add(field, "is not valid UTF-8")
-	case utf8.RuneCountInString(s) > max:
-		fs.Addf(field, "must be at most %d characters", max)
-	case strings.ContainsFunc(s, func(r rune) bool {
-		return r != '\n' && r != '\r' && r != '\t' && unicode.IsControl(r)
-	}):
-		fs.Add(field, "contains control characters")
-	}
 }
 
 // Who wrote a message in a report's thread.
@@ -166,7 +142,7 @@ type Message struct {
 // ValidateSpeakUpMessage checks the text of a message in a thread.
 func ValidateSpeakUpMessage(text string) error {
 	var fs fault.Fields
-	speakUpText(&fs, "text", text, MaxSpeakUpMessage, true)
+	fs.Text("text", text, MaxSpeakUpMessage, true, true)
 	return fs.Err("the message cannot be added")
 }
 

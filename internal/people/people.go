@@ -6,10 +6,7 @@ package people
 
 import (
 	"net/mail"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/probity/probity/internal/fault"
 )
@@ -27,22 +24,9 @@ type Person struct {
 // Validate checks a person's details, naming every refused field.
 func (p Person) Validate() error {
 	var f fault.Fields
-	text := func(field, v string, max int, required bool) {
-		switch {
-		case strings.TrimSpace(v) == "":
-			if required {
-				f.Add(field, "is required")
-			}
-		case !utf8.ValidString(v):
-			f.Add(field, "is not valid UTF-8")
-		case utf8.RuneCountInString(v) > max:
-			f.Addf(field, "must be at most %d characters", max)
-		case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
-			f.Add(field, "contains control characters")
-		}
-	}
-	text("name", p.Name, 200, false)
-	text("address", p.Address, 500, false)
+
+	f.Text("name", p.Name, 200, false, false)
+	f.Text("address", p.Address, 500, false, true)
 	if p.Email != "" {
 		if a, err := mail.ParseAddress(p.Email); err != nil || a.Address != p.Email || len(p.Email) > 254 {
 			f.Add("email", "is not a valid email address")

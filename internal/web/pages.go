@@ -192,8 +192,8 @@ type homePage struct {
 	// Flags are the open early-intervention flags the caller reviews.
 	FlagRole bool
 	Flags    []flagView
-	Cases                                                 []store.CaseSummary
-	Users                                                 []access.User
+	Cases    []store.CaseSummary
+	Users    []access.User
 }
 
 // home shows each role what it may see, and nothing else.
