@@ -260,14 +260,7 @@ func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
 	}
 	var f fault.Fields
 	text := strings.TrimSpace(req.Text)
-	switch {
-	case text == "":
-		f.Add("text", "is required")
-	case len([]rune(text)) > 20000:
-		f.Add("text", "must be at most 20000 characters")
-	case strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' }):
-		f.Add("text", "contains control characters")
-	}
+	f.Text("text", text, 20000, true, true)
 	if err := f.Err("the note cannot be added"); err != nil {
 		s.fail(w, r, err)
 		return

@@ -223,16 +223,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.At, ev.Actor = now, p.User.ID
-	c.NextDueAt, c.NextDueClock = s.nextDue(c, append(history, ev), now)
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveTransition(ctx, &c, req.Version, &ev, now); err != nil {
-			return err
-		}
-		e := s.auditEntry(r, audit.Alter, "case", c.ID, audit.Success)
-		e.Reason = string(req.Action) + ": " + string(from) + " -> " + string(c.State)
-		return s.audit.Append(ctx, tx, e)
-	})
-	if err != nil {
+	if err := s.saveChange(r, &c, req.Version, history, &ev, string(req.Action)+": "+string(from)+" -> "+string(c.State)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -288,18 +279,26 @@ func (s *Server) recordStep(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c.NextDueAt, c.NextDueClock = s.nextDue(c, append(history, ev), now)
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveTransition(ctx, &c, req.Version, &ev, now); err != nil {
-			return err
-		}
-		e := s.auditEntry(r, audit.Alter, "case", c.ID, audit.Success)
-		e.Reason = "step: " + string(req.Step)
-		return s.audit.Append(ctx, tx, e)
-	})
-	if err != nil {
+	if err := s.saveChange(r, &c, req.Version, history, &ev, "step: "+string(req.Step)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "version": c.Version, "event": ev})
+}
+
+// saveChange stores a change to a case read at readVersion: its next
+// deadline recomputed with the new event, the event itself, and the audit
+// entry recording it, in one transaction.
+func (s *Server) saveChange(r *http.Request, c *cases.Case, readVersion int, history []cases.Event, ev *cases.Event, reason string) error {
+	ctx := r.Context()
+	now := s.clock()
+	c.NextDueAt, c.NextDueClock = s.nextDue(*c, append(history, *ev), now)
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveTransition(ctx, c, readVersion, ev, now); err != nil {
+			return err
+		}
+		e := s.auditEntry(r, audit.Alter, "case", c.ID, audit.Success)
+		e.Reason = reason
+		return s.audit.Append(ctx, tx, e)
+	})
 }
