@@ -130,15 +130,7 @@ func runKeysRotate(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if err != nil {
 		return err
 	}
-	keys, err := loadKeys(c)
-	if err != nil {
-		return err
-	}
-	signer, err := loadAuditSigner(c)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, c.DB, keys, newLogger(stderr, c.LogLevel), "--db")
+	db, auditLog, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel), true)
 	if err != nil {
 		return err
 	}
@@ -149,11 +141,33 @@ func runKeysRotate(ctx context.Context, args []string, stdout, stderr io.Writer,
 	}
 	e := &audit.Entry{At: time.Now().UTC(), ActorName: "cli", Action: audit.Alter, RecordType: "keyring",
 		RecordID: rep.Current, Outcome: audit.Success, Reason: fmt.Sprintf("resealed %d values under key %s", rep.Resealed, rep.Current)}
-	if err := store.NewAuditLog(db, signer, audit.CheckpointEvery).Record(ctx, e); err != nil {
+	if err := auditLog.Record(ctx, e); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "resealed %d values under key %s; the older keys can now be removed\n", rep.Resealed, rep.Current)
 	return nil
+}
+
+// openAudited opens the database for a command that changes records: with
+// the data keyring when it touches sealed personal data, and always with
+// the audit log its changes are recorded in.
+func openAudited(ctx context.Context, c config.Config, log *slog.Logger, sealed bool) (*store.DB, *store.AuditLog, error) {
+	var keys *keyring.Keyring
+	if sealed {
+		var err error
+		if keys, err = loadKeys(c); err != nil {
+			return nil, nil, err
+		}
+	}
+	signer, err := loadAuditSigner(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := openDB(ctx, c.DB, keys, log, "--db")
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, store.NewAuditLog(db, signer, audit.CheckpointEvery), nil
 }
 
 func loadAuditSigner(c config.Config) (*audit.Signer, error) {
@@ -186,21 +200,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	keys, err := loadKeys(c)
-	if err != nil {
-		return err
-	}
-	signer, err := loadAuditSigner(c)
-	if err != nil {
-		return err
-	}
 	log := newLogger(stderr, c.LogLevel)
-	db, err := openDB(ctx, c.DB, keys, log, "--db")
+	db, auditLog, err := openAudited(ctx, c, log, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	deps := web.Deps{DB: db, Audit: store.NewAuditLog(db, signer, audit.CheckpointEvery), Logger: log, Clock: time.Now,
+	deps := web.Deps{DB: db, Audit: auditLog, Logger: log, Clock: time.Now,
 		Sessions: access.SessionPolicy{Idle: c.IdleTimeout, Absolute: c.AbsoluteTimeout}, RequireMFA: true,
 		ComplaintsPerMinute: c.ComplaintRate}
 	if c.OIDC() {

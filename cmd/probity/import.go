@@ -15,7 +15,6 @@ import (
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/config"
 	"github.com/probity/probity/internal/importer"
-	"github.com/probity/probity/internal/store"
 )
 
 const importUsage = `Usage:
@@ -97,10 +96,6 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	signer, err := loadAuditSigner(c)
-	if err != nil {
-		return err
-	}
 	now := time.Now().UTC()
 	if *rejects == "" {
 		*rejects = filepath.Join("probity-data", fmt.Sprintf("rejects-%s-%s.csv", m.Source, now.Format("20060102T150405Z")))
@@ -108,7 +103,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	log := newLogger(stderr, c.LogLevel)
 	// Imported records carry no sealed columns (no people are imported),
 	// so no data key is needed.
-	db, err := openDB(ctx, c.DB, nil, log, "--db")
+	db, auditLog, err := openAudited(ctx, c, log, false)
 	if err != nil {
 		return err
 	}
@@ -131,7 +126,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	e := &audit.Entry{At: time.Now().UTC(), ActorName: "cli", Action: audit.Collect, RecordType: "import",
 		RecordID: m.Source, Outcome: outcome, Reason: reason}
-	if aerr := store.NewAuditLog(db, signer, audit.CheckpointEvery).Record(context.WithoutCancel(ctx), e); aerr != nil {
+	if aerr := auditLog.Record(context.WithoutCancel(ctx), e); aerr != nil {
 		return errors.Join(err, fmt.Errorf("recording the import in the audit log: %w", aerr))
 	}
 	if err != nil {

@@ -48,15 +48,7 @@ func openUserEnv(ctx context.Context, fs *flag.FlagSet, f *config.Flags, args []
 	if err != nil {
 		return nil, nil, &exitError{code: 2, err: err}
 	}
-	keys, err := loadKeys(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	signer, err := loadAuditSigner(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	db, err := openDB(ctx, c.DB, keys, newLogger(stderr, c.LogLevel), "--db")
+	db, auditLog, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel), true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,7 +56,7 @@ func openUserEnv(ctx context.Context, fs *flag.FlagSet, f *config.Flags, args []
 	if u, err := user.Current(); err == nil {
 		actor = "cli:" + u.Username
 	}
-	return &userEnv{db: db, audit: store.NewAuditLog(db, signer, audit.CheckpointEvery), actor: actor}, fs.Args(), nil
+	return &userEnv{db: db, audit: auditLog, actor: actor}, fs.Args(), nil
 }
 
 func (e *userEnv) entry(action audit.Action, userID, reason string) *audit.Entry {
