@@ -11,6 +11,7 @@ package eis
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -338,6 +339,10 @@ type snapshot struct {
 	casesEver  int
 	coSubjects float64 // mean number of other officers per case, 5 years
 	recent3m   int
+	// decay* are allegation, use-of-force and (lagged) upheld counts
+	// weighted by exp(-age/365): recent events count most.
+	decay, decayForce, decayUp float64
+	bySub                      []int // 5-year counts by Dataset.Subcategories index
 	// expUp sums, over allegations in each window, the share of
 	// allegations of the same sub-category upheld before the as-of date:
 	// how many findings against the officer one would expect from the
@@ -374,7 +379,8 @@ func NewFrame(ds *Dataset, asOf Day, members []int32, opt Options) *Frame {
 	subRate := upheldRates(ds, known)
 	from3m := monthsBefore(asOf, 3)
 	nc, nk := len(ds.Categories), len(ds.Concerns)
-	buf := make([]int, len(members)*3*(nc+nk))
+	ns := len(ds.Subcategories)
+	buf := make([]int, len(members)*(3*(nc+nk)+ns))
 	seen := map[int32]bool{}
 	for m, oi := range members {
 		s := &f.snaps[m]
@@ -383,6 +389,7 @@ func NewFrame(ds *Dataset, asOf Day, members []int32, opt Options) *Frame {
 			s.w[w].byCat, buf = buf[:nc:nc], buf[nc:]
 			s.w[w].byCon, buf = buf[:nk:nk], buf[nk:]
 		}
+		s.bySub, buf = buf[:ns:ns], buf[ns:]
 		clear(seen)
 		var coSum, coN float64
 		var wcases [3]map[int32]bool
@@ -408,6 +415,19 @@ func NewFrame(ds *Dataset, asOf Day, members []int32, opt Options) *Frame {
 			}
 			if a.On >= from3m {
 				s.recent3m++
+			}
+			if age := int(asOf - a.On); age < 5*365 {
+				d := math.Exp(-float64(age) / 365)
+				s.decay += d
+				if a.UseOfForce {
+					s.decayForce += d
+				}
+				if up {
+					s.decayUp += d
+				}
+			}
+			if a.On >= starts[2] {
+				s.bySub[a.sub]++
 			}
 			for w := range 3 {
 				if a.On < starts[w] {

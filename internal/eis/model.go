@@ -28,6 +28,11 @@ type feature struct {
 // means nothing, and a cap keeps officers with no allegation comparable.
 const maxDays = 3650
 
+// featureVersion selects the feature set: 1 is the set the first model
+// was chosen with; 2 adds recency-weighted counts and the trend; 3 adds
+// 5-year counts by sub-category (see docs/early-intervention.md).
+var featureVersion = 2
+
 // Features lists the names of the model's inputs for a dataset, in order.
 func Features(ds *Dataset) []string {
 	var out []string
@@ -205,6 +210,45 @@ func featureSet(ds *Dataset) []feature {
 		})
 	add("rank", func(fr *Frame, m int) float64 { return float64(officers.Rank(fr.officer(m).Rank).Seniority()) },
 		func(fr *Frame, m int) string { return "rank " + rankWords(fr.officer(m).Rank) })
+	if featureVersion < 2 {
+		return fs
+	}
+	add("recency_weighted", func(fr *Frame, m int) float64 { return fr.snaps[m].decay },
+		func(fr *Frame, m int) string {
+			return fmt.Sprintf("%s in the last 5 years, recent ones counting most (weighted %.1f)",
+				plural(fr.snaps[m].w[2].alleg, "allegation"), fr.snaps[m].decay)
+		})
+	add("recency_weighted_force", func(fr *Frame, m int) float64 { return fr.snaps[m].decayForce },
+		func(fr *Frame, m int) string {
+			return fmt.Sprintf("%s in the last 5 years, recent ones counting most (weighted %.1f)",
+				plural(fr.snaps[m].w[2].force, "use-of-force allegation"), fr.snaps[m].decayForce)
+		})
+	add("recency_weighted_upheld", func(fr *Frame, m int) float64 { return fr.snaps[m].decayUp },
+		func(fr *Frame, m int) string {
+			return fmt.Sprintf("%s in the last 5 years, recent ones counting most (weighted %.1f)",
+				plural(fr.snaps[m].w[2].upheld, "upheld finding"), fr.snaps[m].decayUp)
+		})
+	add("trend_12m", func(fr *Frame, m int) float64 {
+		s := fr.snaps[m]
+		return float64(2*s.w[0].alleg - s.w[1].alleg)
+	}, func(fr *Frame, m int) string {
+		s := fr.snaps[m]
+		return fmt.Sprintf("%s in the last 12 months against %d in the 12 months before", plural(s.w[0].alleg, "allegation"), s.w[1].alleg-s.w[0].alleg)
+	})
+	if featureVersion < 3 {
+		return fs
+	}
+	subs := subcategoryNames()
+	for c, code := range ds.Subcategories {
+		name := subs[code]
+		if name == "" {
+			name = strings.ReplaceAll(code, "-", " ")
+		}
+		add("subcategory_"+code+"_5y", func(fr *Frame, m int) float64 { return float64(fr.snaps[m].bySub[c]) },
+			func(fr *Frame, m int) string {
+				return fmt.Sprintf("%s of %s in the last 5 years", plural(fr.snaps[m].bySub[c], "allegation"), strings.ToLower(name))
+			})
+	}
 	return fs
 }
 
@@ -332,7 +376,7 @@ type ModelConfig struct {
 }
 
 // DefaultModel is the configuration chosen on the validation years.
-var DefaultModel = ModelConfig{Kind: "logistic", L2: 0.01, Seed: 1}
+var DefaultModel = ModelConfig{Kind: "logistic", L2: 0.03, Seed: 1}
 
 // DefaultBoosted is the boosted-trees configuration that did best on the
 // validation years; it is available with --model boosted.
@@ -358,6 +402,10 @@ func Train(cfg ModelConfig, m *Matrix) (Model, error) {
 		return trainLogistic(cfg, m), nil
 	case "boosted", "":
 		return trainBoosted(cfg, m), nil
+	case "ensemble":
+		lc := cfg
+		lc.L2 = cmp.Or(cfg.L2, DefaultModel.L2)
+		return &Ensemble{Parts: []Model{trainLogistic(lc, m), trainBoosted(cfg, m)}}, nil
 	}
 	return nil, fmt.Errorf("unknown model kind %q", cfg.Kind)
 }
@@ -523,6 +571,36 @@ func (lg *Logistic) Contributions(x []float64, dst []float64) float64 {
 		dst[j] = lg.Weights[j] * (squash(v) - lg.Mean[j]) / lg.Scale[j]
 	}
 	return lg.Intercept
+}
+
+// Ensemble averages the log-odds of a logistic regression and boosted
+// trees trained on the same rows.
+type Ensemble struct {
+	Parts []Model
+}
+
+// Score implements Model.
+func (e *Ensemble) Score(x []float64) float64 {
+	s := 0.0
+	for _, p := range e.Parts {
+		s += p.Score(x)
+	}
+	return s / float64(len(e.Parts))
+}
+
+// Contributions implements Model.
+func (e *Ensemble) Contributions(x []float64, dst []float64) float64 {
+	clear(dst)
+	part := make([]float64, len(dst))
+	base := 0.0
+	k := float64(len(e.Parts))
+	for _, p := range e.Parts {
+		base += p.Contributions(x, part) / k
+		for j, v := range part {
+			dst[j] += v / k
+		}
+	}
+	return base
 }
 
 // Boosted is an ensemble of regression trees fitted by gradient boosting
