@@ -139,6 +139,9 @@ func TestEachRoleSeesOnlyWhatItShould(t *testing.T) {
 		if (role == access.Supervisor || role == access.PSDHead) != strings.Contains(body, "Early-intervention flags") {
 			t.Errorf("%s: flag queue shown = %v", role, strings.Contains(body, "Early-intervention flags"))
 		}
+		if (role == access.Guardian) != strings.Contains(body, "Speak-up reports") {
+			t.Errorf("%s: speak-up section shown = %v", role, strings.Contains(body, "Speak-up reports"))
+		}
 		if (role == access.Auditor) != strings.Contains(body, "Audit log") {
 			t.Errorf("%s: audit section shown = %v", role, strings.Contains(body, "Audit log"))
 		}

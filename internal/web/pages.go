@@ -192,6 +192,10 @@ type homePage struct {
 	// Flags are the open early-intervention flags the caller reviews.
 	FlagRole bool
 	Flags    []flagView
+	// SpeakUps are the open speak-up reports, for guardians: never the
+	// reporter's identity, nor the text, on a page that may be overlooked.
+	Guardian bool
+	SpeakUps []store.SpeakUpReport
 	Cases    []store.CaseSummary
 	Users    []access.User
 }
@@ -255,7 +259,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			data.Flags = append(data.Flags, v)
 		}
 	}
-	data.NothingHere = !data.CaseRoles && !data.Auditor && !data.Admin && !data.FlagRole
+	if access.Allowed(p, access.SpeakUpRead) {
+		data.Guardian = true
+		list, err := s.db.SpeakUpReports(ctx, "open", 25)
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		data.SpeakUps = list
+	}
+	data.NothingHere = !data.CaseRoles && !data.Auditor && !data.Admin && !data.FlagRole && !data.Guardian
 	s.render(w, r, http.StatusOK, "home", data)
 }
 

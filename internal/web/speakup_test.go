@@ -954,3 +954,27 @@ func speakUpMatrixPath(f *fixture, pattern string) (string, bool) {
 	}
 	return "", false
 }
+
+// TestGuardianStartPageListsReportsWithoutIdentities checks the guardian's
+// start page lists open reports and shows neither the reporter's identity
+// nor the report's text, and that no other role sees the list.
+func TestGuardianStartPageListsReportsWithoutIdentities(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		const what = "Sergeant shares racist memes in the team chat"
+		ref, _ := submit(t, f, namedReport(what))
+		page := f.login(t, access.Guardian).do(t, "GET", "/", "", "").Body.String()
+		if !strings.Contains(page, ref) || !strings.Contains(page, "named") {
+			t.Fatalf("the guardian's start page does not list %s", ref)
+		}
+		for _, secret := range []string{nameCanary, emailCanary, phoneCanary, what} {
+			if strings.Contains(page, secret) {
+				t.Errorf("the start page shows %q", secret)
+			}
+		}
+		for _, r := range []access.Role{access.PSDHead, access.Handler, access.Admin, access.Auditor} {
+			if body := f.login(t, r).do(t, "GET", "/", "", "").Body.String(); strings.Contains(body, ref) {
+				t.Errorf("%s's start page lists the speak-up report", r)
+			}
+		}
+	})
+}
