@@ -208,7 +208,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer db.Close()
 	deps := web.Deps{DB: db, Audit: auditLog, Logger: log, Clock: time.Now,
 		Sessions: access.SessionPolicy{Idle: c.IdleTimeout, Absolute: c.AbsoluteTimeout}, RequireMFA: true,
-		ComplaintsPerMinute: c.ComplaintRate}
+		ComplaintsPerMinute: c.ComplaintRate, SecureCookies: c.SecureCookies}
 	if c.OIDC() {
 		// Discovery at start: a wrong issuer stops serve here, naming the
 		// setting, rather than failing every single sign-on later.

@@ -39,6 +39,8 @@ type Config struct {
 	// ComplaintRate overrides the per-address limit on public complaints
 	// (0 keeps the default).
 	ComplaintRate int
+	// SecureCookies marks cookies Secure behind a TLS-terminating proxy.
+	SecureCookies bool
 	// OpenID Connect single sign-on for staff, off when OIDCIssuer is
 	// empty. When on, all four are set and the secret is already read from
 	// its file if it came from one.
@@ -83,6 +85,8 @@ func (f *Flags) RegisterServe(fs *flag.FlagSet, defaultAddr string) {
 	fs.StringVar(&f.Addr, "addr", envOr(f.env, "PROBITY_ADDR", defaultAddr), "address to listen on, HOST:PORT (env PROBITY_ADDR)")
 	fs.DurationVar(&f.IdleTimeout, "session-idle-timeout", 15*time.Minute, "end a session after this long unused")
 	fs.DurationVar(&f.AbsoluteTimeout, "session-max-age", 12*time.Hour, "end a session this long after login, however used")
+	fs.BoolVar(&f.SecureCookies, "secure-cookies", envOr(f.env, "PROBITY_SECURE_COOKIES", "") == "true",
+		"mark cookies Secure even on plain HTTP, when TLS ends at a proxy in front of Probity (env PROBITY_SECURE_COOKIES=true)")
 	fs.IntVar(&f.ComplaintRate, "complaint-rate", envInt(f.env, "PROBITY_COMPLAINT_RATE", 0),
 		"public complaints accepted per minute from one address; 0 for the default (env PROBITY_COMPLAINT_RATE)")
 	// The client secret has no flag: command lines show in process lists.
@@ -100,6 +104,7 @@ type Flags struct {
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
 	ComplaintRate   int
+	SecureCookies   bool
 	OIDCIssuer      string
 	OIDCClientID    string
 	OIDCRedirectURL string
@@ -111,7 +116,8 @@ type Flags struct {
 
 // Config validates the flags, naming the first one that is wrong.
 func (f *Flags) Config() (Config, error) {
-	c := Config{Addr: f.Addr, LogLevel: f.LogLevel, IdleTimeout: f.IdleTimeout, AbsoluteTimeout: f.AbsoluteTimeout, ComplaintRate: f.ComplaintRate}
+	c := Config{Addr: f.Addr, LogLevel: f.LogLevel, IdleTimeout: f.IdleTimeout, AbsoluteTimeout: f.AbsoluteTimeout, ComplaintRate: f.ComplaintRate,
+		SecureCookies: f.SecureCookies}
 	if f.ComplaintRate < 0 {
 		return c, &UsageError{Flag: "--complaint-rate", Reason: "must not be negative"}
 	}

@@ -29,8 +29,9 @@ func TestConfig(t *testing.T) {
 		check   func(Config) bool
 	}{
 		{"defaults", nil, nil, "", func(c Config) bool {
-			return c.DB.String() == DefaultDB && c.Addr == "127.0.0.1:8080" && c.IdleTimeout == 15*time.Minute && c.AbsoluteTimeout == 12*time.Hour
+			return c.DB.String() == DefaultDB && c.Addr == "127.0.0.1:8080" && c.IdleTimeout == 15*time.Minute && c.AbsoluteTimeout == 12*time.Hour && !c.SecureCookies
 		}},
+		{"secure cookies behind a proxy", map[string]string{"PROBITY_SECURE_COOKIES": "true"}, nil, "", func(c Config) bool { return c.SecureCookies }},
 		{"env sets the database", map[string]string{"PROBITY_DB": "sqlite:/tmp/x.db"}, nil, "", func(c Config) bool { return c.DB.Path == "/tmp/x.db" }},
 		{"flag beats env", map[string]string{"PROBITY_DB": "sqlite:/tmp/x.db"}, []string{"--db", "sqlite:/tmp/y.db"}, "", func(c Config) bool { return c.DB.Path == "/tmp/y.db" }},
 		{"secrets from env", map[string]string{"PROBITY_DATA_KEY_FILE": "/run/k", "PROBITY_AUDIT_KEY": "abc"}, nil, "", func(c Config) bool {
