@@ -260,37 +260,90 @@ func (db *DB) APITokenByHash(ctx context.Context, hash string, now time.Time) (A
 // CaseFacts gathers what need-to-know looks at for one case, and whether
 // the case exists at all.
 func (db *DB) CaseFacts(ctx context.Context, caseID string, now time.Time) (access.CaseFacts, error) {
-	var f access.CaseFacts
-	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(unit_id, ''), restricted,
-		EXISTS (SELECT 1 FROM case_shares WHERE case_id = $1 AND audience = 'oversight')
-		FROM cases WHERE id = $1`, caseID).Scan(&f.UnitID, &f.Restricted, &f.SharedWithOversight)
-	if errors.Is(err, sql.ErrNoRows) {
+	all, err := db.CasesFacts(ctx, []string{caseID}, now)
+	if err != nil {
+		return access.CaseFacts{}, err
+	}
+	f, ok := all[caseID]
+	if !ok {
 		return f, fault.Errorf(fault.NotFound, "case %s not found", caseID)
 	}
+	return f, nil
+}
+
+// CasesFacts gathers the need-to-know facts of many cases in five queries
+// whatever their number, so that a list of cases, each decided by the
+// policy, costs no more queries than one case. Cases that do not exist are
+// absent from the map.
+func (db *DB) CasesFacts(ctx context.Context, caseIDs []string, now time.Time) (map[string]access.CaseFacts, error) {
+	out := map[string]access.CaseFacts{}
+	for start := 0; start < len(caseIDs); start += 200 {
+		if err := db.casesFacts(ctx, caseIDs[start:min(start+200, len(caseIDs))], now, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) casesFacts(ctx context.Context, ids []string, now time.Time, out map[string]access.CaseFacts) error {
+	args := make([]any, 0, len(ids)+1)
+	marks := make([]string, len(ids))
+	for i, caseID := range ids {
+		args = append(args, caseID)
+		marks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	in := "(" + strings.Join(marks, ", ") + ")"
+	rows, err := db.read.QueryContext(ctx, `SELECT id, COALESCE(unit_id, ''), restricted,
+		EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.audience = 'oversight')
+		FROM cases c WHERE id IN `+in, args...)
 	if err != nil {
-		return f, fmt.Errorf("reading access facts of case %s: %w", caseID, err)
+		return fmt.Errorf("reading access facts of cases: %w", err)
+	}
+	found, err := collect(rows, func(r *sql.Rows) (v struct {
+		id string
+		f  access.CaseFacts
+	}, err error) {
+		return v, r.Scan(&v.id, &v.f.UnitID, &v.f.Restricted, &v.f.SharedWithOversight)
+	})
+	if err != nil {
+		return fmt.Errorf("reading access facts of cases: %w", err)
+	}
+	facts := map[string]*access.CaseFacts{}
+	for i := range found {
+		facts[found[i].id] = &found[i].f
 	}
 	lists := []struct {
-		dst   *[]string
+		dst   func(*access.CaseFacts) *[]string
 		query string
-		args  []any
+		extra []any
 	}{
-		{&f.OfficerIDs, `SELECT s.officer_id FROM subjects s JOIN allegations a ON a.id = s.allegation_id WHERE a.case_id = $1
-			UNION SELECT officer_id FROM case_parties WHERE case_id = $1 AND officer_id IS NOT NULL`, []any{caseID}},
-		{&f.Assigned, `SELECT user_id FROM case_assignments WHERE case_id = $1`, []any{caseID}},
-		{&f.Named, `SELECT user_id FROM case_named_users WHERE case_id = $1`, []any{caseID}},
-		{&f.BreakGlass, `SELECT DISTINCT user_id FROM break_glass WHERE case_id = $1 AND expires_at > $2`, []any{caseID, now.UTC()}},
+		{func(f *access.CaseFacts) *[]string { return &f.OfficerIDs }, `SELECT a.case_id, s.officer_id FROM subjects s
+			JOIN allegations a ON a.id = s.allegation_id WHERE a.case_id IN ` + in + `
+			UNION SELECT case_id, officer_id FROM case_parties WHERE case_id IN ` + in + ` AND officer_id IS NOT NULL`, nil},
+		{func(f *access.CaseFacts) *[]string { return &f.Assigned }, `SELECT case_id, user_id FROM case_assignments WHERE case_id IN ` + in, nil},
+		{func(f *access.CaseFacts) *[]string { return &f.Named }, `SELECT case_id, user_id FROM case_named_users WHERE case_id IN ` + in, nil},
+		{func(f *access.CaseFacts) *[]string { return &f.BreakGlass }, fmt.Sprintf(`SELECT DISTINCT case_id, user_id FROM break_glass
+			WHERE case_id IN %s AND expires_at > $%d`, in, len(ids)+1), []any{now.UTC()}},
 	}
 	for _, l := range lists {
-		rows, err := db.read.QueryContext(ctx, l.query, l.args...)
+		rows, err := db.read.QueryContext(ctx, l.query, append(args[:len(ids):len(ids)], l.extra...)...)
 		if err != nil {
-			return f, fmt.Errorf("reading access facts of case %s: %w", caseID, err)
+			return fmt.Errorf("reading access facts of cases: %w", err)
 		}
-		if *l.dst, err = collect(rows, func(r *sql.Rows) (s string, err error) { return s, r.Scan(&s) }); err != nil {
-			return f, err
+		pairs, err := collect(rows, func(r *sql.Rows) (p [2]string, err error) { return p, r.Scan(&p[0], &p[1]) })
+		if err != nil {
+			return fmt.Errorf("reading access facts of cases: %w", err)
+		}
+		for _, p := range pairs {
+			if f := facts[p[0]]; f != nil {
+				*l.dst(f) = append(*l.dst(f), p[1])
+			}
 		}
 	}
-	return f, nil
+	for caseID, f := range facts {
+		out[caseID] = *f
+	}
+	return nil
 }
 
 // AssignCase assigns a case to a user.
@@ -364,28 +417,4 @@ type CaseSummary struct {
 	Restricted   bool       `json:"restricted"`
 	NextDueAt    *time.Time `json:"next_due_at,omitempty"`
 	NextDueClock string     `json:"next_due_clock,omitempty"`
-}
-
-// CandidateCases lists, newest first, the cases a user might see: those
-// of their units, assigned to them, naming them, or shared with the
-// oversight body when asked. It only narrows the search; whether each may
-// be opened is still decided by access.CanOpenCase.
-func (db *DB) CandidateCases(ctx context.Context, u access.User, includeShared bool, limit int) ([]CaseSummary, error) {
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, reference, kind, state, COALESCE(unit_id, ''), received_at, restricted FROM cases c
-		WHERE c.unit_id IN (SELECT unit_id FROM user_units WHERE user_id = $1)
-		   OR EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = $1)
-		   OR EXISTS (SELECT 1 FROM case_named_users n WHERE n.case_id = c.id AND n.user_id = $1)
-		   OR ($2 AND EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.audience = 'oversight'))
-		ORDER BY received_at DESC, id LIMIT $3`, u.ID, includeShared, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listing cases for %s: %w", u.Username, err)
-	}
-	return collect(rows, func(r *sql.Rows) (c CaseSummary, err error) {
-		err = r.Scan(&c.ID, &c.Reference, &c.Kind, &c.State, &c.UnitID, &c.ReceivedAt, &c.Restricted)
-		c.ReceivedAt = c.ReceivedAt.UTC()
-		return c, err
-	})
 }

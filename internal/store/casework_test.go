@@ -3,6 +3,7 @@ package store_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -256,6 +257,41 @@ func TestDocumentsAreStoredOncePerContent(t *testing.T) {
 		}
 		if _, _, err := db.DocumentContent(ctx, w.cases[2].ID, docs[0].ID); !fault.Is(err, fault.NotFound) {
 			t.Errorf("a document read through another case: %v", err)
+		}
+	})
+}
+
+// TestCasesFactsMatchOneByOne checks the batched need-to-know facts equal
+// those read case by case, and leave out cases that do not exist.
+func TestCasesFactsMatchOneByOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := buildWorld(t, db)
+		var ids []string
+		for _, c := range w.cases {
+			ids = append(ids, c.ID)
+		}
+		ids = append(ids, "aaaaaaaaaaaaaaaaaaaaaaaaaa", ids[0]) // unknown, and a repeat
+		all, err := db.CasesFacts(ctx, ids, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != len(w.cases) {
+			t.Fatalf("%d cases' facts, want %d", len(all), len(w.cases))
+		}
+		for _, c := range w.cases {
+			one, err := db.CaseFacts(ctx, c.ID, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(one, all[c.ID]) {
+				t.Errorf("case %s: one by one %+v, batched %+v", c.Reference, one, all[c.ID])
+			}
+			if len(one.OfficerIDs) != 1 {
+				t.Errorf("case %s: officers %v, want its one subject", c.Reference, one.OfficerIDs)
+			}
+		}
+		if _, err := db.CaseFacts(ctx, "aaaaaaaaaaaaaaaaaaaaaaaaaa", now); !fault.Is(err, fault.NotFound) {
+			t.Errorf("unknown case: %v", err)
 		}
 	})
 }

@@ -225,14 +225,18 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	ids := make([]string, len(page.Items))
+	for i, c := range page.Items {
+		ids[i] = c.ID
+	}
+	open, err := s.openable(r, ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	items := make([]store.CaseSummary, 0, len(page.Items))
 	for _, c := range page.Items {
-		facts, err := s.db.CaseFacts(ctx, c.ID, now)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if access.CanOpenCase(*p, facts).Allow {
+		if open[c.ID] {
 			items = append(items, c)
 		}
 	}

@@ -33,6 +33,21 @@ func (s *Server) decideCase(r *http.Request) (caseID string, d access.Decision, 
 	return caseID, access.CanOpenCase(*caller(r), facts), nil
 }
 
+// openable decides need-to-know for many cases at once, for lists: which
+// of them the caller may open.
+func (s *Server) openable(r *http.Request, caseIDs []string) (map[string]bool, error) {
+	facts, err := s.db.CasesFacts(r.Context(), caseIDs, s.clock())
+	if err != nil {
+		return nil, err
+	}
+	p := caller(r)
+	out := make(map[string]bool, len(facts))
+	for caseID, f := range facts {
+		out[caseID] = access.CanOpenCase(*p, f).Allow
+	}
+	return out, nil
+}
+
 // caseRefusal is the cause of a need-to-know refusal, kept so that each
 // adapter can say what the caller may do about it.
 type caseRefusal struct {

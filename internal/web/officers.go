@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
@@ -33,23 +32,21 @@ func (s *Server) history(r *http.Request, officerID, exclude string) ([]historyI
 	if err != nil {
 		return nil, nil, err
 	}
-	p := caller(r)
-	open := map[string]bool{}
+	ids := make([]string, 0, len(all))
+	for _, a := range all {
+		ids = append(ids, a.CaseID)
+	}
+	open, err := s.openable(r, ids)
+	if err != nil {
+		return nil, nil, err
+	}
 	var items []historyItem
 	var warnings []string
 	for _, a := range all {
 		if a.CaseID == exclude {
 			continue
 		}
-		visible, seen := open[a.CaseID]
-		if !seen {
-			facts, err := s.db.CaseFacts(ctx, a.CaseID, s.clock())
-			if err != nil {
-				return nil, nil, err
-			}
-			visible = access.CanOpenCase(*p, facts).Allow
-			open[a.CaseID] = visible
-		}
+		visible := open[a.CaseID]
 		it := historyItem{PriorAllegation: a, Visible: visible}
 		if !visible {
 			it.CaseID, it.Reference = "", ""

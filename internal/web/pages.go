@@ -208,18 +208,23 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if access.Allowed(p, access.CaseRead) {
 		data.CaseRoles = true
 		data.OversightOnly = !access.Allowed(p, access.CaseCreate) && !access.Allowed(p, access.CaseBreakGlass)
-		candidates, err := s.db.CandidateCases(ctx, p.User, p.Has(access.Oversight), 50)
+		page, err := s.db.ListCases(ctx, store.CaseFilter{ScopeUserID: p.User.ID, IncludeShared: p.Has(access.Oversight),
+			Now: s.clock(), Limit: 50})
 		if err != nil {
 			s.failPage(w, r, err)
 			return
 		}
-		for _, c := range candidates {
-			facts, err := s.db.CaseFacts(ctx, c.ID, s.clock())
-			if err != nil {
-				s.failPage(w, r, err)
-				return
-			}
-			if access.CanOpenCase(*p, facts).Allow && len(data.Cases) < 25 {
+		ids := make([]string, len(page.Items))
+		for i, c := range page.Items {
+			ids[i] = c.ID
+		}
+		open, err := s.openable(r, ids)
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		for _, c := range page.Items {
+			if open[c.ID] && len(data.Cases) < 25 {
 				data.Cases = append(data.Cases, c)
 			}
 		}
