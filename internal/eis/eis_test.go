@@ -478,19 +478,45 @@ func TestEvaluateRefuses(t *testing.T) {
 }
 
 func TestModelsLearnAndExplain(t *testing.T) {
-	// y = 1 mostly when x0 is large; x1 is noise.
+	// Events arrive at a rate that grows with x0; x1 is noise. y is
+	// whether there was at least one.
 	rng := rand.New(rand.NewPCG(1, 1))
 	m := &Matrix{Cols: 2}
+	positives := 0
 	for range 4000 {
 		x0, x1 := rng.Float64()*10, rng.Float64()
 		m.X = append(m.X, x0, x1)
-		m.Y = append(m.Y, rng.Float64() < sigmoid(x0-7))
+		n := 0
+		// Poisson by counting exponential gaps within one unit of time.
+		for t := rng.ExpFloat64(); t < math.Exp(x0-7); t += rng.ExpFloat64() {
+			n++
+		}
+		m.Count = append(m.Count, float64(n))
+		m.Y = append(m.Y, n > 0)
+		if n > 0 {
+			positives++
+		}
 		m.Rows++
 	}
-	for _, cfg := range []ModelConfig{DefaultModel, DefaultBoosted} {
+	outcome := DefaultModel
+	outcome.Objective = "outcome"
+	counted := DefaultBoosted
+	counted.Objective = "allegations"
+	for _, cfg := range []ModelConfig{DefaultModel, outcome, DefaultBoosted, counted} {
 		model, err := Train(cfg, m)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if cfg.Objective == "allegations" {
+			// Calibrated to the outcome: the mean probability is the
+			// share of rows with it.
+			var sum float64
+			for i := range m.Rows {
+				sum += sigmoid(model.Score(m.Row(i)))
+			}
+			if got, want := sum/float64(m.Rows), float64(positives)/float64(m.Rows); math.Abs(got-want) > 1e-6 {
+				t.Errorf("%s/%s: mean probability %.6f, share with the outcome %.6f", cfg.Kind, cfg.Objective, got, want)
+			}
 		}
 		hi, lo := model.Score([]float64{9, 0.5}), model.Score([]float64{1, 0.5})
 		if hi <= lo+2 {
@@ -508,6 +534,14 @@ func TestModelsLearnAndExplain(t *testing.T) {
 	}
 	if _, err := Train(DefaultModel, &Matrix{Cols: 1, Rows: 2, X: []float64{1, 2}, Y: []bool{false, false}}); err == nil {
 		t.Error("one outcome only: want an error")
+	}
+	if _, err := Train(counted, &Matrix{Cols: 1, Rows: 2, X: []float64{1, 2}, Y: []bool{false, true}}); err == nil {
+		t.Error("objective allegations without counts: want an error")
+	}
+	bad := DefaultModel
+	bad.Objective = "complaints"
+	if _, err := Train(bad, m); err == nil {
+		t.Error("unknown objective: want an error")
 	}
 }
 

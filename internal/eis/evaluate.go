@@ -20,13 +20,18 @@ type Label struct {
 	Name  string
 	Words string
 	hit   func(a *Allegation) bool
+	// could reports whether an allegation could carry the outcome: any
+	// allegation may be upheld; only a use-of-force allegation is one.
+	could func(a *Allegation) bool
 }
 
 // Labels are the outcomes evaluated: an upheld allegation, and
 // (separately) a use-of-force allegation whatever its outcome.
 var Labels = []Label{
-	{"upheld", "an allegation, later upheld, in the year", func(a *Allegation) bool { return a.upheld }},
-	{"force", "a use-of-force allegation in the year", func(a *Allegation) bool { return a.UseOfForce }},
+	{"upheld", "an allegation, later upheld, in the year", func(a *Allegation) bool { return a.upheld },
+		func(*Allegation) bool { return true }},
+	{"force", "a use-of-force allegation in the year", func(a *Allegation) bool { return a.UseOfForce },
+		func(a *Allegation) bool { return a.UseOfForce }},
 }
 
 // EvalConfig sets up a temporal evaluation. Zero values take the defaults.
@@ -161,10 +166,13 @@ type FairnessRate struct {
 
 // yearData is one as-of date's population with its features and labels.
 type yearData struct {
-	year    int
-	frame   *Frame
-	x       *Matrix
-	labels  [][]bool // by Labels index
+	year   int
+	frame  *Frame
+	x      *Matrix
+	labels [][]bool // by Labels index
+	// counts, by Labels index: the allegations in the year that could
+	// carry the outcome (for ModelConfig.Objective "allegations").
+	counts  [][]float64
 	ranking []float64
 	rules   [][]int // per rule, per member: the count
 }
@@ -236,6 +244,10 @@ func buildYear(ds *Dataset, y int, cfg EvalConfig) *yearData {
 	for l := range Labels {
 		yd.labels[l] = make([]bool, len(members))
 	}
+	yd.counts = make([][]float64, len(Labels))
+	for l := range Labels {
+		yd.counts[l] = make([]float64, len(members))
+	}
 	for m, oi := range members {
 		for _, a := range ds.Of(int(oi)) {
 			if a.On < asOf {
@@ -247,6 +259,9 @@ func buildYear(ds *Dataset, y int, cfg EvalConfig) *yearData {
 			for l, lab := range Labels {
 				if lab.hit(&a) {
 					yd.labels[l][m] = true
+				}
+				if lab.could(&a) {
+					yd.counts[l][m]++
 				}
 			}
 		}
@@ -424,9 +439,11 @@ func stack(parts []*yearData, label int) *Matrix {
 	}
 	m.X = make([]float64, 0, m.Rows*m.Cols)
 	m.Y = make([]bool, 0, m.Rows)
+	m.Count = make([]float64, 0, m.Rows)
 	for _, p := range parts {
 		m.X = append(m.X, p.x.X...)
 		m.Y = append(m.Y, p.labels[label]...)
+		m.Count = append(m.Count, p.counts[label]...)
 	}
 	return m
 }

@@ -77,6 +77,7 @@ type Allegation struct {
 	Finding     string
 
 	upheld bool
+	disp   uint8 // Disposition of the finding
 	cat    uint8 // index into Dataset.Categories
 	sub    uint8 // index into Dataset.Subcategories
 	con    uint8 // index into Dataset.Concerns; 0 = none
@@ -97,6 +98,34 @@ func Upheld(finding string) bool {
 	return slices.Contains(upheldFindings, strings.ToLower(strings.TrimSpace(finding)))
 }
 
+// Disposition groups findings by what they say happened.
+type Disposition uint8
+
+const (
+	DispositionUpheld       Disposition = iota
+	DispositionNotProven                // investigated, not enough evidence either way
+	DispositionLawful                   // it happened and was within the rules
+	DispositionDidNotHappen             // found not to have happened
+	DispositionNone                     // closed without a finding on the merits, or not yet decided
+	dispositions
+)
+
+// dispositionOf reads a finding: imported data carry "unsubstantiated",
+// "exonerated" and "unfounded" as well as "upheld".
+func dispositionOf(finding string) Disposition {
+	switch f := strings.ToLower(strings.TrimSpace(finding)); {
+	case Upheld(f):
+		return DispositionUpheld
+	case f == "unsubstantiated" || f == "not_proven":
+		return DispositionNotProven
+	case f == "exonerated" || f == "service_acceptable" || f == "no_case_to_answer":
+		return DispositionLawful
+	case f == "unfounded":
+		return DispositionDidNotHappen
+	}
+	return DispositionNone
+}
+
 // Dataset is every officer and every allegation the system may look at.
 // Build it with Add* and call Prepare before use.
 type Dataset struct {
@@ -111,7 +140,10 @@ type Dataset struct {
 
 	byOfficer []int32 // allegations of officer i: [byOfficer[i], byOfficer[i+1])
 	caseSize  []int32 // distinct officers per case, by dense case number
-	prepared  bool
+	// caseOfficers[caseStart[c]:caseStart[c+1]] are the distinct officers
+	// named in case c.
+	caseStart, caseOfficers []int32
+	prepared                bool
 }
 
 // Prepare orders officers by Key and each officer's allegations by date,
@@ -144,6 +176,7 @@ func (ds *Dataset) Prepare() error {
 		}
 		a.Officer = renum[a.Officer]
 		a.upheld = Upheld(a.Finding)
+		a.disp = uint8(dispositionOf(a.Finding))
 		cats[a.Category] = true
 		subs[a.Category+"/"+a.Subcategory] = true
 		cons[a.Concern] = true
@@ -182,6 +215,7 @@ func (ds *Dataset) Prepare() error {
 		ds.byOfficer[i] += ds.byOfficer[i-1]
 	}
 	ds.caseSize = caseSizes(ds)
+	ds.caseStart, ds.caseOfficers = caseMembers(ds)
 	ds.prepared = true
 	return nil
 }
@@ -348,6 +382,15 @@ type snapshot struct {
 	// how many findings against the officer one would expect from the
 	// kinds of allegation made.
 	expUp [3]float64
+	// disp counts the 5-year allegations old enough for a finding, by
+	// Disposition.
+	disp [dispositions]int
+	// Officers named with this one in complaints of the last 2 years, and
+	// what they have had: allegations and use-of-force allegations in 12
+	// months, upheld findings in 5 years (with the lag). They tell where
+	// and how an officer works now, which the snapshot's unit cannot.
+	peers                                int
+	peerAlleg12m, peerForce12m, peerUp5y int
 }
 
 // Frame is the indicators of a population as of one day, with the peer
@@ -382,6 +425,9 @@ func NewFrame(ds *Dataset, asOf Day, members []int32, opt Options) *Frame {
 	ns := len(ds.Subcategories)
 	buf := make([]int, len(members)*(3*(nc+nk)+ns))
 	seen := map[int32]bool{}
+	now := recentCounts(ds, starts, known, asOf)
+	from2y := starts[1]
+	peerSeen := map[int32]bool{}
 	for m, oi := range members {
 		s := &f.snaps[m]
 		s.officer, s.last, s.first = oi, NoDay, NoDay
@@ -391,6 +437,7 @@ func NewFrame(ds *Dataset, asOf Day, members []int32, opt Options) *Frame {
 		}
 		s.bySub, buf = buf[:ns:ns], buf[ns:]
 		clear(seen)
+		clear(peerSeen)
 		var coSum, coN float64
 		var wcases [3]map[int32]bool
 		for _, a := range ds.Of(int(oi)) {
@@ -428,6 +475,20 @@ func NewFrame(ds *Dataset, asOf Day, members []int32, opt Options) *Frame {
 			}
 			if a.On >= starts[2] {
 				s.bySub[a.sub]++
+				if a.On < known {
+					s.disp[a.disp]++
+				}
+			}
+			if a.On >= from2y {
+				for _, p := range ds.caseOfficers[ds.caseStart[a.caseN]:ds.caseStart[a.caseN+1]] {
+					if p != oi && !peerSeen[p] {
+						peerSeen[p] = true
+						s.peers++
+						s.peerAlleg12m += now[p].alleg12m
+						s.peerForce12m += now[p].force12m
+						s.peerUp5y += now[p].up5y
+					}
+				}
 			}
 			for w := range 3 {
 				if a.On < starts[w] {
@@ -463,6 +524,32 @@ func NewFrame(ds *Dataset, asOf Day, members []int32, opt Options) *Frame {
 	}
 	f.peerMeans()
 	return f
+}
+
+// recent is what every officer has had as of a day, for peer features.
+type recent struct{ alleg12m, force12m, up5y int }
+
+// recentCounts counts, for every officer in the dataset, allegations and
+// use-of-force allegations in the 12 months before asOf and upheld
+// findings (on allegations before known) in the 5 years before it.
+func recentCounts(ds *Dataset, starts [3]Day, known, asOf Day) []recent {
+	out := make([]recent, len(ds.Officers))
+	for _, a := range ds.Allegations {
+		if a.On >= asOf || a.On < starts[2] {
+			continue
+		}
+		r := &out[a.Officer]
+		if a.upheld && a.On < known {
+			r.up5y++
+		}
+		if a.On >= starts[0] {
+			r.alleg12m++
+			if a.UseOfForce {
+				r.force12m++
+			}
+		}
+	}
+	return out
 }
 
 // upheldRates is, for each sub-category, the share of its allegations
@@ -513,6 +600,27 @@ func caseSizes(ds *Dataset) []int32 {
 		}
 	}
 	return size
+}
+
+// caseMembers lists the distinct officers of each case, by dense case
+// number. Allegations are sorted by officer, so each list is in officer
+// order.
+func caseMembers(ds *Dataset) (start, officers []int32) {
+	start = make([]int32, len(ds.caseSize)+1)
+	for c, n := range ds.caseSize {
+		start[c+1] = start[c] + n
+	}
+	officers = make([]int32, start[len(ds.caseSize)])
+	fill := slices.Clone(start[:len(ds.caseSize)])
+	for _, a := range ds.Allegations {
+		c := a.caseN
+		if fill[c] > start[c] && officers[fill[c]-1] == a.Officer {
+			continue
+		}
+		officers[fill[c]] = a.Officer
+		fill[c]++
+	}
+	return start, officers
 }
 
 func (f *Frame) peerMeans() {

@@ -28,10 +28,18 @@ type feature struct {
 // means nothing, and a cap keeps officers with no allegation comparable.
 const maxDays = 3650
 
-// featureVersion selects the feature set: 1 is the set the first model
-// was chosen with; 2 adds recency-weighted counts and the trend; 3 adds
-// 5-year counts by sub-category (see docs/early-intervention.md).
-var featureVersion = 2
+// FeatureGroups choose the model's inputs beyond the base set the first
+// model was chosen with (see docs/early-intervention.md for the rounds of
+// validation that chose among them).
+type FeatureGroups struct {
+	Recency       bool // recency-weighted counts and the 12-month trend
+	Subcategories bool // 5-year counts by sub-category
+	Dispositions  bool // 5-year findings by disposition, not only upheld
+	Peers         bool // what officers named in the same complaints have had
+}
+
+// featureGroups is the set in use.
+var featureGroups = FeatureGroups{Recency: true, Peers: true}
 
 // Features lists the names of the model's inputs for a dataset, in order.
 func Features(ds *Dataset) []string {
@@ -210,9 +218,24 @@ func featureSet(ds *Dataset) []feature {
 		})
 	add("rank", func(fr *Frame, m int) float64 { return float64(officers.Rank(fr.officer(m).Rank).Seniority()) },
 		func(fr *Frame, m int) string { return "rank " + rankWords(fr.officer(m).Rank) })
-	if featureVersion < 2 {
-		return fs
+	if featureGroups.Recency {
+		recencyFeatures(add)
 	}
+	if featureGroups.Subcategories {
+		subcategoryFeatures(ds, add)
+	}
+	if featureGroups.Dispositions {
+		dispositionFeatures(add)
+	}
+	if featureGroups.Peers {
+		peerFeatures(add)
+	}
+	return fs
+}
+
+type addFeature func(name string, get func(fr *Frame, m int) float64, words func(fr *Frame, m int) string)
+
+func recencyFeatures(add addFeature) {
 	add("recency_weighted", func(fr *Frame, m int) float64 { return fr.snaps[m].decay },
 		func(fr *Frame, m int) string {
 			return fmt.Sprintf("%s in the last 5 years, recent ones counting most (weighted %.1f)",
@@ -235,9 +258,9 @@ func featureSet(ds *Dataset) []feature {
 		s := fr.snaps[m]
 		return fmt.Sprintf("%s in the last 12 months against %d in the 12 months before", plural(s.w[0].alleg, "allegation"), s.w[1].alleg-s.w[0].alleg)
 	})
-	if featureVersion < 3 {
-		return fs
-	}
+}
+
+func subcategoryFeatures(ds *Dataset, add addFeature) {
 	subs := subcategoryNames()
 	for c, code := range ds.Subcategories {
 		name := subs[code]
@@ -249,7 +272,69 @@ func featureSet(ds *Dataset) []feature {
 				return fmt.Sprintf("%s of %s in the last 5 years", plural(fr.snaps[m].bySub[c], "allegation"), strings.ToLower(name))
 			})
 	}
-	return fs
+}
+
+func dispositionFeatures(add addFeature) {
+	for _, d := range []struct {
+		d     Disposition
+		name  string
+		words string
+	}{
+		{DispositionNotProven, "not_proven", "not proven either way"},
+		{DispositionLawful, "lawful", "found to have happened but within the rules"},
+		{DispositionDidNotHappen, "did_not_happen", "found not to have happened"},
+		{DispositionNone, "no_finding", "closed without a finding"},
+	} {
+		add("finding_"+d.name+"_5y", func(fr *Frame, m int) float64 { return float64(fr.snaps[m].disp[d.d]) },
+			func(fr *Frame, m int) string {
+				return fmt.Sprintf("%s in the last 5 years %s", plural(fr.snaps[m].disp[d.d], "allegation"), d.words)
+			})
+	}
+	add("investigated_share_5y", func(fr *Frame, m int) float64 {
+		s := &fr.snaps[m]
+		decided := 0
+		for d := range DispositionNone {
+			decided += s.disp[d]
+		}
+		return (float64(decided) + 1) / (float64(decided+s.disp[DispositionNone]) + 2)
+	}, func(fr *Frame, m int) string {
+		s := &fr.snaps[m]
+		decided := 0
+		for d := range DispositionNone {
+			decided += s.disp[d]
+		}
+		return fmt.Sprintf("%d of %s in the last 5 years decided on the evidence", decided, plural(decided+s.disp[DispositionNone], "allegation"))
+	})
+}
+
+func peerFeatures(add addFeature) {
+	add("peers_2y", func(fr *Frame, m int) float64 { return float64(fr.snaps[m].peers) },
+		func(fr *Frame, m int) string {
+			return fmt.Sprintf("named with %s in complaints of the last 2 years", plural(fr.snaps[m].peers, "other officer"))
+		})
+	add("peer_allegations_12m", func(fr *Frame, m int) float64 { return float64(fr.snaps[m].peerAlleg12m) },
+		func(fr *Frame, m int) string {
+			return fmt.Sprintf("officers named with them in the last 2 years had %s in the last 12 months",
+				plural(fr.snaps[m].peerAlleg12m, "allegation"))
+		})
+	add("peer_use_of_force_12m", func(fr *Frame, m int) float64 { return float64(fr.snaps[m].peerForce12m) },
+		func(fr *Frame, m int) string {
+			return fmt.Sprintf("officers named with them in the last 2 years had %s in the last 12 months",
+				plural(fr.snaps[m].peerForce12m, "use-of-force allegation"))
+		})
+	add("peer_upheld_5y", func(fr *Frame, m int) float64 { return float64(fr.snaps[m].peerUp5y) },
+		func(fr *Frame, m int) string {
+			return fmt.Sprintf("officers named with them in the last 2 years had %s in the last 5 years",
+				plural(fr.snaps[m].peerUp5y, "upheld finding"))
+		})
+	add("peer_allegations_12m_mean", func(fr *Frame, m int) float64 {
+		s := &fr.snaps[m]
+		return float64(s.peerAlleg12m) / float64(s.peers+1)
+	}, func(fr *Frame, m int) string {
+		s := &fr.snaps[m]
+		return fmt.Sprintf("officers named with them in the last 2 years averaged %.1f allegations in the last 12 months",
+			float64(s.peerAlleg12m)/float64(max(s.peers, 1)))
+	})
 }
 
 func (fr *Frame) officer(m int) *Officer { return &fr.DS.Officers[fr.snaps[m].officer] }
@@ -325,10 +410,13 @@ var subcategoryNames = sync.OnceValue(func() map[string]string {
 
 // Matrix is a table of feature values, one row per officer, with labels.
 type Matrix struct {
-	X    []float64 // row-major, Rows x Cols
-	Y    []bool
-	Rows int
-	Cols int
+	X []float64 // row-major, Rows x Cols
+	Y []bool
+	// Count is, per row, the allegations that could carry the outcome
+	// (ModelConfig.Objective "allegations").
+	Count []float64
+	Rows  int
+	Cols  int
 }
 
 // Row returns row i.
@@ -373,10 +461,17 @@ type ModelConfig struct {
 	// Logistic regression: the L2 penalty on standardised weights.
 	L2   float64 `json:"l2,omitempty"`
 	Seed uint64  `json:"seed"`
+	// Objective is what the learner fits: "outcome" (or "") the outcome
+	// itself; "allegations" the number of allegations in the year that
+	// could carry it (a Poisson model, log link), whose score is then
+	// calibrated to the outcome's log-odds. An upheld finding is rare and
+	// decided by chance as much as conduct; how many allegations an
+	// officer will face is a denser signal of the same exposure.
+	Objective string `json:"objective,omitempty"`
 }
 
 // DefaultModel is the configuration chosen on the validation years.
-var DefaultModel = ModelConfig{Kind: "logistic", L2: 0.03, Seed: 1}
+var DefaultModel = ModelConfig{Kind: "logistic", L2: 0.01, Objective: "allegations", Seed: 1}
 
 // DefaultBoosted is the boosted-trees configuration that did best on the
 // validation years; it is available with --model boosted.
@@ -397,17 +492,88 @@ func Train(cfg ModelConfig, m *Matrix) (Model, error) {
 	if pos == 0 || pos == m.Rows {
 		return nil, fmt.Errorf("training data hold only one outcome (%d of %d positive)", pos, m.Rows)
 	}
+	loss := logLoss(m)
+	switch cfg.Objective {
+	case "", "outcome":
+	case "allegations":
+		if len(m.Count) != m.Rows {
+			return nil, errors.New("the objective \"allegations\" needs allegation counts")
+		}
+		loss = poissonLoss(m)
+	default:
+		return nil, fmt.Errorf("unknown objective %q", cfg.Objective)
+	}
+	var model Model
 	switch cfg.Kind {
 	case "logistic":
-		return trainLogistic(cfg, m), nil
+		model = trainLogistic(cfg, m, loss)
 	case "boosted", "":
-		return trainBoosted(cfg, m), nil
+		model = trainBoosted(cfg, m, loss)
 	case "ensemble":
 		lc := cfg
 		lc.L2 = cmp.Or(cfg.L2, DefaultModel.L2)
-		return &Ensemble{Parts: []Model{trainLogistic(lc, m), trainBoosted(cfg, m)}}, nil
+		model = &Ensemble{Parts: []Model{trainLogistic(lc, m, loss), trainBoosted(cfg, m, loss)}}
+	default:
+		return nil, fmt.Errorf("unknown model kind %q", cfg.Kind)
 	}
-	return nil, fmt.Errorf("unknown model kind %q", cfg.Kind)
+	if cfg.Objective == "allegations" {
+		return calibrate(model, m), nil
+	}
+	return model, nil
+}
+
+// Calibrated turns a model's score into the log-odds of the outcome by a
+// straight line fitted on the training rows (Platt scaling). The order of
+// officers is unchanged; the probability a supervisor reads is the
+// outcome's.
+type Calibrated struct {
+	Inner Model
+	A, B  float64
+}
+
+// calibrate fits log-odds = A*score + B to the matrix's outcomes by
+// Newton's method on the log-loss.
+func calibrate(inner Model, m *Matrix) *Calibrated {
+	sc := make([]float64, m.Rows)
+	for i := range m.Rows {
+		sc[i] = inner.Score(m.Row(i))
+	}
+	a, b := 1.0, 0.0
+	for range 50 {
+		var ga, gb, haa, hab, hbb float64
+		for i, s := range sc {
+			p := sigmoid(a*s + b)
+			y := 0.0
+			if m.Y[i] {
+				y = 1
+			}
+			g, h := p-y, max(p*(1-p), 1e-12)
+			ga, gb = ga+g*s, gb+g
+			haa, hab, hbb = haa+h*s*s, hab+h*s, hbb+h
+		}
+		det := haa*hbb - hab*hab
+		if det <= 0 {
+			break
+		}
+		da, db := (hbb*ga-hab*gb)/det, (haa*gb-hab*ga)/det
+		a, b = a-da, b-db
+		if math.Abs(da) < 1e-10 && math.Abs(db) < 1e-10 {
+			break
+		}
+	}
+	return &Calibrated{Inner: inner, A: a, B: b}
+}
+
+// Score returns the calibrated log-odds.
+func (c *Calibrated) Score(x []float64) float64 { return c.A*c.Inner.Score(x) + c.B }
+
+// Contributions scales the inner model's parts by the calibration's slope.
+func (c *Calibrated) Contributions(x []float64, dst []float64) float64 {
+	base := c.Inner.Contributions(x, dst)
+	for i := range dst {
+		dst[i] *= c.A
+	}
+	return c.A*base + c.B
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
@@ -429,7 +595,30 @@ func squash(v float64) float64 {
 	return math.Log1p(v)
 }
 
-func trainLogistic(cfg ModelConfig, m *Matrix) *Logistic {
+// rowLoss gives the gradient and curvature of the loss of one row at
+// score s (the linear predictor).
+type rowLoss func(i int, s float64) (g, h float64)
+
+func logLoss(m *Matrix) rowLoss {
+	return func(i int, s float64) (float64, float64) {
+		pr := sigmoid(s)
+		y := 0.0
+		if m.Y[i] {
+			y = 1
+		}
+		return pr - y, pr * (1 - pr)
+	}
+}
+
+// poissonLoss fits log E[count] = s (the Poisson deviance).
+func poissonLoss(m *Matrix) rowLoss {
+	return func(i int, s float64) (float64, float64) {
+		mu := math.Exp(min(s, 30))
+		return mu - m.Count[i], mu
+	}
+}
+
+func trainLogistic(cfg ModelConfig, m *Matrix, loss rowLoss) *Logistic {
 	p, n := m.Cols, m.Rows
 	lg := &Logistic{Mean: make([]float64, p), Scale: make([]float64, p), Weights: make([]float64, p)}
 	z := make([]float64, n*p)
@@ -474,12 +663,7 @@ func trainLogistic(cfg ModelConfig, m *Matrix) *Logistic {
 			for j, v := range row {
 				s += w[j] * v
 			}
-			pr := sigmoid(s)
-			y := 0.0
-			if m.Y[i] {
-				y = 1
-			}
-			g, h := pr-y, pr*(1-pr)
+			g, h := loss(i, s)
 			for a := range p {
 				va := row[a]
 				grad[a] += g * va
@@ -703,7 +887,7 @@ type buildNode struct {
 	children [2]int
 }
 
-func trainBoosted(cfg ModelConfig, m *Matrix) *Boosted {
+func trainBoosted(cfg ModelConfig, m *Matrix, loss rowLoss) *Boosted {
 	cfg = withBoostedDefaults(cfg)
 	n, p := m.Rows, m.Cols
 	nb := cfg.Bins
@@ -721,6 +905,13 @@ func trainBoosted(cfg ModelConfig, m *Matrix) *Boosted {
 		}
 	}
 	base := math.Log(float64(pos) / float64(n-pos))
+	if cfg.Objective == "allegations" {
+		var sum float64
+		for _, c := range m.Count {
+			sum += c
+		}
+		base = math.Log(sum / float64(n))
+	}
 	model := &Boosted{Base: base}
 	f := make([]float64, n)
 	for i := range f {
@@ -742,12 +933,7 @@ func trainBoosted(cfg ModelConfig, m *Matrix) *Boosted {
 	histSize := p * nb * 2
 	for range cfg.Trees {
 		for i := range n {
-			pr := sigmoid(f[i])
-			y := 0.0
-			if m.Y[i] {
-				y = 1
-			}
-			g[i], h[i] = pr-y, pr*(1-pr)
+			g[i], h[i] = loss(i, f[i])
 		}
 		// A partial Fisher-Yates shuffle draws the subsample; sorting it
 		// back keeps memory access in order.

@@ -49,7 +49,8 @@ func nycDataset(t testing.TB) *Dataset {
 // allegation against one officer; categories follow the importer's rules,
 // and use of force is its use-of-force sub-category (FADO "Force", plus
 // the gun-pointing allegations CCRB once filed under abuse of authority);
-// a board disposition starting "Substantiated" is upheld; an officer's
+// a board disposition starting "Substantiated" is upheld, and
+// unsubstantiated, exonerated and unfounded keep their names; an officer's
 // joining date is the earliest incident seen, since the files publish none.
 func loadNYC(path string) (*Dataset, error) {
 	zr, err := zip.OpenReader(path)
@@ -157,8 +158,11 @@ func loadNYC(path string) (*Dataset, error) {
 		}
 		cat, sub, concern, force := nycCategory(r.fado, r.allegation)
 		finding := "other"
-		if strings.HasPrefix(r.finding, "Substantiated") {
+		switch {
+		case strings.HasPrefix(r.finding, "Substantiated"):
 			finding = "upheld"
+		case r.finding == "Unsubstantiated" || r.finding == "Exonerated" || r.finding == "Unfounded":
+			finding = strings.ToLower(r.finding)
 		}
 		ds.Allegations = append(ds.Allegations, Allegation{Officer: r.officer, Case: r.complaint, On: on, Category: cat,
 			Subcategory: sub, Concern: concern, UseOfForce: force, Finding: finding})
