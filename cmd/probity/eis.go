@@ -185,8 +185,12 @@ func printEvaluation(w io.Writer, ev *eis.Evaluation) {
 	s := ev.Setup
 	fmt.Fprintf(w, "Early-intervention evaluation, %d-%d\n", s.From, s.To)
 	fmt.Fprintf(w, "Scored each year: %s.\n", s.Population)
+	learner := s.Model.Kind
+	if s.Model.Objective == "allegations" {
+		learner += " fitted to the number of allegations in the year that could carry the outcome, calibrated to the outcome"
+	}
 	fmt.Fprintf(w, "Model: %s, learning for year Y from label years Y-%d to Y-%d (features as of 1 January; findings counted once %d days old).\n",
-		s.Model.Kind, s.Gap+s.TrainYears, s.Gap+1, s.FindingLag)
+		learner, s.Gap+s.TrainYears, s.Gap+1, s.FindingLag)
 	fmt.Fprintf(w, "Ranking: %s. Alert budget: the number flagged by %q.\n", s.Ranking, s.BudgetRule)
 	for _, lab := range eis.Labels {
 		lr := ev.Labels[lab.Name]
