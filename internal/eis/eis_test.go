@@ -159,6 +159,60 @@ func TestIndicators(t *testing.T) {
 	}
 }
 
+// TestPeersAndDispositions counts, by hand, the officers named with an
+// officer and what they have had, and findings by disposition.
+func TestPeersAndDispositions(t *testing.T) {
+	ds := &Dataset{}
+	for _, id := range []string{"a", "b", "c", "d", "e"} {
+		ds.Officers = append(ds.Officers, Officer{ID: id, Key: "F/" + id, Joined: NoDay, Left: NoDay})
+	}
+	add := func(o int32, cs, on string, force bool, finding string) {
+		ds.Allegations = append(ds.Allegations, Allegation{Officer: o, Case: cs, On: day(on), Category: "x", UseOfForce: force, Finding: finding})
+	}
+	// a shares k1 with b and c (within 2 years), k2 with d (3 years ago:
+	// too old to make d a peer), and k3 with b again.
+	add(0, "k1", "2019-03-01", false, "unsubstantiated")
+	add(0, "k1", "2019-03-01", false, "exonerated") // a second allegation in the same case
+	add(1, "k1", "2019-03-01", true, "upheld")
+	add(2, "k1", "2019-03-01", false, "")
+	add(0, "k2", "2017-01-10", false, "unfounded")
+	add(3, "k2", "2017-01-10", false, "upheld")
+	add(0, "k3", "2018-06-01", false, "Complainant uncooperative")
+	add(1, "k3", "2018-06-01", false, "upheld")
+	// What the peers have had otherwise.
+	add(1, "k4", "2019-11-01", true, "") // b: 12m, use of force
+	add(2, "k5", "2016-05-01", false, "upheld")
+	add(2, "k6", "2020-02-01", true, "upheld") // after the as-of day: not counted
+	add(4, "k7", "2019-05-01", true, "upheld") // e shares no case with a
+	if err := ds.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	fr := NewFrame(ds, day("2020-01-01"), []int32{0}, Options{FindingLag: 365})
+	s := fr.snaps[0]
+	// Peers b and c. b: 2 allegations in 12 months (k1, k4), 2 of them
+	// use of force; upheld with the lag: k3 (2018-06) only. c: k1 in 12
+	// months; k5 upheld in 5 years.
+	if s.peers != 2 || s.peerAlleg12m != 3 || s.peerForce12m != 2 || s.peerUp5y != 2 {
+		t.Errorf("peers %d, their allegations %d, use of force %d, upheld %d; want 2, 3, 2, 2",
+			s.peers, s.peerAlleg12m, s.peerForce12m, s.peerUp5y)
+	}
+	// Findings known with the lag: k1 (2019-03) is too recent; k2
+	// unfounded and k3 without a finding on the merits count.
+	want := [dispositions]int{DispositionDidNotHappen: 1, DispositionNone: 1}
+	if s.disp != want {
+		t.Errorf("dispositions %v, want %v", s.disp, want)
+	}
+	if s := NewFrame(ds, day("2020-01-01"), []int32{0}, Options{}).snaps[0]; s.disp[DispositionNotProven] != 1 || s.disp[DispositionLawful] != 1 {
+		t.Errorf("without the lag: dispositions %v, want one not proven and one lawful", s.disp)
+	}
+	for f, want := range map[string]Disposition{"upheld": DispositionUpheld, "Exonerated": DispositionLawful,
+		"service_acceptable": DispositionLawful, "unable_to_determine": DispositionNotProven, "": DispositionNone, "misconduct": DispositionUpheld} {
+		if got := dispositionOf(f); got != want {
+			t.Errorf("dispositionOf(%q) = %d, want %d", f, got, want)
+		}
+	}
+}
+
 func TestPopulations(t *testing.T) {
 	ds := &Dataset{Officers: []Officer{
 		{ID: "recent", Key: "1", Joined: day("2000-01-01"), Left: NoDay},
@@ -577,6 +631,24 @@ func TestFlagReview(t *testing.T) {
 	step(Review{Action: ActIntervene, Intervention: "monitoring", Note: "Monitoring for six months as well."}, FlagIntervention, "")
 	step(Review{Action: ActClose, Note: "Course completed; no further complaints."}, FlagClosed, "")
 	step(Review{Action: ActReview, Note: "x"}, "", fault.Conflict)
+
+	// The actions offered are exactly those Apply accepts.
+	for _, state := range FlagStates {
+		offered := (&Flag{State: state}).NextActions()
+		for _, a := range ReviewActions {
+			g := &Flag{State: state}
+			r := Review{Action: a, Note: "x"}
+			if a == ActIntervene {
+				r.Intervention = "advice"
+			}
+			if ok := g.Apply(r) == nil; ok != slices.Contains(offered, a) {
+				t.Errorf("state %s: %s accepted %v, offered %v", state, a, ok, offered)
+			}
+		}
+	}
+	if got := (&Flag{State: FlagClosed}).NextActions(); len(got) != 0 {
+		t.Errorf("closed flag offers %v", got)
+	}
 
 	// A reviewed flag may be closed with no intervention.
 	g := &Flag{State: FlagReviewed}

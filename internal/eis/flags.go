@@ -132,13 +132,7 @@ func (f *Flag) Apply(r Review) error {
 	if err := fs.Err("invalid review"); err != nil {
 		return err
 	}
-	next, ok := map[[2]string]string{
-		{FlagOpen, ActReview}:            FlagReviewed,
-		{FlagReviewed, ActIntervene}:     FlagIntervention,
-		{FlagReviewed, ActClose}:         FlagClosed, // reviewed, nothing to do
-		{FlagIntervention, ActIntervene}: FlagIntervention,
-		{FlagIntervention, ActClose}:     FlagClosed,
-	}[[2]string{f.State, r.Action}]
+	next, ok := flagTransitions[[2]string{f.State, r.Action}]
 	if !ok {
 		return fault.Errorf(fault.Conflict, "a flag that is %s cannot be given action %s; %s", f.State, r.Action, f.allowedWords())
 	}
@@ -147,6 +141,27 @@ func (f *Flag) Apply(r Review) error {
 		f.Intervention = r.Intervention
 	}
 	return nil
+}
+
+// flagTransitions maps a state and an action to the state it leads to.
+var flagTransitions = map[[2]string]string{
+	{FlagOpen, ActReview}:            FlagReviewed,
+	{FlagReviewed, ActIntervene}:     FlagIntervention,
+	{FlagReviewed, ActClose}:         FlagClosed, // reviewed, nothing to do
+	{FlagIntervention, ActIntervene}: FlagIntervention,
+	{FlagIntervention, ActClose}:     FlagClosed,
+}
+
+// NextActions lists the review actions the flag's state allows, in the
+// order of ReviewActions; none once it is closed.
+func (f *Flag) NextActions() []string {
+	var out []string
+	for _, a := range ReviewActions {
+		if _, ok := flagTransitions[[2]string{f.State, a}]; ok {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func (f *Flag) allowedWords() string {

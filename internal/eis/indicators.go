@@ -111,17 +111,20 @@ const (
 )
 
 // dispositionOf reads a finding: imported data carry "unsubstantiated",
-// "exonerated" and "unfounded" as well as "upheld".
+// "exonerated" and "unfounded" as well as "upheld"; Probity's own
+// outcomes are read by what they say of the evidence.
 func dispositionOf(finding string) Disposition {
-	switch f := strings.ToLower(strings.TrimSpace(finding)); {
-	case Upheld(f):
-		return DispositionUpheld
-	case f == "unsubstantiated" || f == "not_proven":
+	switch f := strings.ToLower(strings.TrimSpace(finding)); f {
+	case "unsubstantiated", "unable_to_determine", "no_case_to_answer":
 		return DispositionNotProven
-	case f == "exonerated" || f == "service_acceptable" || f == "no_case_to_answer":
+	case "exonerated", "service_acceptable", "no_misconduct":
 		return DispositionLawful
-	case f == "unfounded":
+	case "unfounded":
 		return DispositionDidNotHappen
+	default:
+		if Upheld(f) {
+			return DispositionUpheld
+		}
 	}
 	return DispositionNone
 }
