@@ -64,7 +64,11 @@ func demoServerWithDB(t *testing.T) (*httptest.Server, *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(web.Deps{DB: db, Audit: store.NewAuditLog(db, signer, 100), Hasher: hasher}))
+	log := store.NewAuditLog(db, signer, 100)
+	if _, err := demo.RaiseFlags(ctx, db, log, now); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(web.Deps{DB: db, Audit: log, Hasher: hasher}))
 	t.Cleanup(srv.Close)
 	return srv, db
 }

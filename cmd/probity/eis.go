@@ -278,33 +278,11 @@ func runEISRun(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	params, _ := json.Marshal(map[string]any{"as_of": rep.AsOf, "top": *top, "force": *f.force, "model": model,
 		"train_years": rep.TrainYears, "rules": rules, "scored": rep.Scored, "note": rep.Note})
-	run := &store.EISRun{At: now, Kind: "run", Model: model.Kind, Params: params}
-	raised, kept := 0, 0
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		raised, kept = 0, 0
-		if err := tx.SaveEISRun(ctx, run); err != nil {
-			return err
-		}
-		for _, c := range rep.Candidates {
-			fl := &eis.Flag{OfficerID: c.OfficerID, RunID: run.ID, RaisedAt: now, Source: c.Source, RuleName: c.RuleName,
-				Score: c.Score, Explanation: c.Explanation, UnitID: c.UnitID}
-			ok, err := tx.RaiseFlag(ctx, fl)
-			if err != nil {
-				return err
-			}
-			if ok {
-				raised++
-			} else {
-				kept++
-			}
-		}
-		return log.Append(ctx, tx, &audit.Entry{At: now, ActorName: "cli", Action: audit.Collect, RecordType: "eis-run",
-			RecordID: run.ID, Outcome: audit.Success, Reason: fmt.Sprintf("scored %d officers as of %s; raised %d flags (%d already had one open)",
-				rep.Scored, rep.AsOf, raised, kept)})
-	})
+	saved, err := db.SaveFlagRun(ctx, log, rep, params, "cli", now)
 	if err != nil {
-		return fmt.Errorf("saving the run: %w", err)
+		return err
 	}
+	raised, kept := saved.Raised, saved.Kept
 	fmt.Fprintf(stdout, "scored %d officers as of %s; raised %d flags, %d not raised again (a flag for the same reason is still open)\n",
 		rep.Scored, rep.AsOf, raised, kept)
 	if len(rep.TrainYears) > 0 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
@@ -125,6 +126,47 @@ func (tx *Tx) SaveEISRun(ctx context.Context, r *EISRun) error {
 		return fmt.Errorf("saving early-intervention %s: %w", r.Kind, err)
 	}
 	return nil
+}
+
+// FlagRun is a run's outcome as saved: how many flags it raised, and how
+// many it did not raise again because one for the same reason is open.
+type FlagRun struct {
+	Run          EISRun
+	Raised, Kept int
+	Scored       int
+	AsOf, Note   string
+}
+
+// SaveFlagRun stores a run of the early-intervention system and the flags
+// it raises, with an audit entry naming actor, in one transaction.
+func (db *DB) SaveFlagRun(ctx context.Context, log *AuditLog, rep *eis.RunReport, params json.RawMessage, actor string, now time.Time) (FlagRun, error) {
+	out := FlagRun{Run: EISRun{At: now, Kind: "run", Model: rep.Model.Kind, Params: params}, Scored: rep.Scored, AsOf: rep.AsOf, Note: rep.Note}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		out.Raised, out.Kept = 0, 0
+		if err := tx.SaveEISRun(ctx, &out.Run); err != nil {
+			return err
+		}
+		for _, c := range rep.Candidates {
+			fl := &eis.Flag{OfficerID: c.OfficerID, RunID: out.Run.ID, RaisedAt: now, Source: c.Source, RuleName: c.RuleName,
+				Score: c.Score, Explanation: c.Explanation, UnitID: c.UnitID}
+			ok, err := tx.RaiseFlag(ctx, fl)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out.Raised++
+			} else {
+				out.Kept++
+			}
+		}
+		return log.Append(ctx, tx, &audit.Entry{At: now, ActorName: actor, Action: audit.Collect, RecordType: "eis-run",
+			RecordID: out.Run.ID, Outcome: audit.Success, Reason: fmt.Sprintf("scored %d officers as of %s; raised %d flags (%d already had one open)",
+				rep.Scored, rep.AsOf, out.Raised, out.Kept)})
+	})
+	if err != nil {
+		return out, fmt.Errorf("saving the early-intervention run: %w", err)
+	}
+	return out, nil
 }
 
 // LatestEISRun returns the latest run of the given kind.
