@@ -48,9 +48,9 @@ func (s *Server) viewFlag(r *http.Request, f eis.Flag) (flagView, error) {
 		FamilyName: o.FamilyName, Rank: o.Rank}}, nil
 }
 
-// listFlags answers GET /api/v1/eis/flags: the supervisor's queue, newest
-// first, of the flags the caller may see, filtered by state.
-func (s *Server) listFlags(w http.ResponseWriter, r *http.Request) {
+// flagQuery reads the queue's filters (state, officer, limit, cursor),
+// scoped to the caller's units.
+func flagQuery(r *http.Request) (store.FlagQuery, error) {
 	q := r.URL.Query()
 	p := caller(r)
 	fq := store.FlagQuery{State: q.Get("state"), Cursor: q.Get("cursor"), OfficerID: q.Get("officer"),
@@ -69,15 +69,17 @@ func (s *Server) listFlags(w http.ResponseWriter, r *http.Request) {
 		}
 		fq.Limit = n
 	}
-	if err := fields.Err("bad query"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	return fq, fields.Err("bad query")
+}
+
+// flagQueue reads one page of the queue: the flags the caller may see,
+// with their officers, and an audit entry when any is shown.
+func (s *Server) flagQueue(r *http.Request, fq store.FlagQuery) ([]flagView, string, error) {
 	ctx := r.Context()
+	p := caller(r)
 	page, err := s.db.Flags(ctx, fq)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, "", err
 	}
 	items := []flagView{}
 	for _, f := range page.Items {
@@ -86,8 +88,7 @@ func (s *Server) listFlags(w http.ResponseWriter, r *http.Request) {
 		}
 		v, err := s.viewFlag(r, f)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, "", err
 		}
 		items = append(items, v)
 	}
@@ -95,11 +96,26 @@ func (s *Server) listFlags(w http.ResponseWriter, r *http.Request) {
 		e := s.auditEntry(r, audit.Consult, "eis-flag-list", "", audit.Success)
 		e.Reason = "listed " + strconv.Itoa(len(items)) + " early-intervention flags; filters: " + r.URL.RawQuery
 		if err := s.audit.Record(ctx, e); err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, "", err
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": page.Next})
+	return items, page.Next, nil
+}
+
+// listFlags answers GET /api/v1/eis/flags: the supervisor's queue, newest
+// first, of the flags the caller may see, filtered by state.
+func (s *Server) listFlags(w http.ResponseWriter, r *http.Request) {
+	fq, err := flagQuery(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items, next, err := s.flagQueue(r, fq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
 }
 
 // readFlag loads the flag named in the path if the caller may see it. A
@@ -132,21 +148,25 @@ func (s *Server) readFlag(r *http.Request) (eis.Flag, error) {
 // getFlag answers GET /api/v1/eis/flags/{id}: the flag, its explanation
 // and its review notes.
 func (s *Server) getFlag(w http.ResponseWriter, r *http.Request) {
-	f, err := s.readFlag(r)
+	v, err := s.consultFlag(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v, err := s.viewFlag(r, f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.audit.Record(r.Context(), s.auditEntry(r, audit.Consult, "eis-flag", f.ID, audit.Success)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// consultFlag reads the flag named in the path for the caller, audited.
+func (s *Server) consultFlag(r *http.Request) (flagView, error) {
+	f, err := s.readFlag(r)
+	if err != nil {
+		return flagView{}, err
+	}
+	v, err := s.viewFlag(r, f)
+	if err != nil {
+		return flagView{}, err
+	}
+	return v, s.audit.Record(r.Context(), s.auditEntry(r, audit.Consult, "eis-flag", f.ID, audit.Success))
 }
 
 // reviewFlag answers POST /api/v1/eis/flags/{id}/review: move the flag on
@@ -162,15 +182,25 @@ func (s *Server) reviewFlag(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	read := f.Version
-	before := f.State
-	if err := f.Apply(rv); err != nil {
+	v, err := s.applyReview(r, f, rv)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// applyReview moves the flag on by the review and saves it with its note
+// and audit entry in one transaction, or says why it cannot.
+func (s *Server) applyReview(r *http.Request, f eis.Flag, rv eis.Review) (flagView, error) {
+	read := f.Version
+	before := f.State
+	if err := f.Apply(rv); err != nil {
+		return flagView{}, err
+	}
 	ctx := r.Context()
 	note := &eis.FlagNote{AuthorID: caller(r).User.ID, At: s.clock().UTC(), Action: rv.Action, Text: rv.Note}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SaveReview(ctx, &f, read, note); err != nil {
 			return err
 		}
@@ -183,20 +213,13 @@ func (s *Server) reviewFlag(w http.ResponseWriter, r *http.Request) {
 		return s.audit.Append(ctx, tx, e)
 	})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return flagView{}, err
 	}
 	full, err := s.db.Flag(ctx, f.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return flagView{}, err
 	}
-	v, err := s.viewFlag(r, full)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	return s.viewFlag(r, full)
 }
 
 // officerFlags lists the flags on an officer that the caller may see, for

@@ -59,7 +59,7 @@ func eisWorldOf(f *fixture) *eisWorld {
 // eisMatrixPath fills in an early-intervention route's flag id, or
 // reports false.
 func eisMatrixPath(f *fixture, pattern string) (string, bool) {
-	if strings.HasPrefix(pattern, "/api/v1/eis/flags/{id}") {
+	if strings.HasPrefix(pattern, "/api/v1/eis/flags/{id}") || strings.HasPrefix(pattern, "/eis/flags/{id}") {
 		return strings.Replace(pattern, "{id}", eisWorldOf(f).unitA, 1), true
 	}
 	return "", false
@@ -211,6 +211,83 @@ func TestFlagReviewWorkflow(t *testing.T) {
 		}
 		if len(page.Entries) == 0 || page.Entries[0].Action != "access_denied" || !strings.Contains(page.Entries[0].Reason, "own record") {
 			t.Errorf("refusal on the supervisor's own flag not audited: %+v", page.Entries)
+		}
+	})
+}
+
+// TestFlagPages reviews a flag in the browser's pages: the queue, the flag
+// with its reasons, a refused form that keeps what was typed, and an
+// accepted one.
+func TestFlagPages(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		w := eisWorldOf(f)
+		sup := f.login(t, access.Supervisor)
+		rec := sup.do(t, "GET", "/eis/flags", "", "")
+		if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, "/eis/flags/"+w.unitA) ||
+			strings.Contains(body, w.unitB) || strings.Contains(body, w.own) {
+			t.Fatalf("queue page: %d, want the unit A flag only:\n%s", rec.Code, body)
+		}
+		if rec := sup.do(t, "GET", "/eis/flags?state=pending", "", ""); rec.Code != 422 || !strings.Contains(rec.Body.String(), "state: must be one of") {
+			t.Errorf("queue page with a bad state: %d", rec.Code)
+		}
+		page := "/eis/flags/" + w.unitA
+		rec = sup.do(t, "GET", page, "", "")
+		body := rec.Body.String()
+		for _, want := range []string{"4 allegations in the last 12 months (threshold 3)", `value="review"`, "No one has reviewed this flag yet"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("flag page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, `value="close"`) {
+			t.Error("an open flag offers closing before review")
+		}
+		form := "application/x-www-form-urlencoded"
+		// No note: refused, naming the field, and the choice is kept.
+		rec = sup.do(t, "POST", page+"/review", form, "action=review&note=")
+		if body := rec.Body.String(); rec.Code != 422 || !strings.Contains(body, "is required") ||
+			!strings.Contains(body, `value="review" id="review-action" checked`) {
+			t.Errorf("review without a note: %d\n%s", rec.Code, body)
+		}
+		// An action the state does not allow: refused, the note kept.
+		typed := "Spoke to the sergeant &amp; read the file"
+		rec = sup.do(t, "POST", page+"/review", form, "action=close&note=Spoke+to+the+sergeant+%26+read+the+file")
+		if body := rec.Body.String(); rec.Code != 409 || !strings.Contains(body, "review it first") || !strings.Contains(body, typed) {
+			t.Errorf("closing an open flag: %d\n%s", rec.Code, body)
+		}
+		rec = sup.do(t, "POST", page+"/review", form, "action=review&note=Read+the+three+complaints.&intervention=training")
+		if rec.Code != 303 || rec.Header().Get("Location") != page {
+			t.Fatalf("review: %d %s, want 303 to %s", rec.Code, rec.Header().Get("Location"), page)
+		}
+		body = sup.do(t, "GET", page, "", "").Body.String()
+		for _, want := range []string{`id="flag-state">reviewed`, "Read the three complaints.", f.users[access.Supervisor].DisplayName,
+			`value="intervene"`, `value="close"`, `<option value="training"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("reviewed flag's page lacks %q", want)
+			}
+		}
+		rec = sup.do(t, "POST", page+"/review", form, "action=intervene&intervention=&note=Course+booked.")
+		if body := rec.Body.String(); rec.Code != 422 || !strings.Contains(body, "must be one of advice") || !strings.Contains(body, "Course booked.") {
+			t.Errorf("intervention not chosen: %d\n%s", rec.Code, body)
+		}
+		for _, id := range []string{w.unitB, w.own} {
+			if rec := sup.do(t, "GET", "/eis/flags/"+id, "", ""); rec.Code != 404 {
+				t.Errorf("flag page %s: %d, want 404", id, rec.Code)
+			}
+			if rec := sup.do(t, "POST", "/eis/flags/"+id+"/review", form, "action=review&note=x"); rec.Code != 404 {
+				t.Errorf("reviewing flag %s from the form: %d, want 404", id, rec.Code)
+			}
+		}
+		// The officer's page shows the flag to the supervisor, not to a
+		// handler, and nobody their own record.
+		if body := sup.do(t, "GET", "/officers/"+f.subject, "", "").Body.String(); !strings.Contains(body, `href="/eis/flags/`+w.unitA) {
+			t.Errorf("officer page for the supervisor lacks the flag:\n%s", body)
+		}
+		rec = f.login(t, access.Handler).do(t, "GET", "/officers/"+f.subject, "", "")
+		if body := rec.Body.String(); rec.Code != 200 || strings.Contains(body, "/eis/flags/") || !strings.Contains(body, "officer-allegations") {
+			t.Errorf("officer page for a handler: %d\n%s", rec.Code, body)
+		}
+		if rec := sup.do(t, "GET", "/officers/"+f.users[access.Supervisor].OfficerID, "", ""); rec.Code != 404 {
+			t.Errorf("supervisor's own officer page: %d, want 404", rec.Code)
 		}
 	})
 }

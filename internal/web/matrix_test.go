@@ -149,6 +149,8 @@ var theMatrix = map[string]expect{
 		access.Authority: 200, access.PSDHead: 200, access.Supervisor: 200})},
 	"GET /api/v1/officers/{id}": {all: byRole(403, map[access.Role]int{anon: 401, access.Handler: 200, access.Investigator: 200,
 		access.Authority: 200, access.PSDHead: 200, access.Supervisor: 200})},
+	"GET /officers/{id}": {all: byRole(403, map[access.Role]int{anon: 303, access.Handler: 200, access.Investigator: 200,
+		access.Authority: 200, access.PSDHead: 200, access.Supervisor: 200})},
 	"GET /api/v1/audit": {all: byRole(403, map[access.Role]int{anon: 401, access.Auditor: 200})},
 	"GET /api/v1/users": {all: byRole(403, map[access.Role]int{anon: 401, access.Admin: 200})},
 
@@ -160,6 +162,10 @@ var theMatrix = map[string]expect{
 	"POST /api/v1/eis/flags/{id}/review": {all: byRole(403, map[access.Role]int{anon: 401, access.Supervisor: 200, access.PSDHead: 200})},
 	"GET /api/v1/eis/fairness":           {all: byRole(403, map[access.Role]int{anon: 401, access.PSDHead: 200})},
 	"GET /eis/fairness":                  {all: byRole(403, map[access.Role]int{anon: 303, access.PSDHead: 200})},
+	"GET /eis/flags":                     {all: byRole(403, map[access.Role]int{anon: 303, access.Supervisor: 200, access.PSDHead: 200})},
+	"GET /eis/flags/{id}":                {all: byRole(403, map[access.Role]int{anon: 303, access.Supervisor: 200, access.PSDHead: 200})},
+	// A review accepted from the form goes back to the flag's page.
+	"POST /eis/flags/{id}/review": {all: byRole(403, map[access.Role]int{anon: 303, access.Supervisor: 303, access.PSDHead: 303})},
 
 	// Single sign-on is off in the fixture: the routes answer 404 to all.
 	"GET /auth/oidc/start":    {all: byRole(404, nil)},
@@ -195,6 +201,7 @@ var matrixBodies = map[string]func(*fixture) body{
 	"POST /api/v1/cases/{id}/notes":       fixed("application/json", `{"text":"Called the complainant back."}`),
 	"POST /api/v1/cases/{id}/steps":       fixed("application/json", `{"step":"progress_update","note":"Letter sent"}`),
 	"POST /api/v1/eis/flags/{id}/review":  fixed("application/json", `{"action":"review","note":"Read the complaints."}`),
+	"POST /eis/flags/{id}/review":         fixed("application/x-www-form-urlencoded", "action=review&note=Read+the+complaints."),
 	"POST /api/v1/cases/{id}/share":       fixed("application/json", `{}`),
 	"POST /api/v1/cases/{id}/assignments": func(f *fixture) body {
 		return body{"application/json", `{"user_id":"` + f.users[access.Investigator].ID + `"}`}
@@ -218,7 +225,8 @@ var matrixBodies = map[string]func(*fixture) body{
 
 // freshWorld lists routes whose success changes what the next caller
 // would see, so each caller gets a world of its own.
-var freshWorld = map[string]bool{"POST /api/v1/cases/{id}/actions": true, "POST /api/v1/eis/flags/{id}/review": true}
+var freshWorld = map[string]bool{"POST /api/v1/cases/{id}/actions": true, "POST /api/v1/eis/flags/{id}/review": true,
+	"POST /eis/flags/{id}/review": true}
 
 func matrixPath(f *fixture, pattern, rel string) string {
 	if p, ok := speakUpMatrixPath(f, pattern); ok {
@@ -227,7 +235,7 @@ func matrixPath(f *fixture, pattern, rel string) string {
 	if p, ok := eisMatrixPath(f, pattern); ok {
 		return p
 	}
-	if strings.HasPrefix(pattern, "/api/v1/officers/") {
+	if strings.HasPrefix(pattern, "/api/v1/officers/") || strings.HasPrefix(pattern, "/officers/") {
 		return strings.Replace(pattern, "{id}", f.subject, 1)
 	}
 	caseID := f.cases[rel]

@@ -72,16 +72,25 @@ type officerView struct {
 // postings and every allegation against them. Nobody may look up their
 // own record this way: it would show them the cases about them.
 func (s *Server) getOfficer(w http.ResponseWriter, r *http.Request) {
+	v, err := s.officerData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// officerData reads the officer named in the path as the caller may see
+// them, audited; the caller's own record is answered as not found.
+func (s *Server) officerData(r *http.Request) (officerView, error) {
 	officerID := r.PathValue("id")
 	ctx := r.Context()
 	o, err := s.db.Officer(ctx, officerID)
 	if !id.Valid(officerID) || fault.Is(err, fault.NotFound) {
-		s.fail(w, r, fault.Errorf(fault.NotFound, "officer not found"))
-		return
+		return officerView{}, fault.Errorf(fault.NotFound, "officer not found")
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return officerView{}, err
 	}
 	p := caller(r)
 	if p.User.OfficerID != "" {
@@ -90,31 +99,25 @@ func (s *Server) getOfficer(w http.ResponseWriter, r *http.Request) {
 			e := s.auditEntry(r, audit.AccessDenied, "officer", o.ID, audit.Denied)
 			e.Reason = "own officer record (conflict)"
 			if err := s.audit.Record(ctx, e); err != nil {
-				s.fail(w, r, err)
-				return
+				return officerView{}, err
 			}
-			s.fail(w, r, fault.Errorf(fault.NotFound, "officer not found"))
-			return
+			return officerView{}, fault.Errorf(fault.NotFound, "officer not found")
 		}
 	}
 	postings, err := s.db.Postings(ctx, o.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return officerView{}, err
 	}
 	items, warnings, err := s.history(r, o.ID, "")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return officerView{}, err
 	}
 	flags, err := s.officerFlags(r, o.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return officerView{}, err
 	}
 	if err := s.audit.Record(ctx, s.auditEntry(r, audit.Consult, "officer", o.ID, audit.Success)); err != nil {
-		s.fail(w, r, err)
-		return
+		return officerView{}, err
 	}
 	if items == nil {
 		items = []historyItem{}
@@ -122,5 +125,5 @@ func (s *Server) getOfficer(w http.ResponseWriter, r *http.Request) {
 	if warnings == nil {
 		warnings = []string{}
 	}
-	writeJSON(w, http.StatusOK, officerView{Officer: o, Postings: postings, History: items, Warnings: warnings, Flags: flags})
+	return officerView{Officer: o, Postings: postings, History: items, Warnings: warnings, Flags: flags}, nil
 }

@@ -47,7 +47,7 @@ var pages = func() map[string]*template.Template {
 	}}
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "mfa", "home", "case", "error", "complain", "complain-done", "complaint-status",
-		"speak-up", "speak-up-done", "speak-up-thread", "eis-fairness"} {
+		"speak-up", "speak-up-done", "speak-up-thread", "eis-fairness", "eis-flags", "eis-flag", "officer"} {
 		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out
@@ -77,6 +77,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 type errorPage struct {
 	pageData
 	Title, Detail string
+	// Fields name the inputs refused and why.
+	Fields []fault.FieldError
 }
 
 // failPage is fail for pages: the same kinds and statuses, as HTML.
@@ -84,14 +86,15 @@ func (s *Server) failPage(w http.ResponseWriter, r *http.Request, err error) {
 	kind := fault.KindOf(err)
 	status := statusOf(kind)
 	detail := "Something went wrong on our side; it has been logged."
+	var fields []fault.FieldError
 	var fe *fault.Error
 	if kind != fault.Internal && errors.As(err, &fe) {
-		detail = fe.Message
+		detail, fields = fe.Message, fe.Fields
 	}
 	if status >= 500 {
 		s.log.Error("page failed", "path", r.URL.Path, "err", err)
 	}
-	s.render(w, r, status, "error", errorPage{pageData: s.pageData(r), Title: http.StatusText(status), Detail: detail})
+	s.render(w, r, status, "error", errorPage{pageData: s.pageData(r), Title: http.StatusText(status), Detail: detail, Fields: fields})
 }
 
 func (s *Server) pageData(r *http.Request) pageData {

@@ -155,6 +155,7 @@ func (s *Server) routes() []route {
 		{"POST", "/mfa/confirm", access.Enrolling, s.mfaConfirmForm, true},
 		{"GET", "/{$}", access.SignedIn, s.home, true},
 		{"GET", "/cases/{id}", access.CaseRead, s.casePage, true},
+		{"GET", "/officers/{id}", access.OfficerRead, s.officerPageHandler, true},
 
 		{"POST", "/api/v1/session", access.Public, s.createSession, false},
 		{"GET", "/api/v1/session", access.Enrolling, s.me, false},
@@ -189,6 +190,9 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/eis/flags/{id}/review", access.EISReview, s.reviewFlag, false},
 		{"GET", "/api/v1/eis/fairness", access.FairnessRead, s.fairness, false},
 		{"GET", "/eis/fairness", access.FairnessRead, s.fairnessPage, true},
+		{"GET", "/eis/flags", access.EISRead, s.flagsPageHandler, true},
+		{"GET", "/eis/flags/{id}", access.EISRead, s.flagPageHandler, true},
+		{"POST", "/eis/flags/{id}/review", access.EISReview, s.flagReviewForm, true},
 
 		// Single sign-on; both answer 404 unless OIDC is configured.
 		{"GET", "/auth/oidc/start", access.Public, s.oidcStart, true},
