@@ -578,8 +578,10 @@ func (c *Calibrated) Contributions(x []float64, dst []float64) float64 {
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
-// Logistic is an L2-regularised logistic regression on standardised,
-// log-compressed features.
+// Logistic is an L2-regularised linear model on standardised,
+// log-compressed features: a logistic regression, or with the objective
+// "allegations" a Poisson regression (its score a log-rate, calibrated
+// afterwards).
 type Logistic struct {
 	Mean, Scale []float64
 	Weights     []float64

@@ -103,6 +103,19 @@ func (s *Server) flagPageData(r *http.Request, v flagView) (flagPage, error) {
 	return data, nil
 }
 
+// reloadFlagPage reads a flag afresh for its page.
+func (s *Server) reloadFlagPage(r *http.Request, flagID string) (flagPage, error) {
+	f, err := s.db.Flag(r.Context(), flagID)
+	if err != nil {
+		return flagPage{}, err
+	}
+	v, err := s.viewFlag(r, f)
+	if err != nil {
+		return flagPage{}, err
+	}
+	return s.flagPageData(r, v)
+}
+
 // flagReviewForm answers POST /eis/flags/{id}/review: the review form. A
 // refused review shows the page again with the reasons and what was
 // typed; an accepted one goes back to the flag.
@@ -133,17 +146,7 @@ func (s *Server) flagReviewForm(w http.ResponseWriter, r *http.Request) {
 	}
 	// Show the flag as it is now (a conflict means it moved on), with
 	// the form as it was sent.
-	current, rerr := s.db.Flag(r.Context(), f.ID)
-	if rerr != nil {
-		s.failPage(w, r, rerr)
-		return
-	}
-	v, rerr := s.viewFlag(r, current)
-	if rerr != nil {
-		s.failPage(w, r, rerr)
-		return
-	}
-	data, rerr := s.flagPageData(r, v)
+	data, rerr := s.reloadFlagPage(r, f.ID)
 	if rerr != nil {
 		s.failPage(w, r, rerr)
 		return
