@@ -219,7 +219,7 @@ func modelExplanation(model Model, x []float64, fr *Frame, m int, rank, of int, 
 		}
 		return 0
 	})
-	ex := Explanation{Summary: fmt.Sprintf("Ranked %d of %d officers by the risk model (estimated chance %.0f%%). What raised the score most:",
+	ex := Explanation{Summary: fmt.Sprintf("Ranked %d of %d officers by the risk model (estimated chance of an upheld allegation in the next 12 months: %.0f%%). What raised the score most:",
 		rank, of, 100*prob)}
 	var words []string
 	for _, j := range order {
