@@ -219,36 +219,12 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	page, err := s.db.ListCases(ctx, f)
+	items, next, err := s.openableCases(r, f, 0, "list (filters: "+r.URL.RawQuery+")")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ids := make([]string, len(page.Items))
-	for i, c := range page.Items {
-		ids[i] = c.ID
-	}
-	open, err := s.openable(r, ids)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	items := make([]store.CaseSummary, 0, len(page.Items))
-	for _, c := range page.Items {
-		if open[c.ID] {
-			items = append(items, c)
-		}
-	}
-	if len(items) > 0 {
-		e := s.auditEntry(r, audit.Consult, "case-list", "", audit.Success)
-		e.Reason = "listed " + strconv.Itoa(len(items)) + " cases; filters: " + r.URL.RawQuery
-		if err := s.audit.Record(ctx, e); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": page.Next})
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
 }
 
 type noteRequest struct {

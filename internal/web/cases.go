@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -46,6 +47,39 @@ func (s *Server) openable(r *http.Request, caseIDs []string) (map[string]bool, e
 		out[caseID] = access.CanOpenCase(*p, f).Allow
 	}
 	return out, nil
+}
+
+// openableCases reads one page of cases and keeps those the caller may
+// open, at most keep of them (0: all), with an audit entry when any is
+// shown; listing says where ("home page list", say).
+func (s *Server) openableCases(r *http.Request, f store.CaseFilter, keep int, listing string) ([]store.CaseSummary, string, error) {
+	ctx := r.Context()
+	page, err := s.db.ListCases(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, len(page.Items))
+	for i, c := range page.Items {
+		ids[i] = c.ID
+	}
+	open, err := s.openable(r, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	items := make([]store.CaseSummary, 0, len(page.Items))
+	for _, c := range page.Items {
+		if open[c.ID] && (keep == 0 || len(items) < keep) {
+			items = append(items, c)
+		}
+	}
+	if len(items) > 0 {
+		e := s.auditEntry(r, audit.Consult, "case-list", "", audit.Success)
+		e.Reason = listing + " of " + strconv.Itoa(len(items)) + " cases"
+		if err := s.audit.Record(ctx, e); err != nil {
+			return nil, "", err
+		}
+	}
+	return items, page.Next, nil
 }
 
 // caseRefusal is the cause of a need-to-know refusal, kept so that each
