@@ -285,14 +285,20 @@ func (db *DB) CasesFacts(ctx context.Context, caseIDs []string, now time.Time) (
 	return out, nil
 }
 
-func (db *DB) casesFacts(ctx context.Context, ids []string, now time.Time, out map[string]access.CaseFacts) error {
+// inList writes "($1, $2, ...)" for ids, with ids as the arguments, for a
+// query whose other arguments come after them.
+func inList(ids []string) (string, []any) {
 	args := make([]any, 0, len(ids)+1)
 	marks := make([]string, len(ids))
-	for i, caseID := range ids {
-		args = append(args, caseID)
+	for i, v := range ids {
+		args = append(args, v)
 		marks[i] = fmt.Sprintf("$%d", i+1)
 	}
-	in := "(" + strings.Join(marks, ", ") + ")"
+	return "(" + strings.Join(marks, ", ") + ")", args
+}
+
+func (db *DB) casesFacts(ctx context.Context, ids []string, now time.Time, out map[string]access.CaseFacts) error {
+	in, args := inList(ids)
 	rows, err := db.read.QueryContext(ctx, `SELECT id, COALESCE(unit_id, ''), restricted,
 		EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.audience = 'oversight')
 		FROM cases c WHERE id IN `+in, args...)

@@ -180,6 +180,27 @@ func (db *DB) Officer(ctx context.Context, officerID string) (officers.Officer, 
 	return o, nil
 }
 
+// OfficersByID reads many officers at once, for lists; ids not found are
+// missing from the map.
+func (db *DB) OfficersByID(ctx context.Context, ids []string) (map[string]officers.Officer, error) {
+	out := make(map[string]officers.Officer, len(ids))
+	for start := 0; start < len(ids); start += 200 {
+		in, args := inList(ids[start:min(start+200, len(ids))])
+		rows, err := db.read.QueryContext(ctx, `SELECT `+officerColumns+` FROM officers WHERE id IN `+in, args...)
+		if err != nil {
+			return nil, fmt.Errorf("reading officers: %w", err)
+		}
+		found, err := collect(rows, func(r *sql.Rows) (officers.Officer, error) { return scanOfficer(r) })
+		if err != nil {
+			return nil, fmt.Errorf("reading officers: %w", err)
+		}
+		for _, o := range found {
+			out[o.ID] = o
+		}
+	}
+	return out, nil
+}
+
 // OfficerByCollar finds an officer by force and collar number.
 func (db *DB) OfficerByCollar(ctx context.Context, forceID, collar string) (officers.Officer, error) {
 	o, err := scanOfficer(db.read.QueryRowContext(ctx,

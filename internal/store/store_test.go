@@ -287,6 +287,27 @@ func TestOfficerPaging(t *testing.T) {
 		if len(north.Items) != 13 {
 			t.Errorf("unit filter: %d officers, want 13", len(north.Items))
 		}
+		// Read by id in one call: more ids than one query takes, some
+		// repeated, one unknown.
+		var ids []string
+		for range 9 {
+			for id := range seen {
+				ids = append(ids, id)
+			}
+		}
+		ids = append(ids, "aaaaaaaaaaaaaaaaaaaaaaaaaa")
+		byID, err := db.OfficersByID(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(byID) != 25 {
+			t.Errorf("OfficersByID found %d officers, want 25", len(byID))
+		}
+		for id, o := range byID {
+			if !seen[id] || o.ID != id || o.FamilyName != "Officer" {
+				t.Errorf("OfficersByID[%s] = %+v", id, o)
+			}
+		}
 	})
 }
 

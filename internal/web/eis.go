@@ -37,15 +37,36 @@ func mayReadFlag(p *access.Principal, f eis.Flag) bool {
 }
 
 func (s *Server) viewFlag(r *http.Request, f eis.Flag) (flagView, error) {
-	o, err := s.db.Officer(r.Context(), f.OfficerID)
+	vs, err := s.viewFlags(r, []eis.Flag{f})
 	if err != nil {
 		return flagView{}, err
 	}
-	if f.Notes == nil {
-		f.Notes = []eis.FlagNote{}
+	return vs[0], nil
+}
+
+// viewFlags adds to each flag its officer, read for the whole list at once.
+func (s *Server) viewFlags(r *http.Request, flags []eis.Flag) ([]flagView, error) {
+	ids := make([]string, len(flags))
+	for i, f := range flags {
+		ids[i] = f.OfficerID
 	}
-	return flagView{Flag: f, Officer: &flagOfficer{ID: o.ID, CollarNumber: o.CollarNumber, GivenName: o.GivenName,
-		FamilyName: o.FamilyName, Rank: o.Rank}}, nil
+	byID, err := s.db.OfficersByID(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]flagView, 0, len(flags))
+	for _, f := range flags {
+		o, ok := byID[f.OfficerID]
+		if !ok {
+			return nil, fault.Errorf(fault.NotFound, "officer %s of flag %s not found", f.OfficerID, f.ID)
+		}
+		if f.Notes == nil {
+			f.Notes = []eis.FlagNote{}
+		}
+		out = append(out, flagView{Flag: f, Officer: &flagOfficer{ID: o.ID, CollarNumber: o.CollarNumber, GivenName: o.GivenName,
+			FamilyName: o.FamilyName, Rank: o.Rank}})
+	}
+	return out, nil
 }
 
 // flagQuery reads the queue's filters (state, officer, limit, cursor),
@@ -81,16 +102,15 @@ func (s *Server) flagQueue(r *http.Request, fq store.FlagQuery) ([]flagView, str
 	if err != nil {
 		return nil, "", err
 	}
-	items := []flagView{}
+	var visible []eis.Flag
 	for _, f := range page.Items {
-		if !mayReadFlag(p, f) {
-			continue
+		if mayReadFlag(p, f) {
+			visible = append(visible, f)
 		}
-		v, err := s.viewFlag(r, f)
-		if err != nil {
-			return nil, "", err
-		}
-		items = append(items, v)
+	}
+	items, err := s.viewFlags(r, visible)
+	if err != nil {
+		return nil, "", err
 	}
 	if len(items) > 0 {
 		e := s.auditEntry(r, audit.Consult, "eis-flag-list", "", audit.Success)

@@ -7,12 +7,11 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/probity/probity/internal/access"
-	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/store"
 )
@@ -211,34 +210,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if access.Allowed(p, access.CaseRead) {
 		data.CaseRoles = true
 		data.OversightOnly = !access.Allowed(p, access.CaseCreate) && !access.Allowed(p, access.CaseBreakGlass)
-		page, err := s.db.ListCases(ctx, store.CaseFilter{ScopeUserID: p.User.ID, IncludeShared: p.Has(access.Oversight),
-			Now: s.clock(), Limit: 50})
+		cs, _, err := s.openableCases(r, store.CaseFilter{ScopeUserID: p.User.ID, IncludeShared: p.Has(access.Oversight),
+			Now: s.clock(), Limit: 50}, 25, "home page list")
 		if err != nil {
 			s.failPage(w, r, err)
 			return
 		}
-		ids := make([]string, len(page.Items))
-		for i, c := range page.Items {
-			ids[i] = c.ID
-		}
-		open, err := s.openable(r, ids)
-		if err != nil {
-			s.failPage(w, r, err)
-			return
-		}
-		for _, c := range page.Items {
-			if open[c.ID] && len(data.Cases) < 25 {
-				data.Cases = append(data.Cases, c)
-			}
-		}
-		if len(data.Cases) > 0 {
-			e := s.auditEntry(r, audit.Consult, "case-list", "", audit.Success)
-			e.Reason = "home page list of " + strconv.Itoa(len(data.Cases)) + " cases"
-			if err := s.audit.Record(ctx, e); err != nil {
-				s.failPage(w, r, err)
-				return
-			}
-		}
+		data.Cases = cs
 	}
 	if data.Admin {
 		users, err := s.db.Users(ctx)
@@ -255,16 +233,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, err)
 			return
 		}
+		var visible []eis.Flag
 		for _, f := range page.Items {
-			if !mayReadFlag(p, f) || len(data.Flags) == 25 {
-				continue
+			if mayReadFlag(p, f) && len(visible) < 25 {
+				visible = append(visible, f)
 			}
-			v, err := s.viewFlag(r, f)
-			if err != nil {
-				s.failPage(w, r, err)
-				return
-			}
-			data.Flags = append(data.Flags, v)
+		}
+		if data.Flags, err = s.viewFlags(r, visible); err != nil {
+			s.failPage(w, r, err)
+			return
 		}
 	}
 	if access.Allowed(p, access.SpeakUpRead) {
