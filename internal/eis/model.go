@@ -292,19 +292,20 @@ func dispositionFeatures(add addFeature) {
 	}
 	add("investigated_share_5y", func(fr *Frame, m int) float64 {
 		s := &fr.snaps[m]
-		decided := 0
-		for d := range DispositionNone {
-			decided += s.disp[d]
-		}
-		return (float64(decided) + 1) / (float64(decided+s.disp[DispositionNone]) + 2)
+		return (float64(s.decided()) + 1) / (float64(s.decided()+s.disp[DispositionNone]) + 2)
 	}, func(fr *Frame, m int) string {
 		s := &fr.snaps[m]
-		decided := 0
-		for d := range DispositionNone {
-			decided += s.disp[d]
-		}
-		return fmt.Sprintf("%d of %s in the last 5 years decided on the evidence", decided, plural(decided+s.disp[DispositionNone], "allegation"))
+		return fmt.Sprintf("%d of %s in the last 5 years decided on the evidence", s.decided(), plural(s.decided()+s.disp[DispositionNone], "allegation"))
 	})
+}
+
+// decided counts the 5-year allegations with a finding on the evidence.
+func (s *snapshot) decided() int {
+	n := 0
+	for d := range DispositionNone {
+		n += s.disp[d]
+	}
+	return n
 }
 
 func peerFeatures(add addFeature) {
