@@ -10,8 +10,8 @@ import (
 	"github.com/probity/probity/internal/fault"
 )
 
-// Clock names one of the time limits a case must keep (domain brief,
-// section 5). Each is also an event type: an event of that type records
+// Clock names one of the time limits a case must keep
+// (docs/statutory-process.md, section 5). Each is also an event type: an event of that type records
 // that the step the clock counts down to was done (a progress update sent,
 // the officer's reply received), which stops the clock or, for a repeating
 // one, starts it again.
@@ -57,17 +57,18 @@ type Limit struct {
 	// Detail["clock"] naming the clock and Detail["until"] the new last day.
 	Extendable bool `json:"extendable,omitempty"`
 	// PausedWhileSuspended clocks stop while the case is Suspended for
-	// criminal proceedings. The suspension is UNCONFIRMED in the domain
-	// brief, so is this.
+	// criminal proceedings. No regulation was found that pauses them
+	// (docs/statutory-process.md, section 5), so this is UNCONFIRMED.
 	PausedWhileSuspended bool `json:"paused_while_suspended,omitempty"`
 }
 
-// clockLimits is the deadlines table of the domain brief, section 5. It is
-// a Go table rather than a data file because each row comes with code
-// that reads its starting point from the case's history; the sources are
-// cited so that a change in the law can be traced to the rows it touches.
-// None of these limits is marked UNCONFIRMED in the brief; the pause for
-// suspension is.
+// clockLimits is the deadlines table of docs/statutory-process.md,
+// section 5. It is a Go table rather than a data file because each row
+// comes with code that reads its starting point from the case's history;
+// the sources are cited so that a change in the law can be traced to the
+// rows it touches. The document says which limits were read in the
+// regulations' text and which were not; the pause for suspension is
+// UNCONFIRMED.
 var clockLimits = []Limit{
 	{Clock: ClockReviewApplication, Title: "Complainant's time to apply for a review", Amount: 28, Unit: UnitDays,
 		From: "the day after the outcome notice", Source: "C&M 29",

@@ -84,12 +84,13 @@ type ForumOutcome struct {
 	Confirmed bool     `json:"confirmed"`
 }
 
-// ForumOutcomes is the table of domain.md section 2 [CR 42], one row per
-// permitted sanction. Anything not listed is refused. The accelerated
-// hearing rows are not in domain.md's table: they follow the accelerated
-// hearing's purpose (gross misconduct only) and the outcome rule of the
-// parallel Ministry of Defence Police regulations (SI 2020/1087 Sch 1
-// para 62), so they are marked unconfirmed.
+// ForumOutcomes is the forums-and-outcomes table of
+// docs/statutory-process.md, section 4 [CR 42], one row per permitted
+// sanction. Anything not listed is refused. The accelerated hearing rows
+// are not in CR 42: they follow the accelerated hearing's purpose (gross
+// misconduct only) and the outcome rule of the parallel Ministry of
+// Defence Police regulations (SI 2020/1087 Sch 1 para 62), so they are
+// marked unconfirmed.
 var ForumOutcomes = wfForumOutcomes()
 
 func wfForumOutcomes() []ForumOutcome {

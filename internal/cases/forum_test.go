@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// wfTableSays is domain.md's forum/outcome table [CR 42], written out
-// again independently of ForumOutcomes so that the two check each other.
+// wfTableSays is the forum/outcome table of docs/statutory-process.md,
+// section 4 [CR 42], written out again independently of ForumOutcomes so
+// that the two check each other.
 func wfTableSays(forum Forum, severity string, s Sanction, fww, several bool) bool {
 	in := func(x ...Sanction) bool { return slices.Contains(x, s) }
 	switch severity {
@@ -59,7 +60,7 @@ func TestSanctionAllowedFollowsTheForumTable(t *testing.T) {
 	}
 }
 
-// TestForumTableRows reads like domain.md's table, row by row.
+// TestForumTableRows reads like the document's table, row by row.
 func TestForumTableRows(t *testing.T) {
 	for _, tc := range []struct {
 		forum    Forum
@@ -109,7 +110,7 @@ func TestForumOutcomesAreWellFormed(t *testing.T) {
 		if (o.Forum != "" && !o.Forum.Valid()) || wfSeverityRank(o.Finding) < 0 || !o.Sanction.Valid() || o.Source == "" {
 			t.Errorf("malformed row %+v", o)
 		}
-		// Only the accelerated hearing rows go beyond domain.md's table.
+		// Only the accelerated hearing rows go beyond CR 42 itself.
 		if o.Confirmed == (o.Forum == ForumAccelerated) {
 			t.Errorf("row %+v: confirmed = %v", o, o.Confirmed)
 		}

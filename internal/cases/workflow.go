@@ -344,17 +344,19 @@ var wfActions = []Action{
 	},
 	{
 		// Withdrawal and suspension are open from "any open state"
-		// (domain.md section 1), so also after the outcome: a withdrawal
-		// then ends a pending review.
+		// (docs/statutory-process.md, section 2.4), so also after the
+		// outcome: a withdrawal then ends a pending review.
 		Name: ActWithdraw, Title: "Record the complainant's signed withdrawal",
 		From: wfOpenComplaintStates(), To: Withdrawn, Kinds: wfComplaintKinds, Roles: wfRolesComplainant,
 		Requires: []Field{FieldSignedWithdrawal}, Optional: []Field{FieldReasons}, Source: "C&M 38",
 		check: wfCheckSignedWithdrawal,
 	},
 	{
-		// UNCONFIRMED: domain.md lists suspension for criminal proceedings
-		// but could not confirm its provision; it is kept as a reversible
-		// pause with its reasons.
+		// Suspension and resumption are C&M 40 and 41
+		// (docs/statutory-process.md, sections 2.4 and 7), which also
+		// require a letter to the complainant on resumption; until that is
+		// modelled the source stays UNCONFIRMED and the action is a
+		// reversible pause with its reasons.
 		Name: ActSuspend, Title: "Suspend handling while criminal proceedings run",
 		From: wfOpenComplaintStates(Suspended), To: Suspended, Kinds: wfComplaintKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons}, Source: "UNCONFIRMED",
@@ -534,7 +536,7 @@ var wfActions = []Action{
 	{
 		Name: ActReportBarredList, Title: "Report the dismissed officer to the College of Policing barred list",
 		From: []State{Final}, To: BarredListReported, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Optional: []Field{FieldReasons}, Source: "Police Act 1996 Part 4A; domain.md section 2",
+		Optional: []Field{FieldReasons}, Source: "Police Act 1996 s 88A; SI 2017/1135 reg 3",
 		guard: wfDismissalGuard,
 	},
 	{
@@ -542,7 +544,7 @@ var wfActions = []Action{
 		// held, are a case of their own.
 		Name: ActReportAdvisoryList, Title: "Report the officer who left mid-case to the College of Policing advisory list",
 		From: wfOpenConductStates(), To: AdvisoryListReported, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Source: "Police Act 1996 Part 4A; domain.md section 2", guard: wfNeedsSubject,
+		Requires: []Field{FieldReasons}, Source: "Police Act 1996 s 88I; SI 2017/1135 reg 12", guard: wfNeedsSubject,
 	},
 }
 

@@ -58,10 +58,11 @@ const (
 )
 
 // ComplaintFindings are what a complaint's outcome may say about each
-// subject. domain.md names none; these follow the 2020 reforms' move from
-// "upheld" to whether the service was acceptable, plus the case-to-answer
-// determinations of an investigation. UNCONFIRMED: check against the
-// IOPC's data standard before relying on them.
+// subject. No regulation lists them; these follow the 2020 reforms' move
+// from "upheld" to whether the service was acceptable, plus the
+// case-to-answer determinations of an investigation. UNCONFIRMED
+// (docs/statutory-process.md, section 2.4): check against the IOPC's data
+// standard before relying on them.
 var ComplaintFindings = []string{
 	"service_acceptable", "service_not_acceptable", "unable_to_determine",
 	"no_further_action", FindingCaseToAnswer, FindingNoCaseToAnswer,
