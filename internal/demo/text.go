@@ -292,13 +292,6 @@ func fill(tmpl, incident, place string) string {
 	return strings.NewReplacer("{incident}", incident, "{place}", place).Replace(tmpl)
 }
 
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // actionReasons are the reasons recorded with each workflow action that
 // takes them, in the words of the person deciding. They name nobody.
 var actionReasons = map[cases.ActionName][]string{

@@ -882,12 +882,11 @@ func binOf(edges []float64, v float64) uint8 {
 }
 
 type buildNode struct {
-	at       int32 // index in the tree
-	lo, hi   int   // rows[lo:hi]
-	g, h     float64
-	hist     []float64 // per feature and bin: g then h
-	depth    int
-	children [2]int
+	at     int32 // index in the tree
+	lo, hi int   // rows[lo:hi]
+	g, h   float64
+	hist   []float64 // per feature and bin: g then h
+	depth  int
 }
 
 func trainBoosted(cfg ModelConfig, m *Matrix, loss rowLoss) *Boosted {

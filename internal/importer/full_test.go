@@ -12,12 +12,8 @@ import (
 	"github.com/probity/probity/internal/store/storetest"
 )
 
-// The real files, byte for byte (see ../../../shared/data/SOURCES.md).
-var (
-	ccrbZip      = filepath.Join("..", "..", "..", "shared", "data", "nyc-ccrb-mos-records_2021-03-20.zip")
-	phillyDisc   = filepath.Join("..", "..", "..", "shared", "data", "philly_ppd_complaint_disciplines.csv")
-	phillyCompls = filepath.Join("..", "..", "..", "shared", "data", "philly_ppd_complaints.csv")
-)
+// The real file, byte for byte (see ../../../shared/data/SOURCES.md).
+var ccrbZip = filepath.Join("..", "..", "..", "shared", "data", "nyc-ccrb-mos-records_2021-03-20.zip")
 
 // TestFullCCRB imports the whole NYC file on SQLite. It takes tens of
 // seconds (more under -race), so it runs only with PROBITY_FULL_IMPORT=1;
