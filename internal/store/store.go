@@ -73,7 +73,7 @@ func ParseLocation(s string) (Location, error) {
 	if !ok {
 		return Location{}, errors.New(`must start with "sqlite:" or "postgres://"`)
 	}
-	return Location{}, fmt.Errorf("unknown scheme %q: use sqlite:PATH or postgres://...", scheme)
+	return Location{}, fmt.Errorf("unknown scheme %q: use sqlite:PATH or postgres://USER@HOST/DB", scheme)
 }
 
 // pgconn's parse errors can quote the connection string; keep only the
