@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -195,14 +194,13 @@ func (s *Server) auditEntry(r *http.Request, action audit.Action, recordType, re
 	return e
 }
 
-// clientAddr is the address the request came from. Headers such as
-// X-Forwarded-For are ignored: anyone can send them.
+// clientAddr is the address the request came from: the socket's peer,
+// or, behind a trusted proxy, the client it names (trustedProxies.client).
 func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	if a, ok := r.Context().Value(clientKey{}).(string); ok {
+		return a
 	}
-	return host
+	return trustedProxies(nil).client(r.RemoteAddr, nil)
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {

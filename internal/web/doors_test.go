@@ -1,14 +1,19 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/web"
 )
 
 // publicPath is a request path for a public route's pattern.
@@ -237,6 +242,95 @@ func TestHeadRunsNoHandler(t *testing.T) {
 		}
 		if lastAuditSeq(t, f) == before {
 			t.Error("GET of a case page wrote no audit entry")
+		}
+	})
+}
+
+// Behind the TLS proxy the README describes, every request reaches
+// Probity from the proxy's address. With the proxy trusted, the limits
+// and the audit log see each client; without trust, or from anyone else,
+// X-Forwarded-For is ignored, so a client cannot escape its limit by
+// naming itself afresh.
+func TestTrustedProxyNamesTheClient(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		f.srv = web.New(web.Deps{DB: f.db, Audit: f.log, Clock: func() time.Time { return f.now }, RequireMFA: true,
+			Hasher: access.Hasher{Params: access.TestParams}, Logger: newTestLogger(f.logs),
+			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}})
+		form := func(peer, forwarded string) int {
+			h := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+			if forwarded != "" {
+				h["X-Forwarded-For"] = forwarded
+			}
+			req := httptest.NewRequest("POST", "/complain", nil)
+			req.RemoteAddr = peer
+			for k, v := range h {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			f.srv.ServeHTTP(rec, req)
+			return rec.Code
+		}
+		exhaust := func(peer string, forwarded func(i int) string) {
+			t.Helper()
+			for i := range 20 {
+				if code := form(peer, forwarded(i)); code == 429 {
+					t.Fatalf("limited after %d forms from %s, want 20", i, peer)
+				}
+			}
+		}
+		const proxy = "10.0.0.1:40000"
+		// Two clients behind the proxy: one using up its limit does not
+		// close the door on the other.
+		exhaust(proxy, func(int) string { return "203.0.113.10" })
+		if code := form(proxy, "203.0.113.10"); code != 429 {
+			t.Fatalf("21st form from one client behind the proxy: %d, want 429", code)
+		}
+		if code := form(proxy, "203.0.113.11"); code == 429 {
+			t.Fatal("another client behind the proxy was limited too")
+		}
+		// A client sending the header itself names itself afresh each
+		// time, and is limited on its own address all the same.
+		exhaust("198.51.100.20:40000", func(i int) string { return fmt.Sprintf("192.0.2.%d", i) })
+		if code := form("198.51.100.20:40000", "192.0.2.99"); code != 429 {
+			t.Fatalf("spoofing X-Forwarded-For escaped the limit: %d", code)
+		}
+		// So does a client that prepends a hop to the proxy's header.
+		exhaust(proxy, func(i int) string { return fmt.Sprintf("192.0.2.%d, 203.0.113.12", i) })
+		if code := form(proxy, "192.0.2.99, 203.0.113.12"); code != 429 {
+			t.Fatalf("a forged hop left of the proxy's escaped the limit: %d", code)
+		}
+		// IPv6 clients are limited per /64: a new address from the same
+		// network is the same client.
+		exhaust("[fd00::1]:443", func(i int) string { return fmt.Sprintf("2001:db8:aa:bb::%x", i+1) })
+		if code := form("[fd00::1]:443", "2001:db8:aa:bb:ffff::1"); code != 429 {
+			t.Fatalf("a fresh address in the same /64 escaped the limit: %d", code)
+		}
+		if code := form("[fd00::1]:443", "2001:db8:aa:cc::1"); code == 429 {
+			t.Fatal("another /64 was limited too")
+		}
+
+		// Staff actions are audited with the client's address, not the
+		// proxy's.
+		code, err := totp.GenerateCode(f.secrets[access.Handler], f.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(
+			`{"username":"handler","password":"`+testPassword+`","totp":"`+code+`"}`))
+		req.RemoteAddr = proxy
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", "192.0.2.200, 203.0.113.50")
+		rec := httptest.NewRecorder()
+		f.srv.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("sign-in through the proxy: %d %s", rec.Code, rec.Body)
+		}
+		page, err := f.db.AuditEntries(ctx, store.AuditFilter{ActorID: f.users[access.Handler].ID, Limit: 1})
+		if err != nil || len(page.Entries) != 1 {
+			t.Fatalf("sign-in audit: %v %v", page.Entries, err)
+		}
+		if got := page.Entries[0].Source; got != "203.0.113.50" {
+			t.Errorf("sign-in audited from %q, want the client 203.0.113.50", got)
 		}
 	})
 }
