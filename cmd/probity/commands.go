@@ -208,7 +208,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer db.Close()
 	deps := web.Deps{DB: db, Audit: auditLog, Logger: log, Clock: time.Now,
 		Sessions: access.SessionPolicy{Idle: c.IdleTimeout, Absolute: c.AbsoluteTimeout}, RequireMFA: true,
-		ComplaintsPerMinute: c.ComplaintRate, SecureCookies: c.SecureCookies}
+		ComplaintsPerMinute: c.ComplaintRate, SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedProxies}
 	if c.OIDC() {
 		// Discovery at start: a wrong issuer stops serve here, naming the
 		// setting, rather than failing every single sign-on later.
@@ -227,8 +227,14 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	dataDir := fs.String("data", "./probity-data", "directory for the demo database and its data key")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	size := fs.Int("officers", demo.DefaultOptions().Officers, "size of the demo force; cases scale with it (used only when seeding)")
+	var proxyList string
+	config.RegisterTrustedProxy(fs, getenv, &proxyList)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	proxies, err := config.ParseTrustedProxies(proxyList)
+	if err != nil {
+		return &exitError{code: 2, err: err}
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return usageErr("--addr: %q is not HOST:PORT", *addr)
@@ -283,7 +289,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		log.Info("ran early intervention on the demo force", "scored", flagged.Scored, "flags", flagged.Raised)
 	}
 	deps := web.Deps{DB: db, Audit: auditLog, Logger: log, Clock: time.Now,
-		Sessions: access.DefaultSessionPolicy, RequireMFA: false}
+		Sessions: access.DefaultSessionPolicy, RequireMFA: false, TrustedProxies: proxies}
 	return serve(ctx, *addr, deps, func(url string) {
 		fmt.Fprintf(stdout, "Probity is running at %s\n\n", url)
 		fmt.Fprintf(stdout, "Demo data: %s (delete the directory to start afresh)\n", loc.Path)

@@ -49,6 +49,9 @@ func TestExitStatusAndOneLineErrors(t *testing.T) {
 		{"bad data key", []string{"serve", "--db", "sqlite:" + filepath.Join(t.TempDir(), "p.db")}, map[string]string{"PROBITY_DATA_KEY": "c2hvcnQ="}, 2, "want 32"},
 		{"bad addr", []string{"serve", "--addr", "nope"}, map[string]string{"PROBITY_DATA_KEY": key}, 2, "--addr"},
 		{"bad flag", []string{"migrate", "--colour", "red"}, nil, 2, "flag provided but not defined"},
+		{"bad trusted proxy", []string{"serve", "--trusted-proxy", "10.0.0.0/8,10.0.0.300"}, map[string]string{"PROBITY_DATA_KEY": key}, 2, `--trusted-proxy: "10.0.0.300" is neither`},
+		{"bad trusted proxy from env", []string{"serve"}, map[string]string{"PROBITY_DATA_KEY": key, "PROBITY_TRUSTED_PROXIES": "0.0.0.0/0"}, 2, `--trusted-proxy: "0.0.0.0/0" trusts every address`},
+		{"bad demo trusted proxy", []string{"demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--trusted-proxy", "10.0.0.1/8"}, nil, 2, "--trusted-proxy: \"10.0.0.1/8\" has address bits set"},
 		{"weak demo password", []string{"demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, map[string]string{"PROBITY_DEMO_PASSWORD": "password"}, 2, "PROBITY_DEMO_PASSWORD: password must be at least 12 characters"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -48,6 +49,9 @@ type Config struct {
 	OIDCClientID     string
 	OIDCClientSecret string
 	OIDCRedirectURL  string
+	// TrustedProxies are the networks of the proxies whose
+	// X-Forwarded-For names the client (--trusted-proxy).
+	TrustedProxies []netip.Prefix
 }
 
 // OIDC reports whether single sign-on is configured.
@@ -92,6 +96,7 @@ func (f *Flags) RegisterServe(fs *flag.FlagSet, defaultAddr string) {
 	// The client secret has no flag: command lines show in process lists.
 	fs.StringVar(&f.OIDCIssuer, "oidc-issuer", envOr(f.env, "PROBITY_OIDC_ISSUER", ""), "OpenID Connect issuer URL for staff single sign-on; empty for none (env PROBITY_OIDC_ISSUER)")
 	fs.StringVar(&f.OIDCClientID, "oidc-client-id", envOr(f.env, "PROBITY_OIDC_CLIENT_ID", ""), "client ID registered with the issuer (env PROBITY_OIDC_CLIENT_ID); the secret comes from PROBITY_OIDC_CLIENT_SECRET or PROBITY_OIDC_CLIENT_SECRET_FILE")
+	RegisterTrustedProxy(fs, f.env, &f.TrustedProxies)
 	fs.StringVar(&f.OIDCRedirectURL, "oidc-redirect-url", envOr(f.env, "PROBITY_OIDC_REDIRECT_URL", ""), "this server's callback as the issuer knows it, e.g. https://probity.example/auth/oidc/callback (env PROBITY_OIDC_REDIRECT_URL)")
 	f.serve = true
 }
@@ -108,6 +113,7 @@ type Flags struct {
 	OIDCIssuer      string
 	OIDCClientID    string
 	OIDCRedirectURL string
+	TrustedProxies  string
 	// serve is set by RegisterServe: only serving commands read the OIDC
 	// settings, so a PROBITY_OIDC_* environment does not trouble migrate.
 	serve bool
@@ -147,8 +153,64 @@ func (f *Flags) Config() (Config, error) {
 		if err := f.oidc(&c); err != nil {
 			return c, err
 		}
+		if c.TrustedProxies, err = ParseTrustedProxies(f.TrustedProxies); err != nil {
+			return c, err
+		}
 	}
 	return c, nil
+}
+
+// RegisterTrustedProxy declares --trusted-proxy, for serve and demo.
+func RegisterTrustedProxy(fs *flag.FlagSet, env Env, value *string) {
+	fs.StringVar(value, "trusted-proxy", envOr(env, "PROBITY_TRUSTED_PROXIES", ""),
+		"networks of the proxies in front of Probity, CIDR,... (e.g. 10.0.0.5/32,fd00::/64): X-Forwarded-For is believed only from these (env PROBITY_TRUSTED_PROXIES)")
+}
+
+// ParseTrustedProxies reads a --trusted-proxy value: networks in CIDR
+// notation, or single addresses, separated by commas. A network with bits
+// set past its prefix is refused rather than widened or narrowed by
+// guesswork, and so is a network holding every address: trusting it would
+// let anyone choose the address Probity limits and audits.
+func ParseTrustedProxies(value string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for item := range strings.SplitSeq(value, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		bad := func(format string, args ...any) error {
+			return &UsageError{Flag: "--trusted-proxy", Reason: fmt.Sprintf("%q ", item) + fmt.Sprintf(format, args...)}
+		}
+		var p netip.Prefix
+		if strings.Contains(item, "/") {
+			var err error
+			if p, err = netip.ParsePrefix(item); err != nil {
+				return nil, bad("is not a network in CIDR notation, such as 10.0.0.0/24 or fd00::/64")
+			}
+			if p.Addr().Zone() != "" {
+				return nil, bad("must not name an interface zone")
+			}
+			if p != p.Masked() {
+				return nil, bad("has address bits set past its /%d; did you mean %s?", p.Bits(), p.Masked())
+			}
+		} else {
+			a, err := netip.ParseAddr(item)
+			if err != nil || a.Zone() != "" {
+				return nil, bad("is neither an IP address nor a network in CIDR notation, such as 10.0.0.0/24")
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		// Connections from IPv4 clients on a dual-stack socket are matched
+		// as IPv4, so a mapped network is written as the IPv4 one.
+		if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+		}
+		if p.Bits() == 0 {
+			return nil, bad("trusts every address, so any client could choose the address Probity limits and audits; name the proxies' own networks")
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // oidc validates the single sign-on settings: none at all, or every one.

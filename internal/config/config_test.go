@@ -2,6 +2,7 @@ package config
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -48,6 +49,22 @@ func TestConfig(t *testing.T) {
 		{"bad level", nil, []string{"--log-level", "chatty"}, "--log-level", nil},
 		{"bad addr", nil, []string{"--addr", "8080"}, "--addr", nil},
 		{"idle longer than max age", nil, []string{"--session-idle-timeout", "13h"}, "--session-idle-timeout", nil},
+		{"no proxy trusted by default", nil, nil, "", func(c Config) bool { return len(c.TrustedProxies) == 0 }},
+		{"trusted proxies from env", map[string]string{"PROBITY_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7,fd00::/8,"}, nil, "", func(c Config) bool {
+			return fmt.Sprint(c.TrustedProxies) == "[10.0.0.0/8 192.0.2.7/32 fd00::/8]"
+		}},
+		{"trusted proxy flag beats env", map[string]string{"PROBITY_TRUSTED_PROXIES": "10.0.0.0/8"}, []string{"--trusted-proxy", "2001:db8::5"}, "", func(c Config) bool {
+			return fmt.Sprint(c.TrustedProxies) == "[2001:db8::5/128]"
+		}},
+		{"IPv4-mapped proxy is its IPv4 network", nil, []string{"--trusted-proxy", "::ffff:10.1.0.0/112"}, "", func(c Config) bool {
+			return fmt.Sprint(c.TrustedProxies) == "[10.1.0.0/16]"
+		}},
+		{"trusted proxy prefix too long", nil, []string{"--trusted-proxy", "10.0.0.0/33"}, "--trusted-proxy", nil},
+		{"trusted proxy by name", map[string]string{"PROBITY_TRUSTED_PROXIES": "proxy.internal"}, nil, "--trusted-proxy", nil},
+		{"trusted proxy with host bits", nil, []string{"--trusted-proxy", "10.0.0.0/8,10.0.0.1/8"}, "--trusted-proxy", nil},
+		{"trusted proxy with a zone", nil, []string{"--trusted-proxy", "fe80::1%eth0"}, "--trusted-proxy", nil},
+		{"trusting every IPv4 address", nil, []string{"--trusted-proxy", "0.0.0.0/0"}, "--trusted-proxy", nil},
+		{"trusting every IPv6 address", nil, []string{"--trusted-proxy", "::/0"}, "--trusted-proxy", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := parse(t, tc.env, tc.args...)
@@ -64,5 +81,19 @@ func TestConfig(t *testing.T) {
 				t.Errorf("config = %+v", c)
 			}
 		})
+	}
+}
+
+func TestTrustedProxyErrorSaysWhatIsWrong(t *testing.T) {
+	for value, want := range map[string]string{
+		"10.0.0.1/8":    `--trusted-proxy: "10.0.0.1/8" has address bits set past its /8; did you mean 10.0.0.0/8?`,
+		"10.0.0.0/33":   `--trusted-proxy: "10.0.0.0/33" is not a network in CIDR notation, such as 10.0.0.0/24 or fd00::/64`,
+		"a.example":     `--trusted-proxy: "a.example" is neither an IP address nor a network in CIDR notation, such as 10.0.0.0/24`,
+		"0.0.0.0/0, 10": `--trusted-proxy: "0.0.0.0/0" trusts every address, so any client could choose the address Probity limits and audits; name the proxies' own networks`,
+	} {
+		_, err := ParseTrustedProxies(value)
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseTrustedProxies(%q) = %v, want %s", value, err, want)
+		}
 	}
 }

@@ -156,6 +156,9 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	if err := checkSQLiteFile(path); err != nil {
 		return err
 	}
+	if err := db.ownerOnly(path); err != nil {
+		return err
+	}
 	// The pragmas live in the DSN so that every connection the pool opens
 	// gets them, not just the first:
 	//   journal_mode=WAL     readers do not block the writer, nor it them;
@@ -194,6 +197,32 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	}
 	r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
 	db.read = r
+	return nil
+}
+
+// ownerOnly makes a new database file readable and writable by Probity's
+// own user alone, before the driver creates it 0644: it holds sealed
+// personal data, the audit log and the hashes of live session tokens.
+// SQLite gives the -wal and -shm files it makes beside the database the
+// database file's own mode, so they follow. A database that already
+// exists keeps the mode its operator gave it, with a warning when others
+// can read it.
+func (db *DB) ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("creating database file %s: %w", path, errors.Unwrap(err))
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("database file %s: %w", path, err)
+	}
+	if mode := info.Mode().Perm(); mode&0o077 != 0 {
+		db.log.Warn("the database file can be read by other users; make it private with chmod 600 (and its -wal and -shm files)",
+			"path", path, "mode", fmt.Sprintf("%#o", mode))
+	}
 	return nil
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -102,12 +101,44 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 	return r.WithContext(ctx), nil
 }
 
+// headRoutes are the GET routes that also answer HEAD: they have no
+// effect but their answer. Every other GET reads records, and a HEAD of it
+// would read and audit them only for net/http to drop the body.
+var headRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/static/": true}
+
 // guard wraps a route's handler with authentication and its permission.
 // Refusals of a signed-in caller are audited: who tried what, and when.
 func (s *Server) guard(rt route) http.Handler {
-	if anonymousRoute(rt) {
-		// Speak-up reporters are never identified: no cookie or token is
-		// read and no session touched on their routes (speakup.go).
+	h := s.authenticated(rt)
+	if rt.Method != http.MethodGet || headRoutes[rt.Pattern] {
+		return h
+	}
+	// The router sends HEAD to GET routes; refuse it before anything runs.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			w.Header().Set("Allow", http.MethodGet)
+			writeProblem(w, Problem{Type: "about:blank", Title: http.StatusText(http.StatusMethodNotAllowed),
+				Status: http.StatusMethodNotAllowed, Detail: "use GET: HEAD is answered only by /healthz, /readyz and /static/"})
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// authenticated is guard without its HEAD rule.
+func (s *Server) authenticated(rt route) http.Handler {
+	if rt.Permission == access.Public {
+		// Public routes (the complaint and speak-up doors, sign-in, health
+		// checks, static files) never read the session cookie or the
+		// Authorization header. A browser that holds a staff session must
+		// not tie what it does at an anonymous door to that member of
+		// staff, not even through the session's last-seen time; and a
+		// header meant for something else is no reason to turn the public
+		// away. The sign-in page does not ask whether someone is signed in
+		// either: its form serves everyone alike, signing in again only
+		// opens a fresh session, and answering "already signed in" would
+		// need a second session check beside authenticate, with its own
+		// expiry rules to keep in step, for a convenience.
 		return rt.Handler
 	}
 	fail := s.fail
@@ -163,14 +194,13 @@ func (s *Server) auditEntry(r *http.Request, action audit.Action, recordType, re
 	return e
 }
 
-// clientAddr is the address the request came from. Headers such as
-// X-Forwarded-For are ignored: anyone can send them.
+// clientAddr is the address the request came from: the socket's peer,
+// or, behind a trusted proxy, the client it names (trustedProxies.client).
 func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	if a, ok := r.Context().Value(clientKey{}).(string); ok {
+		return a
 	}
-	return host
+	return trustedProxies(nil).client(r.RemoteAddr, nil)
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {

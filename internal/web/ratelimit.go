@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -45,6 +46,24 @@ func (l *rateLimiter) rekey(at time.Time) {
 	l.buckets = map[[32]byte]*bucket{}
 }
 
+// limitKey is the name a caller is limited under: its IPv4 address, or
+// the /64 network of its IPv6 address. An IPv6 subscriber is normally
+// given a whole /64 or more, and could take a fresh address from it for
+// every request. An IPv4-mapped address is its IPv4 address: masked to
+// /64 it would put every IPv4 caller in one bucket.
+func limitKey(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	a = a.WithZone("").Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
+
 // allow takes a token for the caller at addr, reporting false when the
 // caller has none left.
 func (l *rateLimiter) allow(addr string) bool {
@@ -55,7 +74,7 @@ func (l *rateLimiter) allow(addr string) bool {
 		l.rekey(now)
 	}
 	m := hmac.New(sha256.New, l.key)
-	m.Write([]byte(addr))
+	m.Write([]byte(limitKey(addr)))
 	var name [32]byte
 	copy(name[:], m.Sum(nil))
 	b, ok := l.buckets[name]

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/probity/probity/internal/access"
@@ -47,6 +48,9 @@ type Deps struct {
 	SecureCookies bool
 	// OIDC, when set, offers staff single sign-on (NewOIDC); nil for none.
 	OIDC *OIDC
+	// TrustedProxies are the networks of the proxies in front of Probity,
+	// whose X-Forwarded-For names the client; none trusts no header.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves Probity over HTTP.
@@ -60,6 +64,7 @@ type Server struct {
 	hasher        access.Hasher
 	secureCookies bool
 	oidc          *OIDC
+	proxies       trustedProxies
 	handler       http.Handler
 	ref           *cases.Reference
 	calendar      *cases.Calendar
@@ -73,7 +78,7 @@ type Server struct {
 // permission the policy does not know: such a route must not exist.
 func New(d Deps) *Server {
 	s := &Server{db: d.DB, audit: d.Audit, log: d.Logger, clock: d.Clock, sessions: d.Sessions,
-		requireMFA: d.RequireMFA, hasher: d.Hasher, secureCookies: d.SecureCookies}
+		requireMFA: d.RequireMFA, hasher: d.Hasher, secureCookies: d.SecureCookies, proxies: d.TrustedProxies}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -230,7 +235,7 @@ func (s *Server) withMiddleware(h http.Handler) http.Handler {
 		hdr.Set("Referrer-Policy", "no-referrer")
 		hdr.Set("X-Frame-Options", "DENY")
 		hdr.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-		h.ServeHTTP(w, r)
+		h.ServeHTTP(w, s.withClient(r))
 	})
 }
 
