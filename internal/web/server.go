@@ -230,6 +230,13 @@ func (s *Server) withMiddleware(h http.Handler) http.Handler {
 		hdr.Set("Referrer-Policy", "no-referrer")
 		hdr.Set("X-Frame-Options", "DENY")
 		hdr.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		if s.secure(r) {
+			// A year, so that a browser that has seen Probity once never
+			// again tries it over plain HTTP, where the first request could
+			// be intercepted. Subdomains are left to the operator: they may
+			// serve other things.
+			hdr.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.ServeHTTP(w, r)
 	})
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/web"
 )
 
 func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
@@ -84,21 +86,78 @@ func TestLoginGivesNewTokenAndLogoutEndsIt(t *testing.T) {
 	})
 }
 
+// TestCookieAttributes checks the session cookie is a browser-session
+// cookie (no Max-Age or Expires), carries the __Host- prefix and is Secure
+// over TLS or with --secure-cookies, and that HSTS is sent in exactly
+// those cases.
 func TestCookieAttributes(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
-		code, _ := totp.GenerateCode(f.secrets[access.Handler], f.now)
-		req := httptest.NewRequest("POST", "https://probity.example/api/v1/session",
-			strings.NewReader(`{"username":"handler","password":"`+testPassword+`","totp":"`+code+`"}`))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		f.srv.ServeHTTP(rec, req)
-		cookies := rec.Result().Cookies()
-		if rec.Code != 200 || len(cookies) != 1 {
-			t.Fatalf("login: %d, cookies %v", rec.Code, cookies)
-		}
-		c := cookies[0]
-		if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
-			t.Errorf("cookie %+v: want HttpOnly, Secure over TLS, SameSite=Lax", c)
+		proxied := web.New(web.Deps{DB: f.db, Audit: f.log, Clock: func() time.Time { return f.now }, RequireMFA: true,
+			Hasher: access.Hasher{Params: access.TestParams}, SecureCookies: true})
+		for _, tc := range []struct {
+			name   string
+			srv    http.Handler
+			url    string
+			secure bool
+		}{
+			{"plain HTTP", f.srv, "http://probity.example/api/v1/session", false},
+			{"TLS", f.srv, "https://probity.example/api/v1/session", true},
+			{"behind a TLS proxy (--secure-cookies)", proxied, "http://probity.example/api/v1/session", true},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				f.now = f.now.Add(time.Minute) // a fresh TOTP step for each sign-in
+				code, _ := totp.GenerateCode(f.secrets[access.Handler], f.now)
+				send := func(method, cookie, value string) *httptest.ResponseRecorder {
+					var body io.Reader
+					if method == "POST" {
+						body = strings.NewReader(`{"username":"handler","password":"` + testPassword + `","totp":"` + code + `"}`)
+					}
+					req := httptest.NewRequest(method, tc.url, body)
+					req.Header.Set("Content-Type", "application/json")
+					if cookie != "" {
+						req.AddCookie(&http.Cookie{Name: cookie, Value: value})
+					}
+					rec := httptest.NewRecorder()
+					tc.srv.ServeHTTP(rec, req)
+					return rec
+				}
+				rec := send("POST", "", "")
+				cookies := rec.Result().Cookies()
+				if rec.Code != 200 || len(cookies) != 1 {
+					t.Fatalf("login: %d, cookies %v", rec.Code, cookies)
+				}
+				c := cookies[0]
+				wantName := "probity_session"
+				if tc.secure {
+					wantName = "__Host-probity_session"
+				}
+				if c.Name != wantName || !c.HttpOnly || c.Secure != tc.secure || c.SameSite != http.SameSiteLaxMode ||
+					c.Path != "/" || c.Domain != "" {
+					t.Errorf("cookie %+v: want %s, HttpOnly, Secure=%v, SameSite=Lax, Path=/, no Domain", c, wantName, tc.secure)
+				}
+				if c.MaxAge != 0 || c.RawExpires != "" || strings.Contains(rec.Header().Get("Set-Cookie"), "Max-Age") {
+					t.Errorf("Set-Cookie %q: a session cookie must carry no Max-Age or Expires", rec.Header().Get("Set-Cookie"))
+				}
+				hsts := rec.Header().Get("Strict-Transport-Security")
+				if tc.secure != strings.HasPrefix(hsts, "max-age=") {
+					t.Errorf("Strict-Transport-Security %q with secure=%v", hsts, tc.secure)
+				}
+				// The server reads the cookie only under the name it set.
+				if got := send("GET", c.Name, c.Value); got.Code != 200 {
+					t.Errorf("session under %s: %d", c.Name, got.Code)
+				}
+				other := "__Host-probity_session"
+				if tc.secure {
+					other = "probity_session"
+				}
+				if got := send("GET", other, c.Value); got.Code != 401 {
+					t.Errorf("session under %s: %d, want 401", other, got.Code)
+				}
+				out := send("DELETE", c.Name, c.Value)
+				if cl := out.Result().Cookies(); out.Code != 204 || len(cl) != 1 || cl[0].Name != c.Name || cl[0].MaxAge >= 0 {
+					t.Errorf("sign-out: %d, cookies %v: want %s cleared", out.Code, cl, c.Name)
+				}
+			})
 		}
 	})
 }
