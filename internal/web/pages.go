@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/probity/probity/internal/access"
@@ -122,7 +123,13 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	username := r.PostForm.Get("username")
 	token, res, _, err := s.login(r, username, r.PostForm.Get("password"), r.PostForm.Get("totp"))
+	var th *throttled
 	switch {
+	case errors.As(err, &th):
+		w.Header().Set("Retry-After", strconv.Itoa(th.retryAfterSeconds()))
+		s.render(w, r, th.status, "login", loginPage{pageData: s.pageData(r), Username: username,
+			Error: "Not checked: " + th.detail + ".", SSO: s.oidc != nil})
+		return
 	case fault.Is(err, fault.Unauthenticated):
 		s.render(w, r, http.StatusUnauthorized, "login", loginPage{pageData: s.pageData(r), Username: username, Error: errBadLogin.Message, SSO: s.oidc != nil})
 		return
@@ -200,6 +207,9 @@ type homePage struct {
 	SpeakUps []store.SpeakUpReport
 	Cases    []store.CaseSummary
 	Users    []access.User
+	// FailedSignIns is how many sign-in attempts on the account failed
+	// between the previous successful sign-in and this session's.
+	FailedSignIns int
 }
 
 // home shows each role what it may see, and nothing else.
@@ -207,6 +217,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p := caller(r)
 	ctx := r.Context()
 	data := homePage{pageData: s.pageData(r), Auditor: p.Has(access.Auditor), Admin: p.Has(access.Admin)}
+	var err error
+	if data.FailedSignIns, err = s.failedBefore(r); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
 	if access.Allowed(p, access.CaseRead) {
 		data.CaseRoles = true
 		data.OversightOnly = !access.Allowed(p, access.CaseCreate) && !access.Allowed(p, access.CaseBreakGlass)

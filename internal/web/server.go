@@ -67,6 +67,8 @@ type Server struct {
 	// per address: sending complaints, and checking one's status.
 	complaintLimit *rateLimiter
 	statusLimit    *rateLimiter
+	// signIn limits sign-in attempts and the password hashes they cost.
+	signIn *signInGuard
 }
 
 // New builds the server and its routes. It panics if a route names a
@@ -104,6 +106,7 @@ func New(d Deps) *Server {
 	}
 	s.complaintLimit = newRateLimiter(perMinute, burst, s.clock)
 	s.statusLimit = newRateLimiter(statusPerMinute, statusBurst, s.clock)
+	s.signIn = newSignInGuard(s.clock)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		if !access.Known(rt.Permission) {

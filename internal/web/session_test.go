@@ -177,39 +177,6 @@ func TestDisablingEndsSessions(t *testing.T) {
 	})
 }
 
-func TestLockoutAndNoUsernameOracle(t *testing.T) {
-	eachFixture(t, true, func(t *testing.T, f *fixture) {
-		c := f.anonymous()
-		attempt := func(user, pw string) *httptest.ResponseRecorder {
-			code, _ := totp.GenerateCode(f.secrets[access.Handler], f.now)
-			return c.do(t, "POST", "/api/v1/session", "application/json",
-				`{"username":"`+user+`","password":"`+pw+`","totp":"`+code+`"}`)
-		}
-		unknown := attempt("nobody-here", "whatever password")
-		for i := 1; i <= 5; i++ {
-			f.now = f.now.Add(time.Second)
-			rec := attempt("handler", "wrong password number")
-			if rec.Code != 401 {
-				t.Fatalf("failed attempt %d: %d", i, rec.Code)
-			}
-			if decode(t, rec)["detail"] != decode(t, unknown)["detail"] {
-				t.Errorf("wrong password and unknown user answer differently: %s vs %s", rec.Body, unknown.Body)
-			}
-		}
-		// Locked: even the right password is refused, with the same words.
-		f.now = f.now.Add(time.Minute)
-		rec := attempt("handler", testPassword)
-		if rec.Code != 401 || decode(t, rec)["detail"] != decode(t, unknown)["detail"] {
-			t.Fatalf("locked account with right password: %d %s", rec.Code, rec.Body)
-		}
-		// After at least ten minutes more, it opens again.
-		f.now = f.now.Add(15 * time.Minute)
-		if rec := attempt("handler", testPassword); rec.Code != 200 {
-			t.Fatalf("after the lockout: %d %s", rec.Code, rec.Body)
-		}
-	})
-}
-
 func TestMFAEnrolmentIsForcedAtFirstLogin(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
 		u := f.users[access.Handler]
