@@ -156,7 +156,15 @@ func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) {
 
 type mfaPage struct {
 	pageData
-	Secret, URL, Error string
+	Secret, Error string
+	// GroupedSecret is the secret in groups of four, to read and type.
+	GroupedSecret string
+	// URL is the otpauth:// link an authenticator app opens. html/template
+	// refuses that scheme in an href unless told it is safe: it is, being
+	// built by the TOTP library from our own secret and username.
+	URL template.URL
+	// QR is the same link as an inline SVG QR code (qrSVG).
+	QR template.HTML
 }
 
 func (s *Server) mfaPage(w http.ResponseWriter, r *http.Request) {
@@ -173,7 +181,13 @@ func (s *Server) mfaEnrolForm(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r), Secret: secret, URL: url})
+	qr, err := qrSVG(url, "QR code to add Probity to your authenticator app")
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r), Secret: secret, GroupedSecret: groupSecret(secret),
+		URL: template.URL(url), QR: qr})
 }
 
 func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {

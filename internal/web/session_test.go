@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -215,6 +216,51 @@ func TestMFAEnrolmentIsForcedAtFirstLogin(t *testing.T) {
 		if rec := c.do(t, "POST", "/api/v1/session", "application/json",
 			`{"username":"handler","password":"`+testPassword+`","totp":"`+code+`"}`); rec.Code != 401 {
 			t.Errorf("replayed code: %d, want 401", rec.Code)
+		}
+	})
+}
+
+// TestMFAEnrolmentPage: the enrolment page shows a QR code drawn inline
+// (the CSP allows no data: URL), the secret grouped for reading, and a
+// working otpauth link, not html/template's #ZgotmplZ; the secret read off
+// the page confirms enrolment.
+func TestMFAEnrolmentPage(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		u := f.users[access.Handler]
+		if err := f.db.InTx(ctx, func(tx *store.Tx) error { return tx.SetTOTP(ctx, u.ID, "", false, 0) }); err != nil {
+			t.Fatal(err)
+		}
+		c := f.anonymous()
+		rec := c.do(t, "POST", "/api/v1/session", "application/json", `{"username":"handler","password":"`+testPassword+`"}`)
+		if rec.Code != 200 {
+			t.Fatalf("first login: %d %s", rec.Code, rec.Body)
+		}
+		c.cookie = rec.Result().Cookies()[0].Value
+		rec = c.do(t, "POST", "/mfa/enrol", "application/x-www-form-urlencoded", "")
+		page := rec.Body.String()
+		if rec.Code != 200 {
+			t.Fatalf("enrolment page: %d %s", rec.Code, page)
+		}
+		if strings.Contains(page, "ZgotmplZ") || strings.Contains(page, "data:") {
+			t.Errorf("the page carries a refused or forbidden URL:\n%s", page)
+		}
+		if !strings.Contains(page, `<svg xmlns="http://www.w3.org/2000/svg"`) || !strings.Contains(page, `<path fill="#000" d="M`) {
+			t.Errorf("no inline QR code on the page:\n%s", page)
+		}
+		m := regexp.MustCompile(`id="mfa-secret">([A-Z2-7 ]+)<`).FindStringSubmatch(page)
+		if m == nil || !regexp.MustCompile(`^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$`).MatchString(m[1]) {
+			t.Fatalf("secret not shown in groups of four: %v", m)
+		}
+		secret := strings.ReplaceAll(m[1], " ", "")
+		if !strings.Contains(page, `href="otpauth://totp/Probity:handler?`) || !strings.Contains(page, "secret="+secret) {
+			t.Errorf("otpauth link missing or not for the secret shown")
+		}
+		code, _ := totp.GenerateCode(secret, f.now)
+		if rec := c.do(t, "POST", "/mfa/confirm", "application/x-www-form-urlencoded", "totp="+code); rec.Code != 303 {
+			t.Fatalf("confirming with the code from the secret on the page: %d %s", rec.Code, rec.Body)
+		}
+		if rec := c.do(t, "GET", "/api/v1/cases/"+f.cases[relSameUnit], "", ""); rec.Code != 200 {
+			t.Errorf("case after enrolment through the page: %d", rec.Code)
 		}
 	})
 }
