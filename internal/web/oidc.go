@@ -196,14 +196,6 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, fault.Errorf(fault.NotFound, "no such page"))
 		return
 	}
-	// A callback hashes no password but costs a call to the provider and
-	// an audit entry when refused: it shares the per-address sign-in limit.
-	if !s.signIn.perAddress.allow(clientAddr(r)) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(perMinuteWait(signInPerAddressPerMinute).Seconds())))
-		s.render(w, r, http.StatusTooManyRequests, "login", loginPage{pageData: s.pageData(r), SSO: true,
-			Error: "Not checked: too many sign-in attempts from your address; try again in a few seconds."})
-		return
-	}
 	ctx := r.Context()
 	w.Header().Set("Cache-Control", "no-store")
 	var pending pendingSignIn

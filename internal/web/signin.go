@@ -174,6 +174,11 @@ func (d *usernameDelays) name(username string) [32]byte {
 // the same moment are slowed one by one: they cannot all slip through
 // while the first is still being hashed.
 func (d *usernameDelays) admit(username string) time.Duration {
+	if username == "" {
+		// A blank username is no guess at an account (none can have it),
+		// and counting it would let one form sent empty slow them all.
+		return 0
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now()
