@@ -25,15 +25,10 @@ func (db *DB) LoginRecord(ctx context.Context, username string) (access.LoginRec
 	}
 	rec.User, rec.PasswordHash = u, hash
 	var sealed string
-	var locked sql.NullTime
-	err = db.read.QueryRowContext(ctx, `SELECT totp_sealed, totp_enrolled, totp_last_step, failed_logins, locked_until
-		FROM users WHERE id = $1`, u.ID).Scan(&sealed, &rec.TOTPEnrolled, &rec.TOTPLastStep, &rec.FailedLogins, &locked)
+	err = db.read.QueryRowContext(ctx, `SELECT totp_sealed, totp_enrolled, totp_last_step, failed_logins
+		FROM users WHERE id = $1`, u.ID).Scan(&sealed, &rec.TOTPEnrolled, &rec.TOTPLastStep, &rec.FailedLogins)
 	if err != nil {
 		return rec, fmt.Errorf("reading sign-in state: %w", err)
-	}
-	if locked.Valid {
-		t := locked.Time.UTC()
-		rec.LockedUntil = &t
 	}
 	if sealed != "" {
 		if db.keys == nil {
@@ -46,14 +41,20 @@ func (db *DB) LoginRecord(ctx context.Context, username string) (access.LoginRec
 	return rec, nil
 }
 
-// RecordLoginResult stores the counters a sign-in attempt changed.
+// RecordLoginResult stores the counters a sign-in attempt changed. Sign-in
+// delays are no longer kept here (see access.SignInDelay), so any lock left
+// by an older version is cleared on the account's next attempt.
 func (tx *Tx) RecordLoginResult(ctx context.Context, userID string, res access.LoginResult) error {
-	var locked any
-	if res.LockedUntil != nil {
-		locked = res.LockedUntil.UTC()
+	// On failure: an increment in SQL, not the count read before the
+	// password check, so that concurrent failures each count; and the TOTP
+	// step is left alone, so that a failure read before a concurrent
+	// success cannot wind it back and let that success's code be replayed.
+	if !res.OK {
+		_, err := tx.tx.ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1, locked_until = NULL WHERE id = $1`, userID)
+		return err
 	}
-	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET failed_logins = $1, locked_until = $2, totp_last_step = $3 WHERE id = $4`,
-		res.FailedLogins, locked, res.TOTPStep, userID)
+	q := `UPDATE users SET failed_logins = 0, locked_until = NULL, totp_last_step = $1 WHERE id = $2`
+	_, err := tx.tx.ExecContext(ctx, q, res.TOTPStep, userID)
 	return err
 }
 
@@ -88,20 +89,24 @@ type Session struct {
 	CreatedAt time.Time
 	LastSeen  time.Time
 	MFAPassed bool
+	// FailedBefore is how many sign-in attempts on the account failed
+	// between the previous successful sign-in and this one.
+	FailedBefore int
 }
 
 // CreateSession stores a new session.
 func (tx *Tx) CreateSession(ctx context.Context, s Session) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, mfa_passed)
-		VALUES ($1, $2, $3, $4, $5)`, s.TokenHash, s.UserID, s.CreatedAt.UTC(), s.LastSeen.UTC(), s.MFAPassed)
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, mfa_passed, failed_before)
+		VALUES ($1, $2, $3, $4, $5, $6)`, s.TokenHash, s.UserID, s.CreatedAt.UTC(), s.LastSeen.UTC(), s.MFAPassed, s.FailedBefore)
 	return err
 }
 
 // SessionByHash finds a session by its token hash.
 func (db *DB) SessionByHash(ctx context.Context, hash string) (Session, error) {
 	var s Session
-	err := db.read.QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, last_seen_at, mfa_passed FROM sessions WHERE token_hash = $1`, hash).
-		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.LastSeen, &s.MFAPassed)
+	err := db.read.QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, last_seen_at, mfa_passed, failed_before
+		FROM sessions WHERE token_hash = $1`, hash).
+		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.LastSeen, &s.MFAPassed, &s.FailedBefore)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, fault.Errorf(fault.Unauthenticated, "not signed in")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
@@ -12,8 +11,14 @@ import (
 	"github.com/probity/probity/internal/store"
 )
 
-// sessionCookie holds the session token in browsers.
+// sessionCookie holds the session token in browsers. Over TLS it carries
+// the __Host- prefix (hostCookiePrefix).
 const sessionCookie = "probity_session"
+
+// hostCookiePrefix makes a browser refuse the cookie unless it is Secure,
+// has Path=/ and names no Domain: a page on a sibling subdomain or on
+// plain HTTP can then neither plant a session (fixation) nor overwrite it.
+const hostCookiePrefix = "__Host-"
 
 // Token prefixes make a leaked secret recognisable to secret scanners.
 const (
@@ -67,7 +72,7 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 		p := &access.Principal{User: u, Roles: roles, MFAPassed: true, ViaToken: true}
 		return r.WithContext(context.WithValue(ctx, principalKey{}, p)), nil
 	}
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.sessionCookieName(r))
 	if err != nil || !strings.HasPrefix(c.Value, sessionTokenPrefix) {
 		return r, nil
 	}
@@ -211,14 +216,29 @@ func (s *Server) endSession(ctx context.Context, hash string) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hash) })
 }
 
+// secure reports whether the request reached Probity over TLS, directly
+// or (as the operator says with --secure-cookies) through a proxy.
+func (s *Server) secure(r *http.Request) bool { return s.secureCookies || r.TLS != nil }
+
+func (s *Server) sessionCookieName(r *http.Request) string {
+	if s.secure(r) {
+		return hostCookiePrefix + sessionCookie
+	}
+	return sessionCookie
+}
+
+// setSessionCookie sets a browser-session cookie: no Max-Age or Expires,
+// so it goes when the browser closes, and a shared computer does not keep
+// someone signed in for the session's whole lifetime. The server still
+// ends the session at its idle and absolute limits.
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: s.secureCookies || r.TLS != nil, MaxAge: int(s.sessions.Absolute / time.Second),
+		Name: s.sessionCookieName(r), Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secure(r),
 	})
 }
 
 func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.secureCookies || r.TLS != nil, MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(r), Value: "", Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.secure(r), MaxAge: -1})
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/probity/probity/internal/access"
@@ -122,7 +123,13 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	username := r.PostForm.Get("username")
 	token, res, _, err := s.login(r, username, r.PostForm.Get("password"), r.PostForm.Get("totp"))
+	var th *throttled
 	switch {
+	case errors.As(err, &th):
+		w.Header().Set("Retry-After", strconv.Itoa(th.retryAfterSeconds()))
+		s.render(w, r, th.status, "login", loginPage{pageData: s.pageData(r), Username: username,
+			Error: "Not checked: " + th.detail + ".", SSO: s.oidc != nil})
+		return
 	case fault.Is(err, fault.Unauthenticated):
 		s.render(w, r, http.StatusUnauthorized, "login", loginPage{pageData: s.pageData(r), Username: username, Error: errBadLogin.Message, SSO: s.oidc != nil})
 		return
@@ -149,7 +156,15 @@ func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) {
 
 type mfaPage struct {
 	pageData
-	Secret, URL, Error string
+	Secret, Error string
+	// GroupedSecret is the secret in groups of four, to read and type.
+	GroupedSecret string
+	// URL is the otpauth:// link an authenticator app opens. html/template
+	// refuses that scheme in an href unless told it is safe: it is, being
+	// built by the TOTP library from our own secret and username.
+	URL template.URL
+	// QR is the same link as an inline SVG QR code (qrSVG).
+	QR template.HTML
 }
 
 func (s *Server) mfaPage(w http.ResponseWriter, r *http.Request) {
@@ -166,7 +181,13 @@ func (s *Server) mfaEnrolForm(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r), Secret: secret, URL: url})
+	qr, err := qrSVG(url, "QR code to add Probity to your authenticator app")
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r), Secret: secret, GroupedSecret: groupSecret(secret),
+		URL: template.URL(url), QR: qr})
 }
 
 func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {
@@ -200,6 +221,9 @@ type homePage struct {
 	SpeakUps []store.SpeakUpReport
 	Cases    []store.CaseSummary
 	Users    []access.User
+	// FailedSignIns is how many sign-in attempts on the account failed
+	// between the previous successful sign-in and this session's.
+	FailedSignIns int
 }
 
 // home shows each role what it may see, and nothing else.
@@ -207,6 +231,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p := caller(r)
 	ctx := r.Context()
 	data := homePage{pageData: s.pageData(r), Auditor: p.Has(access.Auditor), Admin: p.Has(access.Admin)}
+	var err error
+	if data.FailedSignIns, err = s.failedBefore(r); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
 	if access.Allowed(p, access.CaseRead) {
 		data.CaseRoles = true
 		data.OversightOnly = !access.Allowed(p, access.CaseCreate) && !access.Allowed(p, access.CaseBreakGlass)

@@ -72,6 +72,8 @@ type Server struct {
 	// per address: sending complaints, and checking one's status.
 	complaintLimit *rateLimiter
 	statusLimit    *rateLimiter
+	// signIn limits sign-in attempts and the password hashes they cost.
+	signIn *signInGuard
 }
 
 // New builds the server and its routes. It panics if a route names a
@@ -109,6 +111,7 @@ func New(d Deps) *Server {
 	}
 	s.complaintLimit = newRateLimiter(perMinute, burst, s.clock)
 	s.statusLimit = newRateLimiter(statusPerMinute, statusBurst, s.clock)
+	s.signIn = newSignInGuard(s.clock)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		if !access.Known(rt.Permission) {
@@ -235,6 +238,13 @@ func (s *Server) withMiddleware(h http.Handler) http.Handler {
 		hdr.Set("Referrer-Policy", "no-referrer")
 		hdr.Set("X-Frame-Options", "DENY")
 		hdr.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		if s.secure(r) {
+			// A year, so that a browser that has seen Probity once never
+			// again tries it over plain HTTP, where the first request could
+			// be intercepted. Subdomains are left to the operator: they may
+			// serve other things.
+			hdr.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.ServeHTTP(w, s.withClient(r))
 	})
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -21,6 +23,9 @@ type sessionResponse struct {
 	Roles        []access.Role `json:"roles"`
 	MFAEnrolment bool          `json:"mfa_enrolment_required"`
 	MFARequired  bool          `json:"mfa_required"`
+	// FailedSignIns is how many sign-in attempts on the account failed
+	// between the previous successful sign-in and this session's.
+	FailedSignIns int `json:"failed_sign_ins_since_last"`
 }
 
 // errBadLogin is the one answer to every failed sign-in, so that nobody
@@ -28,16 +33,24 @@ type sessionResponse struct {
 var errBadLogin = fault.Errorf(fault.Unauthenticated, "username, password or one-time code not accepted")
 
 // login checks a sign-in attempt and, when it succeeds, opens a session.
-// Every attempt is audited in the transaction that updates the account's
-// counters. A refusal is always errBadLogin.
+// The attempt must first pass the sign-in limits (signin.go); one refused
+// there is not checked, audited or stored, and is answered with a
+// *throttled. Every checked attempt is audited in the transaction that
+// updates the account's counters. Any other refusal is errBadLogin.
 func (s *Server) login(r *http.Request, username, password, code string) (token string, res access.LoginResult, u access.User, err error) {
 	ctx := r.Context()
 	now := s.clock()
 	username = strings.ToLower(strings.TrimSpace(username))
+	if err := s.signIn.admit(clientAddr(r), username); err != nil {
+		s.log.Info("sign-in refused before checking", "reason", err.Error(), "source", clientAddr(r))
+		return "", res, u, err
+	}
 	rec, err := s.db.LoginRecord(ctx, username)
 	if fault.Is(err, fault.NotFound) {
 		// Spend the same time as a real check, then refuse.
-		s.hasher.DummyVerify(password)
+		if err := s.signIn.hash(ctx, func() { s.hasher.DummyVerify(password) }); err != nil {
+			return "", res, u, err
+		}
 		e := s.auditEntry(r, audit.Login, "user", "", audit.Denied)
 		e.Reason = "unknown username"
 		if err := s.audit.Record(ctx, e); err != nil {
@@ -48,7 +61,9 @@ func (s *Server) login(r *http.Request, username, password, code string) (token 
 	if err != nil {
 		return "", res, u, err
 	}
-	res = access.CheckLogin(rec, password, code, s.requireMFA, s.hasher, now)
+	if err := s.signIn.hash(ctx, func() { res = access.CheckLogin(rec, password, code, s.requireMFA, s.hasher, now) }); err != nil {
+		return "", res, u, err
+	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.RecordLoginResult(ctx, rec.User.ID, res); err != nil {
 			return err
@@ -59,16 +74,21 @@ func (s *Server) login(r *http.Request, username, password, code string) (token 
 			e.Outcome, e.Reason = audit.Denied, res.Failure
 			return s.audit.Append(ctx, tx, e)
 		}
+		var notes []string
 		if res.MFAPending {
-			e.Reason = "password accepted; MFA enrolment pending"
+			notes = append(notes, "password accepted; MFA enrolment pending")
 		}
+		if res.FailuresBefore > 0 {
+			notes = append(notes, fmt.Sprintf("%d failed attempts since the previous sign-in, shown to the user", res.FailuresBefore))
+		}
+		e.Reason = strings.Join(notes, "; ")
 		if err := s.audit.Append(ctx, tx, e); err != nil {
 			return err
 		}
 		var hash string
 		token, hash = access.NewToken(sessionTokenPrefix)
 		return tx.CreateSession(ctx, store.Session{TokenHash: hash, UserID: rec.User.ID, CreatedAt: now, LastSeen: now,
-			MFAPassed: !res.MFAPending})
+			MFAPassed: !res.MFAPending, FailedBefore: res.FailuresBefore})
 	})
 	if err != nil {
 		return "", res, u, err
@@ -76,7 +96,22 @@ func (s *Server) login(r *http.Request, username, password, code string) (token 
 	if !res.OK {
 		return "", res, u, errBadLogin
 	}
+	s.signIn.usernames.succeeded(username)
 	return token, res, rec.User, nil
+}
+
+// failedBefore is how many sign-in attempts failed before the one that
+// opened the request's session; 0 for API tokens.
+func (s *Server) failedBefore(r *http.Request) (int, error) {
+	hash := sessionHash(r)
+	if hash == "" {
+		return 0, nil
+	}
+	sess, err := s.db.SessionByHash(r.Context(), hash)
+	if err != nil {
+		return 0, err
+	}
+	return sess.FailedBefore, nil
 }
 
 // createSession signs a user in: POST /api/v1/session.
@@ -87,12 +122,18 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token, res, u, err := s.login(r, req.Username, req.Password, req.TOTP)
+	var th *throttled
+	if errors.As(err, &th) {
+		writeThrottled(w, th)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.setSessionCookie(w, r, token)
-	writeJSON(w, http.StatusOK, sessionResponse{User: u, Roles: u.Roles, MFAEnrolment: res.MFAPending, MFARequired: s.requireMFA})
+	writeJSON(w, http.StatusOK, sessionResponse{User: u, Roles: u.Roles, MFAEnrolment: res.MFAPending, MFARequired: s.requireMFA,
+		FailedSignIns: res.FailuresBefore})
 }
 
 // logout ends the request's session, audited.
@@ -119,7 +160,13 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {
 // me says who is signed in: GET /api/v1/session.
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	p := caller(r)
-	writeJSON(w, http.StatusOK, sessionResponse{User: p.User, Roles: p.Roles, MFAEnrolment: !p.MFAPassed, MFARequired: s.requireMFA})
+	failed, err := s.failedBefore(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sessionResponse{User: p.User, Roles: p.Roles, MFAEnrolment: !p.MFAPassed, MFARequired: s.requireMFA,
+		FailedSignIns: failed})
 }
 
 type enrolResponse struct {
