@@ -214,7 +214,7 @@ func TestSigningKeys(t *testing.T) {
 	if err := v.VerifyHead(audit.Head{Seq: cp.Seq, Hash: cp.Hash, KeyID: cp.KeyID, Signature: cp.Signature}); err == nil {
 		t.Error("a checkpoint signature verified as a head")
 	}
-	h := s.SignHead(100, cp.Hash)
+	h := s.SignHead(100, cp.Hash, t0)
 	if err := v.VerifyHead(h); err != nil {
 		t.Errorf("head: %v", err)
 	}
