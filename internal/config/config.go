@@ -48,6 +48,10 @@ type Config struct {
 	OIDCClientID     string
 	OIDCClientSecret string
 	OIDCRedirectURL  string
+	// Public keys of retired audit signing keys, trusted beside the current
+	// one (PROBITY_AUDIT_PREVIOUS_KEYS or its _FILE).
+	AuditPreviousKeys     string
+	AuditPreviousKeysFile string
 }
 
 // OIDC reports whether single sign-on is configured.
@@ -142,6 +146,7 @@ func (f *Flags) Config() (Config, error) {
 	if f.env != nil {
 		c.DataKey, c.DataKeyFile = f.env.secret("PROBITY_DATA_KEY")
 		c.AuditKey, c.AuditKeyFile = f.env.secret("PROBITY_AUDIT_KEY")
+		c.AuditPreviousKeys, c.AuditPreviousKeysFile = f.env.secret("PROBITY_AUDIT_PREVIOUS_KEYS")
 	}
 	if f.serve {
 		if err := f.oidc(&c); err != nil {
