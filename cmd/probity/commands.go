@@ -167,7 +167,33 @@ func openAudited(ctx context.Context, c config.Config, log *slog.Logger, sealed 
 	if err != nil {
 		return nil, nil, err
 	}
-	return db, store.NewAuditLog(db, signer, audit.CheckpointEvery), nil
+	auditLog, err := newAuditLog(ctx, c, db, signer)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, auditLog, nil
+}
+
+// newAuditLog is db's audit log, signed by signer and trusting the retired
+// keys in PROBITY_AUDIT_PREVIOUS_KEYS(_FILE). The keys are checked before
+// anything is served: after a change of key without the old one listed,
+// every audited action would fail, looking like tampering.
+func newAuditLog(ctx context.Context, c config.Config, db *store.DB, signer *audit.Signer) (*store.AuditLog, error) {
+	previous, err := audit.LoadPreviousKeys(c.AuditPreviousKeys, c.AuditPreviousKeysFile)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	l := store.NewAuditLog(db, signer, audit.CheckpointEvery).TrustPreviousKeys(previous...)
+	if err := l.CheckKeys(ctx); err != nil {
+		var untrusted *store.UntrustedKeyError
+		if errors.As(err, &untrusted) {
+			return nil, usageErr("PROBITY_AUDIT_PREVIOUS_KEYS: %v; if the signing key was changed, list the old key's public half there "+
+				"(probity audit public-key, given the old key)", err)
+		}
+		return nil, err
+	}
+	return l, nil
 }
 
 func loadAuditSigner(c config.Config) (*audit.Signer, error) {

@@ -121,7 +121,12 @@ func (f eisFlags) setup(ctx context.Context, stderr io.Writer) (*store.DB, *stor
 		}
 		ds = *sub
 	}
-	return db, store.NewAuditLog(db, signer, audit.CheckpointEvery), &ds, rules, model, nil
+	auditLog, err := newAuditLog(ctx, c, db, signer)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, nil, model, err
+	}
+	return db, auditLog, &ds, rules, model, nil
 }
 
 func runEISEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

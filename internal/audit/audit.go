@@ -149,10 +149,11 @@ func ParseTime(s string) (time.Time, error) {
 }
 
 // Validate refuses an entry that could not be understood later, and makes
-// the rest safe to keep: text is made valid UTF-8, control and
-// bidirectional-override characters (which could forge line breaks or
-// disguise text in a viewer) are replaced, and long fields are cut to the
-// limits above. It never rejects an entry for its text alone, because a
+// the rest safe to keep: text is made valid UTF-8, control characters and
+// the invisible ones fault.Invisible names (which could forge line breaks,
+// reorder text in a viewer, or make two names that look alike differ) are
+// replaced with U+FFFD, so that a reader sees something was there, and
+// long fields are cut to the limits above. It never rejects an entry for its text alone, because a
 // refused entry fails the request it records: a failed login with a strange
 // username must still be logged.
 func (e *Entry) Validate() error {
@@ -215,7 +216,7 @@ func clean(s string, limit int, multiline bool) string {
 		}
 		switch {
 		case multiline && (r == '\n' || r == '\t'):
-		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r), r == '\u2028', r == '\u2029':
+		case unicode.IsControl(r), fault.Invisible(r):
 			r = '\uFFFD'
 		}
 		b.WriteRune(r)

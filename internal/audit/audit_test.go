@@ -110,6 +110,18 @@ func TestValidateSanitises(t *testing.T) {
 	if err := again.Validate(); err != nil || again.ComputeHash() != e.ComputeHash() {
 		t.Errorf("second Validate changed the entry (%v)", err)
 	}
+	// Every invisible character fault.Invisible names is marked, in one
+	// line fields and reasons alike; what is visible is kept.
+	for _, hidden := range []string{"\u202E", "\u200B", "\u2066", "\u2069", "\uFEFF", "\u200D", "\u2028", "\U000E0041"} {
+		marked := valid()
+		marked.ActorName, marked.Reason = "j"+hidden+"smith", "seen by j"+hidden+"smith"
+		if err := marked.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if marked.ActorName != "j\uFFFDsmith" || marked.Reason != "seen by j\uFFFDsmith" {
+			t.Errorf("U+%04X: actor %q, reason %q", []rune(hidden)[0], marked.ActorName, marked.Reason)
+		}
+	}
 	multi := valid()
 	multi.Reason = "first\nsecond\tthird"
 	_ = multi.Validate()
@@ -214,7 +226,7 @@ func TestSigningKeys(t *testing.T) {
 	if err := v.VerifyHead(audit.Head{Seq: cp.Seq, Hash: cp.Hash, KeyID: cp.KeyID, Signature: cp.Signature}); err == nil {
 		t.Error("a checkpoint signature verified as a head")
 	}
-	h := s.SignHead(100, cp.Hash)
+	h := s.SignHead(100, cp.Hash, t0)
 	if err := v.VerifyHead(h); err != nil {
 		t.Errorf("head: %v", err)
 	}

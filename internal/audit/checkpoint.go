@@ -8,12 +8,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/probity/probity/internal/secret"
 	"io"
 	"log/slog"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/probity/probity/internal/secret"
 )
 
 // CheckpointEvery is how many entries lie between signed checkpoints by
@@ -34,9 +35,20 @@ type Checkpoint struct {
 // someone with write access to the database could delete the newest
 // entries (those after the last checkpoint) and leave a chain that is
 // whole as far as it goes; with it, doing so means forging a signature.
+//
+// The head carries the time it was signed, under the signature, so that a
+// copy kept outside the database (a witness, see FormatHead) says not only
+// how long the log was but when: a log later found shorter than, or
+// different from, a witnessed head has been rolled back, and the witness
+// says from when.
 type Head struct {
-	Seq       int64 // 0 for an empty log
-	Hash      string
+	Seq  int64 // 0 for an empty log
+	Hash string
+	// At is when the head was signed. It is zero for a head signed before
+	// heads carried their time (format v1); such a head still verifies, so
+	// that a log written by an older Probity is read as it was, and it is
+	// replaced by a timed head at the next append.
+	At        time.Time
 	KeyID     string
 	Signature []byte
 }
@@ -44,17 +56,25 @@ type Head struct {
 // Domain separation: a signature made for one purpose must not verify for
 // another. Without the two tags, a checkpoint would also be a valid head,
 // and cutting the log back to its last checkpoint would go unnoticed.
+// The head's tag names its version: v1 covers the sequence number and
+// hash, v2 the time as well. A v2 signature never verifies as v1 (nor the
+// reverse), so the time cannot be stripped from a head, nor added to one,
+// without the key.
 const (
 	checkpointTag = "probity audit checkpoint v1\n"
-	headTag       = "probity audit head v1\n"
+	headTagV1     = "probity audit head v1\n"
+	headTagV2     = "probity audit head v2\n"
 )
 
 func checkpointMessage(seq int64, hash string, at time.Time) []byte {
 	return []byte(checkpointTag + strconv.FormatInt(seq, 10) + "\n" + hash + "\n" + FormatTime(at))
 }
 
-func headMessage(seq int64, hash string) []byte {
-	return []byte(headTag + strconv.FormatInt(seq, 10) + "\n" + hash)
+func headMessage(h Head) []byte {
+	if h.At.IsZero() {
+		return []byte(headTagV1 + strconv.FormatInt(h.Seq, 10) + "\n" + h.Hash)
+	}
+	return []byte(headTagV2 + strconv.FormatInt(h.Seq, 10) + "\n" + h.Hash + "\n" + FormatTime(h.At))
 }
 
 // KeyID names a public key: the first 8 hex digits of its SHA-256. It is
@@ -150,9 +170,16 @@ func (s Signer) Sign(seq int64, hash string, at time.Time) Checkpoint {
 		Signature: ed25519.Sign(s.key, checkpointMessage(seq, hash, at))}
 }
 
-// SignHead makes the signed head for the chain ending at entry seq.
-func (s Signer) SignHead(seq int64, hash string) Head {
-	return Head{Seq: seq, Hash: hash, KeyID: s.id, Signature: ed25519.Sign(s.key, headMessage(seq, hash))}
+// SignHead makes the signed head for the chain ending at entry seq, as it
+// stood at time at (which must not be zero: that is the untimed v1 form,
+// which Probity no longer writes).
+func (s Signer) SignHead(seq int64, hash string, at time.Time) Head {
+	h := Head{Seq: seq, Hash: hash, At: at.UTC().Truncate(time.Microsecond), KeyID: s.id}
+	if h.At.IsZero() {
+		h.At = time.Unix(0, 0).UTC() // never the untimed form, whatever the clock says
+	}
+	h.Signature = ed25519.Sign(s.key, headMessage(h))
+	return h
 }
 
 // String identifies the signer by key id only.
@@ -219,6 +246,12 @@ func NewVerifier(pubs ...ed25519.PublicKey) Verifier {
 // Len is the number of trusted keys.
 func (v Verifier) Len() int { return len(v.keys) }
 
+// Trusts reports whether the key named keyID is one of v's keys.
+func (v Verifier) Trusts(keyID string) bool {
+	_, ok := v.keys[keyID]
+	return ok
+}
+
 var (
 	errUnknownKey   = errors.New("signed by a key that is not trusted")
 	errBadSignature = errors.New("signature invalid")
@@ -246,5 +279,47 @@ func (v Verifier) VerifyCheckpoint(c Checkpoint) error {
 
 // VerifyHead checks a head's signature.
 func (v Verifier) VerifyHead(h Head) error {
-	return v.verify(h.KeyID, headMessage(h.Seq, h.Hash), h.Signature)
+	return v.verify(h.KeyID, headMessage(h), h.Signature)
+}
+
+// ParsePublicKeys reads a list of public keys: separated by commas, spaces
+// or line breaks, with anything after a # on a line taken as a comment (a
+// file of retired keys says whose and since when). Errors name the key's
+// place in the list.
+func ParsePublicKeys(text string) ([]ed25519.PublicKey, error) {
+	var pubs []ed25519.PublicKey
+	for line := range strings.Lines(text) {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		for _, word := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '\n' }) {
+			pub, err := ParsePublicKey(word)
+			if err != nil {
+				return nil, fmt.Errorf("key %d: %w", len(pubs)+1, err)
+			}
+			pubs = append(pubs, pub)
+		}
+	}
+	return pubs, nil
+}
+
+// LoadPreviousKeys reads the public keys of retired audit signing keys from
+// PROBITY_AUDIT_PREVIOUS_KEYS or the file PROBITY_AUDIT_PREVIOUS_KEYS_FILE
+// names; neither set is no retired key. The trust in them comes from the
+// operator, outside the database: a key named inside the log would be
+// trusted on the word of whoever can write to the log.
+func LoadPreviousKeys(value, file string) ([]ed25519.PublicKey, error) {
+	const name = "PROBITY_AUDIT_PREVIOUS_KEYS"
+	text, err := secret.Read(name, value, file)
+	if errors.Is(err, secret.ErrMissing) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	pubs, err := ParsePublicKeys(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", secret.Source(name, file), err)
+	}
+	return pubs, nil
 }

@@ -76,7 +76,7 @@ func build(t testing.TB, n, every int) chain {
 		}
 	}
 	if n > 0 {
-		c.head = s.SignHead(int64(n), prev)
+		c.head = s.SignHead(int64(n), prev, c.entries[n-1].At.Add(time.Millisecond))
 	}
 	return c
 }
@@ -92,6 +92,8 @@ func (c chain) clone() chain {
 	d.head.Signature = slices.Clone(d.head.Signature)
 	return d
 }
+
+func (c chain) signed() audit.Signed { return audit.Signed{Checkpoints: c.cps, Head: c.head} }
 
 // index of entry seq in a chain not yet cut.
 func at(seq int64) int { return int(seq - 1) }
@@ -121,7 +123,7 @@ func entriesOf(es []audit.Entry) iter.Seq2[audit.Entry, error] {
 
 func verify(t testing.TB, c chain) audit.Report {
 	t.Helper()
-	return audit.Verify(entriesOf(c.entries), c.cps, c.head, audit.NewVerifier(testSigner(t).Public()))
+	return audit.Verify(entriesOf(c.entries), c.signed(), audit.NewVerifier(testSigner(t).Public()))
 }
 
 func TestVerifyAcceptsAnIntactLog(t *testing.T) {
@@ -201,7 +203,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		}, 201, "chain head: signature invalid"},
 		{"last entry deleted and head signed by another key", func(c *chain) {
 			c.entries = c.entries[:249]
-			c.head = other.SignHead(249, c.entries[248].Hash)
+			c.head = other.SignHead(249, c.entries[248].Hash, t0)
 		}, 201, "chain head: signed by a key that is not trusted"},
 		{"two entries swapped", func(c *chain) {
 			c.entries[at(10)], c.entries[at(20)] = c.entries[at(20)], c.entries[at(10)]
@@ -249,12 +251,12 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			c.entries[at(150)].Reason = "rewritten"
 			c.rehash(150)
 			c.cps[1] = other.Sign(200, c.entries[at(200)].Hash, t0)
-			c.head = other.SignHead(250, c.entries[at(250)].Hash)
+			c.head = other.SignHead(250, c.entries[at(250)].Hash, t0)
 		}, 101, "checkpoint at 200: signed by a key that is not trusted"},
 		{"checkpoint duplicated", func(c *chain) { c.cps = append(c.cps, c.cps[0]) }, 100, "checkpoint at 100 recorded twice"},
 		{"checkpoint beyond the end with the head rolled back", func(c *chain) {
 			c.entries = c.entries[:199]
-			c.head = signer.SignHead(199, c.entries[198].Hash) // an old head, copied earlier
+			c.head = signer.SignHead(199, c.entries[198].Hash, t0) // an old head, copied earlier
 		}, 200, "checkpoint at 200 is beyond the last entry 199"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -376,7 +378,7 @@ func TestVerifyReportsMalformedAndUnreadableEntries(t *testing.T) {
 			}
 		}
 	}
-	r := audit.Verify(withErr(7, &audit.MalformedError{Seq: 7, Field: "recipients"}), c.cps, c.head, keys)
+	r := audit.Verify(withErr(7, &audit.MalformedError{Seq: 7, Field: "recipients"}), c.signed(), keys)
 	if r.OK || r.FirstBad != 7 || r.Problem != "entry 7: stored recipients is malformed" {
 		t.Errorf("malformed: %+v", r)
 	}
@@ -388,11 +390,11 @@ func TestVerifyReportsMalformedAndUnreadableEntries(t *testing.T) {
 		}
 		yield(audit.Entry{}, errors.New("disk on fire"))
 	}
-	r = audit.Verify(failing, c.cps, c.head, keys)
+	r = audit.Verify(failing, c.signed(), keys)
 	if r.OK || r.FirstBad != 6 || !strings.Contains(r.Problem, "disk on fire") {
 		t.Errorf("read error: %+v", r)
 	}
-	r = audit.Verify(entriesOf(c.entries), c.cps, c.head, audit.Verifier{})
+	r = audit.Verify(entriesOf(c.entries), c.signed(), audit.Verifier{})
 	if r.OK || !strings.Contains(r.Problem, "no public key") {
 		t.Errorf("no keys: %+v", r)
 	}
@@ -405,11 +407,11 @@ func TestVerifyTrustsRetiredKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.head = current.SignHead(150, c.entries[149].Hash)
-	if r := audit.Verify(entriesOf(c.entries), c.cps, c.head, audit.NewVerifier(current.Public(), old.Public())); !r.OK {
+	c.head = current.SignHead(150, c.entries[149].Hash, t0)
+	if r := audit.Verify(entriesOf(c.entries), c.signed(), audit.NewVerifier(current.Public(), old.Public())); !r.OK {
 		t.Fatalf("with both keys: %+v", r)
 	}
-	if r := audit.Verify(entriesOf(c.entries), c.cps, c.head, audit.NewVerifier(current.Public())); r.OK {
+	if r := audit.Verify(entriesOf(c.entries), c.signed(), audit.NewVerifier(current.Public())); r.OK {
 		t.Fatal("a checkpoint under an untrusted key was accepted")
 	}
 }
@@ -426,7 +428,7 @@ func TestVerifyStopsReadingAtTheFirstProblem(t *testing.T) {
 			}
 		}
 	}
-	if r := audit.Verify(seq, nil, c.head, audit.NewVerifier(testSigner(t).Public())); r.FirstBad != 10 {
+	if r := audit.Verify(seq, audit.Signed{Head: c.head}, audit.NewVerifier(testSigner(t).Public())); r.FirstBad != 10 {
 		t.Fatalf("report %+v", r)
 	}
 	if read != 10 {
@@ -438,7 +440,7 @@ func BenchmarkVerify(b *testing.B) {
 	c := build(b, 1000, 100)
 	keys := audit.NewVerifier(testSigner(b).Public())
 	for b.Loop() {
-		if r := audit.Verify(entriesOf(c.entries), c.cps, c.head, keys); !r.OK {
+		if r := audit.Verify(entriesOf(c.entries), c.signed(), keys); !r.OK {
 			b.Fatal(r.Problem)
 		}
 	}

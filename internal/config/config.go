@@ -52,6 +52,10 @@ type Config struct {
 	// TrustedProxies are the networks of the proxies whose
 	// X-Forwarded-For names the client (--trusted-proxy).
 	TrustedProxies []netip.Prefix
+	// Public keys of retired audit signing keys, trusted beside the current
+	// one (PROBITY_AUDIT_PREVIOUS_KEYS or its _FILE).
+	AuditPreviousKeys     string
+	AuditPreviousKeysFile string
 }
 
 // OIDC reports whether single sign-on is configured.
@@ -148,6 +152,7 @@ func (f *Flags) Config() (Config, error) {
 	if f.env != nil {
 		c.DataKey, c.DataKeyFile = f.env.secret("PROBITY_DATA_KEY")
 		c.AuditKey, c.AuditKeyFile = f.env.secret("PROBITY_AUDIT_KEY")
+		c.AuditPreviousKeys, c.AuditPreviousKeysFile = f.env.secret("PROBITY_AUDIT_PREVIOUS_KEYS")
 	}
 	if f.serve {
 		if err := f.oidc(&c); err != nil {

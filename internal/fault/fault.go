@@ -131,9 +131,12 @@ func Message(err error) string {
 }
 
 // Text checks free text a person typed: present when required (and not
-// only spaces when given), valid UTF-8, at most max characters, and free
-// of control characters, save newlines and tabs in multi-line text,
-// because people write paragraphs.
+// only spaces when given), valid UTF-8, at most max characters, free of
+// control characters, save newlines and tabs in multi-line text, because
+// people write paragraphs, and free of the invisible characters Invisible
+// names, because the text is shown to others, who must read what was
+// written. Those are refused, not removed: the writer is told which one
+// and where, and what is kept is what they sent.
 func (f *Fields) Text(field, s string, max int, required, multiline bool) {
 	switch {
 	case strings.TrimSpace(s) == "":
@@ -150,5 +153,52 @@ func (f *Fields) Text(field, s string, max int, required, multiline bool) {
 		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
 	}):
 		f.Add(field, "contains control characters")
+	default:
+		if i := strings.IndexFunc(s, Invisible); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			f.Addf(field, "contains an invisible character (U+%04X) at character %d, which can hide or reorder the text around it; remove it",
+				r, utf8.RuneCountInString(s[:i])+1)
+		}
 	}
+}
+
+// Invisible reports whether r is a character that shows nothing of its own
+// but can change how the text around it reads: the bidirectional controls
+// (U+202A-202E, U+2066-2069, U+200E-200F, U+061C), which can show text in
+// another order than it is stored ("invoice\u202Efdp.exe" reads as
+// "invoiceexe.pdf"); zero-width and other invisible format characters
+// (U+200B-200D, U+2060-2064, U+FEFF, the soft hyphen, the tag
+// characters), which make two names that look the same compare different;
+// the line and paragraph separators U+2028-2029, which break lines where
+// the surrounding markup does not; and the fillers and joiners that render
+// as nothing (Hangul fillers, the combining grapheme joiner).
+//
+// It is the one definition used wherever outside text is kept: free text
+// (Fields.Text refuses it), file names (removed), and the audit log
+// (replaced with U+FFFD, so that a reader sees something was there).
+//
+// The cost: the zero-width (non-)joiners are part of correct spelling in
+// Persian and some Indic scripts and of some emoji sequences, and are
+// refused with the rest. Variation selectors, which most emoji carry, are
+// not format characters and are allowed.
+func Invisible(r rune) bool {
+	switch {
+	case unicode.Is(unicode.Cf, r), r == '\u2028', r == '\u2029',
+		r == '\u034F', r == '\u115F', r == '\u1160', r == '\u3164', r == '\uFFA0':
+		return true
+	}
+	return false
+}
+
+// WithoutInvisible returns s with every character Invisible names removed.
+func WithoutInvisible(s string) string {
+	if !strings.ContainsFunc(s, Invisible) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if Invisible(r) {
+			return -1
+		}
+		return r
+	}, s)
 }

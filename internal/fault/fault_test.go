@@ -17,16 +17,21 @@ func TestText(t *testing.T) {
 		{"missing and required", "", true, false, "is required"},
 		{"missing, optional", "", false, false, ""},
 		{"only spaces, optional", "   ", false, false, "must not be only spaces"},
-		{"too long", strings.Repeat("é", 11), true, false, "must be at most 10 characters"},
-		{"ten multi-byte characters fit", strings.Repeat("é", 10), true, false, ""},
+		{"too long", strings.Repeat("é", 21), true, false, "must be at most 20 characters"},
+		{"twenty multi-byte characters fit", strings.Repeat("é", 20), true, false, ""},
 		{"invalid UTF-8", "a\xffb", true, false, "is not valid UTF-8"},
 		{"newline in a one-line field", "a\nb", true, false, "contains control characters"},
 		{"newline in a paragraph", "a\nb\tc", true, true, ""},
 		{"NUL in a paragraph", "a\x00b", true, true, "contains control characters"},
 		{"HTML is text", "<b>hi</b>", true, false, ""},
+		{"right-to-left override", "inv\u202Efdp", true, false, "contains an invisible character (U+202E) at character 4, which can hide or reorder the text around it; remove it"},
+		{"zero-width space in a paragraph", "a\n\u200Bb", true, true, "contains an invisible character (U+200B) at character 3, which can hide or reorder the text around it; remove it"},
+		{"byte order mark", "\uFEFFhi", true, false, "contains an invisible character (U+FEFF) at character 1, which can hide or reorder the text around it; remove it"},
+		{"line separator in a paragraph", "a\u2028b", true, true, "contains an invisible character (U+2028) at character 2, which can hide or reorder the text around it; remove it"},
+		{"accents, scripts and emoji", "Zoë 中文 עברית ❤️", false, false, ""},
 	} {
 		var f Fields
-		f.Text("field", tc.s, 10, tc.required, tc.multiline)
+		f.Text("field", tc.s, 20, tc.required, tc.multiline)
 		got := ""
 		if fs := FieldsOf(f.Err("bad")); len(fs) > 0 {
 			got = fs[0].Reason
@@ -55,5 +60,64 @@ func TestKinds(t *testing.T) {
 	err := f.Err("invalid")
 	if !Is(err, Invalid) || len(FieldsOf(err)) != 2 || err.Error() != "invalid: a is wrong; b must be 3" {
 		t.Errorf("%v", err)
+	}
+}
+
+func TestInvisible(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    rune
+		want bool
+	}{
+		{"left-to-right embedding", '\u202A', true},
+		{"right-to-left embedding", '\u202B', true},
+		{"pop directional formatting", '\u202C', true},
+		{"left-to-right override", '\u202D', true},
+		{"right-to-left override", '\u202E', true},
+		{"left-to-right isolate", '\u2066', true},
+		{"right-to-left isolate", '\u2067', true},
+		{"first strong isolate", '\u2068', true},
+		{"pop directional isolate", '\u2069', true},
+		{"left-to-right mark", '\u200E', true},
+		{"right-to-left mark", '\u200F', true},
+		{"Arabic letter mark", '\u061C', true},
+		{"zero-width space", '\u200B', true},
+		{"zero-width non-joiner", '\u200C', true},
+		{"zero-width joiner", '\u200D', true},
+		{"word joiner", '\u2060', true},
+		{"invisible times", '\u2062', true},
+		{"byte order mark", '\uFEFF', true},
+		{"soft hyphen", '\u00AD', true},
+		{"Mongolian vowel separator", '\u180E', true},
+		{"tag letter A", '\U000E0041', true},
+		{"line separator", '\u2028', true},
+		{"paragraph separator", '\u2029', true},
+		{"combining grapheme joiner", '\u034F', true},
+		{"Hangul filler", '\u3164', true},
+		{"halfwidth Hangul filler", '\uFFA0', true},
+		{"letter", 'a', false},
+		{"space", ' ', false},
+		{"no-break space", '\u00A0', false},
+		{"newline (a control character, judged apart)", '\n', false},
+		{"accented letter", 'é', false},
+		{"Hebrew letter", 'א', false},
+		{"emoji", '❤', false},
+		{"emoji variation selector", '\uFE0F', false},
+		{"replacement character", '\uFFFD', false},
+	} {
+		if got := Invisible(tc.r); got != tc.want {
+			t.Errorf("%s (U+%04X): %v, want %v", tc.name, tc.r, got, tc.want)
+		}
+	}
+	for in, want := range map[string]string{
+		"":                                   "",
+		"plain":                              "plain",
+		"evil\u202Efdp.exe":                  "evilfdp.exe",
+		"\uFEFFJohn\u200B Sm\u2066ith\u2069": "John Smith",
+		"\u200B\u200C\u200D":                 "",
+	} {
+		if got := WithoutInvisible(in); got != want {
+			t.Errorf("WithoutInvisible(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -155,7 +155,9 @@ func (f ComplaintForm) Validate(now time.Time) error {
 	}
 	for i, a := range f.Attachments {
 		p := fmt.Sprintf("attachments[%d]", i)
-		fs.Text(p+".filename", a.Filename, MaxFilename, false, false)
+		// Invisible characters are removed from a file name when it is
+		// kept, not refused: the sender cannot see them in it either.
+		fs.Text(p+".filename", fault.WithoutInvisible(a.Filename), MaxFilename, false, false)
 		switch n, err := decodedLen(a.ContentBase64); {
 		case err != nil:
 			fs.Add(p+".content_base64", "is not valid base64")

@@ -56,7 +56,7 @@ func (l *AuditLog) WithClock(now func() time.Time) *AuditLog {
 
 // TrustPreviousKeys returns a copy of the log that will extend a chain
 // whose head was signed by one of these retired keys, as it must once
-// after the signing key is rotated.
+// after the signing key is rotated (PROBITY_AUDIT_PREVIOUS_KEYS).
 func (l *AuditLog) TrustPreviousKeys(pubs ...ed25519.PublicKey) *AuditLog {
 	c := *l
 	if l.signer != nil {
@@ -74,7 +74,11 @@ func (l *AuditLog) TrustPreviousKeys(pubs ...ed25519.PublicKey) *AuditLog {
 // single writer anyway), so two transactions never take the same number.
 // The head's signature is checked before it is extended: otherwise someone
 // who cut entries from the end and rewrote the head to match would have
-// the next append sign over the cut, hiding it for good.
+// the next append sign over the cut, hiding it for good. When the head was
+// signed by another (trusted, retired) key, it is kept as a handover
+// before it is replaced, so that the log stays vouched for up to the
+// change of key. The new head is signed with the log's clock, not the
+// entry's time, which a caller may have set to the day alone.
 func (l *AuditLog) Append(ctx context.Context, tx *Tx, e *audit.Entry) error {
 	if l == nil || l.signer == nil {
 		return fault.Errorf(fault.Unavailable, "audit log: no signing key configured")
@@ -110,9 +114,16 @@ func (l *AuditLog) Append(ctx context.Context, tx *Tx, e *audit.Entry) error {
 	if err != nil {
 		return fmt.Errorf("audit log: writing entry %d: %w", e.Seq, constraintError(err, "entry number already taken (chain head out of step with the log)", ""))
 	}
-	h := l.signer.SignHead(e.Seq, e.Hash)
-	res, err := tx.tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, key_id = $3, signature = $4
-		WHERE id = 1 AND seq = $5`, h.Seq, h.Hash, h.KeyID, encodeSignature(h.Signature), head.Seq)
+	if len(head.Signature) > 0 && head.KeyID != l.signer.KeyID() {
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO audit_handovers (seq, hash, at, key_id, signature)
+			VALUES ($1, $2, $3, $4, $5)`, head.Seq, head.Hash, formatHeadTime(head), head.KeyID, encodeSignature(head.Signature))
+		if err != nil {
+			return fmt.Errorf("audit log: keeping the head key %s left at %d: %w", head.KeyID, head.Seq, err)
+		}
+	}
+	h := l.signer.SignHead(e.Seq, e.Hash, l.now())
+	res, err := tx.tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, at = $3, key_id = $4, signature = $5
+		WHERE id = 1 AND seq = $6`, h.Seq, h.Hash, audit.FormatTime(h.At), h.KeyID, encodeSignature(h.Signature), head.Seq)
 	if err == nil {
 		err = expectOneRow(res)
 	}
@@ -164,7 +175,7 @@ func expectOneRow(res sql.Result) error {
 // despite the trigger) is put back at sequence 0; if entries exist, the
 // append that follows then fails on a taken number, which is the point.
 func (tx *Tx) lockAuditHead(ctx context.Context) (audit.Head, error) {
-	q := `SELECT seq, hash, key_id, signature FROM audit_head WHERE id = 1`
+	q := `SELECT ` + headColumns + ` FROM audit_head WHERE id = 1`
 	if tx.db.dialect == Postgres {
 		q += ` FOR UPDATE`
 	}
@@ -179,12 +190,30 @@ func (tx *Tx) lockAuditHead(ctx context.Context) (audit.Head, error) {
 	return scanHead(tx.tx.QueryRowContext(ctx, q))
 }
 
-func scanHead(row *sql.Row) (audit.Head, error) {
+const headColumns = `seq, hash, at, key_id, signature`
+
+// scanHead reads a head or a handover. An empty time is a head signed
+// before heads carried one; a time in any but the written spelling leaves
+// the head without a signature, since what is stored is then not what was
+// signed.
+func scanHead(row interface{ Scan(...any) error }) (audit.Head, error) {
 	var h audit.Head
-	var sig string
-	err := row.Scan(&h.Seq, &h.Hash, &h.KeyID, &sig)
+	var at, sig string
+	err := row.Scan(&h.Seq, &h.Hash, &at, &h.KeyID, &sig)
 	h.Signature = decodeSignature(sig)
+	if at != "" {
+		if h.At, err = audit.ParseTime(at); err != nil {
+			h.Signature, err = nil, nil
+		}
+	}
 	return h, err
+}
+
+func formatHeadTime(h audit.Head) string {
+	if h.At.IsZero() {
+		return ""
+	}
+	return audit.FormatTime(h.At)
 }
 
 // Signatures are stored as standard base64. A stored value that is not in
@@ -329,10 +358,11 @@ func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) (AuditPage, error
 }
 
 // VerifyAudit checks the whole log: entries streamed in order, not loaded
-// at once, with the checkpoints and head read in the same snapshot, so
-// that appends made meanwhile do not look like tampering. The error is for
-// failing to read; what is wrong with the log is in the report.
-func (db *DB) VerifyAudit(ctx context.Context, keys audit.Verifier) (audit.Report, error) {
+// at once, with the checkpoints, handovers and head read in the same
+// snapshot, so that appends made meanwhile do not look like tampering;
+// then that it reaches and agrees with each witnessed head. The error is
+// for failing to read; what is wrong with the log is in the report.
+func (db *DB) VerifyAudit(ctx context.Context, keys audit.Verifier, witnesses ...audit.Head) (audit.Report, error) {
 	opts := &sql.TxOptions{ReadOnly: true}
 	if db.dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
@@ -343,7 +373,7 @@ func (db *DB) VerifyAudit(ctx context.Context, keys audit.Verifier) (audit.Repor
 	}
 	defer func() { _ = tx.Rollback() }()
 
-	head, err := scanHead(tx.QueryRowContext(ctx, `SELECT seq, hash, key_id, signature FROM audit_head WHERE id = 1`))
+	head, err := scanHead(tx.QueryRowContext(ctx, `SELECT `+headColumns+` FROM audit_head WHERE id = 1`))
 	if errors.Is(err, sql.ErrNoRows) {
 		head, err = audit.Head{}, nil // reported by Verify if entries exist
 	}
@@ -351,6 +381,10 @@ func (db *DB) VerifyAudit(ctx context.Context, keys audit.Verifier) (audit.Repor
 		return audit.Report{}, fmt.Errorf("reading the audit chain head: %w", err)
 	}
 	cps, err := readCheckpoints(ctx, tx)
+	if err != nil {
+		return audit.Report{}, err
+	}
+	hos, err := readHandovers(ctx, tx)
 	if err != nil {
 		return audit.Report{}, err
 	}
@@ -378,7 +412,7 @@ func (db *DB) VerifyAudit(ctx context.Context, keys audit.Verifier) (audit.Repor
 			yield(audit.Entry{}, err)
 		}
 	}
-	report := audit.Verify(entries, cps, head, keys)
+	report := audit.Verify(entries, audit.Signed{Checkpoints: cps, Handovers: hos, Head: head}, keys, witnesses...)
 	if readErr != nil {
 		return report, fmt.Errorf("reading the audit log: %w", readErr)
 	}
@@ -411,4 +445,63 @@ func readCheckpoints(ctx context.Context, q querier) ([]audit.Checkpoint, error)
 		return nil, fmt.Errorf("reading audit checkpoints: %w", err)
 	}
 	return cps, nil
+}
+
+// readHandovers loads the heads retired keys left, one per change of key.
+func readHandovers(ctx context.Context, q querier) ([]audit.Head, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+headColumns+` FROM audit_handovers ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("reading audit key handovers: %w", err)
+	}
+	hos, err := collect(rows, func(r *sql.Rows) (audit.Head, error) { return scanHead(r) })
+	if err != nil {
+		return nil, fmt.Errorf("reading audit key handovers: %w", err)
+	}
+	return hos, nil
+}
+
+// AuditHead reads the log's head as stored, for a witness to keep (see
+// audit.FormatHead). It is not checked here: the caller verifies it.
+func (db *DB) AuditHead(ctx context.Context) (audit.Head, error) {
+	h, err := scanHead(db.read.QueryRowContext(ctx, `SELECT `+headColumns+` FROM audit_head WHERE id = 1`))
+	if errors.Is(err, sql.ErrNoRows) {
+		return audit.Head{}, nil
+	}
+	if err != nil {
+		return audit.Head{}, fmt.Errorf("reading the audit chain head: %w", err)
+	}
+	return h, nil
+}
+
+// UntrustedKeyError says the head is signed by a key the log was not told
+// to trust: most often the signing key was changed without listing the
+// old one as retired.
+type UntrustedKeyError struct {
+	Seq            int64
+	KeyID, Current string
+}
+
+func (e *UntrustedKeyError) Error() string {
+	return fmt.Sprintf("the audit log's head (entry %d) is signed by key %s, which is neither the signing key (%s) nor a retired key it was told to trust",
+		e.Seq, e.KeyID, e.Current)
+}
+
+// CheckKeys tells, before any request is served, whether the log can be
+// extended under its keys: it returns an *UntrustedKeyError when the head
+// is signed by a key the log does not trust, which would otherwise fail
+// every audited action with an error that looks like tampering. Whether
+// the head's signature holds is left to Append, which checks it every
+// time.
+func (l *AuditLog) CheckKeys(ctx context.Context) error {
+	if l == nil || l.signer == nil {
+		return fault.Errorf(fault.Unavailable, "audit log: no signing key configured")
+	}
+	h, err := l.db.AuditHead(ctx)
+	if err != nil {
+		return err
+	}
+	if len(h.Signature) == 0 && h.KeyID == "" || l.trusted.Trusts(h.KeyID) {
+		return nil
+	}
+	return &UntrustedKeyError{Seq: h.Seq, KeyID: h.KeyID, Current: l.signer.KeyID()}
 }

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"crypto/ed25519"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -256,6 +258,12 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 			exec(`UPDATE audit_checkpoints SET at = $1 WHERE seq = 20`, strings.Replace(at, "Z", "+00:00", 1))(t, db)
 		}, 11, "checkpoint at 20: signature invalid"},
 		{"head signature padded", exec(`UPDATE audit_head SET signature = signature || '='`), 21, "chain head: signature invalid"},
+		{"head time moved back a second", exec(`UPDATE audit_head SET at = $1`, audit.FormatTime(auditT0)), 21,
+			"chain head: signature invalid"},
+		{"head time removed", exec(`UPDATE audit_head SET at = ''`), 21, "chain head: signature invalid"},
+		{"a handover forged", exec(`INSERT INTO audit_handovers (seq, hash, at, key_id, signature)
+			SELECT 15, hash, '', key_id, signature FROM audit_checkpoints WHERE seq = 20`), 11,
+			"head left at 15 by retired key"},
 	}
 	// One database per engine, the log emptied before each case: a fresh
 	// database per case costs far more than the case itself.
@@ -425,6 +433,222 @@ func TestAuditAppendFailsClosed(t *testing.T) {
 		r, err := db.VerifyAudit(ctx, audit.NewVerifier(next.Public(), auditSigner(t).Public()))
 		if err != nil || !r.OK || r.Entries != 12 || r.Checkpoints != 1 {
 			t.Fatalf("after rotation: %+v, %v", r, err)
+		}
+	})
+}
+
+// tickingClock returns a clock that moves on a second at each reading, so
+// that each head is signed at a time of its own.
+func tickingClock(start time.Time) func() time.Time {
+	var mu sync.Mutex
+	now := start
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Second)
+		return now
+	}
+}
+
+// witnessOf reads the head through the text an auditor would keep.
+func witnessOf(t *testing.T, db *store.DB) audit.Head {
+	t.Helper()
+	h, err := db.AuditHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads, err := audit.ParseHeads(audit.FormatHead(h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return heads[0]
+}
+
+func TestAuditRollbackIsCaughtOnlyByAWitness(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := store.NewAuditLog(db, auditSigner(t), 10).WithClock(tickingClock(auditT0))
+		fillAudit(t, db, l, 1, 15)
+		// What a copy of the database taken now holds of the head.
+		saved := make(map[string]string)
+		for _, col := range []string{"hash", "at", "key_id", "signature"} {
+			v, err := db.AuditTextForTest(ctx, "audit_head", col, 15)
+			if err != nil {
+				t.Fatal(err)
+			}
+			saved[col] = v
+		}
+		fillAudit(t, db, l, 16, 25)
+		witness := witnessOf(t, db)
+		if witness.Seq != 25 || witness.At.IsZero() {
+			t.Fatalf("witness %+v", witness)
+		}
+		if r, err := db.VerifyAudit(ctx, auditKeys(t), witness); err != nil || !r.OK || r.Witnessed != 1 {
+			t.Fatalf("before the rollback: %+v, %v", r, err)
+		}
+
+		// The later entries and checkpoint go; the head copied at 15 comes
+		// back. Every remaining signature is genuine.
+		for _, q := range []string{`DELETE FROM audit_entries WHERE seq > 15`, `DELETE FROM audit_checkpoints WHERE seq > 15`} {
+			if err := db.TamperAuditForTest(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.TamperAuditForTest(ctx, `UPDATE audit_head SET seq = 15, hash = $1, at = $2, key_id = $3, signature = $4`,
+			saved["hash"], saved["at"], saved["key_id"], saved["signature"]); err != nil {
+			t.Fatal(err)
+		}
+		// The limit of a log that vouches for itself: this passes.
+		if r := verifyAudit(t, db); !r.OK || r.Entries != 15 {
+			t.Fatalf("without a witness: %+v", r)
+		}
+		r, err := db.VerifyAudit(ctx, auditKeys(t), witness)
+		wantProblem := fmt.Sprintf("log ends at entry 15, but a witnessed head signed at %s by key %s has 25 entries",
+			audit.FormatTime(witness.At), witness.KeyID)
+		if err != nil || r.OK || r.FirstBad != 16 || !strings.Contains(r.Problem, wantProblem) {
+			t.Fatalf("with the witness: %+v, %v; want %q", r, err, wantProblem)
+		}
+
+		// The server goes on writing over the restored state: the log is
+		// whole and signed again, but not the one that was witnessed.
+		for i := 16; i <= 25; i++ {
+			e := auditEntry(i)
+			e.Reason = "written after the restore"
+			if err := l.Record(ctx, e); err != nil {
+				t.Fatalf("appending after the restore: %v", err)
+			}
+		}
+		if r := verifyAudit(t, db); !r.OK || r.Entries != 25 {
+			t.Fatalf("rewritten, without a witness: %+v", r)
+		}
+		r, err = db.VerifyAudit(ctx, auditKeys(t), witness)
+		if err != nil || r.OK || r.FirstBad != 21 || !strings.Contains(r.Problem, "entry 25 does not match the witnessed head") {
+			t.Fatalf("rewritten, with the witness: %+v, %v", r, err)
+		}
+	})
+}
+
+func TestAuditHeadsSignedBeforeTheyCarriedATimeStillVerify(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		clock := tickingClock(auditT0.Add(time.Hour))
+		l := store.NewAuditLog(db, auditSigner(t), 10).WithClock(clock)
+		fillAudit(t, db, l, 1, 5)
+		// The head as a database migrated from before the change holds it:
+		// no time, signed over the sequence number and hash alone.
+		hash, err := db.AuditTextForTest(ctx, "audit_entries", "hash", 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed, _ := base64.StdEncoding.DecodeString(auditSeed)
+		sig := ed25519.Sign(ed25519.NewKeyFromSeed(seed), []byte("probity audit head v1\n5\n"+hash))
+		setHead := func(at string) {
+			t.Helper()
+			if err := db.TamperAuditForTest(ctx, `UPDATE audit_head SET at = $1, signature = $2`,
+				at, base64.StdEncoding.EncodeToString(sig)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setHead("")
+		r := verifyAudit(t, db)
+		if !r.OK || !r.Head.At.IsZero() {
+			t.Fatalf("untimed head: %+v", r)
+		}
+		if w := witnessOf(t, db); w.Seq != 5 || !w.At.IsZero() {
+			t.Fatalf("untimed head as a witness: %+v", w)
+		}
+		// A time cannot be given to it without the key.
+		setHead(audit.FormatTime(auditT0))
+		if r := verifyAudit(t, db); r.OK || !strings.Contains(r.Problem, "chain head: signature invalid") {
+			t.Fatalf("a time added to an untimed head: %+v", r)
+		}
+		setHead("")
+		// The next append signs a timed head, with the log's clock rather
+		// than the entry's time, which may be the day alone.
+		e := auditEntry(6)
+		e.At = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		if err := l.Record(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		r = verifyAudit(t, db)
+		if !r.OK || r.Entries != 6 || r.Head.At.Before(auditT0.Add(time.Hour)) {
+			t.Fatalf("after the next append: %+v", r)
+		}
+	})
+}
+
+func TestAuditSigningKeyRotates(t *testing.T) {
+	a := auditSigner(t)
+	b, err := audit.ParseSigningKey(audit.GenerateSigningKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		underA := store.NewAuditLog(db, a, 10)
+		if err := underA.CheckKeys(ctx); err != nil {
+			t.Fatalf("a new log: %v", err)
+		}
+		fillAudit(t, db, underA, 1, 5) // no checkpoint: only the head vouches for these
+
+		// Key B without being told of A: refused before anything is served.
+		var untrusted *store.UntrustedKeyError
+		if err := store.NewAuditLog(db, b, 10).CheckKeys(ctx); !errors.As(err, &untrusted) ||
+			untrusted.KeyID != a.KeyID() || untrusted.Current != b.KeyID() || untrusted.Seq != 5 {
+			t.Fatalf("B alone: %v", err)
+		}
+		underB := store.NewAuditLog(db, b, 10).TrustPreviousKeys(a.Public())
+		if err := underB.CheckKeys(ctx); err != nil {
+			t.Fatalf("B trusting A: %v", err)
+		}
+		fillAudit(t, db, underB, 6, 12)
+
+		both := audit.NewVerifier(a.Public(), b.Public())
+		r, err := db.VerifyAudit(ctx, both)
+		if err != nil || !r.OK || r.Entries != 12 || r.Handovers != 1 || r.Checkpoints != 1 ||
+			strings.Join(r.Keys, ",") != a.KeyID()+","+b.KeyID() {
+			t.Fatalf("with both keys: %+v, %v", r, err)
+		}
+		r, err = db.VerifyAudit(ctx, audit.NewVerifier(b.Public()))
+		if err != nil || r.OK || r.FirstBad != 1 ||
+			!strings.Contains(r.Problem, "head left at 5 by retired key "+a.KeyID()+": signed by a key that is not trusted") {
+			t.Fatalf("with B only: %+v, %v", r, err)
+		}
+
+		// Two servers writing at once under different keys, as in a
+		// rolling restart: each trusts the other's, and the log stays one
+		// chain that both keys verify.
+		underA = underA.TrustPreviousKeys(b.Public())
+		var wg sync.WaitGroup
+		errs := make(chan error, 40)
+		for w := range 4 {
+			l := underA
+			if w%2 == 1 {
+				l = underB
+			}
+			wg.Go(func() {
+				for i := range 10 {
+					if err := l.Record(ctx, auditEntry(100+w*10+i)); err != nil {
+						errs <- err
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		r, err = db.VerifyAudit(ctx, both)
+		if err != nil || !r.OK || r.Entries != 52 || r.Handovers < 1 {
+			t.Fatalf("after writing under both keys at once: %+v, %v", r, err)
+		}
+		// Handovers are as append-only as the rest of the log.
+		stmts := []string{`UPDATE audit_handovers SET at = ''`, `DELETE FROM audit_handovers`}
+		if db.Dialect() == store.Postgres {
+			stmts = append(stmts, `TRUNCATE audit_handovers`)
+		}
+		for _, q := range stmts {
+			if err := db.AuditExecForTest(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: %v, want a refusal", q, err)
+			}
 		}
 	})
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/probity/probity/internal/audit"
 )
 
-// auditTriggers are the append-only triggers of migration 00003, with the
-// table each guards.
+// auditTriggers are the append-only triggers of migrations 00003 and
+// 00012, with the table each guards.
 var auditTriggers = [][2]string{
 	{"audit_entries_no_update", "audit_entries"},
 	{"audit_entries_no_delete", "audit_entries"},
@@ -18,6 +18,9 @@ var auditTriggers = [][2]string{
 	{"audit_checkpoints_no_truncate", "audit_checkpoints"},
 	{"audit_head_no_delete", "audit_head"},
 	{"audit_head_no_truncate", "audit_head"},
+	{"audit_handovers_no_update", "audit_handovers"},
+	{"audit_handovers_no_delete", "audit_handovers"},
+	{"audit_handovers_no_truncate", "audit_handovers"},
 }
 
 // TamperAuditForTest does what an attacker with direct database access
@@ -40,7 +43,7 @@ func (db *DB) TamperAuditForTest(ctx context.Context, query string, args ...any)
 // leaves it in (less the triggers), so that tamper tests can share one
 // database instead of paying for a fresh one each.
 func (db *DB) ResetAuditForTest(ctx context.Context) error {
-	for _, q := range []string{`DELETE FROM audit_entries`, `DELETE FROM audit_checkpoints`, `DELETE FROM audit_head`} {
+	for _, q := range []string{`DELETE FROM audit_entries`, `DELETE FROM audit_checkpoints`, `DELETE FROM audit_handovers`, `DELETE FROM audit_head`} {
 		if err := db.TamperAuditForTest(ctx, q); err != nil {
 			return err
 		}

@@ -91,11 +91,15 @@ func readUpload(w http.ResponseWriter, r *http.Request) (filename, mediaType str
 }
 
 // cleanFilename keeps a readable name for a download without path parts,
-// control characters or an extension that disagrees with the content.
+// control characters, an extension that disagrees with the content, or
+// the invisible characters fault.Invisible names: a name is shown to case
+// workers as it is kept, and "report\u202Etxt.exe" would read to them as
+// "reportexe.txt". They are removed rather than refused because the sender
+// cannot see them either; invalid UTF-8 becomes U+FFFD.
 func cleanFilename(name, mediaType string) string {
 	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' || r == '/' {
+		if unicode.IsControl(r) || fault.Invisible(r) || r == '"' || r == '/' {
 			return -1
 		}
 		return r
