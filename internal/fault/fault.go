@@ -154,12 +154,42 @@ func (f *Fields) Text(field, s string, max int, required, multiline bool) {
 	}):
 		f.Add(field, "contains control characters")
 	default:
-		if i := strings.IndexFunc(s, Invisible); i >= 0 {
+		if i := hiddenCharacter(s); i >= 0 {
 			r, _ := utf8.DecodeRuneInString(s[i:])
 			f.Addf(field, "contains an invisible character (U+%04X) at character %d, which can hide or reorder the text around it; remove it",
 				r, utf8.RuneCountInString(s[:i])+1)
 		}
 	}
+}
+
+// hiddenCharacter is the byte offset of the first character in s that
+// Invisible names and that free text may not keep, or -1. The zero-width
+// non-joiner and joiner are kept between two visible characters: that is
+// how Persian and several Indic scripts are spelt and how emoji sequences
+// are built, and a member of the public cannot remove a character they
+// cannot see. Anywhere else (at an edge, beside a space, beside another
+// invisible character) they only hide something, and are refused.
+func hiddenCharacter(s string) int {
+	prev := rune(-1)
+	for i, r := range s {
+		if Invisible(r) {
+			if (r == '\u200C' || r == '\u200D') && visible(prev) {
+				next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+				if visible(next) && next != utf8.RuneError {
+					prev = r
+					continue
+				}
+			}
+			return i
+		}
+		prev = r
+	}
+	return -1
+}
+
+// visible reports whether r shows something of its own.
+func visible(r rune) bool {
+	return r >= 0 && !Invisible(r) && !unicode.IsSpace(r) && !unicode.IsControl(r)
 }
 
 // Invisible reports whether r is a character that shows nothing of its own
@@ -177,10 +207,11 @@ func (f *Fields) Text(field, s string, max int, required, multiline bool) {
 // (Fields.Text refuses it), file names (removed), and the audit log
 // (replaced with U+FFFD, so that a reader sees something was there).
 //
-// The cost: the zero-width (non-)joiners are part of correct spelling in
-// Persian and some Indic scripts and of some emoji sequences, and are
-// refused with the rest. Variation selectors, which most emoji carry, are
-// not format characters and are allowed.
+// The zero-width non-joiner and joiner are part of correct spelling in
+// Persian and some Indic scripts and of emoji sequences: free text keeps
+// them between two visible characters (see hiddenCharacter); file names
+// and the audit log treat them like the rest. Variation selectors, which
+// most emoji carry, are not format characters and are allowed.
 func Invisible(r rune) bool {
 	switch {
 	case unicode.Is(unicode.Cf, r), r == '\u2028', r == '\u2029',

@@ -29,6 +29,12 @@ func TestText(t *testing.T) {
 		{"byte order mark", "\uFEFFhi", true, false, "contains an invisible character (U+FEFF) at character 1, which can hide or reorder the text around it; remove it"},
 		{"line separator in a paragraph", "a\u2028b", true, true, "contains an invisible character (U+2028) at character 2, which can hide or reorder the text around it; remove it"},
 		{"accents, scripts and emoji", "Zoë 中文 עברית ❤️", false, false, ""},
+		{"Persian spelt with a non-joiner", "می\u200Cخواهم", false, false, ""},
+		{"emoji family joined", "👩\u200D👧", false, false, ""},
+		{"joiner at the start", "\u200Dabc", false, false, "contains an invisible character (U+200D) at character 1, which can hide or reorder the text around it; remove it"},
+		{"non-joiner before a space", "ab\u200C c", false, false, "contains an invisible character (U+200C) at character 3, which can hide or reorder the text around it; remove it"},
+		{"joiner at the end", "abc\u200D", false, false, "contains an invisible character (U+200D) at character 4, which can hide or reorder the text around it; remove it"},
+		{"two joiners in a row", "a\u200D\u200Db", false, false, "contains an invisible character (U+200D) at character 2, which can hide or reorder the text around it; remove it"},
 	} {
 		var f Fields
 		f.Text("field", tc.s, 20, tc.required, tc.multiline)
