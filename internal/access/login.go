@@ -107,6 +107,14 @@ func CheckLogin(rec LoginRecord, password, code string, requireMFA bool, hasher 
 	return res
 }
 
+// Replayed turns an accepted attempt into a refusal because its one-time
+// code was claimed by a concurrent sign-in between the check and the write
+// (see the store's ClaimTOTPStep): a code works once, however close
+// together two attempts come.
+func (res LoginResult) Replayed() LoginResult {
+	return LoginResult{Failure: "one-time code already used", FailedLogins: res.FailuresBefore + 1}
+}
+
 // totpPeriod is the RFC 6238 default that authenticator apps expect.
 const totpPeriod = 30
 

@@ -58,6 +58,24 @@ func (tx *Tx) RecordLoginResult(ctx context.Context, userID string, res access.L
 	return err
 }
 
+// ClaimTOTPStep records step as the account's last accepted one-time code
+// step, reporting false when that step (or a later one) was already
+// claimed. The check and the write are one statement, so of two sign-ins
+// racing with the same code only one can claim it: the second waits for
+// the first's row lock (PostgreSQL) or the single writer (SQLite) and then
+// finds the step taken.
+func (tx *Tx) ClaimTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)
+	if err != nil {
+		return false, fmt.Errorf("claiming one-time code step for user %s: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claiming one-time code step for user %s: %w", userID, err)
+	}
+	return n == 1, nil
+}
+
 // SetTOTP stores a sealed TOTP secret. enrolled is false while the user
 // has yet to prove their app produces codes.
 func (tx *Tx) SetTOTP(ctx context.Context, userID, secret string, enrolled bool, step int64) error {

@@ -65,6 +65,15 @@ func (s *Server) login(r *http.Request, username, password, code string) (token 
 		return "", res, u, err
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if res.OK && rec.TOTPEnrolled {
+			claimed, err := tx.ClaimTOTPStep(ctx, rec.User.ID, res.TOTPStep)
+			if err != nil {
+				return err
+			}
+			if !claimed {
+				res = res.Replayed()
+			}
+		}
 		if err := tx.RecordLoginResult(ctx, rec.User.ID, res); err != nil {
 			return err
 		}

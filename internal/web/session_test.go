@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -356,6 +358,64 @@ func TestAPITokensActWithTheirRolesOnly(t *testing.T) {
 		}
 		if got := call("/api/v1/cases/"+f.cases[relSameUnit], token+"x"); got != 401 {
 			t.Errorf("wrong token: %d, want 401", got)
+		}
+	})
+}
+
+// A one-time code opens one session however close together the attempts
+// come: the step is claimed in the same statement that checks it.
+func TestOneTimeCodeWorksOnceUnderConcurrency(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		u := f.users[access.Handler]
+		f.now = f.now.Add(time.Minute)
+		step := f.now.Unix() / 30
+		// Two claims of one step, as two racing sign-ins would make after
+		// both read the account before either wrote: only the first holds.
+		var first, second bool
+		err := f.db.InTx(ctx, func(tx *store.Tx) (err error) {
+			first, err = tx.ClaimTOTPStep(ctx, u.ID, step)
+			return err
+		})
+		if err == nil {
+			err = f.db.InTx(ctx, func(tx *store.Tx) (err error) {
+				second, err = tx.ClaimTOTPStep(ctx, u.ID, step)
+				return err
+			})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !first || second {
+			t.Fatalf("claims of one step: first %v, second %v; want true, false", first, second)
+		}
+
+		f.now = f.now.Add(time.Minute)
+		code, _ := totp.GenerateCode(f.secrets[access.Handler], f.now)
+		const attempts = 8
+		codes := make(chan int, attempts)
+		var wg sync.WaitGroup
+		for i := range attempts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rec := signInFrom(t, f.srv, fmt.Sprintf("198.51.100.%d:4000", i+1), false, "handler", testPassword, code)
+				codes <- rec.Code
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		ok := 0
+		for c := range codes {
+			switch c {
+			case 200:
+				ok++
+			case 401, 429:
+			default:
+				t.Errorf("sign-in answered %d", c)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d concurrent sign-ins with one code succeeded, want exactly 1", ok)
 		}
 	})
 }
