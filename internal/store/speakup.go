@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/probity/probity/internal/cases"
@@ -466,25 +465,13 @@ func (tx *Tx) ConvertSpeakUpReport(ctx context.Context, reportID string, c *case
 }
 
 // refuseIdentity finds the reporter's name, email or phone in the case's
-// free text.
+// free text, however spaced, cased or disguised (see
+// intake.SpeakUpIdentity.MentionedIn).
 func refuseIdentity(c *cases.Case, ident intake.SpeakUpIdentity) error {
 	var f fault.Fields
-	digits := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, s)
-	}
-	phone := digits(ident.Phone)
 	check := func(field, text string) {
-		lower := strings.ToLower(text)
-		switch {
-		case len(ident.Name) >= 4 && strings.Contains(lower, strings.ToLower(ident.Name)),
-			ident.Email != "" && strings.Contains(lower, strings.ToLower(ident.Email)),
-			len(phone) >= 7 && strings.Contains(digits(text), phone):
-			f.Add(field, "holds the reporter's name or contact details; a conduct matter must not identify the reporter")
+		if part := ident.MentionedIn(text); part != "" {
+			f.Add(field, "holds the reporter's "+part+" (or part of it); a conduct matter must not identify the reporter")
 		}
 	}
 	check("summary", c.Summary)

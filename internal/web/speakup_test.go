@@ -585,6 +585,15 @@ func TestSpeakUpConvert(t *testing.T) {
 		if rec := convert(slip); rec.Code != 422 || !strings.Contains(rec.Body.String(), `"summary"`) {
 			t.Fatalf("a summary naming the reporter: %d %s", rec.Code, rec.Body)
 		}
+		// The check is not beaten by spacing, a surname alone or an
+		// invisible character.
+		for _, disguised := range []string{"Raised by Whistle  Canary Oduya.", "Oduya says the sergeant shouts.",
+			"Raised by Whistle Canary Od\u200buya.", "Raised by \uff2f\uff44\uff55\uff59\uff41."} {
+			slip["summary"] = disguised
+			if rec := convert(slip); rec.Code != 422 || !strings.Contains(rec.Body.String(), `"summary"`) {
+				t.Errorf("a summary naming the reporter as %q: %d %s", disguised, rec.Code, rec.Body)
+			}
+		}
 		slip["summary"], slip["description"] = good["summary"], "Call them on "+phoneCanary
 		if rec := convert(slip); rec.Code != 422 || !strings.Contains(rec.Body.String(), `"description"`) {
 			t.Fatalf("a description with the reporter's phone: %d %s", rec.Code, rec.Body)
