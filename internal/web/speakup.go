@@ -67,6 +67,33 @@ const (
 	speakUpBucket = 4096
 )
 
+// speakUpDeadline is how long a reporter's request may take. It is well
+// inside the server's write timeout (60 s in cmd/probity), so that a
+// request slowed by large images or a busy database is abandoned, and
+// rolled back, while its answer can still reach the reporter: a report
+// must not be kept whose reference and receipt the reporter never saw,
+// since they would think it lost and could never follow it up.
+var speakUpDeadline = 30 * time.Second
+
+// speakUpImages decodes the reports' images, a few at a time for the
+// whole process (see intake.ImageStripper).
+var speakUpImages = intake.NewImageStripper(intake.ImageDecodeSlots)
+
+// errSpeakUpTooSlow answers a reporter's request that ran out of time or
+// whose sender went away: nothing was kept.
+var errSpeakUpTooSlow = fault.Errorf(fault.Unavailable,
+	"your report took too long to process and was not kept; please send it again (smaller images are quicker)")
+
+// speakUpTimedOut turns a failure after the request's context ended into
+// errSpeakUpTooSlow (whatever the database made of the cancellation), and
+// leaves other errors alone.
+func speakUpTimedOut(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return errSpeakUpTooSlow
+	}
+	return err
+}
+
 // speakUpTypes are the files a speak-up report may carry: types whose
 // metadata StripImageMetadata removes, or that have none. PDFs are
 // refused (see internal/intake/imagemeta.go).
@@ -96,11 +123,14 @@ func (s *Server) speakUpRoutes() []route {
 	}
 }
 
-// speakUpThrottle refuses a caller who has used up their tokens with 429.
+// speakUpThrottle refuses a caller who has used up their tokens with 429,
+// and gives the others' requests speakUpDeadline to finish.
 func (s *Server) speakUpThrottle(l *rateLimiter, page bool, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if l.allow(clientAddr(r)) {
-			h(w, r)
+			ctx, cancel := context.WithTimeout(r.Context(), speakUpDeadline)
+			defer cancel()
+			h(w, r.WithContext(ctx))
 			return
 		}
 		const detail = "Too many requests from your network in a short time. Wait a minute and try again; nothing you sent was kept."
@@ -181,6 +211,7 @@ func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (intake.SpeakUpForm, 
 	}
 	var files []store.SpeakUpAttachment
 	tooLarge := false
+	budget := intake.NewImageBudget()
 	for i, a := range req.Attachments[:min(len(req.Attachments), intake.MaxSpeakUpAttachments)] {
 		field := fmt.Sprintf("attachments[%d]", i)
 		if utf8.RuneCountInString(a.Filename) > 255 {
@@ -196,7 +227,10 @@ func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (intake.SpeakUpForm, 
 			fs.Add(field+".content_base64", "is not base64")
 			continue
 		}
-		f, reason := speakUpFile(content)
+		f, reason, err := speakUpFile(r.Context(), budget, content)
+		if err != nil {
+			return form, nil, err
+		}
 		if reason != "" {
 			fs.Add(field+".content_base64", reason)
 			tooLarge = tooLarge || len(content) > intake.MaxSpeakUpAttachmentSize
@@ -229,30 +263,34 @@ func speakUpFormFields(fs *fault.Fields, form intake.SpeakUpForm, anonymous, und
 }
 
 // speakUpFile checks one file's content, sniffed, and strips its
-// metadata; the reason says why it was refused, or is "".
-func speakUpFile(content []byte) (store.SpeakUpAttachment, string) {
+// metadata, taking its pixels from the request's budget; the reason says
+// why it was refused, or is "". The error is for the request as a whole:
+// it ran out of time.
+func speakUpFile(ctx context.Context, budget *intake.ImageBudget, content []byte) (store.SpeakUpAttachment, string, error) {
 	if len(content) == 0 {
-		return store.SpeakUpAttachment{}, "is empty"
+		return store.SpeakUpAttachment{}, "is empty", nil
 	}
 	if len(content) > intake.MaxSpeakUpAttachmentSize {
-		return store.SpeakUpAttachment{}, "the file must be at most 5 MiB"
+		return store.SpeakUpAttachment{}, "the file must be at most 5 MiB", nil
 	}
 	mt := sniff(content)
 	if _, ok := speakUpTypes[mt]; !ok {
 		return store.SpeakUpAttachment{}, "must be a JPEG or PNG image or a plain-text file; this one looks like " + mt +
-			". PDFs and documents are not accepted because their hidden details can name their author: photograph or describe them instead"
+			". PDFs and documents are not accepted because their hidden details can name their author: photograph or describe them instead", nil
 	}
 	if mt == "text/plain" && !utf8.Valid(content) {
-		return store.SpeakUpAttachment{}, "a text file must be UTF-8"
+		return store.SpeakUpAttachment{}, "a text file must be UTF-8", nil
 	}
-	clean, err := intake.StripImageMetadata(content, mt)
+	clean, err := speakUpImages.Strip(ctx, budget, content, mt)
 	switch {
+	case err == nil:
+		return store.SpeakUpAttachment{MediaType: mt, Content: clean}, "", nil
+	case ctx.Err() != nil:
+		return store.SpeakUpAttachment{}, "", speakUpTimedOut(ctx, err)
 	case errors.Is(err, intake.ErrImageTooLarge):
-		return store.SpeakUpAttachment{}, fmt.Sprintf("the image is too large: at most %d megapixels", intake.MaxImagePixels/1_000_000)
-	case err != nil:
-		return store.SpeakUpAttachment{}, "the image cannot be read; send it again as a JPEG or PNG"
+		return store.SpeakUpAttachment{}, err.Error() + "; send a smaller image, or a screenshot of it", nil
 	}
-	return store.SpeakUpAttachment{MediaType: mt, Content: clean}, ""
+	return store.SpeakUpAttachment{}, "the image cannot be read; send it again as a JPEG or PNG", nil
 }
 
 // fileSpeakUp stores a validated report with its audit entry, and returns
@@ -271,9 +309,15 @@ func (s *Server) fileSpeakUp(ctx context.Context, form intake.SpeakUpForm, files
 		if len(files) > 0 {
 			reason += " with " + strconv.Itoa(len(files)) + " attachment(s)"
 		}
-		return s.audit.Append(ctx, tx, s.speakUpReporterAudit(audit.Collect, rep.ID, rep.Anonymous, reason))
+		if err := s.audit.Append(ctx, tx, s.speakUpReporterAudit(audit.Collect, rep.ID, rep.Anonymous, reason)); err != nil {
+			return err
+		}
+		// The last thing before the commit: a request that has run out
+		// of time, or whose sender has gone, keeps nothing, since its
+		// answer, the only copy of the receipt, will never arrive.
+		return ctx.Err()
 	})
-	return ref, receipt, err
+	return ref, receipt, speakUpTimedOut(ctx, err)
 }
 
 // speakUpCreate takes a report: POST /api/v1/speakup.
@@ -361,10 +405,13 @@ func (s *Server) answerSpeakUpThread(ctx context.Context, k store.SpeakUpKey, te
 			if err := tx.AddSpeakUpMessage(ctx, k.ReportID, &m); err != nil {
 				return err
 			}
-			return s.audit.Append(ctx, tx, s.speakUpReporterAudit(audit.Collect, k.ReportID, k.Anonymous, "reporter added information"))
+			if err := s.audit.Append(ctx, tx, s.speakUpReporterAudit(audit.Collect, k.ReportID, k.Anonymous, "reporter added information")); err != nil {
+				return err
+			}
+			return ctx.Err() // as in fileSpeakUp
 		})
 		if err != nil {
-			return speakUpThreadView{}, err
+			return speakUpThreadView{}, speakUpTimedOut(ctx, err)
 		}
 	}
 	rep, err := s.db.SpeakUpReport(ctx, k.ReportID)
@@ -570,7 +617,10 @@ func (s *Server) speakUpFormPost(w http.ResponseWriter, r *http.Request) {
 				f.Close()
 				if err != nil {
 					fs.Add("attachment", "the file could not be read")
-				} else if att, reason := speakUpFile(buf.Bytes()); reason != "" {
+				} else if att, reason, err := speakUpFile(r.Context(), intake.NewImageBudget(), buf.Bytes()); err != nil {
+					s.failSpeakUpPage(w, r, err)
+					return
+				} else if reason != "" {
 					fs.Add("attachment", reason+"; choose the file again")
 				} else {
 					files = append(files, att)

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -25,6 +28,7 @@ import (
 	"github.com/probity/probity/internal/intake"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
+	"github.com/probity/probity/internal/web"
 )
 
 // What a reporter's requests carry that must never be kept.
@@ -986,4 +990,138 @@ func TestGuardianStartPageListsReportsWithoutIdentities(t *testing.T) {
 			}
 		}
 	})
+}
+
+// pngBomb is a valid 5000×5000 PNG at 16 bits a channel, all zeros: about
+// 1.3 MB that would take 200 MB to decode.
+func pngBomb(t *testing.T) []byte {
+	t.Helper()
+	chunk := func(out []byte, typ string, data []byte) []byte {
+		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
+		out = append(out, typ...)
+		out = append(out, data...)
+		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	const w, h = 5000, 5000
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
+	ihdr = append(ihdr, 16, 6, 0, 0, 0) // 16 bits, RGBA
+	out := chunk([]byte("\x89PNG\r\n\x1a\n"), "IHDR", ihdr)
+	return chunk(chunk(out, "IDAT", zeroZlib(h*(1+w*8))), "IEND", nil)
+}
+
+// TestSpeakUpImageBomb: a small PNG that would take 200 MB to decode is
+// refused, through the API and the form, with the file's field named, and
+// nothing is stored.
+func TestSpeakUpImageBomb(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		bomb := pngBomb(t)
+		rec := reporterDo(t, f, "POST", "/api/v1/speakup", "application/json", jsonBody(t, map[string]any{
+			"what": "Photograph of the notice.", "category": "other", "anonymous": true,
+			"attachments": []map[string]string{{"filename": "notice.png", "content_base64": base64.StdEncoding.EncodeToString(bomb)}}}))
+		if rec.Code != 422 || !strings.Contains(rec.Body.String(), `"field":"attachments[0].content_base64"`) ||
+			!strings.Contains(rec.Body.String(), "too large to read") {
+			t.Errorf("the bomb through the API: %d %s", rec.Code, rec.Body)
+		}
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, v := range map[string]string{"what": "Photograph of the notice.", "category": "other", "anonymous": "yes"} {
+			_ = mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile("attachment", "notice.png")
+		_, _ = fw.Write(bomb)
+		mw.Close()
+		rec = reporterDo(t, f, "POST", "/speak-up", mw.FormDataContentType(), body.String())
+		if rec.Code != 422 || !strings.Contains(rec.Body.String(), `id="attachment-error"`) || !strings.Contains(rec.Body.String(), "too large to read") {
+			t.Errorf("the bomb through the form: %d %s", rec.Code, rec.Body)
+		}
+		if list, err := f.db.SpeakUpReports(ctx, "", 0); err != nil || len(list) != 0 {
+			t.Fatalf("refused bombs stored %d reports (%v)", len(list), err)
+		}
+	})
+}
+
+// TestSpeakUpAbandonedRequestStoresNothing: a report whose request runs
+// out of time, or whose sender goes away, while it waits to have its
+// image decoded is not kept: its receipt would never reach the reporter.
+func TestSpeakUpAbandonedRequestStoresNothing(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		report := jsonBody(t, map[string]any{"what": "Photograph of the rota.", "category": "other", "anonymous": true,
+			"attachments": []map[string]string{{"filename": "rota.png", "content_base64": base64.StdEncoding.EncodeToString(smallPNG(t))}}})
+		release := web.HoldSpeakUpImageSlots()
+		restore := web.SetSpeakUpDeadline(50 * time.Millisecond)
+		rec := reporterDo(t, f, "POST", "/api/v1/speakup", "application/json", report)
+		restore()
+		if rec.Code != 503 || !strings.Contains(rec.Body.String(), "not kept") {
+			t.Errorf("out of time: %d %s", rec.Code, rec.Body)
+		}
+
+		// The sender goes away.
+		reqCtx, cancel := context.WithCancel(ctx)
+		req := httptest.NewRequest("POST", "/api/v1/speakup", strings.NewReader(report)).WithContext(reqCtx)
+		req.Header.Set("Content-Type", "application/json")
+		rec = httptest.NewRecorder()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.srv.ServeHTTP(rec, req)
+		}()
+		cancel()
+		<-done
+		release()
+		if rec.Code != 503 {
+			t.Errorf("sender gone: %d %s", rec.Code, rec.Body)
+		}
+		if list, err := f.db.SpeakUpReports(ctx, "", 0); err != nil || len(list) != 0 {
+			t.Fatalf("abandoned requests stored %d reports (%v)", len(list), err)
+		}
+		// With a slot free, the same report is kept.
+		if rec := reporterDo(t, f, "POST", "/api/v1/speakup", "application/json", report); rec.Code != 201 {
+			t.Fatalf("with a free slot: %d %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+// zeroZlib is a zlib stream of n zero bytes, written by hand as one
+// deflate block with the fixed codes: a literal zero, then matches of 258
+// bytes at distance 1, 13 bits each. Compressing the zeros with
+// compress/flate would take seconds under the race detector.
+func zeroZlib(n int) []byte {
+	out := []byte{0x78, 0x01}
+	var acc uint64
+	var nbits uint
+	put := func(v uint64, bits uint) { // LSB first
+		acc |= v << nbits
+		nbits += bits
+		for nbits >= 8 {
+			out = append(out, byte(acc))
+			acc >>= 8
+			nbits -= 8
+		}
+	}
+	code := func(c uint64, bits uint) { // Huffman codes go most significant bit first
+		var r uint64
+		for i := range bits {
+			r |= (c >> i & 1) << (bits - 1 - i)
+		}
+		put(r, bits)
+	}
+	put(1, 1) // the final block
+	put(1, 2) // fixed Huffman codes
+	left := n
+	if left > 0 {
+		code(0x30, 8) // literal 0
+		left--
+	}
+	for ; left >= 258; left -= 258 {
+		code(0xC5, 8) // length 258
+		code(0, 5)    // distance 1
+	}
+	for ; left > 0; left-- {
+		code(0x30, 8)
+	}
+	code(0, 7) // end of block
+	if nbits > 0 {
+		out = append(out, byte(acc))
+	}
+	return binary.BigEndian.AppendUint32(out, uint32(n%65521)<<16|1) // Adler-32 of zeros
 }
