@@ -345,11 +345,15 @@ type RevealRequest struct {
 	Approvals   []string   `json:"approvals"` // guardian user ids
 }
 
-// RevealApprovals is how many distinct guardians must approve a reveal.
-// The requester may be one of them: the rule is that no single guardian
-// can reveal a reporter, and a request by one and approval by another is
-// two guardians agreeing.
+// RevealApprovals is how many distinct guardians other than the requester
+// must approve a reveal: the requester has already said they want it, so
+// counting them would let one other guardian complete it.
 const RevealApprovals = 2
+
+// RevealValidity is how long after its approval a reveal lets its
+// requester read the identity: long enough to pass it on, not a standing
+// right to it.
+const RevealValidity = 24 * time.Hour
 
 // CreateRevealRequest records a request to reveal a named reporter.
 func (tx *Tx) CreateRevealRequest(ctx context.Context, rr *RevealRequest, now time.Time) error {
@@ -370,10 +374,12 @@ func (tx *Tx) CreateRevealRequest(ctx context.Context, rr *RevealRequest, now ti
 	return constraintError(err, "", "no such report or user")
 }
 
-// ApproveReveal records one guardian's approval of a request. When it is
-// the approval that makes RevealApprovals distinct guardians, the request
-// is decided and revealed is true: the caller may then read the identity
-// (SpeakUpIdentity) for the recipient, and must audit the disclosure.
+// ApproveReveal records one guardian's approval of a request; the
+// requester cannot approve their own. When it is the approval that makes
+// RevealApprovals distinct guardians, the request is decided and revealed
+// is true: from then on, for RevealValidity, the requester may read the
+// identity for the recipient (ApprovedReveal), and each read must be
+// audited as a disclosure.
 func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, now time.Time) (rr RevealRequest, revealed bool, err error) {
 	// Touching the row first locks it (PostgreSQL) so that two guardians
 	// approving at once are counted one after the other and exactly one
@@ -391,6 +397,10 @@ func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, n
 	rr.CreatedAt = rr.CreatedAt.UTC()
 	if decided.Valid {
 		return rr, false, fault.Errorf(fault.Conflict, "the request has already been decided")
+	}
+	if rr.RequestedBy == guardianID {
+		return rr, false, fault.Errorf(fault.Forbidden,
+			"you asked for this reveal; %d other guardians must approve it", RevealApprovals)
 	}
 	_, err = tx.tx.ExecContext(ctx, `INSERT INTO speakup_reveal_approvals (request_id, guardian_id, at) VALUES ($1, $2, $3)`,
 		requestID, guardianID, now.UTC())
@@ -415,8 +425,29 @@ func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, n
 	return rr, true, nil
 }
 
-// SpeakUpIdentity unseals a named reporter's identity inside the
-// transaction that decided to reveal it.
+// ApprovedReveal finds the most recent request by requesterID to reveal
+// the reporter of reportID that was approved at or after since: NotFound
+// when there is none.
+func (db *DB) ApprovedReveal(ctx context.Context, reportID, requesterID string, since time.Time) (RevealRequest, error) {
+	var rr RevealRequest
+	var decided time.Time
+	err := db.read.QueryRowContext(ctx, `SELECT id, report_id, requested_by, reason, recipient, created_at, decided_at
+		FROM speakup_reveal_requests WHERE report_id = $1 AND requested_by = $2 AND decided_at >= $3
+		ORDER BY decided_at DESC, id LIMIT 1`, reportID, requesterID, since.UTC()).
+		Scan(&rr.ID, &rr.ReportID, &rr.RequestedBy, &rr.Reason, &rr.Recipient, &rr.CreatedAt, &decided)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rr, fault.Errorf(fault.NotFound, "no approved reveal request")
+	}
+	if err != nil {
+		return rr, fmt.Errorf("reading reveal requests: %w", err)
+	}
+	rr.CreatedAt, decided = rr.CreatedAt.UTC(), decided.UTC()
+	rr.DecidedAt = &decided
+	return rr, nil
+}
+
+// SpeakUpIdentity unseals a named reporter's identity inside a
+// transaction.
 func (tx *Tx) SpeakUpIdentity(ctx context.Context, reportID string) (intake.SpeakUpIdentity, error) {
 	return speakUpIdentity(ctx, tx.tx, tx.db, reportID)
 }

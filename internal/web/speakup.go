@@ -798,8 +798,12 @@ func speakUpID(r *http.Request) (string, error) {
 
 // getSpeakUp shows a report and its thread to a guardian:
 // GET /api/v1/speakup/reports/{id}. With ?identity=true&reason=... it
-// shows a named reporter's identity too; that read is audited with the
-// reason, and the audit entry never holds the identity itself.
+// shows a named reporter's identity too, but only to a guardian whose
+// request to reveal it was approved by two other guardians within
+// store.RevealValidity: the same approval as any reveal, so that the
+// query string is not a way round it. That read is audited as a
+// disclosure to the request's recipient, with the reason; the audit entry
+// never holds the identity itself, and a refused read is audited too.
 func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 	reportID, err := speakUpID(r)
 	if err != nil {
@@ -837,7 +841,16 @@ func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := speakUpDetail{speakUpSummary: summariseSpeakUp(rep), What: rep.What}
+	e := s.auditEntry(r, audit.Consult, "speakup", reportID, audit.Success)
+	e.Reason = "read speak-up report " + rep.Reference
+	var ident *intake.SpeakUpIdentity
+	if wantIdentity {
+		if ident, err = s.revealedIdentity(r, rep, e, reason); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	v := speakUpDetail{speakUpSummary: summariseSpeakUp(rep), What: rep.What, Identity: ident}
 	if v.Messages, err = s.db.SpeakUpMessages(ctx, reportID); err != nil {
 		s.fail(w, r, err)
 		return
@@ -848,17 +861,6 @@ func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Messages = speakUpNonNil(v.Messages)
 	v.Attachments = speakUpNonNil(v.Attachments)
-	e := s.auditEntry(r, audit.Consult, "speakup", reportID, audit.Success)
-	e.Reason = "read speak-up report " + rep.Reference
-	if wantIdentity {
-		ident, err := s.db.SpeakUpIdentity(ctx, reportID)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		v.Identity = &ident
-		e.Reason += " and the reporter's identity: " + reason
-	}
 	// Recorded before the answer is written: no identity leaves without
 	// its audit entry.
 	if err := s.audit.Record(ctx, e); err != nil {
@@ -866,6 +868,38 @@ func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// revealedIdentity reads a named reporter's identity for the guardian
+// asking, if two other guardians approved their request to reveal it, and
+// turns e into the disclosure entry. A refusal is audited before it is
+// returned.
+func (s *Server) revealedIdentity(r *http.Request, rep store.SpeakUpReport, e *audit.Entry, reason string) (*intake.SpeakUpIdentity, error) {
+	ctx := r.Context()
+	if rep.Anonymous {
+		return nil, fault.Errorf(fault.Conflict, "the report is anonymous: Probity holds no identity for it")
+	}
+	rr, err := s.db.ApprovedReveal(ctx, rep.ID, caller(r).User.ID, s.clock().Add(-store.RevealValidity))
+	if fault.Is(err, fault.NotFound) {
+		d := s.auditEntry(r, audit.AccessDenied, "speakup", rep.ID, audit.Denied)
+		d.Reason = "asked to read the reporter's identity of " + rep.Reference + " without an approved reveal request: " + reason
+		if err := s.audit.Record(ctx, d); err != nil {
+			return nil, err
+		}
+		return nil, fault.Errorf(fault.Forbidden, "reading a reporter's identity needs your request to reveal it, approved by %d other guardians "+
+			"in the last %d hours: POST /api/v1/speakup/reports/%s/reveal-requests", store.RevealApprovals,
+			int(store.RevealValidity/time.Hour), rep.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ident, err := s.db.SpeakUpIdentity(ctx, rep.ID)
+	if err != nil {
+		return nil, err
+	}
+	e.Action, e.Recipients = audit.Disclose, []string{rr.Recipient}
+	e.Reason += " with the reporter's identity, for " + rr.Recipient + " on reveal request " + rr.ID + ": " + reason
+	return &ident, nil
 }
 
 func speakUpNonNil[T any](s []T) []T {
@@ -1010,9 +1044,11 @@ func (s *Server) requestReveal(w http.ResponseWriter, r *http.Request) {
 }
 
 // approveReveal records a guardian's approval of a reveal request:
-// POST /api/v1/speakup/reveal-requests/{id}/approve. The approval that
-// makes two distinct guardians reveals the identity in its answer, for
-// the recipient's use, and is audited as a disclosure to the recipient.
+// POST /api/v1/speakup/reveal-requests/{id}/approve. The requester cannot
+// approve their own request. The approval that makes two guardians
+// decides the request; the identity is not in its answer: the requester
+// reads it (GET .../reports/{id}?identity=true), and that read is the
+// audited disclosure.
 func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 	requestID := r.PathValue("id")
 	if !id.Valid(requestID) {
@@ -1024,7 +1060,6 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 	var (
 		rr       store.RevealRequest
 		revealed bool
-		ident    intake.SpeakUpIdentity
 	)
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -1032,31 +1067,28 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if !revealed {
-			e := s.auditEntry(r, audit.Alter, "speakup", rr.ReportID, audit.Success)
-			e.Reason = fmt.Sprintf("approved revealing the reporter's identity to %s (request %s, %d of %d approvals)",
-				rr.Recipient, rr.ID, len(rr.Approvals), store.RevealApprovals)
-			return s.audit.Append(ctx, tx, e)
+		e := s.auditEntry(r, audit.Alter, "speakup", rr.ReportID, audit.Success)
+		e.Reason = fmt.Sprintf("approved revealing the reporter's identity to %s (request %s, %d of %d approvals)",
+			rr.Recipient, rr.ID, len(rr.Approvals), store.RevealApprovals)
+		if revealed {
+			e.Reason += "; the requester may now read the identity for the recipient"
 		}
-		if ident, err = tx.SpeakUpIdentity(ctx, rr.ReportID); err != nil {
-			return err
-		}
-		e := s.auditEntry(r, audit.Disclose, "speakup", rr.ReportID, audit.Success)
-		e.Recipients = []string{rr.Recipient}
-		e.Reason = fmt.Sprintf("reporter's identity revealed on the approval of %d guardians (request %s): %s",
-			len(rr.Approvals), rr.ID, rr.Reason)
 		return s.audit.Append(ctx, tx, e)
 	})
+	if fault.Is(err, fault.Forbidden) {
+		// The requester approving their own request: refused, and the
+		// attempt is kept.
+		d := s.auditEntry(r, audit.AccessDenied, "speakup-reveal", requestID, audit.Denied)
+		d.Reason = fault.Message(err)
+		if aerr := s.audit.Record(ctx, d); aerr != nil {
+			err = aerr
+		}
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := map[string]any{"request": rr, "revealed": revealed, "approvals_needed": store.RevealApprovals}
-	if revealed {
-		out["identity"] = ident
-		out["recipient"] = rr.Recipient
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, map[string]any{"request": rr, "revealed": revealed, "approvals_needed": store.RevealApprovals})
 }
 
 type speakUpConvertRequest struct {

@@ -431,13 +431,14 @@ func TestSpeakUpAnonymousRoundTrip(t *testing.T) {
 }
 
 // TestSpeakUpNamedIdentity: a named reporter's identity is sealed, shown
-// to guardians only when asked with a reason (and audited without the
-// identity), refused to everyone else, and revealed on two guardians'
-// approval.
+// only to a guardian whose request to reveal it two other guardians
+// approved (?identity=true included), audited as a disclosure without the
+// identity, and refused to everyone else.
 func TestSpeakUpNamedIdentity(t *testing.T) {
 	eachRawFixture(t, func(t *testing.T, f *fixture, raw *sql.DB) {
 		guardian := f.login(t, access.Guardian)
 		second := addGuardian(t, f, "guardian2")
+		third := addGuardian(t, f, "guardian3")
 		ref, _ := submit(t, f, namedReport("Fraudulent overtime claims on the response team."))
 		id := reportID(t, guardian, ref)
 
@@ -448,27 +449,27 @@ func TestSpeakUpNamedIdentity(t *testing.T) {
 		if rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+"?identity=true", "", ""); rec.Code != 422 {
 			t.Fatalf("identity without a reason: %d %s", rec.Code, rec.Body)
 		}
+		// A reason alone is not enough: the query string goes through the
+		// same approval as a reveal.
 		q := "?identity=true&reason=" + url.QueryEscape("arranging a safe meeting with the reporter")
-		rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", "")
-		if rec.Code != 200 {
-			t.Fatalf("identity read: %d %s", rec.Code, rec.Body)
-		}
-		ident := decode(t, rec)["identity"].(map[string]any)
-		if ident["name"] != nameCanary || ident["email"] != emailCanary || ident["phone"] != phoneCanary || ident["role"] != "staff" {
-			t.Fatalf("identity %v", ident)
+		for _, g := range []*client{guardian, second} {
+			rec = g.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", "")
+			if rec.Code != 403 || strings.Contains(rec.Body.String(), nameCanary) || !strings.Contains(rec.Body.String(), "reveal-requests") {
+				t.Fatalf("identity read without an approved request: %d %s", rec.Code, rec.Body)
+			}
 		}
 		page, err := f.db.AuditEntries(ctx, store.AuditFilter{RecordID: id})
 		if err != nil {
 			t.Fatal(err)
 		}
-		found := false
+		refused := 0
 		for _, e := range page.Entries {
-			if e.ActorID == f.users[access.Guardian].ID && strings.Contains(e.Reason, "identity: arranging a safe meeting") {
-				found = true
+			if e.Action == "access_denied" && strings.Contains(e.Reason, "without an approved reveal request") {
+				refused++
 			}
 		}
-		if !found {
-			t.Error("the identity read is not audited with its reason")
+		if refused != 2 {
+			t.Errorf("%d refused identity reads audited, want 2", refused)
 		}
 
 		// Nobody else, whatever their rank.
@@ -494,7 +495,7 @@ func TestSpeakUpNamedIdentity(t *testing.T) {
 			t.Errorf("reveal request on an anonymous report: %d", rec.Code)
 		}
 
-		// Revealing to someone else takes two guardians.
+		// Revealing takes two guardians besides the one who asks.
 		rec = guardian.do(t, "POST", "/api/v1/speakup/reports/"+id+"/reveal-requests", "application/json", `{"reason":"","recipient":""}`)
 		if rec.Code != 422 {
 			t.Fatalf("empty reveal request: %d", rec.Code)
@@ -511,33 +512,57 @@ func TestSpeakUpNamedIdentity(t *testing.T) {
 		if approve(others[access.PSDHead]).Code != 403 {
 			t.Error("the head of PSD may approve a reveal")
 		}
-		rec = approve(guardian)
+		if rec = approve(guardian); rec.Code != 403 || !strings.Contains(rec.Body.String(), "other guardians") {
+			t.Fatalf("the requester approving their own request: %d %s", rec.Code, rec.Body)
+		}
+		rec = approve(second)
 		if rec.Code != 200 || decode(t, rec)["revealed"] != false || strings.Contains(rec.Body.String(), nameCanary) {
 			t.Fatalf("first approval: %d %s", rec.Code, rec.Body)
 		}
-		if rec = approve(guardian); rec.Code != 409 {
+		if rec = approve(second); rec.Code != 409 {
 			t.Fatalf("the same guardian approving twice: %d %s", rec.Code, rec.Body)
 		}
-		rec = approve(second)
+		if rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", ""); rec.Code != 403 {
+			t.Fatalf("identity read with one approval: %d %s", rec.Code, rec.Body)
+		}
+		rec = approve(third)
 		if rec.Code != 200 {
 			t.Fatalf("second approval: %d %s", rec.Code, rec.Body)
 		}
-		out := decode(t, rec)
-		if out["revealed"] != true || out["identity"].(map[string]any)["name"] != nameCanary || out["recipient"] != "DI Marsh, PSD investigations" {
-			t.Fatalf("second approval did not reveal: %v", out)
+		if out := decode(t, rec); out["revealed"] != true || strings.Contains(rec.Body.String(), nameCanary) {
+			t.Fatalf("second approval: %v", out)
 		}
-		if rec = approve(second); rec.Code != 409 {
+		if rec = approve(third); rec.Code != 409 {
 			t.Fatalf("approving a decided request: %d", rec.Code)
+		}
+		// Now the requester, and only the requester, reads the identity.
+		if rec = second.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", ""); rec.Code != 403 {
+			t.Fatalf("an approver reads the identity: %d %s", rec.Code, rec.Body)
+		}
+		rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", "")
+		if rec.Code != 200 {
+			t.Fatalf("identity read after approval: %d %s", rec.Code, rec.Body)
+		}
+		ident := decode(t, rec)["identity"].(map[string]any)
+		if ident["name"] != nameCanary || ident["email"] != emailCanary || ident["phone"] != phoneCanary || ident["role"] != "staff" {
+			t.Fatalf("identity %v", ident)
 		}
 		page, _ = f.db.AuditEntries(ctx, store.AuditFilter{RecordID: id})
 		disclosed := false
 		for _, e := range page.Entries {
-			if e.Action == "disclose" && len(e.Recipients) == 1 && e.Recipients[0] == "DI Marsh, PSD investigations" {
+			if e.Action == "disclose" && e.ActorID == f.users[access.Guardian].ID && len(e.Recipients) == 1 &&
+				e.Recipients[0] == "DI Marsh, PSD investigations" && strings.Contains(e.Reason, "arranging a safe meeting") {
 				disclosed = true
 			}
 		}
 		if !disclosed {
-			t.Error("the reveal is not audited as a disclosure to the recipient")
+			t.Error("the identity read is not audited as a disclosure to the recipient with its reason")
+		}
+		// The approval lapses.
+		f.now = f.now.Add(store.RevealValidity + time.Minute)
+		guardian = f.login(t, access.Guardian)
+		if rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", ""); rec.Code != 403 {
+			t.Fatalf("identity read after the approval lapsed: %d %s", rec.Code, rec.Body)
 		}
 
 		// The identity exists only sealed, and never in a log line or an
@@ -934,14 +959,24 @@ func speakUpWorldOf(f *fixture) *speakUpWorld {
 	}
 	w := &speakUpWorld{}
 	_, hash := intake.IssueSpeakUpReceipt()
-	err := f.db.InTx(ctx, func(tx *store.Tx) error {
+	pw, err := access.Hasher{Params: access.TestParams}.Hash(testPassword)
+	if err != nil {
+		panic(err)
+	}
+	err = f.db.InTx(ctx, func(tx *store.Tx) error {
 		rep := store.SpeakUpReport{Category: "bullying_harassment", What: "A sergeant shouts at probationers."}
 		files := []store.SpeakUpAttachment{{MediaType: "text/plain", Content: []byte("dates and times")}}
 		if err := tx.CreateSpeakUpReport(ctx, &rep, intake.SpeakUpIdentity{Name: "Sam Fixture", Email: "sam@example.org"},
 			hash, files, f.now); err != nil {
 			return err
 		}
-		rr := store.RevealRequest{ReportID: rep.ID, RequestedBy: f.users[access.Guardian].ID, Reason: "witness statement",
+		// Asked by another guardian, so that the matrix's guardian may
+		// approve it.
+		requester := access.User{Username: "matrix-guardian", DisplayName: "Another guardian", Roles: []access.Role{access.Guardian}}
+		if err := tx.CreateUser(ctx, &requester, pw, f.now); err != nil {
+			return err
+		}
+		rr := store.RevealRequest{ReportID: rep.ID, RequestedBy: requester.ID, Reason: "witness statement",
 			Recipient: "DI Marsh"}
 		if err := tx.CreateRevealRequest(ctx, &rr, f.now); err != nil {
 			return err
