@@ -34,7 +34,9 @@ import (
 //   - the client address is used only by the rate limiter, which keeps an
 //     HMAC of it under a key that lives in memory for an hour;
 //   - audit entries have no source and no actor id, and for an anonymous
-//     report carry only the day;
+//     report carry only the day and wait for the day's batch to join the
+//     log (recordReporterAction; the design is at the top of
+//     store/speakup.go);
 //   - nothing is logged but the path of a request that failed on our side;
 //   - a receipt lookup does the same work and gives the same answer
 //     whether or not the reference exists.
@@ -160,6 +162,45 @@ func (s *Server) speakUpReporterAudit(action audit.Action, reportID string, anon
 		e.Reason += " (time of day withheld: anonymous report)"
 	}
 	return e
+}
+
+// recordReporterAction writes the audit entry of something a reporter did,
+// inside tx: at once for a named report, whose times are kept; for an
+// anonymous one it waits for its day's batch, so that its place in the
+// log's sequence cannot date it (store.Tx.DeferSpeakUpAudit). messageID
+// names the reporter's message the entry records, or is "".
+func (s *Server) recordReporterAction(ctx context.Context, tx *store.Tx, e *audit.Entry, anonymous bool, messageID string) error {
+	if anonymous {
+		return tx.DeferSpeakUpAudit(ctx, e, messageID)
+	}
+	return s.audit.Append(ctx, tx, e)
+}
+
+// SettleSpeakUp appends the audit entries of anonymous reporters' actions
+// whose day is over to the audit log (store.DB.SettleSpeakUpAudit), and
+// reports how many.
+func (s *Server) SettleSpeakUp(ctx context.Context) (int, error) {
+	return s.db.SettleSpeakUpAudit(ctx, s.audit.Append, s.clock())
+}
+
+// RunSpeakUpBatches settles the day's anonymous audit entries now and
+// every interval until ctx ends. A batch that fails is logged and tried
+// again at the next tick: its entries stay where they are meanwhile.
+func (s *Server) RunSpeakUpBatches(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.SettleSpeakUp(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("speak-up audit batch failed; it will be tried again", "err", err)
+		} else if n > 0 {
+			s.log.Info("speak-up audit batch appended", "entries", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // --- Sending a report -----------------------------------------------------
@@ -309,7 +350,7 @@ func (s *Server) fileSpeakUp(ctx context.Context, form intake.SpeakUpForm, files
 		if len(files) > 0 {
 			reason += " with " + strconv.Itoa(len(files)) + " attachment(s)"
 		}
-		if err := s.audit.Append(ctx, tx, s.speakUpReporterAudit(audit.Collect, rep.ID, rep.Anonymous, reason)); err != nil {
+		if err := s.recordReporterAction(ctx, tx, s.speakUpReporterAudit(audit.Collect, rep.ID, rep.Anonymous, reason), rep.Anonymous, ""); err != nil {
 			return err
 		}
 		// The last thing before the commit: a request that has run out
@@ -405,7 +446,8 @@ func (s *Server) answerSpeakUpThread(ctx context.Context, k store.SpeakUpKey, te
 			if err := tx.AddSpeakUpMessage(ctx, k.ReportID, &m); err != nil {
 				return err
 			}
-			if err := s.audit.Append(ctx, tx, s.speakUpReporterAudit(audit.Collect, k.ReportID, k.Anonymous, "reporter added information")); err != nil {
+			e := s.speakUpReporterAudit(audit.Collect, k.ReportID, k.Anonymous, "reporter added information")
+			if err := s.recordReporterAction(ctx, tx, e, k.Anonymous, m.ID); err != nil {
 				return err
 			}
 			return ctx.Err() // as in fileSpeakUp
@@ -771,7 +813,12 @@ func (s *Server) listSpeakUp(w http.ResponseWriter, r *http.Request) {
 		items = append(items, summariseSpeakUp(rep))
 	}
 	e := s.auditEntry(r, audit.Consult, "speakup-list", "", audit.Success)
-	e.Reason = "listed " + strconv.Itoa(len(items)) + " speak-up reports"
+	// Not how many: two counts a few minutes apart, less the named
+	// reports collected between them, would date an anonymous report.
+	e.Reason = "listed speak-up reports"
+	if status != "" {
+		e.Reason += " (" + status + ")"
+	}
 	if err := s.audit.Record(ctx, e); err != nil {
 		s.fail(w, r, err)
 		return
@@ -1091,6 +1138,11 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"request": rr, "revealed": revealed, "approvals_needed": store.RevealApprovals})
 }
 
+// speakUpCaseRecorder is the actor a conduct matter raised from a report
+// is recorded by in its timeline: the one Probity uses for what it records
+// itself (imports), not the guardian.
+const speakUpCaseRecorder = "system"
+
 type speakUpConvertRequest struct {
 	UnitID      string   `json:"unit_id"`
 	Summary     string   `json:"summary"`
@@ -1127,7 +1179,14 @@ func speakUpConvertFieldNames(err error) error {
 // POST /api/v1/speakup/reports/{id}/convert. The case holds what the
 // guardian writes and nothing of the report: not the reporter, not the
 // report's text, not even that it came from a speak-up report, since
-// that alone tells a small unit who is likely to have spoken.
+// that alone tells a small unit who is likely to have spoken. So the case
+// is received and recorded now, when the guardian raises it (a report's
+// midnight would mark it, and date an anonymous report to its day only
+// through the case), its matter arose on the day the guardian gives
+// (the report's day unless they know better), and its timeline names
+// Probity ("system") as recorder, not the guardian, whom case workers
+// could recognise. The audit log, which only auditors read, keeps the
+// guardian as the actor.
 func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 	reportID, err := speakUpID(r)
 	if err != nil {
@@ -1148,7 +1207,7 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 	now := s.clock()
 	day := intake.SpeakUpDay(rep.CreatedAt)
 	var fs fault.Fields
-	c := cases.Case{Kind: cases.ConductMatter, UnitID: req.UnitID, Summary: req.Summary, AroseOn: day, ReceivedAt: day}
+	c := cases.Case{Kind: cases.ConductMatter, UnitID: req.UnitID, Summary: req.Summary, AroseOn: day, ReceivedAt: now}
 	if d := parseDay(&fs, "arose_on", req.AroseOn); d != nil {
 		c.AroseOn = *d
 	}
@@ -1188,9 +1247,8 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Prepare(s.ref, now)
 	c.NextDueAt, c.NextDueClock = s.nextDue(c, nil, now)
-	p := caller(r)
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.ConvertSpeakUpReport(ctx, reportID, &c, p.User.ID, now); err != nil {
+		if err := tx.ConvertSpeakUpReport(ctx, reportID, &c, speakUpCaseRecorder, now); err != nil {
 			return err
 		}
 		e := s.auditEntry(r, audit.Collect, "case", c.ID, audit.Success)
