@@ -400,7 +400,7 @@ type speakUpThreadView struct {
 func checkSpeakUpThreadRequest(req speakUpThreadRequest) (receiptHash string, err error) {
 	var fs fault.Fields
 	if !intake.ValidSpeakUpReference(strings.TrimSpace(req.Reference)) {
-		fs.Add("reference", "must be the reference you were given, like SU/2026/000123")
+		fs.Add("reference", "must be the reference you were given, like SU/2026/483920175")
 	}
 	receiptHash, ok := intake.SpeakUpReceiptHash(req.Receipt)
 	if !ok {
