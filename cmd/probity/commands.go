@@ -406,8 +406,13 @@ func serve(ctx context.Context, addr string, deps web.Deps, announce func(url st
 	if err != nil {
 		return usageErr("--addr: %v", err)
 	}
+	handler := web.New(deps)
+	// Anonymous speak-up reporters' audit entries join the log in daily
+	// batches (internal/store/speakup.go); ten minutes is often enough
+	// that a day's batch lands early in the next day.
+	go handler.RunSpeakUpBatches(ctx, 10*time.Minute)
 	srv := &http.Server{
-		Handler:           web.New(deps),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -28,76 +29,296 @@ import (
 // in structures a re-encoding cannot reach without rendering the document,
 // and a reporter can photograph or describe a document instead.
 
-// MaxImagePixels bounds the images decoded: a small file can declare an
-// enormous canvas, and decoding it would take gigabytes. 25 megapixels
-// holds a full-resolution photograph from any current phone.
+// Decoding is the expensive part, and an attacker chooses what is decoded:
+// a PNG of 194 KB can declare 5000×5000 pixels at 16 bits per channel,
+// which takes 200 MB and many seconds of CPU to decode. So, before any
+// pixel is decoded:
+//   - the header alone (image.DecodeConfig, and for JPEG the frame header)
+//     says how many bytes the decoder will allocate: width × height × the
+//     bytes per pixel of the decoder's output, doubled for an interlaced
+//     PNG, with the coefficient buffers of a progressive JPEG and the
+//     upright copy of a rotated photograph; above MaxImageDecodeBytes the
+//     image is refused;
+//   - the pixels of all the images of one request are counted against
+//     MaxRequestImagePixels (an ImageBudget), so that three large images
+//     cost no more than one request's share;
+//   - at most ImageDecodeSlots images are decoded at once in the process,
+//     and a request waits for a slot only as long as its context allows.
+// Memory for decoding is therefore bounded by ImageDecodeSlots ×
+// MaxImageDecodeBytes however many requests arrive at once.
+
+// MaxImagePixels bounds the pixels of one image: 25 megapixels holds a
+// full-resolution photograph from any current phone.
 const MaxImagePixels = 25_000_000
 
+// MaxImageDecodeBytes bounds the memory one image may take to decode and
+// turn upright. A 24-megapixel phone photograph that must be rotated takes
+// about 132 MB; a 16-bit image of the same size would take 200 MB.
+const MaxImageDecodeBytes = 128 << 20
+
+// MaxRequestImagePixels bounds the pixels decoded for one request: three
+// 12-megapixel photographs, or one of the largest.
+const MaxRequestImagePixels = 40_000_000
+
+// ImageDecodeSlots is how many images the process decodes at once.
+const ImageDecodeSlots = 2
+
 // Errors StripImageMetadata returns; the web adapter turns them into
-// field errors.
+// field errors. ErrImageTooLarge is wrapped with the reason in plain
+// words, fit to show the sender.
 var (
 	ErrMetadataUnsupported = errors.New("only PNG and JPEG images and plain text can be accepted")
 	ErrImageUnreadable     = errors.New("the image cannot be read")
-	ErrImageTooLarge       = errors.New("the image has too many pixels")
+	ErrImageTooLarge       = errors.New("the image is too large to read")
 )
 
 // jpegQuality keeps re-encoded photographs close to the original: text in
 // a screenshot must stay legible as evidence.
 const jpegQuality = 92
 
-// StripImageMetadata returns content with every kind of metadata removed,
-// for media types sniffed from the content: JPEG and PNG images are
-// decoded and re-encoded; plain text, which has no metadata, is returned
-// unchanged; anything else is refused with ErrMetadataUnsupported. A JPEG
-// whose EXIF says it is rotated is turned upright first, since the
-// orientation goes with the rest of the EXIF data.
+// ImageBudget is what is left of one request's MaxRequestImagePixels.
+// Use one per request; it is not safe for concurrent use.
+type ImageBudget struct{ pixels int64 }
+
+// NewImageBudget starts a request's budget.
+func NewImageBudget() *ImageBudget { return &ImageBudget{pixels: MaxRequestImagePixels} }
+
+// ImageStripper strips metadata from images, decoding at most a few at a
+// time. One is shared by the whole process.
+type ImageStripper struct{ slots chan struct{} }
+
+// NewImageStripper decodes at most concurrent images at once.
+func NewImageStripper(concurrent int) *ImageStripper {
+	return &ImageStripper{slots: make(chan struct{}, max(1, concurrent))}
+}
+
+// Hold takes every decoding slot until release is called: for tests that
+// need a request to wait.
+func (s *ImageStripper) Hold() (release func()) {
+	for range cap(s.slots) {
+		s.slots <- struct{}{}
+	}
+	return func() {
+		for range cap(s.slots) {
+			<-s.slots
+		}
+	}
+}
+
+// StripImageMetadata is ImageStripper.Strip with a stripper and a budget
+// of its own, for a single image outside any request.
 func StripImageMetadata(content []byte, mediaType string) ([]byte, error) {
+	return NewImageStripper(1).Strip(context.Background(), NewImageBudget(), content, mediaType)
+}
+
+// Strip returns content with every kind of metadata removed, for media
+// types sniffed from the content: JPEG and PNG images are decoded and
+// re-encoded; plain text, which has no metadata, is returned unchanged;
+// anything else is refused with ErrMetadataUnsupported. A JPEG whose EXIF
+// says it is rotated is turned upright first, since the orientation goes
+// with the rest of the EXIF data. The image's pixels are taken from
+// budget. When ctx ends before the image is decoded and encoded, Strip
+// gives up with ctx's error.
+func (s *ImageStripper) Strip(ctx context.Context, budget *ImageBudget, content []byte, mediaType string) ([]byte, error) {
+	var cost imageCost
+	var err error
 	switch mediaType {
 	case "text/plain":
 		return content, nil
 	case "image/jpeg":
-		cfg, err := jpeg.DecodeConfig(bytes.NewReader(content))
-		if err := checkConfig(cfg, err); err != nil {
-			return nil, err
-		}
+		cost, err = jpegCost(content)
+	case "image/png":
+		cost, err = pngCost(content)
+	default:
+		return nil, fmt.Errorf("%w (this file is %s)", ErrMetadataUnsupported, mediaType)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := cost.check(budget); err != nil {
+		return nil, err
+	}
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.slots }()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	switch mediaType {
+	case "image/jpeg":
 		img, err := jpeg.Decode(bytes.NewReader(content))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrImageUnreadable, err)
 		}
-		img = orient(img, exifOrientation(content))
-		var out bytes.Buffer
+		img = orient(img, cost.orientation)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: jpegQuality}); err != nil {
 			return nil, fmt.Errorf("re-encoding the image: %w", err)
 		}
-		return out.Bytes(), nil
 	case "image/png":
-		cfg, err := png.DecodeConfig(bytes.NewReader(content))
-		if err := checkConfig(cfg, err); err != nil {
-			return nil, err
-		}
 		img, err := png.Decode(bytes.NewReader(content))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrImageUnreadable, err)
 		}
-		var out bytes.Buffer
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, img); err != nil {
 			return nil, fmt.Errorf("re-encoding the image: %w", err)
 		}
-		return out.Bytes(), nil
 	}
-	return nil, fmt.Errorf("%w (this file is %s)", ErrMetadataUnsupported, mediaType)
+	return out.Bytes(), nil
 }
 
-func checkConfig(cfg image.Config, err error) error {
+// imageCost is what decoding an image will take, read from its header.
+type imageCost struct {
+	width, height int
+	bytes         int64 // allocated to decode it (and turn it upright)
+	orientation   int   // EXIF orientation of a JPEG; 1 otherwise
+}
+
+func (c imageCost) check(budget *ImageBudget) error {
+	pixels := int64(c.width) * int64(c.height)
 	switch {
-	case err != nil:
-		return fmt.Errorf("%w: %v", ErrImageUnreadable, err)
-	case cfg.Width <= 0 || cfg.Height <= 0:
+	case c.width <= 0 || c.height <= 0:
 		return fmt.Errorf("%w: it has no pixels", ErrImageUnreadable)
-	case int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels:
-		return fmt.Errorf("%w: %d×%d is more than %d pixels", ErrImageTooLarge, cfg.Width, cfg.Height, MaxImagePixels)
+	case pixels > MaxImagePixels:
+		return fmt.Errorf("%w: %d×%d is more than %d megapixels", ErrImageTooLarge, c.width, c.height, MaxImagePixels/1_000_000)
+	case c.bytes > MaxImageDecodeBytes:
+		return fmt.Errorf("%w: at %d×%d with its colour depth it would take %d MB of memory to read, more than %d MB",
+			ErrImageTooLarge, c.width, c.height, c.bytes>>20, MaxImageDecodeBytes>>20)
+	case pixels > budget.pixels:
+		return fmt.Errorf("%w: with the other images sent with it, it is more than %d megapixels in all",
+			ErrImageTooLarge, MaxRequestImagePixels/1_000_000)
 	}
+	budget.pixels -= pixels
 	return nil
+}
+
+// pngCost reads a PNG's header. The decoder gives 8 bytes a pixel for 16
+// bits a channel, 1 for a palette, and otherwise up to 4 (grey with a
+// transparent colour becomes RGBA); an interlaced image is decoded pass by
+// pass into images as large again.
+func pngCost(content []byte) (imageCost, error) {
+	cfg, err := png.DecodeConfig(bytes.NewReader(content))
+	if err != nil {
+		return imageCost{}, fmt.Errorf("%w: %v", ErrImageUnreadable, err)
+	}
+	c := imageCost{width: cfg.Width, height: cfg.Height, orientation: 1}
+	// DecodeConfig has checked the signature and that IHDR comes first.
+	depth, colourType, interlaced := content[24], content[25], content[28] == 1
+	perPixel := int64(4)
+	switch {
+	case depth == 16:
+		perPixel = 8
+	case colourType == 3:
+		perPixel = 1
+	}
+	c.bytes = int64(c.width) * int64(c.height) * perPixel
+	if interlaced {
+		c.bytes *= 2
+	}
+	return c, nil
+}
+
+// jpegCost reads a JPEG's frame header. The decoder keeps each component
+// at its own sampling, plus, for a progressive image, 4 bytes of
+// coefficients for every sample until the last scan; a four-component
+// (CMYK) image is converted into a further 4 bytes a pixel. Turning a
+// photograph upright takes 4 bytes a pixel more.
+func jpegCost(content []byte) (imageCost, error) {
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(content))
+	if err != nil {
+		return imageCost{}, fmt.Errorf("%w: %v", ErrImageUnreadable, err)
+	}
+	c := imageCost{width: cfg.Width, height: cfg.Height, orientation: exifOrientation(content)}
+	w, h := int64(c.width), int64(c.height)
+	f, ok := jpegFrame(content)
+	if !ok {
+		// DecodeConfig read a frame this parser did not: assume the
+		// costliest kind, progressive CMYK at full resolution.
+		f = frame{progressive: true, components: [][2]int{{1, 1}, {1, 1}, {1, 1}, {1, 1}}}
+	}
+	hmax, vmax := 1, 1
+	for _, s := range f.components {
+		hmax, vmax = max(hmax, s[0]), max(vmax, s[1])
+	}
+	// Planes are allocated whole MCUs at a time.
+	mcuW, mcuH := int64(8*hmax), int64(8*vmax)
+	pw, ph := (w+mcuW-1)/mcuW*mcuW, (h+mcuH-1)/mcuH*mcuH
+	for _, s := range f.components {
+		samples := pw * int64(s[0]) / int64(hmax) * ph * int64(s[1]) / int64(vmax)
+		c.bytes += samples
+		if f.progressive {
+			c.bytes += 4 * samples
+		}
+	}
+	if len(f.components) == 4 {
+		c.bytes += 4 * w * h
+	}
+	if c.orientation != 1 {
+		c.bytes += 4 * w * h
+	}
+	return c, nil
+}
+
+type frame struct {
+	progressive bool
+	components  [][2]int // horizontal and vertical sampling factors
+}
+
+// jpegFrame finds the start-of-frame segment of a JPEG. Like
+// exifOrientation it checks every length before following it.
+func jpegFrame(b []byte) (frame, bool) {
+	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
+		return frame{}, false
+	}
+	for i := 2; i+4 <= len(b); {
+		if b[i] != 0xFF {
+			return frame{}, false
+		}
+		marker := b[i+1]
+		switch {
+		case marker == 0xFF:
+			i++
+			continue
+		case marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7):
+			i += 2
+			continue
+		case marker == 0xDA || marker == 0xD9:
+			return frame{}, false
+		}
+		n := int(binary.BigEndian.Uint16(b[i+2:]))
+		if n < 2 || i+2+n > len(b) {
+			return frame{}, false
+		}
+		seg := b[i+4 : i+2+n]
+		if marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC {
+			// precision, height, width, component count, then three
+			// bytes per component: id, sampling, table.
+			if len(seg) < 6 || len(seg) < 6+3*int(seg[5]) || seg[5] == 0 {
+				return frame{}, false
+			}
+			f := frame{progressive: marker == 0xC2}
+			for k := range int(seg[5]) {
+				hv := seg[6+3*k+1]
+				hs, vs := int(hv>>4), int(hv&0x0F)
+				if hs < 1 || vs < 1 {
+					return frame{}, false
+				}
+				f.components = append(f.components, [2]int{hs, vs})
+			}
+			return f, true
+		}
+		i += 2 + n
+	}
+	return frame{}, false
 }
 
 // exifOrientation reads the EXIF orientation (1 to 8) of a JPEG, or 1 when
@@ -179,20 +400,22 @@ func tiffOrientation(t []byte) int {
 
 // orient turns img upright according to an EXIF orientation: the pixel at
 // (x, y) of the stored image goes to where the orientation says it shows.
+// The source is converted one row at a time, so that the only full-size
+// allocation is the upright image (4 bytes a pixel, counted in jpegCost).
 func orient(img image.Image, o int) image.Image {
 	if o <= 1 || o > 8 {
 		return img
 	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	src := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
+	row := image.NewRGBA(image.Rect(0, 0, w, 1))
 	dw, dh := w, h
 	if o >= 5 {
 		dw, dh = h, w
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for y := range h {
+		draw.Draw(row, row.Bounds(), img, image.Pt(b.Min.X, b.Min.Y+y), draw.Src)
 		for x := range w {
 			var dx, dy int
 			switch o {
@@ -211,7 +434,7 @@ func orient(img image.Image, o int) image.Image {
 			case 8: // needs a quarter turn anticlockwise
 				dx, dy = y, w-1-x
 			}
-			copy(dst.Pix[dst.PixOffset(dx, dy):][:4], src.Pix[src.PixOffset(x, y):][:4])
+			copy(dst.Pix[dst.PixOffset(dx, dy):][:4], row.Pix[4*x:][:4])
 		}
 	}
 	return dst

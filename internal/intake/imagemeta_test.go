@@ -2,6 +2,8 @@ package intake
 
 import (
 	"bytes"
+	"compress/zlib"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -9,6 +11,9 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -291,4 +296,198 @@ func FuzzStripImageMetadata(f *testing.F) {
 			t.Fatalf("accepted input re-encoded to something that does not decode: %v", err)
 		}
 	})
+}
+
+// pngHeader is a PNG of w×h pixels at the given bit depth and colour type
+// whose image data is rows of zeros: a 5000×5000 16-bit RGBA image comes
+// to about 1.3 MB without the test ever holding its pixels. Without data, decoding it fails.
+func pngHeader(t testing.TB, w, h int, depth, colourType byte, withData bool) []byte {
+	t.Helper()
+	chunk := func(out []byte, typ string, data []byte) []byte {
+		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
+		out = append(out, typ...)
+		out = append(out, data...)
+		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
+	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
+	ihdr = append(ihdr, depth, colourType, 0, 0, 0)
+	out := chunk([]byte("\x89PNG\r\n\x1a\n"), "IHDR", ihdr)
+	if colourType == 3 {
+		out = chunk(out, "PLTE", []byte{0, 0, 0})
+	}
+	if withData {
+		channels := map[byte]int{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colourType]
+		out = chunk(out, "IDAT", zeroZlib(h*(1+w*channels*int(depth)/8))) // each row: filter byte, then zeros
+	} else {
+		out = chunk(out, "IDAT", nil) // a palette's header ends at the image data
+	}
+	return chunk(out, "IEND", nil)
+}
+
+// TestStripRefusesDecodeBomb: a 5000×5000 PNG at 16 bits a channel is
+// within the pixel limit but would take 200 MB to decode; it is refused
+// from its header, without the decoded image ever being allocated.
+func TestStripRefusesDecodeBomb(t *testing.T) {
+	bomb := pngHeader(t, 5000, 5000, 16, 6, true)
+	if len(bomb) > 2<<20 {
+		t.Fatalf("the bomb is %d bytes; it should compress to under 2 MB", len(bomb))
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(bomb[8+25+8 : len(bomb)-12-4]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := io.Copy(io.Discard, zr); err != nil || n != 5000*(1+5000*8) {
+		t.Fatalf("the bomb's image data inflates to %d bytes (%v)", n, err)
+	}
+	if cfg, err := png.DecodeConfig(bytes.NewReader(bomb)); err != nil || cfg.Width*cfg.Height > MaxImagePixels {
+		t.Fatalf("the bomb is not a valid PNG within the pixel limit (%v, %v); the test proves nothing", cfg, err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = NewImageStripper(1).Strip(context.Background(), NewImageBudget(), bomb, "image/png")
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrImageTooLarge) || !strings.Contains(err.Error(), "5000×5000") || !strings.Contains(err.Error(), "memory") {
+		t.Fatalf("the bomb: %v", err)
+	}
+	allocated := after.TotalAlloc - before.TotalAlloc
+	if allocated > 8<<20 {
+		t.Fatalf("refusing the bomb allocated %d MB: it was decoded", allocated>>20)
+	}
+	t.Logf("a %d KB PNG declaring 5000×5000 at 16 bits a channel refused after %d KB of allocation", len(bomb)>>10, allocated>>10)
+}
+
+// TestImageCost: what decoding will take is read from the header.
+func TestImageCost(t *testing.T) {
+	reheader := func(b []byte, interlace byte) []byte {
+		b = append([]byte{}, b...)
+		b[28] = interlace
+		binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+		return b
+	}
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, testImage(30, 20), nil); err != nil { // 4:2:0, 16×16 MCUs
+		t.Fatal(err)
+	}
+	var grey bytes.Buffer
+	if err := jpeg.Encode(&grey, image.NewGray(image.Rect(0, 0, 30, 20)), nil); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		cost func() (imageCost, error)
+		want int64
+	}{
+		{"8-bit RGBA PNG", func() (imageCost, error) { return pngCost(pngHeader(t, 100, 50, 8, 6, false)) }, 100 * 50 * 4},
+		{"16-bit grey PNG", func() (imageCost, error) { return pngCost(pngHeader(t, 100, 50, 16, 0, false)) }, 100 * 50 * 8},
+		{"palette PNG", func() (imageCost, error) { return pngCost(pngHeader(t, 100, 50, 8, 3, false)) }, 100 * 50},
+		{"interlaced PNG", func() (imageCost, error) { return pngCost(reheader(pngHeader(t, 100, 50, 8, 6, false), 1)) }, 2 * 100 * 50 * 4},
+		// Y 32×32, Cb and Cr 16×16 each.
+		{"4:2:0 JPEG", func() (imageCost, error) { return jpegCost(jpg.Bytes()) }, 32*32 + 2*16*16},
+		{"4:2:0 JPEG turned upright", func() (imageCost, error) {
+			return jpegCost(jpegWithExif(t, 30, 20, 6))
+		}, 32*32 + 2*16*16 + 30*20*4},
+		{"grey JPEG", func() (imageCost, error) { return jpegCost(grey.Bytes()) }, 32 * 24},
+	}
+	for _, tc := range tests {
+		c, err := tc.cost()
+		if err != nil || c.bytes != tc.want {
+			t.Errorf("%s: %d bytes (%v), want %d", tc.name, c.bytes, err, tc.want)
+		}
+	}
+	// A progressive JPEG keeps 4 bytes of coefficients a sample: the
+	// frame marker alone says so.
+	prog := append([]byte{}, grey.Bytes()...)
+	i := bytes.Index(prog, []byte{0xFF, 0xC0})
+	prog[i+1] = 0xC2
+	if f, ok := jpegFrame(prog); !ok || !f.progressive || len(f.components) != 1 {
+		t.Errorf("progressive frame: %+v %v", f, ok)
+	}
+}
+
+// TestRequestImageBudget: the pixels of one request's images are counted
+// together, before any is decoded.
+func TestRequestImageBudget(t *testing.T) {
+	s := NewImageStripper(1)
+	budget := NewImageBudget()
+	big := pngHeader(t, 4000, 4000, 8, 3, false) // 16 megapixels, header only
+	for i := range 2 {
+		if _, err := s.Strip(context.Background(), budget, big, "image/png"); !errors.Is(err, ErrImageUnreadable) {
+			t.Fatalf("image %d within the budget: %v", i+1, err)
+		}
+	}
+	_, err := s.Strip(context.Background(), budget, big, "image/png")
+	if !errors.Is(err, ErrImageTooLarge) || !strings.Contains(err.Error(), "in all") {
+		t.Fatalf("third image: %v", err)
+	}
+	if _, err := s.Strip(context.Background(), NewImageBudget(), big, "image/png"); !errors.Is(err, ErrImageUnreadable) {
+		t.Fatalf("another request's budget: %v", err)
+	}
+}
+
+// TestStripWaitsForASlotOnlyAsLongAsItsContext: with every decoding slot
+// taken, a request whose context ends gives up without decoding.
+func TestStripWaitsForASlotOnlyAsLongAsItsContext(t *testing.T) {
+	s := NewImageStripper(2)
+	release := s.Hold()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Strip(ctx, NewImageBudget(), pngWithText(t), "image/png")
+		done <- err
+	}()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("waiting for a slot: %v", err)
+	}
+	release()
+	if _, err := s.Strip(context.Background(), NewImageBudget(), pngWithText(t), "image/png"); err != nil {
+		t.Fatalf("with a free slot: %v", err)
+	}
+}
+
+// zeroZlib is a zlib stream of n zero bytes, written by hand as one
+// deflate block with the fixed codes: a literal zero, then matches of 258
+// bytes at distance 1, 13 bits each. Compressing the zeros with
+// compress/flate would take seconds under the race detector.
+func zeroZlib(n int) []byte {
+	out := []byte{0x78, 0x01}
+	var acc uint64
+	var nbits uint
+	put := func(v uint64, bits uint) { // LSB first
+		acc |= v << nbits
+		nbits += bits
+		for nbits >= 8 {
+			out = append(out, byte(acc))
+			acc >>= 8
+			nbits -= 8
+		}
+	}
+	code := func(c uint64, bits uint) { // Huffman codes go most significant bit first
+		var r uint64
+		for i := range bits {
+			r |= (c >> i & 1) << (bits - 1 - i)
+		}
+		put(r, bits)
+	}
+	put(1, 1) // the final block
+	put(1, 2) // fixed Huffman codes
+	left := n
+	if left > 0 {
+		code(0x30, 8) // literal 0
+		left--
+	}
+	for ; left >= 258; left -= 258 {
+		code(0xC5, 8) // length 258
+		code(0, 5)    // distance 1
+	}
+	for ; left > 0; left-- {
+		code(0x30, 8)
+	}
+	code(0, 7) // end of block
+	if nbits > 0 {
+		out = append(out, byte(acc))
+	}
+	return binary.BigEndian.AppendUint32(out, uint32(n%65521)<<16|1) // Adler-32 of zeros
 }

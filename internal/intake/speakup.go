@@ -154,7 +154,8 @@ func SpeakUpDay(t time.Time) time.Time {
 }
 
 // speakUpReferencePattern is the shape of a report's reference,
-// SU/2026/000123: a year and a number of at least six digits.
+// SU/2026/483920175: a year and nine random digits (references given
+// before they were random have six).
 var speakUpReferencePattern = regexp.MustCompile(`^SU/[0-9]{4}/[0-9]{6,9}$`)
 
 // ValidSpeakUpReference reports whether s has the shape of a reference.

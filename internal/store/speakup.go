@@ -2,15 +2,19 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
@@ -23,6 +27,34 @@ import (
 //   - for an anonymous report, times are cut to the day here, whatever
 //     the caller passes, so no handler can forget to;
 //   - nothing about the request (address, agent, session) has a column.
+//
+// Nothing may place an anonymous report, or an anonymous reporter's
+// message, in time more finely than its day. A stored time is only one of
+// the ways a record is dated; the others, and what is done about each:
+//   - its place in the audit log's gap-free sequence, between exactly
+//     timed neighbours. Its audit entry is not appended in the
+//     transaction of the report: it is kept whole in
+//     speakup_audit_pending (DeferSpeakUpAudit), and once the day has
+//     ended (and an hour more, for requests still in flight at
+//     midnight), SettleSpeakUpAudit appends the day's entries to the
+//     chain together, in random order, each dated midnight. The chain
+//     stays one chain, signed and verified as before; the batch's place
+//     in it says only that the day is over. Until then the entry is
+//     durable but not yet hash-chained;
+//   - its reference: references are random, not numbered in one series
+//     with named reports (which keep their exact times);
+//   - the order of stored rows: ids are random, lists sort by the day and
+//     then by reference; and the batch rewrites the report's, its
+//     attachments' and the message's rows, so that their physical order
+//     (SQLite's rowid, PostgreSQL's ctid) and PostgreSQL's row version
+//     (xmin) are those of the batch, not of the request. Before the batch
+//     runs, and in copies of the database files taken before it (a
+//     backup, the write-ahead log, free pages and dead row versions until
+//     they are reused or vacuumed), the rows still show their order;
+//   - a conduct matter raised from a report: it is received, and
+//     recorded, when a guardian raises it, not at the report's midnight,
+//     and its recorder is Probity ("system"), not the guardian (web,
+//     convertSpeakUp).
 
 func speakUpAAD(table, rowID, column string) string { return table + "/" + rowID + "/" + column }
 
@@ -89,15 +121,6 @@ func (tx *Tx) CreateSpeakUpReport(ctx context.Context, r *SpeakUpReport, identit
 	if r.Anonymous {
 		r.CreatedAt = intake.SpeakUpDay(now)
 	}
-	var n int
-	year := r.CreatedAt.Year()
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO speakup_references (year, last_number) VALUES ($1, 1)
-		ON CONFLICT (year) DO UPDATE SET last_number = speakup_references.last_number + 1
-		RETURNING last_number`, year).Scan(&n)
-	if err != nil {
-		return fmt.Errorf("allocating a speak-up reference: %w", err)
-	}
-	r.Reference = fmt.Sprintf("SU/%04d/%06d", year, n)
 	what, err := tx.db.keys.SealString(r.What, speakUpAAD("speakup_reports", r.ID, "what"))
 	if err != nil {
 		return fmt.Errorf("sealing the report: %w", err)
@@ -112,12 +135,24 @@ func (tx *Tx) CreateSpeakUpReport(ctx context.Context, r *SpeakUpReport, identit
 			return fmt.Errorf("sealing the reporter's identity: %w", err)
 		}
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO speakup_reports
-		(id, reference, receipt_hash, category, what_sealed, anonymous, identity_sealed, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		r.ID, r.Reference, receiptHash, r.Category, what, r.Anonymous, sealedIdentity, r.Status, r.CreatedAt)
-	if err := constraintError(err, "speak-up reference or receipt already used", ""); err != nil {
-		return fmt.Errorf("storing speak-up report: %w", err)
+	// A random reference, drawn again in the unlikely case it is taken.
+	for attempt := 1; ; attempt++ {
+		r.Reference = newSpeakUpReference(r.CreatedAt.Year())
+		res, err := tx.tx.ExecContext(ctx, `INSERT INTO speakup_reports
+			(id, reference, receipt_hash, category, what_sealed, anonymous, identity_sealed, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (reference) DO NOTHING`,
+			r.ID, r.Reference, receiptHash, r.Category, what, r.Anonymous, sealedIdentity, r.Status, r.CreatedAt)
+		if err := constraintError(err, "speak-up receipt already used", ""); err != nil {
+			return fmt.Errorf("storing speak-up report: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			break
+		}
+		if attempt == 5 {
+			return fault.Errorf(fault.Internal, "no free speak-up reference after %d tries", attempt)
+		}
 	}
 	for i := range attachments {
 		a := &attachments[i]
@@ -135,6 +170,17 @@ func (tx *Tx) CreateSpeakUpReport(ctx context.Context, r *SpeakUpReport, identit
 		}
 	}
 	return nil
+}
+
+// newSpeakUpReference draws a reference: the year and nine random digits.
+// A number from a series shared with named reports, whose times are kept,
+// would date an anonymous report to the minute.
+func newSpeakUpReference(year int) string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000_000))
+	if err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return fmt.Sprintf("SU/%04d/%09d", year, n.Int64())
 }
 
 // SpeakUpKey is what checking a reporter's receipt needs, and nothing more:
@@ -346,11 +392,15 @@ type RevealRequest struct {
 	Approvals   []string   `json:"approvals"` // guardian user ids
 }
 
-// RevealApprovals is how many distinct guardians must approve a reveal.
-// The requester may be one of them: the rule is that no single guardian
-// can reveal a reporter, and a request by one and approval by another is
-// two guardians agreeing.
+// RevealApprovals is how many distinct guardians other than the requester
+// must approve a reveal: the requester has already said they want it, so
+// counting them would let one other guardian complete it.
 const RevealApprovals = 2
+
+// RevealValidity is how long after its approval a reveal lets its
+// requester read the identity: long enough to pass it on, not a standing
+// right to it.
+const RevealValidity = 24 * time.Hour
 
 // CreateRevealRequest records a request to reveal a named reporter.
 func (tx *Tx) CreateRevealRequest(ctx context.Context, rr *RevealRequest, now time.Time) error {
@@ -371,10 +421,12 @@ func (tx *Tx) CreateRevealRequest(ctx context.Context, rr *RevealRequest, now ti
 	return constraintError(err, "", "no such report or user")
 }
 
-// ApproveReveal records one guardian's approval of a request. When it is
-// the approval that makes RevealApprovals distinct guardians, the request
-// is decided and revealed is true: the caller may then read the identity
-// (SpeakUpIdentity) for the recipient, and must audit the disclosure.
+// ApproveReveal records one guardian's approval of a request; the
+// requester cannot approve their own. When it is the approval that makes
+// RevealApprovals distinct guardians, the request is decided and revealed
+// is true: from then on, for RevealValidity, the requester may read the
+// identity for the recipient (ApprovedReveal), and each read must be
+// audited as a disclosure.
 func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, now time.Time) (rr RevealRequest, revealed bool, err error) {
 	// Touching the row first locks it (PostgreSQL) so that two guardians
 	// approving at once are counted one after the other and exactly one
@@ -392,6 +444,10 @@ func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, n
 	rr.CreatedAt = rr.CreatedAt.UTC()
 	if decided.Valid {
 		return rr, false, fault.Errorf(fault.Conflict, "the request has already been decided")
+	}
+	if rr.RequestedBy == guardianID {
+		return rr, false, fault.Errorf(fault.Forbidden,
+			"you asked for this reveal; %d other guardians must approve it", RevealApprovals)
 	}
 	_, err = tx.tx.ExecContext(ctx, `INSERT INTO speakup_reveal_approvals (request_id, guardian_id, at) VALUES ($1, $2, $3)`,
 		requestID, guardianID, now.UTC())
@@ -416,8 +472,29 @@ func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, n
 	return rr, true, nil
 }
 
-// SpeakUpIdentity unseals a named reporter's identity inside the
-// transaction that decided to reveal it.
+// ApprovedReveal finds the most recent request by requesterID to reveal
+// the reporter of reportID that was approved at or after since: NotFound
+// when there is none.
+func (db *DB) ApprovedReveal(ctx context.Context, reportID, requesterID string, since time.Time) (RevealRequest, error) {
+	var rr RevealRequest
+	var decided time.Time
+	err := db.read.QueryRowContext(ctx, `SELECT id, report_id, requested_by, reason, recipient, created_at, decided_at
+		FROM speakup_reveal_requests WHERE report_id = $1 AND requested_by = $2 AND decided_at >= $3
+		ORDER BY decided_at DESC, id LIMIT 1`, reportID, requesterID, since.UTC()).
+		Scan(&rr.ID, &rr.ReportID, &rr.RequestedBy, &rr.Reason, &rr.Recipient, &rr.CreatedAt, &decided)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rr, fault.Errorf(fault.NotFound, "no approved reveal request")
+	}
+	if err != nil {
+		return rr, fmt.Errorf("reading reveal requests: %w", err)
+	}
+	rr.CreatedAt, decided = rr.CreatedAt.UTC(), decided.UTC()
+	rr.DecidedAt = &decided
+	return rr, nil
+}
+
+// SpeakUpIdentity unseals a named reporter's identity inside a
+// transaction.
 func (tx *Tx) SpeakUpIdentity(ctx context.Context, reportID string) (intake.SpeakUpIdentity, error) {
 	return speakUpIdentity(ctx, tx.tx, tx.db, reportID)
 }
@@ -466,25 +543,13 @@ func (tx *Tx) ConvertSpeakUpReport(ctx context.Context, reportID string, c *case
 }
 
 // refuseIdentity finds the reporter's name, email or phone in the case's
-// free text.
+// free text, however spaced, cased or disguised (see
+// intake.SpeakUpIdentity.MentionedIn).
 func refuseIdentity(c *cases.Case, ident intake.SpeakUpIdentity) error {
 	var f fault.Fields
-	digits := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, s)
-	}
-	phone := digits(ident.Phone)
 	check := func(field, text string) {
-		lower := strings.ToLower(text)
-		switch {
-		case len(ident.Name) >= 4 && strings.Contains(lower, strings.ToLower(ident.Name)),
-			ident.Email != "" && strings.Contains(lower, strings.ToLower(ident.Email)),
-			len(phone) >= 7 && strings.Contains(digits(text), phone):
-			f.Add(field, "holds the reporter's name or contact details; a conduct matter must not identify the reporter")
+		if part := ident.MentionedIn(text); part != "" {
+			f.Add(field, "holds the reporter's "+part+" (or part of it); a conduct matter must not identify the reporter")
 		}
 	}
 	check("summary", c.Summary)
@@ -492,4 +557,124 @@ func refuseIdentity(c *cases.Case, ident intake.SpeakUpIdentity) error {
 		check(fmt.Sprintf("allegations[%d].description", i), a.Description)
 	}
 	return f.Err("the conduct matter would identify the reporter")
+}
+
+// speakUpSettleGrace is how long after midnight a day's batch waits, so
+// that a request begun before midnight and committed after it still joins
+// its own day's batch rather than one of its own the next day.
+const speakUpSettleGrace = time.Hour
+
+// DeferSpeakUpAudit keeps the audit entry of something an anonymous
+// reporter did, inside tx, until its day's batch (SettleSpeakUpAudit).
+// e must be about a report (RecordType "speakup"); messageID names the
+// reporter's message it records, or is "". Only the entry's day is kept.
+func (tx *Tx) DeferSpeakUpAudit(ctx context.Context, e *audit.Entry, messageID string) error {
+	if e.RecordType != "speakup" || e.ActorID != "" || e.Source != "" {
+		return fault.Errorf(fault.Internal, "only an anonymous reporter's entry about a report can wait for the day's batch")
+	}
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO speakup_audit_pending (id, day, action, actor_name, report_id, message_id, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, id.New(), intake.SpeakUpDay(e.At), string(e.Action), e.ActorName, e.RecordID,
+		nullString(messageID), e.Reason)
+	if err := constraintError(err, "", "no such report or message"); err != nil {
+		return fmt.Errorf("keeping the audit entry for the day's batch: %w", err)
+	}
+	return nil
+}
+
+// SpeakUpAuditAppender appends an entry to the audit log inside tx
+// (AuditLog.Append).
+type SpeakUpAuditAppender func(ctx context.Context, tx *Tx, e *audit.Entry) error
+
+// SettleSpeakUpAudit appends to the audit log, in one transaction, every
+// deferred entry whose day ended at least speakUpSettleGrace before now:
+// ordered by day and then at random, each dated midnight of its day, with
+// no actor and no source. It rewrites the rows those entries record so
+// that their physical order and row versions are the batch's (see the top
+// of this file). It reports how many entries it appended; running it
+// again, or on two servers at once, appends none twice.
+func (db *DB) SettleSpeakUpAudit(ctx context.Context, appendEntry SpeakUpAuditAppender, now time.Time) (int, error) {
+	cutoff := intake.SpeakUpDay(now.Add(-speakUpSettleGrace))
+	var n int
+	err := db.InTx(ctx, func(tx *Tx) error {
+		n = 0
+		// Deleting first takes the rows: a second settler waits on them
+		// (PostgreSQL) or on the single writer (SQLite), then finds none.
+		rows, err := tx.tx.QueryContext(ctx, `DELETE FROM speakup_audit_pending WHERE day < $1
+			RETURNING id, day, action, actor_name, report_id, COALESCE(message_id, ''), reason`, cutoff)
+		if err != nil {
+			return fmt.Errorf("taking the deferred speak-up audit entries: %w", err)
+		}
+		type pending struct {
+			id, messageID string
+			e             audit.Entry
+		}
+		list, err := collect(rows, func(r *sql.Rows) (p pending, err error) {
+			var action string
+			err = r.Scan(&p.id, &p.e.At, &action, &p.e.ActorName, &p.e.RecordID, &p.messageID, &p.e.Reason)
+			p.e.At, p.e.Action = intake.SpeakUpDay(p.e.At), audit.Action(action)
+			return p, err
+		})
+		if err != nil {
+			return fmt.Errorf("taking the deferred speak-up audit entries: %w", err)
+		}
+		// The ids are random: sorting by them shuffles a day's entries.
+		slices.SortFunc(list, func(a, b pending) int {
+			if c := a.e.At.Compare(b.e.At); c != 0 {
+				return c
+			}
+			return strings.Compare(a.id, b.id)
+		})
+		for _, p := range list {
+			e := p.e
+			e.RecordType, e.Outcome = "speakup", audit.Success
+			if err := appendEntry(ctx, tx, &e); err != nil {
+				return err
+			}
+			if p.messageID != "" {
+				if err := tx.rewriteRow(ctx, "speakup_messages", p.messageID); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tx.rewriteRow(ctx, "speakup_reports", p.e.RecordID); err != nil {
+				return err
+			}
+			atts, err := tx.tx.QueryContext(ctx, `SELECT id FROM speakup_attachments WHERE report_id = $1 ORDER BY id`, p.e.RecordID)
+			if err != nil {
+				return err
+			}
+			ids, err := collect(atts, func(r *sql.Rows) (s string, err error) { return s, r.Scan(&s) })
+			if err != nil {
+				return err
+			}
+			for _, a := range ids {
+				if err := tx.rewriteRow(ctx, "speakup_attachments", a); err != nil {
+					return err
+				}
+			}
+		}
+		n = len(list)
+		return nil
+	})
+	return n, err
+}
+
+// rewriteRow writes a row again so that where it lies, and on PostgreSQL
+// which transaction wrote it, are those of this transaction: on SQLite it
+// gets the next rowid, after every row written so far; on PostgreSQL an
+// update makes a new row version (the old one is dead, and goes at the
+// next vacuum). table is one of a fixed few, never input.
+func (tx *Tx) rewriteRow(ctx context.Context, table, rowID string) error {
+	q := `UPDATE ` + table + ` SET id = id WHERE id = $1`
+	if tx.db.dialect == SQLite {
+		q = `UPDATE ` + table + ` SET rowid = (SELECT MAX(rowid) FROM ` + table + `) + 1 WHERE id = $1`
+	}
+	res, err := tx.tx.ExecContext(ctx, q, rowID)
+	if err != nil {
+		return fmt.Errorf("rewriting %s row %s: %w", table, rowID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("rewriting %s row %s: %d rows (%v)", table, rowID, n, err)
+	}
+	return nil
 }

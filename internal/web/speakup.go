@@ -28,32 +28,17 @@ import (
 // and guardians answer. The public half of this file must not learn who
 // is reporting, so on those routes:
 //   - nothing reads the session cookie or the Authorization header: guard
-//     hands the request straight to the handler (anonymousRoute), so a
-//     report cannot be tied to a signed-in session even by a last-seen
-//     time;
+//     hands every public route straight to its handler, so a report
+//     cannot be tied to a signed-in session even by a last-seen time;
 //   - the client address is used only by the rate limiter, which keeps an
 //     HMAC of it under a key that lives in memory for an hour;
 //   - audit entries have no source and no actor id, and for an anonymous
-//     report carry only the day;
+//     report carry only the day and wait for the day's batch to join the
+//     log (recordReporterAction; the design is at the top of
+//     store/speakup.go);
 //   - nothing is logged but the path of a request that failed on our side;
 //   - a receipt lookup does the same work and gives the same answer
 //     whether or not the reference exists.
-
-// speakUpPublic lists the routes that skip authentication altogether.
-var speakUpPublic = map[string]bool{
-	"GET /speak-up":                 true,
-	"POST /speak-up":                true,
-	"GET /speak-up/thread":          true,
-	"POST /speak-up/thread":         true,
-	"POST /api/v1/speakup":          true,
-	"POST /api/v1/speakup/messages": true,
-}
-
-// anonymousRoute reports whether guard must not authenticate a route's
-// requests.
-func anonymousRoute(rt route) bool {
-	return rt.Permission == access.Public && speakUpPublic[rt.Method+" "+rt.Pattern]
-}
 
 // Limits. A JSON report carries up to three files in base64, a third
 // larger than the files themselves.
@@ -66,6 +51,33 @@ const (
 	// the thread, and the "no such report" answer is always one size.
 	speakUpBucket = 4096
 )
+
+// speakUpDeadline is how long a reporter's request may take. It is well
+// inside the server's write timeout (60 s in cmd/probity), so that a
+// request slowed by large images or a busy database is abandoned, and
+// rolled back, while its answer can still reach the reporter: a report
+// must not be kept whose reference and receipt the reporter never saw,
+// since they would think it lost and could never follow it up.
+var speakUpDeadline = 30 * time.Second
+
+// speakUpImages decodes the reports' images, a few at a time for the
+// whole process (see intake.ImageStripper).
+var speakUpImages = intake.NewImageStripper(intake.ImageDecodeSlots)
+
+// errSpeakUpTooSlow answers a reporter's request that ran out of time or
+// whose sender went away: nothing was kept.
+var errSpeakUpTooSlow = fault.Errorf(fault.Unavailable,
+	"your report took too long to process and was not kept; please send it again (smaller images are quicker)")
+
+// speakUpTimedOut turns a failure after the request's context ended into
+// errSpeakUpTooSlow (whatever the database made of the cancellation), and
+// leaves other errors alone.
+func speakUpTimedOut(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return errSpeakUpTooSlow
+	}
+	return err
+}
 
 // speakUpTypes are the files a speak-up report may carry: types whose
 // metadata StripImageMetadata removes, or that have none. PDFs are
@@ -96,11 +108,14 @@ func (s *Server) speakUpRoutes() []route {
 	}
 }
 
-// speakUpThrottle refuses a caller who has used up their tokens with 429.
+// speakUpThrottle refuses a caller who has used up their tokens with 429,
+// and gives the others' requests speakUpDeadline to finish.
 func (s *Server) speakUpThrottle(l *rateLimiter, page bool, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if l.allow(clientAddr(r)) {
-			h(w, r)
+			ctx, cancel := context.WithTimeout(r.Context(), speakUpDeadline)
+			defer cancel()
+			h(w, r.WithContext(ctx))
 			return
 		}
 		const detail = "Too many requests from your network in a short time. Wait a minute and try again; nothing you sent was kept."
@@ -130,6 +145,45 @@ func (s *Server) speakUpReporterAudit(action audit.Action, reportID string, anon
 		e.Reason += " (time of day withheld: anonymous report)"
 	}
 	return e
+}
+
+// recordReporterAction writes the audit entry of something a reporter did,
+// inside tx: at once for a named report, whose times are kept; for an
+// anonymous one it waits for its day's batch, so that its place in the
+// log's sequence cannot date it (store.Tx.DeferSpeakUpAudit). messageID
+// names the reporter's message the entry records, or is "".
+func (s *Server) recordReporterAction(ctx context.Context, tx *store.Tx, e *audit.Entry, anonymous bool, messageID string) error {
+	if anonymous {
+		return tx.DeferSpeakUpAudit(ctx, e, messageID)
+	}
+	return s.audit.Append(ctx, tx, e)
+}
+
+// SettleSpeakUp appends the audit entries of anonymous reporters' actions
+// whose day is over to the audit log (store.DB.SettleSpeakUpAudit), and
+// reports how many.
+func (s *Server) SettleSpeakUp(ctx context.Context) (int, error) {
+	return s.db.SettleSpeakUpAudit(ctx, s.audit.Append, s.clock())
+}
+
+// RunSpeakUpBatches settles the day's anonymous audit entries now and
+// every interval until ctx ends. A batch that fails is logged and tried
+// again at the next tick: its entries stay where they are meanwhile.
+func (s *Server) RunSpeakUpBatches(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.SettleSpeakUp(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("speak-up audit batch failed; it will be tried again", "err", err)
+		} else if n > 0 {
+			s.log.Info("speak-up audit batch appended", "entries", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // --- Sending a report -----------------------------------------------------
@@ -181,6 +235,7 @@ func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (intake.SpeakUpForm, 
 	}
 	var files []store.SpeakUpAttachment
 	tooLarge := false
+	budget := intake.NewImageBudget()
 	for i, a := range req.Attachments[:min(len(req.Attachments), intake.MaxSpeakUpAttachments)] {
 		field := fmt.Sprintf("attachments[%d]", i)
 		if utf8.RuneCountInString(a.Filename) > 255 {
@@ -196,7 +251,10 @@ func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (intake.SpeakUpForm, 
 			fs.Add(field+".content_base64", "is not base64")
 			continue
 		}
-		f, reason := speakUpFile(content)
+		f, reason, err := speakUpFile(r.Context(), budget, content)
+		if err != nil {
+			return form, nil, err
+		}
 		if reason != "" {
 			fs.Add(field+".content_base64", reason)
 			tooLarge = tooLarge || len(content) > intake.MaxSpeakUpAttachmentSize
@@ -229,30 +287,34 @@ func speakUpFormFields(fs *fault.Fields, form intake.SpeakUpForm, anonymous, und
 }
 
 // speakUpFile checks one file's content, sniffed, and strips its
-// metadata; the reason says why it was refused, or is "".
-func speakUpFile(content []byte) (store.SpeakUpAttachment, string) {
+// metadata, taking its pixels from the request's budget; the reason says
+// why it was refused, or is "". The error is for the request as a whole:
+// it ran out of time.
+func speakUpFile(ctx context.Context, budget *intake.ImageBudget, content []byte) (store.SpeakUpAttachment, string, error) {
 	if len(content) == 0 {
-		return store.SpeakUpAttachment{}, "is empty"
+		return store.SpeakUpAttachment{}, "is empty", nil
 	}
 	if len(content) > intake.MaxSpeakUpAttachmentSize {
-		return store.SpeakUpAttachment{}, "the file must be at most 5 MiB"
+		return store.SpeakUpAttachment{}, "the file must be at most 5 MiB", nil
 	}
 	mt := sniff(content)
 	if _, ok := speakUpTypes[mt]; !ok {
 		return store.SpeakUpAttachment{}, "must be a JPEG or PNG image or a plain-text file; this one looks like " + mt +
-			". PDFs and documents are not accepted because their hidden details can name their author: photograph or describe them instead"
+			". PDFs and documents are not accepted because their hidden details can name their author: photograph or describe them instead", nil
 	}
 	if mt == "text/plain" && !utf8.Valid(content) {
-		return store.SpeakUpAttachment{}, "a text file must be UTF-8"
+		return store.SpeakUpAttachment{}, "a text file must be UTF-8", nil
 	}
-	clean, err := intake.StripImageMetadata(content, mt)
+	clean, err := speakUpImages.Strip(ctx, budget, content, mt)
 	switch {
+	case err == nil:
+		return store.SpeakUpAttachment{MediaType: mt, Content: clean}, "", nil
+	case ctx.Err() != nil:
+		return store.SpeakUpAttachment{}, "", speakUpTimedOut(ctx, err)
 	case errors.Is(err, intake.ErrImageTooLarge):
-		return store.SpeakUpAttachment{}, fmt.Sprintf("the image is too large: at most %d megapixels", intake.MaxImagePixels/1_000_000)
-	case err != nil:
-		return store.SpeakUpAttachment{}, "the image cannot be read; send it again as a JPEG or PNG"
+		return store.SpeakUpAttachment{}, err.Error() + "; send a smaller image, or a screenshot of it", nil
 	}
-	return store.SpeakUpAttachment{MediaType: mt, Content: clean}, ""
+	return store.SpeakUpAttachment{}, "the image cannot be read; send it again as a JPEG or PNG", nil
 }
 
 // fileSpeakUp stores a validated report with its audit entry, and returns
@@ -271,9 +333,15 @@ func (s *Server) fileSpeakUp(ctx context.Context, form intake.SpeakUpForm, files
 		if len(files) > 0 {
 			reason += " with " + strconv.Itoa(len(files)) + " attachment(s)"
 		}
-		return s.audit.Append(ctx, tx, s.speakUpReporterAudit(audit.Collect, rep.ID, rep.Anonymous, reason))
+		if err := s.recordReporterAction(ctx, tx, s.speakUpReporterAudit(audit.Collect, rep.ID, rep.Anonymous, reason), rep.Anonymous, ""); err != nil {
+			return err
+		}
+		// The last thing before the commit: a request that has run out
+		// of time, or whose sender has gone, keeps nothing, since its
+		// answer, the only copy of the receipt, will never arrive.
+		return ctx.Err()
 	})
-	return ref, receipt, err
+	return ref, receipt, speakUpTimedOut(ctx, err)
 }
 
 // speakUpCreate takes a report: POST /api/v1/speakup.
@@ -315,7 +383,7 @@ type speakUpThreadView struct {
 func checkSpeakUpThreadRequest(req speakUpThreadRequest) (receiptHash string, err error) {
 	var fs fault.Fields
 	if !intake.ValidSpeakUpReference(strings.TrimSpace(req.Reference)) {
-		fs.Add("reference", "must be the reference you were given, like SU/2026/000123")
+		fs.Add("reference", "must be the reference you were given, like SU/2026/483920175")
 	}
 	receiptHash, ok := intake.SpeakUpReceiptHash(req.Receipt)
 	if !ok {
@@ -361,10 +429,14 @@ func (s *Server) answerSpeakUpThread(ctx context.Context, k store.SpeakUpKey, te
 			if err := tx.AddSpeakUpMessage(ctx, k.ReportID, &m); err != nil {
 				return err
 			}
-			return s.audit.Append(ctx, tx, s.speakUpReporterAudit(audit.Collect, k.ReportID, k.Anonymous, "reporter added information"))
+			e := s.speakUpReporterAudit(audit.Collect, k.ReportID, k.Anonymous, "reporter added information")
+			if err := s.recordReporterAction(ctx, tx, e, k.Anonymous, m.ID); err != nil {
+				return err
+			}
+			return ctx.Err() // as in fileSpeakUp
 		})
 		if err != nil {
-			return speakUpThreadView{}, err
+			return speakUpThreadView{}, speakUpTimedOut(ctx, err)
 		}
 	}
 	rep, err := s.db.SpeakUpReport(ctx, k.ReportID)
@@ -570,7 +642,10 @@ func (s *Server) speakUpFormPost(w http.ResponseWriter, r *http.Request) {
 				f.Close()
 				if err != nil {
 					fs.Add("attachment", "the file could not be read")
-				} else if att, reason := speakUpFile(buf.Bytes()); reason != "" {
+				} else if att, reason, err := speakUpFile(r.Context(), intake.NewImageBudget(), buf.Bytes()); err != nil {
+					s.failSpeakUpPage(w, r, err)
+					return
+				} else if reason != "" {
 					fs.Add("attachment", reason+"; choose the file again")
 				} else {
 					files = append(files, att)
@@ -721,7 +796,12 @@ func (s *Server) listSpeakUp(w http.ResponseWriter, r *http.Request) {
 		items = append(items, summariseSpeakUp(rep))
 	}
 	e := s.auditEntry(r, audit.Consult, "speakup-list", "", audit.Success)
-	e.Reason = "listed " + strconv.Itoa(len(items)) + " speak-up reports"
+	// Not how many: two counts a few minutes apart, less the named
+	// reports collected between them, would date an anonymous report.
+	e.Reason = "listed speak-up reports"
+	if status != "" {
+		e.Reason += " (" + status + ")"
+	}
 	if err := s.audit.Record(ctx, e); err != nil {
 		s.fail(w, r, err)
 		return
@@ -748,8 +828,12 @@ func speakUpID(r *http.Request) (string, error) {
 
 // getSpeakUp shows a report and its thread to a guardian:
 // GET /api/v1/speakup/reports/{id}. With ?identity=true&reason=... it
-// shows a named reporter's identity too; that read is audited with the
-// reason, and the audit entry never holds the identity itself.
+// shows a named reporter's identity too, but only to a guardian whose
+// request to reveal it was approved by two other guardians within
+// store.RevealValidity: the same approval as any reveal, so that the
+// query string is not a way round it. That read is audited as a
+// disclosure to the request's recipient, with the reason; the audit entry
+// never holds the identity itself, and a refused read is audited too.
 func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 	reportID, err := speakUpID(r)
 	if err != nil {
@@ -787,7 +871,16 @@ func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := speakUpDetail{speakUpSummary: summariseSpeakUp(rep), What: rep.What}
+	e := s.auditEntry(r, audit.Consult, "speakup", reportID, audit.Success)
+	e.Reason = "read speak-up report " + rep.Reference
+	var ident *intake.SpeakUpIdentity
+	if wantIdentity {
+		if ident, err = s.revealedIdentity(r, rep, e, reason); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	v := speakUpDetail{speakUpSummary: summariseSpeakUp(rep), What: rep.What, Identity: ident}
 	if v.Messages, err = s.db.SpeakUpMessages(ctx, reportID); err != nil {
 		s.fail(w, r, err)
 		return
@@ -798,17 +891,6 @@ func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Messages = speakUpNonNil(v.Messages)
 	v.Attachments = speakUpNonNil(v.Attachments)
-	e := s.auditEntry(r, audit.Consult, "speakup", reportID, audit.Success)
-	e.Reason = "read speak-up report " + rep.Reference
-	if wantIdentity {
-		ident, err := s.db.SpeakUpIdentity(ctx, reportID)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		v.Identity = &ident
-		e.Reason += " and the reporter's identity: " + reason
-	}
 	// Recorded before the answer is written: no identity leaves without
 	// its audit entry.
 	if err := s.audit.Record(ctx, e); err != nil {
@@ -816,6 +898,38 @@ func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// revealedIdentity reads a named reporter's identity for the guardian
+// asking, if two other guardians approved their request to reveal it, and
+// turns e into the disclosure entry. A refusal is audited before it is
+// returned.
+func (s *Server) revealedIdentity(r *http.Request, rep store.SpeakUpReport, e *audit.Entry, reason string) (*intake.SpeakUpIdentity, error) {
+	ctx := r.Context()
+	if rep.Anonymous {
+		return nil, fault.Errorf(fault.Conflict, "the report is anonymous: Probity holds no identity for it")
+	}
+	rr, err := s.db.ApprovedReveal(ctx, rep.ID, caller(r).User.ID, s.clock().Add(-store.RevealValidity))
+	if fault.Is(err, fault.NotFound) {
+		d := s.auditEntry(r, audit.AccessDenied, "speakup", rep.ID, audit.Denied)
+		d.Reason = "asked to read the reporter's identity of " + rep.Reference + " without an approved reveal request: " + reason
+		if err := s.audit.Record(ctx, d); err != nil {
+			return nil, err
+		}
+		return nil, fault.Errorf(fault.Forbidden, "reading a reporter's identity needs your request to reveal it, approved by %d other guardians "+
+			"in the last %d hours: POST /api/v1/speakup/reports/%s/reveal-requests", store.RevealApprovals,
+			int(store.RevealValidity/time.Hour), rep.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ident, err := s.db.SpeakUpIdentity(ctx, rep.ID)
+	if err != nil {
+		return nil, err
+	}
+	e.Action, e.Recipients = audit.Disclose, []string{rr.Recipient}
+	e.Reason += " with the reporter's identity, for " + rr.Recipient + " on reveal request " + rr.ID + ": " + reason
+	return &ident, nil
 }
 
 func speakUpNonNil[T any](s []T) []T {
@@ -960,9 +1074,11 @@ func (s *Server) requestReveal(w http.ResponseWriter, r *http.Request) {
 }
 
 // approveReveal records a guardian's approval of a reveal request:
-// POST /api/v1/speakup/reveal-requests/{id}/approve. The approval that
-// makes two distinct guardians reveals the identity in its answer, for
-// the recipient's use, and is audited as a disclosure to the recipient.
+// POST /api/v1/speakup/reveal-requests/{id}/approve. The requester cannot
+// approve their own request. The approval that makes two guardians
+// decides the request; the identity is not in its answer: the requester
+// reads it (GET .../reports/{id}?identity=true), and that read is the
+// audited disclosure.
 func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 	requestID := r.PathValue("id")
 	if !id.Valid(requestID) {
@@ -974,7 +1090,6 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 	var (
 		rr       store.RevealRequest
 		revealed bool
-		ident    intake.SpeakUpIdentity
 	)
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -982,32 +1097,34 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if !revealed {
-			e := s.auditEntry(r, audit.Alter, "speakup", rr.ReportID, audit.Success)
-			e.Reason = fmt.Sprintf("approved revealing the reporter's identity to %s (request %s, %d of %d approvals)",
-				rr.Recipient, rr.ID, len(rr.Approvals), store.RevealApprovals)
-			return s.audit.Append(ctx, tx, e)
+		e := s.auditEntry(r, audit.Alter, "speakup", rr.ReportID, audit.Success)
+		e.Reason = fmt.Sprintf("approved revealing the reporter's identity to %s (request %s, %d of %d approvals)",
+			rr.Recipient, rr.ID, len(rr.Approvals), store.RevealApprovals)
+		if revealed {
+			e.Reason += "; the requester may now read the identity for the recipient"
 		}
-		if ident, err = tx.SpeakUpIdentity(ctx, rr.ReportID); err != nil {
-			return err
-		}
-		e := s.auditEntry(r, audit.Disclose, "speakup", rr.ReportID, audit.Success)
-		e.Recipients = []string{rr.Recipient}
-		e.Reason = fmt.Sprintf("reporter's identity revealed on the approval of %d guardians (request %s): %s",
-			len(rr.Approvals), rr.ID, rr.Reason)
 		return s.audit.Append(ctx, tx, e)
 	})
+	if fault.Is(err, fault.Forbidden) {
+		// The requester approving their own request: refused, and the
+		// attempt is kept.
+		d := s.auditEntry(r, audit.AccessDenied, "speakup-reveal", requestID, audit.Denied)
+		d.Reason = fault.Message(err)
+		if aerr := s.audit.Record(ctx, d); aerr != nil {
+			err = aerr
+		}
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := map[string]any{"request": rr, "revealed": revealed, "approvals_needed": store.RevealApprovals}
-	if revealed {
-		out["identity"] = ident
-		out["recipient"] = rr.Recipient
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, map[string]any{"request": rr, "revealed": revealed, "approvals_needed": store.RevealApprovals})
 }
+
+// speakUpCaseRecorder is the actor a conduct matter raised from a report
+// is recorded by in its timeline: the one Probity uses for what it records
+// itself (imports), not the guardian.
+const speakUpCaseRecorder = "system"
 
 type speakUpConvertRequest struct {
 	UnitID      string   `json:"unit_id"`
@@ -1045,7 +1162,14 @@ func speakUpConvertFieldNames(err error) error {
 // POST /api/v1/speakup/reports/{id}/convert. The case holds what the
 // guardian writes and nothing of the report: not the reporter, not the
 // report's text, not even that it came from a speak-up report, since
-// that alone tells a small unit who is likely to have spoken.
+// that alone tells a small unit who is likely to have spoken. So the case
+// is received and recorded now, when the guardian raises it (a report's
+// midnight would mark it, and date an anonymous report to its day only
+// through the case), its matter arose on the day the guardian gives
+// (the report's day unless they know better), and its timeline names
+// Probity ("system") as recorder, not the guardian, whom case workers
+// could recognise. The audit log, which only auditors read, keeps the
+// guardian as the actor.
 func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 	reportID, err := speakUpID(r)
 	if err != nil {
@@ -1066,7 +1190,7 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 	now := s.clock()
 	day := intake.SpeakUpDay(rep.CreatedAt)
 	var fs fault.Fields
-	c := cases.Case{Kind: cases.ConductMatter, UnitID: req.UnitID, Summary: req.Summary, AroseOn: day, ReceivedAt: day}
+	c := cases.Case{Kind: cases.ConductMatter, UnitID: req.UnitID, Summary: req.Summary, AroseOn: day, ReceivedAt: now}
 	if d := parseDay(&fs, "arose_on", req.AroseOn); d != nil {
 		c.AroseOn = *d
 	}
@@ -1106,9 +1230,8 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Prepare(s.ref, now)
 	c.NextDueAt, c.NextDueClock = s.nextDue(c, nil, now)
-	p := caller(r)
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.ConvertSpeakUpReport(ctx, reportID, &c, p.User.ID, now); err != nil {
+		if err := tx.ConvertSpeakUpReport(ctx, reportID, &c, speakUpCaseRecorder, now); err != nil {
 			return err
 		}
 		e := s.auditEntry(r, audit.Collect, "case", c.ID, audit.Success)

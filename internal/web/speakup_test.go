@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -14,6 +17,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,9 +27,11 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/intake"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
+	"github.com/probity/probity/internal/web"
 )
 
 // What a reporter's requests carry that must never be kept.
@@ -406,6 +413,11 @@ func TestSpeakUpAnonymousRoundTrip(t *testing.T) {
 		if !created.Equal(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)) || identity != "" {
 			t.Errorf("stored created_at %v, identity %q", created, identity)
 		}
+		// The reporter's entries join the log in their days' batches.
+		f.now = f.now.Add(48 * time.Hour)
+		if n, err := f.srv.SettleSpeakUp(ctx); err != nil || n != 2 {
+			t.Fatalf("the batches appended %d entries (%v), want 2", n, err)
+		}
 		page, err := f.db.AuditEntries(ctx, store.AuditFilter{RecordID: id})
 		if err != nil {
 			t.Fatal(err)
@@ -427,13 +439,14 @@ func TestSpeakUpAnonymousRoundTrip(t *testing.T) {
 }
 
 // TestSpeakUpNamedIdentity: a named reporter's identity is sealed, shown
-// to guardians only when asked with a reason (and audited without the
-// identity), refused to everyone else, and revealed on two guardians'
-// approval.
+// only to a guardian whose request to reveal it two other guardians
+// approved (?identity=true included), audited as a disclosure without the
+// identity, and refused to everyone else.
 func TestSpeakUpNamedIdentity(t *testing.T) {
 	eachRawFixture(t, func(t *testing.T, f *fixture, raw *sql.DB) {
 		guardian := f.login(t, access.Guardian)
 		second := addGuardian(t, f, "guardian2")
+		third := addGuardian(t, f, "guardian3")
 		ref, _ := submit(t, f, namedReport("Fraudulent overtime claims on the response team."))
 		id := reportID(t, guardian, ref)
 
@@ -444,27 +457,27 @@ func TestSpeakUpNamedIdentity(t *testing.T) {
 		if rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+"?identity=true", "", ""); rec.Code != 422 {
 			t.Fatalf("identity without a reason: %d %s", rec.Code, rec.Body)
 		}
+		// A reason alone is not enough: the query string goes through the
+		// same approval as a reveal.
 		q := "?identity=true&reason=" + url.QueryEscape("arranging a safe meeting with the reporter")
-		rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", "")
-		if rec.Code != 200 {
-			t.Fatalf("identity read: %d %s", rec.Code, rec.Body)
-		}
-		ident := decode(t, rec)["identity"].(map[string]any)
-		if ident["name"] != nameCanary || ident["email"] != emailCanary || ident["phone"] != phoneCanary || ident["role"] != "staff" {
-			t.Fatalf("identity %v", ident)
+		for _, g := range []*client{guardian, second} {
+			rec = g.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", "")
+			if rec.Code != 403 || strings.Contains(rec.Body.String(), nameCanary) || !strings.Contains(rec.Body.String(), "reveal-requests") {
+				t.Fatalf("identity read without an approved request: %d %s", rec.Code, rec.Body)
+			}
 		}
 		page, err := f.db.AuditEntries(ctx, store.AuditFilter{RecordID: id})
 		if err != nil {
 			t.Fatal(err)
 		}
-		found := false
+		refused := 0
 		for _, e := range page.Entries {
-			if e.ActorID == f.users[access.Guardian].ID && strings.Contains(e.Reason, "identity: arranging a safe meeting") {
-				found = true
+			if e.Action == "access_denied" && strings.Contains(e.Reason, "without an approved reveal request") {
+				refused++
 			}
 		}
-		if !found {
-			t.Error("the identity read is not audited with its reason")
+		if refused != 2 {
+			t.Errorf("%d refused identity reads audited, want 2", refused)
 		}
 
 		// Nobody else, whatever their rank.
@@ -490,7 +503,7 @@ func TestSpeakUpNamedIdentity(t *testing.T) {
 			t.Errorf("reveal request on an anonymous report: %d", rec.Code)
 		}
 
-		// Revealing to someone else takes two guardians.
+		// Revealing takes two guardians besides the one who asks.
 		rec = guardian.do(t, "POST", "/api/v1/speakup/reports/"+id+"/reveal-requests", "application/json", `{"reason":"","recipient":""}`)
 		if rec.Code != 422 {
 			t.Fatalf("empty reveal request: %d", rec.Code)
@@ -507,40 +520,65 @@ func TestSpeakUpNamedIdentity(t *testing.T) {
 		if approve(others[access.PSDHead]).Code != 403 {
 			t.Error("the head of PSD may approve a reveal")
 		}
-		rec = approve(guardian)
+		if rec = approve(guardian); rec.Code != 403 || !strings.Contains(rec.Body.String(), "other guardians") {
+			t.Fatalf("the requester approving their own request: %d %s", rec.Code, rec.Body)
+		}
+		rec = approve(second)
 		if rec.Code != 200 || decode(t, rec)["revealed"] != false || strings.Contains(rec.Body.String(), nameCanary) {
 			t.Fatalf("first approval: %d %s", rec.Code, rec.Body)
 		}
-		if rec = approve(guardian); rec.Code != 409 {
+		if rec = approve(second); rec.Code != 409 {
 			t.Fatalf("the same guardian approving twice: %d %s", rec.Code, rec.Body)
 		}
-		rec = approve(second)
+		if rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", ""); rec.Code != 403 {
+			t.Fatalf("identity read with one approval: %d %s", rec.Code, rec.Body)
+		}
+		rec = approve(third)
 		if rec.Code != 200 {
 			t.Fatalf("second approval: %d %s", rec.Code, rec.Body)
 		}
-		out := decode(t, rec)
-		if out["revealed"] != true || out["identity"].(map[string]any)["name"] != nameCanary || out["recipient"] != "DI Marsh, PSD investigations" {
-			t.Fatalf("second approval did not reveal: %v", out)
+		if out := decode(t, rec); out["revealed"] != true || strings.Contains(rec.Body.String(), nameCanary) {
+			t.Fatalf("second approval: %v", out)
 		}
-		if rec = approve(second); rec.Code != 409 {
+		if rec = approve(third); rec.Code != 409 {
 			t.Fatalf("approving a decided request: %d", rec.Code)
+		}
+		// Now the requester, and only the requester, reads the identity.
+		if rec = second.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", ""); rec.Code != 403 {
+			t.Fatalf("an approver reads the identity: %d %s", rec.Code, rec.Body)
+		}
+		rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", "")
+		if rec.Code != 200 {
+			t.Fatalf("identity read after approval: %d %s", rec.Code, rec.Body)
+		}
+		ident := decode(t, rec)["identity"].(map[string]any)
+		if ident["name"] != nameCanary || ident["email"] != emailCanary || ident["phone"] != phoneCanary || ident["role"] != "staff" {
+			t.Fatalf("identity %v", ident)
 		}
 		page, _ = f.db.AuditEntries(ctx, store.AuditFilter{RecordID: id})
 		disclosed := false
 		for _, e := range page.Entries {
-			if e.Action == "disclose" && len(e.Recipients) == 1 && e.Recipients[0] == "DI Marsh, PSD investigations" {
+			if e.Action == "disclose" && e.ActorID == f.users[access.Guardian].ID && len(e.Recipients) == 1 &&
+				e.Recipients[0] == "DI Marsh, PSD investigations" && strings.Contains(e.Reason, "arranging a safe meeting") {
 				disclosed = true
 			}
 		}
 		if !disclosed {
-			t.Error("the reveal is not audited as a disclosure to the recipient")
+			t.Error("the identity read is not audited as a disclosure to the recipient with its reason")
+		}
+		// The approval lapses.
+		f.now = f.now.Add(store.RevealValidity + time.Minute)
+		guardian = f.login(t, access.Guardian)
+		if rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", ""); rec.Code != 403 {
+			t.Fatalf("identity read after the approval lapsed: %d %s", rec.Code, rec.Body)
 		}
 
 		// The identity exists only sealed, and never in a log line or an
 		// audit entry, though its reads are audited.
+		// (Not the canary's four hex digits alone: hashes hold them by chance.)
 		db := dump(t, raw, "")
 		logged := f.logs.String() + auditText(t, f)
-		for _, s := range []string{nameCanary, emailCanary, phoneCanary, "Oduya", "9e1f", "Northtown"} {
+		for _, s := range []string{nameCanary, emailCanary, phoneCanary, "Oduya", "oduya.9e1f", "Northtown"} {
 			if strings.Contains(db, s) {
 				t.Errorf("%q is stored in plain text", s)
 			}
@@ -585,6 +623,15 @@ func TestSpeakUpConvert(t *testing.T) {
 		if rec := convert(slip); rec.Code != 422 || !strings.Contains(rec.Body.String(), `"summary"`) {
 			t.Fatalf("a summary naming the reporter: %d %s", rec.Code, rec.Body)
 		}
+		// The check is not beaten by spacing, a surname alone or an
+		// invisible character.
+		for _, disguised := range []string{"Raised by Whistle  Canary Oduya.", "Oduya says the sergeant shouts.",
+			"Raised by Whistle Canary Od\u200buya.", "Raised by \uff2f\uff44\uff55\uff59\uff41."} {
+			slip["summary"] = disguised
+			if rec := convert(slip); rec.Code != 422 || !strings.Contains(rec.Body.String(), `"summary"`) {
+				t.Errorf("a summary naming the reporter as %q: %d %s", disguised, rec.Code, rec.Body)
+			}
+		}
 		slip["summary"], slip["description"] = good["summary"], "Call them on "+phoneCanary
 		if rec := convert(slip); rec.Code != 422 || !strings.Contains(rec.Body.String(), `"description"`) {
 			t.Fatalf("a description with the reporter's phone: %d %s", rec.Code, rec.Body)
@@ -627,7 +674,7 @@ func TestSpeakUpConvert(t *testing.T) {
 				t.Errorf("the conduct matter carries %q across", s)
 			}
 		}
-		if c.Kind != "conduct_matter" || len(c.Allegations) != 1 || len(c.Parties) != 0 || c.ReceivedAt.Hour() != 0 {
+		if c.Kind != "conduct_matter" || len(c.Allegations) != 1 || len(c.Parties) != 0 || !c.ReceivedAt.Equal(f.now) {
 			t.Errorf("case %+v", c)
 		}
 		if strings.Contains(f.logs.String()+auditText(t, f), nameCanary) {
@@ -815,7 +862,7 @@ func TestSpeakUpForm(t *testing.T) {
 		if i < 0 {
 			t.Fatalf("no reference on the page:\n%s", page)
 		}
-		ref := page[i : i+len("SU/2026/000000")]
+		ref := page[i : i+len("SU/2026/000000000")]
 		j := strings.Index(page, `<dd id="receipt"><code class="secret">`)
 		if j < 0 {
 			t.Fatalf("no receipt on the page:\n%s", page)
@@ -921,14 +968,24 @@ func speakUpWorldOf(f *fixture) *speakUpWorld {
 	}
 	w := &speakUpWorld{}
 	_, hash := intake.IssueSpeakUpReceipt()
-	err := f.db.InTx(ctx, func(tx *store.Tx) error {
+	pw, err := access.Hasher{Params: access.TestParams}.Hash(testPassword)
+	if err != nil {
+		panic(err)
+	}
+	err = f.db.InTx(ctx, func(tx *store.Tx) error {
 		rep := store.SpeakUpReport{Category: "bullying_harassment", What: "A sergeant shouts at probationers."}
 		files := []store.SpeakUpAttachment{{MediaType: "text/plain", Content: []byte("dates and times")}}
 		if err := tx.CreateSpeakUpReport(ctx, &rep, intake.SpeakUpIdentity{Name: "Sam Fixture", Email: "sam@example.org"},
 			hash, files, f.now); err != nil {
 			return err
 		}
-		rr := store.RevealRequest{ReportID: rep.ID, RequestedBy: f.users[access.Guardian].ID, Reason: "witness statement",
+		// Asked by another guardian, so that the matrix's guardian may
+		// approve it.
+		requester := access.User{Username: "matrix-guardian", DisplayName: "Another guardian", Roles: []access.Role{access.Guardian}}
+		if err := tx.CreateUser(ctx, &requester, pw, f.now); err != nil {
+			return err
+		}
+		rr := store.RevealRequest{ReportID: rep.ID, RequestedBy: requester.ID, Reason: "witness statement",
 			Recipient: "DI Marsh"}
 		if err := tx.CreateRevealRequest(ctx, &rr, f.now); err != nil {
 			return err
@@ -975,6 +1032,357 @@ func TestGuardianStartPageListsReportsWithoutIdentities(t *testing.T) {
 			if body := f.login(t, r).do(t, "GET", "/", "", "").Body.String(); strings.Contains(body, ref) {
 				t.Errorf("%s's start page lists the speak-up report", r)
 			}
+		}
+	})
+}
+
+// pngBomb is a valid 5000×5000 PNG at 16 bits a channel, all zeros: about
+// 1.3 MB that would take 200 MB to decode.
+func pngBomb(t *testing.T) []byte {
+	t.Helper()
+	chunk := func(out []byte, typ string, data []byte) []byte {
+		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
+		out = append(out, typ...)
+		out = append(out, data...)
+		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	const w, h = 5000, 5000
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
+	ihdr = append(ihdr, 16, 6, 0, 0, 0) // 16 bits, RGBA
+	out := chunk([]byte("\x89PNG\r\n\x1a\n"), "IHDR", ihdr)
+	return chunk(chunk(out, "IDAT", zeroZlib(h*(1+w*8))), "IEND", nil)
+}
+
+// TestSpeakUpImageBomb: a small PNG that would take 200 MB to decode is
+// refused, through the API and the form, with the file's field named, and
+// nothing is stored.
+func TestSpeakUpImageBomb(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		bomb := pngBomb(t)
+		rec := reporterDo(t, f, "POST", "/api/v1/speakup", "application/json", jsonBody(t, map[string]any{
+			"what": "Photograph of the notice.", "category": "other", "anonymous": true,
+			"attachments": []map[string]string{{"filename": "notice.png", "content_base64": base64.StdEncoding.EncodeToString(bomb)}}}))
+		if rec.Code != 422 || !strings.Contains(rec.Body.String(), `"field":"attachments[0].content_base64"`) ||
+			!strings.Contains(rec.Body.String(), "too large to read") {
+			t.Errorf("the bomb through the API: %d %s", rec.Code, rec.Body)
+		}
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, v := range map[string]string{"what": "Photograph of the notice.", "category": "other", "anonymous": "yes"} {
+			_ = mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile("attachment", "notice.png")
+		_, _ = fw.Write(bomb)
+		mw.Close()
+		rec = reporterDo(t, f, "POST", "/speak-up", mw.FormDataContentType(), body.String())
+		if rec.Code != 422 || !strings.Contains(rec.Body.String(), `id="attachment-error"`) || !strings.Contains(rec.Body.String(), "too large to read") {
+			t.Errorf("the bomb through the form: %d %s", rec.Code, rec.Body)
+		}
+		if list, err := f.db.SpeakUpReports(ctx, "", 0); err != nil || len(list) != 0 {
+			t.Fatalf("refused bombs stored %d reports (%v)", len(list), err)
+		}
+	})
+}
+
+// TestSpeakUpAbandonedRequestStoresNothing: a report whose request runs
+// out of time, or whose sender goes away, while it waits to have its
+// image decoded is not kept: its receipt would never reach the reporter.
+func TestSpeakUpAbandonedRequestStoresNothing(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		report := jsonBody(t, map[string]any{"what": "Photograph of the rota.", "category": "other", "anonymous": true,
+			"attachments": []map[string]string{{"filename": "rota.png", "content_base64": base64.StdEncoding.EncodeToString(smallPNG(t))}}})
+		release := web.HoldSpeakUpImageSlots()
+		restore := web.SetSpeakUpDeadline(50 * time.Millisecond)
+		rec := reporterDo(t, f, "POST", "/api/v1/speakup", "application/json", report)
+		restore()
+		if rec.Code != 503 || !strings.Contains(rec.Body.String(), "not kept") {
+			t.Errorf("out of time: %d %s", rec.Code, rec.Body)
+		}
+
+		// The sender goes away.
+		reqCtx, cancel := context.WithCancel(ctx)
+		req := httptest.NewRequest("POST", "/api/v1/speakup", strings.NewReader(report)).WithContext(reqCtx)
+		req.Header.Set("Content-Type", "application/json")
+		rec = httptest.NewRecorder()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.srv.ServeHTTP(rec, req)
+		}()
+		cancel()
+		<-done
+		release()
+		if rec.Code != 503 {
+			t.Errorf("sender gone: %d %s", rec.Code, rec.Body)
+		}
+		if list, err := f.db.SpeakUpReports(ctx, "", 0); err != nil || len(list) != 0 {
+			t.Fatalf("abandoned requests stored %d reports (%v)", len(list), err)
+		}
+		// With a slot free, the same report is kept.
+		if rec := reporterDo(t, f, "POST", "/api/v1/speakup", "application/json", report); rec.Code != 201 {
+			t.Fatalf("with a free slot: %d %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+// zeroZlib is a zlib stream of n zero bytes, written by hand as one
+// deflate block with the fixed codes: a literal zero, then matches of 258
+// bytes at distance 1, 13 bits each. Compressing the zeros with
+// compress/flate would take seconds under the race detector.
+func zeroZlib(n int) []byte {
+	out := []byte{0x78, 0x01}
+	var acc uint64
+	var nbits uint
+	put := func(v uint64, bits uint) { // LSB first
+		acc |= v << nbits
+		nbits += bits
+		for nbits >= 8 {
+			out = append(out, byte(acc))
+			acc >>= 8
+			nbits -= 8
+		}
+	}
+	code := func(c uint64, bits uint) { // Huffman codes go most significant bit first
+		var r uint64
+		for i := range bits {
+			r |= (c >> i & 1) << (bits - 1 - i)
+		}
+		put(r, bits)
+	}
+	put(1, 1) // the final block
+	put(1, 2) // fixed Huffman codes
+	left := n
+	if left > 0 {
+		code(0x30, 8) // literal 0
+		left--
+	}
+	for ; left >= 258; left -= 258 {
+		code(0xC5, 8) // length 258
+		code(0, 5)    // distance 1
+	}
+	for ; left > 0; left-- {
+		code(0x30, 8)
+	}
+	code(0, 7) // end of block
+	if nbits > 0 {
+		out = append(out, byte(acc))
+	}
+	return binary.BigEndian.AppendUint32(out, uint32(n%65521)<<16|1) // Adler-32 of zeros
+}
+
+// TestSpeakUpAnonymousReportIsDatedOnlyByItsDay: nothing places an
+// anonymous report more finely than its day. A named report (exact time)
+// is sent before it and another after; then each channel that could
+// date it between them is looked at: the audit sequence, the reference,
+// the stored rows' physical order and row versions, and the conduct
+// matter raised from it.
+func TestSpeakUpAnonymousReportIsDatedOnlyByItsDay(t *testing.T) {
+	eachRawFixture(t, func(t *testing.T, f *fixture, raw *sql.DB) {
+		postgres := raw.QueryRow(`SELECT sqlite_version()`).Scan(new(string)) != nil
+		day := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+		f.now = day.Add(10 * time.Hour)
+		refA, _ := submit(t, f, namedReport("Overtime claims for shifts not worked."))
+		f.now = f.now.Add(7 * time.Minute)
+		refX, receiptX := submit(t, f, map[string]any{"what": "The sergeant takes cash from detainees' property.", "category": "corruption",
+			"anonymous": true, "attachments": []map[string]string{{"filename": "a.png", "content_base64": base64.StdEncoding.EncodeToString(smallPNG(t))}}})
+		f.now = f.now.Add(7 * time.Minute)
+		refB, _ := submit(t, f, namedReport("Racist remarks at the briefing."))
+		a, x, b := reportIDOf(t, f, refA), reportIDOf(t, f, refX), reportIDOf(t, f, refB)
+
+		// The audit sequence: A's and B's entries are neighbours, and X
+		// has none yet.
+		entryOf := func(reportID string) []audit.Entry {
+			t.Helper()
+			page, err := f.db.AuditEntries(ctx, store.AuditFilter{RecordID: reportID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return page.Entries
+		}
+		ea, eb := entryOf(a), entryOf(b)
+		if len(ea) != 1 || len(eb) != 1 || eb[0].Seq != ea[0].Seq+1 {
+			t.Fatalf("named reports' entries %+v %+v: want neighbours", ea, eb)
+		}
+		if ex := entryOf(x); len(ex) != 0 {
+			t.Fatalf("the anonymous report is in the chain at once: %+v", ex)
+		}
+
+		// The stored rows' order: a probe that sees the order of writing
+		// (shown here before the batch, to prove that it can).
+		order := func(table, idCol string, ids ...string) []string {
+			t.Helper()
+			q := `SELECT ` + idCol + ` FROM ` + table + ` ORDER BY rowid`
+			if postgres {
+				q = `SELECT ` + idCol + ` FROM ` + table + ` ORDER BY ctid`
+			}
+			rows, err := raw.Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var got []string
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				if slices.Contains(ids, s) {
+					got = append(got, s)
+				}
+			}
+			return got
+		}
+		versions := func() []string { // PostgreSQL: by the transaction that wrote each row
+			t.Helper()
+			if !postgres {
+				return nil
+			}
+			rows, err := raw.Query(`SELECT id FROM speakup_reports ORDER BY xmin::text::bigint`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var got []string
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, s)
+			}
+			return got
+		}
+		if got := order("speakup_reports", "id", a, x, b); !slices.Equal(got, []string{a, x, b}) {
+			t.Fatalf("before the batch the rows are in the order %v; the probe proves nothing", got)
+		}
+
+		// The batch waits until the day is over, and an hour more.
+		f.now = day.Add(24*time.Hour + 30*time.Minute)
+		if n, err := f.srv.SettleSpeakUp(ctx); err != nil || n != 0 {
+			t.Fatalf("settled %d (%v) at half past midnight", n, err)
+		}
+		f.now = day.Add(25 * time.Hour)
+		refC, _ := submit(t, f, namedReport("A third report, the next day.")) // the chain has moved on
+		if n, err := f.srv.SettleSpeakUp(ctx); err != nil || n != 1 {
+			t.Fatalf("settled %d (%v), want 1", n, err)
+		}
+		if n, err := f.srv.SettleSpeakUp(ctx); err != nil || n != 0 {
+			t.Fatalf("settled again: %d (%v)", n, err)
+		}
+		ex := entryOf(x)
+		ec := entryOf(reportIDOf(t, f, refC))
+		if len(ex) != 1 || !ex[0].At.Equal(day) || ex[0].Seq <= ec[0].Seq || ex[0].ActorID != "" || ex[0].Source != "" ||
+			ex[0].ActorName != "anonymous reporter" || ex[0].Action != audit.Collect {
+			t.Fatalf("the anonymous report's entry %+v, want dated %v and after the next day's %d", ex, day, ec[0].Seq)
+		}
+		report, err := f.db.VerifyAudit(ctx, audit.NewVerifier(testSigner(t).Public()))
+		if err != nil || !report.OK {
+			t.Fatalf("audit verify after the batch: %+v %v", report, err)
+		}
+
+		// After the batch the rows lie in the batch's place.
+		if got := order("speakup_reports", "id", a, x, b); !slices.Equal(got, []string{a, b, x}) {
+			t.Errorf("after the batch the rows are in the order %v, want the anonymous report last", got)
+		}
+		if postgres {
+			if got := versions(); slices.Index(got, x) < slices.Index(got, b) {
+				t.Errorf("after the batch the row versions say %v", got)
+			}
+			var vx, va string
+			if err := raw.QueryRow(`SELECT xmin::text FROM speakup_reports WHERE id = $1`, x).Scan(&vx); err != nil {
+				t.Fatal(err)
+			}
+			if err := raw.QueryRow(`SELECT xmin::text FROM speakup_attachments WHERE report_id = $1`, x).Scan(&va); err != nil || va != vx {
+				t.Errorf("the attachment's row version %s, the report's %s (%v)", va, vx, err)
+			}
+		}
+
+		// A follow-up message waits for its own day's batch likewise.
+		more := "It happens on Tuesdays."
+		if rec := thread(t, f, refX, receiptX, &more); rec.Code != 200 {
+			t.Fatalf("follow-up: %d %s", rec.Code, rec.Body)
+		}
+		if got := entryOf(x); len(got) != 1 {
+			t.Fatalf("the follow-up is in the chain at once: %+v", got)
+		}
+		f.now = day.Add(49 * time.Hour)
+		if n, err := f.srv.SettleSpeakUp(ctx); err != nil || n != 1 {
+			t.Fatalf("settled the follow-up: %d (%v)", n, err)
+		}
+		if got := entryOf(x); len(got) != 2 || !got[0].At.Equal(day.Add(24*time.Hour)) {
+			t.Fatalf("the follow-up's entry %+v", got)
+		}
+
+		// References are drawn at random, not numbered in one series.
+		refs := []string{refA, refX, refB, refC}
+		for i := range 8 {
+			r := map[string]any{"what": "Report " + strconv.Itoa(i), "category": "other", "anonymous": true}
+			if i%2 == 0 {
+				r = namedReport("Report " + strconv.Itoa(i))
+			}
+			ref, _ := submit(t, f, r)
+			refs = append(refs, ref)
+		}
+		var nums []int
+		for _, ref := range refs {
+			if !intake.ValidSpeakUpReference(ref) || len(ref) != len("SU/2026/000000000") {
+				t.Fatalf("reference %q", ref)
+			}
+			n, _ := strconv.Atoi(ref[len("SU/2026/"):])
+			nums = append(nums, n)
+		}
+		for i := 1; i < len(nums); i++ {
+			if d := nums[i] - nums[i-1]; d == 1 || d == -1 {
+				t.Errorf("references %v: two in a row are consecutive", refs)
+			}
+		}
+		if slices.IsSorted(nums) {
+			t.Errorf("references %v are in the order they were given", refs)
+		}
+
+		// The guardians' list is audited without its length.
+		guardian := f.login(t, access.Guardian)
+		if rec := guardian.do(t, "GET", "/api/v1/speakup/reports", "", ""); rec.Code != 200 {
+			t.Fatal(rec.Code)
+		}
+		page, _ := f.db.AuditEntries(ctx, store.AuditFilter{ActorID: f.users[access.Guardian].ID, Limit: 1})
+		if len(page.Entries) != 1 || page.Entries[0].RecordType != "speakup-list" || strings.ContainsAny(page.Entries[0].Reason, "0123456789") {
+			t.Errorf("list entry %+v", page.Entries)
+		}
+
+		// A conduct matter raised from the report is received and
+		// recorded when it is raised, by Probity, not at midnight by the
+		// guardian.
+		f.now = time.Date(2026, 6, 3, 14, 5, 9, 0, time.UTC)
+		guardian = f.login(t, access.Guardian)
+		rec := guardian.do(t, "POST", "/api/v1/speakup/reports/"+x+"/convert", "application/json", jsonBody(t, map[string]any{
+			"unit_id": f.unitA.ID, "summary": "Cash taken from detainees' property in custody.", "category": "individual-behaviours",
+			"subcategory": "impolite-language", "subjects": []string{f.subject}}))
+		if rec.Code != 201 {
+			t.Fatalf("convert: %d %s", rec.Code, rec.Body)
+		}
+		caseID := decode(t, rec)["case_id"].(string)
+		c, err := f.db.Case(ctx, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.ReceivedAt.Equal(f.now) || !c.CreatedAt.Equal(f.now) || !c.AroseOn.Equal(day) {
+			t.Errorf("the conduct matter was received %v, recorded %v, arose %v", c.ReceivedAt, c.CreatedAt, c.AroseOn)
+		}
+		timeline, err := f.db.Timeline(ctx, caseID)
+		if err != nil || len(timeline) == 0 {
+			t.Fatalf("timeline %v %v", timeline, err)
+		}
+		for _, ev := range timeline {
+			if !ev.At.Equal(f.now) || ev.Actor != "system" {
+				t.Errorf("timeline event %+v: want at %v by system", ev, f.now)
+			}
+		}
+		// (arose_on is a date on every case; the guardian may set it.)
+		rec = f.login(t, access.PSDHead).do(t, "GET", "/api/v1/cases/"+caseID, "", "")
+		seen := strings.Replace(rec.Body.String(), `"arose_on":"2026-06-01T00:00:00Z"`, "", 1)
+		if rec.Code != 200 || strings.Contains(seen, f.users[access.Guardian].ID) || strings.Contains(seen, "2026-06-01") {
+			t.Errorf("the case as case workers see it: %d %s", rec.Code, rec.Body)
 		}
 	})
 }
