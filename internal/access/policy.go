@@ -171,6 +171,32 @@ func CanOpenCase(who Principal, c CaseFacts) Decision {
 	return Decision{BreakGlass: true, Basis: "out-of-scope"}
 }
 
+// ListScope is CanOpenCase for lists: the same rules in a form a query
+// applies before any row is read, so that a list never reads a case the
+// caller may not see (its position, its count or whether it matches a
+// search). CanOpenCase still decides each case a list returns; the scope
+// may be narrower (a break-glass opening is reached by id, not listed) but
+// never wider.
+type ListScope struct {
+	UserID string
+	// OfficerID leaves out every case naming this officer as a subject,
+	// witness or complainant: the conflict rule. "" when the caller is
+	// not an officer.
+	OfficerID string
+	// CaseRoles: cases of the caller's units and those assigned to them,
+	// and restricted cases only where they are named.
+	CaseRoles bool
+	// Oversight, without case roles: unrestricted cases shared with the
+	// oversight body.
+	Oversight bool
+}
+
+// CaseListScope is the list scope of a principal.
+func CaseListScope(who Principal) ListScope {
+	return ListScope{UserID: who.User.ID, OfficerID: who.User.OfficerID, CaseRoles: hasAny(who, caseRoles),
+		Oversight: who.Has(Oversight)}
+}
+
 func hasAny(who Principal, roles []Role) bool {
 	return slices.ContainsFunc(roles, who.Has)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,37 +48,64 @@ func (s *Server) openable(r *http.Request, caseIDs []string) (map[string]bool, e
 	return out, nil
 }
 
-// openableCases reads one page of cases and keeps those the caller may
-// open, at most keep of them (0: all), with an audit entry when any is
-// shown; listing says where ("home page list", say).
-func (s *Server) openableCases(r *http.Request, f store.CaseFilter, keep int, listing string) ([]store.CaseSummary, string, error) {
+// caseList reads one page of the cases the caller may open: scoped to
+// them in SQL, each decided by need-to-know, filled to limit within
+// listBatches, after cursor (a next_cursor this list gave them for the
+// same query), audited whatever it shows. where says which list ("case
+// list", "start page"). It returns the cursor of the next page, "" at the
+// end.
+func (s *Server) caseList(r *http.Request, f store.CaseFilter, q listQuery, cursor string, limit int, where string) ([]store.CaseSummary, string, error) {
 	ctx := r.Context()
-	page, err := s.db.ListCases(ctx, f)
+	p := caller(r)
+	key, err := s.db.ListKey(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	ids := make([]string, len(page.Items))
-	for i, c := range page.Items {
-		ids[i] = c.ID
+	if f.After, err = s.openCursor(r, key, q, cursor); err != nil {
+		return nil, "", err
 	}
-	open, err := s.openable(r, ids)
+	scope := access.CaseListScope(*p)
+	f.Scope, f.Now = &scope, s.clock()
+	read := func(after *store.Position, n int) ([]store.CaseSummary, bool, error) {
+		f.After, f.Limit = after, n
+		page, err := s.db.ListCases(ctx, f)
+		return page.Items, page.More, err
+	}
+	keep := func(rows []store.CaseSummary) ([]store.CaseSummary, error) {
+		ids := make([]string, len(rows))
+		for i, c := range rows {
+			ids[i] = c.ID
+		}
+		open, err := s.openable(r, ids)
+		if err != nil {
+			return nil, err
+		}
+		kept := make([]store.CaseSummary, 0, len(rows))
+		for _, c := range rows {
+			if open[c.ID] {
+				kept = append(kept, c)
+			}
+		}
+		return kept, nil
+	}
+	items, more, dropped, err := fillPage(limit, f.After, read, keep, store.CaseSummary.Position)
+	if dropped > 0 {
+		s.log.Warn("case list scope let through cases need-to-know refused", "list", where, "dropped", dropped)
+	}
 	if err != nil {
 		return nil, "", err
 	}
-	items := make([]store.CaseSummary, 0, len(page.Items))
-	for _, c := range page.Items {
-		if open[c.ID] && (keep == 0 || len(items) < keep) {
-			items = append(items, c)
-		}
+	if err := s.auditList(r, key, q, where, len(items), cursor != ""); err != nil {
+		return nil, "", err
 	}
-	if len(items) > 0 {
-		e := s.auditEntry(r, audit.Consult, "case-list", "", audit.Success)
-		e.Reason = listing + " of " + strconv.Itoa(len(items)) + " cases"
-		if err := s.audit.Record(ctx, e); err != nil {
-			return nil, "", err
-		}
+	next := ""
+	if more {
+		next = key.Cursor(q.list, q.binding(p.User.ID), items[len(items)-1].Position())
 	}
-	return items, page.Next, nil
+	if items == nil {
+		items = []store.CaseSummary{}
+	}
+	return items, next, nil
 }
 
 // caseRefusal is the cause of a need-to-know refusal, kept so that each
