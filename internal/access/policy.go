@@ -197,6 +197,18 @@ func CaseListScope(who Principal) ListScope {
 		Oversight: who.Has(Oversight)}
 }
 
+// CanReadOfficer decides whether a principal may read an officer's record
+// and history. Those who handle cases read any officer: a pattern is
+// found across units. A supervisor reads the officers posted in their
+// units and those whose early-intervention flags they review (reviews),
+// and no one else: an officer's history is not for the whole force.
+func CanReadOfficer(who Principal, officerUnitID string, reviews bool) bool {
+	if hasAny(who, caseRoles) {
+		return true
+	}
+	return who.Has(Supervisor) && (reviews || (officerUnitID != "" && slices.Contains(who.User.UnitIDs, officerUnitID)))
+}
+
 func hasAny(who Principal, roles []Role) bool {
 	return slices.ContainsFunc(roles, who.Has)
 }
