@@ -20,15 +20,26 @@ import (
 // not a back door.
 const breakGlassPeriod = time.Hour
 
+// basisNoCase is the basis of refusing an id that names no case.
+const basisNoCase = "no such case"
+
 // decideCase applies need-to-know to the case named in the URL.
 func (s *Server) decideCase(r *http.Request) (caseID string, d access.Decision, err error) {
 	caseID = r.PathValue("id")
 	if !id.Valid(caseID) {
 		return "", d, fault.Errorf(fault.NotFound, "case not found")
 	}
-	facts, err := s.db.CaseFacts(r.Context(), caseID, s.clock())
+	// An id that names no case is refused as a hidden case is, through
+	// the same reads (CasesFacts runs its queries whether or not the case
+	// exists) and the same audited refusal, so that neither the answer
+	// nor the time it takes tells a hidden case from no case.
+	all, err := s.db.CasesFacts(r.Context(), []string{caseID}, s.clock())
 	if err != nil {
 		return "", d, err
+	}
+	facts, ok := all[caseID]
+	if !ok {
+		return caseID, access.Decision{Hide: true, Basis: basisNoCase}, nil
 	}
 	return caseID, access.CanOpenCase(*caller(r), facts), nil
 }
@@ -121,6 +132,9 @@ func (e *caseRefusal) Error() string { return "need-to-know refused (" + e.d.Bas
 // with. A conflicted or restricted case answers as if it did not exist.
 func (s *Server) refuse(r *http.Request, caseID string, d access.Decision) error {
 	reason := "case outside your scope (" + d.Basis + ")"
+	if d.Basis == basisNoCase {
+		reason = "no such case"
+	}
 	e := s.auditEntry(r, audit.AccessDenied, "case", caseID, audit.Denied)
 	e.Reason = reason
 	if err := s.audit.Record(r.Context(), e); err != nil {
