@@ -197,6 +197,20 @@ func CaseListScope(who Principal) ListScope {
 		Oversight: who.Has(Oversight)}
 }
 
+// MayRecordInto decides whether a principal may record a new case into a
+// unit: the appropriate authority and the head of professional standards
+// anywhere in the force; a handler only into their own units or the
+// intake unit, where public complaints wait to be assessed. A case decides
+// who may see it by its unit, so recording into another unit would put
+// a case where the recorder's colleagues cannot see it and another
+// unit's staff must.
+func MayRecordInto(who Principal, unitID string, intake bool) bool {
+	if who.Has(Authority) || who.Has(PSDHead) {
+		return true
+	}
+	return who.Has(Handler) && (intake || slices.Contains(who.User.UnitIDs, unitID))
+}
+
 // CanReadOfficer decides whether a principal may read an officer's record
 // and history. Those who handle cases read any officer: a pattern is
 // found across units. A supervisor reads the officers posted in their

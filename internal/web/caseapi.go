@@ -7,10 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/intake"
 	"github.com/probity/probity/internal/people"
 	"github.com/probity/probity/internal/store"
 )
@@ -122,12 +124,25 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 	now := s.clock()
 	var f fault.Fields
 	c, complainants := req.toCase(&f)
+	p := caller(r)
 	if req.UnitID != "" {
 		unit, err := s.db.Unit(ctx, req.UnitID)
-		if fault.Is(err, fault.NotFound) {
+		switch {
+		case fault.Is(err, fault.NotFound):
 			f.Add("unit_id", "names no unit")
-		} else if err != nil {
+		case err != nil:
 			s.fail(w, r, err)
+			return
+		case !access.MayRecordInto(*p, unit.ID, unit.Code == intake.IntakeUnitCode):
+			e := s.auditEntry(r, audit.AccessDenied, "unit", unit.ID, audit.Denied)
+			e.Reason = "recording a case into a unit not the recorder's own"
+			if err := s.audit.Record(ctx, e); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			s.fail(w, r, &fault.Error{Kind: fault.Forbidden, Message: "the case cannot be recorded into that unit",
+				Fields: []fault.FieldError{{Field: "unit_id", Reason: "a handler records cases into their own units or the complaints intake unit (" +
+					intake.IntakeUnitCode + ")"}}})
 			return
 		}
 		c.ForceID = unit.ForceID
@@ -144,7 +159,6 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Prepare(s.ref, now)
 	c.NextDueAt, c.NextDueClock = s.nextDue(c, nil, now)
-	p := caller(r)
 	officerParties := c.Parties
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		// The transaction may be retried: start from the request's own
