@@ -198,3 +198,25 @@ func TestMayRecordInto(t *testing.T) {
 		}
 	}
 }
+
+func TestCanReadOfficer(t *testing.T) {
+	sup := principal("s", []Role{Supervisor}, []string{"A"}, "")
+	for _, tc := range []struct {
+		name    string
+		who     Principal
+		unit    string
+		reviews bool
+		want    bool
+	}{
+		{"handler, any unit", principal("h", []Role{Handler}, []string{"A"}, ""), "B", false, true},
+		{"supervisor, own unit", sup, "A", false, true},
+		{"supervisor, another unit", sup, "B", false, false},
+		{"supervisor, another unit, reviews a flag", sup, "B", true, true},
+		{"supervisor, no unit", sup, "", false, false},
+		{"oversight", principal("o", []Role{Oversight}, nil, ""), "A", false, false},
+	} {
+		if got := CanReadOfficer(tc.who, tc.unit, tc.reviews); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
