@@ -171,6 +171,58 @@ func CanOpenCase(who Principal, c CaseFacts) Decision {
 	return Decision{BreakGlass: true, Basis: "out-of-scope"}
 }
 
+// ListScope is CanOpenCase for lists: the same rules in a form a query
+// applies before any row is read, so that a list never reads a case the
+// caller may not see (its position, its count or whether it matches a
+// search). CanOpenCase still decides each case a list returns; the scope
+// may be narrower (a break-glass opening is reached by id, not listed) but
+// never wider.
+type ListScope struct {
+	UserID string
+	// OfficerID leaves out every case naming this officer as a subject,
+	// witness or complainant: the conflict rule. "" when the caller is
+	// not an officer.
+	OfficerID string
+	// CaseRoles: cases of the caller's units and those assigned to them,
+	// and restricted cases only where they are named.
+	CaseRoles bool
+	// Oversight, without case roles: unrestricted cases shared with the
+	// oversight body.
+	Oversight bool
+}
+
+// CaseListScope is the list scope of a principal.
+func CaseListScope(who Principal) ListScope {
+	return ListScope{UserID: who.User.ID, OfficerID: who.User.OfficerID, CaseRoles: hasAny(who, caseRoles),
+		Oversight: who.Has(Oversight)}
+}
+
+// MayRecordInto decides whether a principal may record a new case into a
+// unit: the appropriate authority and the head of professional standards
+// anywhere in the force; a handler only into their own units or the
+// intake unit, where public complaints wait to be assessed. A case decides
+// who may see it by its unit, so recording into another unit would put
+// a case where the recorder's colleagues cannot see it and another
+// unit's staff must.
+func MayRecordInto(who Principal, unitID string, intake bool) bool {
+	if who.Has(Authority) || who.Has(PSDHead) {
+		return true
+	}
+	return who.Has(Handler) && (intake || slices.Contains(who.User.UnitIDs, unitID))
+}
+
+// CanReadOfficer decides whether a principal may read an officer's record
+// and history. Those who handle cases read any officer: a pattern is
+// found across units. A supervisor reads the officers posted in their
+// units and those whose early-intervention flags they review (reviews),
+// and no one else: an officer's history is not for the whole force.
+func CanReadOfficer(who Principal, officerUnitID string, reviews bool) bool {
+	if hasAny(who, caseRoles) {
+		return true
+	}
+	return who.Has(Supervisor) && (reviews || (officerUnitID != "" && slices.Contains(who.User.UnitIDs, officerUnitID)))
+}
+
 func hasAny(who Principal, roles []Role) bool {
 	return slices.ContainsFunc(roles, who.Has)
 }

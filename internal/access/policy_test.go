@@ -201,3 +201,47 @@ func TestTokens(t *testing.T) {
 		t.Error("HashToken does not reproduce the stored hash, or stores the token")
 	}
 }
+
+func TestMayRecordInto(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		who    Principal
+		unit   string
+		intake bool
+		want   bool
+	}{
+		{"handler, own unit", principal("u", []Role{Handler}, []string{"A"}, ""), "A", false, true},
+		{"handler, another unit", principal("u", []Role{Handler}, []string{"A"}, ""), "B", false, false},
+		{"handler, the intake unit", principal("u", []Role{Handler}, []string{"A"}, ""), "I", true, true},
+		{"handler with no units, another unit", principal("u", []Role{Handler}, nil, ""), "B", false, false},
+		{"authority, another unit", principal("u", []Role{Authority}, []string{"A"}, ""), "B", false, true},
+		{"head of standards, another unit", principal("u", []Role{PSDHead}, nil, ""), "B", false, true},
+		{"investigator, own unit", principal("u", []Role{Investigator}, []string{"A"}, ""), "A", false, false},
+	} {
+		if got := MayRecordInto(tc.who, tc.unit, tc.intake); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestCanReadOfficer(t *testing.T) {
+	sup := principal("s", []Role{Supervisor}, []string{"A"}, "")
+	for _, tc := range []struct {
+		name    string
+		who     Principal
+		unit    string
+		reviews bool
+		want    bool
+	}{
+		{"handler, any unit", principal("h", []Role{Handler}, []string{"A"}, ""), "B", false, true},
+		{"supervisor, own unit", sup, "A", false, true},
+		{"supervisor, another unit", sup, "B", false, false},
+		{"supervisor, another unit, reviews a flag", sup, "B", true, true},
+		{"supervisor, no unit", sup, "", false, false},
+		{"oversight", principal("o", []Role{Oversight}, nil, ""), "A", false, false},
+	} {
+		if got := CanReadOfficer(tc.who, tc.unit, tc.reviews); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -375,6 +375,38 @@ func (db *DB) casesFacts(ctx context.Context, ids []string, now time.Time, out m
 	return nil
 }
 
+// caseScopeSQL is access.ListScope as a condition on cases aliased c,
+// with its arguments added through arg. Each clause follows a rule of
+// access.CanOpenCase, in the same order:
+//   - conflict: no case naming the caller's officer record, as a subject
+//     (of any allegation) or as a party;
+//   - restricted: only where the caller holds a case role and is named;
+//   - case roles: the caller's units and assignments;
+//   - the oversight body (without case roles): shared cases.
+func caseScopeSQL(s access.ListScope, arg func(any) string) string {
+	if !s.CaseRoles && !s.Oversight {
+		return "1 = 0" // and no argument: PostgreSQL refuses one it cannot type
+	}
+	var open string
+	switch {
+	case s.CaseRoles:
+		u := arg(s.UserID)
+		open = `((c.restricted AND EXISTS (SELECT 1 FROM case_named_users n WHERE n.case_id = c.id AND n.user_id = ` + u + `))
+			OR (NOT c.restricted AND (c.unit_id IN (SELECT unit_id FROM user_units WHERE user_id = ` + u + `)
+				OR EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ` + u + `))))`
+	default:
+		open = `(NOT c.restricted AND EXISTS (SELECT 1 FROM case_shares sh WHERE sh.case_id = c.id AND sh.audience = 'oversight'))`
+	}
+	if s.OfficerID == "" {
+		return open
+	}
+	o := arg(s.OfficerID)
+	return `NOT EXISTS (SELECT 1 FROM subjects cs JOIN allegations ca ON ca.id = cs.allegation_id
+			WHERE ca.case_id = c.id AND cs.officer_id = ` + o + `)
+		AND NOT EXISTS (SELECT 1 FROM case_parties cp WHERE cp.case_id = c.id AND cp.officer_id = ` + o + `)
+		AND ` + open
+}
+
 // AssignCase assigns a case to a user.
 func (tx *Tx) AssignCase(ctx context.Context, caseID, userID string, now time.Time) error {
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO case_assignments (case_id, user_id, assigned_at) VALUES ($1, $2, $3)

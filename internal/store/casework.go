@@ -3,13 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
@@ -184,20 +184,25 @@ type CaseFilter struct {
 	DueBefore *time.Time
 	Text      string
 	Now       time.Time
-	Cursor    string
-	Limit     int
-	// Scope limits the list to cases a user might see (their units,
-	// assignments, namings and, for the oversight body, shares). Every
-	// case returned must still pass access.CanOpenCase.
-	ScopeUserID   string
-	IncludeShared bool
+	// After resumes the list after this position; nil for the start.
+	After *Position
+	Limit int
+	// Scope narrows the list to the caller's need-to-know in the query
+	// itself (caseScopeSQL); nil lists every case, for tools and tests,
+	// never for an answer to a caller. Every case returned to a caller
+	// must still pass access.CanOpenCase.
+	Scope *access.ListScope
 }
 
 // CasePage is one page of a case list.
 type CasePage struct {
 	Items []CaseSummary
-	Next  string
+	// More says rows follow the last item.
+	More bool
 }
+
+// Position is where the list stands after this case.
+func (c CaseSummary) Position() Position { return Position{At: c.ReceivedAt, ID: c.ID} }
 
 // ListCases lists cases newest first, filtered, one page at a time. Pages
 // follow (received_at, id) so that a case recorded meanwhile does not
@@ -213,15 +218,8 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	if f.ScopeUserID != "" {
-		u := arg(f.ScopeUserID)
-		scope := `(c.unit_id IN (SELECT unit_id FROM user_units WHERE user_id = ` + u + `)
-			OR EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.user_id = ` + u + `)
-			OR EXISTS (SELECT 1 FROM case_named_users n WHERE n.case_id = c.id AND n.user_id = ` + u + `)`
-		if f.IncludeShared {
-			scope += ` OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.audience = 'oversight')`
-		}
-		where = append(where, scope+")")
+	if f.Scope != nil {
+		where = append(where, "("+caseScopeSQL(*f.Scope, arg)+")")
 	}
 	if f.State != "" {
 		where = append(where, "c.state = "+arg(f.State))
@@ -249,19 +247,16 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 		if db.dialect == SQLite {
 			match := ftsQuery(q)
 			if match == "" {
-				return CasePage{}, fault.Errorf(fault.Invalid, "q holds no words to search for")
+				return CasePage{}, &fault.Error{Kind: fault.Invalid, Message: "bad query",
+					Fields: []fault.FieldError{{Field: "q", Reason: "holds no words to search for"}}}
 			}
 			where = append(where, "c.rowid IN (SELECT rowid FROM case_search WHERE case_search MATCH "+arg(match)+")")
 		} else {
 			where = append(where, "c.id IN (SELECT case_id FROM case_search WHERE tsv @@ websearch_to_tsquery('english', "+arg(q)+"))")
 		}
 	}
-	if f.Cursor != "" {
-		at, cid, err := decodeCaseCursor(f.Cursor)
-		if err != nil {
-			return CasePage{}, err
-		}
-		a, b := arg(at), arg(cid)
+	if f.After != nil {
+		a, b := arg(f.After.At.UTC()), arg(f.After.ID)
 		where = append(where, "(c.received_at < "+a+" OR (c.received_at = "+a+" AND c.id > "+b+"))")
 	}
 	q := `SELECT c.id, c.reference, c.kind, c.state, COALESCE(c.unit_id, ''), c.received_at, c.restricted, c.next_due_at, c.next_due_clock
@@ -289,9 +284,7 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 	}
 	page := CasePage{Items: items}
 	if len(items) > limit {
-		page.Items = items[:limit]
-		last := items[limit-1]
-		page.Next = encodeCaseCursor(last.ReceivedAt, last.ID)
+		page.Items, page.More = items[:limit], true
 	}
 	return page, nil
 }
@@ -305,24 +298,6 @@ func ftsQuery(s string) string {
 		words[i] = `"` + w + `"`
 	}
 	return strings.Join(words, " ")
-}
-
-func encodeCaseCursor(at time.Time, caseID string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + caseID))
-}
-
-func decodeCaseCursor(s string) (time.Time, string, error) {
-	bad := &fault.Error{Kind: fault.Invalid, Message: "bad cursor", Fields: []fault.FieldError{{Field: "cursor", Reason: "is not a cursor this API gave"}}}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return time.Time{}, "", bad
-	}
-	at, cid, ok := strings.Cut(string(b), "|")
-	t, err := time.Parse(time.RFC3339Nano, at)
-	if !ok || err != nil || !id.Valid(cid) {
-		return time.Time{}, "", bad
-	}
-	return t, cid, nil
 }
 
 // PriorAllegation is one allegation against an officer, for the pattern

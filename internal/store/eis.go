@@ -258,21 +258,28 @@ func (db *DB) flagNotes(ctx context.Context, flagID string) ([]eis.FlagNote, err
 type FlagQuery struct {
 	State string // "" for every state
 	// Units limits the flags to these units when AllUnits is false.
-	Units     []string
-	AllUnits  bool
-	OfficerID string // "" for every officer
-	Cursor    string // from the previous page's Next
-	Limit     int
+	Units    []string
+	AllUnits bool
+	// ExcludeOfficerID leaves out the flags on this officer: the caller's
+	// own record, which nobody may see flagged.
+	ExcludeOfficerID string
+	OfficerID        string    // "" for every officer
+	After            *Position // resume after this flag; nil for the start
+	Limit            int
 }
 
 // FlagPage is one page of flags.
 type FlagPage struct {
 	Items []eis.Flag
-	Next  string // the cursor for the next page; "" at the end
+	More  bool // rows follow the last item
 }
 
-// Flags lists flags, newest first. The unit filter only narrows the
-// candidates: the caller still decides each flag with the access policy.
+// FlagPosition is where a list of flags stands after f.
+func FlagPosition(f eis.Flag) Position { return Position{At: f.RaisedAt, ID: f.ID} }
+
+// Flags lists flags, newest first. The unit and officer conditions scope
+// the query to what the caller may see; the caller still decides each
+// flag with the access policy.
 func (db *DB) Flags(ctx context.Context, q FlagQuery) (FlagPage, error) {
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 50
@@ -292,6 +299,9 @@ func (db *DB) Flags(ctx context.Context, q FlagQuery) (FlagPage, error) {
 	if q.OfficerID != "" {
 		where = append(where, "officer_id = "+arg(q.OfficerID))
 	}
+	if q.ExcludeOfficerID != "" {
+		where = append(where, "officer_id <> "+arg(q.ExcludeOfficerID))
+	}
 	if !q.AllUnits {
 		var ph []string
 		for _, u := range q.Units {
@@ -299,12 +309,8 @@ func (db *DB) Flags(ctx context.Context, q FlagQuery) (FlagPage, error) {
 		}
 		where = append(where, "unit_id IN ("+strings.Join(ph, ", ")+")")
 	}
-	if q.Cursor != "" {
-		at, fid, err := decodeCaseCursor(q.Cursor)
-		if err != nil {
-			return FlagPage{}, err
-		}
-		a, b := arg(at), arg(fid)
+	if q.After != nil {
+		a, b := arg(q.After.At.UTC()), arg(q.After.ID)
 		where = append(where, "(raised_at < "+a+" OR (raised_at = "+a+" AND id > "+b+"))")
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+flagColumns+` FROM eis_flags WHERE `+strings.Join(where, " AND ")+
@@ -318,9 +324,7 @@ func (db *DB) Flags(ctx context.Context, q FlagQuery) (FlagPage, error) {
 	}
 	page := FlagPage{Items: items}
 	if len(items) > q.Limit {
-		page.Items = items[:q.Limit]
-		last := items[q.Limit-1]
-		page.Next = encodeCaseCursor(last.RaisedAt, last.ID)
+		page.Items, page.More = items[:q.Limit], true
 	}
 	return page, nil
 }

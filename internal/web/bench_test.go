@@ -57,3 +57,22 @@ func BenchmarkListCases(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRefusal asks for a restricted case and for an id that names no
+// case: the two must cost the same (the same reads and one audited
+// refusal each), or the time of the answer would tell them apart.
+func BenchmarkRefusal(b *testing.B) {
+	for _, rel := range []string{relRestricted, relNonexistent} {
+		b.Run(rel, func(b *testing.B) {
+			f := benchFixture(b)
+			c := f.login(b, access.Handler)
+			path := "/api/v1/cases/" + f.cases[rel]
+			b.ResetTimer()
+			for range b.N {
+				if rec := c.do(b, "GET", path, "", ""); rec.Code != 404 {
+					b.Fatal(rec.Code)
+				}
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/intake"
 	"github.com/probity/probity/internal/people"
 	"github.com/probity/probity/internal/store"
 )
@@ -123,12 +124,25 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 	now := s.clock()
 	var f fault.Fields
 	c, complainants := req.toCase(&f)
+	p := caller(r)
 	if req.UnitID != "" {
 		unit, err := s.db.Unit(ctx, req.UnitID)
-		if fault.Is(err, fault.NotFound) {
+		switch {
+		case fault.Is(err, fault.NotFound):
 			f.Add("unit_id", "names no unit")
-		} else if err != nil {
+		case err != nil:
 			s.fail(w, r, err)
+			return
+		case !access.MayRecordInto(*p, unit.ID, unit.Code == intake.IntakeUnitCode):
+			e := s.auditEntry(r, audit.AccessDenied, "unit", unit.ID, audit.Denied)
+			e.Reason = "recording a case into a unit not the recorder's own"
+			if err := s.audit.Record(ctx, e); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			s.fail(w, r, &fault.Error{Kind: fault.Forbidden, Message: "the case cannot be recorded into that unit",
+				Fields: []fault.FieldError{{Field: "unit_id", Reason: "a handler records cases into their own units or the complaints intake unit (" +
+					intake.IntakeUnitCode + ")"}}})
 			return
 		}
 		c.ForceID = unit.ForceID
@@ -145,7 +159,6 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Prepare(s.ref, now)
 	c.NextDueAt, c.NextDueClock = s.nextDue(c, nil, now)
-	p := caller(r)
 	officerParties := c.Parties
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		// The transaction may be retried: start from the request's own
@@ -179,17 +192,22 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 }
 
 // listCases answers GET /api/v1/cases with filters. Only cases the caller
-// may open are listed.
+// may open are listed (caseList).
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	p := caller(r)
-	now := s.clock()
 	f := store.CaseFilter{State: q.Get("state"), Kind: q.Get("kind"), Category: q.Get("category"), OfficerID: q.Get("officer"),
-		UnitID: q.Get("unit"), Text: q.Get("q"), Cursor: q.Get("cursor"), Now: now, ScopeUserID: p.User.ID,
-		IncludeShared: p.Has(access.Oversight)}
+		UnitID: q.Get("unit"), Text: strings.TrimSpace(q.Get("q"))}
 	var fields fault.Fields
 	if f.Kind != "" && !cases.Kind(f.Kind).Valid() {
 		fields.Add("kind", "is not a case kind")
+	}
+	// States and categories are codes; free text here would reach the
+	// audit log, which keeps searches only as digests.
+	if f.State != "" && !codeLike(f.State) {
+		fields.Add("state", "is not a case state")
+	}
+	if f.Category != "" && !codeLike(f.Category) {
+		fields.Add("category", "is not a category code")
 	}
 	if f.OfficerID != "" && !id.Valid(f.OfficerID) {
 		fields.Add("officer", "is not an officer id")
@@ -208,23 +226,47 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
 		fields.Add("overdue", "must be true or false")
 	}
 	f.DueBefore = parseDay(&fields, "due_before", q.Get("due_before"))
+	limit := 50
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 200 {
 			fields.Add("limit", "must be a number from 1 to 200")
 		}
-		f.Limit = n
+		limit = n
 	}
 	if err := fields.Err("bad query"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	items, next, err := s.openableCases(r, f, 0, "list (filters: "+r.URL.RawQuery+")")
+	due := ""
+	if f.DueBefore != nil {
+		due = f.DueBefore.Format(time.DateOnly)
+	}
+	// Only validated values reach the cursor's binding and the audit
+	// entry: never the raw query string, which holds anything sent.
+	lq := listQuery{list: "case-list", search: f.Text, filters: [][2]string{{"state", f.State}, {"kind", f.Kind},
+		{"category", f.Category}, {"officer", f.OfficerID}, {"unit", f.UnitID}, {"overdue", strconv.FormatBool(f.Overdue)},
+		{"due_before", due}}}
+	items, next, err := s.caseList(r, f, lq, q.Get("cursor"), limit, "case list")
 	if err != nil {
-		s.fail(w, r, err)
+		s.failList(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+// codeLike reports whether v could be a state or category code: letters,
+// digits, hyphens and underscores, at most 64.
+func codeLike(v string) bool {
+	if v == "" || len(v) > 64 {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 type noteRequest struct {

@@ -85,12 +85,9 @@ func (s *Server) caseDetail(r *http.Request, c cases.Case, basis string) (caseVi
 			if err != nil {
 				return v, err
 			}
-			others, warnings, err := s.history(r, sub.OfficerID, c.ID)
+			others, warnings, err := s.history(r, sub.OfficerID, c.ID, true)
 			if err != nil {
 				return v, err
-			}
-			if others == nil {
-				others = []historyItem{}
 			}
 			if warnings == nil {
 				warnings = []string{}

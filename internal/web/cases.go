@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,15 +20,26 @@ import (
 // not a back door.
 const breakGlassPeriod = time.Hour
 
+// basisNoCase is the basis of refusing an id that names no case.
+const basisNoCase = "no such case"
+
 // decideCase applies need-to-know to the case named in the URL.
 func (s *Server) decideCase(r *http.Request) (caseID string, d access.Decision, err error) {
 	caseID = r.PathValue("id")
 	if !id.Valid(caseID) {
 		return "", d, fault.Errorf(fault.NotFound, "case not found")
 	}
-	facts, err := s.db.CaseFacts(r.Context(), caseID, s.clock())
+	// An id that names no case is refused as a hidden case is, through
+	// the same reads (CasesFacts runs its queries whether or not the case
+	// exists) and the same audited refusal, so that neither the answer
+	// nor the time it takes tells a hidden case from no case.
+	all, err := s.db.CasesFacts(r.Context(), []string{caseID}, s.clock())
 	if err != nil {
 		return "", d, err
+	}
+	facts, ok := all[caseID]
+	if !ok {
+		return caseID, access.Decision{Hide: true, Basis: basisNoCase}, nil
 	}
 	return caseID, access.CanOpenCase(*caller(r), facts), nil
 }
@@ -49,37 +59,64 @@ func (s *Server) openable(r *http.Request, caseIDs []string) (map[string]bool, e
 	return out, nil
 }
 
-// openableCases reads one page of cases and keeps those the caller may
-// open, at most keep of them (0: all), with an audit entry when any is
-// shown; listing says where ("home page list", say).
-func (s *Server) openableCases(r *http.Request, f store.CaseFilter, keep int, listing string) ([]store.CaseSummary, string, error) {
+// caseList reads one page of the cases the caller may open: scoped to
+// them in SQL, each decided by need-to-know, filled to limit within
+// listBatches, after cursor (a next_cursor this list gave them for the
+// same query), audited whatever it shows. where says which list ("case
+// list", "start page"). It returns the cursor of the next page, "" at the
+// end.
+func (s *Server) caseList(r *http.Request, f store.CaseFilter, q listQuery, cursor string, limit int, where string) ([]store.CaseSummary, string, error) {
 	ctx := r.Context()
-	page, err := s.db.ListCases(ctx, f)
+	p := caller(r)
+	key, err := s.db.ListKey(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	ids := make([]string, len(page.Items))
-	for i, c := range page.Items {
-		ids[i] = c.ID
+	if f.After, err = s.openCursor(r, key, q, cursor); err != nil {
+		return nil, "", err
 	}
-	open, err := s.openable(r, ids)
+	scope := access.CaseListScope(*p)
+	f.Scope, f.Now = &scope, s.clock()
+	read := func(after *store.Position, n int) ([]store.CaseSummary, bool, error) {
+		f.After, f.Limit = after, n
+		page, err := s.db.ListCases(ctx, f)
+		return page.Items, page.More, err
+	}
+	keep := func(rows []store.CaseSummary) ([]store.CaseSummary, error) {
+		ids := make([]string, len(rows))
+		for i, c := range rows {
+			ids[i] = c.ID
+		}
+		open, err := s.openable(r, ids)
+		if err != nil {
+			return nil, err
+		}
+		kept := make([]store.CaseSummary, 0, len(rows))
+		for _, c := range rows {
+			if open[c.ID] {
+				kept = append(kept, c)
+			}
+		}
+		return kept, nil
+	}
+	items, more, dropped, err := fillPage(limit, f.After, read, keep, store.CaseSummary.Position)
+	if dropped > 0 {
+		s.log.Warn("case list scope let through cases need-to-know refused", "list", where, "dropped", dropped)
+	}
 	if err != nil {
 		return nil, "", err
 	}
-	items := make([]store.CaseSummary, 0, len(page.Items))
-	for _, c := range page.Items {
-		if open[c.ID] && (keep == 0 || len(items) < keep) {
-			items = append(items, c)
-		}
+	if err := s.auditList(r, key, q, where, len(items), cursor != ""); err != nil {
+		return nil, "", err
 	}
-	if len(items) > 0 {
-		e := s.auditEntry(r, audit.Consult, "case-list", "", audit.Success)
-		e.Reason = listing + " of " + strconv.Itoa(len(items)) + " cases"
-		if err := s.audit.Record(ctx, e); err != nil {
-			return nil, "", err
-		}
+	next := ""
+	if more {
+		next = key.Cursor(q.list, q.binding(p.User.ID), items[len(items)-1].Position())
 	}
-	return items, page.Next, nil
+	if items == nil {
+		items = []store.CaseSummary{}
+	}
+	return items, next, nil
 }
 
 // caseRefusal is the cause of a need-to-know refusal, kept so that each
@@ -95,6 +132,9 @@ func (e *caseRefusal) Error() string { return "need-to-know refused (" + e.d.Bas
 // with. A conflicted or restricted case answers as if it did not exist.
 func (s *Server) refuse(r *http.Request, caseID string, d access.Decision) error {
 	reason := "case outside your scope (" + d.Basis + ")"
+	if d.Basis == basisNoCase {
+		reason = "no such case"
+	}
 	e := s.auditEntry(r, audit.AccessDenied, "case", caseID, audit.Denied)
 	e.Reason = reason
 	if err := s.audit.Record(r.Context(), e); err != nil {

@@ -69,18 +69,32 @@ func (s *Server) viewFlags(r *http.Request, flags []eis.Flag) ([]flagView, error
 	return out, nil
 }
 
-// flagQuery reads the queue's filters (state, officer, limit, cursor),
-// scoped to the caller's units.
-func flagQuery(r *http.Request) (store.FlagQuery, error) {
+// flagRequest is a read of the queue: its query, scoped to the caller,
+// the cursor it resumes from and its page size.
+type flagRequest struct {
+	query  store.FlagQuery
+	list   listQuery
+	cursor string
+	limit  int
+}
+
+// flagScope is the query of every flag the caller may see: every unit for
+// the head of standards, their own units for a supervisor, never a flag
+// on their own record.
+func flagScope(p *access.Principal) store.FlagQuery {
+	return store.FlagQuery{AllUnits: p.Has(access.PSDHead), Units: p.User.UnitIDs, ExcludeOfficerID: p.User.OfficerID}
+}
+
+// flagQuery reads the queue's filters (state, officer, limit, cursor).
+func flagQuery(r *http.Request) (flagRequest, error) {
 	q := r.URL.Query()
-	p := caller(r)
-	fq := store.FlagQuery{State: q.Get("state"), Cursor: q.Get("cursor"), OfficerID: q.Get("officer"),
-		AllUnits: p.Has(access.PSDHead), Units: p.User.UnitIDs}
+	fr := flagRequest{query: flagScope(caller(r)), cursor: q.Get("cursor"), limit: 50}
+	fr.query.State, fr.query.OfficerID = q.Get("state"), q.Get("officer")
 	var fields fault.Fields
-	if fq.State != "" && !slices.Contains(eis.FlagStates, fq.State) {
+	if fr.query.State != "" && !slices.Contains(eis.FlagStates, fr.query.State) {
 		fields.Add("state", "must be one of open, reviewed, intervention, closed")
 	}
-	if fq.OfficerID != "" && !id.Valid(fq.OfficerID) {
+	if fr.query.OfficerID != "" && !id.Valid(fr.query.OfficerID) {
 		fields.Add("officer", "is not an officer id")
 	}
 	if v := q.Get("limit"); v != "" {
@@ -88,51 +102,73 @@ func flagQuery(r *http.Request) (store.FlagQuery, error) {
 		if err != nil || n < 1 || n > 200 {
 			fields.Add("limit", "must be a number from 1 to 200")
 		}
-		fq.Limit = n
+		fr.limit = n
 	}
-	return fq, fields.Err("bad query")
+	fr.list = listQuery{list: "eis-flag-list", filters: [][2]string{{"state", fr.query.State}, {"officer", fr.query.OfficerID}}}
+	return fr, fields.Err("bad query")
 }
 
 // flagQueue reads one page of the queue: the flags the caller may see,
-// with their officers, and an audit entry when any is shown.
-func (s *Server) flagQueue(r *http.Request, fq store.FlagQuery) ([]flagView, string, error) {
+// with their officers, paged and audited as every list is (lists.go).
+// where says which list ("flag queue", "start page").
+func (s *Server) flagQueue(r *http.Request, fr flagRequest, where string) ([]flagView, string, error) {
 	ctx := r.Context()
 	p := caller(r)
-	page, err := s.db.Flags(ctx, fq)
+	key, err := s.db.ListKey(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	var visible []eis.Flag
-	for _, f := range page.Items {
-		if mayReadFlag(p, f) {
-			visible = append(visible, f)
+	after, err := s.openCursor(r, key, fr.list, fr.cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	fq := fr.query
+	read := func(after *store.Position, n int) ([]eis.Flag, bool, error) {
+		fq.After, fq.Limit = after, n
+		page, err := s.db.Flags(ctx, fq)
+		return page.Items, page.More, err
+	}
+	keep := func(rows []eis.Flag) ([]eis.Flag, error) {
+		kept := make([]eis.Flag, 0, len(rows))
+		for _, f := range rows {
+			if mayReadFlag(p, f) {
+				kept = append(kept, f)
+			}
 		}
+		return kept, nil
+	}
+	visible, more, dropped, err := fillPage(fr.limit, after, read, keep, store.FlagPosition)
+	if dropped > 0 {
+		s.log.Warn("flag list scope let through flags the policy refused", "list", where, "dropped", dropped)
+	}
+	if err != nil {
+		return nil, "", err
 	}
 	items, err := s.viewFlags(r, visible)
 	if err != nil {
 		return nil, "", err
 	}
-	if len(items) > 0 {
-		e := s.auditEntry(r, audit.Consult, "eis-flag-list", "", audit.Success)
-		e.Reason = "listed " + strconv.Itoa(len(items)) + " early-intervention flags; filters: " + r.URL.RawQuery
-		if err := s.audit.Record(ctx, e); err != nil {
-			return nil, "", err
-		}
+	if err := s.auditList(r, key, fr.list, where, len(items), fr.cursor != ""); err != nil {
+		return nil, "", err
 	}
-	return items, page.Next, nil
+	next := ""
+	if more {
+		next = key.Cursor(fr.list.list, fr.list.binding(p.User.ID), store.FlagPosition(visible[len(visible)-1]))
+	}
+	return items, next, nil
 }
 
 // listFlags answers GET /api/v1/eis/flags: the supervisor's queue, newest
 // first, of the flags the caller may see, filtered by state.
 func (s *Server) listFlags(w http.ResponseWriter, r *http.Request) {
-	fq, err := flagQuery(r)
+	fr, err := flagQuery(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	items, next, err := s.flagQueue(r, fq)
+	items, next, err := s.flagQueue(r, fr, "flag queue")
 	if err != nil {
-		s.fail(w, r, err)
+		s.failList(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
@@ -250,8 +286,9 @@ func (s *Server) officerFlags(r *http.Request, officerID string) ([]eis.Flag, er
 	if !access.Allowed(p, access.EISRead) {
 		return out, nil
 	}
-	page, err := s.db.Flags(r.Context(), store.FlagQuery{OfficerID: officerID, AllUnits: p.Has(access.PSDHead),
-		Units: p.User.UnitIDs, Limit: 200})
+	fq := flagScope(p)
+	fq.OfficerID, fq.Limit = officerID, 200
+	page, err := s.db.Flags(r.Context(), fq)
 	if err != nil {
 		return nil, err
 	}

@@ -29,19 +29,23 @@ func (s *Server) flagsPageHandler(w http.ResponseWriter, r *http.Request) {
 		q.Set("state", eis.FlagOpen)
 		r.URL.RawQuery = q.Encode()
 	}
-	fq, err := flagQuery(r)
+	fr, err := flagQuery(r)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	items, next, err := s.flagQueue(r, fq)
+	items, next, err := s.flagQueue(r, fr, "flag queue page")
 	if err != nil {
-		s.failPage(w, r, err)
+		s.failListPage(w, r, err)
 		return
 	}
-	data := flagsPage{pageData: s.pageData(r), State: fq.State, States: eis.FlagStates, Flags: items}
+	data := flagsPage{pageData: s.pageData(r), State: fr.query.State, States: eis.FlagStates, Flags: items}
 	if next != "" {
-		data.Next = "/eis/flags?" + url.Values{"state": {fq.State}, "cursor": {next}}.Encode()
+		next := url.Values{"state": {fr.query.State}, "cursor": {next}}
+		if fr.query.OfficerID != "" {
+			next.Set("officer", fr.query.OfficerID)
+		}
+		data.Next = "/eis/flags?" + next.Encode()
 	}
 	s.render(w, r, http.StatusOK, "eis-flags", data)
 }

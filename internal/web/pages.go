@@ -239,8 +239,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if access.Allowed(p, access.CaseRead) {
 		data.CaseRoles = true
 		data.OversightOnly = !access.Allowed(p, access.CaseCreate) && !access.Allowed(p, access.CaseBreakGlass)
-		cs, _, err := s.openableCases(r, store.CaseFilter{ScopeUserID: p.User.ID, IncludeShared: p.Has(access.Oversight),
-			Now: s.clock(), Limit: 50}, 25, "home page list")
+		cs, _, err := s.caseList(r, store.CaseFilter{}, listQuery{list: "case-list"}, "", 25, "start page")
 		if err != nil {
 			s.failPage(w, r, err)
 			return
@@ -257,21 +256,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	if access.Allowed(p, access.EISRead) {
 		data.FlagRole = true
-		page, err := s.db.Flags(ctx, store.FlagQuery{State: "open", AllUnits: p.Has(access.PSDHead), Units: p.User.UnitIDs, Limit: 50})
+		fr := flagRequest{query: flagScope(p), limit: 25}
+		fr.query.State = eis.FlagOpen
+		fr.list = listQuery{list: "eis-flag-list", filters: [][2]string{{"state", eis.FlagOpen}}}
+		flags, _, err := s.flagQueue(r, fr, "start page")
 		if err != nil {
 			s.failPage(w, r, err)
 			return
 		}
-		var visible []eis.Flag
-		for _, f := range page.Items {
-			if mayReadFlag(p, f) && len(visible) < 25 {
-				visible = append(visible, f)
-			}
-		}
-		if data.Flags, err = s.viewFlags(r, visible); err != nil {
-			s.failPage(w, r, err)
-			return
-		}
+		data.Flags = flags
 	}
 	if access.Allowed(p, access.SpeakUpRead) {
 		data.Guardian = true
