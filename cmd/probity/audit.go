@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/config"
@@ -163,6 +164,20 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stdout, "agrees with %d witnessed heads\n", r.Witnessed)
 	} else {
 		fmt.Fprintln(stdout, "no witness given: a rollback of the whole log to an earlier copy would not show (see --witness)")
+	}
+	// Anonymous speak-up entries join the chain a day late (so that nothing
+	// dates a report more finely than its day); until then verification
+	// cannot vouch for them, so say how many wait.
+	pending, oldest, err := db.PendingSpeakUpAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if pending > 0 {
+		fmt.Fprintf(stdout, "%d anonymous speak-up entries wait for their day's batch, the oldest from %s; they join the chain once their day is over\n",
+			pending, oldest.Format(time.DateOnly))
+		if time.Since(oldest) > 2*24*time.Hour {
+			fmt.Fprintln(stdout, "the daily batch has not run for over a day: 'probity serve' runs it every 10 minutes")
+		}
 	}
 	return nil
 }

@@ -581,6 +581,25 @@ func (tx *Tx) DeferSpeakUpAudit(ctx context.Context, e *audit.Entry, messageID s
 	return nil
 }
 
+// PendingSpeakUpAudit counts the anonymous reporters' audit entries that
+// wait for their day's batch, and gives the oldest day among them (zero
+// when none wait). They are durable but not yet in the hash chain, so
+// `probity audit verify` reports them: an entry that waits days longer
+// than it should means the batch is not running.
+func (db *DB) PendingSpeakUpAudit(ctx context.Context) (n int, oldest time.Time, err error) {
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM speakup_audit_pending`).Scan(&n); err != nil {
+		return 0, oldest, fmt.Errorf("counting deferred speak-up audit entries: %w", err)
+	}
+	if n == 0 {
+		return 0, oldest, nil
+	}
+	err = db.read.QueryRowContext(ctx, `SELECT day FROM speakup_audit_pending ORDER BY day LIMIT 1`).Scan(&oldest)
+	if err != nil {
+		return 0, oldest, fmt.Errorf("reading the oldest deferred speak-up audit entry: %w", err)
+	}
+	return n, oldest.UTC(), nil
+}
+
 // SpeakUpAuditAppender appends an entry to the audit log inside tx
 // (AuditLog.Append).
 type SpeakUpAuditAppender func(ctx context.Context, tx *Tx, e *audit.Entry) error

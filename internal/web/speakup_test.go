@@ -1256,6 +1256,10 @@ func TestSpeakUpAnonymousReportIsDatedOnlyByItsDay(t *testing.T) {
 			t.Fatalf("before the batch the rows are in the order %v; the probe proves nothing", got)
 		}
 
+		if n, oldest, err := f.db.PendingSpeakUpAudit(ctx); err != nil || n != 1 || !oldest.Equal(day) {
+			t.Fatalf("before the batch: %d entries waiting, oldest %v (%v); want 1 from %v", n, oldest, err, day)
+		}
+
 		// The batch waits until the day is over, and an hour more.
 		f.now = day.Add(24*time.Hour + 30*time.Minute)
 		if n, err := f.srv.SettleSpeakUp(ctx); err != nil || n != 0 {
@@ -1268,6 +1272,9 @@ func TestSpeakUpAnonymousReportIsDatedOnlyByItsDay(t *testing.T) {
 		}
 		if n, err := f.srv.SettleSpeakUp(ctx); err != nil || n != 0 {
 			t.Fatalf("settled again: %d (%v)", n, err)
+		}
+		if n, _, err := f.db.PendingSpeakUpAudit(ctx); err != nil || n != 0 {
+			t.Fatalf("after the batch: %d entries waiting (%v)", n, err)
 		}
 		ex := entryOf(x)
 		ec := entryOf(reportIDOf(t, f, refC))
