@@ -9,7 +9,6 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
-	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
 	"github.com/probity/probity/internal/store"
@@ -59,66 +58,6 @@ func (s *Server) openable(r *http.Request, caseIDs []string) (map[string]bool, e
 	return out, nil
 }
 
-// caseList reads one page of the cases the caller may open: scoped to
-// them in SQL, each decided by need-to-know, filled to limit within
-// listBatches, after cursor (a next_cursor this list gave them for the
-// same query), audited whatever it shows. where says which list ("case
-// list", "start page"). It returns the cursor of the next page, "" at the
-// end.
-func (s *Server) caseList(r *http.Request, f store.CaseFilter, q listQuery, cursor string, limit int, where string) ([]store.CaseSummary, string, error) {
-	ctx := r.Context()
-	p := caller(r)
-	key, err := s.db.ListKey(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	if f.After, err = s.openCursor(r, key, q, cursor); err != nil {
-		return nil, "", err
-	}
-	scope := access.CaseListScope(*p)
-	f.Scope, f.Now = &scope, s.clock()
-	read := func(after *store.Position, n int) ([]store.CaseSummary, bool, error) {
-		f.After, f.Limit = after, n
-		page, err := s.db.ListCases(ctx, f)
-		return page.Items, page.More, err
-	}
-	keep := func(rows []store.CaseSummary) ([]store.CaseSummary, error) {
-		ids := make([]string, len(rows))
-		for i, c := range rows {
-			ids[i] = c.ID
-		}
-		open, err := s.openable(r, ids)
-		if err != nil {
-			return nil, err
-		}
-		kept := make([]store.CaseSummary, 0, len(rows))
-		for _, c := range rows {
-			if open[c.ID] {
-				kept = append(kept, c)
-			}
-		}
-		return kept, nil
-	}
-	items, more, dropped, err := fillPage(limit, f.After, read, keep, store.CaseSummary.Position)
-	if dropped > 0 {
-		s.log.Warn("case list scope let through cases need-to-know refused", "list", where, "dropped", dropped)
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	if err := s.auditList(r, key, q, where, len(items), cursor != ""); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if more {
-		next = key.Cursor(q.list, q.binding(p.User.ID), items[len(items)-1].Position())
-	}
-	if items == nil {
-		items = []store.CaseSummary{}
-	}
-	return items, next, nil
-}
-
 // caseRefusal is the cause of a need-to-know refusal, kept so that each
 // adapter can say what the caller may do about it.
 type caseRefusal struct {
@@ -148,47 +87,6 @@ func (s *Server) refuse(r *http.Request, caseID string, d access.Decision) error
 		return fault.Wrap(fault.Forbidden, cause, "this case is outside your units and assignments; to open it in an emergency, give a reason at POST /api/v1/cases/%s/break-glass", caseID)
 	}
 	return fault.Wrap(fault.Forbidden, cause, "your role does not give access to this case")
-}
-
-// readCase returns the case named in the URL to a caller with
-// need-to-know, and the basis of their access, recording the consultation
-// in the audit log before any content leaves.
-func (s *Server) readCase(r *http.Request) (cases.Case, string, error) {
-	caseID, d, err := s.decideCase(r)
-	if err != nil {
-		return cases.Case{}, "", err
-	}
-	if !d.Allow {
-		return cases.Case{}, "", s.refuse(r, caseID, d)
-	}
-	ctx := r.Context()
-	c, err := s.db.Case(ctx, caseID)
-	if err != nil {
-		return c, "", err
-	}
-	e := s.auditEntry(r, audit.Consult, "case", caseID, audit.Success)
-	e.Reason = "access by " + d.Basis
-	if err := s.audit.Record(ctx, e); err != nil {
-		return cases.Case{}, "", err
-	}
-	return c, d.Basis, nil
-}
-
-// getCase answers GET /api/v1/cases/{id}: the case with its allegations,
-// the actions the caller may take, deadlines, timeline, the pattern panel,
-// notes, documents and complainants.
-func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
-	c, basis, err := s.readCase(r)
-	if err != nil {
-		s.failCase(w, r, err)
-		return
-	}
-	v, err := s.caseDetail(r, c, basis)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
 }
 
 // failCase answers a case error; a refusal that break-glass could

@@ -1,14 +1,16 @@
 package web
 
 import (
-	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/id"
 	"github.com/probity/probity/internal/people"
 	"github.com/probity/probity/internal/store"
 )
@@ -132,101 +134,6 @@ func roleNames(rs []access.Role) []string {
 	return out
 }
 
-// nextDue is the earliest open deadline of a case, kept on the case row
-// for lists.
-func (s *Server) nextDue(c cases.Case, history []cases.Event, now time.Time) (*time.Time, string) {
-	ds, err := cases.Deadlines(c, history, s.calendar, now)
-	if err != nil {
-		return nil, ""
-	}
-	next, ok := cases.NextDue(ds)
-	if !ok {
-		return nil, ""
-	}
-	return &next.Due, string(next.Clock)
-}
-
-// actionRequest is one workflow action: the action's name, its inputs,
-// and the version of the case the caller saw.
-type actionRequest struct {
-	cases.ActionInput
-	Version int `json:"version"`
-}
-
-// act applies one workflow action: POST /api/v1/cases/{id}/actions. The
-// case must still be at the version the caller read; of two people acting
-// at once, one wins and the other gets 409.
-func (s *Server) act(w http.ResponseWriter, r *http.Request) {
-	var req actionRequest
-	if err := decodeJSON(w, r, &req, maxJSONBody); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	caseID, err := s.openForWork(r)
-	if err != nil {
-		s.failCase(w, r, err)
-		return
-	}
-	ctx := r.Context()
-	now := s.clock()
-	c, err := s.db.Case(ctx, caseID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if req.Version == 0 {
-		req.Version = c.Version
-	}
-	if req.Version != c.Version {
-		s.fail(w, r, fault.Errorf(fault.Conflict, "case %s is at version %d, not %d; reload it and try again", c.Reference, c.Version, req.Version))
-		return
-	}
-	p := caller(r)
-	from := c.State
-	history, err := s.db.Timeline(ctx, c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// The case's own history, not the client, says which forum its
-	// proceedings are in, where a suspended complaint resumes, and
-	// whether it was referred.
-	facts := cases.ReadTimeline(history)
-	in := req.ActionInput
-	if facts.Forum != "" {
-		in.Forum = facts.Forum
-	}
-	if c.State == cases.Suspended {
-		in.ResumeTo = facts.SuspendedFrom
-	}
-	in.ReviewFacts.Referred = in.ReviewFacts.Referred || facts.Referred
-	ev, err := cases.Apply(&c, in, roleNames(p.Roles), s.ref, now)
-	var na *cases.NotAllowedError
-	if errors.As(err, &na) {
-		allowed := []string{}
-		for _, a := range cases.Allowed(c, roleNames(p.Roles)) {
-			allowed = append(allowed, string(a.Name))
-		}
-		status, title := http.StatusConflict, "Conflict"
-		if na.ByRole {
-			status, title = http.StatusForbidden, "Forbidden"
-		}
-		writeProblem(w, Problem{Type: "about:blank", Title: title, Status: status, Detail: na.Error(),
-			Extra: map[string]any{"state": c.State, "allowed": allowed}})
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ev.At, ev.Actor = now, p.User.ID
-	if err := s.saveChange(r, &c, req.Version, history, &ev, string(req.Action)+": "+string(from)+" -> "+string(c.State)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": c.ID, "reference": c.Reference, "state": c.State, "version": c.Version, "event": ev})
-}
-
 // actionCatalogue lists every workflow action, for clients building forms.
 func actionCatalogue() []actionView {
 	var out []actionView
@@ -236,66 +143,181 @@ func actionCatalogue() []actionView {
 	return out
 }
 
-// stepRequest records a step that starts or stops a deadline clock.
-type stepRequest struct {
-	cases.StepInput
-	Version int `json:"version"`
+// caseList reads one page of the cases the caller may open: scoped to
+// them in SQL, each decided by need-to-know, filled to limit within
+// listBatches, after cursor (a next_cursor this list gave them for the
+// same query), audited whatever it shows. where says which list ("case
+// list", "start page"). It returns the cursor of the next page, "" at the
+// end.
+func (s *Server) caseList(r *http.Request, f store.CaseFilter, q listQuery, cursor string, limit int, where string) ([]store.CaseSummary, string, error) {
+	ctx := r.Context()
+	p := caller(r)
+	key, err := s.db.ListKey(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if f.After, err = s.openCursor(r, key, q, cursor); err != nil {
+		return nil, "", err
+	}
+	scope := access.CaseListScope(*p)
+	f.Scope, f.Now = &scope, s.clock()
+	read := func(after *store.Position, n int) ([]store.CaseSummary, bool, error) {
+		f.After, f.Limit = after, n
+		page, err := s.db.ListCases(ctx, f)
+		return page.Items, page.More, err
+	}
+	keep := func(rows []store.CaseSummary) ([]store.CaseSummary, error) {
+		ids := make([]string, len(rows))
+		for i, c := range rows {
+			ids[i] = c.ID
+		}
+		open, err := s.openable(r, ids)
+		if err != nil {
+			return nil, err
+		}
+		kept := make([]store.CaseSummary, 0, len(rows))
+		for _, c := range rows {
+			if open[c.ID] {
+				kept = append(kept, c)
+			}
+		}
+		return kept, nil
+	}
+	items, more, dropped, err := fillPage(limit, f.After, read, keep, store.CaseSummary.Position)
+	if dropped > 0 {
+		s.log.Warn("case list scope let through cases need-to-know refused", "list", where, "dropped", dropped)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.auditList(r, key, q, where, len(items), cursor != ""); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if more {
+		next = key.Cursor(q.list, q.binding(p.User.ID), items[len(items)-1].Position())
+	}
+	if items == nil {
+		items = []store.CaseSummary{}
+	}
+	return items, next, nil
 }
 
-// recordStep answers POST /api/v1/cases/{id}/steps: a progress update
-// sent, an officer's reply received, a deadline extended.
-func (s *Server) recordStep(w http.ResponseWriter, r *http.Request) {
-	var req stepRequest
-	if err := decodeJSON(w, r, &req, 64<<10); err != nil {
-		s.fail(w, r, err)
-		return
+// readCase returns the case named in the URL to a caller with
+// need-to-know, and the basis of their access, recording the consultation
+// in the audit log before any content leaves.
+func (s *Server) readCase(r *http.Request) (cases.Case, string, error) {
+	caseID, d, err := s.decideCase(r)
+	if err != nil {
+		return cases.Case{}, "", err
 	}
-	caseID, err := s.openForWork(r)
+	if !d.Allow {
+		return cases.Case{}, "", s.refuse(r, caseID, d)
+	}
+	ctx := r.Context()
+	c, err := s.db.Case(ctx, caseID)
+	if err != nil {
+		return c, "", err
+	}
+	e := s.auditEntry(r, audit.Consult, "case", caseID, audit.Success)
+	e.Reason = "access by " + d.Basis
+	if err := s.audit.Record(ctx, e); err != nil {
+		return cases.Case{}, "", err
+	}
+	return c, d.Basis, nil
+}
+
+// getCase answers GET /api/v1/cases/{id}: the case with its allegations,
+// the actions the caller may take, deadlines, timeline, the pattern panel,
+// notes, documents and complainants.
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
+	c, basis, err := s.readCase(r)
 	if err != nil {
 		s.failCase(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	now := s.clock()
-	ev, err := cases.RecordStep(req.StepInput, now)
+	v, err := s.caseDetail(r, c, basis)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.db.Case(ctx, caseID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if req.Version == 0 {
-		req.Version = c.Version
-	}
-	ev.Actor = caller(r).User.ID
-	history, err := s.db.Timeline(ctx, c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.saveChange(r, &c, req.Version, history, &ev, "step: "+string(req.Step)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "version": c.Version, "event": ev})
+	writeJSON(w, http.StatusOK, v)
 }
 
-// saveChange stores a change to a case read at readVersion: its next
-// deadline recomputed with the new event, the event itself, and the audit
-// entry recording it, in one transaction.
-func (s *Server) saveChange(r *http.Request, c *cases.Case, readVersion int, history []cases.Event, ev *cases.Event, reason string) error {
-	ctx := r.Context()
-	now := s.clock()
-	c.NextDueAt, c.NextDueClock = s.nextDue(*c, append(history, *ev), now)
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveTransition(ctx, c, readVersion, ev, now); err != nil {
-			return err
+// listCases answers GET /api/v1/cases with filters. Only cases the caller
+// may open are listed (caseList).
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := store.CaseFilter{State: q.Get("state"), Kind: q.Get("kind"), Category: q.Get("category"), OfficerID: q.Get("officer"),
+		UnitID: q.Get("unit"), Text: strings.TrimSpace(q.Get("q"))}
+	var fields fault.Fields
+	if f.Kind != "" && !cases.Kind(f.Kind).Valid() {
+		fields.Add("kind", "is not a case kind")
+	}
+	// States and categories are codes; free text here would reach the
+	// audit log, which keeps searches only as digests.
+	if f.State != "" && !codeLike(f.State) {
+		fields.Add("state", "is not a case state")
+	}
+	if f.Category != "" && !codeLike(f.Category) {
+		fields.Add("category", "is not a category code")
+	}
+	if f.OfficerID != "" && !id.Valid(f.OfficerID) {
+		fields.Add("officer", "is not an officer id")
+	}
+	if f.UnitID != "" && !id.Valid(f.UnitID) {
+		fields.Add("unit", "is not a unit id")
+	}
+	if len(f.Text) > 200 {
+		fields.Add("q", "must be at most 200 characters")
+	}
+	switch q.Get("overdue") {
+	case "", "false":
+	case "true":
+		f.Overdue = true
+	default:
+		fields.Add("overdue", "must be true or false")
+	}
+	f.DueBefore = parseDay(&fields, "due_before", q.Get("due_before"))
+	limit := 50
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			fields.Add("limit", "must be a number from 1 to 200")
 		}
-		e := s.auditEntry(r, audit.Alter, "case", c.ID, audit.Success)
-		e.Reason = reason
-		return s.audit.Append(ctx, tx, e)
-	})
+		limit = n
+	}
+	if err := fields.Err("bad query"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	due := ""
+	if f.DueBefore != nil {
+		due = f.DueBefore.Format(time.DateOnly)
+	}
+	// Only validated values reach the cursor's binding and the audit
+	// entry: never the raw query string, which holds anything sent.
+	lq := listQuery{list: "case-list", search: f.Text, filters: [][2]string{{"state", f.State}, {"kind", f.Kind},
+		{"category", f.Category}, {"officer", f.OfficerID}, {"unit", f.UnitID}, {"overdue", strconv.FormatBool(f.Overdue)},
+		{"due_before", due}}}
+	items, next, err := s.caseList(r, f, lq, q.Get("cursor"), limit, "case list")
+	if err != nil {
+		s.failList(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+// codeLike reports whether v could be a state or category code: letters,
+// digits, hyphens and underscores, at most 64.
+func codeLike(v string) bool {
+	if v == "" || len(v) > 64 {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
