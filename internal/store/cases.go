@@ -291,3 +291,16 @@ func (db *DB) CaseCount(ctx context.Context) (int, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases`).Scan(&n)
 	return n, err
 }
+
+// CaseSummary is a line in a list of cases.
+type CaseSummary struct {
+	ID           string     `json:"id"`
+	Reference    string     `json:"reference"`
+	Kind         string     `json:"kind"`
+	State        string     `json:"state"`
+	UnitID       string     `json:"unit_id,omitempty"`
+	ReceivedAt   time.Time  `json:"received_at"`
+	Restricted   bool       `json:"restricted"`
+	NextDueAt    *time.Time `json:"next_due_at,omitempty"`
+	NextDueClock string     `json:"next_due_clock,omitempty"`
+}

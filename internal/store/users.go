@@ -88,3 +88,158 @@ func (tx *Tx) SetPassword(ctx context.Context, userID, hash string, now time.Tim
 	}
 	return nil
 }
+
+func totpAAD(userID string) string { return "users/" + userID + "/totp" }
+
+// LoginRecord loads what a sign-in is checked against, unsealing the TOTP
+// secret.
+func (db *DB) LoginRecord(ctx context.Context, username string) (access.LoginRecord, error) {
+	var rec access.LoginRecord
+	u, hash, err := db.UserByUsername(ctx, username)
+	if err != nil {
+		return rec, err
+	}
+	rec.User, rec.PasswordHash = u, hash
+	var sealed string
+	err = db.read.QueryRowContext(ctx, `SELECT totp_sealed, totp_enrolled, totp_last_step, failed_logins
+		FROM users WHERE id = $1`, u.ID).Scan(&sealed, &rec.TOTPEnrolled, &rec.TOTPLastStep, &rec.FailedLogins)
+	if err != nil {
+		return rec, fmt.Errorf("reading sign-in state: %w", err)
+	}
+	if sealed != "" {
+		if db.keys == nil {
+			return rec, fault.Errorf(fault.Internal, "no data key configured: cannot read MFA secrets")
+		}
+		if rec.TOTPSecret, err = db.keys.OpenString(sealed, totpAAD(u.ID)); err != nil {
+			return rec, fmt.Errorf("unsealing MFA secret: %w", err)
+		}
+	}
+	return rec, nil
+}
+
+// RecordLoginResult stores the counters a sign-in attempt changed. Sign-in
+// delays are no longer kept here (see access.SignInDelay), so any lock left
+// by an older version is cleared on the account's next attempt.
+func (tx *Tx) RecordLoginResult(ctx context.Context, userID string, res access.LoginResult) error {
+	// On failure: an increment in SQL, not the count read before the
+	// password check, so that concurrent failures each count; and the TOTP
+	// step is left alone, so that a failure read before a concurrent
+	// success cannot wind it back and let that success's code be replayed.
+	if !res.OK {
+		_, err := tx.tx.ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1, locked_until = NULL WHERE id = $1`, userID)
+		return err
+	}
+	q := `UPDATE users SET failed_logins = 0, locked_until = NULL, totp_last_step = $1 WHERE id = $2`
+	_, err := tx.tx.ExecContext(ctx, q, res.TOTPStep, userID)
+	return err
+}
+
+// ClaimTOTPStep records step as the account's last accepted one-time code
+// step, reporting false when that step (or a later one) was already
+// claimed. The check and the write are one statement, so of two sign-ins
+// racing with the same code only one can claim it: the second waits for
+// the first's row lock (PostgreSQL) or the single writer (SQLite) and then
+// finds the step taken.
+func (tx *Tx) ClaimTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)
+	if err != nil {
+		return false, fmt.Errorf("claiming one-time code step for user %s: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claiming one-time code step for user %s: %w", userID, err)
+	}
+	return n == 1, nil
+}
+
+// SetTOTP stores a sealed TOTP secret. enrolled is false while the user
+// has yet to prove their app produces codes.
+func (tx *Tx) SetTOTP(ctx context.Context, userID, secret string, enrolled bool, step int64) error {
+	sealed := ""
+	if secret != "" {
+		if tx.db.keys == nil {
+			return fault.Errorf(fault.Internal, "no data key configured: cannot store MFA secrets")
+		}
+		var err error
+		if sealed, err = tx.db.keys.SealString(secret, totpAAD(userID)); err != nil {
+			return err
+		}
+	}
+	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET totp_sealed = $1, totp_enrolled = $2, totp_last_step = $3 WHERE id = $4`,
+		sealed, enrolled, step, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.Errorf(fault.NotFound, "no such user")
+	}
+	return nil
+}
+
+// UserByID returns a user with roles and units.
+func (db *DB) UserByID(ctx context.Context, userID string) (access.User, error) {
+	var u access.User
+	err := db.read.QueryRowContext(ctx, `SELECT id, username, display_name, COALESCE(officer_id, ''), disabled, created_at
+		FROM users WHERE id = $1`, userID).Scan(&u.ID, &u.Username, &u.DisplayName, &u.OfficerID, &u.Disabled, &u.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fault.Errorf(fault.NotFound, "no such user")
+	}
+	if err != nil {
+		return u, fmt.Errorf("reading user %s: %w", userID, err)
+	}
+	u.CreatedAt = u.CreatedAt.UTC()
+	return u, db.loadUserGrants(ctx, &u)
+}
+
+// Users lists every user, for administrators.
+func (db *DB) Users(ctx context.Context) ([]access.User, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM users ORDER BY username`)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := collect(rows, func(r *sql.Rows) (s string, err error) { return s, r.Scan(&s) })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]access.User, 0, len(ids))
+	for _, uid := range ids {
+		u, err := db.UserByID(ctx, uid)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// SetDisabled disables or re-enables an account; disabling ends its
+// sessions in the same transaction.
+func (tx *Tx) SetDisabled(ctx context.Context, userID string, disabled bool, now time.Time) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3`, disabled, now.UTC(), userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.Errorf(fault.NotFound, "no such user")
+	}
+	if disabled {
+		return tx.DeleteUserSessions(ctx, userID)
+	}
+	return nil
+}
+
+// SetRoles replaces a user's roles.
+func (tx *Tx) SetRoles(ctx context.Context, userID string, roles []access.Role) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = $1`, userID); err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if !r.Valid() {
+			return fault.Errorf(fault.Invalid, "%q is not a role", r)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, userID, string(r)); err != nil {
+			return constraintError(err, "role given twice", "no such user")
+		}
+	}
+	return nil
+}
