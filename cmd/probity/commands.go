@@ -271,7 +271,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	password := getenv("PROBITY_DEMO_PASSWORD")
 	generated := password == ""
 	if generated {
-		password = demo.GeneratePassword()
+		password = access.GeneratePassword()
 	} else if err := access.CheckPassword(password); err != nil {
 		return usageErr("PROBITY_DEMO_PASSWORD: %v", err)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/config"
-	"github.com/probity/probity/internal/demo"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -196,7 +195,7 @@ func userAdd(ctx context.Context, env *userEnv, username, display, rolesFlag, un
 		}
 		password = strings.TrimRight(line, "\r\n")
 	} else {
-		password, generated = demo.GeneratePassword(), true
+		password, generated = access.GeneratePassword(), true
 	}
 	if err := access.CheckPassword(password, username); err != nil {
 		return usageErr("password: %v", err)

@@ -289,3 +289,16 @@ func decodeB64(s string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// GeneratePassword makes a password for an account Probity creates (the
+// demo accounts, `probity user add` without one given): 20 characters
+// from an alphabet without look-alike characters, about 110 bits.
+func GeneratePassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 20)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

@@ -320,3 +320,24 @@ func FuzzVerifyPassword(f *testing.F) {
 		}
 	})
 }
+
+// A generated password is the promised length, avoids look-alike
+// characters, passes the policy Probity holds people to, and differs from
+// the next one.
+func TestGeneratePassword(t *testing.T) {
+	first := GeneratePassword()
+	for i, pw := range []string{first, GeneratePassword(), GeneratePassword()} {
+		if len(pw) != 20 {
+			t.Errorf("password %d: %d characters, want 20", i, len(pw))
+		}
+		if strings.ContainsAny(pw, "lIO01o") {
+			t.Errorf("password %d: %q holds a look-alike character", i, pw)
+		}
+		if err := CheckPassword(pw); err != nil {
+			t.Errorf("password %d: %q fails the policy: %v", i, pw, err)
+		}
+		if i > 0 && pw == first {
+			t.Errorf("password %d repeats the first: %q", i, pw)
+		}
+	}
+}

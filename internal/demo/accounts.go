@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"slices"
 	"time"
@@ -26,18 +25,6 @@ func Accounts() []Account {
 		out[i] = Account{Username: string(r), Roles: []access.Role{r}}
 	}
 	return out
-}
-
-// GeneratePassword makes a password for the demo accounts: 20 characters
-// from an alphabet without look-alike characters, about 110 bits.
-func GeneratePassword() string {
-	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 20)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
 }
 
 // EnsureAccounts creates the demo accounts, or resets their password, so
