@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/config"
+	"github.com/probity/probity/internal/demo"
+	"github.com/probity/probity/internal/keyring"
+	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/web"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := newFlagSet("demo", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on, HOST:PORT")
+	dataDir := fs.String("data", "./probity-data", "directory for the demo database and its data key")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	size := fs.Int("officers", demo.DefaultOptions().Officers, "size of the demo force; cases scale with it (used only when seeding)")
+	var proxyList string
+	config.RegisterTrustedProxy(fs, getenv, &proxyList)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	proxies, err := config.ParseTrustedProxies(proxyList)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return usageErr("--addr: %q is not HOST:PORT", *addr)
+	}
+	if *size < 50 || *size > 200000 {
+		return usageErr("--officers: must be from 50 to 200000")
+	}
+	password := getenv("PROBITY_DEMO_PASSWORD")
+	generated := password == ""
+	if generated {
+		password = access.GeneratePassword()
+	} else if err := access.CheckPassword(password); err != nil {
+		return usageErr("PROBITY_DEMO_PASSWORD: %v", err)
+	}
+	loc, err := config.DemoDB(*dataDir)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	log := newLogger(stderr, *level)
+	keys, err := demoKeys(*dataDir, getenv)
+	if err != nil {
+		return err
+	}
+	signer, err := demoAuditSigner(*dataDir, getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, loc, keys, log, "--data")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	now := time.Now().UTC()
+	start := time.Now()
+	sum, err := demo.Seed(ctx, db, demo.GenerateWith(1, now, demo.Scaled(*size)), now)
+	if err != nil {
+		return fmt.Errorf("seeding demo data: %w", err)
+	}
+	if !sum.AlreadySeeded {
+		log.Info("seeded demo force", "officers", sum.Officers, "cases", sum.Cases, "took", time.Since(start).Round(time.Millisecond))
+	}
+	if err := demo.EnsureAccounts(ctx, db, password, access.DefaultHasher, now); err != nil {
+		return fmt.Errorf("creating demo accounts: %w", err)
+	}
+	auditLog := store.NewAuditLog(db, signer, audit.CheckpointEvery)
+	flagged, err := demo.RaiseFlags(ctx, db, auditLog, now)
+	if err != nil {
+		return fmt.Errorf("raising early-intervention flags on the demo data: %w", err)
+	}
+	if flagged.Run.ID != "" {
+		log.Info("ran early intervention on the demo force", "scored", flagged.Scored, "flags", flagged.Raised)
+	}
+	deps := web.Deps{DB: db, Audit: auditLog, Logger: log, Clock: time.Now,
+		Sessions: access.DefaultSessionPolicy, RequireMFA: false, TrustedProxies: proxies}
+	return serve(ctx, *addr, deps, func(url string) {
+		fmt.Fprintf(stdout, "Probity is running at %s\n\n", url)
+		fmt.Fprintf(stdout, "Demo data: %s (delete the directory to start afresh)\n", loc.Path)
+		fmt.Fprintln(stdout, "Demo logins (MFA is not required in demo mode; under serve every staff account must enrol):")
+		for _, a := range demo.Accounts() {
+			fmt.Fprintf(stdout, "  %-13s %s\n", a.Username, a.Roles[0])
+		}
+		if generated {
+			fmt.Fprintf(stdout, "Password for every demo login: %s\n", password)
+			fmt.Fprintln(stdout, "(set PROBITY_DEMO_PASSWORD to choose it)")
+		} else {
+			fmt.Fprintln(stdout, "Password for every demo login: the value of PROBITY_DEMO_PASSWORD")
+		}
+	})
+}
+
+// demoKeys uses PROBITY_DATA_KEY(_FILE) when set; otherwise a key kept in
+// the data directory, made on first run, so that the demo needs no set-up
+// and its sealed data stays readable across restarts.
+func demoKeys(dataDir string, getenv func(string) string) (*keyring.Keyring, error) {
+	value, file := getenv("PROBITY_DATA_KEY"), getenv("PROBITY_DATA_KEY_FILE")
+	if value == "" && file == "" {
+		var err error
+		if file, err = keyFile(dataDir, "data.key", keyring.Generate); err != nil {
+			return nil, err
+		}
+	}
+	k, err := keyring.Load(value, file)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return k, nil
+}
+
+// demoAuditSigner does the same for the audit signing key.
+func demoAuditSigner(dataDir string, getenv func(string) string) (*audit.Signer, error) {
+	value, file := getenv("PROBITY_AUDIT_KEY"), getenv("PROBITY_AUDIT_KEY_FILE")
+	if value == "" && file == "" {
+		var err error
+		if file, err = keyFile(dataDir, "audit.key", func() (string, error) { return audit.GenerateSigningKey(), nil }); err != nil {
+			return nil, err
+		}
+	}
+	s, err := audit.LoadSigningKey(value, file)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return s, nil
+}
+
+// keyFile returns the path of a key file in dir, creating it with a new
+// key on first use.
+func keyFile(dir, name string, generate func() (string, error)) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", usageErr("--data: %v", err)
+	}
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return path, nil
+	}
+	text, err := generate()
+	if err != nil {
+		return "", err
+	}
+	// O_EXCL: never overwrite a key that appeared meanwhile, or data
+	// sealed or signed under it could no longer be read or checked.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return path, nil
+	}
+	if err != nil {
+		return "", usageErr("--data: cannot write %s: %v", name, err)
+	}
+	_, werr := f.WriteString(text + "\n")
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return "", fmt.Errorf("writing %s: %w", name, werr)
+	}
+	return path, nil
+}
