@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // row is one row of a streamed file with the rows joined to it.
@@ -236,4 +238,36 @@ func (m *mapper) lookup(src string) (string, bool) {
 		return n, true
 	}
 	return "", false
+}
+
+// clean makes source text safe to store and show: valid UTF-8, no control
+// characters (line breaks and tabs kept only where paragraphs make sense).
+func clean(s string, multiline bool) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			if multiline {
+				return r
+			}
+			return ' '
+		}
+		if r == '\r' {
+			if multiline {
+				return -1
+			}
+			return ' '
+		}
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+}
+
+// clip cuts s to at most n characters.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }
