@@ -295,20 +295,17 @@ func (g *gen) nextDue(c *cases.Case, events []cases.Event) {
 	history := make([]cases.Event, 0, len(events)+1)
 	history = append(history, recordedEvent(*c))
 	history = append(history, events...)
-	ds, err := cases.Deadlines(*c, history, g.cal, g.now)
-	if err != nil {
+	if err := c.SetNextDue(history, g.cal, g.now); err != nil {
 		panic(fmt.Sprintf("demo: deadlines: %v", err))
-	}
-	if next, ok := cases.NextDue(ds); ok {
-		due := next.Due.UTC()
-		c.NextDueAt, c.NextDueClock = &due, string(next.Clock)
 	}
 }
 
-// recordedEvent is the entry CreateCase opens a timeline with.
+// recordedEvent is the entry CreateCase opens a timeline with: the seed
+// records each case in its kind's initial state at its receipt, and its
+// events move it on from there.
 func recordedEvent(c cases.Case) cases.Event {
-	return cases.Event{At: c.ReceivedAt, Actor: Actor, Type: "recorded",
-		Detail: map[string]string{"state": string(c.Kind.InitialState()), "rule_set": c.RuleSet}}
+	c.State = c.Kind.InitialState()
+	return cases.RecordedEvent(c, c.ReceivedAt, Actor)
 }
 
 // count draws 1, 2 or 3 with the given weights.

@@ -63,8 +63,8 @@ func (tx *Tx) CreateCase(ctx context.Context, c *cases.Case, actor string, now t
 			return fmt.Errorf("recording case %s parties: %w", c.Reference, err)
 		}
 	}
-	if err := tx.AppendEvent(ctx, c.ID, &cases.Event{At: now, Actor: actor, Type: "recorded",
-		Detail: map[string]string{"state": string(c.State), "rule_set": c.RuleSet}}); err != nil {
+	recorded := cases.RecordedEvent(*c, now, actor)
+	if err := tx.AppendEvent(ctx, c.ID, &recorded); err != nil {
 		return err
 	}
 	return tx.refreshSearch(ctx, c.ID)

@@ -247,21 +247,14 @@ func (s *Server) openForWork(r *http.Request) (string, error) {
 }
 
 // nextDue is the earliest open deadline of a case, kept on the case row
-// for lists.
+// for lists; nothing when the deadlines cannot be worked out.
 func (s *Server) nextDue(c cases.Case, history []cases.Event, now time.Time) (*time.Time, string) {
-	ds, err := cases.Deadlines(c, history, s.calendar, now)
-	if err != nil {
+	if err := c.SetNextDue(history, s.calendar, now); err != nil {
 		return nil, ""
 	}
-	next, ok := cases.NextDue(ds)
-	if !ok {
-		return nil, ""
-	}
-	return &next.Due, string(next.Clock)
+	return c.NextDueAt, c.NextDueClock
 }
 
-// actionRequest is one workflow action: the action's name, its inputs,
-// and the version of the case the caller saw.
 type actionRequest struct {
 	cases.ActionInput
 	Version int `json:"version"`
