@@ -295,10 +295,19 @@ func decodeB64(s string) ([]byte, error) {
 // from an alphabet without look-alike characters, about 110 bits.
 func GeneratePassword() string {
 	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 20)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
+	// A byte is used only below the largest multiple of the alphabet's
+	// length, so that every character is equally likely (a plain modulo
+	// would favour the first 32).
+	const limit = 256 / len(alphabet) * len(alphabet)
+	out := make([]byte, 0, 20)
+	var buf [32]byte
+	for len(out) < cap(out) {
+		_, _ = rand.Read(buf[:])
+		for _, c := range buf {
+			if int(c) < limit && len(out) < cap(out) {
+				out = append(out, alphabet[int(c)%len(alphabet)])
+			}
+		}
 	}
-	return string(b)
+	return string(out)
 }
