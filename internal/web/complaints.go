@@ -19,6 +19,7 @@ import (
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
 	"github.com/probity/probity/internal/intake"
+	"github.com/probity/probity/internal/receipt"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -159,7 +160,7 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 	}
 	hash := form.Hash()
 	// Made outside the transaction, which may run more than once.
-	receipt, receiptHash := intake.NewReceipt()
+	code, codeHash := receipt.Complaint.Issue()
 	var res complaintResult
 	var reference string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -202,7 +203,7 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 				return err
 			}
 		}
-		if err := tx.SaveReceipt(ctx, c.ID, receiptHash); err != nil {
+		if err := tx.SaveReceipt(ctx, c.ID, codeHash); err != nil {
 			return err
 		}
 		e := s.publicAuditEntry(audit.Collect, c.ID)
@@ -210,7 +211,7 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 		if err := s.audit.Append(ctx, tx, e); err != nil {
 			return err
 		}
-		body, err := json.Marshal(complaintAnswer{Reference: c.Reference, Receipt: receipt})
+		body, err := json.Marshal(complaintAnswer{Reference: c.Reference, Receipt: code})
 		if err != nil {
 			return err
 		}
@@ -318,8 +319,8 @@ func (s *Server) lookupStatus(r *http.Request, req statusRequest) (complaintStat
 	}
 	if req.Receipt == "" {
 		fs.Add("receipt", "is required")
-	} else if len(req.Receipt) > 100 || !intake.ValidReceipt(req.Receipt) {
-		fs.Addf("receipt", "must be the %d letters and numbers of your receipt code", intake.ReceiptLength)
+	} else if !receipt.Complaint.Valid(req.Receipt) {
+		fs.Addf("receipt", "must be the %d letters and numbers of your receipt code", receipt.Complaint.Symbols())
 	}
 	if err := fs.Err("the status cannot be checked"); err != nil {
 		return complaintStatus{}, err
@@ -330,7 +331,7 @@ func (s *Server) lookupStatus(r *http.Request, req statusRequest) (complaintStat
 		return complaintStatus{}, err
 	}
 	// Runs for an unknown reference too, against no hash.
-	if !intake.CheckReceipt(hash, req.Receipt) {
+	if !receipt.Complaint.Check(hash, req.Receipt) {
 		return complaintStatus{}, errNoComplaint
 	}
 	c, err := s.db.Case(ctx, caseID)

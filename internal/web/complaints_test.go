@@ -20,6 +20,7 @@ import (
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/intake"
 	"github.com/probity/probity/internal/officers"
+	"github.com/probity/probity/internal/receipt"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/web"
 )
@@ -153,7 +154,7 @@ func TestComplaintAPIRecordsACase(t *testing.T) {
 		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 2 || got["reference"] == "" || !intake.ValidReceipt(got["receipt"]) {
+		if len(got) != 2 || got["reference"] == "" || !receipt.Complaint.Valid(got["receipt"]) {
 			t.Fatalf("answer %v: want exactly reference and receipt", got)
 		}
 		if caseCount(t, f) != before+1 {
@@ -180,7 +181,7 @@ func TestComplaintAPIRecordsACase(t *testing.T) {
 			t.Fatalf("complainant %+v %v", p, err)
 		}
 		h, err := f.db.ReceiptHash(ctx, c.ID)
-		if err != nil || !intake.CheckReceipt(h, got["receipt"]) {
+		if err != nil || !receipt.Complaint.Check(h, got["receipt"]) {
 			t.Fatalf("receipt not stored as its hash: %v", err)
 		}
 		docs, err := f.db.Documents(ctx, c.ID)
@@ -414,7 +415,7 @@ func TestComplaintStatus(t *testing.T) {
 			t.Fatalf("status answer %v: want the reference and the plain state only", st)
 		}
 
-		other, _ := intake.NewReceipt()
+		other, _ := receipt.Complaint.Issue()
 		wrongReceipt := status(got["reference"], other)
 		unknownRef := status("CO/2026/999999", got["receipt"])
 		if wrongReceipt.Code != 404 || unknownRef.Code != 404 || wrongReceipt.Body.String() != unknownRef.Body.String() {

@@ -20,7 +20,9 @@ import (
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
-	"github.com/probity/probity/internal/intake"
+	"github.com/probity/probity/internal/imagemeta"
+	"github.com/probity/probity/internal/receipt"
+	"github.com/probity/probity/internal/speakup"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -43,8 +45,8 @@ import (
 // Limits. A JSON report carries up to three files in base64, a third
 // larger than the files themselves.
 const (
-	maxSpeakUpJSON   = intake.MaxSpeakUpAttachments*(intake.MaxSpeakUpAttachmentSize/3*4+8) + 64<<10
-	maxSpeakUpForm   = intake.MaxSpeakUpAttachmentSize + 64<<10
+	maxSpeakUpJSON   = speakup.MaxAttachments*(speakup.MaxAttachmentSize/3*4+8) + 64<<10
+	maxSpeakUpForm   = speakup.MaxAttachmentSize + 64<<10
 	maxThreadRequest = 64 << 10
 	// speakUpBucket is the size a reporter's thread answers are padded to
 	// a multiple of, so that the length of an answer says little about
@@ -61,8 +63,8 @@ const (
 var speakUpDeadline = 30 * time.Second
 
 // speakUpImages decodes the reports' images, a few at a time for the
-// whole process (see intake.ImageStripper).
-var speakUpImages = intake.NewImageStripper(intake.ImageDecodeSlots)
+// whole process (see imagemeta.Stripper).
+var speakUpImages = imagemeta.NewStripper(imagemeta.DecodeSlots)
 
 // errSpeakUpTooSlow answers a reporter's request that ran out of time or
 // whose sender went away: nothing was kept.
@@ -80,8 +82,8 @@ func speakUpTimedOut(ctx context.Context, err error) error {
 }
 
 // speakUpTypes are the files a speak-up report may carry: types whose
-// metadata StripImageMetadata removes, or that have none. PDFs are
-// refused (see internal/intake/imagemeta.go).
+// metadata imagemeta.Strip removes, or that have none. PDFs are
+// refused (see internal/imagemeta).
 var speakUpTypes = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "text/plain": ".txt"}
 
 func (s *Server) speakUpRoutes() []route {
@@ -140,7 +142,7 @@ func (s *Server) speakUpReporterAudit(action audit.Action, reportID string, anon
 	e := &audit.Entry{At: s.clock().UTC(), Action: action, RecordType: "speakup", RecordID: reportID,
 		Outcome: audit.Success, ActorName: "named reporter", Reason: reason}
 	if anonymous {
-		e.At = intake.SpeakUpDay(e.At)
+		e.At = speakup.Day(e.At)
 		e.ActorName = "anonymous reporter"
 		e.Reason += " (time of day withheld: anonymous report)"
 	}
@@ -209,7 +211,7 @@ type speakUpJSON struct {
 
 // decodeSpeakUp reads POST /api/v1/speakup into a validated form and its
 // files, stripped of metadata, or an error naming every refused field.
-func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (intake.SpeakUpForm, []store.SpeakUpAttachment, error) {
+func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (speakup.Form, []speakup.Attachment, error) {
 	var req speakUpJSON
 	if err := decodeJSON(w, r, &req, maxSpeakUpJSON); err != nil {
 		// Every refusal names a field, so a form built on the API can
@@ -220,9 +222,9 @@ func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (intake.SpeakUpForm, 
 			named.Fields = []fault.FieldError{{Field: "body", Reason: fe.Message}}
 			err = &named
 		}
-		return intake.SpeakUpForm{}, nil, err
+		return speakup.Form{}, nil, err
 	}
-	form := intake.SpeakUpForm{What: req.What, Category: req.Category, Name: req.Name, Email: req.Email,
+	form := speakup.Form{What: req.What, Category: req.Category, Name: req.Name, Email: req.Email,
 		Phone: req.Phone, Role: req.Role, Unit: req.Unit}
 	var fs fault.Fields
 	speakUpFormFields(&fs, form, req.Anonymous != nil && *req.Anonymous, req.Anonymous == nil,
@@ -230,18 +232,18 @@ func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (intake.SpeakUpForm, 
 	if req.Anonymous != nil {
 		form.Anonymous = *req.Anonymous
 	}
-	if len(req.Attachments) > intake.MaxSpeakUpAttachments {
-		fs.Addf("attachments", "at most %d files", intake.MaxSpeakUpAttachments)
+	if len(req.Attachments) > speakup.MaxAttachments {
+		fs.Addf("attachments", "at most %d files", speakup.MaxAttachments)
 	}
-	var files []store.SpeakUpAttachment
+	var files []speakup.Attachment
 	tooLarge := false
-	budget := intake.NewImageBudget()
-	for i, a := range req.Attachments[:min(len(req.Attachments), intake.MaxSpeakUpAttachments)] {
+	budget := imagemeta.NewBudget()
+	for i, a := range req.Attachments[:min(len(req.Attachments), speakup.MaxAttachments)] {
 		field := fmt.Sprintf("attachments[%d]", i)
 		if utf8.RuneCountInString(a.Filename) > 255 {
 			fs.Add(field+".filename", "must be at most 255 characters")
 		}
-		if base64.StdEncoding.DecodedLen(len(a.ContentBase64)) > intake.MaxSpeakUpAttachmentSize+3 {
+		if base64.StdEncoding.DecodedLen(len(a.ContentBase64)) > speakup.MaxAttachmentSize+3 {
 			fs.Add(field+".content_base64", "the file must be at most 5 MiB")
 			tooLarge = true
 			continue
@@ -257,7 +259,7 @@ func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (intake.SpeakUpForm, 
 		}
 		if reason != "" {
 			fs.Add(field+".content_base64", reason)
-			tooLarge = tooLarge || len(content) > intake.MaxSpeakUpAttachmentSize
+			tooLarge = tooLarge || len(content) > speakup.MaxAttachmentSize
 			continue
 		}
 		files = append(files, f)
@@ -274,7 +276,7 @@ func decodeSpeakUp(w http.ResponseWriter, r *http.Request) (intake.SpeakUpForm, 
 // speakUpFormFields validates a form. When the reporter has not said whether
 // they report anonymously, only the fields that do not depend on it are
 // judged: "name is required" would push them to give it.
-func speakUpFormFields(fs *fault.Fields, form intake.SpeakUpForm, anonymous, undecided bool, undecidedReason string) {
+func speakUpFormFields(fs *fault.Fields, form speakup.Form, anonymous, undecided bool, undecidedReason string) {
 	form.Anonymous = anonymous
 	if undecided {
 		fs.Add("anonymous", undecidedReason)
@@ -290,41 +292,41 @@ func speakUpFormFields(fs *fault.Fields, form intake.SpeakUpForm, anonymous, und
 // metadata, taking its pixels from the request's budget; the reason says
 // why it was refused, or is "". The error is for the request as a whole:
 // it ran out of time.
-func speakUpFile(ctx context.Context, budget *intake.ImageBudget, content []byte) (store.SpeakUpAttachment, string, error) {
+func speakUpFile(ctx context.Context, budget *imagemeta.Budget, content []byte) (speakup.Attachment, string, error) {
 	if len(content) == 0 {
-		return store.SpeakUpAttachment{}, "is empty", nil
+		return speakup.Attachment{}, "is empty", nil
 	}
-	if len(content) > intake.MaxSpeakUpAttachmentSize {
-		return store.SpeakUpAttachment{}, "the file must be at most 5 MiB", nil
+	if len(content) > speakup.MaxAttachmentSize {
+		return speakup.Attachment{}, "the file must be at most 5 MiB", nil
 	}
 	mt := sniff(content)
 	if _, ok := speakUpTypes[mt]; !ok {
-		return store.SpeakUpAttachment{}, "must be a JPEG or PNG image or a plain-text file; this one looks like " + mt +
+		return speakup.Attachment{}, "must be a JPEG or PNG image or a plain-text file; this one looks like " + mt +
 			". PDFs and documents are not accepted because their hidden details can name their author: photograph or describe them instead", nil
 	}
 	if mt == "text/plain" && !utf8.Valid(content) {
-		return store.SpeakUpAttachment{}, "a text file must be UTF-8", nil
+		return speakup.Attachment{}, "a text file must be UTF-8", nil
 	}
 	clean, err := speakUpImages.Strip(ctx, budget, content, mt)
 	switch {
 	case err == nil:
-		return store.SpeakUpAttachment{MediaType: mt, Content: clean}, "", nil
+		return speakup.Attachment{MediaType: mt, Content: clean}, "", nil
 	case ctx.Err() != nil:
-		return store.SpeakUpAttachment{}, "", speakUpTimedOut(ctx, err)
-	case errors.Is(err, intake.ErrImageTooLarge):
-		return store.SpeakUpAttachment{}, err.Error() + "; send a smaller image, or a screenshot of it", nil
+		return speakup.Attachment{}, "", speakUpTimedOut(ctx, err)
+	case errors.Is(err, imagemeta.ErrTooLarge):
+		return speakup.Attachment{}, err.Error() + "; send a smaller image, or a screenshot of it", nil
 	}
-	return store.SpeakUpAttachment{}, "the image cannot be read; send it again as a JPEG or PNG", nil
+	return speakup.Attachment{}, "the image cannot be read; send it again as a JPEG or PNG", nil
 }
 
 // fileSpeakUp stores a validated report with its audit entry, and returns
 // the reference and the receipt, which exists nowhere else once this
 // returns.
-func (s *Server) fileSpeakUp(ctx context.Context, form intake.SpeakUpForm, files []store.SpeakUpAttachment) (ref, receipt string, err error) {
-	receipt, hash := intake.IssueSpeakUpReceipt()
+func (s *Server) fileSpeakUp(ctx context.Context, form speakup.Form, files []speakup.Attachment) (ref, code string, err error) {
+	code, hash := receipt.SpeakUp.Issue()
 	now := s.clock()
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		rep := store.SpeakUpReport{Category: form.Category, Anonymous: form.Anonymous, What: form.What}
+		rep := speakup.Report{Category: form.Category, Anonymous: form.Anonymous, What: form.What}
 		if err := tx.CreateSpeakUpReport(ctx, &rep, form.Identity(), hash, files, now); err != nil {
 			return err
 		}
@@ -341,7 +343,7 @@ func (s *Server) fileSpeakUp(ctx context.Context, form intake.SpeakUpForm, files
 		// answer, the only copy of the receipt, will never arrive.
 		return ctx.Err()
 	})
-	return ref, receipt, speakUpTimedOut(ctx, err)
+	return ref, code, speakUpTimedOut(ctx, err)
 }
 
 // speakUpCreate takes a report: POST /api/v1/speakup.
@@ -351,12 +353,12 @@ func (s *Server) speakUpCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ref, receipt, err := s.fileSpeakUp(r.Context(), form, files)
+	ref, code, err := s.fileSpeakUp(r.Context(), form, files)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"reference": ref, "receipt": receipt})
+	writeJSON(w, http.StatusCreated, map[string]string{"reference": ref, "receipt": code})
 }
 
 // --- The reporter's thread ------------------------------------------------
@@ -370,31 +372,30 @@ type speakUpThreadRequest struct {
 // speakUpThreadView is what a reporter sees: their report and the conversation,
 // without which guardian wrote what.
 type speakUpThreadView struct {
-	Reference  string           `json:"reference"`
-	Category   string           `json:"category"`
-	Status     string           `json:"status"`
-	ReceivedOn string           `json:"received_on"`
-	What       string           `json:"what"`
-	Messages   []intake.Message `json:"messages"`
+	Reference  string            `json:"reference"`
+	Category   string            `json:"category"`
+	Status     string            `json:"status"`
+	ReceivedOn string            `json:"received_on"`
+	What       string            `json:"what"`
+	Messages   []speakup.Message `json:"messages"`
 }
 
 // checkSpeakUpThreadRequest validates a thread request's fields; it looks at
 // nothing stored, so its answer cannot depend on what exists.
-func checkSpeakUpThreadRequest(req speakUpThreadRequest) (receiptHash string, err error) {
+func checkSpeakUpThreadRequest(req speakUpThreadRequest) error {
 	var fs fault.Fields
-	if !intake.ValidSpeakUpReference(strings.TrimSpace(req.Reference)) {
+	if !speakup.ValidReference(strings.TrimSpace(req.Reference)) {
 		fs.Add("reference", "must be the reference you were given, like SU/2026/483920175")
 	}
-	receiptHash, ok := intake.SpeakUpReceiptHash(req.Receipt)
-	if !ok {
+	if !receipt.SpeakUp.Valid(req.Receipt) {
 		fs.Add("receipt", "must be the receipt you were given: eight groups of four letters and digits")
 	}
 	if req.Text != nil {
-		for _, fe := range fault.FieldsOf(intake.ValidateSpeakUpMessage(*req.Text)) {
+		for _, fe := range fault.FieldsOf(speakup.ValidateMessage(*req.Text)) {
 			fs.Add(fe.Field, fe.Reason+" (leave text out to only read the replies)")
 		}
 	}
-	return receiptHash, fs.Err("the request cannot be answered")
+	return fs.Err("the request cannot be answered")
 }
 
 // errNoSpeakUpThread is the one answer to a reference that does not exist and to
@@ -402,30 +403,27 @@ func checkSpeakUpThreadRequest(req speakUpThreadRequest) (receiptHash string, er
 var errNoSpeakUpThread = fault.Errorf(fault.NotFound, "no speak-up report has that reference and receipt")
 
 // openSpeakUpThread finds the report a reference and receipt open. Whether the
-// reference exists or not, it runs one query and one comparison of two
-// hashes of the same length, so neither the answer nor its timing tells
-// the two apart.
-func (s *Server) openSpeakUpThread(ctx context.Context, reference, receiptHash string) (store.SpeakUpKey, error) {
+// reference exists or not, it runs one query, hashes the receipt and
+// compares two hashes of the same length (receipt.Scheme.Check), so neither
+// the answer nor its timing tells the two apart.
+func (s *Server) openSpeakUpThread(ctx context.Context, reference, given string) (speakup.Key, error) {
 	k, err := s.db.SpeakUpKeyByReference(ctx, strings.TrimSpace(reference))
-	stored := k.ReceiptHash
-	switch {
-	case fault.Is(err, fault.NotFound):
-		stored = intake.DummySpeakUpReceiptHash
-	case err != nil:
+	if err != nil && !fault.Is(err, fault.NotFound) {
 		return k, err
 	}
-	if !intake.SpeakUpReceiptMatches(receiptHash, stored) || err != nil {
-		return store.SpeakUpKey{}, errNoSpeakUpThread
+	// Runs for an unknown reference too, against no hash.
+	if !receipt.SpeakUp.Check(k.ReceiptHash, given) || err != nil {
+		return speakup.Key{}, errNoSpeakUpThread
 	}
 	return k, nil
 }
 
 // answerSpeakUpThread appends the reporter's message, if any, and reads the
 // thread back.
-func (s *Server) answerSpeakUpThread(ctx context.Context, k store.SpeakUpKey, text *string) (speakUpThreadView, error) {
+func (s *Server) answerSpeakUpThread(ctx context.Context, k speakup.Key, text *string) (speakUpThreadView, error) {
 	if text != nil {
 		err := s.db.InTx(ctx, func(tx *store.Tx) error {
-			m := store.SpeakUpMessage{Message: intake.Message{From: intake.FromReporter, At: s.clock(), Text: *text}}
+			m := speakup.ThreadMessage{Message: speakup.Message{From: speakup.FromReporter, At: s.clock(), Text: *text}}
 			if err := tx.AddSpeakUpMessage(ctx, k.ReportID, &m); err != nil {
 				return err
 			}
@@ -448,7 +446,7 @@ func (s *Server) answerSpeakUpThread(ctx context.Context, k store.SpeakUpKey, te
 		return speakUpThreadView{}, err
 	}
 	v := speakUpThreadView{Reference: rep.Reference, Category: rep.Category, Status: rep.Status,
-		ReceivedOn: rep.CreatedAt.Format(time.DateOnly), What: rep.What, Messages: []intake.Message{}}
+		ReceivedOn: rep.CreatedAt.Format(time.DateOnly), What: rep.What, Messages: []speakup.Message{}}
 	for _, m := range msgs {
 		v.Messages = append(v.Messages, m.Message)
 	}
@@ -464,13 +462,13 @@ func (s *Server) speakUpThread(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	hash, err := checkSpeakUpThreadRequest(req)
+	err := checkSpeakUpThreadRequest(req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
-	k, err := s.openSpeakUpThread(ctx, req.Reference, hash)
+	k, err := s.openSpeakUpThread(ctx, req.Reference, req.Receipt)
 	if errors.Is(err, errNoSpeakUpThread) {
 		writeSpeakUpPadded(w, http.StatusNotFound, "application/problem+json", Problem{Type: "about:blank",
 			Title: http.StatusText(http.StatusNotFound), Status: http.StatusNotFound, Detail: errNoSpeakUpThread.Message})
@@ -542,7 +540,7 @@ func speakUpOptions(values []string, labels map[string]string, selected string) 
 
 type speakUpPageData struct {
 	pageData
-	Form intake.SpeakUpForm
+	Form speakup.Form
 	// Choice is "yes" (anonymous), "no" (named) or "" (not chosen yet).
 	Choice     string
 	Errors     map[string]string
@@ -551,10 +549,10 @@ type speakUpPageData struct {
 	Roles      []speakUpOption
 }
 
-func (s *Server) renderSpeakUpForm(w http.ResponseWriter, r *http.Request, status int, form intake.SpeakUpForm, choice string, err error) {
+func (s *Server) renderSpeakUpForm(w http.ResponseWriter, r *http.Request, status int, form speakup.Form, choice string, err error) {
 	d := speakUpPageData{pageData: s.speakUpPageBase(), Form: form, Choice: choice, Errors: map[string]string{},
-		Categories: speakUpOptions(intake.SpeakUpCategories, speakUpCategoryLabels, form.Category),
-		Roles:      speakUpOptions(intake.SpeakUpRoles, speakUpRoleLabels, form.Role)}
+		Categories: speakUpOptions(speakup.Categories, speakUpCategoryLabels, form.Category),
+		Roles:      speakUpOptions(speakup.Roles, speakUpRoleLabels, form.Role)}
 	if err != nil {
 		d.Error = fault.Message(err)
 		for _, fe := range fault.FieldsOf(err) {
@@ -572,7 +570,7 @@ func (s *Server) renderSpeakUpForm(w http.ResponseWriter, r *http.Request, statu
 
 // speakUpPage shows the form: GET /speak-up.
 func (s *Server) speakUpPage(w http.ResponseWriter, r *http.Request) {
-	s.renderSpeakUpForm(w, r, http.StatusOK, intake.SpeakUpForm{}, "", nil)
+	s.renderSpeakUpForm(w, r, http.StatusOK, speakup.Form{}, "", nil)
 }
 
 // speakUpHoneypot is a field people never see or fill in (it is off-screen and
@@ -595,22 +593,22 @@ func (s *Server) speakUpFormPost(w http.ResponseWriter, r *http.Request) {
 	case "application/x-www-form-urlencoded":
 		err = r.ParseForm()
 	default:
-		s.renderSpeakUpForm(w, r, http.StatusUnsupportedMediaType, intake.SpeakUpForm{}, "",
+		s.renderSpeakUpForm(w, r, http.StatusUnsupportedMediaType, speakup.Form{}, "",
 			fault.Errorf(fault.Unsupported, "the form must be sent as a web form"))
 		return
 	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		s.renderSpeakUpForm(w, r, http.StatusRequestEntityTooLarge, intake.SpeakUpForm{}, "", &fault.Error{Kind: fault.TooLarge,
+		s.renderSpeakUpForm(w, r, http.StatusRequestEntityTooLarge, speakup.Form{}, "", &fault.Error{Kind: fault.TooLarge,
 			Message: "the report is too large to send", Fields: []fault.FieldError{{Field: "attachment", Reason: "the file must be at most 5 MiB"}}})
 		return
 	}
 	if err != nil {
-		s.renderSpeakUpForm(w, r, http.StatusBadRequest, intake.SpeakUpForm{}, "", fault.Errorf(fault.Invalid, "the form could not be read"))
+		s.renderSpeakUpForm(w, r, http.StatusBadRequest, speakup.Form{}, "", fault.Errorf(fault.Invalid, "the form could not be read"))
 		return
 	}
 	v := r.PostForm
-	form := intake.SpeakUpForm{What: v.Get("what"), Category: v.Get("category"), Name: v.Get("name"), Email: v.Get("email"),
+	form := speakup.Form{What: v.Get("what"), Category: v.Get("category"), Name: v.Get("name"), Email: v.Get("email"),
 		Phone: v.Get("phone"), Role: v.Get("role"), Unit: v.Get("unit")}
 	choice := v.Get("anonymous")
 	var fs fault.Fields
@@ -627,7 +625,7 @@ func (s *Server) speakUpFormPost(w http.ResponseWriter, r *http.Request) {
 		choice = ""
 	}
 	form.Anonymous = choice == "yes"
-	var files []store.SpeakUpAttachment
+	var files []speakup.Attachment
 	if r.MultipartForm != nil {
 		heads := r.MultipartForm.File["attachment"]
 		if len(heads) > 1 {
@@ -642,7 +640,7 @@ func (s *Server) speakUpFormPost(w http.ResponseWriter, r *http.Request) {
 				f.Close()
 				if err != nil {
 					fs.Add("attachment", "the file could not be read")
-				} else if att, reason, err := speakUpFile(r.Context(), intake.NewImageBudget(), buf.Bytes()); err != nil {
+				} else if att, reason, err := speakUpFile(r.Context(), imagemeta.NewBudget(), buf.Bytes()); err != nil {
 					s.failSpeakUpPage(w, r, err)
 					return
 				} else if reason != "" {
@@ -657,7 +655,7 @@ func (s *Server) speakUpFormPost(w http.ResponseWriter, r *http.Request) {
 		s.renderSpeakUpForm(w, r, http.StatusUnprocessableEntity, form, choice, err)
 		return
 	}
-	ref, receipt, err := s.fileSpeakUp(r.Context(), form, files)
+	ref, code, err := s.fileSpeakUp(r.Context(), form, files)
 	if err != nil {
 		s.failSpeakUpPage(w, r, err)
 		return
@@ -665,7 +663,7 @@ func (s *Server) speakUpFormPost(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusCreated, "speak-up-done", struct {
 		pageData
 		Reference, Receipt string
-	}{s.speakUpPageBase(), ref, receipt})
+	}{s.speakUpPageBase(), ref, code})
 }
 
 // failSpeakUpPage is failPage without a caller.
@@ -726,13 +724,13 @@ func (s *Server) speakUpThreadPost(w http.ResponseWriter, r *http.Request) {
 	// The receipt is not shown back on a refusal: the page would then
 	// differ between a wrong receipt and a right one.
 	d := speakUpThreadPageData{Reference: req.Reference, Text: text}
-	hash, err := checkSpeakUpThreadRequest(req)
+	err := checkSpeakUpThreadRequest(req)
 	if err != nil {
 		s.renderSpeakUpThread(w, r, http.StatusUnprocessableEntity, d, err)
 		return
 	}
 	ctx := r.Context()
-	k, err := s.openSpeakUpThread(ctx, req.Reference, hash)
+	k, err := s.openSpeakUpThread(ctx, req.Reference, req.Receipt)
 	if errors.Is(err, errNoSpeakUpThread) {
 		s.renderSpeakUpThread(w, r, http.StatusNotFound, d, err)
 		return
@@ -764,7 +762,7 @@ type speakUpSummary struct {
 	ConvertedCaseID string     `json:"converted_case_id,omitempty"`
 }
 
-func summariseSpeakUp(r store.SpeakUpReport) speakUpSummary {
+func summariseSpeakUp(r speakup.Report) speakUpSummary {
 	v := speakUpSummary{ID: r.ID, Reference: r.Reference, Category: r.Category, Anonymous: r.Anonymous, Status: r.Status,
 		ReceivedOn: r.CreatedAt.Format(time.DateOnly), ConvertedCaseID: r.ConvertedCaseID}
 	if !r.Anonymous {
@@ -779,7 +777,7 @@ func summariseSpeakUp(r store.SpeakUpReport) speakUpSummary {
 func (s *Server) listSpeakUp(w http.ResponseWriter, r *http.Request) {
 	status := r.URL.Query().Get("status")
 	switch status {
-	case "", store.SpeakUpOpen, store.SpeakUpConverted, store.SpeakUpClosed:
+	case "", speakup.StatusOpen, speakup.StatusConverted, speakup.StatusClosed:
 	default:
 		s.fail(w, r, &fault.Error{Kind: fault.Invalid, Message: "bad query",
 			Fields: []fault.FieldError{{Field: "status", Reason: "must be open, converted or closed"}}})
@@ -811,10 +809,10 @@ func (s *Server) listSpeakUp(w http.ResponseWriter, r *http.Request) {
 
 type speakUpDetail struct {
 	speakUpSummary
-	What        string                    `json:"what"`
-	Messages    []store.SpeakUpMessage    `json:"messages"`
-	Attachments []store.SpeakUpAttachment `json:"attachments"`
-	Identity    *intake.SpeakUpIdentity   `json:"identity,omitempty"`
+	What        string                  `json:"what"`
+	Messages    []speakup.ThreadMessage `json:"messages"`
+	Attachments []speakup.Attachment    `json:"attachments"`
+	Identity    *speakup.Identity       `json:"identity,omitempty"`
 }
 
 // speakUpID reads the {id} of a report route.
@@ -830,7 +828,7 @@ func speakUpID(r *http.Request) (string, error) {
 // GET /api/v1/speakup/reports/{id}. With ?identity=true&reason=... it
 // shows a named reporter's identity too, but only to a guardian whose
 // request to reveal it was approved by two other guardians within
-// store.RevealValidity: the same approval as any reveal, so that the
+// speakup.RevealValidity: the same approval as any reveal, so that the
 // query string is not a way round it. That read is audited as a
 // disclosure to the request's recipient, with the reason; the audit entry
 // never holds the identity itself, and a refused read is audited too.
@@ -873,7 +871,7 @@ func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 	}
 	e := s.auditEntry(r, audit.Consult, "speakup", reportID, audit.Success)
 	e.Reason = "read speak-up report " + rep.Reference
-	var ident *intake.SpeakUpIdentity
+	var ident *speakup.Identity
 	if wantIdentity {
 		if ident, err = s.revealedIdentity(r, rep, e, reason); err != nil {
 			s.fail(w, r, err)
@@ -904,12 +902,12 @@ func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 // asking, if two other guardians approved their request to reveal it, and
 // turns e into the disclosure entry. A refusal is audited before it is
 // returned.
-func (s *Server) revealedIdentity(r *http.Request, rep store.SpeakUpReport, e *audit.Entry, reason string) (*intake.SpeakUpIdentity, error) {
+func (s *Server) revealedIdentity(r *http.Request, rep speakup.Report, e *audit.Entry, reason string) (*speakup.Identity, error) {
 	ctx := r.Context()
 	if rep.Anonymous {
 		return nil, fault.Errorf(fault.Conflict, "the report is anonymous: Probity holds no identity for it")
 	}
-	rr, err := s.db.ApprovedReveal(ctx, rep.ID, caller(r).User.ID, s.clock().Add(-store.RevealValidity))
+	rr, err := s.db.ApprovedReveal(ctx, rep.ID, caller(r).User.ID, s.clock().Add(-speakup.RevealValidity))
 	if fault.Is(err, fault.NotFound) {
 		d := s.auditEntry(r, audit.AccessDenied, "speakup", rep.ID, audit.Denied)
 		d.Reason = "asked to read the reporter's identity of " + rep.Reference + " without an approved reveal request: " + reason
@@ -917,8 +915,8 @@ func (s *Server) revealedIdentity(r *http.Request, rep store.SpeakUpReport, e *a
 			return nil, err
 		}
 		return nil, fault.Errorf(fault.Forbidden, "reading a reporter's identity needs your request to reveal it, approved by %d other guardians "+
-			"in the last %d hours: POST /api/v1/speakup/reports/%s/reveal-requests", store.RevealApprovals,
-			int(store.RevealValidity/time.Hour), rep.ID)
+			"in the last %d hours: POST /api/v1/speakup/reports/%s/reveal-requests", speakup.RevealApprovals,
+			int(speakup.RevealValidity/time.Hour), rep.ID)
 	}
 	if err != nil {
 		return nil, err
@@ -999,13 +997,13 @@ func (s *Server) replySpeakUp(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := intake.ValidateSpeakUpMessage(req.Text); err != nil {
+	if err := speakup.ValidateMessage(req.Text); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
 	p := caller(r)
-	m := store.SpeakUpMessage{Message: intake.Message{From: intake.FromGuardian, At: s.clock(), Text: req.Text}, GuardianID: p.User.ID}
+	m := speakup.ThreadMessage{Message: speakup.Message{From: speakup.FromGuardian, At: s.clock(), Text: req.Text}, GuardianID: p.User.ID}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.AddSpeakUpMessage(ctx, reportID, &m); err != nil {
 			return err
@@ -1056,7 +1054,7 @@ func (s *Server) requestReveal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	rr := store.RevealRequest{ReportID: reportID, RequestedBy: caller(r).User.ID, Reason: req.Reason, Recipient: req.Recipient}
+	rr := speakup.RevealRequest{ReportID: reportID, RequestedBy: caller(r).User.ID, Reason: req.Reason, Recipient: req.Recipient}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateRevealRequest(ctx, &rr, s.clock()); err != nil {
 			return err
@@ -1070,7 +1068,7 @@ func (s *Server) requestReveal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/speakup/reveal-requests/"+rr.ID)
-	writeJSON(w, http.StatusCreated, map[string]any{"request": rr, "approvals_needed": store.RevealApprovals})
+	writeJSON(w, http.StatusCreated, map[string]any{"request": rr, "approvals_needed": speakup.RevealApprovals})
 }
 
 // approveReveal records a guardian's approval of a reveal request:
@@ -1088,7 +1086,7 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := caller(r)
 	var (
-		rr       store.RevealRequest
+		rr       speakup.RevealRequest
 		revealed bool
 	)
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -1099,7 +1097,7 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 		}
 		e := s.auditEntry(r, audit.Alter, "speakup", rr.ReportID, audit.Success)
 		e.Reason = fmt.Sprintf("approved revealing the reporter's identity to %s (request %s, %d of %d approvals)",
-			rr.Recipient, rr.ID, len(rr.Approvals), store.RevealApprovals)
+			rr.Recipient, rr.ID, len(rr.Approvals), speakup.RevealApprovals)
 		if revealed {
 			e.Reason += "; the requester may now read the identity for the recipient"
 		}
@@ -1118,7 +1116,7 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"request": rr, "revealed": revealed, "approvals_needed": store.RevealApprovals})
+	writeJSON(w, http.StatusOK, map[string]any{"request": rr, "revealed": revealed, "approvals_needed": speakup.RevealApprovals})
 }
 
 // speakUpCaseRecorder is the actor a conduct matter raised from a report
@@ -1188,7 +1186,7 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.clock()
-	day := intake.SpeakUpDay(rep.CreatedAt)
+	day := speakup.Day(rep.CreatedAt)
 	var fs fault.Fields
 	c := cases.Case{Kind: cases.ConductMatter, UnitID: req.UnitID, Summary: req.Summary, AroseOn: day, ReceivedAt: now}
 	if d := parseDay(&fs, "arose_on", req.AroseOn); d != nil {

@@ -28,7 +28,8 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
-	"github.com/probity/probity/internal/intake"
+	"github.com/probity/probity/internal/receipt"
+	"github.com/probity/probity/internal/speakup"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 	"github.com/probity/probity/internal/web"
@@ -307,7 +308,7 @@ func TestSpeakUpAnonymousRoundTrip(t *testing.T) {
 		ref, receipt := submit(t, f, map[string]any{"what": what, "category": "corruption", "anonymous": true,
 			"attachments": []map[string]string{{"filename": "IMG_20260601_0914.jpg", "content_base64": base64.StdEncoding.EncodeToString(photo)}}},
 			guardian.cookie)
-		if !intake.ValidSpeakUpReference(ref) || !strings.HasPrefix(ref, "SU/2026/") {
+		if !speakup.ValidReference(ref) || !strings.HasPrefix(ref, "SU/2026/") {
 			t.Fatalf("reference %q", ref)
 		}
 		if len(strings.ReplaceAll(receipt, "-", ""))*5 < 128 {
@@ -428,7 +429,7 @@ func TestSpeakUpAnonymousRoundTrip(t *testing.T) {
 				continue // a guardian's
 			}
 			reporterEntries++
-			if e.ActorName != "anonymous reporter" || e.Source != "" || !e.At.Equal(intake.SpeakUpDay(e.At)) {
+			if e.ActorName != "anonymous reporter" || e.Source != "" || !e.At.Equal(speakup.Day(e.At)) {
 				t.Errorf("reporter's audit entry %+v", e)
 			}
 		}
@@ -567,7 +568,7 @@ func TestSpeakUpNamedIdentity(t *testing.T) {
 			t.Error("the identity read is not audited as a disclosure to the recipient with its reason")
 		}
 		// The approval lapses.
-		f.now = f.now.Add(store.RevealValidity + time.Minute)
+		f.now = f.now.Add(speakup.RevealValidity + time.Minute)
 		guardian = f.login(t, access.Guardian)
 		if rec = guardian.do(t, "GET", "/api/v1/speakup/reports/"+id+q, "", ""); rec.Code != 403 {
 			t.Fatalf("identity read after the approval lapsed: %d %s", rec.Code, rec.Body)
@@ -688,8 +689,8 @@ func TestSpeakUpConvert(t *testing.T) {
 // find out which references exist.
 func TestSpeakUpThreadAnswersAlike(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		other, _ := receipt.SpeakUp.Issue()
 		ref, receipt := submit(t, f, map[string]any{"what": "Something to report.", "category": "dishonesty", "anonymous": true})
-		other, _ := intake.IssueSpeakUpReceipt()
 		unknown := thread(t, f, "SU/2026/999999", receipt, nil)
 		wrong := thread(t, f, ref, other, nil)
 		if unknown.Code != 404 || wrong.Code != 404 {
@@ -760,7 +761,7 @@ func TestSpeakUpRefusals(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
 		b64 := base64.StdEncoding.EncodeToString
 		pdf := []byte("%PDF-1.7\n1 0 obj << /Author (J Bloggs) >> endobj\n")
-		huge := make([]byte, intake.MaxSpeakUpAttachmentSize+1)
+		huge := make([]byte, speakup.MaxAttachmentSize+1)
 		copy(huge, smallPNG(t))
 		file := func(b []byte) map[string]string { return map[string]string{"filename": "x", "content_base64": b64(b)} }
 		tests := []struct {
@@ -867,12 +868,12 @@ func TestSpeakUpForm(t *testing.T) {
 		if j < 0 {
 			t.Fatalf("no receipt on the page:\n%s", page)
 		}
-		receipt := page[j+len(`<dd id="receipt"><code class="secret">`):][:39]
-		if _, ok := intake.SpeakUpReceiptHash(receipt); !ok {
-			t.Fatalf("receipt %q on the page", receipt)
+		code := page[j+len(`<dd id="receipt"><code class="secret">`):][:39]
+		if !receipt.SpeakUp.Valid(code) {
+			t.Fatalf("receipt %q on the page", code)
 		}
 		rec = reporterDo(t, f, "POST", "/speak-up/thread", "application/x-www-form-urlencoded",
-			url.Values{"reference": {ref}, "receipt": {receipt}, "text": {"I have the dates now."}}.Encode())
+			url.Values{"reference": {ref}, "receipt": {code}, "text": {"I have the dates now."}}.Encode())
 		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "I have the dates now.") || strings.Contains(rec.Body.String(), nameCanary) {
 			t.Fatalf("thread page: %d", rec.Code)
 		}
@@ -967,15 +968,15 @@ func speakUpWorldOf(f *fixture) *speakUpWorld {
 		return w.(*speakUpWorld)
 	}
 	w := &speakUpWorld{}
-	_, hash := intake.IssueSpeakUpReceipt()
+	_, hash := receipt.SpeakUp.Issue()
 	pw, err := access.Hasher{Params: access.TestParams}.Hash(testPassword)
 	if err != nil {
 		panic(err)
 	}
 	err = f.db.InTx(ctx, func(tx *store.Tx) error {
-		rep := store.SpeakUpReport{Category: "bullying_harassment", What: "A sergeant shouts at probationers."}
-		files := []store.SpeakUpAttachment{{MediaType: "text/plain", Content: []byte("dates and times")}}
-		if err := tx.CreateSpeakUpReport(ctx, &rep, intake.SpeakUpIdentity{Name: "Sam Fixture", Email: "sam@example.org"},
+		rep := speakup.Report{Category: "bullying_harassment", What: "A sergeant shouts at probationers."}
+		files := []speakup.Attachment{{MediaType: "text/plain", Content: []byte("dates and times")}}
+		if err := tx.CreateSpeakUpReport(ctx, &rep, speakup.Identity{Name: "Sam Fixture", Email: "sam@example.org"},
 			hash, files, f.now); err != nil {
 			return err
 		}
@@ -985,7 +986,7 @@ func speakUpWorldOf(f *fixture) *speakUpWorld {
 		if err := tx.CreateUser(ctx, &requester, pw, f.now); err != nil {
 			return err
 		}
-		rr := store.RevealRequest{ReportID: rep.ID, RequestedBy: requester.ID, Reason: "witness statement",
+		rr := speakup.RevealRequest{ReportID: rep.ID, RequestedBy: requester.ID, Reason: "witness statement",
 			Recipient: "DI Marsh"}
 		if err := tx.CreateRevealRequest(ctx, &rr, f.now); err != nil {
 			return err
@@ -1332,7 +1333,7 @@ func TestSpeakUpAnonymousReportIsDatedOnlyByItsDay(t *testing.T) {
 		}
 		var nums []int
 		for _, ref := range refs {
-			if !intake.ValidSpeakUpReference(ref) || len(ref) != len("SU/2026/000000000") {
+			if !speakup.ValidReference(ref) || len(ref) != len("SU/2026/000000000") {
 				t.Fatalf("reference %q", ref)
 			}
 			n, _ := strconv.Atoi(ref[len("SU/2026/"):])
