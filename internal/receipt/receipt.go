@@ -140,11 +140,19 @@ func (s Scheme) sum(given string) ([sha256.Size]byte, bool) {
 // long as refusing a wrong one, and the comparison takes the same time
 // wherever the two first differ.
 func (s Scheme) Check(stored, given string) bool {
-	want, err := hex.DecodeString(stored)
-	known := err == nil && len(want) == sha256.Size
+	known := len(stored) == 2*sha256.Size
 	if !known {
-		want = make([]byte, sha256.Size)
+		// Decode a stand-in of the same length, so that a missing hash
+		// costs what a stored one does; known keeps it from matching.
+		stored = noHash
+	}
+	want, err := hex.DecodeString(stored)
+	if err != nil {
+		known, want = false, make([]byte, sha256.Size)
 	}
 	got, valid := s.sum(given)
 	return subtle.ConstantTimeCompare(want, got[:]) == 1 && known && valid
 }
+
+// noHash stands in for the stored hash of a reference that has none.
+var noHash = strings.Repeat("0", 2*sha256.Size)

@@ -57,7 +57,7 @@ func TestIssuedReceiptsReadBack(t *testing.T) {
 				}
 			}
 			// No stored hash (an unknown reference), or a damaged one.
-			for _, stored := range []string{"", "zz", strings.Repeat("0", 63), strings.Repeat("0", 64)} {
+			for _, stored := range []string{"", "zz", strings.Repeat("0", 63), strings.Repeat("0", 64), strings.Repeat("z", 64)} {
 				if s.Check(stored, r) {
 					t.Errorf("receipt accepted against stored hash %q", stored)
 				}
