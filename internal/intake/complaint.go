@@ -1,15 +1,14 @@
-// Package intake takes in what the public sends Probity: complaints about
-// the police and speak-up reports. It validates what arrives, turns it into
-// the case workflow's records, and holds the pieces that let a sender come
-// back safely: idempotency hashes and receipt codes. It is plain Go; the web
+// Package intake takes in the complaints the public send Probity about the
+// police. It validates what arrives, turns it into the case workflow's
+// records, hashes a request so that a retry is recognised, and says where a
+// complaint stands in words a complainant can act on. The receipt that lets a
+// complainant come back is receipt.Complaint. It is plain Go; the web
 // adapter and the store do the rest.
 package intake
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -18,7 +17,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
@@ -338,81 +336,6 @@ func RequestHash(body []byte) string {
 		return "raw:" + hex.EncodeToString(sum[:])
 	}
 	return f.Hash()
-}
-
-// Receipts let a complainant ask where their complaint stands without an
-// account. A receipt is 140 random bits written as 28 characters of
-// Crockford's base32 in groups of four: no I, L, O or U, so it survives
-// being read aloud, copied by hand or typed in any case. Probity keeps only
-// its SHA-256: the bits are too many to guess, so a plain hash is enough,
-// and a stolen database does not hand out anyone's receipt.
-const (
-	receiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-	ReceiptLength   = 28 // characters, without the dashes
-)
-
-// NewReceipt returns a fresh receipt for the complainant and the hash to
-// store.
-func NewReceipt() (receipt, hash string) {
-	var raw [ReceiptLength]byte
-	// crypto/rand.Read never fails on supported platforms.
-	_, _ = rand.Read(raw[:])
-	var b strings.Builder
-	for i, r := range raw {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte('-')
-		}
-		// 256 is a multiple of 32, so masking keeps every character
-		// equally likely: 5 bits each, 140 in all.
-		b.WriteByte(receiptAlphabet[r&31])
-	}
-	receipt = b.String()
-	return receipt, ReceiptHash(receipt)
-}
-
-// NormaliseReceipt reads a receipt as people type it: any case, with or
-// without dashes and spaces, and with O, I and L for 0, 1 and 1.
-func NormaliseReceipt(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		switch {
-		case r == '-' || unicode.IsSpace(r):
-			continue
-		case r == 'O':
-			r = '0'
-		case r == 'I' || r == 'L':
-			r = '1'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// ValidReceipt reports whether s has the shape of a receipt, once
-// normalised. It says nothing about whether any complaint has it.
-func ValidReceipt(s string) bool {
-	n := NormaliseReceipt(s)
-	return len(n) == ReceiptLength && strings.Trim(n, receiptAlphabet) == ""
-}
-
-// ReceiptHash is the stored form of a receipt.
-func ReceiptHash(receipt string) string {
-	sum := sha256.Sum256([]byte(NormaliseReceipt(receipt)))
-	return hex.EncodeToString(sum[:])
-}
-
-// CheckReceipt reports whether given is the receipt whose hash is stored.
-// The comparison takes the same time wherever the two first differ.
-func CheckReceipt(hash, given string) bool {
-	want, err := hex.DecodeString(hash)
-	stored := err == nil && len(want) == sha256.Size
-	if !stored {
-		// Still hash and compare, so a missing receipt takes as long to
-		// refuse as a wrong one.
-		want = make([]byte, sha256.Size)
-	}
-	got := sha256.Sum256([]byte(NormaliseReceipt(given)))
-	return subtle.ConstantTimeCompare(want, got[:]) == 1 && stored
 }
 
 // plainStates says where a complaint stands in words a complainant can

@@ -221,51 +221,6 @@ func TestRequestHashIgnoresLayout(t *testing.T) {
 	}
 }
 
-func TestReceipts(t *testing.T) {
-	seen := map[string]bool{}
-	for range 200 {
-		r, h := intake.NewReceipt()
-		if len(r) != intake.ReceiptLength+intake.ReceiptLength/4-1 || strings.Count(r, "-") != intake.ReceiptLength/4-1 {
-			t.Fatalf("receipt %q has the wrong shape", r)
-		}
-		if seen[r] {
-			t.Fatalf("receipt %q made twice", r)
-		}
-		seen[r] = true
-		if strings.ContainsAny(r, "ILOU") || !intake.ValidReceipt(r) {
-			t.Fatalf("receipt %q uses an ambiguous letter or is not valid", r)
-		}
-		if h == r || strings.Contains(h, strings.ReplaceAll(r, "-", "")) {
-			t.Fatal("the hash is the receipt")
-		}
-		for _, typed := range []string{r, strings.ToLower(r), strings.ReplaceAll(r, "-", ""), " " + strings.ReplaceAll(r, "-", " ") + " "} {
-			if !intake.CheckReceipt(h, typed) {
-				t.Fatalf("receipt %q typed as %q refused", r, typed)
-			}
-		}
-	}
-	r, h := intake.NewReceipt()
-	// Misread characters are read as what they look like.
-	misread := strings.NewReplacer("0", "O", "1", "l").Replace(r)
-	if !intake.CheckReceipt(h, misread) {
-		t.Errorf("%q typed as %q refused", r, misread)
-	}
-	other, _ := intake.NewReceipt()
-	for _, wrong := range []string{other, "", r[:len(r)-1], r + "A"} {
-		if intake.CheckReceipt(h, wrong) {
-			t.Errorf("wrong receipt %q accepted", wrong)
-		}
-	}
-	for _, bad := range []string{"", "zz", strings.Repeat("0", 64)[:63]} {
-		if intake.CheckReceipt(bad, r) {
-			t.Errorf("receipt accepted against stored hash %q", bad)
-		}
-	}
-	if intake.ValidReceipt("ABCD") || intake.ValidReceipt(strings.Repeat("U", intake.ReceiptLength)) {
-		t.Error("malformed receipts pass ValidReceipt")
-	}
-}
-
 func TestPlainStateCoversEveryComplaintState(t *testing.T) {
 	seen := map[string]cases.State{}
 	for _, s := range cases.KindStates(cases.Complaint) {

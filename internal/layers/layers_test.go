@@ -46,24 +46,27 @@ var layers = []layer{
 		// Mechanisms every layer uses that know nothing of complaints or
 		// officers. Keyring is here, not in the domain: it seals whatever
 		// bytes it is given under rotating keys, and the store decides which
-		// columns are sealed and what each is bound to.
+		// columns are sealed and what each is bound to. Imagemeta likewise
+		// strips whatever image it is given; speak-up decides whose images.
 		name:     "foundation",
 		peers:    true,
 		forbid:   sqlAndHTTP,
-		packages: []string{"internal/fault", "internal/id", "internal/secret", "internal/keyring"},
+		packages: []string{"internal/fault", "internal/id", "internal/secret", "internal/keyring", "internal/imagemeta"},
 	},
 	{
 		// Probity's rules in plain Go: the workflow and its law (cases), who
 		// may see and do what (access), the tamper-evident record of it
-		// (audit), what the public may send (intake), early intervention
-		// (eis). Audit is domain, not foundation: what an entry records and
-		// how the chain is verified is a rule the oversight body relies on.
+		// (audit), the complaints the public send (intake), officers' and
+		// staff's speak-up reports (speakup), the receipts that let either
+		// come back (receipt), early intervention (eis). Audit is domain, not
+		// foundation: what an entry records and how the chain is verified is
+		// a rule the oversight body relies on.
 		name:   "domain",
 		peers:  true,
 		forbid: sqlAndHTTP,
 		packages: []string{
 			"internal/officers", "internal/people", "internal/cases", "internal/access",
-			"internal/audit", "internal/intake", "internal/eis",
+			"internal/audit", "internal/intake", "internal/speakup", "internal/receipt", "internal/eis",
 		},
 	},
 	{
@@ -287,8 +290,8 @@ func TestCheckCatchesCrossings(t *testing.T) {
 		{"the end-to-end tests import the binary", imports("e2e", tests, "cmd/probity"),
 			[]string{"e2e imports in its tests cmd/probity: the packages of the top layer stand apart"}},
 		{"a package with no layer", func(g []pkg) []pkg {
-			return append(g, pkg{path: "internal/speakup", imports: []string{"internal/cases"}})
-		}, []string{"internal/speakup has no layer"}},
+			return append(g, pkg{path: "internal/oversight", imports: []string{"internal/cases"}})
+		}, []string{"internal/oversight has no layer"}},
 		{"a table row with no package", func(g []pkg) []pkg {
 			return slices.DeleteFunc(g, func(p pkg) bool { return p.path == "internal/id" })
 		}, []string{"internal/id is in the foundation layer but is no package of the module"}},

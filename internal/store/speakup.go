@@ -2,14 +2,12 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -18,7 +16,7 @@ import (
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
-	"github.com/probity/probity/internal/intake"
+	"github.com/probity/probity/internal/speakup"
 )
 
 // Speak-up reports. The store's part in keeping a reporter safe:
@@ -58,52 +56,12 @@ import (
 
 func speakUpAAD(table, rowID, column string) string { return table + "/" + rowID + "/" + column }
 
-// Speak-up report statuses.
-const (
-	SpeakUpOpen      = "open"
-	SpeakUpConverted = "converted"
-	SpeakUpClosed    = "closed"
-)
-
-// SpeakUpReport is a report as guardians see it, without the identity.
-// What is filled only by SpeakUpReport, not in lists.
-type SpeakUpReport struct {
-	ID              string    `json:"id"`
-	Reference       string    `json:"reference"`
-	Category        string    `json:"category"`
-	Anonymous       bool      `json:"anonymous"`
-	Status          string    `json:"status"`
-	ConvertedCaseID string    `json:"converted_case_id,omitempty"`
-	CreatedAt       time.Time `json:"created_at"` // midnight UTC of the day for an anonymous report
-	What            string    `json:"what,omitempty"`
-}
-
-// SpeakUpAttachment is a file sent with a report; Content is filled only
-// when the content is asked for.
-type SpeakUpAttachment struct {
-	ID        string `json:"id"`
-	ReportID  string `json:"report_id"`
-	SHA256    string `json:"sha256"`
-	MediaType string `json:"media_type"`
-	Size      int64  `json:"size"`
-	Content   []byte `json:"-"`
-}
-
-// SpeakUpMessage is a message of a thread as stored: the message and, for
-// a guardian's, which guardian wrote it.
-type SpeakUpMessage struct {
-	ID  string `json:"id"`
-	Seq int    `json:"seq"`
-	intake.Message
-	GuardianID string `json:"guardian_id,omitempty"`
-}
-
 // CreateSpeakUpReport stores a new report with its attachments, giving it
 // an id and a reference. r carries the category, the anonymous flag and
 // the text (What); identity must be empty exactly when the report is
 // anonymous. Attachments must already have had their metadata stripped.
-func (tx *Tx) CreateSpeakUpReport(ctx context.Context, r *SpeakUpReport, identity intake.SpeakUpIdentity, receiptHash string,
-	attachments []SpeakUpAttachment, now time.Time) error {
+func (tx *Tx) CreateSpeakUpReport(ctx context.Context, r *speakup.Report, identity speakup.Identity, receiptHash string,
+	attachments []speakup.Attachment, now time.Time) error {
 	if tx.db.keys == nil {
 		return fault.Errorf(fault.Internal, "no data key configured: cannot store a speak-up report")
 	}
@@ -116,10 +74,10 @@ func (tx *Tx) CreateSpeakUpReport(ctx context.Context, r *SpeakUpReport, identit
 	if len(receiptHash) != 2*sha256.Size {
 		return fault.Errorf(fault.Internal, "speak-up report: receipt hash is not a SHA-256")
 	}
-	r.ID, r.Status, r.ConvertedCaseID = id.New(), SpeakUpOpen, ""
+	r.ID, r.Status, r.ConvertedCaseID = id.New(), speakup.StatusOpen, ""
 	r.CreatedAt = now.UTC()
 	if r.Anonymous {
-		r.CreatedAt = intake.SpeakUpDay(now)
+		r.CreatedAt = speakup.Day(now)
 	}
 	what, err := tx.db.keys.SealString(r.What, speakUpAAD("speakup_reports", r.ID, "what"))
 	if err != nil {
@@ -137,7 +95,7 @@ func (tx *Tx) CreateSpeakUpReport(ctx context.Context, r *SpeakUpReport, identit
 	}
 	// A random reference, drawn again in the unlikely case it is taken.
 	for attempt := 1; ; attempt++ {
-		r.Reference = newSpeakUpReference(r.CreatedAt.Year())
+		r.Reference = speakup.NewReference(r.CreatedAt.Year())
 		res, err := tx.tx.ExecContext(ctx, `INSERT INTO speakup_reports
 			(id, reference, receipt_hash, category, what_sealed, anonymous, identity_sealed, status, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (reference) DO NOTHING`,
@@ -172,29 +130,9 @@ func (tx *Tx) CreateSpeakUpReport(ctx context.Context, r *SpeakUpReport, identit
 	return nil
 }
 
-// newSpeakUpReference draws a reference: the year and nine random digits.
-// A number from a series shared with named reports, whose times are kept,
-// would date an anonymous report to the minute.
-func newSpeakUpReference(year int) string {
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000_000))
-	if err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	return fmt.Sprintf("SU/%04d/%09d", year, n.Int64())
-}
-
-// SpeakUpKey is what checking a reporter's receipt needs, and nothing more:
-// reading it decrypts nothing.
-type SpeakUpKey struct {
-	ReportID    string
-	ReceiptHash string
-	Anonymous   bool
-	Status      string
-}
-
 // SpeakUpKeyByReference finds a report's receipt hash by its reference.
-func (db *DB) SpeakUpKeyByReference(ctx context.Context, reference string) (SpeakUpKey, error) {
-	var k SpeakUpKey
+func (db *DB) SpeakUpKeyByReference(ctx context.Context, reference string) (speakup.Key, error) {
+	var k speakup.Key
 	err := db.read.QueryRowContext(ctx, `SELECT id, receipt_hash, anonymous, status FROM speakup_reports WHERE reference = $1`,
 		reference).Scan(&k.ReportID, &k.ReceiptHash, &k.Anonymous, &k.Status)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -208,8 +146,8 @@ func (db *DB) SpeakUpKeyByReference(ctx context.Context, reference string) (Spea
 
 const speakUpColumns = `id, reference, category, anonymous, status, COALESCE(converted_case_id, ''), created_at`
 
-func scanSpeakUp(r interface{ Scan(...any) error }, what *string) (SpeakUpReport, error) {
-	var s SpeakUpReport
+func scanSpeakUp(r interface{ Scan(...any) error }, what *string) (speakup.Report, error) {
+	var s speakup.Report
 	dst := []any{&s.ID, &s.Reference, &s.Category, &s.Anonymous, &s.Status, &s.ConvertedCaseID, &s.CreatedAt}
 	if what != nil {
 		dst = append(dst, what)
@@ -220,16 +158,16 @@ func scanSpeakUp(r interface{ Scan(...any) error }, what *string) (SpeakUpReport
 }
 
 // SpeakUpReport reads one report with its text.
-func (db *DB) SpeakUpReport(ctx context.Context, reportID string) (SpeakUpReport, error) {
+func (db *DB) SpeakUpReport(ctx context.Context, reportID string) (speakup.Report, error) {
 	return speakUpReport(ctx, db.read, db, reportID)
 }
 
 // SpeakUpReport reads one report with its text inside the transaction.
-func (tx *Tx) SpeakUpReport(ctx context.Context, reportID string) (SpeakUpReport, error) {
+func (tx *Tx) SpeakUpReport(ctx context.Context, reportID string) (speakup.Report, error) {
 	return speakUpReport(ctx, tx.tx, tx.db, reportID)
 }
 
-func speakUpReport(ctx context.Context, q querier, db *DB, reportID string) (SpeakUpReport, error) {
+func speakUpReport(ctx context.Context, q querier, db *DB, reportID string) (speakup.Report, error) {
 	var sealed string
 	r, err := scanSpeakUp(q.QueryRowContext(ctx, `SELECT `+speakUpColumns+`, what_sealed FROM speakup_reports WHERE id = $1`, reportID), &sealed)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -246,7 +184,7 @@ func speakUpReport(ctx context.Context, q querier, db *DB, reportID string) (Spe
 
 // SpeakUpReports lists reports newest first, without their text or any
 // identity, optionally only those in one status.
-func (db *DB) SpeakUpReports(ctx context.Context, status string, limit int) ([]SpeakUpReport, error) {
+func (db *DB) SpeakUpReports(ctx context.Context, status string, limit int) ([]speakup.Report, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
@@ -255,24 +193,24 @@ func (db *DB) SpeakUpReports(ctx context.Context, status string, limit int) ([]S
 	if err != nil {
 		return nil, fmt.Errorf("listing speak-up reports: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (SpeakUpReport, error) { return scanSpeakUp(r, nil) })
+	return collect(rows, func(r *sql.Rows) (speakup.Report, error) { return scanSpeakUp(r, nil) })
 }
 
 // SpeakUpMessages lists a report's thread in order.
-func (db *DB) SpeakUpMessages(ctx context.Context, reportID string) ([]SpeakUpMessage, error) {
+func (db *DB) SpeakUpMessages(ctx context.Context, reportID string) ([]speakup.ThreadMessage, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT m.id, m.seq, m.sender, COALESCE(m.guardian_id, ''), m.at, m.text_sealed, r.anonymous
 		FROM speakup_messages m JOIN speakup_reports r ON r.id = m.report_id WHERE m.report_id = $1 ORDER BY m.seq`, reportID)
 	if err != nil {
 		return nil, fmt.Errorf("reading speak-up thread: %w", err)
 	}
-	return collect(rows, func(r *sql.Rows) (m SpeakUpMessage, err error) {
+	return collect(rows, func(r *sql.Rows) (m speakup.ThreadMessage, err error) {
 		var sealed string
 		var anonymous bool
 		if err = r.Scan(&m.ID, &m.Seq, &m.From, &m.GuardianID, &m.At, &sealed, &anonymous); err != nil {
 			return m, err
 		}
 		m.At = m.At.UTC()
-		m.DateOnly = anonymous && m.From == intake.FromReporter
+		m.DateOnly = anonymous && m.From == speakup.FromReporter
 		m.Text, err = db.keys.OpenString(sealed, speakUpAAD("speakup_messages", m.ID, "text"))
 		return m, err
 	})
@@ -281,7 +219,7 @@ func (db *DB) SpeakUpMessages(ctx context.Context, reportID string) ([]SpeakUpMe
 // AddSpeakUpMessage appends a message to a report's thread. A reporter's
 // message on an anonymous report keeps only its day. A message cannot be
 // added to a closed report.
-func (tx *Tx) AddSpeakUpMessage(ctx context.Context, reportID string, m *SpeakUpMessage) error {
+func (tx *Tx) AddSpeakUpMessage(ctx context.Context, reportID string, m *speakup.ThreadMessage) error {
 	var anonymous bool
 	var status string
 	err := tx.tx.QueryRowContext(ctx, `SELECT anonymous, status FROM speakup_reports WHERE id = $1`, reportID).Scan(&anonymous, &status)
@@ -291,22 +229,22 @@ func (tx *Tx) AddSpeakUpMessage(ctx context.Context, reportID string, m *SpeakUp
 	if err != nil {
 		return err
 	}
-	if status == SpeakUpClosed {
+	if status == speakup.StatusClosed {
 		return fault.Errorf(fault.Conflict, "the report is closed; start a new report")
 	}
 	switch {
-	case m.From == intake.FromGuardian && m.GuardianID == "":
+	case m.From == speakup.FromGuardian && m.GuardianID == "":
 		return fault.Errorf(fault.Internal, "a guardian's message must name the guardian")
-	case m.From == intake.FromReporter:
+	case m.From == speakup.FromReporter:
 		m.GuardianID = ""
-	case m.From != intake.FromGuardian:
+	case m.From != speakup.FromGuardian:
 		return fault.Errorf(fault.Internal, "message from %q", m.From)
 	}
 	m.ID = id.New()
 	m.At = m.At.UTC()
-	m.DateOnly = anonymous && m.From == intake.FromReporter
+	m.DateOnly = anonymous && m.From == speakup.FromReporter
 	if m.DateOnly {
-		m.At = intake.SpeakUpDay(m.At)
+		m.At = speakup.Day(m.At)
 	}
 	sealed, err := tx.db.keys.SealString(m.Text, speakUpAAD("speakup_messages", m.ID, "text"))
 	if err != nil {
@@ -322,20 +260,20 @@ func (tx *Tx) AddSpeakUpMessage(ctx context.Context, reportID string, m *SpeakUp
 }
 
 // SpeakUpAttachments lists a report's files without their content.
-func (db *DB) SpeakUpAttachments(ctx context.Context, reportID string) ([]SpeakUpAttachment, error) {
+func (db *DB) SpeakUpAttachments(ctx context.Context, reportID string) ([]speakup.Attachment, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, report_id, sha256, media_type, size FROM speakup_attachments
 		WHERE report_id = $1 ORDER BY id`, reportID)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(r *sql.Rows) (a SpeakUpAttachment, err error) {
+	return collect(rows, func(r *sql.Rows) (a speakup.Attachment, err error) {
 		return a, r.Scan(&a.ID, &a.ReportID, &a.SHA256, &a.MediaType, &a.Size)
 	})
 }
 
 // SpeakUpAttachment reads one file of a report with its content.
-func (db *DB) SpeakUpAttachment(ctx context.Context, reportID, attachmentID string) (SpeakUpAttachment, error) {
-	var a SpeakUpAttachment
+func (db *DB) SpeakUpAttachment(ctx context.Context, reportID, attachmentID string) (speakup.Attachment, error) {
+	var a speakup.Attachment
 	var sealed string
 	err := db.read.QueryRowContext(ctx, `SELECT id, report_id, sha256, media_type, size, content_sealed FROM speakup_attachments
 		WHERE id = $1 AND report_id = $2`, attachmentID, reportID).Scan(&a.ID, &a.ReportID, &a.SHA256, &a.MediaType, &a.Size, &sealed)
@@ -354,12 +292,12 @@ func (db *DB) SpeakUpAttachment(ctx context.Context, reportID, attachmentID stri
 // SpeakUpIdentity unseals a named reporter's identity. Only guardians'
 // requests may call it, and each call must be audited by the caller. An
 // anonymous report has none: Conflict.
-func (db *DB) SpeakUpIdentity(ctx context.Context, reportID string) (intake.SpeakUpIdentity, error) {
+func (db *DB) SpeakUpIdentity(ctx context.Context, reportID string) (speakup.Identity, error) {
 	return speakUpIdentity(ctx, db.read, db, reportID)
 }
 
-func speakUpIdentity(ctx context.Context, q querier, db *DB, reportID string) (intake.SpeakUpIdentity, error) {
-	var ident intake.SpeakUpIdentity
+func speakUpIdentity(ctx context.Context, q querier, db *DB, reportID string) (speakup.Identity, error) {
+	var ident speakup.Identity
 	var anonymous bool
 	var sealed string
 	err := q.QueryRowContext(ctx, `SELECT anonymous, identity_sealed FROM speakup_reports WHERE id = $1`, reportID).Scan(&anonymous, &sealed)
@@ -379,31 +317,8 @@ func speakUpIdentity(ctx context.Context, q querier, db *DB, reportID string) (i
 	return ident, json.Unmarshal(b, &ident)
 }
 
-// RevealRequest asks that a named reporter's identity be given to a
-// recipient outside the guardians.
-type RevealRequest struct {
-	ID          string     `json:"id"`
-	ReportID    string     `json:"report_id"`
-	RequestedBy string     `json:"requested_by"`
-	Reason      string     `json:"reason"`
-	Recipient   string     `json:"recipient"`
-	CreatedAt   time.Time  `json:"created_at"`
-	DecidedAt   *time.Time `json:"decided_at,omitempty"`
-	Approvals   []string   `json:"approvals"` // guardian user ids
-}
-
-// RevealApprovals is how many distinct guardians other than the requester
-// must approve a reveal: the requester has already said they want it, so
-// counting them would let one other guardian complete it.
-const RevealApprovals = 2
-
-// RevealValidity is how long after its approval a reveal lets its
-// requester read the identity: long enough to pass it on, not a standing
-// right to it.
-const RevealValidity = 24 * time.Hour
-
 // CreateRevealRequest records a request to reveal a named reporter.
-func (tx *Tx) CreateRevealRequest(ctx context.Context, rr *RevealRequest, now time.Time) error {
+func (tx *Tx) CreateRevealRequest(ctx context.Context, rr *speakup.RevealRequest, now time.Time) error {
 	var anonymous bool
 	err := tx.tx.QueryRowContext(ctx, `SELECT anonymous FROM speakup_reports WHERE id = $1`, rr.ReportID).Scan(&anonymous)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -423,11 +338,11 @@ func (tx *Tx) CreateRevealRequest(ctx context.Context, rr *RevealRequest, now ti
 
 // ApproveReveal records one guardian's approval of a request; the
 // requester cannot approve their own. When it is the approval that makes
-// RevealApprovals distinct guardians, the request is decided and revealed
-// is true: from then on, for RevealValidity, the requester may read the
-// identity for the recipient (ApprovedReveal), and each read must be
-// audited as a disclosure.
-func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, now time.Time) (rr RevealRequest, revealed bool, err error) {
+// speakup.RevealApprovals distinct guardians, the request is decided and
+// revealed is true: from then on, for speakup.RevealValidity, the
+// requester may read the identity for the recipient (ApprovedReveal), and
+// each read must be audited as a disclosure.
+func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, now time.Time) (rr speakup.RevealRequest, revealed bool, err error) {
 	// Touching the row first locks it (PostgreSQL) so that two guardians
 	// approving at once are counted one after the other and exactly one
 	// of them completes the reveal.
@@ -447,7 +362,7 @@ func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, n
 	}
 	if rr.RequestedBy == guardianID {
 		return rr, false, fault.Errorf(fault.Forbidden,
-			"you asked for this reveal; %d other guardians must approve it", RevealApprovals)
+			"you asked for this reveal; %d other guardians must approve it", speakup.RevealApprovals)
 	}
 	_, err = tx.tx.ExecContext(ctx, `INSERT INTO speakup_reveal_approvals (request_id, guardian_id, at) VALUES ($1, $2, $3)`,
 		requestID, guardianID, now.UTC())
@@ -461,7 +376,7 @@ func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, n
 	if rr.Approvals, err = collect(rows, func(r *sql.Rows) (s string, err error) { return s, r.Scan(&s) }); err != nil {
 		return rr, false, err
 	}
-	if len(rr.Approvals) < RevealApprovals {
+	if len(rr.Approvals) < speakup.RevealApprovals {
 		return rr, false, nil
 	}
 	at := now.UTC()
@@ -475,8 +390,8 @@ func (tx *Tx) ApproveReveal(ctx context.Context, requestID, guardianID string, n
 // ApprovedReveal finds the most recent request by requesterID to reveal
 // the reporter of reportID that was approved at or after since: NotFound
 // when there is none.
-func (db *DB) ApprovedReveal(ctx context.Context, reportID, requesterID string, since time.Time) (RevealRequest, error) {
-	var rr RevealRequest
+func (db *DB) ApprovedReveal(ctx context.Context, reportID, requesterID string, since time.Time) (speakup.RevealRequest, error) {
+	var rr speakup.RevealRequest
 	var decided time.Time
 	err := db.read.QueryRowContext(ctx, `SELECT id, report_id, requested_by, reason, recipient, created_at, decided_at
 		FROM speakup_reveal_requests WHERE report_id = $1 AND requested_by = $2 AND decided_at >= $3
@@ -495,15 +410,15 @@ func (db *DB) ApprovedReveal(ctx context.Context, reportID, requesterID string, 
 
 // SpeakUpIdentity unseals a named reporter's identity inside a
 // transaction.
-func (tx *Tx) SpeakUpIdentity(ctx context.Context, reportID string) (intake.SpeakUpIdentity, error) {
+func (tx *Tx) SpeakUpIdentity(ctx context.Context, reportID string) (speakup.Identity, error) {
 	return speakUpIdentity(ctx, tx.tx, tx.db, reportID)
 }
 
 // ConvertSpeakUpReport records a conduct matter raised from an open report
 // and marks the report converted. The case holds only what the guardian
 // wrote; the store refuses a case whose text holds the reporter's name or
-// contact details, so that a slip cannot carry the identity across. c must
-// be validated and prepared.
+// contact details (speakup.Identity.CheckCase), so that a slip cannot carry
+// the identity across. c must be validated and prepared.
 func (tx *Tx) ConvertSpeakUpReport(ctx context.Context, reportID string, c *cases.Case, actor string, now time.Time) error {
 	var status string
 	var anonymous bool
@@ -514,7 +429,7 @@ func (tx *Tx) ConvertSpeakUpReport(ctx context.Context, reportID string, c *case
 	if err != nil {
 		return err
 	}
-	if status != SpeakUpOpen {
+	if status != speakup.StatusOpen {
 		return fault.Errorf(fault.Conflict, "the report is %s; only an open report can be raised as a conduct matter", status)
 	}
 	if !anonymous {
@@ -522,7 +437,7 @@ func (tx *Tx) ConvertSpeakUpReport(ctx context.Context, reportID string, c *case
 		if err != nil {
 			return err
 		}
-		if err := refuseIdentity(c, ident); err != nil {
+		if err := ident.CheckCase(c); err != nil {
 			return err
 		}
 	}
@@ -532,7 +447,7 @@ func (tx *Tx) ConvertSpeakUpReport(ctx context.Context, reportID string, c *case
 	// Only if still open: of two guardians converting at once, one wins
 	// and the other's case is rolled back with its transaction.
 	res, err := tx.tx.ExecContext(ctx, `UPDATE speakup_reports SET status = $1, converted_case_id = $2 WHERE id = $3 AND status = $4`,
-		SpeakUpConverted, c.ID, reportID, SpeakUpOpen)
+		speakup.StatusConverted, c.ID, reportID, speakup.StatusOpen)
 	if err != nil {
 		return fmt.Errorf("marking speak-up report converted: %w", err)
 	}
@@ -540,23 +455,6 @@ func (tx *Tx) ConvertSpeakUpReport(ctx context.Context, reportID string, c *case
 		return fault.Errorf(fault.Conflict, "the report was raised as a conduct matter by someone else just now")
 	}
 	return nil
-}
-
-// refuseIdentity finds the reporter's name, email or phone in the case's
-// free text, however spaced, cased or disguised (see
-// intake.SpeakUpIdentity.MentionedIn).
-func refuseIdentity(c *cases.Case, ident intake.SpeakUpIdentity) error {
-	var f fault.Fields
-	check := func(field, text string) {
-		if part := ident.MentionedIn(text); part != "" {
-			f.Add(field, "holds the reporter's "+part+" (or part of it); a conduct matter must not identify the reporter")
-		}
-	}
-	check("summary", c.Summary)
-	for i, a := range c.Allegations {
-		check(fmt.Sprintf("allegations[%d].description", i), a.Description)
-	}
-	return f.Err("the conduct matter would identify the reporter")
 }
 
 // speakUpSettleGrace is how long after midnight a day's batch waits, so
@@ -573,7 +471,7 @@ func (tx *Tx) DeferSpeakUpAudit(ctx context.Context, e *audit.Entry, messageID s
 		return fault.Errorf(fault.Internal, "only an anonymous reporter's entry about a report can wait for the day's batch")
 	}
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO speakup_audit_pending (id, day, action, actor_name, report_id, message_id, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, id.New(), intake.SpeakUpDay(e.At), string(e.Action), e.ActorName, e.RecordID,
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, id.New(), speakup.Day(e.At), string(e.Action), e.ActorName, e.RecordID,
 		nullString(messageID), e.Reason)
 	if err := constraintError(err, "", "no such report or message"); err != nil {
 		return fmt.Errorf("keeping the audit entry for the day's batch: %w", err)
@@ -612,7 +510,7 @@ type SpeakUpAuditAppender func(ctx context.Context, tx *Tx, e *audit.Entry) erro
 // of this file). It reports how many entries it appended; running it
 // again, or on two servers at once, appends none twice.
 func (db *DB) SettleSpeakUpAudit(ctx context.Context, appendEntry SpeakUpAuditAppender, now time.Time) (int, error) {
-	cutoff := intake.SpeakUpDay(now.Add(-speakUpSettleGrace))
+	cutoff := speakup.Day(now.Add(-speakUpSettleGrace))
 	var n int
 	err := db.InTx(ctx, func(tx *Tx) error {
 		n = 0
@@ -630,7 +528,7 @@ func (db *DB) SettleSpeakUpAudit(ctx context.Context, appendEntry SpeakUpAuditAp
 		list, err := collect(rows, func(r *sql.Rows) (p pending, err error) {
 			var action string
 			err = r.Scan(&p.id, &p.e.At, &action, &p.e.ActorName, &p.e.RecordID, &p.messageID, &p.e.Reason)
-			p.e.At, p.e.Action = intake.SpeakUpDay(p.e.At), audit.Action(action)
+			p.e.At, p.e.Action = speakup.Day(p.e.At), audit.Action(action)
 			return p, err
 		})
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
 	"github.com/probity/probity/internal/intake"
+	"github.com/probity/probity/internal/receipt"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -26,7 +27,8 @@ import (
 // JavaScript, and POST /api/v1/complaints for programs (a charity's
 // advice service, another force's portal). Both build an
 // intake.ComplaintForm and go through acceptComplaint, so they validate,
-// deduplicate and record alike.
+// deduplicate and record alike. The status lookup a receipt opens is in
+// complaints_status.go.
 
 const (
 	// complaintScope names the complaint doors' idempotency keys. The form
@@ -64,11 +66,6 @@ const (
 	statusPerMinute = 10
 	statusBurst     = 10
 )
-
-// errNoComplaint is the one answer to every failed status check, whether
-// the reference is unknown or the receipt wrong, so that the answer does
-// not tell a guesser which half was right.
-var errNoComplaint = fault.Errorf(fault.NotFound, "no complaint matches that reference and receipt")
 
 var errNoIntakeUnit = fault.Errorf(fault.Unavailable, "complaints cannot be accepted: no intake unit is configured")
 
@@ -159,7 +156,7 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 	}
 	hash := form.Hash()
 	// Made outside the transaction, which may run more than once.
-	receipt, receiptHash := intake.NewReceipt()
+	code, codeHash := receipt.Complaint.Issue()
 	var res complaintResult
 	var reference string
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -202,7 +199,7 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 				return err
 			}
 		}
-		if err := tx.SaveReceipt(ctx, c.ID, receiptHash); err != nil {
+		if err := tx.SaveReceipt(ctx, c.ID, codeHash); err != nil {
 			return err
 		}
 		e := s.publicAuditEntry(audit.Collect, c.ID)
@@ -210,7 +207,7 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 		if err := s.audit.Append(ctx, tx, e); err != nil {
 			return err
 		}
-		body, err := json.Marshal(complaintAnswer{Reference: c.Reference, Receipt: receipt})
+		body, err := json.Marshal(complaintAnswer{Reference: c.Reference, Receipt: code})
 		if err != nil {
 			return err
 		}
@@ -283,107 +280,6 @@ func (s *Server) createComplaint(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(res.Status)
 	_, _ = w.Write(res.Body)
 }
-
-// complaintStatus is what a complainant may be told of their case: where
-// it stands and the next thing they are owed, nothing about anyone else.
-type complaintStatus struct {
-	Reference    string         `json:"reference"`
-	Status       string         `json:"status"`
-	NextDeadline *plainDeadline `json:"next_deadline,omitempty"`
-}
-
-type plainDeadline struct {
-	Title string `json:"title"`
-	Due   string `json:"due"` // YYYY-MM-DD, the last day in London
-	// DueWords is the same day as a page shows it.
-	DueWords string `json:"-"`
-}
-
-type statusRequest struct {
-	Reference string `json:"reference"`
-	Receipt   string `json:"receipt"`
-}
-
-// lookupStatus checks a reference and receipt and says where the case
-// stands. Malformed input is refused by shape, which tells nothing; a
-// well-formed pair that does not match gets errNoComplaint however it
-// fails, after the same work.
-func (s *Server) lookupStatus(r *http.Request, req statusRequest) (complaintStatus, error) {
-	var fs fault.Fields
-	ref := strings.ToUpper(strings.TrimSpace(req.Reference))
-	if ref == "" {
-		fs.Add("reference", "is required")
-	} else if _, _, _, err := cases.ParseReference(ref); err != nil || len(ref) > 40 {
-		fs.Add("reference", "must look like CO/2026/000123")
-	}
-	if req.Receipt == "" {
-		fs.Add("receipt", "is required")
-	} else if len(req.Receipt) > 100 || !intake.ValidReceipt(req.Receipt) {
-		fs.Addf("receipt", "must be the %d letters and numbers of your receipt code", intake.ReceiptLength)
-	}
-	if err := fs.Err("the status cannot be checked"); err != nil {
-		return complaintStatus{}, err
-	}
-	ctx := r.Context()
-	caseID, hash, err := s.db.ReceiptByReference(ctx, ref)
-	if err != nil && !fault.Is(err, fault.NotFound) {
-		return complaintStatus{}, err
-	}
-	// Runs for an unknown reference too, against no hash.
-	if !intake.CheckReceipt(hash, req.Receipt) {
-		return complaintStatus{}, errNoComplaint
-	}
-	c, err := s.db.Case(ctx, caseID)
-	if err != nil {
-		return complaintStatus{}, err
-	}
-	history, err := s.db.Timeline(ctx, caseID)
-	if err != nil {
-		return complaintStatus{}, err
-	}
-	now := s.clock()
-	out := complaintStatus{Reference: c.Reference, Status: intake.PlainState(c.State)}
-	ds, err := cases.Deadlines(c, history, s.calendar, now)
-	if err != nil {
-		return complaintStatus{}, err
-	}
-	for _, d := range ds { // soonest first
-		title, owed := intake.PlainDeadline(d.Clock)
-		if owed && !d.Due.IsZero() && !d.Paused {
-			due := d.Due.In(s.calendar.Location())
-			out.NextDeadline = &plainDeadline{Title: title, Due: due.Format(time.DateOnly), DueWords: due.Format("Monday 2 January 2006")}
-			break
-		}
-	}
-	e := s.publicAuditEntry(audit.Consult, c.ID)
-	e.Reason = "the complainant checked where the complaint stands, with its receipt"
-	if err := s.audit.Record(ctx, e); err != nil {
-		return complaintStatus{}, err
-	}
-	return out, nil
-}
-
-// checkComplaintStatus is POST /api/v1/complaints/status. The receipt is
-// a secret, so it travels in the body, never in the URL.
-func (s *Server) checkComplaintStatus(w http.ResponseWriter, r *http.Request) {
-	if !s.statusLimit.allow(clientAddr(r)) {
-		tooMany(w, statusPerMinute)
-		return
-	}
-	var req statusRequest
-	if err := decodeJSON(w, r, &req, maxStatusBody); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	st, err := s.lookupStatus(r, req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
-}
-
-// The HTML doors.
 
 // complaintPost is a complaint form as posted.
 type complaintPost struct {
@@ -576,11 +472,6 @@ var complaintFormFields = []formField{
 	{"attachments", "attachment", "Files"},
 }
 
-var statusFormFields = []formField{
-	{"reference", "reference", "Your complaint reference"},
-	{"receipt", "receipt", "Your receipt code"},
-}
-
 // fieldKey names the form field an error belongs to: every attachment
 // error belongs to the one file box.
 func fieldKey(field string) string {
@@ -747,61 +638,4 @@ func (s *Server) complainForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "complain-done", complainDonePage{pageData: s.pageData(r), Reference: a.Reference, Receipt: a.Receipt})
-}
-
-type statusPage struct {
-	pageData
-	F        map[string]fieldView
-	Problems []problemLink
-	Notice   string
-	Result   *complaintStatus
-}
-
-func (s *Server) statusView(r *http.Request, reference string, errs []fault.FieldError, notice string) statusPage {
-	byField, links, other := formErrors(statusFormFields, errs)
-	if notice == "" && len(other) > 0 {
-		notice = strings.Join(other, "; ")
-	}
-	// The receipt is never written back into the page.
-	return statusPage{pageData: s.pageData(r), F: fieldViews(statusFormFields, map[string]string{"reference": reference}, byField),
-		Problems: links, Notice: notice}
-}
-
-// complaintStatusPage is GET /complaint-status.
-func (s *Server) complaintStatusPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "complaint-status", s.statusView(r, "", nil, ""))
-}
-
-// complaintStatusForm is POST /complaint-status: the same check as the
-// API, with the receipt in the form body.
-func (s *Server) complaintStatusForm(w http.ResponseWriter, r *http.Request) {
-	if !s.statusLimit.allow(clientAddr(r)) {
-		w.Header().Set("Retry-After", strconv.Itoa((60+statusPerMinute-1)/statusPerMinute))
-		s.render(w, r, http.StatusTooManyRequests, "complaint-status", s.statusView(r, "", nil,
-			"Too many checks have been made from your connection. Please wait a minute and try again."))
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxStatusBody)
-	if err := r.ParseForm(); err != nil {
-		s.render(w, r, http.StatusBadRequest, "complaint-status", s.statusView(r, "", nil, "The form could not be read. Please try again."))
-		return
-	}
-	req := statusRequest{Reference: r.PostForm.Get("reference"), Receipt: r.PostForm.Get("receipt")}
-	st, err := s.lookupStatus(r, req)
-	switch {
-	case err == nil:
-	case fault.Is(err, fault.Invalid):
-		s.render(w, r, http.StatusUnprocessableEntity, "complaint-status", s.statusView(r, req.Reference, fault.FieldsOf(err), ""))
-		return
-	case errors.Is(err, errNoComplaint):
-		s.render(w, r, http.StatusNotFound, "complaint-status", s.statusView(r, req.Reference, nil,
-			"No complaint matches that reference and receipt code. Check both and try again."))
-		return
-	default:
-		s.failPage(w, r, err)
-		return
-	}
-	v := s.statusView(r, st.Reference, nil, "")
-	v.Result = &st
-	s.render(w, r, http.StatusOK, "complaint-status", v)
 }

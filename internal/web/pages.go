@@ -14,6 +14,7 @@ import (
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/speakup"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -218,7 +219,7 @@ type homePage struct {
 	// SpeakUps are the open speak-up reports, for guardians: never the
 	// reporter's identity, nor the text, on a page that may be overlooked.
 	Guardian bool
-	SpeakUps []store.SpeakUpReport
+	SpeakUps []speakup.Report
 	Cases    []store.CaseSummary
 	Users    []access.User
 	// FailedSignIns is how many sign-in attempts on the account failed

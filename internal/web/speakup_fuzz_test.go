@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/probity/probity/internal/fault"
-	"github.com/probity/probity/internal/intake"
+	"github.com/probity/probity/internal/speakup"
 )
 
 // FuzzSpeakUpJSON feeds arbitrary bodies to the speak-up API's decoding
@@ -40,7 +40,7 @@ func FuzzSpeakUpJSON(f *testing.F) {
 		if form.Anonymous && !form.Identity().Empty() {
 			t.Fatalf("accepted an anonymous report with an identity: %+v", form.Identity())
 		}
-		if len(files) > intake.MaxSpeakUpAttachments {
+		if len(files) > speakup.MaxAttachments {
 			t.Fatalf("accepted %d files", len(files))
 		}
 		for _, a := range files {

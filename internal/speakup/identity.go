@@ -1,11 +1,14 @@
-package intake
+package speakup
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/cases"
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
+	textcases "golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -39,7 +42,7 @@ import (
 
 // foldForMatch brings s to the spelling identity checks compare.
 func foldForMatch(s string) string {
-	s = cases.Fold().String(norm.NFKC.String(s))
+	s = textcases.Fold().String(norm.NFKC.String(s))
 	s = norm.NFKD.String(s)
 	s = strings.Map(func(r rune) rune {
 		if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Cf, r) {
@@ -83,7 +86,7 @@ func phoneDigits(s string) string {
 
 // MentionedIn says which part of a named reporter's identity the text
 // gives away ("name", "email" or "phone"), or "" when it gives none.
-func (id SpeakUpIdentity) MentionedIn(text string) string {
+func (id Identity) MentionedIn(text string) string {
 	words := matchWords(text)
 	name := matchWords(id.Name)
 	if n := len([]rune(strings.Join(name, ""))); n >= 4 && containsWords(words, name) {
@@ -113,4 +116,22 @@ func (id SpeakUpIdentity) MentionedIn(text string) string {
 		}
 	}
 	return ""
+}
+
+// CheckCase refuses a conduct matter raised from the report whose free
+// text gives away the reporter's name, email or phone, however spaced,
+// cased or disguised (see MentionedIn): a slip must not carry the identity
+// across. Each field that does is named.
+func (id Identity) CheckCase(c *cases.Case) error {
+	var f fault.Fields
+	check := func(field, text string) {
+		if part := id.MentionedIn(text); part != "" {
+			f.Add(field, "holds the reporter's "+part+" (or part of it); a conduct matter must not identify the reporter")
+		}
+	}
+	check("summary", c.Summary)
+	for i, a := range c.Allegations {
+		check(fmt.Sprintf("allegations[%d].description", i), a.Description)
+	}
+	return f.Err("the conduct matter would identify the reporter")
 }

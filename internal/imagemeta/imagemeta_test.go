@@ -1,4 +1,4 @@
-package intake
+package imagemeta
 
 import (
 	"bytes"
@@ -140,7 +140,7 @@ func TestStripJPEGMetadata(t *testing.T) {
 	if _, err := jpeg.Decode(bytes.NewReader(in)); err != nil {
 		t.Fatalf("the test JPEG is not valid: %v", err)
 	}
-	out, err := StripImageMetadata(in, "image/jpeg")
+	out, err := Strip(in, "image/jpeg")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestStripPNGMetadata(t *testing.T) {
 	if !bytes.Contains(in, []byte(metaCanary)) {
 		t.Fatal("the test PNG does not carry its metadata")
 	}
-	out, err := StripImageMetadata(in, "image/png")
+	out, err := Strip(in, "image/png")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestStripTurnsPhotoUpright(t *testing.T) {
 		6: {image.Pt(16, 32), image.Pt(8, 4), image.Pt(8, 28)}, // left half comes to the top
 		8: {image.Pt(16, 32), image.Pt(8, 28), image.Pt(8, 4)}, // left half goes to the bottom
 	} {
-		out, err := StripImageMetadata(jpegWithExif(t, 32, 16, o), "image/jpeg")
+		out, err := Strip(jpegWithExif(t, 32, 16, o), "image/jpeg")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,19 +251,19 @@ func TestOrientEveryValue(t *testing.T) {
 
 func TestStripRefusesOtherTypes(t *testing.T) {
 	for _, mt := range []string{"application/pdf", "image/gif", "image/webp", "application/octet-stream", ""} {
-		if _, err := StripImageMetadata([]byte("%PDF-1.7 ..."), mt); !errors.Is(err, ErrMetadataUnsupported) {
+		if _, err := Strip([]byte("%PDF-1.7 ..."), mt); !errors.Is(err, ErrUnsupported) {
 			t.Errorf("%q: %v", mt, err)
 		}
 	}
 	text := []byte("notes of what was said\n")
-	out, err := StripImageMetadata(text, "text/plain")
+	out, err := Strip(text, "text/plain")
 	if err != nil || !bytes.Equal(out, text) {
 		t.Errorf("plain text changed: %q %v", out, err)
 	}
 }
 
 func TestStripRefusesBrokenAndHugeImages(t *testing.T) {
-	if _, err := StripImageMetadata([]byte("\xff\xd8\xff\xe0 not really"), "image/jpeg"); !errors.Is(err, ErrImageUnreadable) {
+	if _, err := Strip([]byte("\xff\xd8\xff\xe0 not really"), "image/jpeg"); !errors.Is(err, ErrUnreadable) {
 		t.Errorf("broken JPEG: %v", err)
 	}
 	// A PNG header declaring a 100000×100000 canvas: refused before decoding.
@@ -273,7 +273,7 @@ func TestStripRefusesBrokenAndHugeImages(t *testing.T) {
 	binary.BigEndian.PutUint32(huge[16:], 100000)
 	binary.BigEndian.PutUint32(huge[20:], 100000)
 	binary.BigEndian.PutUint32(huge[29:], crc32.ChecksumIEEE(huge[12:29]))
-	if _, err := StripImageMetadata(huge, "image/png"); !errors.Is(err, ErrImageTooLarge) {
+	if _, err := Strip(huge, "image/png"); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("huge PNG: %v", err)
 	}
 }
@@ -288,7 +288,7 @@ func FuzzStripImageMetadata(f *testing.F) {
 			mt = "image/jpeg"
 		}
 		_ = exifOrientation(b)
-		out, err := StripImageMetadata(b, mt)
+		out, err := Strip(b, mt)
 		if err != nil {
 			return
 		}
@@ -340,15 +340,15 @@ func TestStripRefusesDecodeBomb(t *testing.T) {
 	if n, err := io.Copy(io.Discard, zr); err != nil || n != 5000*(1+5000*8) {
 		t.Fatalf("the bomb's image data inflates to %d bytes (%v)", n, err)
 	}
-	if cfg, err := png.DecodeConfig(bytes.NewReader(bomb)); err != nil || cfg.Width*cfg.Height > MaxImagePixels {
+	if cfg, err := png.DecodeConfig(bytes.NewReader(bomb)); err != nil || cfg.Width*cfg.Height > MaxPixels {
 		t.Fatalf("the bomb is not a valid PNG within the pixel limit (%v, %v); the test proves nothing", cfg, err)
 	}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, err = NewImageStripper(1).Strip(context.Background(), NewImageBudget(), bomb, "image/png")
+	_, err = NewStripper(1).Strip(context.Background(), NewBudget(), bomb, "image/png")
 	runtime.ReadMemStats(&after)
-	if !errors.Is(err, ErrImageTooLarge) || !strings.Contains(err.Error(), "5000×5000") || !strings.Contains(err.Error(), "memory") {
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "5000×5000") || !strings.Contains(err.Error(), "memory") {
 		t.Fatalf("the bomb: %v", err)
 	}
 	allocated := after.TotalAlloc - before.TotalAlloc
@@ -409,19 +409,19 @@ func TestImageCost(t *testing.T) {
 // TestRequestImageBudget: the pixels of one request's images are counted
 // together, before any is decoded.
 func TestRequestImageBudget(t *testing.T) {
-	s := NewImageStripper(1)
-	budget := NewImageBudget()
+	s := NewStripper(1)
+	budget := NewBudget()
 	big := pngHeader(t, 4000, 4000, 8, 3, false) // 16 megapixels, header only
 	for i := range 2 {
-		if _, err := s.Strip(context.Background(), budget, big, "image/png"); !errors.Is(err, ErrImageUnreadable) {
+		if _, err := s.Strip(context.Background(), budget, big, "image/png"); !errors.Is(err, ErrUnreadable) {
 			t.Fatalf("image %d within the budget: %v", i+1, err)
 		}
 	}
 	_, err := s.Strip(context.Background(), budget, big, "image/png")
-	if !errors.Is(err, ErrImageTooLarge) || !strings.Contains(err.Error(), "in all") {
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "in all") {
 		t.Fatalf("third image: %v", err)
 	}
-	if _, err := s.Strip(context.Background(), NewImageBudget(), big, "image/png"); !errors.Is(err, ErrImageUnreadable) {
+	if _, err := s.Strip(context.Background(), NewBudget(), big, "image/png"); !errors.Is(err, ErrUnreadable) {
 		t.Fatalf("another request's budget: %v", err)
 	}
 }
@@ -429,12 +429,12 @@ func TestRequestImageBudget(t *testing.T) {
 // TestStripWaitsForASlotOnlyAsLongAsItsContext: with every decoding slot
 // taken, a request whose context ends gives up without decoding.
 func TestStripWaitsForASlotOnlyAsLongAsItsContext(t *testing.T) {
-	s := NewImageStripper(2)
+	s := NewStripper(2)
 	release := s.Hold()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := s.Strip(ctx, NewImageBudget(), pngWithText(t), "image/png")
+		_, err := s.Strip(ctx, NewBudget(), pngWithText(t), "image/png")
 		done <- err
 	}()
 	cancel()
@@ -442,7 +442,7 @@ func TestStripWaitsForASlotOnlyAsLongAsItsContext(t *testing.T) {
 		t.Fatalf("waiting for a slot: %v", err)
 	}
 	release()
-	if _, err := s.Strip(context.Background(), NewImageBudget(), pngWithText(t), "image/png"); err != nil {
+	if _, err := s.Strip(context.Background(), NewBudget(), pngWithText(t), "image/png"); err != nil {
 		t.Fatalf("with a free slot: %v", err)
 	}
 }

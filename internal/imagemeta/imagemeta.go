@@ -1,4 +1,7 @@
-package intake
+// Package imagemeta removes what an image says about who made it, where and
+// when, keeping only its pixels, and bounds what decoding an image may cost.
+// Speak-up reports use it for the photographs a reporter attaches.
+package imagemeta
 
 import (
 	"bytes"
@@ -19,7 +22,7 @@ import (
 // before it is stored.
 //
 // Rather than find and cut each kind of metadata (and miss the next kind),
-// StripImageMetadata decodes the image to pixels and encodes the pixels
+// Strip decodes the image to pixels and encodes the pixels
 // afresh: what comes out holds only what Go's encoders write, which is no
 // metadata at all. The costs, accepted: a JPEG is compressed once more,
 // and colour profiles are dropped.
@@ -37,64 +40,64 @@ import (
 //     says how many bytes the decoder will allocate: width × height × the
 //     bytes per pixel of the decoder's output, doubled for an interlaced
 //     PNG, with the coefficient buffers of a progressive JPEG and the
-//     upright copy of a rotated photograph; above MaxImageDecodeBytes the
+//     upright copy of a rotated photograph; above MaxDecodeBytes the
 //     image is refused;
 //   - the pixels of all the images of one request are counted against
-//     MaxRequestImagePixels (an ImageBudget), so that three large images
+//     MaxRequestPixels (an Budget), so that three large images
 //     cost no more than one request's share;
-//   - at most ImageDecodeSlots images are decoded at once in the process,
+//   - at most DecodeSlots images are decoded at once in the process,
 //     and a request waits for a slot only as long as its context allows.
-// Memory for decoding is therefore bounded by ImageDecodeSlots ×
-// MaxImageDecodeBytes however many requests arrive at once.
+// Memory for decoding is therefore bounded by DecodeSlots ×
+// MaxDecodeBytes however many requests arrive at once.
 
-// MaxImagePixels bounds the pixels of one image: 25 megapixels holds a
+// MaxPixels bounds the pixels of one image: 25 megapixels holds a
 // full-resolution photograph from any current phone.
-const MaxImagePixels = 25_000_000
+const MaxPixels = 25_000_000
 
-// MaxImageDecodeBytes bounds the memory one image may take to decode and
+// MaxDecodeBytes bounds the memory one image may take to decode and
 // turn upright. A 24-megapixel phone photograph that must be rotated takes
 // about 132 MB; a 16-bit image of the same size would take 200 MB.
-const MaxImageDecodeBytes = 128 << 20
+const MaxDecodeBytes = 128 << 20
 
-// MaxRequestImagePixels bounds the pixels decoded for one request: three
+// MaxRequestPixels bounds the pixels decoded for one request: three
 // 12-megapixel photographs, or one of the largest.
-const MaxRequestImagePixels = 40_000_000
+const MaxRequestPixels = 40_000_000
 
-// ImageDecodeSlots is how many images the process decodes at once.
-const ImageDecodeSlots = 2
+// DecodeSlots is how many images the process decodes at once.
+const DecodeSlots = 2
 
-// Errors StripImageMetadata returns; the web adapter turns them into
-// field errors. ErrImageTooLarge is wrapped with the reason in plain
-// words, fit to show the sender.
+// Errors Strip returns; the web adapter turns them into field errors.
+// ErrTooLarge is wrapped with the reason in plain words, fit to show the
+// sender.
 var (
-	ErrMetadataUnsupported = errors.New("only PNG and JPEG images and plain text can be accepted")
-	ErrImageUnreadable     = errors.New("the image cannot be read")
-	ErrImageTooLarge       = errors.New("the image is too large to read")
+	ErrUnsupported = errors.New("only PNG and JPEG images and plain text can be accepted")
+	ErrUnreadable  = errors.New("the image cannot be read")
+	ErrTooLarge    = errors.New("the image is too large to read")
 )
 
 // jpegQuality keeps re-encoded photographs close to the original: text in
 // a screenshot must stay legible as evidence.
 const jpegQuality = 92
 
-// ImageBudget is what is left of one request's MaxRequestImagePixels.
-// Use one per request; it is not safe for concurrent use.
-type ImageBudget struct{ pixels int64 }
+// Budget is what is left of one request's MaxRequestPixels. Use one per
+// request; it is not safe for concurrent use.
+type Budget struct{ pixels int64 }
 
-// NewImageBudget starts a request's budget.
-func NewImageBudget() *ImageBudget { return &ImageBudget{pixels: MaxRequestImagePixels} }
+// NewBudget starts a request's budget.
+func NewBudget() *Budget { return &Budget{pixels: MaxRequestPixels} }
 
-// ImageStripper strips metadata from images, decoding at most a few at a
+// Stripper strips metadata from images, decoding at most a few at a
 // time. One is shared by the whole process.
-type ImageStripper struct{ slots chan struct{} }
+type Stripper struct{ slots chan struct{} }
 
-// NewImageStripper decodes at most concurrent images at once.
-func NewImageStripper(concurrent int) *ImageStripper {
-	return &ImageStripper{slots: make(chan struct{}, max(1, concurrent))}
+// NewStripper decodes at most concurrent images at once.
+func NewStripper(concurrent int) *Stripper {
+	return &Stripper{slots: make(chan struct{}, max(1, concurrent))}
 }
 
 // Hold takes every decoding slot until release is called: for tests that
 // need a request to wait.
-func (s *ImageStripper) Hold() (release func()) {
+func (s *Stripper) Hold() (release func()) {
 	for range cap(s.slots) {
 		s.slots <- struct{}{}
 	}
@@ -105,21 +108,21 @@ func (s *ImageStripper) Hold() (release func()) {
 	}
 }
 
-// StripImageMetadata is ImageStripper.Strip with a stripper and a budget
-// of its own, for a single image outside any request.
-func StripImageMetadata(content []byte, mediaType string) ([]byte, error) {
-	return NewImageStripper(1).Strip(context.Background(), NewImageBudget(), content, mediaType)
+// Strip is Stripper.Strip with a stripper and a budget of its own, for a
+// single image outside any request.
+func Strip(content []byte, mediaType string) ([]byte, error) {
+	return NewStripper(1).Strip(context.Background(), NewBudget(), content, mediaType)
 }
 
 // Strip returns content with every kind of metadata removed, for media
 // types sniffed from the content: JPEG and PNG images are decoded and
 // re-encoded; plain text, which has no metadata, is returned unchanged;
-// anything else is refused with ErrMetadataUnsupported. A JPEG whose EXIF
+// anything else is refused with ErrUnsupported. A JPEG whose EXIF
 // says it is rotated is turned upright first, since the orientation goes
 // with the rest of the EXIF data. The image's pixels are taken from
 // budget. When ctx ends before the image is decoded and encoded, Strip
 // gives up with ctx's error.
-func (s *ImageStripper) Strip(ctx context.Context, budget *ImageBudget, content []byte, mediaType string) ([]byte, error) {
+func (s *Stripper) Strip(ctx context.Context, budget *Budget, content []byte, mediaType string) ([]byte, error) {
 	var cost imageCost
 	var err error
 	switch mediaType {
@@ -130,7 +133,7 @@ func (s *ImageStripper) Strip(ctx context.Context, budget *ImageBudget, content 
 	case "image/png":
 		cost, err = pngCost(content)
 	default:
-		return nil, fmt.Errorf("%w (this file is %s)", ErrMetadataUnsupported, mediaType)
+		return nil, fmt.Errorf("%w (this file is %s)", ErrUnsupported, mediaType)
 	}
 	if err != nil {
 		return nil, err
@@ -152,7 +155,7 @@ func (s *ImageStripper) Strip(ctx context.Context, budget *ImageBudget, content 
 	case "image/jpeg":
 		img, err := jpeg.Decode(bytes.NewReader(content))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrImageUnreadable, err)
+			return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 		}
 		img = orient(img, cost.orientation)
 		if err := ctx.Err(); err != nil {
@@ -164,7 +167,7 @@ func (s *ImageStripper) Strip(ctx context.Context, budget *ImageBudget, content 
 	case "image/png":
 		img, err := png.Decode(bytes.NewReader(content))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrImageUnreadable, err)
+			return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -183,19 +186,19 @@ type imageCost struct {
 	orientation   int   // EXIF orientation of a JPEG; 1 otherwise
 }
 
-func (c imageCost) check(budget *ImageBudget) error {
+func (c imageCost) check(budget *Budget) error {
 	pixels := int64(c.width) * int64(c.height)
 	switch {
 	case c.width <= 0 || c.height <= 0:
-		return fmt.Errorf("%w: it has no pixels", ErrImageUnreadable)
-	case pixels > MaxImagePixels:
-		return fmt.Errorf("%w: %d×%d is more than %d megapixels", ErrImageTooLarge, c.width, c.height, MaxImagePixels/1_000_000)
-	case c.bytes > MaxImageDecodeBytes:
+		return fmt.Errorf("%w: it has no pixels", ErrUnreadable)
+	case pixels > MaxPixels:
+		return fmt.Errorf("%w: %d×%d is more than %d megapixels", ErrTooLarge, c.width, c.height, MaxPixels/1_000_000)
+	case c.bytes > MaxDecodeBytes:
 		return fmt.Errorf("%w: at %d×%d with its colour depth it would take %d MB of memory to read, more than %d MB",
-			ErrImageTooLarge, c.width, c.height, c.bytes>>20, MaxImageDecodeBytes>>20)
+			ErrTooLarge, c.width, c.height, c.bytes>>20, MaxDecodeBytes>>20)
 	case pixels > budget.pixels:
 		return fmt.Errorf("%w: with the other images sent with it, it is more than %d megapixels in all",
-			ErrImageTooLarge, MaxRequestImagePixels/1_000_000)
+			ErrTooLarge, MaxRequestPixels/1_000_000)
 	}
 	budget.pixels -= pixels
 	return nil
@@ -208,7 +211,7 @@ func (c imageCost) check(budget *ImageBudget) error {
 func pngCost(content []byte) (imageCost, error) {
 	cfg, err := png.DecodeConfig(bytes.NewReader(content))
 	if err != nil {
-		return imageCost{}, fmt.Errorf("%w: %v", ErrImageUnreadable, err)
+		return imageCost{}, fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
 	c := imageCost{width: cfg.Width, height: cfg.Height, orientation: 1}
 	// DecodeConfig has checked the signature and that IHDR comes first.
@@ -235,7 +238,7 @@ func pngCost(content []byte) (imageCost, error) {
 func jpegCost(content []byte) (imageCost, error) {
 	cfg, err := jpeg.DecodeConfig(bytes.NewReader(content))
 	if err != nil {
-		return imageCost{}, fmt.Errorf("%w: %v", ErrImageUnreadable, err)
+		return imageCost{}, fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
 	c := imageCost{width: cfg.Width, height: cfg.Height, orientation: exifOrientation(content)}
 	w, h := int64(c.width), int64(c.height)

@@ -1,13 +1,19 @@
-package intake
+package speakup
 
-import "testing"
+import (
+	"slices"
+	"testing"
+
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
+)
 
 func TestIdentityMentionedIn(t *testing.T) {
-	id := SpeakUpIdentity{Name: "Jane  Smith-Oduya", Email: "jso.work7@example.org", Phone: "07700 900 417"}
-	single := SpeakUpIdentity{Name: "Zoë Ng", Phone: "+44 7700 900123"}
+	id := Identity{Name: "Jane  Smith-Oduya", Email: "jso.work7@example.org", Phone: "07700 900 417"}
+	single := Identity{Name: "Zoë Ng", Phone: "+44 7700 900123"}
 	tests := []struct {
 		name string
-		id   SpeakUpIdentity
+		id   Identity
 		text string
 		want string
 	}{
@@ -40,5 +46,23 @@ func TestIdentityMentionedIn(t *testing.T) {
 		if got := tc.id.MentionedIn(tc.text); got != tc.want {
 			t.Errorf("%s: %q gives %q, want %q", tc.name, tc.text, got, tc.want)
 		}
+	}
+}
+
+func TestCheckCaseNamesEveryFieldThatIdentifies(t *testing.T) {
+	id := Identity{Name: "Jane Smith", Email: "jane@example.org"}
+	c := &cases.Case{Summary: "Cash taken from the custody suite.", Allegations: []cases.Allegation{
+		{Description: "Seen by J. Smith on the night shift."}, {Description: "Nothing about the reporter."},
+		{Description: "Write to jane@example.org."}}}
+	var got []string
+	for _, fe := range fault.FieldsOf(id.CheckCase(c)) {
+		got = append(got, fe.Field)
+	}
+	if want := []string{"allegations[0].description", "allegations[2].description"}; !slices.Equal(got, want) {
+		t.Fatalf("refused fields %v, want %v", got, want)
+	}
+	c.Allegations = c.Allegations[1:2]
+	if err := id.CheckCase(c); err != nil {
+		t.Fatalf("a case that does not identify the reporter refused: %v", err)
 	}
 }
