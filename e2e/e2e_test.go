@@ -64,11 +64,11 @@ func demoServerWithDB(t *testing.T) (*httptest.Server, *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := store.NewAuditLog(db, signer, 100)
-	if _, err := demo.RaiseFlags(ctx, db, log, now); err != nil {
+	db.UseAuditLog(store.NewAuditLog(db, signer, 100))
+	if _, err := demo.RaiseFlags(ctx, db, now); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(web.Deps{DB: db, Audit: log, Hasher: hasher}))
+	srv := httptest.NewServer(web.New(web.Deps{DB: db, Hasher: hasher}))
 	t.Cleanup(srv.Close)
 	return srv, db
 }

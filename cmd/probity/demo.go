@@ -78,15 +78,15 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := demo.EnsureAccounts(ctx, db, password, access.DefaultHasher, now); err != nil {
 		return fmt.Errorf("creating demo accounts: %w", err)
 	}
-	auditLog := store.NewAuditLog(db, signer, audit.CheckpointEvery)
-	flagged, err := demo.RaiseFlags(ctx, db, auditLog, now)
+	db.UseAuditLog(store.NewAuditLog(db, signer, audit.CheckpointEvery))
+	flagged, err := demo.RaiseFlags(ctx, db, now)
 	if err != nil {
 		return fmt.Errorf("raising early-intervention flags on the demo data: %w", err)
 	}
 	if flagged.Run.ID != "" {
 		log.Info("ran early intervention on the demo force", "scored", flagged.Scored, "flags", flagged.Raised)
 	}
-	deps := web.Deps{DB: db, Audit: auditLog, Logger: log, Clock: time.Now,
+	deps := web.Deps{DB: db, Logger: log, Clock: time.Now,
 		Sessions: access.DefaultSessionPolicy, RequireMFA: false, TrustedProxies: proxies}
 	return serve(ctx, *addr, deps, func(url string) {
 		fmt.Fprintf(stdout, "Probity is running at %s\n\n", url)

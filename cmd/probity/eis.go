@@ -72,7 +72,7 @@ func registerEIS(fs *flag.FlagSet, getenv func(string) string) eisFlags {
 
 // setup loads the rules and model choice, opens the database and reads
 // the dataset.
-func (f eisFlags) setup(ctx context.Context, stderr io.Writer) (*store.DB, *store.AuditLog, *eis.Dataset, *eis.RuleSet, eis.ModelConfig, error) {
+func (f eisFlags) setup(ctx context.Context, stderr io.Writer) (*store.DB, *eis.Dataset, *eis.RuleSet, eis.ModelConfig, error) {
 	var model eis.ModelConfig
 	switch *f.model {
 	case "logistic":
@@ -80,53 +80,52 @@ func (f eisFlags) setup(ctx context.Context, stderr io.Writer) (*store.DB, *stor
 	case "boosted":
 		model = eis.DefaultBoosted
 	default:
-		return nil, nil, nil, nil, model, usageErr("--model: must be logistic or boosted")
+		return nil, nil, nil, model, usageErr("--model: must be logistic or boosted")
 	}
 	rules := eis.DefaultRules()
 	if *f.rules != "" {
 		b, err := readLimited(*f.rules, 1<<20)
 		if err != nil {
-			return nil, nil, nil, nil, model, usageErr("--rules: %v", err)
+			return nil, nil, nil, model, usageErr("--rules: %v", err)
 		}
 		if rules, err = eis.ParseRules(b); err != nil {
-			return nil, nil, nil, nil, model, usageErr("--rules %s: %v", *f.rules, err)
+			return nil, nil, nil, model, usageErr("--rules %s: %v", *f.rules, err)
 		}
 	}
 	c, err := f.cfg.Config()
 	if err != nil {
-		return nil, nil, nil, nil, model, &exitError{code: 2, err: err}
+		return nil, nil, nil, model, &exitError{code: 2, err: err}
 	}
 	signer, err := loadAuditSigner(c)
 	if err != nil {
-		return nil, nil, nil, nil, model, err
+		return nil, nil, nil, model, err
 	}
 	db, err := openDB(ctx, c.DB, nil, newLogger(stderr, c.LogLevel), "--db")
 	if err != nil {
-		return nil, nil, nil, nil, model, err
+		return nil, nil, nil, model, err
 	}
 	ds, err := db.EISData(ctx)
 	if err != nil {
 		db.Close()
-		return nil, nil, nil, nil, model, err
+		return nil, nil, nil, model, err
 	}
 	if *f.force != "" {
 		sub, err := ds.Subset(func(o *eis.Officer) bool { return o.Force == *f.force })
 		if err != nil {
 			db.Close()
-			return nil, nil, nil, nil, model, err
+			return nil, nil, nil, model, err
 		}
 		if len(sub.Officers) == 0 {
 			db.Close()
-			return nil, nil, nil, nil, model, usageErr("--force: no officers of a force with code %q", *f.force)
+			return nil, nil, nil, model, usageErr("--force: no officers of a force with code %q", *f.force)
 		}
 		ds = *sub
 	}
-	auditLog, err := newAuditLog(ctx, c, db, signer)
-	if err != nil {
+	if err := useAuditLog(ctx, c, db, signer); err != nil {
 		db.Close()
-		return nil, nil, nil, nil, model, err
+		return nil, nil, nil, model, err
 	}
-	return db, auditLog, &ds, rules, model, nil
+	return db, &ds, rules, model, nil
 }
 
 func runEISEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -142,7 +141,7 @@ func runEISEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer
 		return usageErr("--from and --to take a year, like 2008")
 	}
 	start := time.Now()
-	db, log, ds, rules, model, err := f.setup(ctx, stderr)
+	db, ds, rules, model, err := f.setup(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -166,7 +165,7 @@ func runEISEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer
 		if err := tx.SaveEISRun(ctx, run); err != nil {
 			return err
 		}
-		return log.Append(ctx, tx, &audit.Entry{At: run.At, ActorName: "cli", Action: audit.Consult, RecordType: "eis-evaluation",
+		return tx.Audit(ctx, &audit.Entry{At: run.At, ActorName: "cli", Action: audit.Consult, RecordType: "eis-evaluation",
 			RecordID: run.ID, Outcome: audit.Success, Reason: fmt.Sprintf("evaluated early intervention on %d-%d over %d officers' allegation histories",
 				ev.Setup.From, ev.Setup.To, len(ds.Officers))})
 	})
@@ -272,7 +271,7 @@ func runEISRun(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		}
 		asOf = t
 	}
-	db, log, ds, rules, model, err := f.setup(ctx, stderr)
+	db, ds, rules, model, err := f.setup(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -283,7 +282,7 @@ func runEISRun(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	params, _ := json.Marshal(map[string]any{"as_of": rep.AsOf, "top": *top, "force": *f.force, "model": model,
 		"train_years": rep.TrainYears, "rules": rules, "scored": rep.Scored, "note": rep.Note})
-	saved, err := db.SaveFlagRun(ctx, log, rep, params, "cli", now)
+	saved, err := db.SaveFlagRun(ctx, rep, params, "cli", now)
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	log := newLogger(stderr, c.LogLevel)
 	// Imported records carry no sealed columns (no people are imported),
 	// so no data key is needed.
-	db, auditLog, err := openAudited(ctx, c, log, false)
+	db, err := openAudited(ctx, c, log, false)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	e := &audit.Entry{At: time.Now().UTC(), ActorName: "cli", Action: audit.Collect, RecordType: "import",
 		RecordID: m.Source, Outcome: outcome, Reason: reason}
-	if aerr := auditLog.Record(context.WithoutCancel(ctx), e); aerr != nil {
+	if aerr := db.Audit(context.WithoutCancel(ctx), e); aerr != nil {
 		return errors.Join(err, fmt.Errorf("recording the import in the audit log: %w", aerr))
 	}
 	if err != nil {

@@ -42,7 +42,7 @@ func runKeysRotate(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if err != nil {
 		return err
 	}
-	db, auditLog, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel), true)
+	db, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel), true)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func runKeysRotate(ctx context.Context, args []string, stdout, stderr io.Writer,
 	}
 	e := &audit.Entry{At: time.Now().UTC(), ActorName: "cli", Action: audit.Alter, RecordType: "keyring",
 		RecordID: rep.Current, Outcome: audit.Success, Reason: fmt.Sprintf("resealed %d values under key %s", rep.Resealed, rep.Current)}
-	if err := auditLog.Record(ctx, e); err != nil {
+	if err := db.Audit(ctx, e); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "resealed %d values under key %s; the older keys can now be removed\n", rep.Resealed, rep.Current)

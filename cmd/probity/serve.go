@@ -23,12 +23,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	log := newLogger(stderr, c.LogLevel)
-	db, auditLog, err := openAudited(ctx, c, log, true)
+	db, err := openAudited(ctx, c, log, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	deps := web.Deps{DB: db, Audit: auditLog, Logger: log, Clock: time.Now,
+	deps := web.Deps{DB: db, Logger: log, Clock: time.Now,
 		Sessions: access.SessionPolicy{Idle: c.IdleTimeout, Absolute: c.AbsoluteTimeout}, RequireMFA: true,
 		ComplaintsPerMinute: c.ComplaintRate, SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedProxies}
 	if c.OIDC() {

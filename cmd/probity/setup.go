@@ -72,50 +72,50 @@ func configFrom(fs *flag.FlagSet, f *config.Flags, args []string) (config.Config
 
 // openAudited opens the database for a command that changes records: with
 // the data keyring when it touches sealed personal data, and always with
-// the audit log its changes are recorded in.
-func openAudited(ctx context.Context, c config.Config, log *slog.Logger, sealed bool) (*store.DB, *store.AuditLog, error) {
+// the audit log its changes are recorded in (Tx.Audit, DB.Audit).
+func openAudited(ctx context.Context, c config.Config, log *slog.Logger, sealed bool) (*store.DB, error) {
 	var keys *keyring.Keyring
 	if sealed {
 		var err error
 		if keys, err = loadKeys(c); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	signer, err := loadAuditSigner(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	db, err := openDB(ctx, c.DB, keys, log, "--db")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	auditLog, err := newAuditLog(ctx, c, db, signer)
-	if err != nil {
+	if err := useAuditLog(ctx, c, db, signer); err != nil {
 		db.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	return db, auditLog, nil
+	return db, nil
 }
 
-// newAuditLog is db's audit log, signed by signer and trusting the retired
-// keys in PROBITY_AUDIT_PREVIOUS_KEYS(_FILE). The keys are checked before
+// useAuditLog gives db its audit log, signed by signer and trusting the
+// retired keys in PROBITY_AUDIT_PREVIOUS_KEYS(_FILE). The keys are checked before
 // anything is served: after a change of key without the old one listed,
 // every audited action would fail, looking like tampering.
-func newAuditLog(ctx context.Context, c config.Config, db *store.DB, signer *audit.Signer) (*store.AuditLog, error) {
+func useAuditLog(ctx context.Context, c config.Config, db *store.DB, signer *audit.Signer) error {
 	previous, err := audit.LoadPreviousKeys(c.AuditPreviousKeys, c.AuditPreviousKeysFile)
 	if err != nil {
-		return nil, usageErr("%v", err)
+		return usageErr("%v", err)
 	}
 	l := store.NewAuditLog(db, signer, audit.CheckpointEvery).TrustPreviousKeys(previous...)
 	if err := l.CheckKeys(ctx); err != nil {
 		var untrusted *store.UntrustedKeyError
 		if errors.As(err, &untrusted) {
-			return nil, usageErr("PROBITY_AUDIT_PREVIOUS_KEYS: %v; if the signing key was changed, list the old key's public half there "+
+			return usageErr("PROBITY_AUDIT_PREVIOUS_KEYS: %v; if the signing key was changed, list the old key's public half there "+
 				"(probity audit public-key, given the old key)", err)
 		}
-		return nil, err
+		return err
 	}
-	return l, nil
+	db.UseAuditLog(l)
+	return nil
 }
 
 func loadAuditSigner(c config.Config) (*audit.Signer, error) {

@@ -32,7 +32,6 @@ Every change is written to the audit log as done by "cli:" and the operating-sys
 // key, for MFA secrets) and the audit log.
 type userEnv struct {
 	db    *store.DB
-	audit *store.AuditLog
 	actor string
 }
 
@@ -47,7 +46,7 @@ func openUserEnv(ctx context.Context, fs *flag.FlagSet, f *config.Flags, args []
 	if err != nil {
 		return nil, nil, &exitError{code: 2, err: err}
 	}
-	db, auditLog, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel), true)
+	db, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel), true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -55,7 +54,7 @@ func openUserEnv(ctx context.Context, fs *flag.FlagSet, f *config.Flags, args []
 	if u, err := user.Current(); err == nil {
 		actor = "cli:" + u.Username
 	}
-	return &userEnv{db: db, audit: auditLog, actor: actor}, fs.Args(), nil
+	return &userEnv{db: db, actor: actor}, fs.Args(), nil
 }
 
 func (e *userEnv) entry(action audit.Action, userID, reason string) *audit.Entry {
@@ -217,7 +216,7 @@ func userAdd(ctx context.Context, env *userEnv, username, display, rolesFlag, un
 			reason += "; single sign-on linked to " + oidcSubject
 		}
 		e := env.entry(audit.RoleChange, u.ID, reason)
-		return env.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		return err
@@ -253,7 +252,7 @@ func userChange(ctx context.Context, env *userEnv, sub, username string, stdout 
 			if err := tx.SetDisabled(ctx, u.ID, true, time.Now()); err != nil {
 				return err
 			}
-			return env.audit.Append(ctx, tx, env.entry(audit.AccountDisabled, u.ID, "disabled; sessions ended"))
+			return tx.Audit(ctx, env.entry(audit.AccountDisabled, u.ID, "disabled; sessions ended"))
 		}
 		if err := tx.SetTOTP(ctx, u.ID, "", false, 0); err != nil {
 			return err
@@ -261,7 +260,7 @@ func userChange(ctx context.Context, env *userEnv, sub, username string, stdout 
 		if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
 			return err
 		}
-		return env.audit.Append(ctx, tx, env.entry(audit.MFAReset, u.ID, "MFA reset; the user enrols again at next sign-in"))
+		return tx.Audit(ctx, env.entry(audit.MFAReset, u.ID, "MFA reset; the user enrols again at next sign-in"))
 	})
 	if err != nil {
 		return err
@@ -306,7 +305,7 @@ func userToken(ctx context.Context, env *userEnv, username, label, rolesFlag, ex
 		if err := tx.CreateAPIToken(ctx, &t, hash); err != nil {
 			return err
 		}
-		return env.audit.Append(ctx, tx, env.entry(audit.TokenIssued, u.ID, "token "+t.ID+" ("+label+") with roles "+rolesFlag))
+		return tx.Audit(ctx, env.entry(audit.TokenIssued, u.ID, "token "+t.ID+" ("+label+") with roles "+rolesFlag))
 	})
 	if err != nil {
 		return err

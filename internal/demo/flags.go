@@ -18,7 +18,7 @@ const DemoTopN = 20
 // RaiseFlags runs the early-intervention system over the demo data once,
 // as `probity eis run` would, so that supervisors have flags to review.
 // A database that already holds a run is left as it is.
-func RaiseFlags(ctx context.Context, db *store.DB, log *store.AuditLog, now time.Time) (store.FlagRun, error) {
+func RaiseFlags(ctx context.Context, db *store.DB, now time.Time) (store.FlagRun, error) {
 	if _, err := db.LatestEISRun(ctx, "run"); err == nil || !fault.Is(err, fault.NotFound) {
 		return store.FlagRun{}, err
 	}
@@ -35,5 +35,5 @@ func RaiseFlags(ctx context.Context, db *store.DB, log *store.AuditLog, now time
 	if err != nil {
 		return store.FlagRun{}, err
 	}
-	return db.SaveFlagRun(ctx, log, rep, params, "demo", now)
+	return db.SaveFlagRun(ctx, rep, params, "demo", now)
 }

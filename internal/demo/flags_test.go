@@ -21,8 +21,8 @@ func TestRaiseFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		log := store.NewAuditLog(db, signer, 100)
-		got, err := RaiseFlags(ctx, db, log, now)
+		db.UseAuditLog(store.NewAuditLog(db, signer, 100))
+		got, err := RaiseFlags(ctx, db, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +47,7 @@ func TestRaiseFlags(t *testing.T) {
 		if err != nil || len(entries.Entries) != 1 || entries.Entries[0].ActorName != "demo" {
 			t.Errorf("audit of the run: %+v, %v", entries.Entries, err)
 		}
-		again, err := RaiseFlags(ctx, db, log, now)
+		again, err := RaiseFlags(ctx, db, now)
 		if err != nil || again.Run.ID != "" {
 			t.Errorf("second start ran again: %+v, %v", again, err)
 		}

@@ -147,6 +147,36 @@ func (l *AuditLog) Record(ctx context.Context, e *audit.Entry) error {
 	return l.db.InTx(ctx, func(tx *Tx) error { return l.Append(ctx, tx, e) })
 }
 
+// UseAuditLog makes l the log that Tx.Audit and DB.Audit write to: the
+// one place a change and its audit entry meet, so that no caller needs the
+// log beside the database.
+func (db *DB) UseAuditLog(l *AuditLog) { db.audit.Store(l) }
+
+// errNoAuditLog refuses a write that would go unaudited.
+var errNoAuditLog = fault.Errorf(fault.Internal, "no audit log is configured: nothing may change unaudited")
+
+// Audit appends e to the audit log inside tx, so that e and the change it
+// records commit together or not at all. It fails when no log is
+// configured (fail closed).
+func (tx *Tx) Audit(ctx context.Context, e *audit.Entry) error {
+	l := tx.db.audit.Load()
+	if l == nil {
+		return errNoAuditLog
+	}
+	return l.Append(ctx, tx, e)
+}
+
+// Audit records e in a transaction of its own, for events that change
+// nothing else: refusals, failed sign-ins and reads, whose entry must be
+// written before any content leaves.
+func (db *DB) Audit(ctx context.Context, e *audit.Entry) error {
+	l := db.audit.Load()
+	if l == nil {
+		return errNoAuditLog
+	}
+	return l.Record(ctx, e)
+}
+
 func (l *AuditLog) checkHead(h audit.Head) error {
 	if h.Seq == 0 && h.Hash == audit.Genesis && len(h.Signature) == 0 {
 		return nil // a new log

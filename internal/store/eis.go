@@ -139,7 +139,7 @@ type FlagRun struct {
 
 // SaveFlagRun stores a run of the early-intervention system and the flags
 // it raises, with an audit entry naming actor, in one transaction.
-func (db *DB) SaveFlagRun(ctx context.Context, log *AuditLog, rep *eis.RunReport, params json.RawMessage, actor string, now time.Time) (FlagRun, error) {
+func (db *DB) SaveFlagRun(ctx context.Context, rep *eis.RunReport, params json.RawMessage, actor string, now time.Time) (FlagRun, error) {
 	out := FlagRun{Run: EISRun{At: now, Kind: "run", Model: rep.Model.Kind, Params: params}, Scored: rep.Scored, AsOf: rep.AsOf, Note: rep.Note}
 	err := db.InTx(ctx, func(tx *Tx) error {
 		out.Raised, out.Kept = 0, 0
@@ -159,7 +159,7 @@ func (db *DB) SaveFlagRun(ctx context.Context, log *AuditLog, rep *eis.RunReport
 				out.Kept++
 			}
 		}
-		return log.Append(ctx, tx, &audit.Entry{At: now, ActorName: actor, Action: audit.Collect, RecordType: "eis-run",
+		return tx.Audit(ctx, &audit.Entry{At: now, ActorName: actor, Action: audit.Collect, RecordType: "eis-run",
 			RecordID: out.Run.ID, Outcome: audit.Success, Reason: fmt.Sprintf("scored %d officers as of %s; raised %d flags (%d already had one open)",
 				rep.Scored, rep.AsOf, out.Raised, out.Kept)})
 	})

@@ -498,10 +498,6 @@ func (db *DB) PendingSpeakUpAudit(ctx context.Context) (n int, oldest time.Time,
 	return n, oldest.UTC(), nil
 }
 
-// SpeakUpAuditAppender appends an entry to the audit log inside tx
-// (AuditLog.Append).
-type SpeakUpAuditAppender func(ctx context.Context, tx *Tx, e *audit.Entry) error
-
 // SettleSpeakUpAudit appends to the audit log, in one transaction, every
 // deferred entry whose day ended at least speakUpSettleGrace before now:
 // ordered by day and then at random, each dated midnight of its day, with
@@ -509,7 +505,7 @@ type SpeakUpAuditAppender func(ctx context.Context, tx *Tx, e *audit.Entry) erro
 // that their physical order and row versions are the batch's (see the top
 // of this file). It reports how many entries it appended; running it
 // again, or on two servers at once, appends none twice.
-func (db *DB) SettleSpeakUpAudit(ctx context.Context, appendEntry SpeakUpAuditAppender, now time.Time) (int, error) {
+func (db *DB) SettleSpeakUpAudit(ctx context.Context, now time.Time) (int, error) {
 	cutoff := speakup.Day(now.Add(-speakUpSettleGrace))
 	var n int
 	err := db.InTx(ctx, func(tx *Tx) error {
@@ -544,7 +540,7 @@ func (db *DB) SettleSpeakUpAudit(ctx context.Context, appendEntry SpeakUpAuditAp
 		for _, p := range list {
 			e := p.e
 			e.RecordType, e.Outcome = "speakup", audit.Success
-			if err := appendEntry(ctx, tx, &e); err != nil {
+			if err := tx.Audit(ctx, &e); err != nil {
 				return err
 			}
 			if p.messageID != "" {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -111,6 +112,9 @@ type DB struct {
 	read    *sql.DB
 	keys    *keyring.Keyring
 	log     *slog.Logger
+	// audit is the log every transaction's changes are recorded in
+	// (UseAuditLog); nil until set, and then every audited write fails.
+	audit atomic.Pointer[AuditLog]
 }
 
 // Options configure Open.

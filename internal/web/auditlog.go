@@ -67,7 +67,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	// Reading the log is itself an access worth recording.
 	e := s.auditEntry(r, audit.Consult, "audit-log", f.RecordID+f.ActorID, audit.Success)
-	if err := s.audit.Record(r.Context(), e); err != nil {
+	if err := s.db.Audit(r.Context(), e); err != nil {
 		s.fail(w, r, err)
 		return
 	}

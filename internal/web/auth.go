@@ -178,7 +178,7 @@ func (s *Server) authenticated(rt route) http.Handler {
 		}
 		e := s.auditEntry(r, audit.AccessDenied, "route", rt.Method+" "+rt.Pattern, audit.Denied)
 		e.Reason = reason
-		if err := s.audit.Record(r.Context(), e); err != nil {
+		if err := s.db.Audit(r.Context(), e); err != nil {
 			fail(w, r, err)
 			return
 		}

@@ -76,7 +76,7 @@ func (s *Server) refuse(r *http.Request, caseID string, d access.Decision) error
 	}
 	e := s.auditEntry(r, audit.AccessDenied, "case", caseID, audit.Denied)
 	e.Reason = reason
-	if err := s.audit.Record(r.Context(), e); err != nil {
+	if err := s.db.Audit(r.Context(), e); err != nil {
 		return err
 	}
 	cause := &caseRefusal{caseID: caseID, d: d}
@@ -143,7 +143,7 @@ func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
 		}
 		e := s.auditEntry(r, audit.BreakGlass, "case", caseID, audit.Success)
 		e.Reason = reason
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -173,7 +173,7 @@ func (s *Server) listBreakGlass(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.audit.Record(r.Context(), s.auditEntry(r, audit.Consult, "break-glass-report", "", audit.Success)); err != nil {
+	if err := s.db.Audit(r.Context(), s.auditEntry(r, audit.Consult, "break-glass-report", "", audit.Success)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

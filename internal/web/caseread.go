@@ -221,7 +221,7 @@ func (s *Server) readCase(r *http.Request) (cases.Case, string, error) {
 	}
 	e := s.auditEntry(r, audit.Consult, "case", caseID, audit.Success)
 	e.Reason = "access by " + d.Basis
-	if err := s.audit.Record(ctx, e); err != nil {
+	if err := s.db.Audit(ctx, e); err != nil {
 		return cases.Case{}, "", err
 	}
 	return c, d.Basis, nil

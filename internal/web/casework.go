@@ -137,7 +137,7 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 		case !access.MayRecordInto(*p, unit.ID, unit.Code == intake.IntakeUnitCode):
 			e := s.auditEntry(r, audit.AccessDenied, "unit", unit.ID, audit.Denied)
 			e.Reason = "recording a case into a unit not the recorder's own"
-			if err := s.audit.Record(ctx, e); err != nil {
+			if err := s.db.Audit(ctx, e); err != nil {
 				s.fail(w, r, err)
 				return
 			}
@@ -182,7 +182,7 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 		if len(complainants) > 0 {
 			e.Reason += " with " + strconv.Itoa(len(complainants)) + " complainant(s)"
 		}
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -221,7 +221,7 @@ func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
 		if err := tx.AddNote(ctx, &n); err != nil {
 			return err
 		}
-		return s.audit.Append(ctx, tx, s.auditEntry(r, audit.Alter, "case", caseID, audit.Success))
+		return tx.Audit(ctx, s.auditEntry(r, audit.Alter, "case", caseID, audit.Success))
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -394,6 +394,6 @@ func (s *Server) saveChange(r *http.Request, c *cases.Case, readVersion int, his
 		}
 		e := s.auditEntry(r, audit.Alter, "case", c.ID, audit.Success)
 		e.Reason = reason
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 }

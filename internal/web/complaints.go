@@ -204,7 +204,7 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 		}
 		e := s.publicAuditEntry(audit.Collect, c.ID)
 		e.Reason = fmt.Sprintf("public complaint %s received through the %s with %d file(s)", c.Reference, via, len(files))
-		if err := s.audit.Append(ctx, tx, e); err != nil {
+		if err := tx.Audit(ctx, e); err != nil {
 			return err
 		}
 		body, err := json.Marshal(complaintAnswer{Reference: c.Reference, Receipt: code})

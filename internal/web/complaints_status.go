@@ -96,7 +96,7 @@ func (s *Server) lookupStatus(r *http.Request, req statusRequest) (complaintStat
 	}
 	e := s.publicAuditEntry(audit.Consult, c.ID)
 	e.Reason = "the complainant checked where the complaint stands, with its receipt"
-	if err := s.audit.Record(ctx, e); err != nil {
+	if err := s.db.Audit(ctx, e); err != nil {
 		return complaintStatus{}, err
 	}
 	return out, nil

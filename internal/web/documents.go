@@ -139,7 +139,7 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		}
 		e := s.auditEntry(r, audit.Collect, "case", caseID, audit.Success)
 		e.Reason = "document " + d.ID + " (" + mediaType + ", sha256 " + d.SHA256[:12] + ")"
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -169,7 +169,7 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	e := s.auditEntry(r, audit.Consult, "case", caseID, audit.Success)
 	e.Reason = "downloaded document " + d.ID
-	if err := s.audit.Record(ctx, e); err != nil {
+	if err := s.db.Audit(ctx, e); err != nil {
 		s.fail(w, r, err)
 		return
 	}

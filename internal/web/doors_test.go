@@ -253,7 +253,7 @@ func TestHeadRunsNoHandler(t *testing.T) {
 // naming itself afresh.
 func TestTrustedProxyNamesTheClient(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
-		f.srv = web.New(web.Deps{DB: f.db, Audit: f.log, Clock: func() time.Time { return f.now }, RequireMFA: true,
+		f.srv = web.New(web.Deps{DB: f.db, Clock: func() time.Time { return f.now }, RequireMFA: true,
 			Hasher: access.Hasher{Params: access.TestParams}, Logger: newTestLogger(f.logs),
 			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}})
 		form := func(peer, forwarded string) int {

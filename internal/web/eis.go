@@ -193,7 +193,7 @@ func (s *Server) readFlag(r *http.Request) (eis.Flag, error) {
 		if access.FlagConflict(*p, f.OfficerID) {
 			e.Reason = "flag on the caller's own record (conflict)"
 		}
-		if err := s.audit.Record(r.Context(), e); err != nil {
+		if err := s.db.Audit(r.Context(), e); err != nil {
 			return f, err
 		}
 		return f, fault.Errorf(fault.NotFound, "flag not found")
@@ -222,7 +222,7 @@ func (s *Server) consultFlag(r *http.Request) (flagView, error) {
 	if err != nil {
 		return flagView{}, err
 	}
-	return v, s.audit.Record(r.Context(), s.auditEntry(r, audit.Consult, "eis-flag", f.ID, audit.Success))
+	return v, s.db.Audit(r.Context(), s.auditEntry(r, audit.Consult, "eis-flag", f.ID, audit.Success))
 }
 
 // reviewFlag answers POST /api/v1/eis/flags/{id}/review: move the flag on
@@ -266,7 +266,7 @@ func (s *Server) applyReview(r *http.Request, f eis.Flag, rv eis.Review) (flagVi
 			e.Reason += ": " + rv.Intervention
 		}
 		e.Reason += ")"
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		return flagView{}, err

@@ -69,6 +69,7 @@ func newFixture(t testing.TB, db *store.DB, requireMFA bool) *fixture {
 	f := &fixture{db: db, now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC), users: map[access.Role]access.User{},
 		secrets: map[access.Role]string{}, cases: map[string]string{}, docs: map[string]string{}, logs: &strings.Builder{}}
 	f.log = store.NewAuditLog(db, testSigner(t), 10)
+	db.UseAuditLog(f.log)
 	force := officers.Force{Code: "FX", Name: "Fixture Police"}
 	f.unitA = officers.Unit{Code: "A", Name: "Unit A"}
 	f.unitB = officers.Unit{Code: "B", Name: "Unit B"}
@@ -178,7 +179,7 @@ func newFixture(t testing.TB, db *store.DB, requireMFA bool) *fixture {
 	}
 	f.cases[relNonexistent] = "aaaaaaaaaaaaaaaaaaaaaaaaaa"
 	f.docs[relNonexistent] = "aaaaaaaaaaaaaaaaaaaaaaaaaa"
-	f.srv = web.New(web.Deps{DB: db, Audit: f.log, Clock: func() time.Time { return f.now }, RequireMFA: requireMFA,
+	f.srv = web.New(web.Deps{DB: db, Clock: func() time.Time { return f.now }, RequireMFA: requireMFA,
 		Hasher: hasher, Logger: newTestLogger(f.logs)})
 	return f
 }

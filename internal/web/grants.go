@@ -58,7 +58,7 @@ func (s *Server) assignCase(w http.ResponseWriter, r *http.Request) {
 		}
 		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
 		e.Recipients, e.Reason = []string{target.ID}, "assigned to "+target.Username
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -81,7 +81,7 @@ func (s *Server) nameOnCase(w http.ResponseWriter, r *http.Request) {
 		}
 		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
 		e.Recipients, e.Reason = []string{target.ID}, "named on restricted case: "+target.Username
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -105,7 +105,7 @@ func (s *Server) shareCase(w http.ResponseWriter, r *http.Request) {
 		}
 		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
 		e.Recipients, e.Reason = []string{"oversight body"}, "case shared with the oversight body"
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		s.fail(w, r, err)

@@ -119,7 +119,7 @@ func (s *Server) openCursor(r *http.Request, key store.ListKey, q listQuery, cur
 	if err != nil {
 		e := s.auditEntry(r, audit.AccessDenied, q.list, "", audit.Denied)
 		e.Reason = "cursor refused: not one this list gave for this caller and query"
-		if aerr := s.audit.Record(r.Context(), e); aerr != nil {
+		if aerr := s.db.Audit(r.Context(), e); aerr != nil {
 			return nil, aerr
 		}
 		return nil, err
@@ -135,7 +135,7 @@ func (s *Server) auditList(r *http.Request, key store.ListKey, q listQuery, wher
 		page = "a later page"
 	}
 	e.Reason = where + ": " + strconv.Itoa(shown) + " shown, " + page + "; " + q.describe(key)
-	return s.audit.Record(r.Context(), e)
+	return s.db.Audit(r.Context(), e)
 }
 
 // failList answers a list's error. A refused cursor is a malformed

@@ -168,7 +168,7 @@ func (s *Server) officerData(r *http.Request) (officerView, error) {
 		if err == nil && (me.ID == o.ID || (me.NationalID != "" && me.NationalID == o.NationalID)) {
 			e := s.auditEntry(r, audit.AccessDenied, "officer", o.ID, audit.Denied)
 			e.Reason = "own officer record (conflict)"
-			if err := s.audit.Record(ctx, e); err != nil {
+			if err := s.db.Audit(ctx, e); err != nil {
 				return officerView{}, err
 			}
 			return officerView{}, fault.Errorf(fault.NotFound, "officer not found")
@@ -181,7 +181,7 @@ func (s *Server) officerData(r *http.Request) (officerView, error) {
 	if !access.CanReadOfficer(*p, o.UnitID, len(flags) > 0) {
 		e := s.auditEntry(r, audit.AccessDenied, "officer", o.ID, audit.Denied)
 		e.Reason = "officer outside the caller's units and reviews"
-		if err := s.audit.Record(ctx, e); err != nil {
+		if err := s.db.Audit(ctx, e); err != nil {
 			return officerView{}, err
 		}
 		return officerView{}, fault.Errorf(fault.NotFound, "officer not found")
@@ -194,7 +194,7 @@ func (s *Server) officerData(r *http.Request) (officerView, error) {
 	if err != nil {
 		return officerView{}, err
 	}
-	if err := s.audit.Record(ctx, s.auditEntry(r, audit.Consult, "officer", o.ID, audit.Success)); err != nil {
+	if err := s.db.Audit(ctx, s.auditEntry(r, audit.Consult, "officer", o.ID, audit.Success)); err != nil {
 		return officerView{}, err
 	}
 	if warnings == nil {

@@ -252,7 +252,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		e := s.auditEntry(r, audit.Login, "user", u.ID, audit.Success)
 		e.ActorID, e.ActorName, e.Reason = u.ID, u.Username, "single sign-on"
-		if err := s.audit.Append(ctx, tx, e); err != nil {
+		if err := tx.Audit(ctx, e); err != nil {
 			return err
 		}
 		var hash string
@@ -284,7 +284,7 @@ func (s *Server) oidcRefuse(w http.ResponseWriter, r *http.Request, u *access.Us
 	if u != nil {
 		e.RecordID, e.ActorID, e.ActorName = u.ID, u.ID, u.Username
 	}
-	if err := s.audit.Record(r.Context(), e); err != nil {
+	if err := s.db.Audit(r.Context(), e); err != nil {
 		s.failPage(w, r, err)
 		return
 	}

@@ -237,7 +237,7 @@ func newSSORig(t *testing.T, f *fixture) *ssoRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv = web.New(web.Deps{DB: f.db, Audit: f.log, Clock: rig.clock, RequireMFA: true,
+	f.srv = web.New(web.Deps{DB: f.db, Clock: rig.clock, RequireMFA: true,
 		Hasher: access.Hasher{Params: access.TestParams}, Logger: newTestLogger(f.logs), OIDC: o})
 	h, rig.url = f.srv, ps.URL
 	return rig

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/probity/probity/internal/access"
-	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/store"
@@ -21,17 +20,11 @@ import (
 // Clock tells the time; tests inject a fixed one.
 type Clock func() time.Time
 
-// AuditLog is where the web adapter writes its audit entries: inside the
-// transaction of the change they record, or in one of their own.
-type AuditLog interface {
-	Append(ctx context.Context, tx *store.Tx, e *audit.Entry) error
-	Record(ctx context.Context, e *audit.Entry) error
-}
-
 // Deps is what the web adapter needs from the rest of Probity.
 type Deps struct {
+	// DB carries the audit log (store.DB.UseAuditLog): every change is
+	// recorded through the transaction that makes it.
 	DB     *store.DB
-	Audit  AuditLog
 	Logger *slog.Logger
 	Clock  Clock
 	// Sessions holds the idle and absolute session timeouts.
@@ -56,7 +49,6 @@ type Deps struct {
 // Server serves Probity over HTTP.
 type Server struct {
 	db            *store.DB
-	audit         AuditLog
 	log           *slog.Logger
 	clock         Clock
 	sessions      access.SessionPolicy
@@ -79,7 +71,7 @@ type Server struct {
 // New builds the server and its routes. It panics if a route names a
 // permission the policy does not know: such a route must not exist.
 func New(d Deps) *Server {
-	s := &Server{db: d.DB, audit: d.Audit, log: d.Logger, clock: d.Clock, sessions: d.Sessions,
+	s := &Server{db: d.DB, log: d.Logger, clock: d.Clock, sessions: d.Sessions,
 		requireMFA: d.RequireMFA, hasher: d.Hasher, secureCookies: d.SecureCookies, proxies: d.TrustedProxies}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -53,7 +53,7 @@ func (s *Server) login(r *http.Request, username, password, code string) (token 
 		}
 		e := s.auditEntry(r, audit.Login, "user", "", audit.Denied)
 		e.Reason = "unknown username"
-		if err := s.audit.Record(ctx, e); err != nil {
+		if err := s.db.Audit(ctx, e); err != nil {
 			return "", res, u, err
 		}
 		return "", res, u, errBadLogin
@@ -81,7 +81,7 @@ func (s *Server) login(r *http.Request, username, password, code string) (token 
 		e.ActorID, e.ActorName = rec.User.ID, rec.User.Username
 		if !res.OK {
 			e.Outcome, e.Reason = audit.Denied, res.Failure
-			return s.audit.Append(ctx, tx, e)
+			return tx.Audit(ctx, e)
 		}
 		var notes []string
 		if res.MFAPending {
@@ -91,7 +91,7 @@ func (s *Server) login(r *http.Request, username, password, code string) (token 
 			notes = append(notes, fmt.Sprintf("%d failed attempts since the previous sign-in, shown to the user", res.FailuresBefore))
 		}
 		e.Reason = strings.Join(notes, "; ")
-		if err := s.audit.Append(ctx, tx, e); err != nil {
+		if err := tx.Audit(ctx, e); err != nil {
 			return err
 		}
 		var hash string
@@ -152,7 +152,7 @@ func (s *Server) logout(r *http.Request) error {
 		if err := tx.DeleteSession(ctx, sessionHash(r)); err != nil {
 			return err
 		}
-		return s.audit.Append(ctx, tx, s.auditEntry(r, audit.Logout, "user", caller(r).User.ID, audit.Success))
+		return tx.Audit(ctx, s.auditEntry(r, audit.Logout, "user", caller(r).User.ID, audit.Success))
 	})
 }
 
@@ -207,7 +207,7 @@ func (s *Server) enrol(r *http.Request) (secret, url string, err error) {
 		}
 		e := s.auditEntry(r, audit.MFAEnrol, "user", p.User.ID, audit.Success)
 		e.Reason = "enrolment started"
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	return secret, url, err
 }
@@ -243,7 +243,7 @@ func (s *Server) confirm(r *http.Request, code string) error {
 		e := s.auditEntry(r, audit.MFAEnrol, "user", p.User.ID, audit.Success)
 		if !ok {
 			e.Outcome, e.Reason = audit.Denied, "confirmation code not accepted"
-			return s.audit.Append(ctx, tx, e)
+			return tx.Audit(ctx, e)
 		}
 		e.Reason = "enrolment confirmed"
 		if err := tx.SetTOTP(ctx, p.User.ID, rec.TOTPSecret, true, step); err != nil {
@@ -252,7 +252,7 @@ func (s *Server) confirm(r *http.Request, code string) error {
 		if err := tx.MarkSessionMFA(ctx, sessionHash(r)); err != nil {
 			return err
 		}
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		return err

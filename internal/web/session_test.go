@@ -95,7 +95,7 @@ func TestLoginGivesNewTokenAndLogoutEndsIt(t *testing.T) {
 // those cases.
 func TestCookieAttributes(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
-		proxied := web.New(web.Deps{DB: f.db, Audit: f.log, Clock: func() time.Time { return f.now }, RequireMFA: true,
+		proxied := web.New(web.Deps{DB: f.db, Clock: func() time.Time { return f.now }, RequireMFA: true,
 			Hasher: access.Hasher{Params: access.TestParams}, SecureCookies: true})
 		for _, tc := range []struct {
 			name   string

@@ -217,7 +217,7 @@ func TestSignInFloodBoundsHashes(t *testing.T) {
 		// A hasher slow enough that hashes overlap when nothing bounds
 		// them (unknown usernames cost one hash with these parameters).
 		slow := access.Hasher{Params: access.PasswordParams{MemoryKiB: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
-		srv := web.New(web.Deps{DB: f.db, Audit: f.log, Clock: func() time.Time { return f.now }, RequireMFA: true, Hasher: slow})
+		srv := web.New(web.Deps{DB: f.db, Clock: func() time.Time { return f.now }, RequireMFA: true, Hasher: slow})
 
 		flood := func(n, concurrency int, addr func(i int) string, user func(i int) string, midway func()) map[int]int {
 			var mu sync.Mutex
@@ -336,7 +336,7 @@ func BenchmarkSignInFlood(b *testing.B) {
 			var wall time.Duration
 			var peak, rss int64
 			for range b.N {
-				srv := web.New(web.Deps{DB: f.db, Audit: f.log, Clock: func() time.Time { return f.now }, RequireMFA: true})
+				srv := web.New(web.Deps{DB: f.db, Clock: func() time.Time { return f.now }, RequireMFA: true})
 				if tc.lifted {
 					srv.LiftSignInRateLimits()
 				}

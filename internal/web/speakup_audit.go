@@ -33,14 +33,14 @@ func (s *Server) recordReporterAction(ctx context.Context, tx *store.Tx, e *audi
 	if anonymous {
 		return tx.DeferSpeakUpAudit(ctx, e, messageID)
 	}
-	return s.audit.Append(ctx, tx, e)
+	return tx.Audit(ctx, e)
 }
 
 // SettleSpeakUp appends the audit entries of anonymous reporters' actions
 // whose day is over to the audit log (store.DB.SettleSpeakUpAudit), and
 // reports how many.
 func (s *Server) SettleSpeakUp(ctx context.Context) (int, error) {
-	return s.db.SettleSpeakUpAudit(ctx, s.audit.Append, s.clock())
+	return s.db.SettleSpeakUpAudit(ctx, s.clock())
 }
 
 // RunSpeakUpBatches settles the day's anonymous audit entries now and

@@ -72,7 +72,7 @@ func (s *Server) listSpeakUp(w http.ResponseWriter, r *http.Request) {
 	if status != "" {
 		e.Reason += " (" + status + ")"
 	}
-	if err := s.audit.Record(ctx, e); err != nil {
+	if err := s.db.Audit(ctx, e); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -163,7 +163,7 @@ func (s *Server) getSpeakUp(w http.ResponseWriter, r *http.Request) {
 	v.Attachments = speakUpNonNil(v.Attachments)
 	// Recorded before the answer is written: no identity leaves without
 	// its audit entry.
-	if err := s.audit.Record(ctx, e); err != nil {
+	if err := s.db.Audit(ctx, e); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -210,7 +210,7 @@ func (s *Server) speakUpAttachment(w http.ResponseWriter, r *http.Request) {
 	}
 	e := s.auditEntry(r, audit.Consult, "speakup", reportID, audit.Success)
 	e.Reason = "downloaded speak-up attachment " + a.ID
-	if err := s.audit.Record(ctx, e); err != nil {
+	if err := s.db.Audit(ctx, e); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -250,7 +250,7 @@ func (s *Server) replySpeakUp(w http.ResponseWriter, r *http.Request) {
 		}
 		e := s.auditEntry(r, audit.Alter, "speakup", reportID, audit.Success)
 		e.Reason = "guardian replied to the reporter"
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -374,12 +374,12 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 		}
 		e := s.auditEntry(r, audit.Collect, "case", c.ID, audit.Success)
 		e.Reason = "recorded " + c.Reference + ", a conduct matter raised by a guardian"
-		if err := s.audit.Append(ctx, tx, e); err != nil {
+		if err := tx.Audit(ctx, e); err != nil {
 			return err
 		}
 		e = s.auditEntry(r, audit.Alter, "speakup", reportID, audit.Success)
 		e.Reason = "raised as conduct matter " + c.Reference + " (case " + c.ID + "); the reporter's identity was not carried across"
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		s.fail(w, r, speakUpConvertFieldNames(err))

@@ -34,7 +34,7 @@ func (s *Server) revealedIdentity(r *http.Request, rep speakup.Report, e *audit.
 	if fault.Is(err, fault.NotFound) {
 		d := s.auditEntry(r, audit.AccessDenied, "speakup", rep.ID, audit.Denied)
 		d.Reason = "asked to read the reporter's identity of " + rep.Reference + " without an approved reveal request: " + reason
-		if err := s.audit.Record(ctx, d); err != nil {
+		if err := s.db.Audit(ctx, d); err != nil {
 			return nil, err
 		}
 		return nil, fault.Errorf(fault.Forbidden, "reading a reporter's identity needs your request to reveal it, approved by %d other guardians "+
@@ -95,7 +95,7 @@ func (s *Server) requestReveal(w http.ResponseWriter, r *http.Request) {
 		}
 		e := s.auditEntry(r, audit.Alter, "speakup", reportID, audit.Success)
 		e.Reason = "asked to reveal the reporter's identity to " + rr.Recipient + " (request " + rr.ID + "): " + rr.Reason
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -135,14 +135,14 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 		if revealed {
 			e.Reason += "; the requester may now read the identity for the recipient"
 		}
-		return s.audit.Append(ctx, tx, e)
+		return tx.Audit(ctx, e)
 	})
 	if fault.Is(err, fault.Forbidden) {
 		// The requester approving their own request: refused, and the
 		// attempt is kept.
 		d := s.auditEntry(r, audit.AccessDenied, "speakup-reveal", requestID, audit.Denied)
 		d.Reason = fault.Message(err)
-		if aerr := s.audit.Record(ctx, d); aerr != nil {
+		if aerr := s.db.Audit(ctx, d); aerr != nil {
 			err = aerr
 		}
 	}

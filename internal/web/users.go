@@ -14,7 +14,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.audit.Record(r.Context(), s.auditEntry(r, audit.Consult, "users", "", audit.Success)); err != nil {
+	if err := s.db.Audit(r.Context(), s.auditEntry(r, audit.Consult, "users", "", audit.Success)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
