@@ -374,6 +374,29 @@ func TestAuditConcurrentAppendsFormOneChain(t *testing.T) {
 	})
 }
 
+// A database given no audit log refuses every audited write, and the
+// change that went with it: nothing changes unaudited.
+func TestNoAuditLogRefusesAuditedWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if err := db.Audit(ctx, auditEntry(1)); fault.KindOf(err) != fault.Internal {
+			t.Errorf("db.Audit without a log: %v, want an internal error", err)
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.Audit(ctx, auditEntry(1)) }); fault.KindOf(err) != fault.Internal {
+			t.Errorf("tx.Audit without a log: %v, want an internal error", err)
+		}
+		db.UseAuditLog(store.NewAuditLog(db, auditSigner(t), 10))
+		if err := db.Audit(ctx, auditEntry(1)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.Audit(ctx, auditEntry(2)) }); err != nil {
+			t.Fatal(err)
+		}
+		if r := verifyAudit(t, db); !r.OK || r.Entries != 2 {
+			t.Fatalf("after two audited writes: %+v", r)
+		}
+	})
+}
+
 func TestAuditAppendFailsClosed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		for _, s := range []*audit.Signer{nil, {}} {
