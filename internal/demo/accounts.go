@@ -16,15 +16,46 @@ import (
 type Account struct {
 	Username string
 	Roles    []access.Role
+	Does     string // one line on what the login is for, for the start-up banner
 }
 
-// Accounts lists the demo logins: one per role, named for the role.
+// roleWork says what each role does in the demo, as EnsureAccounts sets
+// the accounts up, so a newcomer knows which login to try for what.
+var roleWork = map[access.Role]string{
+	access.Handler:      "records complaints, works the public complaints queue and three units' cases through each statutory step",
+	access.Investigator: "investigates three units' cases and reports what each investigation found",
+	access.Authority:    "the appropriate authority: decides how cases are handled, whether there is a case to answer, and outcomes, in every unit",
+	access.PSDHead:      "head of professional standards: every unit's cases, the overdue and unassigned queues, break-glass uses",
+	access.Supervisor:   "reviews early-intervention flags on three units' officers and records what was done",
+	access.Guardian:     "freedom-to-speak-up guardian: answers speak-up reports; the only role that may learn who made one",
+	access.Oversight:    "the oversight body: reads the cases the force shares with it",
+	access.Auditor:      "asks the audit log who saw or changed a record, and checks its hash chain; sees no case content",
+	access.Admin:        "manages accounts, roles, units and API tokens; sees no case content",
+}
+
+// Accounts lists the demo logins: one per role, named for the role, in
+// the order of access.Roles.
 func Accounts() []Account {
 	out := make([]Account, len(access.Roles))
 	for i, r := range access.Roles {
-		out[i] = Account{Username: string(r), Roles: []access.Role{r}}
+		out[i] = Account{Username: string(r), Roles: []access.Role{r}, Does: roleWork[r]}
 	}
 	return out
+}
+
+// PublicPage is an address anyone may use without signing in.
+type PublicPage struct {
+	Path string
+	Does string
+}
+
+// PublicPages lists the public addresses the demo banner points to.
+func PublicPages() []PublicPage {
+	return []PublicPage{
+		{"/complain", "make a complaint, as a member of the public would"},
+		{"/complaint-status", "follow a complaint with the reference and receipt code it was given"},
+		{"/speak-up", "report wrongdoing in confidence as a member of staff, anonymously if wished"},
+	}
 }
 
 // EnsureAccounts creates the demo accounts, or resets their password, so

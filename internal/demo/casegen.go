@@ -161,6 +161,15 @@ func (g *gen) cases() {
 	// order, and so that an officer dismissed by one case cannot be named
 	// in a later one for something they did after leaving.
 	slices.SortStableFunc(ps, func(a, b pending) int { return a.at.Compare(b.at) })
+	// Two cases received in the same second would be listed in the order
+	// of their random store ids, which differ on every seeding; a second
+	// apart, every list ordered by receipt is the same on every run. The
+	// earlier one moves back, so no case lands after the data's date.
+	for i := len(ps) - 2; i >= 0; i-- {
+		if !ps[i].at.Before(ps[i+1].at) {
+			ps[i].at = ps[i+1].at.Add(-time.Second)
+		}
+	}
 	for _, p := range ps {
 		c := g.newCase(p)
 		g.ds.Cases = append(g.ds.Cases, c)

@@ -18,6 +18,11 @@ const DemoTopN = 20
 // RaiseFlags runs the early-intervention system over the demo data once,
 // as `probity eis run` would, so that supervisors have flags to review.
 // A database that already holds a run is left as it is.
+//
+// now is both the day the officers are scored as of and when the flags are
+// raised: `probity demo` passes DataAsOf, the moment its data stands at,
+// so that the same seed raises the same flags, with the same dates and
+// explanations, whatever day the demo starts.
 func RaiseFlags(ctx context.Context, db *store.DB, now time.Time) (store.FlagRun, error) {
 	if _, err := db.LatestEISRun(ctx, "run"); err == nil || !fault.Is(err, fault.NotFound) {
 		return store.FlagRun{}, err

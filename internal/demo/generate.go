@@ -66,8 +66,8 @@ func (o GenerateOptions) withDefaults() GenerateOptions {
 // Dataset is a generated force, ready to seed.
 //
 // Records refer to each other by dataset keys ("demo-officer-0042"), not by
-// store identifiers. Seed gives every record a fresh id.New() identifier
-// and maps the keys. Deriving identifiers from the seed instead would make
+// store identifiers. Seed gives every record a fresh id.New() identifier,
+// handing a sorted batch out in dataset order, and maps the keys. Deriving identifiers from the seed instead would make
 // them predictable to anyone who knows the (published) seed, against the
 // reason identifiers are random, and two databases seeded with the same
 // seed would share identifiers, which would collide as soon as data from
@@ -120,6 +120,21 @@ func personKey(i int) string  { return fmt.Sprintf("demo-person-%05d", i+1) }
 
 // allegationKey names allegation k of case i.
 func allegationKey(i, k int) string { return fmt.Sprintf("demo-allegation-%05d-%d", i+1, k+1) }
+
+// DefaultSeed is the seed `probity demo` uses when given none.
+const DefaultSeed = 1
+
+// DataAsOf is the moment the demo's data stands at: `probity demo`
+// generates every seed's force with cases up to it, seeds it as of then and
+// runs early intervention as of then. A fixed moment, rather than the day
+// the demo starts, is what lets a seed name a case for good: references
+// carry the year of receipt and are handed out in order of receipt, so
+// data generated back from a moving "now" would renumber its cases as the
+// window crossed each new year, and which cases are open, their deadlines
+// and the flags raised would all drift from day to day. Only what the
+// application works out against its own clock when a page is shown (days
+// left, overdue) moves on as time passes.
+func DataAsOf() time.Time { return time.Date(2026, time.November, 30, 17, 0, 0, 0, time.UTC) }
 
 // Generate makes the default-sized demo force with cases up to now.
 func Generate(seed int64, now time.Time) *Dataset {

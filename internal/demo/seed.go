@@ -97,7 +97,9 @@ func Seed(ctx context.Context, db *store.DB, ds *Dataset, now time.Time) (Summar
 		// InTx may run this again after a serialisation failure, so the
 		// key map starts afresh each time.
 		ids = map[string]string{}
-		return seedPeopleAndOfficers(ctx, tx, ds, ids, now)
+		// An id each for the force, its units, the intake unit, the
+		// officers and the people.
+		return seedPeopleAndOfficers(ctx, tx, ds, newKeyer(ids, 2+len(ds.Units)+len(ds.Officers)+len(ds.People)), now)
 	})
 	if err != nil {
 		return Summary{}, fmt.Errorf("seeding the demo force: %w", err)
@@ -121,21 +123,23 @@ func Seed(ctx context.Context, db *store.DB, ds *Dataset, now time.Time) (Summar
 	return s, nil
 }
 
-func seedPeopleAndOfficers(ctx context.Context, tx *store.Tx, ds *Dataset, ids map[string]string, now time.Time) error {
+func seedPeopleAndOfficers(ctx context.Context, tx *store.Tx, ds *Dataset, k *keyer, now time.Time) error {
+	ids, assign := k.ids, k.assign
 	f := ds.Force
-	f.ID = assign(ids, f.ID)
+	f.ID = assign(f.ID)
 	if err := tx.CreateForce(ctx, &f); err != nil {
 		return err
 	}
 	for _, u := range ds.Units {
-		u.ID, u.ForceID = assign(ids, u.ID), f.ID
+		u.ID, u.ForceID = assign(u.ID), f.ID
 		if err := tx.CreateUnit(ctx, &u); err != nil {
 			return err
 		}
 	}
 	// Public complaints arrive in the intake queue; no officer is posted
 	// there, it holds cases until a handler takes them on.
-	if err := tx.CreateUnit(ctx, &officers.Unit{ForceID: f.ID, Code: intake.IntakeUnitCode, Name: "Complaints intake (public complaints)"}); err != nil {
+	if err := tx.CreateUnit(ctx, &officers.Unit{ID: assign("demo-unit-intake"), ForceID: f.ID, Code: intake.IntakeUnitCode,
+		Name: "Complaints intake (public complaints)"}); err != nil {
 		return err
 	}
 	for _, o := range ds.Officers {
@@ -143,7 +147,7 @@ func seedPeopleAndOfficers(ctx context.Context, tx *store.Tx, ds *Dataset, ids m
 		// so the officer is created as they were on joining and then moved
 		// through each later posting; the record ends up current.
 		rec := o.Officer
-		rec.ID, rec.ForceID = assign(ids, o.ID), f.ID
+		rec.ID, rec.ForceID = assign(o.ID), f.ID
 		first := o.Postings[0]
 		rec.UnitID, rec.Rank = ids[first.UnitID], first.Rank
 		if err := tx.CreateOfficer(ctx, &rec, now); err != nil {
@@ -156,7 +160,7 @@ func seedPeopleAndOfficers(ctx context.Context, tx *store.Tx, ds *Dataset, ids m
 		}
 	}
 	for _, p := range ds.People {
-		p.ID = assign(ids, p.ID)
+		p.ID = assign(p.ID)
 		if err := tx.CreatePerson(ctx, &p, p.CreatedAt); err != nil {
 			// The error names fields, never their values.
 			return fmt.Errorf("recording a member of the public: %w", err)
@@ -165,9 +169,35 @@ func seedPeopleAndOfficers(ctx context.Context, tx *store.Tx, ds *Dataset, ids m
 	return nil
 }
 
-func assign(ids map[string]string, key string) string {
-	v := id.New()
-	ids[key] = v
+// keyer gives dataset keys store ids. The ids are drawn as id.New draws
+// every id, then sorted and handed out in dataset order, so that where the
+// store lists or breaks ties by id (the officer list, the subjects of an
+// allegation) the order is the dataset's on every seeding, while the ids
+// themselves stay random: sorting n of them gives away about log2(n) of
+// each one's 128 bits, and nothing about which records they belong to.
+type keyer struct {
+	ids  map[string]string
+	pool []string
+}
+
+func newKeyer(ids map[string]string, n int) *keyer {
+	pool := make([]string, n)
+	for i := range pool {
+		pool[i] = id.New()
+	}
+	slices.Sort(pool)
+	return &keyer{ids: ids, pool: pool}
+}
+
+func (k *keyer) assign(key string) string {
+	if len(k.pool) == 0 {
+		// Only a miscount of the dataset's records gets here; an id out
+		// of order costs the order, not correctness.
+		k.pool = append(k.pool, id.New())
+	}
+	v := k.pool[0]
+	k.pool = k.pool[1:]
+	k.ids[key] = v
 	return v
 }
 
