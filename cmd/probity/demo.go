@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/probity/probity/internal/access"
@@ -25,6 +29,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	dataDir := fs.String("data", "./probity-data", "directory for the demo database and its data key")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	size := fs.Int("officers", demo.DefaultOptions().Officers, "size of the demo force; cases scale with it (used only when seeding)")
+	seedText := fs.String("seed", strconv.Itoa(demo.DefaultSeed),
+		"whole number the demo data is generated from: the same seed gives the same cases, officers and texts (used only when seeding; env PROBITY_DEMO_SEED)")
 	var proxyList string
 	config.RegisterTrustedProxy(fs, getenv, &proxyList)
 	if err := parse(fs, args); err != nil {
@@ -39,6 +45,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	if *size < 50 || *size > 200000 {
 		return usageErr("--officers: must be from 50 to 200000")
+	}
+	seed, err := demoSeed(fs, *seedText, getenv)
+	if err != nil {
+		return err
 	}
 	password := getenv("PROBITY_DEMO_PASSWORD")
 	generated := password == ""
@@ -66,20 +76,23 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	defer db.Close()
 
-	now := time.Now().UTC()
+	// The data is generated, seeded and scored as of a fixed moment, not
+	// now, so that a seed gives the same data whatever day it runs; see
+	// demo.DataAsOf. The accounts are not demo data: they are made now.
+	asOf := demo.DataAsOf()
 	start := time.Now()
-	sum, err := demo.Seed(ctx, db, demo.GenerateWith(1, now, demo.Scaled(*size)), now)
+	sum, err := demo.Seed(ctx, db, demo.GenerateWith(seed, asOf, demo.Scaled(*size)), asOf)
 	if err != nil {
 		return fmt.Errorf("seeding demo data: %w", err)
 	}
 	if !sum.AlreadySeeded {
-		log.Info("seeded demo force", "officers", sum.Officers, "cases", sum.Cases, "took", time.Since(start).Round(time.Millisecond))
+		log.Info("seeded demo force", "seed", seed, "officers", sum.Officers, "cases", sum.Cases, "took", time.Since(start).Round(time.Millisecond))
 	}
-	if err := demo.EnsureAccounts(ctx, db, password, access.DefaultHasher, now); err != nil {
+	if err := demo.EnsureAccounts(ctx, db, password, access.DefaultHasher, time.Now().UTC()); err != nil {
 		return fmt.Errorf("creating demo accounts: %w", err)
 	}
 	db.UseAuditLog(store.NewAuditLog(db, signer, audit.CheckpointEvery))
-	flagged, err := demo.RaiseFlags(ctx, db, now)
+	flagged, err := demo.RaiseFlags(ctx, db, asOf)
 	if err != nil {
 		return fmt.Errorf("raising early-intervention flags on the demo data: %w", err)
 	}
@@ -89,19 +102,51 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	deps := web.Deps{DB: db, Logger: log, Clock: time.Now,
 		Sessions: access.DefaultSessionPolicy, RequireMFA: false, TrustedProxies: proxies}
 	return serve(ctx, *addr, deps, func(url string) {
-		fmt.Fprintf(stdout, "Probity is running at %s\n\n", url)
-		fmt.Fprintf(stdout, "Demo data: %s (delete the directory to start afresh)\n", loc.Path)
-		fmt.Fprintln(stdout, "Demo logins (MFA is not required in demo mode; under serve every staff account must enrol):")
-		for _, a := range demo.Accounts() {
-			fmt.Fprintf(stdout, "  %-13s %s\n", a.Username, a.Roles[0])
-		}
-		if generated {
-			fmt.Fprintf(stdout, "Password for every demo login: %s\n", password)
-			fmt.Fprintln(stdout, "(set PROBITY_DEMO_PASSWORD to choose it)")
-		} else {
-			fmt.Fprintln(stdout, "Password for every demo login: the value of PROBITY_DEMO_PASSWORD")
-		}
+		demoBanner(stdout, url, loc.Path, seed, sum.AlreadySeeded, generated, password)
 	})
+}
+
+// demoBanner tells a newcomer where to go: which login does what, the
+// public pages, and what the data is, so that it can be named again.
+func demoBanner(w io.Writer, url, path string, seed int64, kept, generated bool, password string) {
+	fmt.Fprintf(w, "Probity is running at %s\n\n", url)
+	fmt.Fprintf(w, "Demo data: %s (delete the directory to start afresh)\n", path)
+	if kept {
+		fmt.Fprintln(w, "  kept as first seeded: --seed and --officers take effect only in a new directory")
+	} else {
+		fmt.Fprintf(w, "  seed %d: the same seed and --officers give the same cases, officers, texts, states and dates on every run,\n", seed)
+		fmt.Fprintf(w, "  all as of %s, so a case can be named by its reference\n", demo.DataAsOf().Format("15:04 MST on 2 January 2006"))
+	}
+	fmt.Fprintf(w, "\nSign in at %s/login as (MFA is not required in demo mode; under serve every staff account must enrol):\n", url)
+	for _, a := range demo.Accounts() {
+		fmt.Fprintf(w, "  %-13s %s\n", a.Username, a.Does)
+	}
+	if generated {
+		fmt.Fprintf(w, "Password for every demo login: %s\n", password)
+		fmt.Fprintln(w, "(set PROBITY_DEMO_PASSWORD to choose it)")
+	} else {
+		fmt.Fprintln(w, "Password for every demo login: the value of PROBITY_DEMO_PASSWORD")
+	}
+	fmt.Fprintln(w, "\nPublic pages, no sign-in:")
+	for _, p := range demo.PublicPages() {
+		fmt.Fprintf(w, "  %-40s %s\n", url+p.Path, p.Does)
+	}
+}
+
+// demoSeed reads --seed, or PROBITY_DEMO_SEED when the flag is not given,
+// and names whichever it came from when it is not a seed.
+func demoSeed(fs *flag.FlagSet, flagValue string, getenv func(string) string) (int64, error) {
+	value, from := flagValue, "--seed"
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "seed" })
+	if env := getenv("PROBITY_DEMO_SEED"); !given && env != "" {
+		value, from = env, "--seed (from PROBITY_DEMO_SEED)"
+	}
+	seed, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+	if err != nil || seed < 0 {
+		return 0, usageErr("%s: %q is not a whole number from 0 to %d", from, value, int64(math.MaxInt64))
+	}
+	return seed, nil
 }
 
 // demoKeys uses PROBITY_DATA_KEY(_FILE) when set; otherwise a key kept in
