@@ -8,7 +8,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -654,24 +653,26 @@ func TopK(scores []float64, k int) []float64 {
 		}
 		return w
 	}
+	// cmp.Compare puts NaN below every number and equal to itself, so a
+	// score that is not a number is ranked last, never lost.
 	sorted := slices.Clone(scores)
-	sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
+	slices.SortFunc(sorted, func(a, b float64) int { return cmp.Compare(b, a) })
 	cut := sorted[k-1]
 	above, tied := 0, 0
 	for _, s := range scores {
-		switch {
-		case s > cut:
+		switch cmp.Compare(s, cut) {
+		case 1:
 			above++
-		case s == cut:
+		case 0:
 			tied++
 		}
 	}
 	share := float64(k-above) / float64(tied)
 	for i, s := range scores {
-		switch {
-		case s > cut:
+		switch cmp.Compare(s, cut) {
+		case 1:
 			w[i] = 1
-		case s == cut:
+		case 0:
 			w[i] = share
 		}
 	}
@@ -713,7 +714,9 @@ func AUC(scores []float64, labels []bool) float64 {
 	pos := 0
 	for i := 0; i < n; {
 		j := i
-		for j < n && scores[idx[j]] == scores[idx[i]] {
+		// cmp.Compare, not ==: NaN equals no number, not even itself, and
+		// the run of ties must advance past it.
+		for j < n && cmp.Compare(scores[idx[j]], scores[idx[i]]) == 0 {
 			j++
 		}
 		avg := float64(i+1+j) / 2 // ranks i+1..j

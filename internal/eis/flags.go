@@ -343,6 +343,10 @@ func Run(ds *Dataset, cfg RunConfig) (*RunReport, error) {
 	scores := make([]float64, len(members))
 	for m := range members {
 		scores[m] = model.Score(x.Row(m))
+		if !finite(scores[m]) {
+			rep.Note = fmt.Sprintf("the model scored officer %s as %v, so it cannot be trusted: only the threshold rules ran", ds.Officers[members[m]].ID, scores[m])
+			return rep, nil
+		}
 	}
 	order := make([]int, len(members))
 	for i := range order {

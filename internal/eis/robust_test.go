@@ -1,0 +1,191 @@
+package eis
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMetricsNonFinite puts NaN and infinite scores through every metric:
+// each must finish and give a finite answer in its range.
+func TestMetricsNonFinite(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	labels := []bool{true, false, true, false, true, false}
+	cases := []struct {
+		name   string
+		scores []float64
+	}{
+		{"all NaN", []float64{nan, nan, nan, nan, nan, nan}},
+		{"some NaN", []float64{0.9, nan, 0.8, nan, 0.1, 0.0}},
+		{"infinities", []float64{inf, -inf, inf, 0.5, -inf, inf}},
+		{"NaN and infinities", []float64{nan, inf, -inf, nan, inf, 0}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			done := make(chan struct{})
+			var auc float64
+			var ws [][]float64
+			go func() {
+				defer close(done)
+				auc = AUC(c.scores, labels)
+				for k := range len(c.scores) + 2 {
+					ws = append(ws, TopK(c.scores, k))
+				}
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("metrics did not finish")
+			}
+			if math.IsNaN(auc) || auc < 0 || auc > 1 {
+				t.Errorf("AUC = %v", auc)
+			}
+			for k, w := range ws {
+				sum := 0.0
+				for _, x := range w {
+					if math.IsNaN(x) || x < 0 || x > 1 {
+						t.Fatalf("TopK(%d) = %v", k, w)
+					}
+					sum += x
+				}
+				if want := float64(min(k, len(c.scores))); math.Abs(sum-want) > 1e-9 {
+					t.Errorf("TopK(%d) weights sum to %v, want %v", k, sum, want)
+				}
+				for _, v := range []float64{precision(w, labels), recall(w, labels)} {
+					if math.IsNaN(v) || v < 0 || v > 1 {
+						t.Errorf("precision/recall at %d = %v", k, v)
+					}
+				}
+			}
+		})
+	}
+	// A NaN ranks below every number, so a positive with a real score
+	// beats every NaN.
+	if a := AUC([]float64{1, nan, nan}, []bool{true, false, false}); a != 1 {
+		t.Errorf("AUC with NaN negatives = %v, want 1", a)
+	}
+}
+
+// placeholderForce is a synthetic force in which one id stands for every
+// unidentified officer and holds most of the allegations, as in exports
+// that file them under a placeholder.
+func placeholderForce() *Dataset {
+	ds := synthetic(11, 400, 2000, 2012)
+	ds.prepared = false
+	ph := int32(len(ds.Officers))
+	ds.Officers = append(ds.Officers, Officer{ID: "unknown", Key: "FX/UNKNOWN", Force: "FX", Unit: "u0", Rank: "constable",
+		Joined: NoDay, Left: NoDay})
+	n := 0
+	for y := 2000; y <= 2012; y++ {
+		for i := range 3000 {
+			n++
+			f := "not_upheld"
+			if i%40 == 0 {
+				f = "upheld"
+			}
+			ds.Allegations = append(ds.Allegations, Allegation{Officer: ph, Case: fmt.Sprintf("p%d", n),
+				On: day(fmt.Sprintf("%d-01-01", y)) + Day(i%365), Category: "powers-policies-procedures",
+				Subcategory: "use-of-force", UseOfForce: true, Finding: f})
+		}
+	}
+	if err := ds.Prepare(); err != nil {
+		panic(err)
+	}
+	return ds
+}
+
+func TestPlaceholderOfficerEvaluateAndRun(t *testing.T) {
+	ds := placeholderForce()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	type out struct {
+		ev  *Evaluation
+		err error
+	}
+	ch := make(chan out, 1)
+	go func() {
+		ev, err := Evaluate(ctx, ds, EvalConfig{Workers: 1})
+		ch <- out{ev, err}
+	}()
+	var o out
+	select {
+	case o = <-ch:
+	case <-ctx.Done():
+		t.Fatal("evaluate did not finish")
+	}
+	if o.err != nil {
+		// Stopping is allowed, with one line naming the year and the cause.
+		if strings.Contains(o.err.Error(), "\n") || !strings.Contains(o.err.Error(), "20") {
+			t.Fatalf("evaluate error %q", o.err)
+		}
+	} else {
+		for name, lr := range o.ev.Labels {
+			for y, r := range lr.Years {
+				for _, v := range []float64{r.Model.AUC, r.Model.PAt5, r.Model.PrecisionAtRuleBudget, r.Model.RecallAt5} {
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						t.Errorf("%s %s: non-finite metric in %+v", name, y, r.Model)
+					}
+				}
+			}
+		}
+	}
+	rep, err := Run(ds, RunConfig{AsOf: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC), TopN: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	models := 0
+	for _, c := range rep.Candidates {
+		if c.Source == SourceModel {
+			models++
+			if math.IsNaN(c.Score) || c.Score <= 0 || c.Score >= 1 || strings.Contains(c.Explanation.Summary, "NaN") {
+				t.Errorf("model flag %+v", c)
+			}
+		}
+	}
+	if models == 0 && rep.Note == "" {
+		t.Errorf("no model flags and no note saying why")
+	}
+}
+
+// TestUnusableModelRaisesNoFlags: a model whose scores are not finite is
+// refused by Train, and a run then raises only rule flags and says why.
+func TestUnusableModelRaisesNoFlags(t *testing.T) {
+	m := &Matrix{X: []float64{0, 1, math.NaN(), 1}, Y: []bool{true, false, true, false}, Rows: 4, Cols: 1, Count: []float64{1, 0, 1, 0}}
+	for _, cfg := range []ModelConfig{DefaultModel, DefaultBoosted, {Kind: "logistic", L2: 0.01}} {
+		if _, err := Train(cfg, m); err == nil {
+			t.Errorf("%s/%s: a model trained on NaN features was accepted", cfg.Kind, cfg.Objective)
+		}
+	}
+	// A calibration that ranks officers backwards is no chance to show.
+	if _, err := checkCalibration(&Calibrated{A: -4e9}); err == nil {
+		t.Error("a negative calibration slope was accepted")
+	}
+}
+
+// TestRunWithUnusableModel: when the model cannot be trained, a run still
+// applies the rules, raises no model flag, and its note says why.
+func TestRunWithUnusableModel(t *testing.T) {
+	ds := synthetic(12, 300, 2003, 2012)
+	ds.prepared = false
+	for i := range ds.Allegations {
+		ds.Allegations[i].Finding = "not_upheld"
+	}
+	if err := ds.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(ds, RunConfig{AsOf: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC), TopN: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Candidates {
+		if c.Source == SourceModel {
+			t.Errorf("model flag from an unusable model: %+v", c)
+		}
+	}
+	if !strings.Contains(rep.Note, "could not be trained") || !strings.Contains(rep.Note, "only one outcome") {
+		t.Errorf("note %q does not say why", rep.Note)
+	}
+}
