@@ -196,6 +196,12 @@ func printEvaluation(w io.Writer, ev *eis.Evaluation) {
 	fmt.Fprintf(w, "Model: %s, learning for year Y from label years Y-%d to Y-%d (features as of 1 January; findings counted once %d days old).\n",
 		learner, s.Gap+s.TrainYears, s.Gap+1, s.FindingLag)
 	fmt.Fprintf(w, "Ranking: %s. Alert budget: the number flagged by %q.\n", s.Ranking, s.BudgetRule)
+	for _, l := range s.LeftOut {
+		fmt.Fprintf(w, "Left out %d: %s.\n", l.Year, l.Reason)
+	}
+	for _, m := range s.Warnings {
+		fmt.Fprintf(w, "Warning: %s.\n", m)
+	}
 	for _, lab := range eis.Labels {
 		lr := ev.Labels[lab.Name]
 		fmt.Fprintf(w, "\n== %s: %s\n", lab.Name, lab.Words)

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -132,6 +133,10 @@ type EvalSetup struct {
 	Ranking    string      `json:"ranking"`
 	Model      ModelConfig `json:"model"`
 	Features   []string    `json:"features"`
+	// LeftOut lists the years the default range left out, and why;
+	// Warnings what the reader should know of the years chosen.
+	LeftOut  []YearLeftOut `json:"left_out,omitempty"`
+	Warnings []string      `json:"warnings,omitempty"`
 }
 
 // Fairness compares, for each group of officers by sex and by ethnicity
@@ -204,31 +209,114 @@ func DataYears(ds *Dataset) []int {
 	return out
 }
 
-// DefaultYears is every data year with PopulationYears years of data
-// before it.
-func DefaultYears(ds *Dataset, populationYears int) (from, to int, err error) {
+// YearLeftOut is a year the default evaluation range leaves out, and why.
+type YearLeftOut struct {
+	Year   int    `json:"year"`
+	Reason string `json:"reason"`
+}
+
+// CensoredYears lists the data years whose findings are not yet known:
+// those whose share of allegations with a recorded finding is below half
+// the median data year's share. Findings take years to be made, so the
+// last years of an export have most of theirs blank; scored on them, a
+// model looks as if it foresaw nothing, and trained on them it learns
+// that nobody is upheld.
+func CensoredYears(ds *Dataset) []YearLeftOut {
+	type tally struct{ n, decided int }
+	per := map[int]*tally{}
+	for _, a := range ds.Allegations {
+		y := a.On.Time().Year()
+		t := per[y]
+		if t == nil {
+			t = &tally{}
+			per[y] = t
+		}
+		t.n++
+		if strings.TrimSpace(a.Finding) != "" {
+			t.decided++
+		}
+	}
+	years := DataYears(ds)
+	if len(years) == 0 {
+		return nil
+	}
+	shares := make([]float64, len(years))
+	for i, y := range years {
+		shares[i] = float64(per[y].decided) / float64(per[y].n)
+	}
+	sorted := slices.Clone(shares)
+	slices.Sort(sorted)
+	median := sorted[len(sorted)/2]
+	var out []YearLeftOut
+	for i, y := range years {
+		if shares[i] < median/2 {
+			out = append(out, YearLeftOut{Year: y, Reason: fmt.Sprintf(
+				"findings recorded on %.0f%% of its allegations against %.0f%% in the median year (below half): outcomes not yet decided",
+				100*shares[i], 100*median)})
+		}
+	}
+	return out
+}
+
+// LabelYears are the data years whose findings are complete enough to
+// learn from or be measured on: DataYears less CensoredYears.
+func LabelYears(ds *Dataset) []int {
+	cens := map[int]bool{}
+	for _, c := range CensoredYears(ds) {
+		cens[c.Year] = true
+	}
+	var out []int
+	for _, y := range DataYears(ds) {
+		if !cens[y] {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// DefaultYears is every label year with PopulationYears years of data
+// before it, up to the first censored year; left lists the years after
+// the first evaluable one that it leaves out, and why.
+func DefaultYears(ds *Dataset, populationYears int) (from, to int, left []YearLeftOut, err error) {
 	years := DataYears(ds)
 	has := map[int]bool{}
 	for _, y := range years {
 		has[y] = true
 	}
+	cens := map[int]string{}
+	for _, c := range CensoredYears(ds) {
+		cens[c.Year] = c.Reason
+	}
 	from, to = 0, 0
+	stopped := false
 	for _, y := range years {
 		ok := true
 		for k := 1; k <= populationYears; k++ {
 			ok = ok && has[y-k]
 		}
-		if ok {
-			if from == 0 {
-				from = y
-			}
-			to = y
+		if !ok {
+			continue
 		}
+		if r, c := cens[y]; c {
+			left = append(left, YearLeftOut{Year: y, Reason: r})
+			stopped = true
+			continue
+		}
+		if stopped {
+			// The range is one run of years: a complete year after a
+			// censored one is left out rather than measured across a hole.
+			left = append(left, YearLeftOut{Year: y, Reason: "follows a year whose outcomes are not yet decided"})
+			continue
+		}
+		if from == 0 {
+			from = y
+		}
+		to = y
 	}
 	if from == 0 {
-		return 0, 0, fmt.Errorf("no year has %d years of data before it", populationYears)
+		return 0, 0, left, fmt.Errorf("no year with complete findings has %d years of data before it", populationYears)
 	}
-	return from, to, nil
+	return from, to, left, nil
 }
 
 func yearStart(y int) Day { return DayOf(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)) }
@@ -301,21 +389,35 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 	if len(dataYears) == 0 {
 		return nil, fmt.Errorf("the data hold no allegations")
 	}
+	var left []YearLeftOut
+	var warnings []string
 	if cfg.From == 0 || cfg.To == 0 {
-		from, to, err := DefaultYears(ds, cfg.PopulationYears)
+		from, to, l, err := DefaultYears(ds, cfg.PopulationYears)
 		if err != nil {
 			return nil, err
 		}
 		cfg.From, cfg.To = cmp.Or(cfg.From, from), cmp.Or(cfg.To, to)
+		for _, y := range l {
+			if y.Year < cfg.From || y.Year > cfg.To {
+				left = append(left, y)
+			}
+		}
 	}
 	if cfg.From > cfg.To {
 		return nil, fmt.Errorf("--from %d is after --to %d", cfg.From, cfg.To)
 	}
+	for _, c := range CensoredYears(ds) {
+		if c.Year >= cfg.From && c.Year <= cfg.To {
+			warnings = append(warnings, fmt.Sprintf("%d is evaluated although %s", c.Year, strings.TrimSuffix(c.Reason, ": outcomes not yet decided")+
+				": its upheld figures understate what will be found"))
+		}
+	}
+	labelYears := LabelYears(ds)
 	trainYears := map[int][]int{}
 	need := map[int]bool{}
 	for y := cfg.From; y <= cfg.To; y++ {
 		need[y] = true
-		trainYears[y] = trainingYears(cfg, dataYears, y)
+		trainYears[y] = trainingYears(cfg, labelYears, y)
 		for _, l := range trainYears[y] {
 			need[l] = true
 		}
@@ -369,7 +471,7 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 		Population: fmt.Sprintf("officers with at least one allegation in the %d years before 1 January of the year", cfg.PopulationYears),
 		Gap:        cfg.Gap, TrainYears: cfg.TrainYears, FindingLag: cfg.FindingLag, BudgetRule: cfg.Rules.BudgetRule().Name,
 		Ranking: "allegations in the last 12 months, ties broken by allegations in the last 5 years", Model: cfg.Model,
-		Features: Features(ds)}}
+		Features: Features(ds), LeftOut: left, Warnings: warnings}}
 	budget := slices.IndexFunc(cfg.Rules.Rules, func(r Rule) bool { return r.Name == cfg.Rules.BudgetRule().Name })
 	ev.Fairness = Fairness{Labels: map[string][]FairnessGroup{}}
 	for l, lab := range Labels {
@@ -394,16 +496,19 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 }
 
 // trainingYears lists the label years the model for year y learns from:
-// the TrainYears latest up to y-1-Gap that have data, as does the year
-// before each (so that features have a history to count).
-func trainingYears(cfg EvalConfig, dataYears []int, y int) []int {
+// the TrainYears latest up to y-1-Gap among labelYears (years with data
+// and complete findings) whose year before has data too (so that features
+// have a history to count). Where the latest years are censored the
+// window reaches back to the most recent complete ones rather than
+// learning from outcomes not yet decided.
+func trainingYears(cfg EvalConfig, labelYears []int, y int) []int {
 	has := map[int]bool{}
-	for _, d := range dataYears {
+	for _, d := range labelYears {
 		has[d] = true
 	}
 	var out []int
 	last := y - 1 - cfg.Gap
-	for l := last; l > last-cfg.TrainYears; l-- {
+	for l := last; len(out) < cfg.TrainYears && len(labelYears) > 0 && l > labelYears[0]; l-- {
 		if has[l] && has[l-1] {
 			out = append(out, l)
 		}

@@ -325,7 +325,7 @@ func Run(ds *Dataset, cfg RunConfig) (*RunReport, error) {
 	// complete, with features lagged as in evaluation, and scores with the
 	// same lag so that it sees what it learned from.
 	var parts []*yearData
-	rep.TrainYears = trainingYears(ec, DataYears(ds), cfg.AsOf.UTC().Year())
+	rep.TrainYears = trainingYears(ec, LabelYears(ds), cfg.AsOf.UTC().Year())
 	for _, l := range rep.TrainYears {
 		parts = append(parts, buildYear(ds, l, ec))
 	}

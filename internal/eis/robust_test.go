@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +188,63 @@ func TestRunWithUnusableModel(t *testing.T) {
 	}
 	if !strings.Contains(rep.Note, "could not be trained") || !strings.Contains(rep.Note, "only one outcome") {
 		t.Errorf("note %q does not say why", rep.Note)
+	}
+}
+
+// censoredForce is a synthetic force whose last three years have most
+// findings still blank, as in an export taken before they were decided.
+func censoredForce() *Dataset {
+	ds := synthetic(13, 600, 2000, 2012)
+	ds.prepared = false
+	for i := range ds.Allegations {
+		a := &ds.Allegations[i]
+		if y := a.On.Time().Year(); y >= 2010 && i%10 != 0 {
+			a.Finding = ""
+		}
+	}
+	if err := ds.Prepare(); err != nil {
+		panic(err)
+	}
+	return ds
+}
+
+func TestCensoredYearsLeftOut(t *testing.T) {
+	ds := censoredForce()
+	var cens []int
+	for _, c := range CensoredYears(ds) {
+		cens = append(cens, c.Year)
+		if !strings.Contains(c.Reason, "not yet decided") {
+			t.Errorf("reason %q", c.Reason)
+		}
+	}
+	if !slices.Equal(cens, []int{2010, 2011, 2012}) {
+		t.Fatalf("censored years %v, want 2010-2012", cens)
+	}
+	from, to, left, err := DefaultYears(ds, 5)
+	if err != nil || from != 2005 || to != 2009 || len(left) != 3 {
+		t.Fatalf("default years %d-%d, left out %v, %v", from, to, left, err)
+	}
+	ev, err := Evaluate(context.Background(), ds, EvalConfig{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Setup.To != 2009 || len(ev.Setup.LeftOut) != 3 || len(ev.Setup.Warnings) != 0 {
+		t.Errorf("setup %+v", ev.Setup)
+	}
+	// --from/--to still choose, with a warning for each censored year.
+	ev, err = Evaluate(context.Background(), ds, EvalConfig{From: 2009, To: 2011, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Setup.Warnings) != 2 || !strings.Contains(ev.Setup.Warnings[0], "2010") {
+		t.Errorf("warnings %q", ev.Setup.Warnings)
+	}
+	// A live run learns from the latest complete years, not blank ones.
+	rep, err := Run(ds, RunConfig{AsOf: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC), TopN: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rep.TrainYears, []int{2005, 2006, 2007, 2008, 2009}) {
+		t.Errorf("run trained on %v", rep.TrainYears)
 	}
 }
