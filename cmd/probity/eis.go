@@ -223,6 +223,17 @@ func printEvaluation(w io.Writer, ev *eis.Evaluation) {
 				r.PrecisionAtRuleBudget, r.PAt1, r.PAt5, r.PAt10, r.RecallAt5, r.AUC)
 		}
 		tw.Flush()
+		fmt.Fprintln(w, "Calibration of the model's chances (recalibrated each year to the latest complete training year):")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "year	predicted	actual	predicted/actual	Brier	calibration error	")
+		for _, y := range years {
+			c := lr.Pooled.Calibration
+			if y != "pooled" {
+				c = lr.Years[y].Calibration
+			}
+			fmt.Fprintf(tw, "%s	%.4f	%.4f	%.2f	%.4f	%.4f	\n", y, c.MeanPredicted, c.Actual, c.Ratio, c.Brier, c.CalibrationError)
+		}
+		tw.Flush()
 		fmt.Fprintln(w, "Rules, pooled:")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		names := make([]string, 0, len(lr.Pooled.Rules))

@@ -92,6 +92,68 @@ type Metrics struct {
 	AUC                   float64 `json:"auc"`
 }
 
+// Calibration measures how far the model's estimated chances can be read
+// as chances: the mean predicted against the share with the outcome (and
+// their ratio), the Brier score (mean squared error of the chance), and the
+// calibration error: the mean, weighted by officers, of the gap between
+// predicted and actual within ten groups of equal size by predicted chance.
+type Calibration struct {
+	MeanPredicted    float64 `json:"mean_predicted"`
+	Actual           float64 `json:"actual"`
+	Ratio            float64 `json:"predicted_to_actual"`
+	Brier            float64 `json:"brier"`
+	CalibrationError float64 `json:"calibration_error"`
+}
+
+// calibrationOf measures log-odds scores against labels; scores that are
+// not numbers count as a chance of zero.
+func calibrationOf(scores []float64, labels []bool) Calibration {
+	n := len(scores)
+	if n == 0 {
+		return Calibration{}
+	}
+	p := make([]float64, n)
+	var c Calibration
+	for i, s := range scores {
+		if finite(s) || math.IsInf(s, 0) {
+			p[i] = sigmoid(s)
+		}
+		c.MeanPredicted += p[i]
+		y := 0.0
+		if labels[i] {
+			y = 1
+			c.Actual++
+		}
+		c.Brier += (p[i] - y) * (p[i] - y)
+	}
+	c.Brier /= float64(n)
+	c.Ratio = ratioOr0(c.MeanPredicted, c.Actual)
+	c.MeanPredicted /= float64(n)
+	c.Actual /= float64(n)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(p[a], p[b]) })
+	const bins = 10
+	for b := range bins {
+		lo, hi := b*n/bins, (b+1)*n/bins
+		if lo == hi {
+			continue
+		}
+		var pred, act float64
+		for _, i := range idx[lo:hi] {
+			pred += p[i]
+			if labels[i] {
+				act++
+			}
+		}
+		c.CalibrationError += math.Abs(pred - act)
+	}
+	c.CalibrationError /= float64(n)
+	return c
+}
+
 // RuleResult is how one threshold rule did.
 type RuleResult struct {
 	Flagged   int     `json:"flagged"`
@@ -106,6 +168,9 @@ type Result struct {
 	Rules    map[string]RuleResult `json:"rules"`
 	Model    Metrics               `json:"model"`
 	Ranking  Metrics               `json:"ranking"`
+	// Calibration compares the model's estimated chances with what
+	// happened.
+	Calibration Calibration `json:"calibration"`
 }
 
 // LabelResult holds one label's results pooled and by year.
@@ -527,6 +592,7 @@ func fitAndScore(cfg EvalConfig, train []*yearData, test *yearData, label int) (
 	if err != nil {
 		return nil, err
 	}
+	model, _ = recalibrate(model, stack(train[len(train)-1:], label))
 	sc := make([]float64, test.x.Rows)
 	for r := range test.x.Rows {
 		sc[r] = model.Score(test.x.Row(r))
@@ -609,6 +675,7 @@ func scoreYear(yd *yearData, label int, model []float64, rules *RuleSet, budget 
 		}
 	}
 	res.Model = metrics(ys.modelBudgetW, ys.modelW, model)
+	res.Calibration = calibrationOf(model, labels)
 	res.Ranking = metrics(ys.rankBudgetW, ys.rankW, yd.ranking)
 	return res, ys
 }
@@ -642,6 +709,7 @@ func (p *pool) result() Result {
 		}
 	}
 	pos := countTrue(labels)
+	res.Calibration = calibrationOf(model, labels)
 	res.Scored = len(labels)
 	res.BaseRate = ratioOr0(float64(pos), float64(len(labels)))
 	for ri, r := range p.rules.Rules {

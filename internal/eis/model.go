@@ -264,3 +264,44 @@ func (e *Ensemble) Contributions(x []float64, dst []float64) float64 {
 	}
 	return base
 }
+
+// recalibrate shifts the model's log-odds so that its mean chance on m
+// (the most recent year whose findings are complete) equals the share of
+// m's rows with the outcome. A model learns its level from several years
+// at once, but how often allegations are upheld moves from year to year;
+// the latest complete year is the best guide to the next. The order of
+// officers is unchanged. With no row or no positive in m the model is
+// returned as it was, and ok is false.
+func recalibrate(model Model, m *Matrix) (out Model, ok bool) {
+	pos := countTrue(m.Y)
+	if m.Rows == 0 || pos == 0 || pos == m.Rows {
+		return model, false
+	}
+	sc := make([]float64, m.Rows)
+	for i := range m.Rows {
+		sc[i] = model.Score(m.Row(i))
+	}
+	excess := func(d float64) float64 {
+		var sum float64
+		for _, s := range sc {
+			sum += sigmoid(s + d)
+		}
+		return sum - float64(pos)
+	}
+	// The expected count rises with the shift: bisect on a bracket wide
+	// enough for any rate a model could be off by.
+	lo, hi := -30.0, 30.0
+	for range 100 {
+		mid := (lo + hi) / 2
+		if excess(mid) > 0 {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	d := (lo + hi) / 2
+	if c, isCal := model.(*Calibrated); isCal {
+		return &Calibrated{Inner: c.Inner, A: c.A, B: c.B + d}, true
+	}
+	return &Calibrated{Inner: model, A: 1, B: d}, true
+}

@@ -248,3 +248,89 @@ func TestCensoredYearsLeftOut(t *testing.T) {
 		t.Errorf("run trained on %v", rep.TrainYears)
 	}
 }
+
+func TestCalibrationMeasures(t *testing.T) {
+	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
+	// Four officers at 0.5 and four at 0.25; three and one had the outcome.
+	var scores []float64
+	var labels []bool
+	for i := range 8 {
+		p := 0.5
+		if i >= 4 {
+			p = 0.25
+		}
+		scores = append(scores, logit(p))
+		labels = append(labels, i < 3 || i == 4)
+	}
+	c := calibrationOf(scores, labels)
+	near := func(what string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s = %v, want %v", what, got, want)
+		}
+	}
+	near("mean predicted", c.MeanPredicted, 0.375)
+	near("actual", c.Actual, 0.5)
+	near("ratio", c.Ratio, 0.75)
+	// Brier: at 0.5 every officer is off by 0.25 squared; at 0.25 one is
+	// off by 0.75^2 and three by 0.25^2 = (4*0.25 + 0.5625 + 3*0.0625)/8.
+	near("Brier", c.Brier, (4*0.25+0.5625+3*0.0625)/8)
+	// Ten groups of 0 or 1 officer each: |p - y| summed over officers / 8.
+	near("calibration error", c.CalibrationError, (1*0.5+3*0.5+0.75+3*0.25)/8)
+	if c := calibrationOf([]float64{math.NaN(), math.Inf(1)}, []bool{false, true}); !finite(c.Brier, c.CalibrationError, c.MeanPredicted) {
+		t.Errorf("calibration of non-finite scores: %+v", c)
+	}
+	// Recalibration moves the mean chance to the latest year's rate and
+	// keeps the order.
+	m := &Matrix{X: []float64{0, 1, 2, 3}, Y: []bool{true, true, false, false}, Rows: 4, Cols: 1}
+	lin := &Logistic{Mean: []float64{0}, Scale: []float64{1}, Weights: []float64{-1}, Intercept: -3}
+	re, ok := recalibrate(lin, m)
+	if !ok {
+		t.Fatal("not recalibrated")
+	}
+	var sum float64
+	for i := range 4 {
+		sum += sigmoid(re.Score(m.Row(i)))
+		if i > 0 && re.Score(m.Row(i)) >= re.Score(m.Row(i-1)) {
+			t.Errorf("order changed")
+		}
+	}
+	near("recalibrated mean", sum/4, 0.5)
+	if _, ok := recalibrate(lin, &Matrix{X: []float64{0}, Y: []bool{false}, Rows: 1, Cols: 1}); ok {
+		t.Error("recalibrated on a year with no positive")
+	}
+}
+
+// TestRunShowsRankWithoutCompleteYear: when the latest complete year has
+// no upheld allegation to set chances by, model flags give a rank.
+func TestRunShowsRankWithoutCompleteYear(t *testing.T) {
+	ds := synthetic(14, 600, 2003, 2012)
+	ds.prepared = false
+	for i := range ds.Allegations {
+		if ds.Allegations[i].On.Time().Year() == 2011 {
+			ds.Allegations[i].Finding = "not_upheld"
+		}
+	}
+	if err := ds.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(ds, RunConfig{AsOf: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC), TopN: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep.Note, "rank, not a chance") {
+		t.Errorf("note %q", rep.Note)
+	}
+	models := 0
+	for _, c := range rep.Candidates {
+		if c.Source == SourceModel {
+			models++
+			if !strings.Contains(c.Explanation.Summary, "in the top ") || strings.Contains(c.Explanation.Summary, "estimated chance") {
+				t.Errorf("summary %q", c.Explanation.Summary)
+			}
+		}
+	}
+	if models != 5 {
+		t.Errorf("%d model flags", models)
+	}
+}
