@@ -733,6 +733,10 @@ func (p *pool) result() Result {
 	return res
 }
 
+// MinFairnessGroup is the fewest officer-years a fairness group is shown
+// for.
+const MinFairnessGroup = 20
+
 // fairness splits the pooled flags of the budget rule and of the model at
 // the same budget by officers' sex and ethnicity.
 func (p *pool) fairness(ds *Dataset) ([]FairnessGroup, string) {
@@ -788,8 +792,32 @@ func (p *pool) fairness(ds *Dataset) ([]FairnessGroup, string) {
 		fr.FlagToBase = ratioOr0(fr.FlagRate, a.pos/a.n)
 		return fr
 	}
+	// A group of a handful of officer-years is both too noisy to read and
+	// close to naming the officers in it: small groups are pooled per
+	// attribute into one, which is left out too if still small.
+	kept := []*acc{&all}
+	merged := map[string]*acc{}
+	for _, a := range mapValues(groups) {
+		if a.n >= MinFairnessGroup {
+			kept = append(kept, a)
+			continue
+		}
+		mg := merged[a.attribute]
+		if mg == nil {
+			mg = &acc{attribute: a.attribute, groupName: fmt.Sprintf("other (groups under %d officer-years, merged)", MinFairnessGroup)}
+			merged[a.attribute] = mg
+		}
+		mg.n, mg.pos = mg.n+a.n, mg.pos+a.pos
+		mg.ruleF, mg.ruleTP = mg.ruleF+a.ruleF, mg.ruleTP+a.ruleTP
+		mg.modelF, mg.modelTP = mg.modelF+a.modelF, mg.modelTP+a.modelTP
+	}
+	for _, mg := range merged {
+		if mg.n >= MinFairnessGroup {
+			kept = append(kept, mg)
+		}
+	}
 	var out []FairnessGroup
-	for _, a := range append([]*acc{&all}, mapValues(groups)...) {
+	for _, a := range kept {
 		g := FairnessGroup{Attribute: a.attribute, Group: a.groupName, Scored: int(a.n), BaseRate: ratioOr0(a.pos, a.n),
 			Rule: rate(a, a.ruleF, a.ruleTP), Model: rate(a, a.modelF, a.modelTP)}
 		if a == &all {

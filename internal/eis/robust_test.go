@@ -334,3 +334,29 @@ func TestRunShowsRankWithoutCompleteYear(t *testing.T) {
 		t.Errorf("%d model flags", models)
 	}
 }
+
+func TestFairnessSmallGroupsMerged(t *testing.T) {
+	ds := synthetic(15, 500, 2003, 2012)
+	ds.prepared = false
+	// Three officers of a sex recorded nowhere else, and one of an
+	// ethnicity recorded nowhere else: too few to show on their own.
+	for i, sex := range []string{"other", "other", "other"} {
+		ds.Officers[i].Sex = sex
+	}
+	ds.Officers[3].Ethnicity = "mixed"
+	if err := ds.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := Evaluate(context.Background(), ds, EvalConfig{From: 2009, To: 2012, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range ev.Fairness.Labels["upheld"] {
+		if g.Scored < MinFairnessGroup {
+			t.Errorf("group %s/%s of %d officer-years shown", g.Attribute, g.Group, g.Scored)
+		}
+		if g.Group == "other" || g.Group == "mixed" {
+			t.Errorf("small group %s/%s shown by name", g.Attribute, g.Group)
+		}
+	}
+}
