@@ -360,3 +360,48 @@ func TestFairnessSmallGroupsMerged(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceNotKnown: with no joining date, an explanation says so
+// rather than counting service from the first allegation.
+func TestServiceNotKnown(t *testing.T) {
+	ds := synthetic(16, 50, 2005, 2010)
+	ds.prepared = false
+	for i := range ds.Officers {
+		if i%2 == 0 {
+			ds.Officers[i].Joined = NoDay
+		}
+	}
+	if err := ds.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	asOf := day("2011-01-01")
+	members := ActiveWithin(5)(ds, asOf)
+	fr := NewFrame(ds, asOf, members, Options{})
+	var career *feature
+	for _, f := range featureSet(ds) {
+		if f.Name == "career_days" {
+			career = &f
+		}
+	}
+	if career == nil {
+		t.Fatal("no career_days feature")
+	}
+	known, unknown := 0, 0
+	for m, oi := range members {
+		w := career.words(fr, m)
+		if ds.Officers[oi].Joined == NoDay {
+			unknown++
+			if !strings.HasPrefix(w, "length of service not known") {
+				t.Errorf("no joining date: %q", w)
+			}
+		} else {
+			known++
+			if !strings.HasSuffix(w, "of service") {
+				t.Errorf("joined %s: %q", ds.Officers[oi].Joined, w)
+			}
+		}
+	}
+	if known == 0 || unknown == 0 {
+		t.Fatalf("%d known, %d unknown", known, unknown)
+	}
+}
