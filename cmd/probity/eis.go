@@ -202,6 +202,9 @@ func printEvaluation(w io.Writer, ev *eis.Evaluation) {
 	for _, m := range s.Warnings {
 		fmt.Fprintf(w, "Warning: %s.\n", m)
 	}
+	for _, m := range s.DataQuality {
+		fmt.Fprintf(w, "Data quality: %s\n", m)
+	}
 	for _, lab := range eis.Labels {
 		lr := ev.Labels[lab.Name]
 		fmt.Fprintf(w, "\n== %s: %s\n", lab.Name, lab.Words)

@@ -202,6 +202,8 @@ type EvalSetup struct {
 	// Warnings what the reader should know of the years chosen.
 	LeftOut  []YearLeftOut `json:"left_out,omitempty"`
 	Warnings []string      `json:"warnings,omitempty"`
+	// DataQuality is what looked wrong in the data (see DataQuality).
+	DataQuality []string `json:"data_quality,omitempty"`
 }
 
 // Fairness compares, for each group of officers by sex and by ethnicity
@@ -536,7 +538,7 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 		Population: fmt.Sprintf("officers with at least one allegation in the %d years before 1 January of the year", cfg.PopulationYears),
 		Gap:        cfg.Gap, TrainYears: cfg.TrainYears, FindingLag: cfg.FindingLag, BudgetRule: cfg.Rules.BudgetRule().Name,
 		Ranking: "allegations in the last 12 months, ties broken by allegations in the last 5 years", Model: cfg.Model,
-		Features: Features(ds), LeftOut: left, Warnings: warnings}}
+		Features: Features(ds), LeftOut: left, Warnings: warnings, DataQuality: DataQuality(ds)}}
 	budget := slices.IndexFunc(cfg.Rules.Rules, func(r Rule) bool { return r.Name == cfg.Rules.BudgetRule().Name })
 	ev.Fairness = Fairness{Labels: map[string][]FairnessGroup{}}
 	for l, lab := range Labels {

@@ -73,14 +73,16 @@ func TestMetricsNonFinite(t *testing.T) {
 // placeholderForce is a synthetic force in which one id stands for every
 // unidentified officer and holds most of the allegations, as in exports
 // that file them under a placeholder.
-func placeholderForce() *Dataset {
-	ds := synthetic(11, 400, 2000, 2012)
+func placeholderForce() *Dataset { return placeholderForceOf(400, 2000) }
+
+func placeholderForceOf(officers, from int) *Dataset {
+	ds := synthetic(11, officers, from, 2012)
 	ds.prepared = false
 	ph := int32(len(ds.Officers))
 	ds.Officers = append(ds.Officers, Officer{ID: "unknown", Key: "FX/UNKNOWN", Force: "FX", Unit: "u0", Rank: "constable",
 		Joined: NoDay, Left: NoDay})
 	n := 0
-	for y := 2000; y <= 2012; y++ {
+	for y := from; y <= 2012; y++ {
 		for i := range 3000 {
 			n++
 			f := "not_upheld"
@@ -403,5 +405,37 @@ func TestServiceNotKnown(t *testing.T) {
 	}
 	if known == 0 || unknown == 0 {
 		t.Fatalf("%d known, %d unknown", known, unknown)
+	}
+}
+
+func TestDataQuality(t *testing.T) {
+	// Enough officers that the placeholder's years are under 0.1% of all.
+	got := strings.Join(DataQuality(placeholderForceOf(3000, 2009)), "\n")
+	for _, want := range []string{"officer FX/UNKNOWN has 3000 allegations in", "officer id FX/UNKNOWN looks like a placeholder"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("data quality lacks %q:\n%s", want, got)
+		}
+	}
+	for _, q := range DataQuality(synthetic(17, 300, 2003, 2012)) {
+		if q != "officer id FX/00000 looks like a placeholder." { // the synthetic force's first id is all zeros
+			t.Errorf("clean data reported: %q", q)
+		}
+	}
+	// A year with a tenth of its neighbours' allegations.
+	ds := synthetic(18, 300, 2003, 2012)
+	ds.prepared = false
+	ds.Allegations = slices.DeleteFunc(ds.Allegations, func(a Allegation) bool {
+		return a.On.Time().Year() == 2007 && a.Case[len(a.Case)-1] != '0'
+	})
+	if err := ds.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	if q := strings.Join(DataQuality(ds), "\n"); !strings.Contains(q, "2007 has") {
+		t.Errorf("thin year not reported: %q", q)
+	}
+	for id, want := range map[string]bool{"FX/UNKNOWN": true, "FX/000000": true, "FX/9999": true, "FX/00123": false, "FX/4711": false, "FX/": true} {
+		if placeholderID(id) != want {
+			t.Errorf("placeholderID(%q) = %v", id, !want)
+		}
 	}
 }
