@@ -196,6 +196,15 @@ func printEvaluation(w io.Writer, ev *eis.Evaluation) {
 	fmt.Fprintf(w, "Model: %s, learning for year Y from label years Y-%d to Y-%d (features as of 1 January; findings counted once %d days old).\n",
 		learner, s.Gap+s.TrainYears, s.Gap+1, s.FindingLag)
 	fmt.Fprintf(w, "Ranking: %s. Alert budget: the number flagged by %q.\n", s.Ranking, s.BudgetRule)
+	for _, l := range s.LeftOut {
+		fmt.Fprintf(w, "Left out %d: %s.\n", l.Year, l.Reason)
+	}
+	for _, m := range s.Warnings {
+		fmt.Fprintf(w, "Warning: %s.\n", m)
+	}
+	for _, m := range s.DataQuality {
+		fmt.Fprintf(w, "Data quality: %s\n", m)
+	}
 	for _, lab := range eis.Labels {
 		lr := ev.Labels[lab.Name]
 		fmt.Fprintf(w, "\n== %s: %s\n", lab.Name, lab.Words)
@@ -215,6 +224,17 @@ func printEvaluation(w io.Writer, ev *eis.Evaluation) {
 			fmt.Fprintf(tw, "%s\t%d\t%.3f\t%d\t%.3f\t| %.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t| %.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n",
 				y, res.Scored, res.BaseRate, br.Flagged, br.Precision, m.PrecisionAtRuleBudget, m.PAt1, m.PAt5, m.PAt10, m.RecallAt5, m.AUC,
 				r.PrecisionAtRuleBudget, r.PAt1, r.PAt5, r.PAt10, r.RecallAt5, r.AUC)
+		}
+		tw.Flush()
+		fmt.Fprintln(w, "Calibration of the model's chances (recalibrated each year to the latest complete training year):")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "year	predicted	actual	predicted/actual	Brier	calibration error	")
+		for _, y := range years {
+			c := lr.Pooled.Calibration
+			if y != "pooled" {
+				c = lr.Years[y].Calibration
+			}
+			fmt.Fprintf(tw, "%s	%.4f	%.4f	%.2f	%.4f	%.4f	\n", y, c.MeanPredicted, c.Actual, c.Ratio, c.Brier, c.CalibrationError)
 		}
 		tw.Flush()
 		fmt.Fprintln(w, "Rules, pooled:")

@@ -15,6 +15,7 @@ import (
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/config"
 	"github.com/probity/probity/internal/importer"
+	"github.com/probity/probity/internal/store"
 )
 
 const importUsage = `Usage:
@@ -103,17 +104,40 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	log := newLogger(stderr, c.LogLevel)
 	// Imported records carry no sealed columns (no people are imported),
 	// so no data key is needed.
+	// A database this import creates is removed again if nothing could be
+	// imported, so that a wrong file or mapping leaves no empty database
+	// behind to be mistaken for a real one.
+	created := false
+	if c.DB.Dialect == store.SQLite && c.DB.Path != "" {
+		if _, serr := os.Stat(c.DB.Path); errors.Is(serr, os.ErrNotExist) {
+			created = true
+		}
+	}
 	db, err := openAudited(ctx, c, log, false)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	closed := false
+	defer func() {
+		if !closed {
+			db.Close()
+		}
+	}()
 
 	bar := newProgressBar(stderr, m.Source)
 	sum, err := importer.Import(ctx, db, m, files, importer.Options{Batch: *batch, Rejects: *rejects, Now: now, Progress: bar.update})
 	bar.done()
 	var inErr *importer.InputError
 	if errors.As(err, &inErr) {
+		if created {
+			closed = true
+			db.Close()
+			for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+				if rerr := os.Remove(c.DB.Path + suffix); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+					log.Warn("removing the database this import created", "path", c.DB.Path+suffix, "err", rerr)
+				}
+			}
+		}
 		return &exitError{code: 1, err: fmt.Errorf("nothing was imported: %w", err)}
 	}
 	if sum == nil {

@@ -105,3 +105,37 @@ func TestParseInterspersed(t *testing.T) {
 		t.Errorf("files %q, n %d, err %v", files, *n, err)
 	}
 }
+
+// TestFailedImportLeavesNoDatabase: an import that imports nothing removes
+// the database file it created, and keeps one that was there before.
+func TestFailedImportLeavesNoDatabase(t *testing.T) {
+	dir := t.TempDir()
+	disc := filepath.Join(dir, "disciplines.csv")
+	if err := os.WriteFile(disc, []byte(testDisciplines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"PROBITY_AUDIT_KEY": audit.GenerateSigningKey()}
+	path := filepath.Join(dir, "new.db")
+	var stdout, stderr bytes.Buffer
+	// The complaints file given first: the wrong file, so nothing imports.
+	if code := run(context.Background(), []string{"import", "philly", disc, disc, "--db", "sqlite:" + path}, &stdout, &stderr, env(vars)); code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "new.db") {
+			t.Errorf("%s left behind", e.Name())
+		}
+	}
+	// A database that existed before is never removed.
+	existing := filepath.Join(dir, "old.db")
+	if code := run(context.Background(), []string{"audit", "verify", "--db", "sqlite:" + existing}, &stdout, &stderr, env(vars)); code != 0 {
+		t.Fatalf("creating a database: exit %d: %s", code, stderr.String())
+	}
+	if code := run(context.Background(), []string{"import", "philly", disc, disc, "--db", "sqlite:" + existing}, &stdout, &stderr, env(vars)); code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	if _, err := os.Stat(existing); err != nil {
+		t.Errorf("an existing database was removed: %v", err)
+	}
+}

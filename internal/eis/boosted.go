@@ -117,7 +117,7 @@ func trainBoosted(cfg ModelConfig, m *Matrix, loss rowLoss) *Boosted {
 	histSize := p * nb * 2
 	for range cfg.Trees {
 		for i := range n {
-			g[i], h[i] = loss(i, f[i])
+			_, g[i], h[i] = loss(i, f[i])
 		}
 		// A partial Fisher-Yates shuffle draws the subsample; sorting it
 		// back keeps memory access in order.

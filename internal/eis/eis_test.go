@@ -514,7 +514,7 @@ func TestEvaluateShape(t *testing.T) {
 	}
 	b, _ := json.Marshal(ev)
 	for _, key := range []string{`"labels":{"force":{"pooled":{"base_rate"`, `"precision_at_rule_budget"`, `"p_at_1"`, `"p_at_5"`,
-		`"p_at_10"`, `"recall_at_5"`, `"auc"`, `"years":{"2007"`, `"flagged"`, `"precision"`, `"recall"`, `"scored"`, `"ranking"`} {
+		`"p_at_10"`, `"recall_at_5"`, `"auc"`, `"years":{"2007"`, `"flagged"`, `"precision"`, `"recall"`, `"scored"`, `"ranking"`, `"calibration":{"mean_predicted"`, `"predicted_to_actual"`, `"brier"`, `"calibration_error"`} {
 		if !strings.Contains(string(b), key) {
 			t.Errorf("JSON lacks %s", key)
 		}

@@ -8,8 +8,8 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -92,6 +92,68 @@ type Metrics struct {
 	AUC                   float64 `json:"auc"`
 }
 
+// Calibration measures how far the model's estimated chances can be read
+// as chances: the mean predicted against the share with the outcome (and
+// their ratio), the Brier score (mean squared error of the chance), and the
+// calibration error: the mean, weighted by officers, of the gap between
+// predicted and actual within ten groups of equal size by predicted chance.
+type Calibration struct {
+	MeanPredicted    float64 `json:"mean_predicted"`
+	Actual           float64 `json:"actual"`
+	Ratio            float64 `json:"predicted_to_actual"`
+	Brier            float64 `json:"brier"`
+	CalibrationError float64 `json:"calibration_error"`
+}
+
+// calibrationOf measures log-odds scores against labels; scores that are
+// not numbers count as a chance of zero.
+func calibrationOf(scores []float64, labels []bool) Calibration {
+	n := len(scores)
+	if n == 0 {
+		return Calibration{}
+	}
+	p := make([]float64, n)
+	var c Calibration
+	for i, s := range scores {
+		if finite(s) || math.IsInf(s, 0) {
+			p[i] = sigmoid(s)
+		}
+		c.MeanPredicted += p[i]
+		y := 0.0
+		if labels[i] {
+			y = 1
+			c.Actual++
+		}
+		c.Brier += (p[i] - y) * (p[i] - y)
+	}
+	c.Brier /= float64(n)
+	c.Ratio = ratioOr0(c.MeanPredicted, c.Actual)
+	c.MeanPredicted /= float64(n)
+	c.Actual /= float64(n)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(p[a], p[b]) })
+	const bins = 10
+	for b := range bins {
+		lo, hi := b*n/bins, (b+1)*n/bins
+		if lo == hi {
+			continue
+		}
+		var pred, act float64
+		for _, i := range idx[lo:hi] {
+			pred += p[i]
+			if labels[i] {
+				act++
+			}
+		}
+		c.CalibrationError += math.Abs(pred - act)
+	}
+	c.CalibrationError /= float64(n)
+	return c
+}
+
 // RuleResult is how one threshold rule did.
 type RuleResult struct {
 	Flagged   int     `json:"flagged"`
@@ -106,6 +168,9 @@ type Result struct {
 	Rules    map[string]RuleResult `json:"rules"`
 	Model    Metrics               `json:"model"`
 	Ranking  Metrics               `json:"ranking"`
+	// Calibration compares the model's estimated chances with what
+	// happened.
+	Calibration Calibration `json:"calibration"`
 }
 
 // LabelResult holds one label's results pooled and by year.
@@ -133,6 +198,12 @@ type EvalSetup struct {
 	Ranking    string      `json:"ranking"`
 	Model      ModelConfig `json:"model"`
 	Features   []string    `json:"features"`
+	// LeftOut lists the years the default range left out, and why;
+	// Warnings what the reader should know of the years chosen.
+	LeftOut  []YearLeftOut `json:"left_out,omitempty"`
+	Warnings []string      `json:"warnings,omitempty"`
+	// DataQuality is what looked wrong in the data (see DataQuality).
+	DataQuality []string `json:"data_quality,omitempty"`
 }
 
 // Fairness compares, for each group of officers by sex and by ethnicity
@@ -205,31 +276,114 @@ func DataYears(ds *Dataset) []int {
 	return out
 }
 
-// DefaultYears is every data year with PopulationYears years of data
-// before it.
-func DefaultYears(ds *Dataset, populationYears int) (from, to int, err error) {
+// YearLeftOut is a year the default evaluation range leaves out, and why.
+type YearLeftOut struct {
+	Year   int    `json:"year"`
+	Reason string `json:"reason"`
+}
+
+// CensoredYears lists the data years whose findings are not yet known:
+// those whose share of allegations with a recorded finding is below half
+// the median data year's share. Findings take years to be made, so the
+// last years of an export have most of theirs blank; scored on them, a
+// model looks as if it foresaw nothing, and trained on them it learns
+// that nobody is upheld.
+func CensoredYears(ds *Dataset) []YearLeftOut {
+	type tally struct{ n, decided int }
+	per := map[int]*tally{}
+	for _, a := range ds.Allegations {
+		y := a.On.Time().Year()
+		t := per[y]
+		if t == nil {
+			t = &tally{}
+			per[y] = t
+		}
+		t.n++
+		if strings.TrimSpace(a.Finding) != "" {
+			t.decided++
+		}
+	}
+	years := DataYears(ds)
+	if len(years) == 0 {
+		return nil
+	}
+	shares := make([]float64, len(years))
+	for i, y := range years {
+		shares[i] = float64(per[y].decided) / float64(per[y].n)
+	}
+	sorted := slices.Clone(shares)
+	slices.Sort(sorted)
+	median := sorted[len(sorted)/2]
+	var out []YearLeftOut
+	for i, y := range years {
+		if shares[i] < median/2 {
+			out = append(out, YearLeftOut{Year: y, Reason: fmt.Sprintf(
+				"findings recorded on %.0f%% of its allegations against %.0f%% in the median year (below half): outcomes not yet decided",
+				100*shares[i], 100*median)})
+		}
+	}
+	return out
+}
+
+// LabelYears are the data years whose findings are complete enough to
+// learn from or be measured on: DataYears less CensoredYears.
+func LabelYears(ds *Dataset) []int {
+	cens := map[int]bool{}
+	for _, c := range CensoredYears(ds) {
+		cens[c.Year] = true
+	}
+	var out []int
+	for _, y := range DataYears(ds) {
+		if !cens[y] {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// DefaultYears is every label year with PopulationYears years of data
+// before it, up to the first censored year; left lists the years after
+// the first evaluable one that it leaves out, and why.
+func DefaultYears(ds *Dataset, populationYears int) (from, to int, left []YearLeftOut, err error) {
 	years := DataYears(ds)
 	has := map[int]bool{}
 	for _, y := range years {
 		has[y] = true
 	}
+	cens := map[int]string{}
+	for _, c := range CensoredYears(ds) {
+		cens[c.Year] = c.Reason
+	}
 	from, to = 0, 0
+	stopped := false
 	for _, y := range years {
 		ok := true
 		for k := 1; k <= populationYears; k++ {
 			ok = ok && has[y-k]
 		}
-		if ok {
-			if from == 0 {
-				from = y
-			}
-			to = y
+		if !ok {
+			continue
 		}
+		if r, c := cens[y]; c {
+			left = append(left, YearLeftOut{Year: y, Reason: r})
+			stopped = true
+			continue
+		}
+		if stopped {
+			// The range is one run of years: a complete year after a
+			// censored one is left out rather than measured across a hole.
+			left = append(left, YearLeftOut{Year: y, Reason: "follows a year whose outcomes are not yet decided"})
+			continue
+		}
+		if from == 0 {
+			from = y
+		}
+		to = y
 	}
 	if from == 0 {
-		return 0, 0, fmt.Errorf("no year has %d years of data before it", populationYears)
+		return 0, 0, left, fmt.Errorf("no year with complete findings has %d years of data before it", populationYears)
 	}
-	return from, to, nil
+	return from, to, left, nil
 }
 
 func yearStart(y int) Day { return DayOf(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)) }
@@ -302,21 +456,35 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 	if len(dataYears) == 0 {
 		return nil, fmt.Errorf("the data hold no allegations")
 	}
+	var left []YearLeftOut
+	var warnings []string
 	if cfg.From == 0 || cfg.To == 0 {
-		from, to, err := DefaultYears(ds, cfg.PopulationYears)
+		from, to, l, err := DefaultYears(ds, cfg.PopulationYears)
 		if err != nil {
 			return nil, err
 		}
 		cfg.From, cfg.To = cmp.Or(cfg.From, from), cmp.Or(cfg.To, to)
+		for _, y := range l {
+			if y.Year < cfg.From || y.Year > cfg.To {
+				left = append(left, y)
+			}
+		}
 	}
 	if cfg.From > cfg.To {
 		return nil, fmt.Errorf("--from %d is after --to %d", cfg.From, cfg.To)
 	}
+	for _, c := range CensoredYears(ds) {
+		if c.Year >= cfg.From && c.Year <= cfg.To {
+			warnings = append(warnings, fmt.Sprintf("%d is evaluated although %s", c.Year, strings.TrimSuffix(c.Reason, ": outcomes not yet decided")+
+				": its upheld figures understate what will be found"))
+		}
+	}
+	labelYears := LabelYears(ds)
 	trainYears := map[int][]int{}
 	need := map[int]bool{}
 	for y := cfg.From; y <= cfg.To; y++ {
 		need[y] = true
-		trainYears[y] = trainingYears(cfg, dataYears, y)
+		trainYears[y] = trainingYears(cfg, labelYears, y)
 		for _, l := range trainYears[y] {
 			need[l] = true
 		}
@@ -370,7 +538,7 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 		Population: fmt.Sprintf("officers with at least one allegation in the %d years before 1 January of the year", cfg.PopulationYears),
 		Gap:        cfg.Gap, TrainYears: cfg.TrainYears, FindingLag: cfg.FindingLag, BudgetRule: cfg.Rules.BudgetRule().Name,
 		Ranking: "allegations in the last 12 months, ties broken by allegations in the last 5 years", Model: cfg.Model,
-		Features: Features(ds)}}
+		Features: Features(ds), LeftOut: left, Warnings: warnings, DataQuality: DataQuality(ds)}}
 	budget := slices.IndexFunc(cfg.Rules.Rules, func(r Rule) bool { return r.Name == cfg.Rules.BudgetRule().Name })
 	ev.Fairness = Fairness{Labels: map[string][]FairnessGroup{}}
 	for l, lab := range Labels {
@@ -395,16 +563,19 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 }
 
 // trainingYears lists the label years the model for year y learns from:
-// the TrainYears latest up to y-1-Gap that have data, as does the year
-// before each (so that features have a history to count).
-func trainingYears(cfg EvalConfig, dataYears []int, y int) []int {
+// the TrainYears latest up to y-1-Gap among labelYears (years with data
+// and complete findings) whose year before has data too (so that features
+// have a history to count). Where the latest years are censored the
+// window reaches back to the most recent complete ones rather than
+// learning from outcomes not yet decided.
+func trainingYears(cfg EvalConfig, labelYears []int, y int) []int {
 	has := map[int]bool{}
-	for _, d := range dataYears {
+	for _, d := range labelYears {
 		has[d] = true
 	}
 	var out []int
 	last := y - 1 - cfg.Gap
-	for l := last; l > last-cfg.TrainYears; l-- {
+	for l := last; len(out) < cfg.TrainYears && len(labelYears) > 0 && l > labelYears[0]; l-- {
 		if has[l] && has[l-1] {
 			out = append(out, l)
 		}
@@ -423,6 +594,7 @@ func fitAndScore(cfg EvalConfig, train []*yearData, test *yearData, label int) (
 	if err != nil {
 		return nil, err
 	}
+	model, _ = recalibrate(model, stack(train[len(train)-1:], label))
 	sc := make([]float64, test.x.Rows)
 	for r := range test.x.Rows {
 		sc[r] = model.Score(test.x.Row(r))
@@ -505,6 +677,7 @@ func scoreYear(yd *yearData, label int, model []float64, rules *RuleSet, budget 
 		}
 	}
 	res.Model = metrics(ys.modelBudgetW, ys.modelW, model)
+	res.Calibration = calibrationOf(model, labels)
 	res.Ranking = metrics(ys.rankBudgetW, ys.rankW, yd.ranking)
 	return res, ys
 }
@@ -538,6 +711,7 @@ func (p *pool) result() Result {
 		}
 	}
 	pos := countTrue(labels)
+	res.Calibration = calibrationOf(model, labels)
 	res.Scored = len(labels)
 	res.BaseRate = ratioOr0(float64(pos), float64(len(labels)))
 	for ri, r := range p.rules.Rules {
@@ -560,6 +734,10 @@ func (p *pool) result() Result {
 		PAt10: precision(rw[2], labels), RecallAt5: recall(rw[1], labels), AUC: AUC(ranking, labels)}
 	return res
 }
+
+// MinFairnessGroup is the fewest officer-years a fairness group is shown
+// for.
+const MinFairnessGroup = 20
 
 // fairness splits the pooled flags of the budget rule and of the model at
 // the same budget by officers' sex and ethnicity.
@@ -616,8 +794,32 @@ func (p *pool) fairness(ds *Dataset) ([]FairnessGroup, string) {
 		fr.FlagToBase = ratioOr0(fr.FlagRate, a.pos/a.n)
 		return fr
 	}
+	// A group of a handful of officer-years is both too noisy to read and
+	// close to naming the officers in it: small groups are pooled per
+	// attribute into one, which is left out too if still small.
+	kept := []*acc{&all}
+	merged := map[string]*acc{}
+	for _, a := range mapValues(groups) {
+		if a.n >= MinFairnessGroup {
+			kept = append(kept, a)
+			continue
+		}
+		mg := merged[a.attribute]
+		if mg == nil {
+			mg = &acc{attribute: a.attribute, groupName: fmt.Sprintf("other (groups under %d officer-years, merged)", MinFairnessGroup)}
+			merged[a.attribute] = mg
+		}
+		mg.n, mg.pos = mg.n+a.n, mg.pos+a.pos
+		mg.ruleF, mg.ruleTP = mg.ruleF+a.ruleF, mg.ruleTP+a.ruleTP
+		mg.modelF, mg.modelTP = mg.modelF+a.modelF, mg.modelTP+a.modelTP
+	}
+	for _, mg := range merged {
+		if mg.n >= MinFairnessGroup {
+			kept = append(kept, mg)
+		}
+	}
 	var out []FairnessGroup
-	for _, a := range append([]*acc{&all}, mapValues(groups)...) {
+	for _, a := range kept {
 		g := FairnessGroup{Attribute: a.attribute, Group: a.groupName, Scored: int(a.n), BaseRate: ratioOr0(a.pos, a.n),
 			Rule: rate(a, a.ruleF, a.ruleTP), Model: rate(a, a.modelF, a.modelTP)}
 		if a == &all {
@@ -654,24 +856,26 @@ func TopK(scores []float64, k int) []float64 {
 		}
 		return w
 	}
+	// cmp.Compare puts NaN below every number and equal to itself, so a
+	// score that is not a number is ranked last, never lost.
 	sorted := slices.Clone(scores)
-	sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
+	slices.SortFunc(sorted, func(a, b float64) int { return cmp.Compare(b, a) })
 	cut := sorted[k-1]
 	above, tied := 0, 0
 	for _, s := range scores {
-		switch {
-		case s > cut:
+		switch cmp.Compare(s, cut) {
+		case 1:
 			above++
-		case s == cut:
+		case 0:
 			tied++
 		}
 	}
 	share := float64(k-above) / float64(tied)
 	for i, s := range scores {
-		switch {
-		case s > cut:
+		switch cmp.Compare(s, cut) {
+		case 1:
 			w[i] = 1
-		case s == cut:
+		case 0:
 			w[i] = share
 		}
 	}
@@ -713,7 +917,9 @@ func AUC(scores []float64, labels []bool) float64 {
 	pos := 0
 	for i := 0; i < n; {
 		j := i
-		for j < n && scores[idx[j]] == scores[idx[i]] {
+		// cmp.Compare, not ==: NaN equals no number, not even itself, and
+		// the run of ties must advance past it.
+		for j < n && cmp.Compare(scores[idx[j]], scores[idx[i]]) == 0 {
 			j++
 		}
 		avg := float64(i+1+j) / 2 // ranks i+1..j

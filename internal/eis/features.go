@@ -160,7 +160,7 @@ func featureSet(ds *Dataset) []feature {
 		if o.Joined != NoDay && o.Joined == st {
 			return fmt.Sprintf("%s of service", daysWords(int(fr.AsOf-st)))
 		}
-		return fmt.Sprintf("first allegation %s ago", daysWords(int(fr.AsOf-st)))
+		return fmt.Sprintf("length of service not known; first allegation %s ago", daysWords(int(fr.AsOf-st)))
 	})
 	add("allegations_ever", func(fr *Frame, m int) float64 { return float64(fr.snaps[m].total) },
 		func(fr *Frame, m int) string {

@@ -2,7 +2,9 @@ package eis
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -219,8 +221,14 @@ func modelExplanation(model Model, x []float64, fr *Frame, m int, rank, of int, 
 		}
 		return 0
 	})
-	ex := Explanation{Summary: fmt.Sprintf("Ranked %d of %d officers by the risk model (estimated chance of an upheld allegation in the next 12 months: %.0f%%). What raised the score most:",
-		rank, of, 100*prob)}
+	// A chance is shown only where it was recalibrated on a complete year;
+	// otherwise the officer's place among those scored is all that can be
+	// said honestly.
+	how := fmt.Sprintf("in the top %s of officers scored; the data give no recent complete year to turn this into a chance", topShare(rank, of))
+	if prob >= 0 {
+		how = fmt.Sprintf("estimated chance of an upheld allegation in the next 12 months: %s", chanceWords(prob))
+	}
+	ex := Explanation{Summary: fmt.Sprintf("Ranked %d of %d officers by the risk model (%s). What raised the score most:", rank, of, how)}
 	var words []string
 	for _, j := range order {
 		if contrib[j] <= 0 || len(ex.Items) == 4 {
@@ -237,6 +245,24 @@ func modelExplanation(model Model, x []float64, fr *Frame, m int, rank, of int, 
 		ex.Summary += " " + strings.Join(words, "; ") + "."
 	}
 	return ex
+}
+
+// topShare words rank of n as the smallest whole percentage (or tenth
+// of one, under 1%) that holds it.
+func topShare(rank, n int) string {
+	p := 100 * float64(rank) / float64(max(n, 1))
+	if p < 1 {
+		return strconv.FormatFloat(math.Ceil(p*10)/10, 'f', -1, 64) + "%"
+	}
+	return strconv.Itoa(int(math.Ceil(p))) + "%"
+}
+
+// chanceWords shows a chance without rounding a small one to nothing.
+func chanceWords(p float64) string {
+	if p < 0.01 {
+		return "under 1%"
+	}
+	return fmt.Sprintf("%.0f%%", 100*p)
 }
 
 func upperFirst(s string) string {
@@ -325,7 +351,7 @@ func Run(ds *Dataset, cfg RunConfig) (*RunReport, error) {
 	// complete, with features lagged as in evaluation, and scores with the
 	// same lag so that it sees what it learned from.
 	var parts []*yearData
-	rep.TrainYears = trainingYears(ec, DataYears(ds), cfg.AsOf.UTC().Year())
+	rep.TrainYears = trainingYears(ec, LabelYears(ds), cfg.AsOf.UTC().Year())
 	for _, l := range rep.TrainYears {
 		parts = append(parts, buildYear(ds, l, ec))
 	}
@@ -338,11 +364,21 @@ func Run(ds *Dataset, cfg RunConfig) (*RunReport, error) {
 		rep.Note = "the model could not be trained (" + err.Error() + "): only the threshold rules ran"
 		return rep, nil
 	}
+	// The chance is set by the most recent complete year, as in
+	// evaluation; without one a flag shows a rank, not a chance.
+	model, trusted := recalibrate(model, stack(parts[len(parts)-1:], 0))
+	if !trusted {
+		rep.Note = fmt.Sprintf("%d, the latest complete year, has no upheld allegation to set the model's chances by: model flags show a rank, not a chance", rep.TrainYears[len(rep.TrainYears)-1])
+	}
 	fr := NewFrame(ds, asOf, members, Options{FindingLag: ec.FindingLag})
 	x := fr.Matrix()
 	scores := make([]float64, len(members))
 	for m := range members {
 		scores[m] = model.Score(x.Row(m))
+		if !finite(scores[m]) {
+			rep.Note = fmt.Sprintf("the model scored officer %s as %v, so it cannot be trusted: only the threshold rules ran", ds.Officers[members[m]].ID, scores[m])
+			return rep, nil
+		}
 	}
 	order := make([]int, len(members))
 	for i := range order {
@@ -361,8 +397,12 @@ func Run(ds *Dataset, cfg RunConfig) (*RunReport, error) {
 	for rank, m := range order[:min(cfg.TopN, len(order))] {
 		o := ds.Officers[members[m]]
 		prob := sigmoid(scores[m])
+		shown := prob
+		if !trusted {
+			shown = -1
+		}
 		rep.Candidates = append(rep.Candidates, Candidate{OfficerID: o.ID, UnitID: o.Unit, Source: SourceModel, Score: prob,
-			Explanation: modelExplanation(model, x.Row(m), fr, m, rank+1, len(members), prob)})
+			Explanation: modelExplanation(model, x.Row(m), fr, m, rank+1, len(members), shown)})
 	}
 	return rep, nil
 }

@@ -1,6 +1,10 @@
 package eis
 
-import "math"
+import (
+	"errors"
+	"fmt"
+	"math"
+)
 
 // Logistic is an L2-regularised linear model on standardised,
 // log-compressed features: a logistic regression, or with the objective
@@ -21,30 +25,60 @@ func squash(v float64) float64 {
 	return math.Log1p(v)
 }
 
-// rowLoss gives the gradient and curvature of the loss of one row at
-// score s (the linear predictor).
-type rowLoss func(i int, s float64) (g, h float64)
+// rowLoss gives the loss of one row at score s (the linear predictor),
+// with its gradient and curvature.
+type rowLoss func(i int, s float64) (l, g, h float64)
 
 func logLoss(m *Matrix) rowLoss {
-	return func(i int, s float64) (float64, float64) {
+	return func(i int, s float64) (float64, float64, float64) {
 		pr := sigmoid(s)
 		y := 0.0
 		if m.Y[i] {
 			y = 1
 		}
-		return pr - y, pr * (1 - pr)
+		return softplus(s) - y*s, pr - y, pr * (1 - pr)
 	}
 }
 
-// poissonLoss fits log E[count] = s (the Poisson deviance).
+// softplus is log(1+e^s) without overflow for large s.
+func softplus(s float64) float64 {
+	if s > 30 {
+		return s + math.Log1p(math.Exp(-s))
+	}
+	return math.Log1p(math.Exp(s))
+}
+
+// poissonLoss fits log E[count] = s (the Poisson deviance). The loss is
+// not clamped: a step that sends a rate to infinity must show as an
+// infinite loss so that the line search rejects it.
 func poissonLoss(m *Matrix) rowLoss {
-	return func(i int, s float64) (float64, float64) {
-		mu := math.Exp(min(s, 30))
-		return mu - m.Count[i], mu
+	return func(i int, s float64) (float64, float64, float64) {
+		mu := math.Exp(s)
+		return mu - m.Count[i]*s, mu - m.Count[i], mu
 	}
 }
 
-func trainLogistic(cfg ModelConfig, m *Matrix, loss rowLoss) *Logistic {
+// errDiverged reports a fit that left the finite numbers.
+var errDiverged = errors.New("the fit diverged")
+
+// finite reports whether every value is a finite number.
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxNewton caps the Newton iterations of every fit; maxHalvings caps the
+// step-halvings within one iteration.
+const (
+	maxNewton   = 50
+	maxHalvings = 40
+)
+
+func trainLogistic(cfg ModelConfig, m *Matrix, loss rowLoss) (*Logistic, error) {
 	p, n := m.Cols, m.Rows
 	lg := &Logistic{Mean: make([]float64, p), Scale: make([]float64, p), Weights: make([]float64, p)}
 	z := make([]float64, n*p)
@@ -74,13 +108,38 @@ func trainLogistic(cfg ModelConfig, m *Matrix, loss rowLoss) *Logistic {
 			z[i*p+j] = (z[i*p+j] - lg.Mean[j]) / lg.Scale[j]
 		}
 	}
-	// Newton's method on mean log-loss + L2/2 |w|^2; the intercept is not
-	// penalised. With ~50 features the (p+1)^2 Hessian is small.
+	// Newton's method on mean loss + L2/2 |w|^2; the intercept is not
+	// penalised. With ~50 features the (p+1)^2 Hessian is small. Each step
+	// is halved until the objective falls and stays finite: on data where
+	// one officer holds thousands of allegations a full Poisson step
+	// overshoots to rates that overflow.
 	k := p + 1
 	w := make([]float64, k) // w[p] is the intercept
+	next := make([]float64, k)
 	hess := make([]float64, k*k)
 	grad := make([]float64, k)
-	for iter := 0; iter < 30; iter++ {
+	objective := func(w []float64) float64 {
+		var f float64
+		for i := range n {
+			row := z[i*p : (i+1)*p]
+			s := w[p]
+			for j, v := range row {
+				s += w[j] * v
+			}
+			l, _, _ := loss(i, s)
+			f += l
+		}
+		f /= float64(n)
+		for a := range p {
+			f += cfg.L2 / 2 * w[a] * w[a]
+		}
+		return f
+	}
+	f := objective(w)
+	if !finite(f) {
+		return nil, fmt.Errorf("%w: the loss at the start is %v", errDiverged, f)
+	}
+	for iter := 0; iter < maxNewton; iter++ {
 		clear(hess)
 		clear(grad)
 		for i := range n {
@@ -89,7 +148,7 @@ func trainLogistic(cfg ModelConfig, m *Matrix, loss rowLoss) *Logistic {
 			for j, v := range row {
 				s += w[j] * v
 			}
-			g, h := loss(i, s)
+			_, g, h := loss(i, s)
 			for a := range p {
 				va := row[a]
 				grad[a] += g * va
@@ -115,19 +174,42 @@ func trainLogistic(cfg ModelConfig, m *Matrix, loss rowLoss) *Logistic {
 			hess[a*k+a] += cfg.L2
 		}
 		hess[p*k+p] += 1e-9
+		if !finite(grad...) || !finite(hess...) {
+			return nil, fmt.Errorf("%w: non-finite gradient at iteration %d", errDiverged, iter+1)
+		}
 		step := choleskySolve(hess, grad, k)
+		if !finite(step...) {
+			return nil, fmt.Errorf("%w: non-finite Newton step at iteration %d", errDiverged, iter+1)
+		}
+		t, accepted := 1.0, false
+		for range maxHalvings {
+			for a := range k {
+				next[a] = w[a] - t*step[a]
+			}
+			if fn := objective(next); finite(fn) && fn <= f+1e-12*math.Abs(f) {
+				f, accepted = fn, true
+				break
+			}
+			t /= 2
+		}
+		if !accepted {
+			break // no step lowers the loss: as near the minimum as doubles allow
+		}
 		maxStep := 0.0
 		for a := range k {
-			w[a] -= step[a]
-			maxStep = max(maxStep, math.Abs(step[a]))
+			maxStep = max(maxStep, math.Abs(w[a]-next[a]))
 		}
+		copy(w, next)
 		if maxStep < 1e-7 {
 			break
 		}
 	}
+	if !finite(w...) {
+		return nil, fmt.Errorf("%w: non-finite coefficients", errDiverged)
+	}
 	copy(lg.Weights, w[:p])
 	lg.Intercept = w[p]
-	return lg
+	return lg, nil
 }
 
 // choleskySolve solves A x = b for a symmetric positive definite A (k x k).

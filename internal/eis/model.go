@@ -91,12 +91,20 @@ func Train(cfg ModelConfig, m *Matrix) (Model, error) {
 	if pos == 0 || pos == m.Rows {
 		return nil, fmt.Errorf("training data hold only one outcome (%d of %d positive)", pos, m.Rows)
 	}
+	for i, v := range m.X {
+		if !finite(v) {
+			return nil, fmt.Errorf("feature %d of row %d is %v: a model cannot learn from it", i%m.Cols+1, i/m.Cols+1, v)
+		}
+	}
 	loss := logLoss(m)
 	switch cfg.Objective {
 	case "", "outcome":
 	case "allegations":
 		if len(m.Count) != m.Rows {
 			return nil, errors.New("the objective \"allegations\" needs allegation counts")
+		}
+		if !finite(m.Count...) {
+			return nil, errors.New("an allegation count is not a finite number")
 		}
 		loss = poissonLoss(m)
 	default:
@@ -105,18 +113,36 @@ func Train(cfg ModelConfig, m *Matrix) (Model, error) {
 	var model Model
 	switch cfg.Kind {
 	case "logistic":
-		model = trainLogistic(cfg, m, loss)
+		lg, err := trainLogistic(cfg, m, loss)
+		if err != nil {
+			return nil, err
+		}
+		model = lg
 	case "boosted", "":
 		model = trainBoosted(cfg, m, loss)
 	case "ensemble":
 		lc := cfg
 		lc.L2 = cmp.Or(cfg.L2, DefaultModel.L2)
-		model = &Ensemble{Parts: []Model{trainLogistic(lc, m, loss), trainBoosted(cfg, m, loss)}}
+		lg, err := trainLogistic(lc, m, loss)
+		if err != nil {
+			return nil, err
+		}
+		model = &Ensemble{Parts: []Model{lg, trainBoosted(cfg, m, loss)}}
 	default:
 		return nil, fmt.Errorf("unknown model kind %q", cfg.Kind)
 	}
 	if cfg.Objective == "allegations" {
-		return calibrate(model, m), nil
+		c, err := calibrate(model, m)
+		if err != nil {
+			return nil, err
+		}
+		model = c
+	}
+	// Whatever the learner, a score that is not a number ranks nobody.
+	for i := range m.Rows {
+		if s := model.Score(m.Row(i)); !finite(s) {
+			return nil, fmt.Errorf("%w: the model scores training row %d as %v", errDiverged, i+1, s)
+		}
 	}
 	return model, nil
 }
@@ -131,14 +157,29 @@ type Calibrated struct {
 }
 
 // calibrate fits log-odds = A*score + B to the matrix's outcomes by
-// Newton's method on the log-loss.
-func calibrate(inner Model, m *Matrix) *Calibrated {
+// Newton's method on the log-loss, halving steps that do not lower it.
+func calibrate(inner Model, m *Matrix) (*Calibrated, error) {
 	sc := make([]float64, m.Rows)
 	for i := range m.Rows {
 		sc[i] = inner.Score(m.Row(i))
+		if !finite(sc[i]) {
+			return nil, fmt.Errorf("%w: the uncalibrated model scores training row %d as %v", errDiverged, i+1, sc[i])
+		}
+	}
+	ll := func(a, b float64) float64 {
+		var f float64
+		for i, s := range sc {
+			z := a*s + b
+			f += softplus(z)
+			if m.Y[i] {
+				f -= z
+			}
+		}
+		return f
 	}
 	a, b := 1.0, 0.0
-	for range 50 {
+	f := ll(a, b)
+	for range maxNewton {
 		var ga, gb, haa, hab, hbb float64
 		for i, s := range sc {
 			p := sigmoid(a*s + b)
@@ -151,16 +192,33 @@ func calibrate(inner Model, m *Matrix) *Calibrated {
 			haa, hab, hbb = haa+h*s*s, hab+h*s, hbb+h
 		}
 		det := haa*hbb - hab*hab
-		if det <= 0 {
+		if !(det > 0) || !finite(det) {
 			break
 		}
 		da, db := (hbb*ga-hab*gb)/det, (haa*gb-hab*ga)/det
-		a, b = a-da, b-db
-		if math.Abs(da) < 1e-10 && math.Abs(db) < 1e-10 {
+		t, accepted := 1.0, false
+		for range maxHalvings {
+			if fn := ll(a-t*da, b-t*db); finite(fn) && fn <= f+1e-12*math.Abs(f) {
+				a, b, f, accepted = a-t*da, b-t*db, fn, true
+				break
+			}
+			t /= 2
+		}
+		if !accepted || (math.Abs(t*da) < 1e-10 && math.Abs(t*db) < 1e-10) {
 			break
 		}
 	}
-	return &Calibrated{Inner: inner, A: a, B: b}
+	return checkCalibration(&Calibrated{Inner: inner, A: a, B: b})
+}
+
+// checkCalibration refuses a calibration that cannot give a chance to
+// show: a slope that is not a positive finite number would turn the
+// model's order upside down or into noise.
+func checkCalibration(c *Calibrated) (*Calibrated, error) {
+	if !finite(c.A, c.B) || c.A <= 0 {
+		return nil, fmt.Errorf("the calibration slope is %.3g: the model's scores do not rise with the outcome on the training years", c.A)
+	}
+	return c, nil
 }
 
 // Score returns the calibrated log-odds.
@@ -205,4 +263,45 @@ func (e *Ensemble) Contributions(x []float64, dst []float64) float64 {
 		}
 	}
 	return base
+}
+
+// recalibrate shifts the model's log-odds so that its mean chance on m
+// (the most recent year whose findings are complete) equals the share of
+// m's rows with the outcome. A model learns its level from several years
+// at once, but how often allegations are upheld moves from year to year;
+// the latest complete year is the best guide to the next. The order of
+// officers is unchanged. With no row or no positive in m the model is
+// returned as it was, and ok is false.
+func recalibrate(model Model, m *Matrix) (out Model, ok bool) {
+	pos := countTrue(m.Y)
+	if m.Rows == 0 || pos == 0 || pos == m.Rows {
+		return model, false
+	}
+	sc := make([]float64, m.Rows)
+	for i := range m.Rows {
+		sc[i] = model.Score(m.Row(i))
+	}
+	excess := func(d float64) float64 {
+		var sum float64
+		for _, s := range sc {
+			sum += sigmoid(s + d)
+		}
+		return sum - float64(pos)
+	}
+	// The expected count rises with the shift: bisect on a bracket wide
+	// enough for any rate a model could be off by.
+	lo, hi := -30.0, 30.0
+	for range 100 {
+		mid := (lo + hi) / 2
+		if excess(mid) > 0 {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	d := (lo + hi) / 2
+	if c, isCal := model.(*Calibrated); isCal {
+		return &Calibrated{Inner: c.Inner, A: c.A, B: c.B + d}, true
+	}
+	return &Calibrated{Inner: model, A: 1, B: d}, true
 }

@@ -282,9 +282,9 @@ func (x *run) compile() error {
 	note("cases.summary", err)
 	x.caseUnit, err = a.value(m.Cases.Unit)
 	note("cases.unit", err)
-	x.arose, err = a.date(m.Cases.Arose)
+	x.arose, err = a.date("cases.arose", m.Cases.Arose)
 	note("cases.arose", err)
-	x.received, err = a.date(m.Cases.Received)
+	x.received, err = a.date("cases.received", m.Cases.Received)
 	note("cases.received", err)
 	if x.arose == nil {
 		x.arose = x.received
@@ -292,7 +292,7 @@ func (x *run) compile() error {
 	if x.received == nil {
 		x.received = x.arose
 	}
-	x.occurred, err = a.date(m.Allegations.Occurred)
+	x.occurred, err = a.date("allegations.occurred", m.Allegations.Occurred)
 	note("allegations.occurred", err)
 	x.allegID, err = a.value(m.Allegations.ID)
 	note("allegations.id", err)

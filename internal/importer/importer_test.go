@@ -284,6 +284,8 @@ func TestBadInput(t *testing.T) {
 		firstRowShort["2021-03-20_active_complaint.csv"] = "000001,200000006,2000-01-01,Discourtesy,Word,Unfounded,\n" + ccrbComplaintsActive
 
 		dayFirst := mapping(t, "ccrb", `format: "%Y-%m-%d"`, `format: "%d/%m/%Y"`)
+		firstDate := mapping(t, "ccrb", `arose: {column: incident_date, format: "%Y-%m-%d"}`,
+			`arose: {first: [incident_date], format: "%d/%m/%Y"}`)
 		missingColumn := mapping(t, "philly", "unit: po_assigned_unit", "unit: po_assigned_squad")
 		notInHeader := mapping(t, "philly", "date_received, shortened_summary]", "date_received, shortened_summary, received_by]")
 
@@ -299,6 +301,7 @@ func TestBadInput(t *testing.T) {
 			{"wrong file order", philly, []string{compl, disc}, `no column "officer_initials"`},
 			{"first row of the wrong width", ccrb, []string{writeZip(t, firstRowShort)}, "has 7 fields, expected 8"},
 			{"date format that reads nothing", dayFirst, []string{writeZip(t, ccrbMembers())}, "none of the 7 values read as a date"},
+			{"date built with first: named by its field", firstDate, []string{writeZip(t, ccrbMembers())}, "cases.arose (%d/%m/%Y): none of"},
 			{"mapping names a missing column", missingColumn, []string{disc, compl}, `no column "po_assigned_squad"`},
 			{"listed column not in the header", notInHeader, []string{disc, compl}, `no column "received_by" in its header`},
 			{"too few files", philly, []string{disc}, "reads 2 files"},

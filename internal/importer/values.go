@@ -136,7 +136,9 @@ type dateReader struct {
 	desc   string // "incident_date (%Y-%m-%d)", for reasons
 }
 
-func (s scope) date(d Date) (*dateReader, error) {
+// date reads the mapping's field (like "cases.arose") as a date; a date
+// built from several columns is named by its field in reasons.
+func (s scope) date(field string, d Date) (*dateReader, error) {
 	if d.Value.empty() {
 		return nil, nil
 	}
@@ -150,7 +152,7 @@ func (s scope) date(d Date) (*dateReader, error) {
 	}
 	desc := d.Value.Column
 	if desc == "" {
-		desc = "date"
+		desc = field
 	}
 	return &dateReader{get: g, layout: layout, desc: desc + " (" + d.Format + ")"}, nil
 }

@@ -38,9 +38,22 @@ func TestEISData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Bob was imported: his joined_on is a stand-in, not a joining date.
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.ImportBatch(ctx, &store.ImportBatch{Source: "test", Now: now,
+				Keys: []store.ImportKey{{Kind: "officer", ExternalID: "bob", InternalID: w.bob.ID}}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		ds, err := db.EISData(ctx)
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, o := range ds.Officers {
+			if o.ID == w.bob.ID && o.Joined != eis.NoDay {
+				t.Errorf("imported bob joined on %s, want not known", o.Joined)
+			}
 		}
 		if len(ds.Officers) != 3 || len(ds.Allegations) != 5 {
 			t.Fatalf("%d officers, %d allegations; want 3 and 5", len(ds.Officers), len(ds.Allegations))
