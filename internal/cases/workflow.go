@@ -248,6 +248,7 @@ var wfActions = []Action{
 		Name: ActRecordSch3, Title: "Record the complaint under Schedule 3",
 		From: []State{InitialContact, LoggedOutsideSch3}, To: RecordedSch3, Kinds: wfComplaintKinds, Roles: wfRolesAAOrHandler,
 		Requires: []Field{FieldReasons}, Optional: []Field{FieldMandatoryGround}, Source: "Sch3 2(6)-(6C)",
+		effect: wfRecordHandlingGround,
 	},
 	{
 		Name: ActResolve, Title: "Record the complaint as resolved outside Schedule 3",
@@ -289,9 +290,12 @@ var wfActions = []Action{
 	// ReferredBack continues exactly as RecordedSch3 does, by handling
 	// otherwise than by investigation or by local investigation.
 	{
+		// A complaint recorded as one that must be investigated is refused
+		// here unless the C&M 6 exception is recorded (wfCheck).
 		Name: ActHandleOtherwise, Title: "Handle the complaint otherwise than by investigation",
 		From: []State{RecordedSch3, ReferredBack}, To: HandledOtherwise, Kinds: wfComplaintKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Source: "Sch3 6(2)",
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldInvestigationException}, Source: "Sch3 6(2)-(2C); C&M 6",
+		effect: wfRecordInvestigationException,
 	},
 	{
 		Name: ActInvestigateLocally, Title: "Investigate the complaint locally",

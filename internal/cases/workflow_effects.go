@@ -93,6 +93,20 @@ func wfNoMisconductForTheRest(c *Case, _ *ActionInput) {
 	})
 }
 
+// wfRecordHandlingGround keeps on the case the Sch3 2(6B) ground the
+// complaint was recorded on, which later duties (to investigate, to refer)
+// read from the case rather than from a caller.
+func wfRecordHandlingGround(c *Case, in *ActionInput) {
+	c.HandlingGround = in.MandatoryGround
+}
+
+// wfRecordInvestigationException keeps the C&M 6 exception on the case.
+func wfRecordInvestigationException(c *Case, in *ActionInput) {
+	if in.InvestigationException != "" {
+		c.InvestigationException = in.InvestigationException
+	}
+}
+
 // TimelineFacts are what a case's timeline knows that the case record does
 // not: the API reads them to fill ActionInput.Forum, ResumeTo and
 // ReviewFacts.Referred instead of trusting the client.
@@ -143,6 +157,7 @@ func wfDetail(a *Action, in *ActionInput, from, to State) map[string]string {
 	set(FieldReferralGround, in.ReferralGround)
 	set(FieldMandatoryGround, in.MandatoryGround)
 	set(FieldMode, in.Mode)
+	set(FieldInvestigationException, in.InvestigationException)
 	set(FieldForum, string(in.Forum))
 	if a.forum != "" {
 		d[string(FieldForum)] = string(a.forum)

@@ -118,6 +118,10 @@ func wfInput(c Case, a Action, tl TimelineFacts, r *rand.Rand) (ActionInput, boo
 		if wfChance(r, 0.3) {
 			in.MandatoryGround = wfPick(r, MandatoryHandlingGrounds)
 		}
+	case ActHandleOtherwise:
+		if wfMustInvestigate(&c) {
+			in.InvestigationException = wfPick(r, InvestigationExceptions)
+		}
 	case ActReferToIOPC:
 		in.ReferralGround = wfPick(r, ReferralGrounds).Code
 	case ActNotifyOutcome:
