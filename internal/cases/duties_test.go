@@ -2,6 +2,7 @@ package cases
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +144,81 @@ func TestDutiesToInvestigate(t *testing.T) {
 		}
 		if c.HandlingGround != "crime_or_disciplinary" {
 			t.Errorf("handling ground %q not kept on the case", c.HandlingGround)
+		}
+	})
+}
+
+// Item 3: mandatory referral to the IOPC [Sch3 4(1), verified; Sch3 4A
+// and 13A, verified; Sch3 13, believed; Sch3 14C for DSI matters,
+// believed; C&M 4, believed: read by title].
+func TestDutiesToRefer(t *testing.T) {
+	for _, ground := range MandatoryReferralHandlingGrounds {
+		for _, local := range []ActionName{ActInvestigateLocally, ActHandleOtherwise} {
+			t.Run("must refuse "+string(local)+" when the complaint was recorded as "+ground+" and no referral is made", func(t *testing.T) {
+				c, err := dutyScenario(t, Complaint, "2025", recordedOn(ground), ActionInput{Action: local})
+				dutyRefused(t, err, "refer it first")
+				if slices.ContainsFunc(Allowed(c, wfEveryRole()), func(a Action) bool { return a.Name == local }) {
+					t.Errorf("%s is still offered", local)
+				}
+			})
+		}
+	}
+	t.Run("must allow local handling when the IOPC refers a mandatory referral back", func(t *testing.T) {
+		steps := append(recordedOn("must_be_referred"),
+			ActionInput{Action: ActReferToIOPC, ReferralGround: "serious_assault"}, ActionInput{Action: ActIOPCReferBack})
+		c, err := dutyScenario(t, Complaint, "2025", steps, ActionInput{Action: ActHandleOtherwise})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.ReferralGround != "serious_assault" {
+			t.Errorf("referral ground %q not kept on the case", c.ReferralGround)
+		}
+	})
+	t.Run("must allow local handling when the IOPC treats the matter as referred and sends it back", func(t *testing.T) {
+		steps := append(recordedOn("death_or_serious_injury"),
+			ActionInput{Action: ActIOPCTreatsAsReferred}, ActionInput{Action: ActIOPCReferBack})
+		c, err := dutyScenario(t, Complaint, "2025", steps, ActionInput{Action: ActInvestigateLocally})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.ReferralGround != ReferralTreatedAsReferred {
+			t.Errorf("referral ground %q, want %s", c.ReferralGround, ReferralTreatedAsReferred)
+		}
+	})
+	t.Run("must allow a referral from every open Schedule 3 state", func(t *testing.T) {
+		for _, k := range []Kind{Complaint, RecordableConduct, DeathOrSeriousInjury} {
+			for _, s := range KindStates(k) {
+				if !slices.Contains(wfReferableStates, s) {
+					continue
+				}
+				c := wfFixture(k, s)
+				if _, err := Apply(&c, ActionInput{Action: ActReferToIOPC, ReferralGround: "serious_corruption"}, wfEveryRole(), wfReference(t), wfNow); err != nil {
+					t.Errorf("%s %s: %v", k, s, err)
+				}
+			}
+		}
+		for _, s := range []State{LocalInvestigation, HandledOtherwise, OutcomeNotified, ReviewUpheld} {
+			c := wfFixture(Complaint, s)
+			if _, err := Apply(&c, ActionInput{Action: ActReferToIOPC, ReferralGround: "serious_corruption"}, wfEveryRole(), wfReference(t), wfNow); err != nil {
+				t.Errorf("complaint in %s: %v", s, err)
+			}
+		}
+	})
+	t.Run("must refuse a severity assessment of a DSI matter before it is referred", func(t *testing.T) {
+		c := wfNewCase(DeathOrSeriousInjury, "2025")
+		in := ActionInput{Action: ActAssessSeverity, Reasons: wfReasons}
+		for _, al := range c.Allegations {
+			for _, s := range al.Subjects {
+				in.Findings = append(in.Findings, FindingInput{AllegationID: al.ID, OfficerID: s.OfficerID, Severity: SeverityMisconduct})
+			}
+		}
+		_, err := Apply(&c, in, wfEveryRole(), wfReference(t), wfNow)
+		dutyRefused(t, err, "DSI matter must be referred")
+		if _, err := Apply(&c, ActionInput{Action: ActReferToIOPC, ReferralGround: "death_or_serious_injury"}, wfEveryRole(), wfReference(t), wfNow); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Apply(&c, in, wfEveryRole(), wfReference(t), wfNow); err != nil {
+			t.Errorf("after referral: %v", err)
 		}
 	})
 }

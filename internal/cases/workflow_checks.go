@@ -194,6 +194,25 @@ func wfCheck(c *Case, in *ActionInput, roles []string, ruleSet string) (*Action,
 	return a, nil
 }
 
+// wfReferralFirst refuses local handling while a mandatory referral is
+// owed: the complaint was recorded on a ground that must be referred
+// [Sch3 2(6B), 4(1)], or the matter is a DSI matter [Sch3 14C], and no
+// referral has been made or treated as made [Sch3 4, 4A, 13, 13A; C&M 4].
+// What it reads is on the case, written by the actions taken.
+func wfReferralFirst(c *Case) string {
+	if c.ReferralGround != "" {
+		return ""
+	}
+	switch {
+	case slices.Contains(MandatoryReferralHandlingGrounds, c.HandlingGround):
+		return fmt.Sprintf("the complaint was recorded on the ground %s, which must be referred to the IOPC (Sch3 4(1); C&M 4), "+
+			"and no referral is recorded: refer it first", c.HandlingGround)
+	case c.Kind == DeathOrSeriousInjury:
+		return "a DSI matter must be referred to the IOPC (Sch3 14C) and no referral is recorded: refer it first"
+	}
+	return ""
+}
+
 // wfMustInvestigate reports whether the ground recorded with a complaint
 // brings the duty to investigate [Sch3 6(2A)-(2C)].
 func wfMustInvestigate(c *Case) bool {

@@ -12,10 +12,12 @@ import (
 )
 
 func TestRefusalNamesStateAndAllowedActions(t *testing.T) {
-	c := wfFixture(Complaint, LocalInvestigation)
+	// The IOPC already holds a directed investigation: there is nothing
+	// to refer.
+	c := wfFixture(Complaint, DirectedInvestigation)
 	_, err := Apply(&c, ActionInput{Action: ActReferToIOPC, ReferralGround: "voluntary", Reasons: "x"},
 		[]string{RoleHandler, RoleAuthority}, wfReference(t), wfNow)
-	want := `action "refer_to_iopc" is not allowed in state LocalInvestigation; allowed: notify_outcome, withdraw, suspend`
+	want := `action "refer_to_iopc" is not allowed in state DirectedInvestigation; allowed: notify_outcome, withdraw, suspend`
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant  %s", err, want)
 	}

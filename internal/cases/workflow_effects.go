@@ -100,6 +100,18 @@ func wfRecordHandlingGround(c *Case, in *ActionInput) {
 	c.HandlingGround = in.MandatoryGround
 }
 
+// wfRecordReferral keeps the ground of the referral on the case: it
+// discharges a mandatory referral (wfReferralFirst).
+func wfRecordReferral(c *Case, in *ActionInput) {
+	c.ReferralGround = in.ReferralGround
+}
+
+// wfRecordTreatedAsReferred: the IOPC treating the matter as referred
+// discharges the referral as a referral would [Sch3 4A(2), 13A(2)].
+func wfRecordTreatedAsReferred(c *Case, _ *ActionInput) {
+	c.ReferralGround = ReferralTreatedAsReferred
+}
+
 // wfRecordInvestigationException keeps the C&M 6 exception on the case.
 func wfRecordInvestigationException(c *Case, in *ActionInput) {
 	if in.InvestigationException != "" {
@@ -127,7 +139,7 @@ func ReadTimeline(events []Event) TimelineFacts {
 			t.Forum = fo
 		}
 		switch ActionName(e.Detail["action"]) {
-		case ActReferToIOPC:
+		case ActReferToIOPC, ActIOPCTreatsAsReferred:
 			t.Referred = true
 		case ActSuspend:
 			t.SuspendedFrom = State(e.Detail["from"])

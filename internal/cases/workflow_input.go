@@ -102,6 +102,15 @@ var MandatoryHandlingGrounds = []string{
 	"must_be_referred",        // of a description that must be referred to the IOPC
 }
 
+// MandatoryReferralHandlingGrounds are the handling grounds that also
+// oblige the appropriate authority to refer the complaint to the IOPC
+// [Sch3 2(6B), 4(1)].
+var MandatoryReferralHandlingGrounds = []string{"death_or_serious_injury", "must_be_referred"}
+
+// ReferralTreatedAsReferred is the referral ground kept on a case the
+// IOPC treats as referred to it [Sch3 4A, 13A].
+const ReferralTreatedAsReferred = "treated_as_referred"
+
 // InvestigationDutyGrounds are the handling grounds that bring the duty to
 // investigate the complaint [Sch3 6(2A)-(2C)]: the complaint indicates a
 // possible crime or behaviour justifying disciplinary proceedings, or an
