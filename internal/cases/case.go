@@ -119,10 +119,22 @@ type Case struct {
 	State      State     `json:"state"`
 	RuleSet    string    `json:"rule_set"`
 	Summary    string    `json:"summary"`
-	AroseOn    time.Time `json:"arose_on"`    // when the matter arose; chooses the rule set
-	ReceivedAt time.Time `json:"received_at"` // when the force became aware
-	Restricted bool      `json:"restricted"`  // visible only to named users
-	Version    int       `json:"version"`     // optimistic concurrency
+	AroseOn    time.Time `json:"arose_on"`    // when the matter arose
+	ReceivedAt time.Time `json:"received_at"` // when the complaint was made or the matter came to the AA's attention; chooses the rule set
+	// RelatedCaseID names an earlier case this matter is related to. While
+	// that case is still being handled this one follows its rule set
+	// (FollowEarlier).
+	RelatedCaseID string `json:"related_case_id,omitempty"`
+	// HandlingGround is the Sch3 2(6B) ground recorded when the complaint
+	// was recorded under Schedule 3, and InvestigationException the C&M 6
+	// exception to the duty to investigate, once recorded. ReferralGround
+	// is the ground the matter was referred to the IOPC on, once referred.
+	// Apply writes all three from the actions taken; no client sets them.
+	HandlingGround         string `json:"handling_ground,omitempty"`
+	InvestigationException string `json:"investigation_exception,omitempty"`
+	ReferralGround         string `json:"referral_ground,omitempty"`
+	Restricted             bool   `json:"restricted"` // visible only to named users
+	Version                int    `json:"version"`    // optimistic concurrency
 	// NextDueAt is the earliest open deadline, kept with the case so lists
 	// can filter by it; NextDueClock names which deadline it is.
 	NextDueAt    *time.Time `json:"next_due_at,omitempty"`
@@ -280,7 +292,10 @@ func validateAllegation(f *fault.Fields, p string, a Allegation, tax Taxonomy, s
 
 // Prepare fills in what a new case derives: the taxonomy and standards
 // versions, the protected characteristic implied by a sub-category, the
-// rule set, the initial state, and allegation numbering.
+// rule set, the initial state, and allegation numbering. The rule set
+// follows when the complaint was made or the matter came to the appropriate
+// authority's attention (ReceivedAt), not when the matter arose [C&M 2(2);
+// SI 2025/558 reg 66]; a related matter is settled by FollowEarlier.
 func (c *Case) Prepare(ref *Reference, now time.Time) {
 	tax := ref.TaxonomyAt(now)
 	std := ref.StandardsAt(now)
@@ -290,7 +305,7 @@ func (c *Case) Prepare(ref *Reference, now time.Time) {
 	if c.State == "" {
 		c.State = c.Kind.InitialState()
 	}
-	c.RuleSet = ref.RuleSetFor(c.AroseOn).Code
+	c.RuleSet = ref.RuleSetFor(c.ReceivedAt).Code
 	for i := range c.Allegations {
 		a := &c.Allegations[i]
 		a.Seq = i + 1
@@ -303,6 +318,18 @@ func (c *Case) Prepare(ref *Reference, now time.Time) {
 				a.ProtectedCharacteristic = sub.ProtectedCharacteristic
 			}
 		}
+	}
+}
+
+// FollowEarlier applies the override for a matter related to an earlier
+// one: while the earlier case is still being handled, the later one keeps
+// to the earlier one's rules, so that one course of conduct is not judged
+// under two sets of regulations [C&M 2(2); SI 2025/558 reg 66]. Once the
+// earlier case has ended, the later one follows its own date.
+func (c *Case) FollowEarlier(earlier Case) {
+	c.RelatedCaseID = earlier.ID
+	if earlier.RuleSet != "" && !IsTerminal(earlier) {
+		c.RuleSet = earlier.RuleSet
 	}
 }
 

@@ -28,19 +28,51 @@ func ref(t *testing.T) *Reference {
 	return r
 }
 
-func TestRuleSetFollowsWhenTheMatterArose(t *testing.T) {
+// The rule set follows when the complaint was made or the matter came to
+// the appropriate authority's attention, not when the matter arose
+// [C&M 2(2); SI 2025/558 reg 66]: a matter that arose in 2019 but was
+// complained of in 2021 follows the 2020 regulations.
+func TestRuleSetFollowsWhenTheMatterWasReceived(t *testing.T) {
 	r := ref(t)
-	for _, tc := range []struct{ arose, want string }{
-		{"2010-05-01", "2012"}, // older than every rule set: the oldest
-		{"2020-01-31", "2012"},
-		{"2020-02-01", "2020"},
-		{"2025-05-27", "2020"},
-		{"2025-05-28", "2025"},
-		{"2026-03-01", "2025"},
+	for _, tc := range []struct{ arose, received, want string }{
+		{"2010-05-01", "2010-05-02", "2012"}, // older than every rule set: the oldest
+		{"2019-06-01", "2020-01-31", "2012"},
+		{"2019-06-01", "2020-02-01", "2020"}, // arose under the old rules, made under the new
+		{"2019-06-01", "2021-03-01", "2020"},
+		{"2025-05-01", "2025-05-27", "2020"},
+		{"2025-05-01", "2025-05-28", "2025"},
+		{"2024-01-01", "2026-03-01", "2025"},
 	} {
-		if got := r.RuleSetFor(day(tc.arose)).Code; got != tc.want {
-			t.Errorf("matter arising %s: rule set %s, want %s", tc.arose, got, tc.want)
+		c := validCase()
+		c.AroseOn, c.ReceivedAt = day(tc.arose), day(tc.received)
+		c.Prepare(r, now)
+		if c.RuleSet != tc.want {
+			t.Errorf("arose %s, received %s: rule set %s, want %s", tc.arose, tc.received, c.RuleSet, tc.want)
 		}
+		if got := r.RuleSetFor(day(tc.received)).Code; got != tc.want {
+			t.Errorf("RuleSetFor(%s) = %s, want %s", tc.received, got, tc.want)
+		}
+	}
+}
+
+// A matter related to an earlier one still being handled keeps to the
+// earlier one's rules; once the earlier one has ended, the later follows
+// its own date [C&M 2(2); SI 2025/558 reg 66].
+func TestRelatedMatterFollowsTheEarlierWhileItIsHandled(t *testing.T) {
+	r := ref(t)
+	earlier := Case{ID: "e1", Kind: Complaint, State: LocalInvestigation, RuleSet: "2020"}
+	c := validCase()
+	c.Prepare(r, now)
+	c.FollowEarlier(earlier)
+	if c.RuleSet != "2020" || c.RelatedCaseID != "e1" {
+		t.Errorf("related to an open 2020 case: rule set %s, related %q; want 2020, e1", c.RuleSet, c.RelatedCaseID)
+	}
+	earlier.State = Closed
+	c = validCase()
+	c.Prepare(r, now)
+	c.FollowEarlier(earlier)
+	if c.RuleSet != "2025" || c.RelatedCaseID != "e1" {
+		t.Errorf("related to a closed 2020 case: rule set %s, want its own 2025", c.RuleSet)
 	}
 }
 

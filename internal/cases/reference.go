@@ -210,11 +210,21 @@ func (r *Reference) StandardsAt(day time.Time) Standards {
 	return latestBefore(r.Standards, day, func(s Standards) time.Time { return s.EffectiveFrom.Time })
 }
 
-// RuleSetFor returns the rule set a matter that arose on day is handled
-// under. Matters older than every rule set follow the oldest one.
-func (r *Reference) RuleSetFor(arose time.Time) RuleSet {
-	return latestBefore(r.RuleSets, arose, func(s RuleSet) time.Time { return s.EffectiveFrom.Time })
+// RuleSetFor returns the rule set a matter is handled under when the
+// complaint was made, or the conduct matter came to the appropriate
+// authority's attention, on day [C&M 2(2); SI 2025/558 reg 66]: not when
+// the matter arose, which may be years earlier. Matters older than every
+// rule set follow the oldest one.
+func (r *Reference) RuleSetFor(received time.Time) RuleSet {
+	return latestBefore(r.RuleSets, received, func(s RuleSet) time.Time { return s.EffectiveFrom.Time })
 }
+
+// RuleSet2012 is the code of the rule set for matters made or come to
+// attention before 1 February 2020. Probity holds such cases read-only:
+// it records and shows them but runs no action on them, since the 2012
+// regulations' process and outcomes (management advice, no reflective
+// practice, no reduction in rank) are not the ones its table encodes.
+const RuleSet2012 = "2012"
 
 // Taxonomy returns the taxonomy with the given version.
 func (r *Reference) Taxonomy(version string) (Taxonomy, bool) {

@@ -52,53 +52,54 @@ type ActionName string
 
 // Complaint actions.
 const (
-	ActMakeInitialContact  ActionName = "make_initial_contact"
-	ActLogOutsideSch3      ActionName = "log_outside_schedule3"
-	ActRecordSch3          ActionName = "record_under_schedule3"
-	ActResolve             ActionName = "resolve_outside_schedule3"
-	ActReferToIOPC         ActionName = "refer_to_iopc" // complaints and conduct matters
-	ActIOPCLocal           ActionName = "iopc_decides_local_investigation"
-	ActIOPCDirected        ActionName = "iopc_directs_investigation"
-	ActIOPCIndependent     ActionName = "iopc_investigates"
-	ActIOPCReferBack       ActionName = "iopc_refers_back"
-	ActHandleOtherwise     ActionName = "handle_otherwise"
-	ActInvestigateLocally  ActionName = "investigate_locally"
-	ActNotifyOutcome       ActionName = "notify_outcome"
-	ActRequestReview       ActionName = "request_review"
-	ActUpholdReview        ActionName = "uphold_review"
-	ActNotUpholdReview     ActionName = "not_uphold_review"
-	ActReinvestigate       ActionName = "reinvestigate"
-	ActCloseComplaint      ActionName = "close"
-	ActWithdraw            ActionName = "withdraw"
-	ActSuspend             ActionName = "suspend"
-	ActResume              ActionName = "resume"
-	ActAssessSeverity      ActionName = "assess_severity"
-	ActNoFurtherAction     ActionName = "no_further_action"
-	ActReferToRPRP         ActionName = "refer_to_rprp"
-	ActReferToPerformance  ActionName = "refer_to_performance"
-	ActReferToVetting      ActionName = "refer_to_vetting"
-	ActStartInvestigation  ActionName = "start_investigation"
-	ActServeReg17          ActionName = "serve_reg17_notice"
-	ActInterview           ActionName = "interview_officer"
-	ActSubmitReport        ActionName = "submit_report"
-	ActNoCaseToAnswer      ActionName = "no_case_to_answer"
-	ActCaseToAnswer        ActionName = "case_to_answer"
-	ActSpecialConditions   ActionName = "certify_special_conditions"
-	ActReferToMeeting      ActionName = "refer_to_meeting"
-	ActReferToHearing      ActionName = "refer_to_hearing"
-	ActServeReferralNotice ActionName = "serve_referral_notice"
-	ActOfficerResponse     ActionName = "record_officer_response"
-	ActAgreeWitnesses      ActionName = "agree_witnesses"
-	ActHoldPreHearing      ActionName = "hold_pre_hearing"
-	ActReferToAccelerated  ActionName = "refer_to_accelerated_hearing"
-	ActHoldProceedings     ActionName = "hold_proceedings"
-	ActRecordOutcome       ActionName = "record_outcome"
-	ActFindNoMisconduct    ActionName = "find_no_misconduct"
-	ActAppeal              ActionName = "appeal"
-	ActFinalise            ActionName = "finalise"
-	ActDecideAppeal        ActionName = "decide_appeal"
-	ActReportBarredList    ActionName = "report_to_barred_list"
-	ActReportAdvisoryList  ActionName = "report_to_advisory_list"
+	ActMakeInitialContact   ActionName = "make_initial_contact"
+	ActLogOutsideSch3       ActionName = "log_outside_schedule3"
+	ActRecordSch3           ActionName = "record_under_schedule3"
+	ActResolve              ActionName = "resolve_outside_schedule3"
+	ActReferToIOPC          ActionName = "refer_to_iopc" // complaints and conduct matters
+	ActIOPCTreatsAsReferred ActionName = "iopc_treats_as_referred"
+	ActIOPCLocal            ActionName = "iopc_decides_local_investigation"
+	ActIOPCDirected         ActionName = "iopc_directs_investigation"
+	ActIOPCIndependent      ActionName = "iopc_investigates"
+	ActIOPCReferBack        ActionName = "iopc_refers_back"
+	ActHandleOtherwise      ActionName = "handle_otherwise"
+	ActInvestigateLocally   ActionName = "investigate_locally"
+	ActNotifyOutcome        ActionName = "notify_outcome"
+	ActRequestReview        ActionName = "request_review"
+	ActUpholdReview         ActionName = "uphold_review"
+	ActNotUpholdReview      ActionName = "not_uphold_review"
+	ActReinvestigate        ActionName = "reinvestigate"
+	ActCloseComplaint       ActionName = "close"
+	ActWithdraw             ActionName = "withdraw"
+	ActSuspend              ActionName = "suspend"
+	ActResume               ActionName = "resume"
+	ActAssessSeverity       ActionName = "assess_severity"
+	ActNoFurtherAction      ActionName = "no_further_action"
+	ActReferToRPRP          ActionName = "refer_to_rprp"
+	ActReferToPerformance   ActionName = "refer_to_performance"
+	ActReferToVetting       ActionName = "refer_to_vetting"
+	ActStartInvestigation   ActionName = "start_investigation"
+	ActServeReg17           ActionName = "serve_reg17_notice"
+	ActInterview            ActionName = "interview_officer"
+	ActSubmitReport         ActionName = "submit_report"
+	ActNoCaseToAnswer       ActionName = "no_case_to_answer"
+	ActCaseToAnswer         ActionName = "case_to_answer"
+	ActSpecialConditions    ActionName = "certify_special_conditions"
+	ActReferToMeeting       ActionName = "refer_to_meeting"
+	ActReferToHearing       ActionName = "refer_to_hearing"
+	ActServeReferralNotice  ActionName = "serve_referral_notice"
+	ActOfficerResponse      ActionName = "record_officer_response"
+	ActAgreeWitnesses       ActionName = "agree_witnesses"
+	ActHoldPreHearing       ActionName = "hold_pre_hearing"
+	ActReferToAccelerated   ActionName = "refer_to_accelerated_hearing"
+	ActHoldProceedings      ActionName = "hold_proceedings"
+	ActRecordOutcome        ActionName = "record_outcome"
+	ActFindNoMisconduct     ActionName = "find_no_misconduct"
+	ActAppeal               ActionName = "appeal"
+	ActFinalise             ActionName = "finalise"
+	ActDecideAppeal         ActionName = "decide_appeal"
+	ActReportBarredList     ActionName = "report_to_barred_list"
+	ActReportAdvisoryList   ActionName = "report_to_advisory_list"
 )
 
 // Action is one transition of a state machine.
@@ -203,6 +204,27 @@ func wfOpenConductStates() []State {
 	return s
 }
 
+// wfReferableStates are the states a matter may be referred to the IOPC
+// from: every open state in which the force holds it under Schedule 3 (for
+// a complaint, once recorded; for a conduct matter, until the report),
+// but not while the IOPC already holds it or handling is suspended.
+var wfReferableStates = []State{
+	RecordedSch3, ReferredBack, HandledOtherwise, LocalInvestigation, OutcomeNotified, ReviewRequested, ReviewUpheld, ReviewNotUpheld,
+	AllegationReceived, SeverityAssessed, Investigation, Reg17Served, Interviewed,
+}
+
+// wfGuards refuses on the first of gs that refuses.
+func wfGuards(gs ...func(c *Case) string) func(c *Case) string {
+	return func(c *Case) string {
+		for _, g := range gs {
+			if why := g(c); why != "" {
+				return why
+			}
+		}
+		return ""
+	}
+}
+
 // wfCoverage says which subjects an action's findings must name.
 type wfCoverage int
 
@@ -248,6 +270,7 @@ var wfActions = []Action{
 		Name: ActRecordSch3, Title: "Record the complaint under Schedule 3",
 		From: []State{InitialContact, LoggedOutsideSch3}, To: RecordedSch3, Kinds: wfComplaintKinds, Roles: wfRolesAAOrHandler,
 		Requires: []Field{FieldReasons}, Optional: []Field{FieldMandatoryGround}, Source: "Sch3 2(6)-(6C)",
+		effect: wfRecordHandlingGround,
 	},
 	{
 		Name: ActResolve, Title: "Record the complaint as resolved outside Schedule 3",
@@ -258,10 +281,22 @@ var wfActions = []Action{
 		// One action for both machines: the grounds are the same list
 		// [Sch3 4(1) for complaints; C&M 4, 7 and Sch3 13 for conduct
 		// matters]. The LPB's referral is recorded by the AA roles.
+		// A referral may be made, and a mandatory one becomes due, whenever
+		// it becomes clear in the handling that a ground applies, so it is
+		// open from every state in which the force still holds the matter
+		// under Schedule 3.
 		Name: ActReferToIOPC, Title: "Refer the matter to the IOPC",
-		From: []State{RecordedSch3, AllegationReceived}, To: ReferredIOPC, Kinds: append(slices.Clone(wfComplaintKinds), wfConductKinds...),
+		From: wfReferableStates, To: ReferredIOPC, Kinds: append(slices.Clone(wfComplaintKinds), wfConductKinds...),
 		Roles: wfRolesAA, Requires: []Field{FieldReferralGround}, Optional: []Field{FieldReasons},
-		Source: "Sch3 4(1), 13; C&M 4", check: wfCheckReferral,
+		Source: "Sch3 4(1), 13; C&M 4", check: wfCheckReferral, effect: wfRecordReferral,
+	},
+	{
+		// The IOPC may treat a matter that came to its attention otherwise
+		// as referred [Sch3 4A, 13A]; Probity records that through the AA
+		// roles, and the matter continues as a referred one.
+		Name: ActIOPCTreatsAsReferred, Title: "Record that the IOPC is treating the matter as referred to it",
+		From: wfReferableStates, To: ReferredIOPC, Kinds: append(slices.Clone(wfComplaintKinds), wfConductKinds...),
+		Roles: wfRolesAA, Requires: []Field{FieldReasons}, Source: "Sch3 4A, 13A", effect: wfRecordTreatedAsReferred,
 	},
 	// The IOPC decides how a referred complaint is handled; Probity records
 	// its determination through the AA roles.
@@ -289,14 +324,18 @@ var wfActions = []Action{
 	// ReferredBack continues exactly as RecordedSch3 does, by handling
 	// otherwise than by investigation or by local investigation.
 	{
+		// A complaint recorded as one that must be investigated is refused
+		// here unless the C&M 6 exception is recorded (wfCheck).
 		Name: ActHandleOtherwise, Title: "Handle the complaint otherwise than by investigation",
 		From: []State{RecordedSch3, ReferredBack}, To: HandledOtherwise, Kinds: wfComplaintKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Source: "Sch3 6(2)",
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldInvestigationException}, Source: "Sch3 6(2)-(2C); C&M 6",
+		effect: wfRecordInvestigationException, guard: wfReferralFirst,
 	},
 	{
 		Name: ActInvestigateLocally, Title: "Investigate the complaint locally",
 		From: []State{RecordedSch3, ReferredBack}, To: LocalInvestigation, Kinds: wfComplaintKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons}, Source: "Sch3 6(2), 16",
+		guard: wfReferralFirst,
 	},
 	{
 		// The outcome covers every subject: the complainant is told what
@@ -375,12 +414,13 @@ var wfActions = []Action{
 		Name: ActAssessSeverity, Title: "Assess the severity of the conduct for each officer",
 		From: []State{AllegationReceived, ReferredIOPC}, To: SeverityAssessed, Kinds: wfConductKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons, FieldFindings, FieldSeverity}, Source: "CR 14; C&M 16, 19",
-		guard: wfNeedsSubject, findings: wfFindingRule{cover: wfCoverAll, severity: wfSevAny},
+		guard: wfGuards(wfNeedsSubject, wfReferralFirst), findings: wfFindingRule{cover: wfCoverAll, severity: wfSevAny},
 	},
 	{
 		Name: ActNoFurtherAction, Title: "Take no further action",
 		From: []State{SeverityAssessed, NoCaseToAnswer, NoMisconduct}, To: NoFurtherAction, Kinds: wfConductKinds,
 		Roles: wfRolesAA, Requires: []Field{FieldReasons}, Source: "CR 14, 23, 42",
+		guard: wfReferralFirst,
 	},
 	{
 		// From NoMisconduct this records the chair's or panel's direction
@@ -388,17 +428,20 @@ var wfActions = []Action{
 		Name: ActReferToRPRP, Title: "Refer to the reflective practice review process",
 		From: []State{SeverityAssessed, NoCaseToAnswer, NoMisconduct}, To: RPRP, Kinds: wfConductKinds,
 		Roles: wfRolesAA, Requires: []Field{FieldReasons}, Source: "CR 14, 23, 42; CR Part 6",
+		guard: wfReferralFirst,
 	},
 	{
 		Name: ActReferToPerformance, Title: "Refer to the unsatisfactory performance procedures",
 		From: []State{SeverityAssessed}, To: Performance, Kinds: wfConductKinds,
 		Roles: wfRolesAA, Requires: []Field{FieldReasons}, Source: "CR 14",
+		guard: wfReferralFirst,
 	},
 	{
 		Name: ActReferToVetting, Title: "Refer for a vetting review",
 		From: []State{SeverityAssessed}, To: Vetting, Kinds: wfConductKinds,
 		Roles: wfRolesAA, Requires: []Field{FieldReasons}, RuleSets: []string{"2025"},
 		Source: "CR 14(2)(aa), Vetting route added by SI 2025/558",
+		guard:  wfReferralFirst,
 	},
 	{
 		// The IOPC decides the mode of a referred matter's investigation;
@@ -408,6 +451,7 @@ var wfActions = []Action{
 		Requires: []Field{FieldReasons, FieldMode}, Optional: []Field{FieldFindings, FieldSeverity},
 		Source: "CR 14, 15; Sch3 15", findings: wfFindingRule{cover: wfCoverAny, severity: wfSevAny},
 		check: wfCheckMode,
+		guard: wfReferralFirst,
 	},
 	{
 		// No interview before the notice is served [CR 20]: the only way

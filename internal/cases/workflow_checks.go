@@ -52,7 +52,7 @@ func (e *NotAllowedError) Unwrap() error {
 
 // Allowed lists the actions a caller holding actorRoles may take on c now,
 // in table order. It reads the case's rule set from c.RuleSet, or from the
-// date the matter arose when that is empty.
+// date the case was received when that is empty.
 func Allowed(c Case, actorRoles []string) []Action {
 	var out []Action
 	for _, a := range wfAllowed(&c, actorRoles, wfRuleSetOf(&c, nil)) {
@@ -80,9 +80,10 @@ func wfNames(as []*Action) []ActionName {
 }
 
 // wfRuleSetOf is the code of the rule set a case follows: the one recorded
-// on it, else the one in force when its matter arose.
+// on it, else the one in force when the complaint was made or the matter
+// came to the appropriate authority's attention.
 func wfRuleSetOf(c *Case, ref *Reference) string {
-	if c.RuleSet != "" || c.AroseOn.IsZero() {
+	if c.RuleSet != "" || c.ReceivedAt.IsZero() {
 		return c.RuleSet
 	}
 	if ref == nil {
@@ -92,7 +93,7 @@ func wfRuleSetOf(c *Case, ref *Reference) string {
 		}
 		ref = r
 	}
-	return ref.RuleSetFor(c.AroseOn).Code
+	return ref.RuleSetFor(c.ReceivedAt).Code
 }
 
 // wfRefused says why a cannot be taken on c by a caller with roles, or nil.
@@ -114,6 +115,11 @@ func wfRefused(c *Case, a *Action, roles []string, ruleSet string, explain bool)
 		return no(func() string { return fmt.Sprintf("it is not an action for a %s", wfWords(c.Kind)) })
 	case IsTerminal(*c):
 		return no(func() string { return fmt.Sprintf("%s is a final state", c.State) })
+	case ruleSet == RuleSet2012:
+		return no(func() string {
+			return "the case follows the 2012 regulations (made or come to attention before 1 February 2020, C&M 2(2)), " +
+				"which Probity holds read-only"
+		})
 	case !slices.Contains(a.From, c.State):
 		return no(func() string { return "" })
 	case len(a.RuleSets) > 0 && !slices.Contains(a.RuleSets, ruleSet):
@@ -171,10 +177,46 @@ func wfCheck(c *Case, in *ActionInput, roles []string, ruleSet string) (*Action,
 			Allowed: slices.DeleteFunc(wfNames(wfAllowed(c, roles, ruleSet)), func(n ActionName) bool { return n == a.Name }),
 			Reason:  fmt.Sprintf("Schedule 3 handling is mandatory on the ground %s (Sch3 2(6A), (6B)): record it under Schedule 3", in.MandatoryGround)}
 	}
+	// A complaint recorded as indicating a possible crime, conduct that
+	// would justify disciplinary proceedings, or an infringement of
+	// Article 2 or 3 must be investigated [Sch3 6(2A)-(2C)], unless the
+	// appropriate authority records the repeat-complaint exception
+	// [C&M 6]. The ground is the one the case recorded, not the caller's.
+	if a.Name == ActHandleOtherwise && wfMustInvestigate(c) && in.InvestigationException == "" {
+		return nil, &NotAllowedError{State: c.State, Action: a.Name,
+			Allowed: slices.DeleteFunc(wfNames(wfAllowed(c, roles, ruleSet)), func(n ActionName) bool { return n == a.Name }),
+			Reason: fmt.Sprintf("the complaint was recorded on the ground %s, so it must be investigated (Sch3 6(2A)-(2C)) "+
+				"unless the C&M 6 exception is recorded (%s)", c.HandlingGround, FieldInvestigationException)}
+	}
 	if err := wfValidate(c, a, in); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// wfReferralFirst refuses local handling while a mandatory referral is
+// owed: the complaint was recorded on a ground that must be referred
+// [Sch3 2(6B), 4(1)], or the matter is a DSI matter [Sch3 14C], and no
+// referral has been made or treated as made [Sch3 4, 4A, 13, 13A; C&M 4].
+// What it reads is on the case, written by the actions taken.
+func wfReferralFirst(c *Case) string {
+	if c.ReferralGround != "" {
+		return ""
+	}
+	switch {
+	case slices.Contains(MandatoryReferralHandlingGrounds, c.HandlingGround):
+		return fmt.Sprintf("the complaint was recorded on the ground %s, which must be referred to the IOPC (Sch3 4(1); C&M 4), "+
+			"and no referral is recorded: refer it first", c.HandlingGround)
+	case c.Kind == DeathOrSeriousInjury:
+		return "a DSI matter must be referred to the IOPC (Sch3 14C) and no referral is recorded: refer it first"
+	}
+	return ""
+}
+
+// wfMustInvestigate reports whether the ground recorded with a complaint
+// brings the duty to investigate [Sch3 6(2A)-(2C)].
+func wfMustInvestigate(c *Case) bool {
+	return slices.Contains(InvestigationDutyGrounds, c.HandlingGround) && c.InvestigationException == ""
 }
 
 // wfValidate checks the input against what the action takes, naming every
@@ -199,6 +241,17 @@ func wfValidate(c *Case, a *Action, in *ActionInput) error {
 	if takes(FieldMandatoryGround) && in.MandatoryGround != "" && !slices.Contains(MandatoryHandlingGrounds, in.MandatoryGround) {
 		f.Addf(string(FieldMandatoryGround), "%q is not a ground for mandatory Schedule 3 handling; use one of %s",
 			in.MandatoryGround, strings.Join(MandatoryHandlingGrounds, ", "))
+	}
+	if takes(FieldInvestigationException) && in.InvestigationException != "" {
+		switch {
+		case !slices.Contains(InvestigationExceptions, in.InvestigationException):
+			f.Addf(string(FieldInvestigationException), "%q is not an exception to the duty to investigate; use one of %s",
+				in.InvestigationException, strings.Join(InvestigationExceptions, ", "))
+		case !slices.Contains(InvestigationDutyGrounds, c.HandlingGround):
+			f.Add(string(FieldInvestigationException), "is taken only where the complaint was recorded as one that must be investigated")
+		case strings.TrimSpace(in.Reasons) == "":
+			f.Add(string(FieldReasons), "must say why the C&M 6 exception applies")
+		}
 	}
 	if takes(FieldMode) && (in.Mode != "" || needs(FieldMode)) && !slices.Contains(Modes, in.Mode) {
 		if in.Mode == "" {

@@ -12,10 +12,12 @@ import (
 )
 
 func TestRefusalNamesStateAndAllowedActions(t *testing.T) {
-	c := wfFixture(Complaint, LocalInvestigation)
+	// The IOPC already holds a directed investigation: there is nothing
+	// to refer.
+	c := wfFixture(Complaint, DirectedInvestigation)
 	_, err := Apply(&c, ActionInput{Action: ActReferToIOPC, ReferralGround: "voluntary", Reasons: "x"},
 		[]string{RoleHandler, RoleAuthority}, wfReference(t), wfNow)
-	want := `action "refer_to_iopc" is not allowed in state LocalInvestigation; allowed: notify_outcome, withdraw, suspend`
+	want := `action "refer_to_iopc" is not allowed in state DirectedInvestigation; allowed: notify_outcome, withdraw, suspend`
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant  %s", err, want)
 	}
@@ -294,9 +296,9 @@ func TestCaseFactsRefuseActions(t *testing.T) {
 		{name: "vetting before SI 2025/558", kind: ConductMatter, state: SeverityAssessed,
 			change: func(c *Case) { c.RuleSet = "2020" },
 			in:     ActionInput{Action: ActReferToVetting, Reasons: "r"}, why: "only under rule set 2025"},
-		{name: "vetting under the 2012 rules, by date", kind: RecordableConduct, state: SeverityAssessed,
-			change: func(c *Case) { c.RuleSet, c.AroseOn = "", time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC) },
-			in:     ActionInput{Action: ActReferToVetting, Reasons: "r"}, why: "follows rule set 2012"},
+		{name: "vetting under the 2020 rules, by date received", kind: RecordableConduct, state: SeverityAssessed,
+			change: func(c *Case) { c.RuleSet, c.ReceivedAt = "", time.Date(2025, 5, 27, 0, 0, 0, 0, time.UTC) },
+			in:     ActionInput{Action: ActReferToVetting, Reasons: "r"}, why: "follows rule set 2020"},
 		{name: "meeting for gross misconduct", kind: ConductMatter, state: CaseToAnswer,
 			change: func(c *Case) { c.Allegations[1].Subjects[0].Severity = SeverityGrossMisconduct },
 			in:     ActionInput{Action: ActReferToMeeting}, why: "which a meeting cannot hear"},

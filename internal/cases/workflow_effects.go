@@ -93,6 +93,32 @@ func wfNoMisconductForTheRest(c *Case, _ *ActionInput) {
 	})
 }
 
+// wfRecordHandlingGround keeps on the case the Sch3 2(6B) ground the
+// complaint was recorded on, which later duties (to investigate, to refer)
+// read from the case rather than from a caller.
+func wfRecordHandlingGround(c *Case, in *ActionInput) {
+	c.HandlingGround = in.MandatoryGround
+}
+
+// wfRecordReferral keeps the ground of the referral on the case: it
+// discharges a mandatory referral (wfReferralFirst).
+func wfRecordReferral(c *Case, in *ActionInput) {
+	c.ReferralGround = in.ReferralGround
+}
+
+// wfRecordTreatedAsReferred: the IOPC treating the matter as referred
+// discharges the referral as a referral would [Sch3 4A(2), 13A(2)].
+func wfRecordTreatedAsReferred(c *Case, _ *ActionInput) {
+	c.ReferralGround = ReferralTreatedAsReferred
+}
+
+// wfRecordInvestigationException keeps the C&M 6 exception on the case.
+func wfRecordInvestigationException(c *Case, in *ActionInput) {
+	if in.InvestigationException != "" {
+		c.InvestigationException = in.InvestigationException
+	}
+}
+
 // TimelineFacts are what a case's timeline knows that the case record does
 // not: the API reads them to fill ActionInput.Forum, ResumeTo and
 // ReviewFacts.Referred instead of trusting the client.
@@ -113,7 +139,7 @@ func ReadTimeline(events []Event) TimelineFacts {
 			t.Forum = fo
 		}
 		switch ActionName(e.Detail["action"]) {
-		case ActReferToIOPC:
+		case ActReferToIOPC, ActIOPCTreatsAsReferred:
 			t.Referred = true
 		case ActSuspend:
 			t.SuspendedFrom = State(e.Detail["from"])
@@ -143,6 +169,7 @@ func wfDetail(a *Action, in *ActionInput, from, to State) map[string]string {
 	set(FieldReferralGround, in.ReferralGround)
 	set(FieldMandatoryGround, in.MandatoryGround)
 	set(FieldMode, in.Mode)
+	set(FieldInvestigationException, in.InvestigationException)
 	set(FieldForum, string(in.Forum))
 	if a.forum != "" {
 		d[string(FieldForum)] = string(a.forum)

@@ -47,6 +47,11 @@ func wfNewCase(k Kind, rs string) Case {
 func wfFixture(k Kind, s State) Case {
 	c := wfNewCase(k, "2025")
 	c.State = s
+	if k == DeathOrSeriousInjury {
+		// A DSI matter is referred before anything else is done with it;
+		// duties_test.go shows what is refused until it is.
+		c.ReferralGround = "death_or_serious_injury"
+	}
 	set := func(sev, finding, outcome string) {
 		wfEachSubject(&c, func(x *Subject) { x.Severity, x.Finding, x.Outcome = sev, finding, outcome })
 	}
@@ -117,6 +122,10 @@ func wfInput(c Case, a Action, tl TimelineFacts, r *rand.Rand) (ActionInput, boo
 	case ActRecordSch3:
 		if wfChance(r, 0.3) {
 			in.MandatoryGround = wfPick(r, MandatoryHandlingGrounds)
+		}
+	case ActHandleOtherwise:
+		if wfMustInvestigate(&c) {
+			in.InvestigationException = wfPick(r, InvestigationExceptions)
 		}
 	case ActReferToIOPC:
 		in.ReferralGround = wfPick(r, ReferralGrounds).Code

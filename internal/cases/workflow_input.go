@@ -22,6 +22,8 @@ const (
 	FieldResumeTo         Field = "resume_to"
 	FieldRecipient        Field = "recipient"
 	FieldAppealOutcome    Field = "appeal_outcome"
+
+	FieldInvestigationException Field = "investigation_exception"
 )
 
 // Investigation modes [Sch3 15, 18].
@@ -100,6 +102,27 @@ var MandatoryHandlingGrounds = []string{
 	"must_be_referred",        // of a description that must be referred to the IOPC
 }
 
+// MandatoryReferralHandlingGrounds are the handling grounds that also
+// oblige the appropriate authority to refer the complaint to the IOPC
+// [Sch3 2(6B), 4(1)].
+var MandatoryReferralHandlingGrounds = []string{"death_or_serious_injury", "must_be_referred"}
+
+// ReferralTreatedAsReferred is the referral ground kept on a case the
+// IOPC treats as referred to it [Sch3 4A, 13A].
+const ReferralTreatedAsReferred = "treated_as_referred"
+
+// InvestigationDutyGrounds are the handling grounds that bring the duty to
+// investigate the complaint [Sch3 6(2A)-(2C)]: the complaint indicates a
+// possible crime or behaviour justifying disciplinary proceedings, or an
+// infringement of Article 2 or 3.
+var InvestigationDutyGrounds = []string{"crime_or_disciplinary", "article_2_or_3"}
+
+// InvestigationExceptions are the exceptions to the duty to investigate
+// [C&M 6]: substantially the same conduct as an earlier complaint or
+// conduct matter that was or is being investigated or handled, with no
+// fresh indication and no fresh evidence.
+var InvestigationExceptions = []string{"repeat_complaint"}
+
 // FindingInput is what an action decides about one subject: one officer
 // on one allegation.
 type FindingInput struct {
@@ -131,7 +154,10 @@ type ActionInput struct {
 	// complaint outside Schedule 3 and is recorded as the reason for
 	// Schedule 3 handling.
 	MandatoryGround string `json:"mandatory_ground,omitempty"`
-	Mode            string `json:"mode,omitempty"`
+	// InvestigationException records the C&M 6 exception to the duty to
+	// investigate (InvestigationExceptions), with the reasons for it.
+	InvestigationException string `json:"investigation_exception,omitempty"`
+	Mode                   string `json:"mode,omitempty"`
 	// Forum is the forum the case's proceedings are in. The case record
 	// does not carry it, so the API should fill it from the timeline
 	// (ReadTimeline) rather than trust the client.

@@ -85,7 +85,9 @@ func (g *gen) schedule3(d *drive, serious bool, ground string) {
 			g.investigateComplaint(d, 220)
 		default:
 			d.act(g.uniform(10, 40), cases.ActionInput{Action: cases.ActIOPCReferBack})
-			if g.chance(0.5) {
+			// A complaint recorded as indicating misconduct must still be
+			// investigated when it comes back [Sch3 6(2A)-(2C)].
+			if g.chance(0.5) || slices.Contains(cases.InvestigationDutyGrounds, d.c.HandlingGround) {
 				d.act(g.uniform(3, 15), cases.ActionInput{Action: cases.ActInvestigateLocally})
 				g.investigateComplaint(d, 220)
 			} else {

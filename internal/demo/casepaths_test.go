@@ -41,7 +41,7 @@ func TestEveryCaseIsValidAndConsistent(t *testing.T) {
 		}
 		again := c.Case
 		again.Prepare(ref, now)
-		if c.RuleSet != ref.RuleSetFor(c.AroseOn).Code || !reflect.DeepEqual(again, c.Case) {
+		if c.RuleSet != ref.RuleSetFor(c.ReceivedAt).Code || !reflect.DeepEqual(again, c.Case) {
 			t.Fatalf("case %d is not prepared: rule set %q", i, c.RuleSet)
 		}
 		if c.UnitID == "" || c.ForceID != ds.Force.ID {
@@ -226,7 +226,10 @@ func TestTimelinesReplay(t *testing.T) {
 	// The routes reach every part of both state machines a demo should
 	// show.
 	for _, a := range cases.AllActions() {
-		if actions[a.Name] == 0 && a.Name != cases.ActSuspend && a.Name != cases.ActResume && a.Name != cases.ActReferToVetting {
+		// The IOPC's treating a matter as referred is rare in practice and
+		// not drawn by the routes.
+		if actions[a.Name] == 0 && a.Name != cases.ActSuspend && a.Name != cases.ActResume && a.Name != cases.ActReferToVetting &&
+			a.Name != cases.ActIOPCTreatsAsReferred {
 			t.Errorf("no case was moved by %s", a.Name)
 		}
 	}

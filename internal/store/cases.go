@@ -42,12 +42,18 @@ func (tx *Tx) CreateCase(ctx context.Context, c *cases.Case, actor string, now t
 		return err
 	}
 	c.Reference = ref
+	if c.RelatedCaseID != "" {
+		if err := tx.followEarlier(ctx, c); err != nil {
+			return err
+		}
+	}
 	_, err = tx.tx.ExecContext(ctx, `INSERT INTO cases
 		(id, reference, kind, force_id, unit_id, state, rule_set, summary, arose_on, received_at, restricted, version, created_at, updated_at,
-		 next_due_at, next_due_clock)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)`,
+		 next_due_at, next_due_clock, handling_ground, investigation_exception, referral_ground, related_case_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18, $19)`,
 		c.ID, c.Reference, string(c.Kind), c.ForceID, nullString(c.UnitID), string(c.State), c.RuleSet, c.Summary,
-		dateOnly(c.AroseOn), c.ReceivedAt.UTC(), c.Restricted, c.Version, now, nullTime(c.NextDueAt), c.NextDueClock)
+		dateOnly(c.AroseOn), c.ReceivedAt.UTC(), c.Restricted, c.Version, now, nullTime(c.NextDueAt), c.NextDueClock,
+		c.HandlingGround, c.InvestigationException, c.ReferralGround, nullString(c.RelatedCaseID))
 	if err := constraintError(err, "case reference already used", "force_id, unit_id or rule_set names no such record"); err != nil {
 		return fmt.Errorf("recording case: %w", err)
 	}
@@ -68,6 +74,27 @@ func (tx *Tx) CreateCase(ctx context.Context, c *cases.Case, actor string, now t
 		return err
 	}
 	return tx.refreshSearch(ctx, c.ID)
+}
+
+// followEarlier applies the rule-set override for a matter related to an
+// earlier case, reading the earlier case's state and rule set as they
+// stand inside this transaction rather than as a caller reports them.
+func (tx *Tx) followEarlier(ctx context.Context, c *cases.Case) error {
+	var earlier cases.Case
+	var kind, state string
+	err := tx.tx.QueryRowContext(ctx, `SELECT id, kind, state, rule_set FROM cases WHERE id = $1`, c.RelatedCaseID).
+		Scan(&earlier.ID, &kind, &state, &earlier.RuleSet)
+	if errors.Is(err, sql.ErrNoRows) {
+		var f fault.Fields
+		f.Add("related_case_id", "names no case")
+		return f.Err("invalid case")
+	}
+	if err != nil {
+		return fmt.Errorf("reading the related case: %w", err)
+	}
+	earlier.Kind, earlier.State = cases.Kind(kind), cases.State(state)
+	c.FollowEarlier(earlier)
+	return nil
 }
 
 // checkOfficersExist names the field of any subject or party that is not
@@ -155,14 +182,16 @@ func (tx *Tx) AppendEvent(ctx context.Context, caseID string, e *cases.Event) er
 }
 
 const caseColumns = `id, reference, kind, force_id, COALESCE(unit_id, ''), state, rule_set, summary, arose_on,
-	received_at, restricted, version, created_at, updated_at, next_due_at, next_due_clock`
+	received_at, restricted, version, created_at, updated_at, next_due_at, next_due_clock,
+	handling_ground, investigation_exception, referral_ground, COALESCE(related_case_id, '')`
 
 func scanCase(r interface{ Scan(...any) error }) (cases.Case, error) {
 	var c cases.Case
 	var kind, state string
 	var due sql.NullTime
 	err := r.Scan(&c.ID, &c.Reference, &kind, &c.ForceID, &c.UnitID, &state, &c.RuleSet, &c.Summary, &c.AroseOn,
-		&c.ReceivedAt, &c.Restricted, &c.Version, &c.CreatedAt, &c.UpdatedAt, &due, &c.NextDueClock)
+		&c.ReceivedAt, &c.Restricted, &c.Version, &c.CreatedAt, &c.UpdatedAt, &due, &c.NextDueClock,
+		&c.HandlingGround, &c.InvestigationException, &c.ReferralGround, &c.RelatedCaseID)
 	if due.Valid {
 		t := due.Time.UTC()
 		c.NextDueAt = &t

@@ -22,8 +22,10 @@ import (
 // wins and the other is told the case changed.
 func (tx *Tx) SaveTransition(ctx context.Context, c *cases.Case, readVersion int, ev *cases.Event, now time.Time) error {
 	res, err := tx.tx.ExecContext(ctx, `UPDATE cases SET state = $1, version = version + 1, updated_at = $2,
-		next_due_at = $3, next_due_clock = $4 WHERE id = $5 AND version = $6`,
-		string(c.State), now.UTC(), nullTime(c.NextDueAt), c.NextDueClock, c.ID, readVersion)
+		next_due_at = $3, next_due_clock = $4, handling_ground = $7, investigation_exception = $8, referral_ground = $9
+		WHERE id = $5 AND version = $6`,
+		string(c.State), now.UTC(), nullTime(c.NextDueAt), c.NextDueClock, c.ID, readVersion,
+		c.HandlingGround, c.InvestigationException, c.ReferralGround)
 	if err != nil {
 		return fmt.Errorf("saving case %s: %w", c.Reference, err)
 	}

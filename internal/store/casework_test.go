@@ -296,3 +296,57 @@ func TestCasesFactsMatchOneByOne(t *testing.T) {
 		}
 	})
 }
+
+// The duty facts Apply writes on a case (the ground it was recorded on,
+// the C&M 6 exception, the referral ground) survive a save and a read, so
+// the workflow reads them from Probity on the next action.
+func TestDutyFactsAreKeptWithTheCase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := buildWorld(t, db)
+		c, _ := db.Case(ctx, w.cases[1].ID)
+		c.State = cases.RecordedSch3
+		c.HandlingGround, c.InvestigationException, c.ReferralGround = "crime_or_disciplinary", "repeat_complaint", "serious_assault"
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.SaveTransition(ctx, &c, c.Version, &cases.Event{At: now, Actor: "u", Type: "action"}, now)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Case(ctx, c.ID)
+		if got.HandlingGround != "crime_or_disciplinary" || got.InvestigationException != "repeat_complaint" || got.ReferralGround != "serious_assault" {
+			t.Errorf("facts after save: %q, %q, %q", got.HandlingGround, got.InvestigationException, got.ReferralGround)
+		}
+	})
+}
+
+// A matter related to an earlier case still being handled follows the
+// earlier case's rule set, read from the store, whatever its own date
+// says [C&M 2(2)]; one naming no case is refused by field.
+func TestRelatedCaseFollowsTheEarlierRuleSet(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := buildWorld(t, db)
+		ref, _ := cases.LoadReference()
+		mk := func(received, related string) (cases.Case, error) {
+			c := cases.Case{Kind: cases.Complaint, ForceID: w.force.ID, UnitID: w.units[0].ID, Summary: "Same incident, another complainant",
+				AroseOn: day("2021-05-01"), ReceivedAt: day(received), RelatedCaseID: related,
+				Allegations: []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language", Subjects: []cases.Subject{{OfficerID: w.alice.ID}}}}}
+			c.Prepare(ref, now)
+			err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateCase(ctx, &c, "test", now) })
+			return c, err
+		}
+		earlier, err := mk("2021-06-01", "") // rule set 2020, still open
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := mk("2026-03-02", earlier.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Case(ctx, c.ID)
+		if got.RuleSet != "2020" || got.RelatedCaseID != earlier.ID {
+			t.Errorf("related case: rule set %s, related %q; want 2020, %s", got.RuleSet, got.RelatedCaseID, earlier.ID)
+		}
+		if _, err := mk("2026-03-02", "no-such-case"); !fault.Is(err, fault.Invalid) {
+			t.Errorf("unknown related case: err = %v, want invalid", err)
+		}
+	})
+}
