@@ -234,7 +234,7 @@ func (x *run) buildCase(r *row, ext string) (*cases.Case, []string) {
 	if strings.TrimSpace(summary) == "" {
 		summary = fmt.Sprintf("Imported %s record %s", x.m.Source, clip(ext, 100))
 	}
-	c := &cases.Case{ID: id.New(), Kind: x.kind, ForceID: x.forceID, State: x.state, RuleSet: x.ref.RuleSetFor(arose).Code,
+	c := &cases.Case{ID: id.New(), Kind: x.kind, ForceID: x.forceID, State: x.state, RuleSet: x.ref.RuleSetFor(received).Code,
 		Summary: summary, AroseOn: arose, ReceivedAt: received}
 	return c, nil
 }
