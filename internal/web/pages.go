@@ -33,7 +33,7 @@ var kindNames = map[string]string{
 
 // pages parses each page together with the layout, once.
 var pages = func() map[string]*template.Template {
-	funcs := template.FuncMap{"kindName": func(k any) string {
+	funcs := template.FuncMap{"roleLabel": func(r access.Role) string { return r.Label().Name }, "kindName": func(k any) string {
 		var s string
 		switch v := k.(type) {
 		case string:
@@ -58,6 +58,8 @@ var pages = func() map[string]*template.Template {
 type pageData struct {
 	Principal *access.Principal
 	Demo      bool
+	// Nav is the service navigation: only the pages this caller may open.
+	Nav []navItem
 }
 
 // render writes a page. Rendering into a buffer first means a template
@@ -99,7 +101,7 @@ func (s *Server) failPage(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) pageData(r *http.Request) pageData {
-	return pageData{Principal: caller(r), Demo: !s.requireMFA}
+	return pageData{Principal: caller(r), Demo: !s.requireMFA, Nav: s.nav(r)}
 }
 
 type loginPage struct {
