@@ -109,10 +109,16 @@ type loginPage struct {
 	Username, Error string
 	// SSO offers single sign-on when OIDC is configured.
 	SSO bool
+	// Next is the page to return to after signing in, already checked by
+	// safeNext; Expired says the browser's session had ended.
+	Next    string
+	Expired bool
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", loginPage{pageData: s.pageData(r), SSO: s.oidc != nil})
+	q := r.URL.Query()
+	s.render(w, r, http.StatusOK, "login", loginPage{pageData: s.pageData(r), SSO: s.oidc != nil,
+		Next: safeNext(q.Get("next")), Expired: q.Get("expired") != ""})
 }
 
 // maxFormBody caps a form post without files.
@@ -125,16 +131,17 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username := r.PostForm.Get("username")
+	next := safeNext(r.PostForm.Get("next"))
 	token, res, _, err := s.login(r, username, r.PostForm.Get("password"), r.PostForm.Get("totp"))
 	var th *throttled
 	switch {
 	case errors.As(err, &th):
 		w.Header().Set("Retry-After", strconv.Itoa(th.retryAfterSeconds()))
 		s.render(w, r, th.status, "login", loginPage{pageData: s.pageData(r), Username: username,
-			Error: "Not checked: " + th.detail + ".", SSO: s.oidc != nil})
+			Error: "Not checked: " + th.detail + ".", SSO: s.oidc != nil, Next: next})
 		return
 	case fault.Is(err, fault.Unauthenticated):
-		s.render(w, r, http.StatusUnauthorized, "login", loginPage{pageData: s.pageData(r), Username: username, Error: errBadLogin.Message, SSO: s.oidc != nil})
+		s.render(w, r, http.StatusUnauthorized, "login", loginPage{pageData: s.pageData(r), Username: username, Error: errBadLogin.Message, SSO: s.oidc != nil, Next: next})
 		return
 	case err != nil:
 		s.failPage(w, r, err)
@@ -142,10 +149,10 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSessionCookie(w, r, token)
 	if res.MFAPending {
-		http.Redirect(w, r, "/mfa", http.StatusSeeOther)
+		http.Redirect(w, r, withNext("/mfa", next), http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, afterSignIn(next), http.StatusSeeOther)
 }
 
 func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) {
@@ -168,17 +175,25 @@ type mfaPage struct {
 	URL template.URL
 	// QR is the same link as an inline SVG QR code (qrSVG).
 	QR template.HTML
+	// Next is the page to go to once enrolled (safeNext).
+	Next string
 }
 
 func (s *Server) mfaPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
 	if caller(r).MFAPassed {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, afterSignIn(next), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r)})
+	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r), Next: next})
 }
 
 func (s *Server) mfaEnrolForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		s.failPage(w, r, fault.Errorf(fault.Invalid, "the form could not be read"))
+		return
+	}
 	secret, url, err := s.enrol(r)
 	if err != nil {
 		s.failPage(w, r, err)
@@ -190,7 +205,7 @@ func (s *Server) mfaEnrolForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r), Secret: secret, GroupedSecret: groupSecret(secret),
-		URL: template.URL(url), QR: qr})
+		URL: template.URL(url), QR: qr, Next: safeNext(r.PostForm.Get("next"))})
 }
 
 func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {
@@ -199,17 +214,18 @@ func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, fault.Errorf(fault.Invalid, "the form could not be read"))
 		return
 	}
+	next := safeNext(r.PostForm.Get("next"))
 	err := s.confirm(r, r.PostForm.Get("totp"))
 	if fault.Is(err, fault.Invalid) {
 		s.render(w, r, http.StatusUnprocessableEntity, "mfa", mfaPage{pageData: s.pageData(r),
-			Error: "That code was not accepted. Start again to get a new key.", Secret: ""})
+			Error: "That code was not accepted. Start again to get a new key.", Secret: "", Next: next})
 		return
 	}
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, afterSignIn(next), http.StatusSeeOther)
 }
 
 type homePage struct {
