@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/probity/probity/internal/access"
-	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/speakup"
 	"github.com/probity/probity/internal/store"
 )
@@ -24,28 +24,9 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-var kindNames = map[string]string{
-	string(cases.Complaint):            "complaint",
-	string(cases.ConductMatter):        "conduct matter",
-	string(cases.RecordableConduct):    "recordable conduct matter",
-	string(cases.DeathOrSeriousInjury): "death or serious injury matter",
-}
-
 // pages parses each page together with the layout, once.
 var pages = func() map[string]*template.Template {
-	funcs := template.FuncMap{"roleLabel": func(r access.Role) string { return r.Label().Name }, "kindName": func(k any) string {
-		var s string
-		switch v := k.(type) {
-		case string:
-			s = v
-		case cases.Kind:
-			s = string(v)
-		}
-		if n, ok := kindNames[s]; ok {
-			return n
-		}
-		return s
-	}}
+	funcs := labelFuncs
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "mfa", "home", "case", "error", "complain", "complain-done", "complaint-status",
 		"speak-up", "speak-up-done", "speak-up-thread", "eis-fairness", "eis-flags", "eis-flag", "officer"} {
@@ -301,6 +282,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 type casePage struct {
 	pageData
 	Case caseView
+	// RuleSet is the title of the rules the case follows.
+	RuleSet string
+	// Categories and Subcategories name the allegation codes of the
+	// case's taxonomy; Officers the subjects, linked when OfficerLinks.
+	Categories, Subcategories map[string]string
+	Officers                  map[string]officers.Officer
+	OfficerLinks              bool
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
@@ -314,7 +302,32 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "case", casePage{pageData: s.pageData(r), Case: v})
+	page := casePage{pageData: s.pageData(r), Case: v, Categories: map[string]string{}, Subcategories: map[string]string{},
+		OfficerLinks: access.Allowed(caller(r), access.OfficerRead)}
+	for _, rs := range s.ref.RuleSets {
+		if rs.Code == c.RuleSet {
+			page.RuleSet = rs.Title
+		}
+	}
+	var ids []string
+	for _, a := range c.Allegations {
+		if tax, ok := s.ref.Taxonomy(a.TaxonomyVersion); ok {
+			for _, cat := range tax.Categories {
+				page.Categories[cat.Code] = cat.Name
+				for _, sub := range cat.Subcategories {
+					page.Subcategories[sub.Code] = sub.Name
+				}
+			}
+		}
+		for _, sj := range a.Subjects {
+			ids = append(ids, sj.OfficerID)
+		}
+	}
+	if page.Officers, err = s.db.OfficersByID(r.Context(), ids); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "case", page)
 }
 
 // staticHandler serves the embedded style sheet and scripts.
