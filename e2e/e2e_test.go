@@ -150,12 +150,12 @@ func TestEachRoleSeesOnlyWhatItShould(t *testing.T) {
 			t.Errorf("%s: audit section shown = %v", role, strings.Contains(body, "Audit log"))
 		}
 		if role == access.Handler {
-			if banner := text(t, ctx, `.banner`); !strings.Contains(banner, "MFA is not required") {
+			if banner := text(t, ctx, `#demo-banner`); !strings.Contains(banner, "two-step sign-in is not required") {
 				t.Errorf("demo banner = %q", banner)
 			}
 			shot(t, ctx, "home-handler.png")
 			// Open the first case.
-			if err := chromedp.Do(ctx, chromedp.Click(`a[href^="/cases/"]`), chromedp.WaitVisible(`dl.facts`)); err != nil {
+			if err := chromedp.Do(ctx, chromedp.Click(`a[href^="/cases/"]`), chromedp.WaitVisible(`dl.govuk-summary-list`)); err != nil {
 				t.Fatal(err)
 			}
 			shot(t, ctx, "case-handler.png")
@@ -163,7 +163,7 @@ func TestEachRoleSeesOnlyWhatItShould(t *testing.T) {
 				t.Errorf("case page heading %q carries no reference", ref)
 			}
 		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.Click(`.bar button`), chromedp.WaitVisible(`#username`)); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.Click(`#account button`), chromedp.WaitVisible(`#username`)); err != nil {
 			t.Fatalf("%s: signing out: %v", role, err)
 		}
 	}

@@ -130,7 +130,7 @@ func TestServeEnrolsMFAAndSignsIn(t *testing.T) {
 		chromedp.WaitVisible(`form[action="/mfa/enrol"] button`),
 		chromedp.Click(`form[action="/mfa/enrol"] button`),
 		chromedp.WaitVisible(`#mfa-secret`),
-		chromedp.WaitVisible(`.qr-box svg`),
+		chromedp.WaitVisible(`.probity-qr svg`),
 	)
 	if err != nil {
 		t.Fatalf("signing in and starting enrolment: %v", err)
@@ -160,7 +160,7 @@ func TestServeEnrolsMFAAndSignsIn(t *testing.T) {
 		chromedp.Click(`form[action="/mfa/confirm"] button`),
 		chromedp.WaitVisible(`#welcome`),
 		// Sign out, and in again with password and a fresh code.
-		chromedp.Click(`.bar button`),
+		chromedp.Click(`#account button`),
 		chromedp.WaitVisible(`#username`),
 	)
 	if err != nil {

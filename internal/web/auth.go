@@ -36,6 +36,10 @@ func caller(r *http.Request) *access.Principal {
 
 type sessionKey struct{}
 
+// sessionEndedKey marks a request that carried the cookie of a session
+// that has ended.
+type sessionEndedKey struct{}
+
 // sessionHash is the stored hash of the request's session token, or "".
 func sessionHash(r *http.Request) string {
 	h, _ := r.Context().Value(sessionKey{}).(string)
@@ -77,9 +81,14 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 		return r, nil
 	}
 	hash := access.HashToken(c.Value)
+	// A session cookie whose session is gone (timed out, signed out
+	// elsewhere, or its user disabled) is marked, so that a page can tell
+	// the browser its session has ended rather than only asking it to
+	// sign in.
+	ended := r.WithContext(context.WithValue(ctx, sessionEndedKey{}, true))
 	sess, err := s.db.SessionByHash(ctx, hash)
 	if fault.Is(err, fault.Unauthenticated) {
-		return r, nil
+		return ended, nil
 	}
 	if err != nil {
 		return r, err
@@ -87,7 +96,7 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 	if expired, why := s.sessions.Expired(sess.CreatedAt, sess.LastSeen, now); expired {
 		s.log.Info("session ended", "reason", why, "user", sess.UserID)
 		_ = s.endSession(ctx, hash)
-		return r, nil
+		return ended, nil
 	}
 	u, err := s.db.UserByID(ctx, sess.UserID)
 	if err != nil {
@@ -95,7 +104,7 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 	}
 	if u.Disabled {
 		_ = s.endSession(ctx, hash)
-		return r, nil
+		return ended, nil
 	}
 	if err := s.db.TouchSession(ctx, hash, now); err != nil {
 		return r, err
@@ -163,13 +172,21 @@ func (s *Server) authenticated(rt route) http.Handler {
 		}
 		switch {
 		case who == nil && rt.Page:
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			ended, _ := r.Context().Value(sessionEndedKey{}).(bool)
+			if ended {
+				s.clearSessionCookie(w, r)
+			}
+			signInRedirect(w, r, ended)
 			return
 		case who == nil:
 			fail(w, r, fault.Errorf(fault.Unauthenticated, "sign in first"))
 			return
 		case !who.MFAPassed && rt.Page:
-			http.Redirect(w, r, "/mfa", http.StatusSeeOther)
+			next := ""
+			if r.Method == http.MethodGet {
+				next = r.URL.RequestURI()
+			}
+			http.Redirect(w, r, withNext("/mfa", next), http.StatusSeeOther)
 			return
 		}
 		reason := "your role does not permit " + string(rt.Permission)

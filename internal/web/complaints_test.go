@@ -395,7 +395,7 @@ func TestComplaintForm(t *testing.T) {
 		if m == nil {
 			t.Fatal("the form carries no idempotency key")
 		}
-		for _, want := range []string{`<label for="what_happened">`, `<legend>How would you like your complaint handled? (required)</legend>`,
+		for _, want := range []string{`<label class="govuk-label" for="what_happened">`, `How would you like your complaint handled? (required)</legend>`,
 			`name="website"`, `tabindex="-1"`, `aria-hidden="true"`, `enctype="multipart/form-data"`} {
 			if !strings.Contains(html, want) {
 				t.Errorf("form lacks %s", want)

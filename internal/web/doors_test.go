@@ -19,7 +19,7 @@ import (
 // publicPath is a request path for a public route's pattern.
 func publicPath(pattern string) string {
 	if pattern == "/static/" {
-		return "/static/style.css"
+		return "/static/probity.css"
 	}
 	return pattern
 }

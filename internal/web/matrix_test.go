@@ -244,7 +244,7 @@ func matrixPath(f *fixture, pattern, rel string) string {
 	p = strings.Replace(p, "{$}", "", 1)
 	switch p {
 	case "/static/":
-		return "/static/style.css"
+		return "/static/probity.css"
 	case "/api/v1/audit":
 		return "/api/v1/audit?record=" + caseID
 	}

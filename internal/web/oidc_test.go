@@ -307,7 +307,7 @@ func lastLogin(t *testing.T, f *fixture) audit.Entry {
 	return audit.Entry{}
 }
 
-var loginErrorLine = regexp.MustCompile(`<p class="error"[^>]*>[^<]*</p>`)
+var loginErrorLine = regexp.MustCompile(`<a href="#username" id="login-error">[^<]*</a>`)
 
 func TestSingleSignOn(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {

@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/probity/probity/internal/access"
-	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/speakup"
 	"github.com/probity/probity/internal/store"
 )
@@ -24,28 +24,9 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-var kindNames = map[string]string{
-	string(cases.Complaint):            "complaint",
-	string(cases.ConductMatter):        "conduct matter",
-	string(cases.RecordableConduct):    "recordable conduct matter",
-	string(cases.DeathOrSeriousInjury): "death or serious injury matter",
-}
-
 // pages parses each page together with the layout, once.
 var pages = func() map[string]*template.Template {
-	funcs := template.FuncMap{"kindName": func(k any) string {
-		var s string
-		switch v := k.(type) {
-		case string:
-			s = v
-		case cases.Kind:
-			s = string(v)
-		}
-		if n, ok := kindNames[s]; ok {
-			return n
-		}
-		return s
-	}}
+	funcs := labelFuncs
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "mfa", "home", "case", "error", "complain", "complain-done", "complaint-status",
 		"speak-up", "speak-up-done", "speak-up-thread", "eis-fairness", "eis-flags", "eis-flag", "officer"} {
@@ -58,6 +39,8 @@ var pages = func() map[string]*template.Template {
 type pageData struct {
 	Principal *access.Principal
 	Demo      bool
+	// Nav is the service navigation: only the pages this caller may open.
+	Nav []navItem
 }
 
 // render writes a page. Rendering into a buffer first means a template
@@ -99,7 +82,7 @@ func (s *Server) failPage(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) pageData(r *http.Request) pageData {
-	return pageData{Principal: caller(r), Demo: !s.requireMFA}
+	return pageData{Principal: caller(r), Demo: !s.requireMFA, Nav: s.nav(r)}
 }
 
 type loginPage struct {
@@ -107,10 +90,16 @@ type loginPage struct {
 	Username, Error string
 	// SSO offers single sign-on when OIDC is configured.
 	SSO bool
+	// Next is the page to return to after signing in, already checked by
+	// safeNext; Expired says the browser's session had ended.
+	Next    string
+	Expired bool
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", loginPage{pageData: s.pageData(r), SSO: s.oidc != nil})
+	q := r.URL.Query()
+	s.render(w, r, http.StatusOK, "login", loginPage{pageData: s.pageData(r), SSO: s.oidc != nil,
+		Next: safeNext(q.Get("next")), Expired: q.Get("expired") != ""})
 }
 
 // maxFormBody caps a form post without files.
@@ -123,16 +112,17 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username := r.PostForm.Get("username")
+	next := safeNext(r.PostForm.Get("next"))
 	token, res, _, err := s.login(r, username, r.PostForm.Get("password"), r.PostForm.Get("totp"))
 	var th *throttled
 	switch {
 	case errors.As(err, &th):
 		w.Header().Set("Retry-After", strconv.Itoa(th.retryAfterSeconds()))
 		s.render(w, r, th.status, "login", loginPage{pageData: s.pageData(r), Username: username,
-			Error: "Not checked: " + th.detail + ".", SSO: s.oidc != nil})
+			Error: "Not checked: " + th.detail + ".", SSO: s.oidc != nil, Next: next})
 		return
 	case fault.Is(err, fault.Unauthenticated):
-		s.render(w, r, http.StatusUnauthorized, "login", loginPage{pageData: s.pageData(r), Username: username, Error: errBadLogin.Message, SSO: s.oidc != nil})
+		s.render(w, r, http.StatusUnauthorized, "login", loginPage{pageData: s.pageData(r), Username: username, Error: errBadLogin.Message, SSO: s.oidc != nil, Next: next})
 		return
 	case err != nil:
 		s.failPage(w, r, err)
@@ -140,10 +130,10 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSessionCookie(w, r, token)
 	if res.MFAPending {
-		http.Redirect(w, r, "/mfa", http.StatusSeeOther)
+		http.Redirect(w, r, withNext("/mfa", next), http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, afterSignIn(next), http.StatusSeeOther)
 }
 
 func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) {
@@ -166,17 +156,25 @@ type mfaPage struct {
 	URL template.URL
 	// QR is the same link as an inline SVG QR code (qrSVG).
 	QR template.HTML
+	// Next is the page to go to once enrolled (safeNext).
+	Next string
 }
 
 func (s *Server) mfaPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
 	if caller(r).MFAPassed {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, afterSignIn(next), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r)})
+	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r), Next: next})
 }
 
 func (s *Server) mfaEnrolForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		s.failPage(w, r, fault.Errorf(fault.Invalid, "the form could not be read"))
+		return
+	}
 	secret, url, err := s.enrol(r)
 	if err != nil {
 		s.failPage(w, r, err)
@@ -188,7 +186,7 @@ func (s *Server) mfaEnrolForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "mfa", mfaPage{pageData: s.pageData(r), Secret: secret, GroupedSecret: groupSecret(secret),
-		URL: template.URL(url), QR: qr})
+		URL: template.URL(url), QR: qr, Next: safeNext(r.PostForm.Get("next"))})
 }
 
 func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {
@@ -197,17 +195,18 @@ func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, fault.Errorf(fault.Invalid, "the form could not be read"))
 		return
 	}
+	next := safeNext(r.PostForm.Get("next"))
 	err := s.confirm(r, r.PostForm.Get("totp"))
 	if fault.Is(err, fault.Invalid) {
 		s.render(w, r, http.StatusUnprocessableEntity, "mfa", mfaPage{pageData: s.pageData(r),
-			Error: "That code was not accepted. Start again to get a new key.", Secret: ""})
+			Error: "That code was not accepted. Start again to get a new key.", Secret: "", Next: next})
 		return
 	}
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, afterSignIn(next), http.StatusSeeOther)
 }
 
 type homePage struct {
@@ -283,6 +282,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 type casePage struct {
 	pageData
 	Case caseView
+	// RuleSet is the title of the rules the case follows.
+	RuleSet string
+	// Categories and Subcategories name the allegation codes of the
+	// case's taxonomy; Officers the subjects, linked when OfficerLinks.
+	Categories, Subcategories map[string]string
+	Officers                  map[string]officers.Officer
+	OfficerLinks              bool
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
@@ -296,7 +302,32 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "case", casePage{pageData: s.pageData(r), Case: v})
+	page := casePage{pageData: s.pageData(r), Case: v, Categories: map[string]string{}, Subcategories: map[string]string{},
+		OfficerLinks: access.Allowed(caller(r), access.OfficerRead)}
+	for _, rs := range s.ref.RuleSets {
+		if rs.Code == c.RuleSet {
+			page.RuleSet = rs.Title
+		}
+	}
+	var ids []string
+	for _, a := range c.Allegations {
+		if tax, ok := s.ref.Taxonomy(a.TaxonomyVersion); ok {
+			for _, cat := range tax.Categories {
+				page.Categories[cat.Code] = cat.Name
+				for _, sub := range cat.Subcategories {
+					page.Subcategories[sub.Code] = sub.Name
+				}
+			}
+		}
+		for _, sj := range a.Subjects {
+			ids = append(ids, sj.OfficerID)
+		}
+	}
+	if page.Officers, err = s.db.OfficersByID(r.Context(), ids); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "case", page)
 }
 
 // staticHandler serves the embedded style sheet and scripts.

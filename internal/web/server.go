@@ -66,6 +66,8 @@ type Server struct {
 	statusLimit    *rateLimiter
 	// signIn limits sign-in attempts and the password hashes they cost.
 	signIn *signInGuard
+	// navPerm is each page's permission, for the service navigation.
+	navPerm map[string]access.Permission
 }
 
 // New builds the server and its routes. It panics if a route names a
@@ -105,6 +107,7 @@ func New(d Deps) *Server {
 	s.statusLimit = newRateLimiter(statusPerMinute, statusBurst, s.clock)
 	s.signIn = newSignInGuard(s.clock)
 	mux := http.NewServeMux()
+	s.navPerm = navPermissions(s.routes())
 	for _, rt := range s.routes() {
 		if !access.Known(rt.Permission) {
 			panic(fmt.Sprintf("route %s %s names unknown permission %q", rt.Method, rt.Pattern, rt.Permission))

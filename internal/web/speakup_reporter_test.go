@@ -343,11 +343,11 @@ func TestSpeakUpForm(t *testing.T) {
 			t.Fatalf("no reference on the page:\n%s", page)
 		}
 		ref := page[i : i+len("SU/2026/000000000")]
-		j := strings.Index(page, `<dd id="receipt"><code class="secret">`)
+		j := strings.Index(page, `id="receipt"><code class="probity-secret">`)
 		if j < 0 {
 			t.Fatalf("no receipt on the page:\n%s", page)
 		}
-		code := page[j+len(`<dd id="receipt"><code class="secret">`):][:39]
+		code := page[j+len(`id="receipt"><code class="probity-secret">`):][:39]
 		if !receipt.SpeakUp.Valid(code) {
 			t.Fatalf("receipt %q on the page", code)
 		}
