@@ -142,7 +142,7 @@ func TestServeEnrolsMFAAndSignsIn(t *testing.T) {
 	}
 	// The QR code is drawn, not blocked: it has modules and a size.
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](
-		`(function(){const s=document.querySelector('.qr-box svg');const r=s.getBoundingClientRect();`+
+		`(function(){const s=document.querySelector('.probity-qr svg');const r=s.getBoundingClientRect();`+
 			`return r.width>100&&r.height>100?s.querySelector('path').getAttribute('d').split('M').length-1:0})()`)); err != nil || n < 50 {
 		t.Errorf("QR code on the page: %d runs of modules (%v)", n, err)
 	}
