@@ -15,6 +15,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/probity/probity/internal/imagemeta/imagemetatest"
 )
 
 // metaCanary is planted in metadata; it must never come out.
@@ -298,38 +300,11 @@ func FuzzStripImageMetadata(f *testing.F) {
 	})
 }
 
-// pngHeader is a PNG of w×h pixels at the given bit depth and colour type
-// whose image data is rows of zeros: a 5000×5000 16-bit RGBA image comes
-// to about 1.3 MB without the test ever holding its pixels. Without data, decoding it fails.
-func pngHeader(t testing.TB, w, h int, depth, colourType byte, withData bool) []byte {
-	t.Helper()
-	chunk := func(out []byte, typ string, data []byte) []byte {
-		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
-		out = append(out, typ...)
-		out = append(out, data...)
-		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
-	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
-	ihdr = append(ihdr, depth, colourType, 0, 0, 0)
-	out := chunk([]byte("\x89PNG\r\n\x1a\n"), "IHDR", ihdr)
-	if colourType == 3 {
-		out = chunk(out, "PLTE", []byte{0, 0, 0})
-	}
-	if withData {
-		channels := map[byte]int{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colourType]
-		out = chunk(out, "IDAT", zeroZlib(h*(1+w*channels*int(depth)/8))) // each row: filter byte, then zeros
-	} else {
-		out = chunk(out, "IDAT", nil) // a palette's header ends at the image data
-	}
-	return chunk(out, "IEND", nil)
-}
-
 // TestStripRefusesDecodeBomb: a 5000×5000 PNG at 16 bits a channel is
 // within the pixel limit but would take 200 MB to decode; it is refused
 // from its header, without the decoded image ever being allocated.
 func TestStripRefusesDecodeBomb(t *testing.T) {
-	bomb := pngHeader(t, 5000, 5000, 16, 6, true)
+	bomb := imagemetatest.PNG(5000, 5000, 16, 6, true)
 	if len(bomb) > 2<<20 {
 		t.Fatalf("the bomb is %d bytes; it should compress to under 2 MB", len(bomb))
 	}
@@ -379,10 +354,10 @@ func TestImageCost(t *testing.T) {
 		cost func() (imageCost, error)
 		want int64
 	}{
-		{"8-bit RGBA PNG", func() (imageCost, error) { return pngCost(pngHeader(t, 100, 50, 8, 6, false)) }, 100 * 50 * 4},
-		{"16-bit grey PNG", func() (imageCost, error) { return pngCost(pngHeader(t, 100, 50, 16, 0, false)) }, 100 * 50 * 8},
-		{"palette PNG", func() (imageCost, error) { return pngCost(pngHeader(t, 100, 50, 8, 3, false)) }, 100 * 50},
-		{"interlaced PNG", func() (imageCost, error) { return pngCost(reheader(pngHeader(t, 100, 50, 8, 6, false), 1)) }, 2 * 100 * 50 * 4},
+		{"8-bit RGBA PNG", func() (imageCost, error) { return pngCost(imagemetatest.PNG(100, 50, 8, 6, false)) }, 100 * 50 * 4},
+		{"16-bit grey PNG", func() (imageCost, error) { return pngCost(imagemetatest.PNG(100, 50, 16, 0, false)) }, 100 * 50 * 8},
+		{"palette PNG", func() (imageCost, error) { return pngCost(imagemetatest.PNG(100, 50, 8, 3, false)) }, 100 * 50},
+		{"interlaced PNG", func() (imageCost, error) { return pngCost(reheader(imagemetatest.PNG(100, 50, 8, 6, false), 1)) }, 2 * 100 * 50 * 4},
 		// Y 32×32, Cb and Cr 16×16 each.
 		{"4:2:0 JPEG", func() (imageCost, error) { return jpegCost(jpg.Bytes()) }, 32*32 + 2*16*16},
 		{"4:2:0 JPEG turned upright", func() (imageCost, error) {
@@ -411,7 +386,7 @@ func TestImageCost(t *testing.T) {
 func TestRequestImageBudget(t *testing.T) {
 	s := NewStripper(1)
 	budget := NewBudget()
-	big := pngHeader(t, 4000, 4000, 8, 3, false) // 16 megapixels, header only
+	big := imagemetatest.PNG(4000, 4000, 8, 3, false) // 16 megapixels, header only
 	for i := range 2 {
 		if _, err := s.Strip(context.Background(), budget, big, "image/png"); !errors.Is(err, ErrUnreadable) {
 			t.Fatalf("image %d within the budget: %v", i+1, err)
@@ -445,49 +420,4 @@ func TestStripWaitsForASlotOnlyAsLongAsItsContext(t *testing.T) {
 	if _, err := s.Strip(context.Background(), NewBudget(), pngWithText(t), "image/png"); err != nil {
 		t.Fatalf("with a free slot: %v", err)
 	}
-}
-
-// zeroZlib is a zlib stream of n zero bytes, written by hand as one
-// deflate block with the fixed codes: a literal zero, then matches of 258
-// bytes at distance 1, 13 bits each. Compressing the zeros with
-// compress/flate would take seconds under the race detector.
-func zeroZlib(n int) []byte {
-	out := []byte{0x78, 0x01}
-	var acc uint64
-	var nbits uint
-	put := func(v uint64, bits uint) { // LSB first
-		acc |= v << nbits
-		nbits += bits
-		for nbits >= 8 {
-			out = append(out, byte(acc))
-			acc >>= 8
-			nbits -= 8
-		}
-	}
-	code := func(c uint64, bits uint) { // Huffman codes go most significant bit first
-		var r uint64
-		for i := range bits {
-			r |= (c >> i & 1) << (bits - 1 - i)
-		}
-		put(r, bits)
-	}
-	put(1, 1) // the final block
-	put(1, 2) // fixed Huffman codes
-	left := n
-	if left > 0 {
-		code(0x30, 8) // literal 0
-		left--
-	}
-	for ; left >= 258; left -= 258 {
-		code(0xC5, 8) // length 258
-		code(0, 5)    // distance 1
-	}
-	for ; left > 0; left-- {
-		code(0x30, 8)
-	}
-	code(0, 7) // end of block
-	if nbits > 0 {
-		out = append(out, byte(acc))
-	}
-	return binary.BigEndian.AppendUint32(out, uint32(n%65521)<<16|1) // Adler-32 of zeros
 }

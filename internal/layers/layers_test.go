@@ -51,7 +51,7 @@ var layers = []layer{
 		name:     "foundation",
 		peers:    true,
 		forbid:   sqlAndHTTP,
-		packages: []string{"internal/fault", "internal/id", "internal/secret", "internal/keyring", "internal/imagemeta"},
+		packages: []string{"internal/fault", "internal/id", "internal/secret", "internal/keyring", "internal/imagemeta", "internal/imagemeta/imagemetatest"},
 	},
 	{
 		// Probity's rules in plain Go: the workflow and its law (cases), who

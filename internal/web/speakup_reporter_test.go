@@ -5,8 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"encoding/binary"
-	"hash/crc32"
 	"image/jpeg"
 	"mime/multipart"
 	"net/http/httptest"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/imagemeta/imagemetatest"
 	"github.com/probity/probity/internal/receipt"
 	"github.com/probity/probity/internal/speakup"
 	"github.com/probity/probity/internal/store"
@@ -395,17 +394,7 @@ func TestSpeakUpRateLimit(t *testing.T) {
 // 1.3 MB that would take 200 MB to decode.
 func pngBomb(t *testing.T) []byte {
 	t.Helper()
-	chunk := func(out []byte, typ string, data []byte) []byte {
-		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
-		out = append(out, typ...)
-		out = append(out, data...)
-		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	const w, h = 5000, 5000
-	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
-	ihdr = append(ihdr, 16, 6, 0, 0, 0) // 16 bits, RGBA
-	out := chunk([]byte("\x89PNG\r\n\x1a\n"), "IHDR", ihdr)
-	return chunk(chunk(out, "IDAT", zeroZlib(h*(1+w*8))), "IEND", nil)
+	return imagemetatest.PNG(5000, 5000, 16, 6, true) // 16 bits, RGBA
 }
 
 // TestSpeakUpImageBomb: a small PNG that would take 200 MB to decode is
@@ -478,49 +467,4 @@ func TestSpeakUpAbandonedRequestStoresNothing(t *testing.T) {
 			t.Fatalf("with a free slot: %d %s", rec.Code, rec.Body)
 		}
 	})
-}
-
-// zeroZlib is a zlib stream of n zero bytes, written by hand as one
-// deflate block with the fixed codes: a literal zero, then matches of 258
-// bytes at distance 1, 13 bits each. Compressing the zeros with
-// compress/flate would take seconds under the race detector.
-func zeroZlib(n int) []byte {
-	out := []byte{0x78, 0x01}
-	var acc uint64
-	var nbits uint
-	put := func(v uint64, bits uint) { // LSB first
-		acc |= v << nbits
-		nbits += bits
-		for nbits >= 8 {
-			out = append(out, byte(acc))
-			acc >>= 8
-			nbits -= 8
-		}
-	}
-	code := func(c uint64, bits uint) { // Huffman codes go most significant bit first
-		var r uint64
-		for i := range bits {
-			r |= (c >> i & 1) << (bits - 1 - i)
-		}
-		put(r, bits)
-	}
-	put(1, 1) // the final block
-	put(1, 2) // fixed Huffman codes
-	left := n
-	if left > 0 {
-		code(0x30, 8) // literal 0
-		left--
-	}
-	for ; left >= 258; left -= 258 {
-		code(0xC5, 8) // length 258
-		code(0, 5)    // distance 1
-	}
-	for ; left > 0; left-- {
-		code(0x30, 8)
-	}
-	code(0, 7) // end of block
-	if nbits > 0 {
-		out = append(out, byte(acc))
-	}
-	return binary.BigEndian.AppendUint32(out, uint32(n%65521)<<16|1) // Adler-32 of zeros
 }
