@@ -222,6 +222,9 @@ func printSummary(w io.Writer, s *importer.Summary) {
 	if s.NoOfficer > 0 {
 		fmt.Fprintf(w, "  allegations naming no officer (kept without a subject): %d\n", s.NoOfficer)
 	}
+	if s.Unidentified > 0 {
+		fmt.Fprintf(w, "  allegations against officers the mapping marks unidentified (kept without a subject): %d\n", s.Unidentified)
+	}
 	if len(s.Unmapped) > 0 {
 		fmt.Fprintf(w, "  source categories given the default category (source category kept):\n")
 		for i, k := range s.UnmappedSorted() {

@@ -72,7 +72,9 @@ func (x *run) allegation(rec record) error {
 	var officerID string
 	var pending *newOfficer
 	oext := x.subjectID(r)
+	unidentified := x.unidentifiedIDs[oext] || (x.officerT == nil && x.unidentified(r))
 	switch {
+	case unidentified:
 	case oext == "" && x.m.Officers.Optional:
 	case oext == "":
 		why = append(why, "no officer id")
@@ -137,6 +139,8 @@ func (x *run) allegation(rec record) error {
 		a.Subjects = append(a.Subjects, cases.Subject{OfficerID: officerID, Finding: finding,
 			Outcome: clip(clean(x.sanction(r), true), maxOutcome)})
 		a.SourceFindings = []string{clip(clean(srcFinding, false), maxSourceText)}
+	} else if unidentified {
+		x.sum.Unidentified++
 	} else {
 		x.sum.NoOfficer++
 	}

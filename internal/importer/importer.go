@@ -55,6 +55,7 @@ type Summary struct {
 
 	RanksDefaulted int            // officers whose rank had no mapping, recorded as constable
 	NoOfficer      int            // allegations kept with no subject: the row named no officer
+	Unidentified   int            // allegations kept with no subject: the mapping says their officer is unidentified
 	Unmapped       map[string]int // source categories that fell to the default category, with counts
 	RejectFile     string         // "" when nothing was rejected
 	Batches        int
@@ -147,6 +148,8 @@ type run struct {
 	officerID, familyName, givenName, officerUnit getter
 	rank, sex, ethnicity                          *mapper
 	subjectID                                     getter // the officer named by an allegation row
+	unidentified                                  func(r *row) bool
+	unidentifiedIDs                               map[string]bool // officers file rows that stand for no one
 	caseID, summary, caseUnit                     getter
 	arose, received, occurred                     *dateReader
 	allegID, description, sanction                getter
@@ -269,6 +272,11 @@ func (x *run) compile() error {
 	note("officers.sex", err)
 	x.ethnicity, err = oscope.mapped(o.Ethnicity, oneOf("ethnicity", officers.Ethnicities))
 	note("officers.ethnicity", err)
+	x.unidentified, err = oscope.conditions("officers.unidentified", o.Unidentified)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	x.unidentifiedIDs = map[string]bool{}
 	if x.officerT != nil {
 		x.subjectID, err = x.allegScope.value(m.Allegations.Officer)
 		note("allegations.officer", err)

@@ -96,7 +96,23 @@ type OfficerSpec struct {
 	// Optional keeps allegation rows that name no officer, as allegations
 	// with no subject; otherwise they are rejected.
 	Optional bool `yaml:"optional"`
+	// Unidentified says which rows stand for an officer the source could
+	// not identify: exports often file every such officer under one
+	// placeholder id or a name of UNKNOWN, and modelled as one officer it
+	// would hold thousands of allegations. Their allegations are kept with
+	// no subject. One condition or a list; any one holding is enough.
+	Unidentified Conditions `yaml:"unidentified"`
 }
+
+// Condition holds for a row whose value is one of Values, compared as
+// mapped values are: ignoring case and surrounding space.
+type Condition struct {
+	Value  Value
+	Values []string
+}
+
+// Conditions are alternatives: a row meets them when any one holds.
+type Conditions []Condition
 
 // CaseSpec builds a case from the first allegation row of each case id.
 type CaseSpec struct {
@@ -225,6 +241,35 @@ func (m *Mapped) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	m.Value, m.Map, m.Rules, m.Default = raw.value(), raw.Map, raw.Rules, raw.Default
+	return nil
+}
+
+func (c *Condition) UnmarshalYAML(n *yaml.Node) error {
+	var raw struct {
+		valueKeys `yaml:",inline"`
+		Values    []string `yaml:"values"`
+	}
+	if err := strictDecode(n, &raw); err != nil {
+		return err
+	}
+	c.Value, c.Values = raw.value(), raw.Values
+	return nil
+}
+
+func (cs *Conditions) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.SequenceNode {
+		var list []Condition
+		if err := n.Decode(&list); err != nil {
+			return err
+		}
+		*cs = list
+		return nil
+	}
+	var one Condition
+	if err := one.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	*cs = Conditions{one}
 	return nil
 }
 
@@ -388,6 +433,14 @@ func (m *Mapping) check() error {
 			add("officers.joined_fallback: %q is not a date YYYY-MM-DD", m.Officers.JoinedFallback)
 		}
 	}
+	for i, c := range m.Officers.Unidentified {
+		switch {
+		case c.Value.empty():
+			add("officers.unidentified[%d]: name the column (or value) to test", i)
+		case len(c.Values) == 0:
+			add("officers.unidentified[%d].values: list the values that mean an unidentified officer", i)
+		}
+	}
 	if m.Cases.ID.empty() {
 		add("cases.id: is required")
 	}
@@ -434,7 +487,7 @@ type namedValue struct {
 // values lists every Value of the mapping with its path, for checks.
 func (m *Mapping) values() []namedValue {
 	o, c, a := &m.Officers, &m.Cases, &m.Allegations
-	return []namedValue{
+	out := []namedValue{
 		{"officers.id", o.ID}, {"officers.family_name", o.FamilyName}, {"officers.given_name", o.GivenName},
 		{"officers.unit", o.Unit}, {"officers.rank", o.Rank.Value}, {"officers.sex", o.Sex.Value},
 		{"officers.ethnicity", o.Ethnicity.Value}, {"cases.id", c.ID}, {"cases.arose", c.Arose.Value},
@@ -443,6 +496,10 @@ func (m *Mapping) values() []namedValue {
 		{"allegations.description", a.Description}, {"allegations.category", a.Category.Value},
 		{"allegations.finding", a.Finding.Value}, {"allegations.sanction", a.Sanction},
 	}
+	for i, c := range o.Unidentified {
+		out = append(out, namedValue{fmt.Sprintf("officers.unidentified[%d]", i), c.Value})
+	}
+	return out
 }
 
 func (v Value) empty() bool {

@@ -25,6 +25,10 @@ func (x *run) officerRow(rec record) error {
 		if err := x.reject(rec, "no officer id"); err != nil {
 			return err
 		}
+	case x.unidentified(r):
+		// Not an officer: the allegations naming this id are kept with
+		// no subject.
+		x.unidentifiedIDs[ext] = true
 	case x.keys[store.ImportOfficer][ext] != "":
 		x.sum.Duplicates++
 	default:

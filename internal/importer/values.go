@@ -192,6 +192,34 @@ type mapper struct {
 	valid func(string) error
 }
 
+// conditions compiles alternatives into one test of a row.
+func (s scope) conditions(name string, cs Conditions) (func(r *row) bool, error) {
+	type test struct {
+		get    getter
+		values map[string]bool
+	}
+	var tests []test
+	for i, c := range cs {
+		g, err := s.value(c.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d]: %w", name, i, err)
+		}
+		t := test{get: g, values: map[string]bool{}}
+		for _, v := range c.Values {
+			t.values[normal(v)] = true
+		}
+		tests = append(tests, t)
+	}
+	return func(r *row) bool {
+		for _, t := range tests {
+			if t.values[normal(t.get(r))] {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
 func (s scope) mapped(m Mapped, valid func(string) error) (*mapper, error) {
 	g, err := s.value(m.Value)
 	if err != nil {
