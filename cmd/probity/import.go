@@ -14,6 +14,7 @@ import (
 
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/config"
+	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/importer"
 	"github.com/probity/probity/internal/store"
 )
@@ -155,6 +156,39 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	if err != nil {
 		return fmt.Errorf("import stopped after %d batches (they stay written; run the same command again to resume): %w", sum.Batches, err)
+	}
+	return printDataQuality(ctx, stdout, db, m.Force.Code)
+}
+
+// printDataQuality lists what looks wrong in the force's records as
+// imported so far (placeholder officers, implausible volumes, thin
+// years), the same checks `probity eis evaluate` makes before modelling,
+// so that whoever imports learns of them first.
+func printDataQuality(ctx context.Context, w io.Writer, db *store.DB, force string) error {
+	all, err := db.EISData(ctx)
+	if err != nil {
+		return fmt.Errorf("checking the imported records: %w", err)
+	}
+	ds, err := all.Subset(func(o *eis.Officer) bool { return o.Force == force })
+	if err != nil {
+		return fmt.Errorf("checking the imported records: %w", err)
+	}
+	findings := eis.DataQuality(ds)
+	if len(findings) == 0 {
+		fmt.Fprintf(w, "  data quality: nothing implausible found in %s's records\n", force)
+		return nil
+	}
+	noun := "findings"
+	if len(findings) == 1 {
+		noun = "finding"
+	}
+	fmt.Fprintf(w, "  data quality: %d %s in %s's records (see officers.unidentified in docs/importing.md):\n", len(findings), noun, force)
+	for i, f := range findings {
+		if i == 20 {
+			fmt.Fprintf(w, "    ... and %d more\n", len(findings)-20)
+			break
+		}
+		fmt.Fprintf(w, "    %s\n", f)
 	}
 	return nil
 }

@@ -139,3 +139,26 @@ func TestFailedImportLeavesNoDatabase(t *testing.T) {
 		t.Errorf("an existing database was removed: %v", err)
 	}
 }
+
+// TestImportReportsDataQuality: an import names an officer id that looks
+// like a placeholder, before anyone models the data.
+func TestImportReportsDataQuality(t *testing.T) {
+	dir := t.TempDir()
+	disc := filepath.Join(dir, "disciplines.csv")
+	compl := filepath.Join(dir, "complaints.csv")
+	rows := testDisciplines + "13-0001,ZZ,white,male,Lack of Service,Sustained Finding,Training/Counseling,,,00000000,13-0001-ZZ,13-0001-ZZ-Lack of Service\n"
+	if err := os.WriteFile(disc, []byte(rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(compl, []byte(testComplaints), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	args := []string{"import", "philly", disc, compl, "--db", "sqlite:" + filepath.Join(dir, "probity.db"), "--rejects", filepath.Join(dir, "rejects.csv")}
+	if code := run(context.Background(), args, &stdout, &stderr, env(map[string]string{"PROBITY_AUDIT_KEY": audit.GenerateSigningKey()})); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "data quality: 1 finding in PPD's records") || !strings.Contains(stdout.String(), "officer id PPD/00000000 looks like a placeholder.") {
+		t.Errorf("stdout:\n%s", stdout.String())
+	}
+}
