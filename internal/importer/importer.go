@@ -151,7 +151,7 @@ type run struct {
 	unidentified                                  func(r *row) bool
 	unidentifiedIDs                               map[string]bool // officers file rows that stand for no one
 	caseID, summary, caseUnit                     getter
-	arose, received, occurred                     *dateReader
+	arose, received, occurred, joined             *dateReader
 	allegID, description, sanction                getter
 	category, finding                             *mapper
 	kind                                          cases.Kind
@@ -272,6 +272,8 @@ func (x *run) compile() error {
 	note("officers.sex", err)
 	x.ethnicity, err = oscope.mapped(o.Ethnicity, oneOf("ethnicity", officers.Ethnicities))
 	note("officers.ethnicity", err)
+	x.joined, err = oscope.date("officers.joined", o.Joined)
+	note("officers.joined", err)
 	x.unidentified, err = oscope.conditions("officers.unidentified", o.Unidentified)
 	if err != nil {
 		problems = append(problems, err.Error())

@@ -89,6 +89,10 @@ type OfficerSpec struct {
 	Rank       Mapped `yaml:"rank"`
 	Sex        Mapped `yaml:"sex"`
 	Ethnicity  Mapped `yaml:"ethnicity"`
+	// Joined is the officer's joining or appointment date, when the
+	// source has one; without it an officer's first allegation stands in,
+	// marked as not a joining date.
+	Joined Date `yaml:"joined"`
 	// JoinedFallback is the joining date of an officer with no dated
 	// allegation (YYYY-MM-DD), e.g. the date of the source's snapshot;
 	// without it, the day of the import. See docs/importing.md.
@@ -447,7 +451,7 @@ func (m *Mapping) check() error {
 	if m.Cases.Arose.Value.empty() && m.Cases.Received.Value.empty() {
 		add("cases: arose or received is required")
 	}
-	for name, d := range map[string]Date{"cases.arose": m.Cases.Arose, "cases.received": m.Cases.Received, "allegations.occurred": m.Allegations.Occurred} {
+	for name, d := range map[string]Date{"officers.joined": m.Officers.Joined, "cases.arose": m.Cases.Arose, "cases.received": m.Cases.Received, "allegations.occurred": m.Allegations.Occurred} {
 		if d.Value.empty() {
 			continue
 		}
@@ -490,7 +494,7 @@ func (m *Mapping) values() []namedValue {
 	out := []namedValue{
 		{"officers.id", o.ID}, {"officers.family_name", o.FamilyName}, {"officers.given_name", o.GivenName},
 		{"officers.unit", o.Unit}, {"officers.rank", o.Rank.Value}, {"officers.sex", o.Sex.Value},
-		{"officers.ethnicity", o.Ethnicity.Value}, {"cases.id", c.ID}, {"cases.arose", c.Arose.Value},
+		{"officers.ethnicity", o.Ethnicity.Value}, {"officers.joined", o.Joined.Value}, {"cases.id", c.ID}, {"cases.arose", c.Arose.Value},
 		{"cases.received", c.Received.Value}, {"cases.summary", c.Summary}, {"cases.unit", c.Unit},
 		{"allegations.id", a.ID}, {"allegations.officer", a.Officer}, {"allegations.occurred", a.Occurred.Value},
 		{"allegations.description", a.Description}, {"allegations.category", a.Category.Value},

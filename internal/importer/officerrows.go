@@ -74,17 +74,24 @@ func (x *run) buildOfficer(r *row, ext string) (*newOfficer, []string) {
 	}
 	_, sex, _ := x.sex.apply(r)
 	_, eth, _ := x.ethnicity.apply(r)
-	// The sources give no joining dates. The earliest allegation is the
-	// latest day by which the officer had certainly joined; see
-	// docs/importing.md for what that means for career lengths.
-	joined, ok := x.officerFirst[ext]
-	if !ok {
-		joined = x.joinedFallback
+	// Without a joining date, the earliest allegation is the latest day
+	// by which the officer had certainly joined; see docs/importing.md
+	// for what that means for career lengths.
+	joined, _, bad := x.joined.read(r, x.today)
+	known := !joined.IsZero()
+	if bad != "" {
+		why = append(why, bad)
+	}
+	if !known {
+		var ok bool
+		if joined, ok = x.officerFirst[ext]; !ok {
+			joined = x.joinedFallback
+		}
 	}
 	n := &newOfficer{ext: ext, unit: x.officerUnit(r), defaulted: defaulted,
 		o: store.ImportedOfficer{Officer: officers.Officer{ForceID: x.forceID, CollarNumber: ext, FamilyName: family,
 			GivenName: clip(clean(x.givenName(r), false), 100), Rank: officers.Rank(rank), JoinedOn: joined, Sex: sex, Ethnicity: eth},
-			SourceRank: clip(clean(srcRank, false), 100)}}
+			SourceRank: clip(clean(srcRank, false), 100), JoinedKnown: known}}
 	if len(why) == 0 {
 		if err := n.o.Validate(x.now); err != nil {
 			why = append(why, err.Error())

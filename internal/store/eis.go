@@ -22,7 +22,7 @@ import (
 func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 	var ds eis.Dataset
 	rows, err := db.read.QueryContext(ctx, `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
-		o.joined_on, o.left_on, EXISTS (SELECT 1 FROM import_keys k WHERE k.kind = 'officer' AND k.internal_id = o.id)
+		o.joined_on, o.left_on, o.joined_on_known
 		FROM officers o JOIN forces f ON f.id = o.force_id`)
 	if err != nil {
 		return ds, fmt.Errorf("reading officers for early intervention: %w", err)
@@ -35,17 +35,17 @@ func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 			var force, collar string
 			var joined time.Time
 			var left sql.NullTime
-			var imported bool
-			if err := rows.Scan(&o.ID, &force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left, &imported); err != nil {
+			var joinedKnown bool
+			if err := rows.Scan(&o.ID, &force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left, &joinedKnown); err != nil {
 				return err
 			}
 			o.Force, o.Key = force, force+"/"+collar
 			o.Joined, o.Left = eis.DayOf(joined), eis.NoDay
-			if imported {
-				// An import fills joined_on with the first allegation's
-				// date, not a joining date (docs/importing.md): read as
-				// one it would tell a supervisor that an officer of many
-				// years had days of service.
+			if !joinedKnown {
+				// An import with no joining date fills joined_on with the
+				// first allegation's date (docs/importing.md): read as one
+				// it would tell a supervisor that an officer of many years
+				// had days of service.
 				o.Joined = eis.NoDay
 			}
 			if left.Valid {

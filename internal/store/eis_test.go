@@ -8,6 +8,7 @@ import (
 
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/eis"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
@@ -38,10 +39,15 @@ func TestEISData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Bob was imported: his joined_on is a stand-in, not a joining date.
+		// Carol was imported from an export with no joining dates: her
+		// joined_on is a stand-in. Bob, created with his joining date and
+		// later matched by an import, keeps it.
+		carol := store.ImportedOfficer{Officer: officers.Officer{ID: "carol", ForceID: w.force.ID, CollarNumber: "C1", FamilyName: "Carol",
+			Rank: "constable", JoinedOn: day("2020-06-01")}}
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.ImportBatch(ctx, &store.ImportBatch{Source: "test", Now: now,
-				Keys: []store.ImportKey{{Kind: "officer", ExternalID: "bob", InternalID: w.bob.ID}}})
+			return tx.ImportBatch(ctx, &store.ImportBatch{Source: "test", Now: now, Officers: []store.ImportedOfficer{carol},
+				Keys: []store.ImportKey{{Kind: "officer", ExternalID: "bob", InternalID: w.bob.ID},
+					{Kind: "officer", ExternalID: "carol", InternalID: "carol"}}})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -51,12 +57,15 @@ func TestEISData(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, o := range ds.Officers {
-			if o.ID == w.bob.ID && o.Joined != eis.NoDay {
-				t.Errorf("imported bob joined on %s, want not known", o.Joined)
+			if o.ID == "carol" && o.Joined != eis.NoDay {
+				t.Errorf("imported carol joined on %s, want not known", o.Joined.Time())
+			}
+			if o.ID == w.bob.ID && o.Joined != eis.DayOf(day("2016-01-01")) {
+				t.Errorf("bob joined on %s, want 2016-01-01", o.Joined.Time())
 			}
 		}
-		if len(ds.Officers) != 3 || len(ds.Allegations) != 5 {
-			t.Fatalf("%d officers, %d allegations; want 3 and 5", len(ds.Officers), len(ds.Allegations))
+		if len(ds.Officers) != 4 || len(ds.Allegations) != 5 {
+			t.Fatalf("%d officers, %d allegations; want 4 and 5", len(ds.Officers), len(ds.Allegations))
 		}
 		var alice int = -1
 		for i, o := range ds.Officers {

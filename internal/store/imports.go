@@ -47,6 +47,9 @@ type ImportKey struct {
 type ImportedOfficer struct {
 	officers.Officer
 	SourceRank string
+	// JoinedKnown says JoinedOn is a joining date from the source, not
+	// the day of the officer's first allegation.
+	JoinedKnown bool
 }
 
 // ImportedAllegation is one allegation of an imported case. SourceFindings
@@ -121,10 +124,10 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 		return constraintError(err, "a unit code is already used in its force", "a unit names no force")
 	}
 	if err := tx.insertRows(ctx, "officers", []string{"id", "force_id", "collar_number", "given_name", "family_name", "rank",
-		"unit_id", "joined_on", "sex", "ethnicity", "created_at", "updated_at", "source_rank"}, len(b.Officers), func(i int, a []any) []any {
+		"unit_id", "joined_on", "sex", "ethnicity", "created_at", "updated_at", "source_rank", "joined_on_known"}, len(b.Officers), func(i int, a []any) []any {
 		o := b.Officers[i]
 		return append(a, o.ID, o.ForceID, o.CollarNumber, o.GivenName, o.FamilyName, string(o.Rank), nullString(o.UnitID),
-			dateOnly(o.JoinedOn), o.Sex, o.Ethnicity, now, now, o.SourceRank)
+			dateOnly(o.JoinedOn), o.Sex, o.Ethnicity, now, now, o.SourceRank, o.JoinedKnown)
 	}); err != nil {
 		return constraintError(err, "a collar number is already used in its force", "an officer names no such force or unit")
 	}
