@@ -73,6 +73,9 @@ func (tx *Tx) CreateCase(ctx context.Context, c *cases.Case, actor string, now t
 	if err := tx.AppendEvent(ctx, c.ID, &recorded); err != nil {
 		return err
 	}
+	if err := tx.openVettingReviews(ctx, c, now); err != nil {
+		return fmt.Errorf("recording case %s: %w", c.Reference, err)
+	}
 	return tx.refreshSearch(ctx, c.ID)
 }
 

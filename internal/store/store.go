@@ -23,6 +23,7 @@ import (
 
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/keyring"
+	"github.com/probity/probity/internal/vetting"
 )
 
 // Dialect names a database engine.
@@ -115,6 +116,9 @@ type DB struct {
 	// audit is the log every transaction's changes are recorded in
 	// (UseAuditLog); nil until set, and then every audited write fails.
 	audit atomic.Pointer[AuditLog]
+	// vetting holds the rules that open vetting reviews (UseVettingRules);
+	// nil for vetting.DefaultRules.
+	vetting atomic.Pointer[vetting.Rules]
 }
 
 // Options configure Open.
