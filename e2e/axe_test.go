@@ -88,6 +88,7 @@ func TestAccessibilityOfEveryPageReached(t *testing.T) {
 			document.querySelectorAll('.govuk-service-navigation__list a').forEach(a => out.push(a.getAttribute('href')));
 			add('main a[href^="/cases/"]');
 			add('main a[href^="/eis/flags/"]');
+			add('main a[href^="/vetting/reviews/"]');
 			return out;
 		})()`))
 		if err != nil {

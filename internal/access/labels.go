@@ -17,6 +17,7 @@ var roleLabels = map[Role]RoleLabel{
 	Oversight:    {"Oversight body", "Reads the cases the force has shared with it."},
 	Auditor:      {"Auditor", "Reads the audit log: who saw and did what. No case content."},
 	Admin:        {"Administrator", "Manages accounts and units. No case content."},
+	Vetting:      {"Vetting unit", "Decides officers' vetting and the reviews that allegations open. No case content."},
 }
 
 // Label is the role's name and description for people; an unknown role

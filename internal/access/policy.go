@@ -38,6 +38,11 @@ const (
 	// approve revealing a named reporter to someone else.
 	SpeakUpRead   Permission = "speakup:read"
 	SpeakUpReveal Permission = "speakup:reveal"
+	// VettingRead lets the vetting unit and the head of standards see the
+	// vetting review queue and officers' vetting; VettingDecide lets the
+	// vetting unit decide reviews.
+	VettingRead   Permission = "vetting:read"
+	VettingDecide Permission = "vetting:decide"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -65,6 +70,11 @@ var grants = map[Permission][]Role{
 	// chain of command learning who they are.
 	SpeakUpRead:   {Guardian},
 	SpeakUpReveal: {Guardian},
+	// A review names the allegation's category and the case reference,
+	// not the case's content: the vetting unit asks for access to a case
+	// like anyone else outside it.
+	VettingRead:   {Vetting, PSDHead},
+	VettingDecide: {Vetting},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

@@ -23,10 +23,11 @@ const (
 	Oversight    Role = "oversight"    // the oversight body
 	Auditor      Role = "auditor"      // reads the audit log, no case content
 	Admin        Role = "admin"        // users and configuration, no case content
+	Vetting      Role = "vetting"      // the vetting unit: clearances and the reviews allegations open, no case content
 )
 
 // Roles lists every role.
-var Roles = []Role{Handler, Investigator, Authority, PSDHead, Supervisor, Guardian, Oversight, Auditor, Admin}
+var Roles = []Role{Handler, Investigator, Authority, PSDHead, Supervisor, Guardian, Oversight, Auditor, Admin, Vetting}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

@@ -31,6 +31,7 @@ var roleWork = map[access.Role]string{
 	access.Oversight:    "the oversight body: reads the cases the force shares with it",
 	access.Auditor:      "asks the audit log who saw or changed a record, and checks its hash chain; sees no case content",
 	access.Admin:        "manages accounts, roles, units and API tokens; sees no case content",
+	access.Vetting:      "the vetting unit: decides the vetting reviews that allegations open, seeing each allegation's category and case reference only",
 }
 
 // Accounts lists the demo logins: one per role, named for the role, in

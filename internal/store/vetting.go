@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
@@ -185,7 +184,8 @@ func (tx *Tx) VettingReview(ctx context.Context, reviewID string) (vetting.Revie
 
 // DecideVettingReview stores a decided review, refusing it if the review
 // changed since it was read (readVersion), and records the officer's new
-// standing at each level they hold a clearance at.
+// standing at each level they hold a clearance at. The caller audits the
+// decision in the same transaction.
 func (tx *Tx) DecideVettingReview(ctx context.Context, r vetting.Review, readVersion int, now time.Time) error {
 	res, err := tx.tx.ExecContext(ctx, `UPDATE vetting_reviews SET decision = $1, reasons = $2, conditions = $3, decided_by = $4,
 		decided_at = $5, version = $6 WHERE id = $7 AND version = $8 AND decision = ''`,
@@ -207,8 +207,7 @@ func (tx *Tx) DecideVettingReview(ctx context.Context, r vetting.Review, readVer
 			return err
 		}
 	}
-	return tx.Audit(ctx, &audit.Entry{At: now.UTC(), ActorName: r.DecidedBy, Action: audit.Alter, RecordType: "vetting-review",
-		RecordID: r.ID, Outcome: audit.Success, Reason: "decided: " + string(r.Decision)})
+	return nil
 }
 
 // RecordClearance stores a vetting decision made outside a review.
@@ -217,11 +216,7 @@ func (tx *Tx) RecordClearance(ctx context.Context, c *vetting.Clearance) error {
 		return err
 	}
 	c.ID = id.New()
-	if err := tx.insertClearance(ctx, *c, ""); err != nil {
-		return err
-	}
-	return tx.Audit(ctx, &audit.Entry{At: c.DecidedAt.UTC(), ActorName: c.DecidedBy, Action: audit.Collect, RecordType: "vetting-clearance",
-		RecordID: c.ID, Outcome: audit.Success})
+	return tx.insertClearance(ctx, *c, "")
 }
 
 func (tx *Tx) insertClearance(ctx context.Context, c vetting.Clearance, reviewID string) error {

@@ -71,7 +71,15 @@ type Review struct {
 }
 
 // Open reports whether the review awaits a decision.
-func (r *Review) Open() bool { return r.Decision == "" }
+func (r Review) Open() bool { return r.Decision == "" }
+
+// DecidedOn is when the review was decided; the zero time while open.
+func (r Review) DecidedOn() time.Time {
+	if r.DecidedAt == nil {
+		return time.Time{}
+	}
+	return *r.DecidedAt
+}
 
 // NewReview opens a review for a trigger.
 func NewReview(officerID string, t Trigger, now time.Time) Review {

@@ -61,6 +61,15 @@ type Clearance struct {
 	AppealOf string
 }
 
+// ReviewDueOn is the day the clearance must be reviewed by; the zero
+// time when it has none.
+func (c Clearance) ReviewDueOn() time.Time {
+	if c.ReviewDue == nil {
+		return time.Time{}
+	}
+	return *c.ReviewDue
+}
+
 // Validate names each faulty field.
 func (c *Clearance) Validate() error {
 	var f fault.Fields

@@ -110,3 +110,26 @@ func TestStatusAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryCodeHasWords(t *testing.T) {
+	for _, l := range Levels {
+		if l.Label().Means == "" {
+			t.Errorf("level %s has no words", l)
+		}
+	}
+	for _, s := range Statuses {
+		if s.Label().Means == "" {
+			t.Errorf("status %s has no words", s)
+		}
+	}
+	for _, d := range Decisions {
+		if d.Label().Means == "" {
+			t.Errorf("decision %s has no words", d)
+		}
+	}
+	for _, k := range []TriggerKind{ByCategory, ByVolume, ByTransfer} {
+		if k.Label().Means == "" {
+			t.Errorf("trigger %s has no words", k)
+		}
+	}
+}

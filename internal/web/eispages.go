@@ -9,6 +9,7 @@ import (
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/vetting"
 )
 
 // flagsPage is the supervisor's queue in the browser.
@@ -174,6 +175,12 @@ type officerPage struct {
 	View officerView
 	// Units names the units of the officer's postings.
 	Units map[string]string
+	// Vetting is the officer's standing at each level, and OpenReviews
+	// the vetting reviews awaiting a decision, for those who may read
+	// vetting (VettingShown).
+	VettingShown bool
+	Vetting      []vetting.Clearance
+	OpenReviews  int
 }
 
 // officerPageHandler answers GET /officers/{id}.
@@ -198,6 +205,23 @@ func (s *Server) officerPageHandler(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data.Units[unitID] = strings.TrimSpace(u.Name + " (" + u.Code + ")")
+	}
+	if access.Allowed(caller(r), access.VettingRead) {
+		data.VettingShown = true
+		if data.Vetting, err = s.db.Clearances(r.Context(), v.Officer.ID, true); err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		reviews, err := s.db.VettingReviews(r.Context(), v.Officer.ID)
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		for _, rv := range reviews {
+			if rv.Open() {
+				data.OpenReviews++
+			}
+		}
 	}
 	s.render(w, r, http.StatusOK, "officer", data)
 }

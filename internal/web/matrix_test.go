@@ -102,6 +102,12 @@ var theMatrix = map[string]expect{
 		relStatus(403, 403, 403, 403, 403, 403, 403), 401),
 	"GET /api/v1/break-glass": {all: byRole(403, map[access.Role]int{anon: 401, access.PSDHead: 200, access.Auditor: 200})},
 
+	// The vetting unit's pages; {id} is a case id here, so no review:
+	// those allowed learn only that there is no such review.
+	"GET /vetting":               {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 200, access.PSDHead: 200})},
+	"GET /vetting/reviews/{id}":  {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /vetting/reviews/{id}": {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404})},
+
 	"GET /api/v1/openapi.json": {all: byRole(200, nil)},
 	"GET /api/v1/reference":    {all: byRole(200, map[access.Role]int{anon: 401})},
 	"GET /api/v1/units":        {all: byRole(200, map[access.Role]int{anon: 401})},

@@ -21,6 +21,7 @@ var navLinks = []struct{ text, href string }{
 	{"Home", "/"},
 	{"Early-intervention flags", "/eis/flags"},
 	{"Fairness report", "/eis/fairness"},
+	{"Vetting reviews", "/vetting"},
 }
 
 // navPermissions maps each page route's pattern to its permission. The

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 
@@ -24,13 +25,21 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// pages parses each page together with the layout, once.
+// pages parses each page (every template but the layout, by its file's
+// name) together with the layout, once.
 var pages = func() map[string]*template.Template {
 	funcs := labelFuncs
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "mfa", "home", "case", "error", "complain", "complain-done", "complaint-status",
-		"speak-up", "speak-up-done", "speak-up-thread", "eis-fairness", "eis-flags", "eis-flag", "officer"} {
-		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name == "layout" {
+			continue
+		}
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", file))
 	}
 	return out
 }()

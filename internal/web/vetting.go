@@ -1,0 +1,234 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/officers"
+	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/vetting"
+)
+
+// vettingRoutes are the vetting unit's pages.
+func (s *Server) vettingRoutes() []route {
+	return []route{
+		{"GET", "/vetting", access.VettingRead, s.vettingQueuePage, true},
+		{"GET", "/vetting/reviews/{id}", access.VettingRead, s.vettingReviewPage, true},
+		{"POST", "/vetting/reviews/{id}", access.VettingDecide, s.vettingDecisionForm, true},
+	}
+}
+
+// reviewView is a review as pages show it: the officer by name, and the
+// trigger in words.
+type reviewView struct {
+	vetting.Review
+	Officer officers.Officer
+	// Why is the trigger in words.
+	Why     string
+	Overdue bool
+	// CaseLink is set when the viewer may open cases; otherwise the
+	// reference is shown as text, to ask for access with.
+	CaseLink string
+}
+
+func (s *Server) viewReview(r *http.Request, rv vetting.Review) (reviewView, error) {
+	v := reviewView{Review: rv, Overdue: rv.Open() && s.clock().After(rv.DueBy.AddDate(0, 0, 1))}
+	o, err := s.db.Officer(r.Context(), rv.OfficerID)
+	if err != nil {
+		return v, err
+	}
+	v.Officer = o
+	t := rv.Trigger
+	switch t.Kind {
+	case vetting.ByCategory:
+		v.Why = "An allegation of " + categoryWords(t.Category, t.Subcategory, rv.OpenedAt)
+		if !t.AllegationOn.IsZero() {
+			v.Why += ", said to have happened on " + ukTime(t.AllegationOn, "2 January 2006")
+		}
+	case vetting.ByVolume:
+		v.Why = fmt.Sprintf("%d allegations of any kind within the window, the latest recorded on %s", t.Count, ukTime(rv.OpenedAt, "2 January 2006"))
+	default:
+		v.Why = t.Kind.Label().Name
+	}
+	if t.CaseID != "" && access.Allowed(caller(r), access.CaseRead) {
+		v.CaseLink = "/cases/" + t.CaseID
+	}
+	return v, nil
+}
+
+// categoryWords names a category and sub-category of the national
+// taxonomy in force on a day.
+func categoryWords(category, sub string, on time.Time) string {
+	ref, err := cases.LoadReference()
+	if err != nil {
+		return category
+	}
+	c, ok := ref.TaxonomyAt(on).Category(category)
+	if !ok {
+		return category
+	}
+	words := c.Name
+	if sc, ok := c.Subcategory(sub); ok {
+		words += " (" + sc.Name + ")"
+	}
+	return words
+}
+
+// vettingQueue is the vetting unit's start page: open reviews, soonest
+// due first.
+type vettingQueue struct {
+	pageData
+	Reviews []reviewView
+	Overdue int
+}
+
+// vettingQueuePage answers GET /vetting. Reading the queue is a read of
+// officers' vetting, audited as one.
+func (s *Server) vettingQueuePage(w http.ResponseWriter, r *http.Request) {
+	list, err := s.db.VettingQueue(r.Context())
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	data := vettingQueue{pageData: s.pageData(r)}
+	for _, rv := range list {
+		v, err := s.viewReview(r, rv)
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		if v.Overdue {
+			data.Overdue++
+		}
+		data.Reviews = append(data.Reviews, v)
+	}
+	e := s.auditEntry(r, audit.Consult, "vetting-queue", "", audit.Success)
+	e.Reason = strconv.Itoa(len(list)) + " open reviews listed"
+	if err := s.db.Audit(r.Context(), e); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "vetting-queue", data)
+}
+
+// vettingReview is one review with the officer's clearances and, while it
+// is open and the caller may decide it, the decision form.
+type vettingReview struct {
+	pageData
+	Review     reviewView
+	Clearances []vetting.Clearance
+	CanDecide  bool
+	Decisions  []vetting.Decision
+	// Form is what was sent, kept when refused; Errors name the fields.
+	Form    vetting.Review
+	Version int
+	Errors  map[string]string
+	// Problem is a refusal not about one field; Done says the decision
+	// was saved.
+	Problem string
+	Done    bool
+}
+
+func (s *Server) vettingReviewData(r *http.Request, id string) (vettingReview, error) {
+	data := vettingReview{pageData: s.pageData(r), Decisions: vetting.Decisions, Errors: map[string]string{}}
+	var rv vetting.Review
+	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		rv, err = tx.VettingReview(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(r.Context(), s.auditEntry(r, audit.Consult, "vetting-review", rv.ID, audit.Success))
+	})
+	if err != nil {
+		return data, err
+	}
+	if data.Review, err = s.viewReview(r, rv); err != nil {
+		return data, err
+	}
+	if data.Clearances, err = s.db.Clearances(r.Context(), rv.OfficerID, true); err != nil {
+		return data, err
+	}
+	data.Version = rv.Version
+	data.CanDecide = rv.Open() && access.Allowed(caller(r), access.VettingDecide)
+	return data, nil
+}
+
+// vettingReviewPage answers GET /vetting/reviews/{id}.
+func (s *Server) vettingReviewPage(w http.ResponseWriter, r *http.Request) {
+	data, err := s.vettingReviewData(r, r.PathValue("id"))
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	data.Done = r.URL.Query().Get("decided") == "1" && !data.Review.Open()
+	s.render(w, r, http.StatusOK, "vetting-review", data)
+}
+
+// vettingDecisionForm answers POST /vetting/reviews/{id}: the decision. A
+// refused decision shows the page again with the reasons and what was
+// typed; a review that changed since the form was loaded is shown as it
+// now stands, and nothing is applied.
+func (s *Server) vettingDecisionForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		s.failPage(w, r, fault.Errorf(fault.Invalid, "the form could not be read"))
+		return
+	}
+	id := r.PathValue("id")
+	sent := vetting.Review{Decision: vetting.Decision(r.PostForm.Get("decision")), Reasons: r.PostForm.Get("reasons"),
+		Conditions: r.PostForm.Get("conditions")}
+	version, verr := strconv.Atoi(r.PostForm.Get("version"))
+	who := caller(r)
+	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		rv, err := tx.VettingReview(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		if verr != nil || version != rv.Version {
+			return fault.Errorf(fault.Conflict, "this review changed since you opened it: it is shown below as it now stands, and your decision was not saved")
+		}
+		read := rv.Version
+		if err := rv.Decide(sent.Decision, sent.Reasons, sent.Conditions, who.User.Username, s.clock().UTC()); err != nil {
+			return err
+		}
+		if err := tx.DecideVettingReview(r.Context(), rv, read, s.clock().UTC()); err != nil {
+			return err
+		}
+		e := s.auditEntry(r, audit.Alter, "vetting-review", rv.ID, audit.Success)
+		e.Reason = "decided: " + rv.Decision.Label().Name
+		return tx.Audit(r.Context(), e)
+	})
+	if err == nil {
+		http.Redirect(w, r, "/vetting/reviews/"+id+"?decided=1", http.StatusSeeOther)
+		return
+	}
+	kind := fault.KindOf(err)
+	if kind != fault.Invalid && kind != fault.Conflict {
+		s.failPage(w, r, err)
+		return
+	}
+	data, rerr := s.vettingReviewData(r, id)
+	if rerr != nil {
+		s.failPage(w, r, rerr)
+		return
+	}
+	data.Form = sent
+	var fe *fault.Error
+	if errors.As(err, &fe) {
+		for _, fld := range fe.Fields {
+			data.Errors[fld.Field] = fld.Reason
+		}
+		if len(fe.Fields) == 0 {
+			data.Problem = fe.Message
+		}
+	}
+	s.render(w, r, statusOf(kind), "vetting-review", data)
+}
