@@ -8,8 +8,8 @@ import (
 
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/eis"
-	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )
