@@ -1,0 +1,20 @@
+-- The state each timeline entry moved a case into, kept beside the entry's
+-- JSON detail so that the measures (internal/measures) can find when a
+-- case was first contacted, logged or finalised with plain comparisons,
+-- the same on both engines, instead of parsing every entry's JSON.
+-- SQLite dialect.
+--
+-- to_state  Detail["to"] of an "action" or "state_changed" entry,
+--           Detail["state"] of a "recorded" entry, '' for any other entry
+
+-- +goose Up
+ALTER TABLE case_events ADD COLUMN to_state TEXT NOT NULL DEFAULT '';
+UPDATE case_events SET to_state = COALESCE(CASE type
+    WHEN 'recorded' THEN json_extract(detail, '$.state')
+    ELSE json_extract(detail, '$.to') END, '')
+WHERE type IN ('recorded', 'state_changed', 'action');
+CREATE INDEX case_events_to_state ON case_events (to_state, case_id);
+
+-- +goose Down
+DROP INDEX case_events_to_state;
+ALTER TABLE case_events DROP COLUMN to_state;
