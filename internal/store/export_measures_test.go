@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/measures"
+)
+
+// ExecForTest runs a statement on the writer, for fixtures the public
+// methods cannot date freely (speak-up reports, flag reviews).
+func (db *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
+	_, err := db.write.ExecContext(ctx, q, args...)
+	return err
+}
+
+// MeasureQuery is one measure query's text and arguments.
+type MeasureQuery struct {
+	Name string
+	SQL  string
+	Args []any
+}
+
+// MeasureQueriesForTest lists the SQL every measure runs for scope s
+// (at the end of the period), so a benchmark can run the same SQL
+// directly as its baseline.
+func (db *DB) MeasureQueriesForTest(s measures.Scope) []MeasureQuery {
+	var out []MeasureQuery
+	add := func(name, q string, args []any) { out = append(out, MeasureQuery{name, q, args}) }
+	for _, m := range []measures.Milestone{measures.Logged, measures.FirstContact, measures.Finalised} {
+		q, a, _ := db.caseDurationsSQL(s, m)
+		add(string(m), q, a)
+	}
+	at := s.End
+	q, a := db.openCasesSQL(s, at, []time.Time{at.AddDate(0, -3, 0), at.AddDate(0, -6, 0), at.AddDate(0, -12, 0)})
+	add("open-by-age", q, a)
+	q, a = db.backlogSQL(s)
+	add("backlog", q, a)
+	q, a = db.outcomesSQL(s)
+	add("allegation-outcomes", q, a)
+	r := s
+	r.Start = at.AddDate(-5, 0, 0)
+	q, a = db.repeatSQL(r)
+	add("repeat-subjects", q, a)
+	g := s
+	g.Kinds = []cases.Kind{cases.ConductMatter, cases.RecordableConduct}
+	q, a = db.officerGroupsSQL(g)
+	add("disproportionality", q, a)
+	c, ca, d, da := db.speakUpSQL(s)
+	add("speakup", c, ca)
+	add("speakup-days", d, da)
+	for _, e := range db.eisSQL(s) {
+		add("eis-flags", e.text, e.args)
+	}
+	return out
+}
+
+// ReaderForTest is the reader pool, for baselines that bypass the store.
+func (db *DB) ReaderForTest() *sql.DB { return db.read }
