@@ -16,7 +16,8 @@ func (db *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
 	return err
 }
 
-// MeasureQuery is one measure query's text and arguments.
+// MeasureQuery is one of the queries of the measure Name: its text and
+// arguments.
 type MeasureQuery struct {
 	Name string
 	SQL  string
@@ -24,14 +25,17 @@ type MeasureQuery struct {
 }
 
 // MeasureQueriesForTest lists the SQL every measure runs for scope s
-// (at the end of the period), so a benchmark can run the same SQL
+// (at the end of the period; s.Kinds all kinds), as Service.Compute
+// would for each measure, so that a benchmark can run the same SQL
 // directly as its baseline.
 func (db *DB) MeasureQueriesForTest(s measures.Scope) []MeasureQuery {
 	var out []MeasureQuery
 	add := func(name, q string, args []any) { out = append(out, MeasureQuery{name, q, args}) }
-	for _, m := range []measures.Milestone{measures.Logged, measures.FirstContact, measures.Finalised} {
-		q, a, _ := db.caseDurationsSQL(s, m)
-		add(string(m), q, a)
+	complaints := s
+	complaints.Kinds = []cases.Kind{cases.Complaint}
+	for i, m := range []measures.Milestone{measures.Logged, measures.FirstContact, measures.Finalised} {
+		q, a, _ := db.caseDurationsSQL(complaints, m)
+		add([]string{"days-to-log", "days-to-first-contact", "days-to-finalise"}[i], q, a)
 	}
 	at := s.End
 	q, a := db.openCasesSQL(s, at, []time.Time{at.AddDate(0, -3, 0), at.AddDate(0, -6, 0), at.AddDate(0, -12, 0)})
@@ -50,7 +54,7 @@ func (db *DB) MeasureQueriesForTest(s measures.Scope) []MeasureQuery {
 	add("disproportionality", q, a)
 	c, ca, d, da := db.speakUpSQL(s)
 	add("speakup", c, ca)
-	add("speakup-days", d, da)
+	add("speakup", d, da)
 	for _, e := range db.eisSQL(s) {
 		add("eis-flags", e.text, e.args)
 	}
@@ -59,3 +63,21 @@ func (db *DB) MeasureQueriesForTest(s measures.Scope) []MeasureQuery {
 
 // ReaderForTest is the reader pool, for baselines that bypass the store.
 func (db *DB) ReaderForTest() *sql.DB { return db.read }
+
+// BulkForTest runs fn's statements in one write transaction, for
+// benchmark fixtures of many rows.
+func (db *DB) BulkForTest(ctx context.Context, fn func(exec func(q string, args ...any) error) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	err = fn(func(q string, args ...any) error {
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	})
+	if err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

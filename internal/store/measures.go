@@ -107,8 +107,8 @@ func (q *mq) milestones(s measures.Scope) string {
 			MIN(CASE WHEN e.to_state IN ` + fin + ` THEN e.at END) AS fin_at,
 			MAX(` + route + `) AS route,
 			MAX(CASE WHEN e.to_state = ` + recorded + ` THEN 1 ELSE 0 END) AS recorded
-		FROM case_events e JOIN cases c ON c.id = e.case_id
-		WHERE e.to_state <> ''` + scope + `
+		FROM case_events e
+		WHERE e.to_state <> '' AND e.case_id IN (SELECT c.id FROM cases c WHERE 1 = 1` + scope + `)
 		GROUP BY e.case_id),
 	k AS (
 		SELECT c.id, c.kind, c.received_at, m.logged_at, m.contact_at,

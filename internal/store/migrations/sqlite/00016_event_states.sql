@@ -13,8 +13,9 @@ UPDATE case_events SET to_state = COALESCE(CASE type
     WHEN 'recorded' THEN json_extract(detail, '$.state')
     ELSE json_extract(detail, '$.to') END, '')
 WHERE type IN ('recorded', 'state_changed', 'action');
-CREATE INDEX case_events_to_state ON case_events (to_state, case_id);
+-- Each case's milestones are read from this index alone.
+CREATE INDEX case_events_milestones ON case_events (case_id, to_state, at);
 
 -- +goose Down
-DROP INDEX case_events_to_state;
+DROP INDEX case_events_milestones;
 ALTER TABLE case_events DROP COLUMN to_state;
