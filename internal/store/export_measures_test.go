@@ -81,3 +81,13 @@ func (db *DB) BulkForTest(ctx context.Context, fn func(exec func(q string, args 
 	}
 	return tx.Commit()
 }
+
+// MigrateDownToForTest undoes every migration after version v.
+func (db *DB) MigrateDownToForTest(ctx context.Context, v int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, v)
+	return err
+}

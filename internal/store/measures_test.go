@@ -465,3 +465,40 @@ func TestMeasuresEmptyAndRefused(t *testing.T) {
 		}
 	})
 }
+
+// Timelines written before migration 00016 have their to_state filled in
+// by it: undoing it and applying it again leaves every figure as it was.
+func TestMeasuresMigrationFillsEventStates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := seedMeasures(t, db)
+		svc := measures.New(db, func() time.Time { return measuresNow })
+		q1, force := measures.QuarterOf(2025, 1), measures.Filter{ForceID: fx.force.ID}
+		ids := []string{"days-to-log", "days-to-first-contact", "days-to-finalise", "backlog", "disproportionality"}
+		before := map[string]string{}
+		for _, m := range ids {
+			r, err := svc.Compute(ctx, m, q1, force)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before[m] = fmt.Sprint(r.Rows)
+		}
+		if err := db.MigrateDownToForTest(ctx, 15); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Compute(ctx, "backlog", q1, force); err == nil {
+			t.Fatal("the measures still run with the migration undone: the test proves nothing")
+		}
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ids {
+			r, err := svc.Compute(ctx, m, q1, force)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(r.Rows); got != before[m] {
+				t.Errorf("%s after the migration:\n%s\nbefore:\n%s", m, got, before[m])
+			}
+		}
+	})
+}
