@@ -245,12 +245,16 @@ func (db *DB) outcomesSQL(s measures.Scope) (string, []any) {
 	w := q.milestones(s)
 	cta, up := q.list(caseToAnswerFindings), q.list(upheldFindings)
 	st, en := q.arg(s.Start), q.arg(s.End)
+	// CROSS JOIN keeps SQLite's join order: from the few cases finalised
+	// in the period to their allegations, rather than from every
+	// allegation to its case (twice as slow on the demo force).
+	// PostgreSQL plans it as an inner join.
 	return w + ` SELECT x.category, COALESCE(MIN(cc.name), x.category), COUNT(*), COALESCE(SUM(x.cta), 0), COALESCE(SUM(x.up), 0)
 		FROM (SELECT a.id, a.category, a.taxonomy_version,
 				MAX(CASE WHEN s.finding IN ` + cta + ` THEN 1 ELSE 0 END) AS cta,
 				MAX(CASE WHEN s.finding IN ` + up + ` THEN 1 ELSE 0 END) AS up
-			FROM k JOIN allegations a ON a.case_id = k.id JOIN subjects s ON s.allegation_id = a.id
-			WHERE k.fin_at >= ` + st + ` AND k.fin_at < ` + en + `
+			FROM k CROSS JOIN allegations a JOIN subjects s ON s.allegation_id = a.id
+			WHERE a.case_id = k.id AND k.fin_at >= ` + st + ` AND k.fin_at < ` + en + `
 			GROUP BY a.id, a.category, a.taxonomy_version) x
 		LEFT JOIN complaint_categories cc ON cc.taxonomy_version = x.taxonomy_version AND cc.code = x.category
 		GROUP BY x.category ORDER BY x.category`, q.args
