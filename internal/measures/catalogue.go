@@ -97,7 +97,8 @@ var catalogue = []Measure{
 		ID: "disproportionality", Title: "Entry to the misconduct system and dismissal, by ethnicity and sex",
 		Unit: "per 1,000 officers",
 		Definition: "For each recorded ethnicity and sex: officers in post at any time in the period (joined before " +
-			"it ended and not left before it began; with a unit filter, those whose present unit it is), the " +
+			"it ended and not left before it began; with a unit filter, those posted to the unit at any time in " +
+			"the period), the " +
 			"rate per 1,000 of them named as the subject of an allegation on a conduct matter or recordable " +
 			"conduct matter received in the period (another kind of case when one is chosen), and the rate per " +
 			"1,000 dismissed: a dismissal without notice recorded on a case whose outcome became final in the " +

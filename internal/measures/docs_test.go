@@ -59,9 +59,9 @@ are shown beside each figure.
   final, or a barred- or advisory-list report. A case whose timeline lacks the step but whose present
   state is one of them (an import that kept only some steps) counts as finalised when last updated.
 - **Filters**: a force filter counts that force's cases (or officers, or flags on its officers); a unit
-  filter the cases the unit owns (for officer-based measures, officers whose present unit it is: Probity
-  keeps postings, but the measures do not yet follow an officer's unit through the period); a kind
-  filter one kind of case.
+  filter the cases the unit owns (for disproportionality, the officers posted to the unit at any time in
+  the period, from their posting history; for early-intervention flags, the unit the flag was raised
+  in); a kind filter one kind of case.
 
 ## Speed
 

@@ -323,7 +323,9 @@ func (db *DB) officerGroupsSQL(s measures.Scope) (string, []any) {
 		where.WriteString(" AND o.force_id = " + q.arg(s.ForceID))
 	}
 	if s.UnitID != "" {
-		where.WriteString(" AND o.unit_id = " + q.arg(s.UnitID))
+		// Officers posted to the unit at any time in the period.
+		where.WriteString(` AND EXISTS (SELECT 1 FROM postings p WHERE p.officer_id = o.id AND p.unit_id = ` + q.arg(s.UnitID) + `
+			AND p.started_on < ` + en + ` AND (p.ended_on IS NULL OR p.ended_on >= ` + st + `))`)
 	}
 	return `SELECT o.ethnicity, o.sex, COUNT(*),
 			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM subjects s JOIN allegations a ON a.id = s.allegation_id

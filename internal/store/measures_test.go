@@ -142,6 +142,14 @@ func seedMeasures(t *testing.T, db *store.DB) mfix {
 		}
 		fx.off[o.key] = off
 	}
+	// o2 moves from North to South after the first quarter of 2025: in
+	// that quarter North still counts o2.
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.Transfer(ctx, fx.off["o2"].ID, fx.south.ID, "constable", day("2025-06-01"), measuresNow)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ref, err := cases.LoadReference()
 	if err != nil {
 		t.Fatal(err)
@@ -355,6 +363,11 @@ func TestMeasuresByHand(t *testing.T) {
 				{measures.Ratio, g("White", "Female", "Entered the misconduct system"), wfRatio, 1, 1},
 				{measures.Rate, g("Black", "Male", "Dismissed"), 500, 1, 2},
 				{measures.Rate, g("White", "Male", "Dismissed"), 0, 0, 4}}},
+			{"disproportionality", q1, measures.Filter{ForceID: fx.force.ID, UnitID: fx.north.ID}, []want{ // posted to North in Q1: o1, o2 (South only from June), o5, o7
+				{measures.Count, g("White", "Male", "Officers in post"), 2, 2, 0},
+				{measures.Rate, g("White", "Male", "Entered the misconduct system"), 500, 1, 2},
+				{measures.Rate, g("Black", "Male", "Entered the misconduct system"), 1000, 1, 1},
+				{measures.Count, g("White", "Female", "Officers in post"), 1, 1, 0}}},
 			{"speakup", q1, measures.Filter{}, []want{
 				{measures.Count, g("Corruption", "Received"), 2, 2, 0},
 				{measures.Count, g("Bullying or harassment", "Received"), 1, 1, 0},
