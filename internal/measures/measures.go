@@ -190,7 +190,7 @@ func (s *Service) Compute(ctx context.Context, id string, p Period, f Filter) (R
 	if err := s.src.CheckFilter(ctx, f.ForceID, f.UnitID); err != nil {
 		return Result{}, err
 	}
-	res := Result{Measure: m.ID, Title: m.Title, Unit: m.Unit, Period: p, Filter: f, Groups: m.Groups}
+	res := Result{Measure: m.ID, Title: m.Title, Unit: m.Unit, Period: p, Filter: f, Groups: m.Groups, Rows: []Row{}}
 	now := s.now().UTC()
 	res.At = p.End
 	if p.Start.After(now) || p.Start.Equal(now) {
