@@ -115,7 +115,8 @@ var catalogue = []Measure{
 	{
 		ID: "speakup", Title: "Speak-up reports and days to first reply", Unit: "reports",
 		Definition: "Speak-up reports received in the period, by category, and the days from each report to a " +
-			"guardian's first reply among those replied to. A report is dated by its day only, so that no time " +
+			"guardian's first reply among those replied to (a reply made after the period ended counts too, so a " +
+			"recent period's figures can still change). A report is dated by its day only, so that no time " +
 			"can identify who was on shift. Reports are not recorded by force or unit." + daysRule + rankRule,
 		Groups: []string{"Category", "Figure"}, Filters: []string{FilterForce}, Family: FamilySpeakUp,
 		compute: speakUp,
