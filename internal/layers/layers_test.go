@@ -58,7 +58,8 @@ var layers = []layer{
 		// may see and do what (access), the tamper-evident record of it
 		// (audit), the complaints the public send (intake), officers' and
 		// staff's speak-up reports (speakup), the receipts that let either
-		// come back (receipt), early intervention (eis), vetting. Audit is domain, not
+		// come back (receipt), early intervention (eis), vetting, the
+		// published figures (measures). Audit is domain, not
 		// foundation: what an entry records and how the chain is verified is
 		// a rule the oversight body relies on.
 		name:   "domain",
@@ -67,7 +68,7 @@ var layers = []layer{
 		packages: []string{
 			"internal/officers", "internal/people", "internal/cases", "internal/access",
 			"internal/audit", "internal/intake", "internal/speakup", "internal/receipt", "internal/eis",
-			"internal/vetting",
+			"internal/vetting", "internal/measures",
 		},
 	},
 	{

@@ -175,13 +175,26 @@ func (tx *Tx) AppendEvent(ctx context.Context, caseID string, e *cases.Event) er
 	if err != nil {
 		return err
 	}
-	err = tx.tx.QueryRowContext(ctx, `INSERT INTO case_events (id, case_id, seq, at, actor, type, detail)
-		SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6 FROM case_events WHERE case_id = $2
-		RETURNING seq`, e.ID, caseID, e.At.UTC(), e.Actor, e.Type, string(detail)).Scan(&e.Seq)
+	err = tx.tx.QueryRowContext(ctx, `INSERT INTO case_events (id, case_id, seq, at, actor, type, detail, to_state)
+		SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6, $7 FROM case_events WHERE case_id = $2
+		RETURNING seq`, e.ID, caseID, e.At.UTC(), e.Actor, e.Type, string(detail), eventToState(e)).Scan(&e.Seq)
 	if err := constraintError(err, "timeline entry clashed; retry", "case not found"); err != nil {
 		return fmt.Errorf("appending %s to case %s: %w", e.Type, caseID, err)
 	}
 	return nil
+}
+
+// eventToState is the state an entry moved its case into, kept in
+// case_events.to_state for the measures (migration 00016): "to" of a step,
+// "state" of the entry that recorded the case, "" for anything else.
+func eventToState(e *cases.Event) string {
+	switch e.Type {
+	case cases.EventStateChanged, "action":
+		return e.Detail["to"]
+	case "recorded":
+		return e.Detail["state"]
+	}
+	return ""
 }
 
 const caseColumns = `id, reference, kind, force_id, COALESCE(unit_id, ''), state, rule_set, summary, arose_on,

@@ -1,0 +1,123 @@
+package measures
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/measures.md from the catalogue")
+
+// docsIntro opens docs/measures.md; the measures' own sections follow,
+// written from the catalogue, so the page and the definitions shown beside
+// the figures cannot drift apart.
+const docsIntro = `# Measures
+
+The figures Probity publishes about how complaints and conduct matters are handled. Each is computed
+from the live case data by ` + "`internal/measures`" + ` over counts the database makes
+(` + "`internal/store/measures.go`" + `, the same SQL on SQLite and PostgreSQL), for any period, force and unit,
+and for one kind of case where that makes sense. This page is written from the definitions in
+` + "`internal/measures/catalogue.go`" + ` (` + "`go test ./internal/measures -run TestDocs -update`" + `); the same words
+are shown beside each figure.
+
+## What every measure shares
+
+- **Periods** are a month (` + "`2026-03`" + `), a quarter (` + "`2026-Q1`" + `), a year (` + "`2026`" + `) or a custom range of days,
+  both included (` + "`2026-01-15/2026-02-20`" + `, at most 20 years). Days are UTC days: an event at 23:30 UTC
+  on 31 March belongs to March. A period is the half-open span from midnight at its start to midnight
+  after its last day.
+- **Flows** (received, logged, finalised, raised in the period) count events inside the period;
+  **stocks** (open cases, the backlog) are taken at the end of the period.
+- **A period in the future** (not begun by now) or **wholly before the first record** held for the
+  force, unit and kind gives an empty result whose note says which, never an error. A period that has
+  begun but not ended runs to now, and its note says so.
+- **Refusals**: an unknown measure, a malformed period, an unknown kind of case, a force or unit not on
+  record, a unit outside the named force, or a filter the measure cannot apply (speak-up reports by
+  unit or kind, flags by kind) is refused as invalid input naming the field (` + "`measure`" + `, ` + "`period`" + `,
+  ` + "`force`" + `, ` + "`unit`" + `, ` + "`kind`" + `).
+- **Results** are a table: each row carries its group labels (in words), the statistic (count,
+  median, 90th percentile, share, rate per 1,000, ratio), its value, whether it is defined, and the
+  counts behind it: N (the records a figure is drawn from), and the numerator and denominator of every
+  share, rate and ratio, so that disclosure control can suppress small numbers before anything is
+  published. The measures themselves suppress nothing.
+- **Days** are whole days between the UTC calendar dates of two events (a step taken the day the
+  complaint arrived took 0 days), so both engines agree to the day.
+- **Percentiles** follow the nearest-rank rule: of n durations sorted from shortest, the median is the
+  ceil(n/2)-th and the 90th percentile the ceil(9n/10)-th. Each is a duration that occurred; no
+  interpolation, so SQLite and PostgreSQL give the same answer. The store picks them in SQL with
+  window functions and the integer form of the rule, rank = (p*n + 99) / 100.
+- **Milestones** come from each case's timeline: the first time it entered the state named
+  (` + "`case_events.to_state`" + `, kept since migration 00016 from each entry's "to", or "state" for the entry
+  that recorded the case). Facts Probity does not record are not invented: a measure says when it
+  leaves cases out for want of a step.
+- **Finalised**: a complaint when it first reaches outcome sent to the complainant, resolved informally,
+  withdrawn, or closed (a later review does not reopen it for these measures); a conduct matter when it
+  first reaches no further action, reflective practice, performance procedures, vetting review, outcome
+  final, or a barred- or advisory-list report. A case whose timeline lacks the step but whose present
+  state is one of them (an import that kept only some steps) counts as finalised when last updated.
+- **Filters**: a force filter counts that force's cases (or officers, or flags on its officers); a unit
+  filter the cases the unit owns (for disproportionality, the officers posted to the unit at any time in
+  the period, from their posting history; for early-intervention flags, the unit the flag was raised
+  in); a kind filter one kind of case.
+
+## Speed
+
+Each measure for a year of one force of the demo's size answers in well under a second on a shared
+machine; ` + "`./scripts/bench`" + ` prints the measures' mean time against the same SQL run directly on the engine
+(` + "`BenchmarkMeasures`" + ` and ` + "`BenchmarkBaselineMeasuresSQL`" + ` in ` + "`internal/store`" + `), with each measure's own
+time beside it.
+
+## The measures
+`
+
+func docsText() string {
+	var b strings.Builder
+	b.WriteString(docsIntro)
+	for _, m := range Catalogue() {
+		fmt.Fprintf(&b, "\n### %s\n\n", m.Title)
+		fmt.Fprintf(&b, "- id: `%s`\n- unit: %s\n- rows grouped by: %s\n- filters: %s\n",
+			m.ID, m.Unit, strings.Join(m.Groups, ", "), strings.Join(m.Filters, ", "))
+		if len(m.Kinds) > 0 && len(m.Kinds) < 4 {
+			fmt.Fprintf(&b, "- kinds of case: %s\n", kindWords(m.Kinds))
+		}
+		b.WriteString("\n" + wrap(m.Definition, 105) + "\n")
+	}
+	return b.String()
+}
+
+func wrap(s string, width int) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if line != "" && len(line)+1+len(w) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
+func TestDocsDefineEveryMeasure(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "measures.md")
+	want := docsText()
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("docs/measures.md differs from the catalogue's definitions; run go test ./internal/measures -run TestDocs -update")
+	}
+}
