@@ -91,7 +91,10 @@ func browser(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	// A bound on the whole test, so that a page that never loads fails it
+	// rather than hanging the suite: generous, since the accessibility
+	// walk alone visits every page of every role.
+	ctx, cancel3 := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(cancel3)
 	return ctx
 }
