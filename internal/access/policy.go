@@ -38,6 +38,9 @@ const (
 	// approve revealing a named reporter to someone else.
 	SpeakUpRead   Permission = "speakup:read"
 	SpeakUpReveal Permission = "speakup:reveal"
+	// SharedCases is the oversight body's list of the cases shared with
+	// it. Each case still opens only through CanOpenCase.
+	SharedCases Permission = "case:shared-list"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -65,6 +68,7 @@ var grants = map[Permission][]Role{
 	// chain of command learning who they are.
 	SpeakUpRead:   {Guardian},
 	SpeakUpReveal: {Guardian},
+	SharedCases:   {Oversight},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

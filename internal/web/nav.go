@@ -21,6 +21,8 @@ var navLinks = []struct{ text, href string }{
 	{"Home", "/"},
 	{"Early-intervention flags", "/eis/flags"},
 	{"Fairness report", "/eis/fairness"},
+	{"Speak-up inbox", "/speak-up/inbox"},
+	{"Shared cases", "/shared-cases"},
 }
 
 // navPermissions maps each page route's pattern to its permission. The
