@@ -104,6 +104,7 @@ func (s *Server) speakUpRoutes() []route {
 		{"POST", "/speak-up/inbox/{id}/raise", access.SpeakUpRead, s.speakUpRaiseForm, true},
 		{"POST", "/speak-up/inbox/{id}/reveal-requests", access.SpeakUpReveal, s.speakUpRevealForm, true},
 		{"POST", "/speak-up/inbox/{id}/reveal-requests/{req}/approve", access.SpeakUpReveal, s.speakUpApproveForm, true},
+		{"POST", "/speak-up/inbox/{id}/identity", access.SpeakUpReveal, s.speakUpIdentityForm, true},
 	}
 }
 

@@ -125,6 +125,9 @@ type revealView struct {
 	ID, Recipient, Reason, RequestedBy, Asked string
 	Approvers                                 []string
 	Decided, Mine, ApprovedByMe               bool
+	// Readable: the caller asked for it, two others approved it, and
+	// the approval is recent enough to read the identity on.
+	Readable bool
 }
 
 // raiseForm is the "raise as a conduct matter" form as the guardian
@@ -161,6 +164,16 @@ type speakUpReportPage struct {
 	Problem string
 	// Done confirms what the guardian's last form did.
 	Done string
+	// CanReadIdentity offers the requester of an approved reveal the
+	// identity; Identity and Recipient are it, once read, and for whom.
+	CanReadIdentity bool
+	Identity        *identityView
+	IdentityReason  string
+}
+
+// identityView is a named reporter's identity in words.
+type identityView struct {
+	Name, Email, Phone, Role, Unit, For string
 }
 
 // allegationGroup is one category of the taxonomy with its subcategories,
@@ -265,6 +278,8 @@ func (s *Server) speakUpReportData(r *http.Request) (speakUpReportPage, error) {
 		for _, rr := range rrs {
 			v := revealView{ID: rr.ID, Recipient: rr.Recipient, Reason: rr.Reason, Asked: ukTime(rr.CreatedAt, "2 January 2006, 15:04"),
 				Decided: rr.DecidedAt != nil, Mine: rr.RequestedBy == p.User.ID}
+			v.Readable = v.Mine && v.Decided && !rr.DecidedAt.Before(s.clock().Add(-speakup.RevealValidity))
+			data.CanReadIdentity = data.CanReadIdentity || v.Readable
 			if v.RequestedBy, err = name(rr.RequestedBy); err != nil {
 				return data, err
 			}

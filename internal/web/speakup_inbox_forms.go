@@ -8,8 +8,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/speakup"
 )
 
 // --- The inbox's forms ----------------------------------------------------
@@ -84,7 +86,7 @@ func containsString(list []string, s string) bool {
 var fieldLabels = map[string]string{
 	"reply-text": "Your reply", "raise-unit": "The unit", "raise-summary": "The summary", "raise-allegation": "The allegation",
 	"raise-description": "The description", "raise-arose-day": "The date it happened", "raise-subjects": "The officers",
-	"reveal-recipient": "Who would learn the identity", "reveal-reason": "The reason",
+	"reveal-recipient": "Who would learn the identity", "reveal-reason": "The reason", "identity-reason": "The reason",
 }
 
 func fieldLabel(key string) string {
@@ -300,4 +302,54 @@ func (s *Server) speakUpApproveForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, speakUpInboxLink(reportID, "approved"), http.StatusSeeOther)
+}
+
+// speakUpIdentityForm answers POST /speak-up/inbox/{id}/identity: the
+// requester of an approved reveal reads the named reporter's identity,
+// giving a reason. It is the API's read (revealedIdentity): refused and
+// audited without an approval of the last speakup.RevealValidity, and
+// audited as a disclosure to the request's recipient before the page is
+// written. The reason travels in the body, not the address, so that no
+// log or history keeps it.
+func (s *Server) speakUpIdentityForm(w http.ResponseWriter, r *http.Request) {
+	_, err := speakUpID(r)
+	if err == nil {
+		err = readForm(w, r)
+	}
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	keep := func(d *speakUpReportPage) { d.IdentityReason = reason }
+	var fs fault.Fields
+	checkSpeakUpReason(&fs, "reason", reason, "say why you are reading the identity now")
+	if err := fs.Err("the identity cannot be read"); err != nil {
+		s.speakUpFormFailed(w, r, err, []string{"identity-reason"}, func(string) string { return "identity-reason" }, keep)
+		return
+	}
+	data, err := s.speakUpReportData(r)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	e := s.auditEntry(r, audit.Consult, "speakup", data.Report.ID, audit.Success)
+	e.Reason = "read speak-up report " + data.Report.Reference
+	ident, err := s.revealedIdentity(r, data.Report, e, reason)
+	if fault.Is(err, fault.Forbidden) {
+		err = fault.Errorf(fault.Forbidden, "you may read the identity only on your own request to reveal it, approved by %d other guardians in the last %d hours",
+			speakup.RevealApprovals, int(speakup.RevealValidity/time.Hour))
+	}
+	if err == nil {
+		// Recorded before the page is written: no identity leaves
+		// without its audit entry.
+		err = s.db.Audit(r.Context(), e)
+	}
+	if err != nil {
+		s.speakUpFormFailed(w, r, err, nil, func(string) string { return "identity-reason" }, keep)
+		return
+	}
+	data.Identity = &identityView{Name: ident.Name, Email: ident.Email, Phone: ident.Phone, Role: speakUpRoleLabels[ident.Role],
+		Unit: ident.Unit, For: strings.Join(e.Recipients, ", ")}
+	s.render(w, r, http.StatusOK, "speak-up-report", data)
 }

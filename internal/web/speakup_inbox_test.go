@@ -23,13 +23,16 @@ func init() {
 		"POST /speak-up/inbox/{id}/raise":                         guardianPage(303),
 		"POST /speak-up/inbox/{id}/reveal-requests":               guardianPage(303),
 		"POST /speak-up/inbox/{id}/reveal-requests/{req}/approve": guardianPage(303),
-		"GET /shared-cases":                                       {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 200})},
+		// The matrix's guardian has no approved request of their own.
+		"POST /speak-up/inbox/{id}/identity": guardianPage(403),
+		"GET /shared-cases":                  {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 200})},
 	} {
 		theMatrix[k] = v
 	}
 	form := "application/x-www-form-urlencoded"
 	for k, v := range map[string]func(*fixture) body{
-		"POST /speak-up/inbox/{id}/reply": fixed(form, "text=Thank+you+for+telling+us."),
+		"POST /speak-up/inbox/{id}/reply":    fixed(form, "text=Thank+you+for+telling+us."),
+		"POST /speak-up/inbox/{id}/identity": fixed(form, "reason=The+recipient+needs+a+statement."),
 		"POST /speak-up/inbox/{id}/reveal-requests": fixed(form,
 			url.Values{"reason": {"a witness statement is needed"}, "recipient": {"DI Marsh"}}.Encode()),
 		"POST /speak-up/inbox/{id}/raise": func(f *fixture) body {
@@ -312,6 +315,21 @@ func TestGuardianRevealFromThePage(t *testing.T) {
 			strings.Contains(page, nameCanary) {
 			t.Errorf("the decided request is not shown as approved, or the page shows the identity")
 		}
+		// The requester reads the identity, giving a reason; nobody else
+		// may.
+		identity := "/speak-up/inbox/" + id + "/identity"
+		if rec := g.do(t, "POST", identity, form, "reason=now"); rec.Code != 422 || strings.Contains(rec.Body.String(), nameCanary) ||
+			!strings.Contains(rec.Body.String(), `href="#identity-reason"`) {
+			t.Errorf("reading the identity without a reason: %d", rec.Code)
+		}
+		if rec := second.do(t, "POST", identity, form, "reason=I+am+curious+about+this+one."); rec.Code != 403 ||
+			strings.Contains(rec.Body.String(), nameCanary) {
+			t.Errorf("another guardian reading the identity: %d", rec.Code)
+		}
+		rec = g.do(t, "POST", identity, form, url.Values{"reason": {"DI Marsh needs the statement taken this week."}}.Encode())
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), nameCanary) || !strings.Contains(rec.Body.String(), emailCanary) {
+			t.Fatalf("the requester reading the identity: %d", rec.Code)
+		}
 		// A request approved through another report's address is not found.
 		other, _ := submit(t, f, namedReport("Another matter entirely."))
 		wrong := strings.Replace(m[1], id, reportIDOf(t, f, other), 1)
@@ -320,7 +338,8 @@ func TestGuardianRevealFromThePage(t *testing.T) {
 		}
 		log := auditText(t, f)
 		for _, want := range []string{"asked to reveal the reporter's identity to DI Marsh", "approved revealing the reporter's identity",
-			"you asked for this reveal"} {
+			"you asked for this reveal", "with the reporter's identity, for DI Marsh, Professional Standards on reveal request",
+			"without an approved reveal request"} {
 			if !strings.Contains(log, want) {
 				t.Errorf("the audit log lacks %q", want)
 			}
