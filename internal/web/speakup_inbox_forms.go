@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -60,7 +61,7 @@ func (s *Server) speakUpFormFailed(w http.ResponseWriter, r *http.Request, err e
 		}
 	}
 	for key, msg := range data.Errors {
-		if !containsString(order, key) {
+		if !slices.Contains(order, key) {
 			data.Summary = append(data.Summary, formError{Href: "#" + key, Text: msg})
 		}
 	}
@@ -71,15 +72,6 @@ func (s *Server) speakUpFormFailed(w http.ResponseWriter, r *http.Request, err e
 		}
 	}
 	s.render(w, r, statusOf(kind), "speak-up-report", data)
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // fieldLabels name the inbox's fields in an error message.
