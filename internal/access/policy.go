@@ -43,6 +43,9 @@ const (
 	// vetting unit decide reviews.
 	VettingRead   Permission = "vetting:read"
 	VettingDecide Permission = "vetting:decide"
+	// SharedCases is the oversight body's list of the cases shared with
+	// it. Each case still opens only through CanOpenCase.
+	SharedCases Permission = "case:shared-list"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -75,6 +78,7 @@ var grants = map[Permission][]Role{
 	// like anyone else outside it.
 	VettingRead:   {Vetting, PSDHead},
 	VettingDecide: {Vetting},
+	SharedCases:   {Oversight},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

@@ -22,6 +22,8 @@ var navLinks = []struct{ text, href string }{
 	{"Early-intervention flags", "/eis/flags"},
 	{"Fairness report", "/eis/fairness"},
 	{"Vetting reviews", "/vetting"},
+	{"Speak-up inbox", "/speak-up/inbox"},
+	{"Shared cases", "/shared-cases"},
 }
 
 // navPermissions maps each page route's pattern to its permission. The

@@ -277,7 +277,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	if access.Allowed(p, access.SpeakUpRead) {
 		data.Guardian = true
-		list, err := s.db.SpeakUpReports(ctx, "open", 25)
+		list, err := s.speakUpOpenReports(r, 25) // audited as the API list is
 		if err != nil {
 			s.failPage(w, r, err)
 			return

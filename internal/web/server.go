@@ -197,6 +197,10 @@ func (s *Server) routes() []route {
 		{"GET", "/eis/flags/{id}", access.EISRead, s.flagPageHandler, true},
 		{"POST", "/eis/flags/{id}/review", access.EISReview, s.flagReviewForm, true},
 
+		// The oversight body's list of the cases shared with it (shared.go);
+		// each opens on the case page, read-only.
+		{"GET", "/shared-cases", access.SharedCases, s.sharedCasesPageHandler, true},
+
 		// Single sign-on; both answer 404 unless OIDC is configured.
 		{"GET", "/auth/oidc/start", access.Public, s.oidcStart, true},
 		{"GET", "/auth/oidc/callback", access.Public, s.oidcCallback, true},

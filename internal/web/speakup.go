@@ -96,6 +96,15 @@ func (s *Server) speakUpRoutes() []route {
 		{"POST", "/api/v1/speakup/reports/{id}/convert", access.SpeakUpRead, s.convertSpeakUp, false},
 		{"POST", "/api/v1/speakup/reports/{id}/reveal-requests", access.SpeakUpReveal, s.requestReveal, false},
 		{"POST", "/api/v1/speakup/reveal-requests/{id}/approve", access.SpeakUpReveal, s.approveReveal, false},
+
+		// The guardians' inbox in the browser (speakup_inbox.go).
+		{"GET", "/speak-up/inbox", access.SpeakUpRead, s.speakUpInboxPage, true},
+		{"GET", "/speak-up/inbox/{id}", access.SpeakUpRead, s.speakUpReportPageHandler, true},
+		{"POST", "/speak-up/inbox/{id}/reply", access.SpeakUpRead, s.speakUpReplyForm, true},
+		{"POST", "/speak-up/inbox/{id}/raise", access.SpeakUpRead, s.speakUpRaiseForm, true},
+		{"POST", "/speak-up/inbox/{id}/reveal-requests", access.SpeakUpReveal, s.speakUpRevealForm, true},
+		{"POST", "/speak-up/inbox/{id}/reveal-requests/{req}/approve", access.SpeakUpReveal, s.speakUpApproveForm, true},
+		{"POST", "/speak-up/inbox/{id}/identity", access.SpeakUpReveal, s.speakUpIdentityForm, true},
 	}
 }
 

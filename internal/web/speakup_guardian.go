@@ -65,18 +65,41 @@ func (s *Server) listSpeakUp(w http.ResponseWriter, r *http.Request) {
 	for _, rep := range list {
 		items = append(items, summariseSpeakUp(rep))
 	}
-	e := s.auditEntry(r, audit.Consult, "speakup-list", "", audit.Success)
-	// Not how many: two counts a few minutes apart, less the named
-	// reports collected between them, would date an anonymous report.
-	e.Reason = "listed speak-up reports"
-	if status != "" {
-		e.Reason += " (" + status + ")"
-	}
-	if err := s.db.Audit(ctx, e); err != nil {
+	if err := s.auditSpeakUpList(r, status, ""); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": ""})
+}
+
+// auditSpeakUpList records a read of the list of reports, whatever it
+// showed: the API's, the inbox page's and the start page's alike. where
+// names the page ("" for the API). It says not how many: two counts a few
+// minutes apart, less the named reports collected between them, would
+// date an anonymous report.
+func (s *Server) auditSpeakUpList(r *http.Request, status, where string) error {
+	e := s.auditEntry(r, audit.Consult, "speakup-list", "", audit.Success)
+	e.Reason = "listed speak-up reports"
+	if status != "" {
+		e.Reason += " (" + status + ")"
+	}
+	if where != "" {
+		e.Reason += " on " + where
+	}
+	return s.db.Audit(r.Context(), e)
+}
+
+// speakUpOpenReports lists the open reports for a guardian's start page,
+// audited as the API's list is.
+func (s *Server) speakUpOpenReports(r *http.Request, limit int) ([]speakup.Report, error) {
+	list, err := s.db.SpeakUpReports(r.Context(), speakup.StatusOpen, limit)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.auditSpeakUpList(r, speakup.StatusOpen, "the start page"); err != nil {
+		return nil, err
+	}
+	return list, nil
 }
 
 type speakUpDetail struct {
@@ -237,14 +260,24 @@ func (s *Server) replySpeakUp(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := speakup.ValidateMessage(req.Text); err != nil {
+	m, err := s.guardianReply(r, reportID, req.Text)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusCreated, m)
+}
+
+// guardianReply adds the calling guardian's message to a report's thread,
+// with its audit entry: the API's reply and the inbox page's.
+func (s *Server) guardianReply(r *http.Request, reportID, text string) (speakup.ThreadMessage, error) {
+	if err := speakup.ValidateMessage(text); err != nil {
+		return speakup.ThreadMessage{}, err
+	}
 	ctx := r.Context()
 	p := caller(r)
-	m := speakup.ThreadMessage{Message: speakup.Message{From: speakup.FromGuardian, At: s.clock(), Text: req.Text}, GuardianID: p.User.ID}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	m := speakup.ThreadMessage{Message: speakup.Message{From: speakup.FromGuardian, At: s.clock(), Text: text}, GuardianID: p.User.ID}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.AddSpeakUpMessage(ctx, reportID, &m); err != nil {
 			return err
 		}
@@ -252,11 +285,7 @@ func (s *Server) replySpeakUp(w http.ResponseWriter, r *http.Request) {
 		e.Reason = "guardian replied to the reporter"
 		return tx.Audit(ctx, e)
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, m)
+	return m, err
 }
 
 // speakUpCaseRecorder is the actor a conduct matter raised from a report
@@ -319,15 +348,35 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	rep, err := s.db.SpeakUpReport(ctx, reportID)
+	c, err := s.raiseConductMatter(r, reportID, req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
+	writeJSON(w, http.StatusCreated, map[string]string{"case_id": c.ID, "reference": c.Reference})
+}
+
+// raiseConductMatter records the conduct matter a guardian raises from a
+// report, for the API and the inbox page alike (see convertSpeakUp): the
+// same validation, the same check that the case does not identify a named
+// reporter (speakup.Identity.CheckCase, in the store's transaction) and
+// the same audit entries. Field errors name the request's fields.
+//
+// pre are field errors the caller found already (a page's date that is
+// none): they are reported with the rest, and nothing is recorded.
+func (s *Server) raiseConductMatter(r *http.Request, reportID string, req speakUpConvertRequest, pre ...fault.FieldError) (cases.Case, error) {
+	ctx := r.Context()
+	rep, err := s.db.SpeakUpReport(ctx, reportID)
+	if err != nil {
+		return cases.Case{}, err
+	}
 	now := s.clock()
 	day := speakup.Day(rep.CreatedAt)
 	var fs fault.Fields
+	for _, fe := range pre {
+		fs.Add(fe.Field, fe.Reason)
+	}
 	c := cases.Case{Kind: cases.ConductMatter, UnitID: req.UnitID, Summary: req.Summary, AroseOn: day, ReceivedAt: now}
 	if d := parseDay(&fs, "arose_on", req.AroseOn); d != nil {
 		c.AroseOn = *d
@@ -351,8 +400,7 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 		if fault.Is(err, fault.NotFound) {
 			fs.Add("unit_id", "names no unit")
 		} else if err != nil {
-			s.fail(w, r, err)
-			return
+			return cases.Case{}, err
 		}
 		c.ForceID = unit.ForceID
 	}
@@ -363,8 +411,7 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 		fs.Add(fe.Field, fe.Reason)
 	}
 	if err := fs.Err("the conduct matter cannot be recorded"); err != nil {
-		s.fail(w, r, err)
-		return
+		return cases.Case{}, err
 	}
 	c.Prepare(s.ref, now)
 	c.NextDueAt, c.NextDueClock = s.nextDue(c, nil, now)
@@ -382,9 +429,7 @@ func (s *Server) convertSpeakUp(w http.ResponseWriter, r *http.Request) {
 		return tx.Audit(ctx, e)
 	})
 	if err != nil {
-		s.fail(w, r, speakUpConvertFieldNames(err))
-		return
+		return cases.Case{}, speakUpConvertFieldNames(err)
 	}
-	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
-	writeJSON(w, http.StatusCreated, map[string]string{"case_id": c.ID, "reference": c.Reference})
+	return c, nil
 }

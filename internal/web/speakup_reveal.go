@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -72,6 +73,19 @@ func (s *Server) requestReveal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	rr, err := s.askReveal(r, reportID, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/speakup/reveal-requests/"+rr.ID)
+	writeJSON(w, http.StatusCreated, map[string]any{"request": rr, "approvals_needed": speakup.RevealApprovals})
+}
+
+// askReveal validates and records the calling guardian's request to
+// reveal a named reporter, with its audit entry: the API's and the inbox
+// page's.
+func (s *Server) askReveal(r *http.Request, reportID string, req speakUpRevealInput) (speakup.RevealRequest, error) {
 	var fs fault.Fields
 	req.Reason, req.Recipient = strings.TrimSpace(req.Reason), strings.TrimSpace(req.Recipient)
 	checkSpeakUpReason(&fs, "reason", req.Reason, "say why the identity must be revealed")
@@ -84,12 +98,11 @@ func (s *Server) requestReveal(w http.ResponseWriter, r *http.Request) {
 		fs.Add("recipient", "must be one line of text")
 	}
 	if err := fs.Err("the request cannot be made"); err != nil {
-		s.fail(w, r, err)
-		return
+		return speakup.RevealRequest{}, err
 	}
 	ctx := r.Context()
 	rr := speakup.RevealRequest{ReportID: reportID, RequestedBy: caller(r).User.ID, Reason: req.Reason, Recipient: req.Recipient}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateRevealRequest(ctx, &rr, s.clock()); err != nil {
 			return err
 		}
@@ -97,12 +110,7 @@ func (s *Server) requestReveal(w http.ResponseWriter, r *http.Request) {
 		e.Reason = "asked to reveal the reporter's identity to " + rr.Recipient + " (request " + rr.ID + "): " + rr.Reason
 		return tx.Audit(ctx, e)
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/v1/speakup/reveal-requests/"+rr.ID)
-	writeJSON(w, http.StatusCreated, map[string]any{"request": rr, "approvals_needed": speakup.RevealApprovals})
+	return rr, err
 }
 
 // approveReveal records a guardian's approval of a reveal request:
@@ -117,15 +125,36 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fault.Errorf(fault.NotFound, "reveal request not found"))
 		return
 	}
+	rr, revealed, err := s.approveRevealRequest(r, requestID, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"request": rr, "revealed": revealed, "approvals_needed": speakup.RevealApprovals})
+}
+
+// approveRevealRequest records the calling guardian's approval of a
+// reveal request, with its audit entry, and audits a requester's attempt
+// to approve their own: the API's and the inbox page's. When reportID is
+// not "", a request about another report is not found (nothing is kept).
+func (s *Server) approveRevealRequest(r *http.Request, requestID, reportID string) (rr speakup.RevealRequest, revealed bool, err error) {
 	ctx := r.Context()
 	p := caller(r)
-	var (
-		rr       speakup.RevealRequest
-		revealed bool
-	)
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	if reportID != "" {
+		rrs, err := s.db.SpeakUpRevealRequests(ctx, reportID)
+		if err != nil {
+			return rr, false, err
+		}
+		if !slices.ContainsFunc(rrs, func(q speakup.RevealRequest) bool { return q.ID == requestID }) {
+			return rr, false, fault.Errorf(fault.NotFound, "reveal request not found")
+		}
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		rr, revealed, err = tx.ApproveReveal(ctx, requestID, p.User.ID, s.clock())
+		if err == nil && reportID != "" && rr.ReportID != reportID {
+			err = fault.Errorf(fault.NotFound, "reveal request not found")
+		}
 		if err != nil {
 			return err
 		}
@@ -146,9 +175,5 @@ func (s *Server) approveReveal(w http.ResponseWriter, r *http.Request) {
 			err = aerr
 		}
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"request": rr, "revealed": revealed, "approvals_needed": speakup.RevealApprovals})
+	return rr, revealed, err
 }

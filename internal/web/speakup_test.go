@@ -375,6 +375,9 @@ func speakUpMatrixPath(f *fixture, pattern string) (string, bool) {
 	case strings.HasPrefix(pattern, "/api/v1/speakup/reports/{id}"):
 		w := speakUpWorldOf(f)
 		return strings.NewReplacer("{id}", w.report, "{att}", w.attachment).Replace(pattern), true
+	case strings.HasPrefix(pattern, "/speak-up/inbox/{id}"):
+		w := speakUpWorldOf(f)
+		return strings.NewReplacer("{id}", w.report, "{req}", w.request).Replace(pattern), true
 	case strings.HasPrefix(pattern, "/api/v1/speakup/reveal-requests/{id}"):
 		return strings.Replace(pattern, "{id}", speakUpWorldOf(f).request, 1), true
 	}
