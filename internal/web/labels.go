@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +42,15 @@ var labelFuncs = template.FuncMap{
 	// time on the 24-hour clock.
 	"ukDate":     func(t time.Time) string { return ukTime(t, "2 January 2006") },
 	"ukDateTime": func(t time.Time) string { return ukTime(t, "2 January 2006, 15:04") },
+	// inc numbers from one what ranges number from zero.
+	"inc": func(i int) int { return i + 1 },
+	// kilobytes is a file's size in words, rounded up.
+	"kilobytes": func(n int64) string {
+		if n < 1024 {
+			return strconv.FormatInt(n, 10) + " bytes"
+		}
+		return strconv.FormatInt((n+1023)/1024, 10) + " KB"
+	},
 }
 
 func ukTime(t time.Time, layout string) string {

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
@@ -26,25 +24,6 @@ import (
 // The forms (speakup_inbox_forms.go) answer a refusal with the report's
 // page again, the guardian's input kept and each faulty field named.
 
-// The inbox's own pages, parsed with the layout like the others.
-func init() {
-	funcs := template.FuncMap{
-		"inc": func(i int) int { return i + 1 },
-		// kilobytes is a file's size in words, rounded up.
-		"kilobytes": func(n int64) string {
-			if n < 1024 {
-				return strconv.FormatInt(n, 10) + " bytes"
-			}
-			return strconv.FormatInt((n+1023)/1024, 10) + " KB"
-		},
-	}
-	for k, v := range labelFuncs {
-		funcs[k] = v
-	}
-	for _, name := range []string{"speak-up-inbox", "speak-up-report", "shared-cases"} {
-		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
-	}
-}
 
 // speakUpStatusLabels are a report's statuses in words.
 var speakUpStatusLabels = map[string]string{
