@@ -140,7 +140,7 @@ type Action struct {
 
 var (
 	wfComplaintKinds = []Kind{Complaint}
-	wfConductKinds   = []Kind{ConductMatter, RecordableConduct, DeathOrSeriousInjury}
+	wfConductKinds   = []Kind{ConductMatter, RecordableConduct} // DSI matters have their own machine (dsi.go)
 
 	wfComplaintStates = []State{Received, InitialContact, LoggedOutsideSch3, RecordedSch3, ReferredIOPC,
 		HandledOtherwise, LocalInvestigation, DirectedInvestigation, IndependentInvestigation, ReferredBack,
@@ -162,6 +162,8 @@ func KindStates(k Kind) []State {
 		return slices.Clone(wfComplaintStates)
 	case slices.Contains(wfConductKinds, k):
 		return slices.Clone(wfConductStates)
+	case k == DeathOrSeriousInjury:
+		return slices.Clone(wfDSIStates)
 	}
 	return nil
 }
@@ -173,6 +175,9 @@ func KindStates(k Kind) []State {
 func IsTerminal(c Case) bool {
 	if c.Kind == Complaint {
 		return slices.Contains(wfComplaintTerminal, c.State)
+	}
+	if c.Kind == DeathOrSeriousInjury {
+		return slices.Contains(wfDSITerminal, c.State)
 	}
 	if c.State == Final {
 		return !wfDismissed(&c)
@@ -286,7 +291,7 @@ var wfActions = []Action{
 		// open from every state in which the force still holds the matter
 		// under Schedule 3.
 		Name: ActReferToIOPC, Title: "Refer the matter to the IOPC",
-		From: wfReferableStates, To: ReferredIOPC, Kinds: append(slices.Clone(wfComplaintKinds), wfConductKinds...),
+		From: wfReferableStates, To: ReferredIOPC, Kinds: wfReferralKinds,
 		Roles: wfRolesAA, Requires: []Field{FieldReferralGround}, Optional: []Field{FieldReasons},
 		Source: "Sch3 4(1), 13; C&M 4", check: wfCheckReferral, effect: wfRecordReferral,
 	},
@@ -295,7 +300,7 @@ var wfActions = []Action{
 		// as referred [Sch3 4A, 13A]; Probity records that through the AA
 		// roles, and the matter continues as a referred one.
 		Name: ActIOPCTreatsAsReferred, Title: "Record that the IOPC is treating the matter as referred to it",
-		From: wfReferableStates, To: ReferredIOPC, Kinds: append(slices.Clone(wfComplaintKinds), wfConductKinds...),
+		From: wfReferableStates, To: ReferredIOPC, Kinds: wfReferralKinds,
 		Roles: wfRolesAA, Requires: []Field{FieldReasons}, Source: "Sch3 4A, 13A", effect: wfRecordTreatedAsReferred,
 	},
 	// The IOPC decides how a referred complaint is handled; Probity records
@@ -319,6 +324,36 @@ var wfActions = []Action{
 		Name: ActIOPCReferBack, Title: "Record the IOPC's decision to refer the complaint back to the force",
 		From: []State{ReferredIOPC}, To: ReferredBack, Kinds: wfComplaintKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons}, Source: "Sch3 5",
+	},
+	// A DSI matter's course once referred [Sch3 Part 2A; dsi.go]: the
+	// IOPC decides whether and how it is investigated, and the
+	// investigation either closes it or turns it into a recordable conduct
+	// matter. Probity records the IOPC's decisions through the AA roles.
+	{
+		Name: ActIOPCDecidesDSIInvestigation, Title: "Record the IOPC's decision on how the DSI matter is investigated",
+		From: []State{ReferredIOPC}, To: Investigation, Kinds: wfDSIKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons, FieldMode}, Source: "Sch3 14D, 15",
+	},
+	{
+		Name: ActIOPCReturnsDSI, Title: "Record the IOPC's decision that the DSI matter needs no investigation",
+		From: []State{ReferredIOPC}, To: ReferredBack, Kinds: wfDSIKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Source: "Sch3 14D",
+	},
+	{
+		Name: ActSubmitDSIReport, Title: "Submit the report of the DSI investigation",
+		From: []State{Investigation}, To: Reported, Kinds: wfDSIKinds, Roles: []string{RoleInvestigator, RoleAuthority, RolePSDHead},
+		Optional: []Field{FieldReasons}, Source: "Sch3 22",
+	},
+	{
+		// Indicated during the investigation or by its report.
+		Name: ActRecordAsConduct, Title: "Record it as a recordable conduct matter: the investigation indicates crime or misconduct",
+		From: []State{Investigation, Reported}, To: RecordedAsConduct, Kinds: wfDSIKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Source: "Sch3 21A", guard: wfReferralFirst,
+	},
+	{
+		Name: ActCloseDSI, Title: "Close the DSI matter: nothing indicates crime or misconduct",
+		From: []State{ReferredBack, Reported}, To: Closed, Kinds: wfDSIKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Source: "Sch3 14D, 24", guard: wfReferralFirst,
 	},
 	// A complaint referred back is the AA's to handle again [Sch3 5(2)]:
 	// ReferredBack continues exactly as RecordedSch3 does, by handling

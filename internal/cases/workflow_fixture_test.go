@@ -153,6 +153,8 @@ func wfInput(c Case, a Action, tl TimelineFacts, r *rand.Rand) (ActionInput, boo
 			fi.Severity = wfPick(r, Severities)
 			in.Findings = append(in.Findings, fi)
 		}
+	case ActIOPCDecidesDSIInvestigation:
+		in.Mode = wfPick(r, Modes)
 	case ActStartInvestigation:
 		in.Mode = ModeLocal
 		if c.State == ReferredIOPC {

@@ -96,7 +96,8 @@ func TestTerminalStates(t *testing.T) {
 	}{
 		{Complaint, Closed, true}, {Complaint, Resolved, true}, {Complaint, Withdrawn, true},
 		{Complaint, ReviewNotUpheld, false}, {Complaint, Suspended, false},
-		{ConductMatter, NoFurtherAction, true}, {RecordableConduct, RPRP, true}, {DeathOrSeriousInjury, Vetting, true},
+		{ConductMatter, NoFurtherAction, true}, {RecordableConduct, RPRP, true}, {DeathOrSeriousInjury, RecordedAsConduct, true},
+		{DeathOrSeriousInjury, Closed, true}, {DeathOrSeriousInjury, Reported, false},
 		{ConductMatter, Performance, true}, {ConductMatter, BarredListReported, true}, {ConductMatter, AdvisoryListReported, true},
 		{ConductMatter, NoMisconduct, false}, {ConductMatter, Outcome, false},
 	} {

@@ -327,7 +327,11 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.At, ev.Actor = now, p.User.ID
-	if err := s.saveChange(r, &c, req.Version, history, &ev, string(req.Action)+": "+string(from)+" -> "+string(c.State)); err != nil {
+	save := s.saveChange
+	if req.Action == cases.ActRecordAsConduct {
+		save = s.saveAsConductMatter
+	}
+	if err := save(r, &c, req.Version, history, &ev, string(req.Action)+": "+string(from)+" -> "+string(c.State)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

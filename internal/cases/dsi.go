@@ -1,0 +1,78 @@
+package cases
+
+import (
+	"slices"
+	"time"
+)
+
+// Death or serious injury (DSI) matters follow a machine of their own
+// [Sch3 Part 2A, B: paras 14A-14J]. A DSI matter is not an allegation
+// against anyone: it is recorded because someone died or was seriously
+// injured after contact with the police, referred to the IOPC [Sch3 14C;
+// C&M 9, B], and investigated in the form the IOPC decides [Sch3 14D, 15,
+// B], or returned to the force when the IOPC decides no investigation is
+// needed. If the investigation indicates that a person serving with the
+// police may have committed a crime or behaved in a way that would justify
+// disciplinary proceedings, the matter is recorded as a recordable conduct
+// matter [Sch3 21A, B], which is a case of its own, linked to the DSI
+// matter, and follows the conduct machine from the referral. So a DSI
+// matter is never severity-assessed, sent to reflective practice or closed
+// with no further action as a DSI matter; and it cannot be closed before
+// it is referred.
+//
+// The rows are in the action table (workflow.go); what they read and
+// write is here.
+
+// RecordedAsConduct is where a DSI matter, or a complaint treated as a
+// conduct matter in the public interest, ends: it continues as a
+// recordable conduct matter, a case of its own linked to this one.
+const RecordedAsConduct State = "RecordedAsConduct"
+
+// DSI actions.
+const (
+	ActIOPCDecidesDSIInvestigation ActionName = "iopc_decides_dsi_investigation"
+	ActIOPCReturnsDSI              ActionName = "iopc_returns_dsi_matter"
+	ActSubmitDSIReport             ActionName = "submit_dsi_report"
+	ActCloseDSI                    ActionName = "close_dsi_matter"
+	ActRecordAsConduct             ActionName = "record_as_conduct_matter"
+)
+
+var (
+	wfDSIKinds = []Kind{DeathOrSeriousInjury}
+	// wfReferralKinds are the kinds a referral to the IOPC is made for.
+	wfReferralKinds = []Kind{Complaint, ConductMatter, RecordableConduct, DeathOrSeriousInjury}
+
+	wfDSIStates   = []State{AllegationReceived, ReferredIOPC, ReferredBack, Investigation, Reported, Closed, RecordedAsConduct}
+	wfDSITerminal = []State{Closed, RecordedAsConduct}
+)
+
+// ConductMatterFromDSI is the recordable conduct matter a DSI matter
+// becomes when its investigation indicates crime or misconduct [Sch3 21A,
+// B]: linked to the DSI matter (RelatedCaseID), with its force, unit,
+// restriction, summary, allegations and parties, and already referred to
+// the IOPC, which decides how the conduct is investigated; its severity
+// is assessed afresh, officer by officer. It is received now: that is when
+// the conduct came to the appropriate authority's attention.
+func ConductMatterFromDSI(dsi Case, ref *Reference, now time.Time) Case {
+	c := Case{
+		Kind: RecordableConduct, ForceID: dsi.ForceID, UnitID: dsi.UnitID, Restricted: dsi.Restricted,
+		Summary: dsi.Summary, AroseOn: dsi.AroseOn, ReceivedAt: now, RelatedCaseID: dsi.ID,
+		State: ReferredIOPC, ReferralGround: dsi.ReferralGround,
+		Parties: slices.Clone(dsi.Parties),
+	}
+	if c.ReferralGround == "" {
+		c.ReferralGround = "death_or_serious_injury"
+	}
+	for _, a := range dsi.Allegations {
+		a.ID, a.Seq = "", 0
+		subjects := make([]Subject, len(a.Subjects))
+		for i, s := range a.Subjects {
+			subjects[i] = Subject{OfficerID: s.OfficerID}
+		}
+		a.Subjects = subjects
+		a.Standards = slices.Clone(a.Standards)
+		c.Allegations = append(c.Allegations, a)
+	}
+	c.Prepare(ref, now)
+	return c
+}
