@@ -46,24 +46,36 @@ var (
 	wfDSITerminal = []State{Closed, RecordedAsConduct}
 )
 
-// ConductMatterFromDSI is the recordable conduct matter a DSI matter
-// becomes when its investigation indicates crime or misconduct [Sch3 21A,
-// B]: linked to the DSI matter (RelatedCaseID), with its force, unit,
-// restriction, summary, allegations and parties, and already referred to
-// the IOPC, which decides how the conduct is investigated; its severity
-// is assessed afresh, officer by officer. It is received now: that is when
-// the conduct came to the appropriate authority's attention.
-func ConductMatterFromDSI(dsi Case, ref *Reference, now time.Time) Case {
+// ConductMatterFrom is the recordable conduct matter a case becomes: a
+// DSI matter whose investigation indicates crime or misconduct [Sch3 21A,
+// B], or a complaint withdrawn or not resumed that is treated as one in the
+// public interest [C&M 38(5), 41(6), V]. It is linked to the case it came
+// from (RelatedCaseID), with its force, unit, restriction, summary,
+// allegations and parties; a complainant stays on it as an affected
+// person, since a conduct matter has no complainant. A matter that was
+// referred to the IOPC stays referred, and the IOPC decides how the conduct
+// is investigated; a DSI matter always was. Severity is assessed afresh,
+// officer by officer. It is received now: that is when the conduct came to
+// the appropriate authority's attention as a conduct matter.
+func ConductMatterFrom(from Case, ref *Reference, now time.Time) Case {
 	c := Case{
-		Kind: RecordableConduct, ForceID: dsi.ForceID, UnitID: dsi.UnitID, Restricted: dsi.Restricted,
-		Summary: dsi.Summary, AroseOn: dsi.AroseOn, ReceivedAt: now, RelatedCaseID: dsi.ID,
-		State: ReferredIOPC, ReferralGround: dsi.ReferralGround,
-		Parties: slices.Clone(dsi.Parties),
+		Kind: RecordableConduct, ForceID: from.ForceID, UnitID: from.UnitID, Restricted: from.Restricted,
+		Summary: from.Summary, AroseOn: from.AroseOn, ReceivedAt: now, RelatedCaseID: from.ID,
+		State: AllegationReceived, ReferralGround: from.ReferralGround,
 	}
-	if c.ReferralGround == "" {
+	if from.Kind == DeathOrSeriousInjury && c.ReferralGround == "" {
 		c.ReferralGround = "death_or_serious_injury"
 	}
-	for _, a := range dsi.Allegations {
+	if c.ReferralGround != "" {
+		c.State = ReferredIOPC
+	}
+	for _, p := range from.Parties {
+		if p.Role == RoleComplainant {
+			p.Role = RoleAffectedPerson
+		}
+		c.Parties = append(c.Parties, p)
+	}
+	for _, a := range from.Allegations {
 		a.ID, a.Seq = "", 0
 		subjects := make([]Subject, len(a.Subjects))
 		for i, s := range a.Subjects {

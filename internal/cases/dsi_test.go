@@ -58,7 +58,7 @@ func TestDutiesDSIMatters(t *testing.T) {
 				t.Fatalf("state %s, err %v", dsi.State, err)
 			}
 			dsi.ForceID, dsi.Summary = "f1", "Death in custody"
-			rc := ConductMatterFromDSI(dsi, wfReference(t), wfNow)
+			rc := ConductMatterFrom(dsi, wfReference(t), wfNow)
 			if rc.Kind != RecordableConduct || rc.RelatedCaseID != dsi.ID || rc.State != ReferredIOPC ||
 				rc.ReferralGround != "death_or_serious_injury" || rc.ForceID != "f1" || rc.Summary != dsi.Summary {
 				t.Errorf("conduct matter %+v", rc)

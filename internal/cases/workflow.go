@@ -144,8 +144,10 @@ var (
 
 	wfComplaintStates = []State{Received, InitialContact, LoggedOutsideSch3, RecordedSch3, ReferredIOPC,
 		HandledOtherwise, LocalInvestigation, DirectedInvestigation, IndependentInvestigation, ReferredBack,
-		Resolved, OutcomeNotified, ReviewRequested, ReviewUpheld, ReviewNotUpheld, Closed, Withdrawn, Suspended}
-	wfComplaintTerminal = []State{Closed, Resolved, Withdrawn}
+		Resolved, OutcomeNotified, ReviewRequested, ReviewUpheld, ReviewNotUpheld, Closed, Withdrawn, Suspended, RecordedAsConduct}
+	// Withdrawn is terminal unless the IOPC's public-interest decision is
+	// owed; see IsTerminal.
+	wfComplaintTerminal = []State{Closed, Resolved, Withdrawn, RecordedAsConduct}
 
 	wfConductStates = []State{AllegationReceived, ReferredIOPC, SeverityAssessed, NoFurtherAction, RPRP,
 		Performance, Vetting, Investigation, Reg17Served, Interviewed, Reported, NoCaseToAnswer, CaseToAnswer,
@@ -174,7 +176,7 @@ func KindStates(k Kind) []State {
 // to the College of Policing's barred list.
 func IsTerminal(c Case) bool {
 	if c.Kind == Complaint {
-		return slices.Contains(wfComplaintTerminal, c.State)
+		return slices.Contains(wfComplaintTerminal, c.State) && !wfPublicInterestOwed(&c)
 	}
 	if c.Kind == DeathOrSeriousInjury {
 		return slices.Contains(wfDSITerminal, c.State)
@@ -386,8 +388,8 @@ var wfActions = []Action{
 	{
 		Name: ActRequestReview, Title: "Record the complainant's application for a review",
 		From: []State{OutcomeNotified}, To: ReviewRequested, Kinds: wfComplaintKinds, Roles: wfRolesComplainant,
-		Optional: []Field{FieldReviewBody, FieldReviewFacts, FieldReasons}, Source: "Sch3 6A, 25; C&M 29",
-		check: wfCheckReviewBody,
+		Optional: []Field{FieldReviewBody, FieldReviewFacts, FieldReasons}, Source: "Sch3 6A, 25; C&M 29, 32",
+		check: wfCheckReviewBody, effect: wfRecordReviewBody,
 	},
 	{
 		// The review window (28 days, C&M 29) is watched by the deadline
@@ -399,14 +401,30 @@ var wfActions = []Action{
 	{
 		Name: ActUpholdReview, Title: "Record that the review was upheld",
 		From: []State{ReviewRequested}, To: ReviewUpheld, Kinds: wfComplaintKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons, FieldReviewBody}, Optional: []Field{FieldReviewFacts},
-		Source: "Sch3 6A, 25; C&M 32", check: wfCheckReviewBody,
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldReviewBody, FieldReviewFacts},
+		Source: "Sch3 6A, 25; C&M 32", check: wfCheckReviewBody, effect: wfRecordReviewBody,
 	},
 	{
 		Name: ActNotUpholdReview, Title: "Record that the review was not upheld",
 		From: []State{ReviewRequested}, To: ReviewNotUpheld, Kinds: wfComplaintKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons, FieldReviewBody}, Optional: []Field{FieldReviewFacts},
-		Source: "Sch3 6A, 25; C&M 32", check: wfCheckReviewBody,
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldReviewBody, FieldReviewFacts},
+		Source: "Sch3 6A, 25; C&M 32", check: wfCheckReviewBody, effect: wfRecordReviewBody,
+	},
+	{
+		// A complaint withdrawn after referral, or not resumed after
+		// criminal proceedings, may be treated as a recordable conduct
+		// matter in the public interest, a case of its own; otherwise
+		// Part 2 of the 2002 Act ceases to apply to it [decisions.go].
+		Name: ActTreatAsConduct, Title: "Record the decision to treat the complaint as a recordable conduct matter in the public interest",
+		From: []State{Withdrawn, Suspended}, To: RecordedAsConduct, Kinds: wfComplaintKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldOnBehalfOf}, Source: "C&M 38(5), 41(4), (6)",
+		check: wfCheckPublicInterest, effect: wfRecordPublicInterest,
+	},
+	{
+		Name: ActDeclineConduct, Title: "Record the decision not to treat the complaint as a recordable conduct matter",
+		From: []State{Withdrawn, Suspended}, To: Closed, Kinds: wfComplaintKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldOnBehalfOf}, Source: "C&M 38(5), 41(4), (5)",
+		check: wfCheckPublicInterest, effect: wfRecordPublicInterest,
 	},
 	{
 		// After an upheld review the complaint is reinvestigated, or the

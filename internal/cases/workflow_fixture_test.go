@@ -52,6 +52,11 @@ func wfFixture(k Kind, s State) Case {
 		// duties_test.go shows what is refused until it is.
 		c.ReferralGround = "death_or_serious_injury"
 	}
+	if k == Complaint && s == Withdrawn {
+		// Withdrawn after referral: the IOPC's public-interest decision is
+		// owed (decisions.go); withdrawn otherwise, the case is over.
+		c.ReferralGround = "serious_assault"
+	}
 	set := func(sev, finding, outcome string) {
 		wfEachSubject(&c, func(x *Subject) { x.Severity, x.Finding, x.Outcome = sev, finding, outcome })
 	}

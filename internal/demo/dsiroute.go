@@ -32,3 +32,16 @@ func (g *gen) dsiRoute(d *drive) {
 	d.act(g.uniform(5, 40), cases.ActionInput{Action: cases.ActCloseDSI,
 		Reasons: "The report found no indication of a crime or misconduct by anyone serving with the police."})
 }
+
+// publicInterest records the decision whether a complaint withdrawn after
+// referral, or not resumed after criminal proceedings, is treated as a
+// recordable conduct matter [C&M 38(5), 41(4)]; treat is how often it is.
+func (d *drive) publicInterest(treat float64) {
+	if d.g.chance(treat) {
+		d.act(d.g.uniform(10, 60), cases.ActionInput{Action: cases.ActTreatAsConduct,
+			Reasons: "The conduct alleged is serious enough that it is in the public interest to deal with it as a conduct matter."})
+		return
+	}
+	d.act(d.g.uniform(10, 60), cases.ActionInput{Action: cases.ActDeclineConduct,
+		Reasons: "Nothing in the complaint makes it in the public interest to pursue it as a conduct matter."})
+}

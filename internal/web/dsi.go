@@ -8,11 +8,11 @@ import (
 	"github.com/probity/probity/internal/store"
 )
 
-// saveAsConductMatter stores a DSI matter's move to RecordedAsConduct
-// together with the recordable conduct matter it becomes
-// (cases.ConductMatterFromDSI), in one transaction, so that neither is
-// kept without the other. The DSI matter's event names the new case's
-// reference, and the new case names the DSI matter as its related case.
+// saveAsConductMatter stores a DSI matter's or a complaint's move to
+// RecordedAsConduct together with the recordable conduct matter it becomes
+// (cases.ConductMatterFrom), in one transaction, so that neither is kept
+// without the other. The event names the new case's reference, and the
+// new case names the one it came from as its related case.
 func (s *Server) saveAsConductMatter(r *http.Request, c *cases.Case, readVersion int, history []cases.Event, ev *cases.Event, reason string) error {
 	ctx := r.Context()
 	now := s.clock()
@@ -21,7 +21,7 @@ func (s *Server) saveAsConductMatter(r *http.Request, c *cases.Case, readVersion
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		// Built afresh on each try: a retried transaction must not reuse
 		// the id or reference of a case that was rolled back.
-		rc := cases.ConductMatterFromDSI(*c, s.ref, now)
+		rc := cases.ConductMatterFrom(*c, s.ref, now)
 		rc.NextDueAt, rc.NextDueClock = s.nextDue(rc, nil, now)
 		if err := tx.CreateCase(ctx, &rc, actor, now); err != nil {
 			return err
