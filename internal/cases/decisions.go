@@ -108,3 +108,24 @@ func wfRecordPublicInterest(c *Case, in *ActionInput) {
 		in.OnBehalfOf = wfPublicInterestMaker(c)
 	}
 }
+
+// wfPublicInterestActions are the complaint rows of the action table for
+// the public-interest decisions.
+var wfPublicInterestActions = []Action{
+	{
+		// A complaint withdrawn after referral, or not resumed after
+		// criminal proceedings, may be treated as a recordable conduct
+		// matter in the public interest, a case of its own; otherwise
+		// Part 2 of the 2002 Act ceases to apply to it [decisions.go].
+		Name: ActTreatAsConduct, Title: "Record the decision to treat the complaint as a recordable conduct matter in the public interest",
+		From: []State{Withdrawn, Suspended}, To: RecordedAsConduct, Kinds: wfComplaintKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldOnBehalfOf}, Source: "C&M 38(5), 41(4), (6)",
+		check: wfCheckPublicInterest, effect: wfRecordPublicInterest,
+	},
+	{
+		Name: ActDeclineConduct, Title: "Record the decision not to treat the complaint as a recordable conduct matter",
+		From: []State{Withdrawn, Suspended}, To: Closed, Kinds: wfComplaintKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldOnBehalfOf}, Source: "C&M 38(5), 41(4), (5)",
+		check: wfCheckPublicInterest, effect: wfRecordPublicInterest,
+	},
+}

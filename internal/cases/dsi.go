@@ -88,3 +88,39 @@ func ConductMatterFrom(from Case, ref *Reference, now time.Time) Case {
 	c.Prepare(ref, now)
 	return c
 }
+
+// wfDSIActions are the DSI machine's own rows of the action table; the
+// referral rows (refer_to_iopc, iopc_treats_as_referred) are shared and
+// live in workflow.go.
+var wfDSIActions = []Action{
+	// Once referred, the IOPC decides whether and how the matter is
+	// investigated, and the investigation either closes it or turns it
+	// into a recordable conduct matter. Probity records the IOPC's
+	// decisions through the AA roles.
+	{
+		Name: ActIOPCDecidesDSIInvestigation, Title: "Record the IOPC's decision on how the DSI matter is investigated",
+		From: []State{ReferredIOPC}, To: Investigation, Kinds: wfDSIKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons, FieldMode}, Source: "Sch3 14D, 15",
+	},
+	{
+		Name: ActIOPCReturnsDSI, Title: "Record the IOPC's decision that the DSI matter needs no investigation",
+		From: []State{ReferredIOPC}, To: ReferredBack, Kinds: wfDSIKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Source: "Sch3 14D",
+	},
+	{
+		Name: ActSubmitDSIReport, Title: "Submit the report of the DSI investigation",
+		From: []State{Investigation}, To: Reported, Kinds: wfDSIKinds, Roles: []string{RoleInvestigator, RoleAuthority, RolePSDHead},
+		Optional: []Field{FieldReasons}, Source: "Sch3 22",
+	},
+	{
+		// Indicated during the investigation or by its report.
+		Name: ActRecordAsConduct, Title: "Record it as a recordable conduct matter: the investigation indicates crime or misconduct",
+		From: []State{Investigation, Reported}, To: RecordedAsConduct, Kinds: wfDSIKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Source: "Sch3 21A", guard: wfReferralFirst,
+	},
+	{
+		Name: ActCloseDSI, Title: "Close the DSI matter: nothing indicates crime or misconduct",
+		From: []State{ReferredBack, Reported}, To: Closed, Kinds: wfDSIKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Source: "Sch3 14D, 24", guard: wfReferralFirst,
+	},
+}

@@ -259,9 +259,14 @@ var (
 	wfSevAny = wfPart{accept: Severities, required: true}
 )
 
-// wfActions is the whole of both state machines. Its order is the order in
-// which Allowed lists actions.
-var wfActions = []Action{
+// wfActions is the whole of the state machines: this table, then the DSI
+// machine's and the public-interest decisions' rows, kept beside their
+// logic (dsi.go, decisions.go). Its order is the order in which Allowed
+// lists actions.
+var wfActions = slices.Concat(wfTable, wfDSIActions, wfPublicInterestActions)
+
+// wfTable is the complaint and conduct machines.
+var wfTable = []Action{
 	// Complaints [Sch3; C&M].
 	{
 		Name: ActMakeInitialContact, Title: "Contact the complainant to ask how they want the complaint handled",
@@ -327,36 +332,6 @@ var wfActions = []Action{
 		From: []State{ReferredIOPC}, To: ReferredBack, Kinds: wfComplaintKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons}, Source: "Sch3 5",
 	},
-	// A DSI matter's course once referred [Sch3 Part 2A; dsi.go]: the
-	// IOPC decides whether and how it is investigated, and the
-	// investigation either closes it or turns it into a recordable conduct
-	// matter. Probity records the IOPC's decisions through the AA roles.
-	{
-		Name: ActIOPCDecidesDSIInvestigation, Title: "Record the IOPC's decision on how the DSI matter is investigated",
-		From: []State{ReferredIOPC}, To: Investigation, Kinds: wfDSIKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons, FieldMode}, Source: "Sch3 14D, 15",
-	},
-	{
-		Name: ActIOPCReturnsDSI, Title: "Record the IOPC's decision that the DSI matter needs no investigation",
-		From: []State{ReferredIOPC}, To: ReferredBack, Kinds: wfDSIKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Source: "Sch3 14D",
-	},
-	{
-		Name: ActSubmitDSIReport, Title: "Submit the report of the DSI investigation",
-		From: []State{Investigation}, To: Reported, Kinds: wfDSIKinds, Roles: []string{RoleInvestigator, RoleAuthority, RolePSDHead},
-		Optional: []Field{FieldReasons}, Source: "Sch3 22",
-	},
-	{
-		// Indicated during the investigation or by its report.
-		Name: ActRecordAsConduct, Title: "Record it as a recordable conduct matter: the investigation indicates crime or misconduct",
-		From: []State{Investigation, Reported}, To: RecordedAsConduct, Kinds: wfDSIKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Source: "Sch3 21A", guard: wfReferralFirst,
-	},
-	{
-		Name: ActCloseDSI, Title: "Close the DSI matter: nothing indicates crime or misconduct",
-		From: []State{ReferredBack, Reported}, To: Closed, Kinds: wfDSIKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Source: "Sch3 14D, 24", guard: wfReferralFirst,
-	},
 	// A complaint referred back is the AA's to handle again [Sch3 5(2)]:
 	// ReferredBack continues exactly as RecordedSch3 does, by handling
 	// otherwise than by investigation or by local investigation.
@@ -409,22 +384,6 @@ var wfActions = []Action{
 		From: []State{ReviewRequested}, To: ReviewNotUpheld, Kinds: wfComplaintKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons}, Optional: []Field{FieldReviewBody, FieldReviewFacts},
 		Source: "Sch3 6A, 25; C&M 32", check: wfCheckReviewBody, effect: wfRecordReviewBody,
-	},
-	{
-		// A complaint withdrawn after referral, or not resumed after
-		// criminal proceedings, may be treated as a recordable conduct
-		// matter in the public interest, a case of its own; otherwise
-		// Part 2 of the 2002 Act ceases to apply to it [decisions.go].
-		Name: ActTreatAsConduct, Title: "Record the decision to treat the complaint as a recordable conduct matter in the public interest",
-		From: []State{Withdrawn, Suspended}, To: RecordedAsConduct, Kinds: wfComplaintKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Optional: []Field{FieldOnBehalfOf}, Source: "C&M 38(5), 41(4), (6)",
-		check: wfCheckPublicInterest, effect: wfRecordPublicInterest,
-	},
-	{
-		Name: ActDeclineConduct, Title: "Record the decision not to treat the complaint as a recordable conduct matter",
-		From: []State{Withdrawn, Suspended}, To: Closed, Kinds: wfComplaintKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Optional: []Field{FieldOnBehalfOf}, Source: "C&M 38(5), 41(4), (5)",
-		check: wfCheckPublicInterest, effect: wfRecordPublicInterest,
 	},
 	{
 		// After an upheld review the complaint is reinvestigated, or the
