@@ -27,3 +27,9 @@ func (db *DB) CaseDutyColumnsForTest(ctx context.Context, id string) (ruleSet, h
 		Scan(&ruleSet, &handling, &referral)
 	return
 }
+
+// CaseKindForTest reads a case's kind as stored.
+func (db *DB) CaseKindForTest(ctx context.Context, id string) (kind string, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT kind FROM cases WHERE id = $1`, id).Scan(&kind)
+	return
+}

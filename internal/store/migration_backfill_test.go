@@ -80,3 +80,53 @@ func TestMigration13BackfillsTheDutyFacts(t *testing.T) {
 		})
 	}
 }
+
+// TestMigration14MovesConductStageDSIMattersToConduct: a DSI matter stored
+// while DSI matters followed the conduct machine, and standing in a state
+// only the conduct machine has, becomes the recordable conduct matter it
+// was handled as; one in a state of the DSI machine stays a DSI matter.
+func TestMigration14MovesConductStageDSIMattersToConduct(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			db, err := store.Open(ctx, e.New(t), store.Options{Keys: storetest.Keys(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			if err := db.MigrateToForTest(ctx, 13); err != nil {
+				t.Fatal(err)
+			}
+			exec := func(q string, args ...any) {
+				t.Helper()
+				if err := db.ExecForTest(ctx, q, args...); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			exec(`INSERT INTO rule_sets (code, effective_from, title) VALUES ('2025', '2025-05-28', 'c')`)
+			exec(`INSERT INTO forces (id, code, name) VALUES ('f1', 'F1', 'Force')`)
+			now := time.Date(2025, 7, 1, 10, 0, 0, 0, time.UTC)
+			want := map[string]string{}
+			for i, tc := range []struct{ state, kind string }{
+				{"SeverityAssessed", "recordable_conduct_matter"},
+				{"NFA", "recordable_conduct_matter"},
+				{"Reg17Served", "recordable_conduct_matter"},
+				{"AllegationReceived", "dsi_matter"},
+				{"Investigation", "dsi_matter"},
+			} {
+				id := "d" + string(rune('0'+i))
+				exec(`INSERT INTO cases (id, reference, kind, force_id, state, rule_set, summary, arose_on, received_at, created_at, updated_at)
+					VALUES ($1, $2, 'dsi_matter', 'f1', $3, '2025', 's', $4, $5, $5, $5)`, id, "DS/2025/00000"+string(rune('1'+i)), tc.state, now, now)
+				want[id] = tc.kind
+			}
+			if err := db.MigrateToForTest(ctx, 14); err != nil {
+				t.Fatal(err)
+			}
+			for id, kind := range want {
+				got, err := db.CaseKindForTest(ctx, id)
+				if err != nil || got != kind {
+					t.Errorf("%s: kind %q (%v), want %q", id, got, err, kind)
+				}
+			}
+		})
+	}
+}
