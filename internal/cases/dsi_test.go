@@ -26,7 +26,7 @@ func TestDutiesDSIMatters(t *testing.T) {
 		for _, steps := range [][]ActionInput{nil, referred, investigated} {
 			for _, n := range notConduct {
 				_, err := dutyScenario(t, DeathOrSeriousInjury, "2025", steps, ActionInput{Action: n, Mode: ModeLocal})
-				dutyRefused(t, err, "not an action for a dsi matter")
+				dutyRefused(t, err, "not an action for a death or serious injury matter")
 			}
 		}
 	})
