@@ -112,7 +112,9 @@ func wfRefused(c *Case, a *Action, roles []string, ruleSet string, explain bool)
 	}
 	switch {
 	case !slices.Contains(a.Kinds, c.Kind):
-		return no(func() string { return fmt.Sprintf("it is not an action for a %s", strings.ToLower(c.Kind.Label().Name)) })
+		return no(func() string {
+			return fmt.Sprintf("it is not an action for a %s", strings.ToLower(c.Kind.Label().Name))
+		})
 	case IsTerminal(*c):
 		return no(func() string { return fmt.Sprintf("%s is a final state", c.State) })
 	case ruleSet == RuleSet2012:
