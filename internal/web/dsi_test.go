@@ -94,3 +94,40 @@ func TestReviewBodyFollowsTheOfficersRank(t *testing.T) {
 		}
 	})
 }
+
+// TestWithdrawnComplaintTreatedAsConductMatter: the IOPC's public-interest
+// decision on a withdrawn complaint that was referred opens the linked
+// recordable conduct matter, with the complainant as an affected person
+// [C&M 38(5)].
+func TestWithdrawnComplaintTreatedAsConductMatter(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		handler := f.login(t, access.Handler)
+		authority := f.login(t, access.Authority)
+		rec := handler.do(t, "POST", "/api/v1/cases", "application/json", `{"kind":"complaint","unit_id":"`+f.unitA.ID+`",
+			"summary":"Pushed to the ground during an arrest","arose_on":"2026-05-28",
+			"allegations":[{"category":"individual-behaviours","subcategory":"impolite-language","subjects":["`+f.subject+`"]}],
+			"complainants":[{"name":"Jo Public","email":"jo@example.org"}]}`)
+		if rec.Code != 201 {
+			t.Fatalf("record: %d %s", rec.Code, rec.Body)
+		}
+		id := decode(t, rec)["id"].(string)
+		handler.act(t, id, 200, `{"action":"make_initial_contact"}`)
+		handler.act(t, id, 200, `{"action":"record_under_schedule3","reasons":"serious","mandatory_ground":"must_be_referred"}`)
+		authority.act(t, id, 200, `{"action":"refer_to_iopc","referral_ground":"serious_assault"}`)
+		handler.act(t, id, 200, `{"action":"withdraw","signed_withdrawal":true}`)
+		authority.act(t, id, 422, `{"action":"treat_as_conduct_matter","reasons":"public interest","on_behalf_of":"appropriate_authority"}`)
+		body := authority.act(t, id, 200, `{"action":"treat_as_conduct_matter","reasons":"the force used is in the public interest to examine"}`)
+		ev := body["event"].(map[string]any)["detail"].(map[string]any)
+		ref, _ := ev["conduct_case"].(string)
+		if !strings.HasPrefix(ref, "RC/") || ev["on_behalf_of"] != "iopc" {
+			t.Fatalf("event detail %v", ev)
+		}
+		rc, err := f.db.CaseByReference(ctx, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rc.RelatedCaseID != id || rc.State != cases.ReferredIOPC || len(rc.Parties) != 1 || rc.Parties[0].Role != cases.RoleAffectedPerson {
+			t.Errorf("conduct matter %+v", rc)
+		}
+	})
+}
