@@ -28,6 +28,7 @@ const (
 	ClockMeetingAppeal              Clock = "meeting_appeal"
 	ClockPATPapers                  Clock = "pat_papers"
 	ClockRPRPAccount                Clock = "rprp_account"
+	ClockIOPCReferral               Clock = "iopc_referral"
 )
 
 // LimitUnit is what a limit is counted in.
@@ -101,6 +102,9 @@ var clockLimits = []Limit{
 	{Clock: ClockRPRPAccount, Title: "Officer's account for reflective practice (RPRP)", Amount: 5, Unit: UnitWorkingDays,
 		From: "the RPRP notice", Source: "CR Part 6",
 		StartsOn: "entering RPRP; stopped by an rprp_account event"},
+	{Clock: ClockIOPCReferral, Title: "Referral to the IOPC", Amount: 1, Unit: UnitDays,
+		From: "the day it becomes clear the matter must be referred", Source: "C&M 4; Sch3 4(4)",
+		StartsOn: "recording a complaint under Schedule 3 on a ground that must be referred, or a DSI matter being received; stopped by the referral (referral_clock.go)"},
 }
 
 // ClockLimits returns the deadlines table.
@@ -164,6 +168,7 @@ func Deadlines(c Case, history []Event, cal *Calendar, now time.Time) ([]Deadlin
 		(*caseTimeline).meetingAppeal,
 		(*caseTimeline).patPapers,
 		(*caseTimeline).rprpAccount,
+		(*caseTimeline).iopcReferral,
 	} {
 		if d, ok := f(tl, cal); ok {
 			out = append(out, d)

@@ -93,7 +93,8 @@ func dlDeadlines(t *testing.T, c Case, h []Event, now time.Time) []Deadline {
 
 func TestEveryClockHasOneSourcedLimit(t *testing.T) {
 	clocks := []Clock{ClockReviewApplication, ClockProgressUpdate, ClockOutcomeNotice, ClockOverdueInvestigationReport,
-		ClockOfficerReply, ClockWitnessLists, ClockPreHearing, ClockMeetingAppeal, ClockPATPapers, ClockRPRPAccount}
+		ClockOfficerReply, ClockWitnessLists, ClockPreHearing, ClockMeetingAppeal, ClockPATPapers, ClockRPRPAccount,
+		ClockIOPCReferral}
 	limits := ClockLimits()
 	if len(limits) != len(clocks) {
 		t.Errorf("%d limits for %d clocks", len(limits), len(clocks))
@@ -119,6 +120,7 @@ func TestEveryClockHasOneSourcedLimit(t *testing.T) {
 		ClockMeetingAppeal:              {7, UnitWorkingDays, "CR 45"},
 		ClockPATPapers:                  {15, UnitWorkingDays, "PAT 13"},
 		ClockRPRPAccount:                {5, UnitWorkingDays, "CR Part 6"},
+		ClockIOPCReferral:               {1, UnitDays, "C&M 4; Sch3 4(4)"},
 	}
 	for c, w := range want {
 		l, _ := c.Limit()

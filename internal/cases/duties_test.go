@@ -204,21 +204,4 @@ func TestDutiesToRefer(t *testing.T) {
 			}
 		}
 	})
-	t.Run("must refuse a severity assessment of a DSI matter before it is referred", func(t *testing.T) {
-		c := wfNewCase(DeathOrSeriousInjury, "2025")
-		in := ActionInput{Action: ActAssessSeverity, Reasons: wfReasons}
-		for _, al := range c.Allegations {
-			for _, s := range al.Subjects {
-				in.Findings = append(in.Findings, FindingInput{AllegationID: al.ID, OfficerID: s.OfficerID, Severity: SeverityMisconduct})
-			}
-		}
-		_, err := Apply(&c, in, wfEveryRole(), wfReference(t), wfNow)
-		dutyRefused(t, err, "DSI matter must be referred")
-		if _, err := Apply(&c, ActionInput{Action: ActReferToIOPC, ReferralGround: "death_or_serious_injury"}, wfEveryRole(), wfReference(t), wfNow); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := Apply(&c, in, wfEveryRole(), wfReference(t), wfNow); err != nil {
-			t.Errorf("after referral: %v", err)
-		}
-	})
 }

@@ -59,6 +59,7 @@ var stateLabels = map[State]Label{
 	Appeal:                   {"Under appeal", "The officer has appealed: from a meeting to the appropriate authority, from a hearing to the Police Appeals Tribunal.", "CR 45; PAT"},
 	Final:                    {"Outcome final", "The outcome stands. Final, unless an officer was dismissed: then the barred-list report is still owed.", ""},
 	BarredListReported:       {"Reported for the barred list", "A dismissed officer has been reported to the College of Policing for the barred list.", "Police Act 1996 s 88A; SI 2017/1135 reg 3"},
+	RecordedAsConduct:        {"Recorded as a conduct matter", "The matter continues as a recordable conduct matter, a case of its own linked to this one.", "Sch3 21A; C&M 38, 41"},
 	AdvisoryListReported:     {"Reported for the advisory list", "An officer who left during the case has been reported for the advisory list.", "Police Act 1996 s 88I; SI 2017/1135 reg 12"}}
 
 var kindLabels = map[Kind]Label{

@@ -26,6 +26,8 @@ func wfDocBlocks() map[string]string {
 		"complaint-actions": wfActionTable(Complaint),
 		"conduct-diagram":   "```mermaid\n" + wfMermaid(ConductMatter) + "```\n",
 		"conduct-actions":   wfActionTable(ConductMatter),
+		"dsi-diagram":       "```mermaid\n" + wfMermaid(DeathOrSeriousInjury) + "```\n",
+		"dsi-actions":       wfActionTable(DeathOrSeriousInjury),
 	}
 }
 
@@ -228,10 +230,11 @@ func TestStatutoryProcessDocMatchesTheTable(t *testing.T) {
 }
 
 // TestTheConductKindsShareOneDiagram: the document draws one conduct
-// diagram for conduct matters, recordable conduct matters and DSI matters,
-// which is only honest while their machines are the same.
+// diagram for conduct matters and recordable conduct matters, which is
+// only honest while their machines are the same. DSI matters have their
+// own.
 func TestTheConductKindsShareOneDiagram(t *testing.T) {
-	for _, k := range []Kind{RecordableConduct, DeathOrSeriousInjury} {
+	for _, k := range []Kind{RecordableConduct} {
 		if wfMermaid(k) != wfMermaid(ConductMatter) || wfActionTable(k) != wfActionTable(ConductMatter) {
 			t.Errorf("%s follows a different machine from %s: the document needs its own diagram", k, ConductMatter)
 		}
@@ -242,7 +245,7 @@ func TestTheConductKindsShareOneDiagram(t *testing.T) {
 // diagram and its table, so a new action cannot be left out of the
 // document.
 func TestEveryActionIsDrawn(t *testing.T) {
-	for _, k := range []Kind{Complaint, ConductMatter} {
+	for _, k := range []Kind{Complaint, ConductMatter, DeathOrSeriousInjury} {
 		d, tab := wfMermaid(k), wfActionTable(k)
 		for _, a := range wfKindActions(k) {
 			if !strings.Contains(d, " : "+string(a.Name)+"\n") || !strings.Contains(tab, "| `"+string(a.Name)+"`:") {
@@ -267,7 +270,7 @@ func TestTheDocumentExplainsEveryStateAndAbbreviation(t *testing.T) {
 	}
 	doc := string(raw)
 	gloss := doc[strings.Index(doc, "## Glossary"):]
-	for _, k := range []Kind{Complaint, ConductMatter} {
+	for _, k := range []Kind{Complaint, ConductMatter, DeathOrSeriousInjury} {
 		for _, s := range KindStates(k) {
 			if !strings.Contains(doc, "| `"+string(s)+"` |") {
 				t.Errorf("no row explains state %s", s)

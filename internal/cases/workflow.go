@@ -140,12 +140,14 @@ type Action struct {
 
 var (
 	wfComplaintKinds = []Kind{Complaint}
-	wfConductKinds   = []Kind{ConductMatter, RecordableConduct, DeathOrSeriousInjury}
+	wfConductKinds   = []Kind{ConductMatter, RecordableConduct} // DSI matters have their own machine (dsi.go)
 
 	wfComplaintStates = []State{Received, InitialContact, LoggedOutsideSch3, RecordedSch3, ReferredIOPC,
 		HandledOtherwise, LocalInvestigation, DirectedInvestigation, IndependentInvestigation, ReferredBack,
-		Resolved, OutcomeNotified, ReviewRequested, ReviewUpheld, ReviewNotUpheld, Closed, Withdrawn, Suspended}
-	wfComplaintTerminal = []State{Closed, Resolved, Withdrawn}
+		Resolved, OutcomeNotified, ReviewRequested, ReviewUpheld, ReviewNotUpheld, Closed, Withdrawn, Suspended, RecordedAsConduct}
+	// Withdrawn is terminal unless the IOPC's public-interest decision is
+	// owed; see IsTerminal.
+	wfComplaintTerminal = []State{Closed, Resolved, Withdrawn, RecordedAsConduct}
 
 	wfConductStates = []State{AllegationReceived, ReferredIOPC, SeverityAssessed, NoFurtherAction, RPRP,
 		Performance, Vetting, Investigation, Reg17Served, Interviewed, Reported, NoCaseToAnswer, CaseToAnswer,
@@ -162,6 +164,8 @@ func KindStates(k Kind) []State {
 		return slices.Clone(wfComplaintStates)
 	case slices.Contains(wfConductKinds, k):
 		return slices.Clone(wfConductStates)
+	case k == DeathOrSeriousInjury:
+		return slices.Clone(wfDSIStates)
 	}
 	return nil
 }
@@ -172,7 +176,10 @@ func KindStates(k Kind) []State {
 // to the College of Policing's barred list.
 func IsTerminal(c Case) bool {
 	if c.Kind == Complaint {
-		return slices.Contains(wfComplaintTerminal, c.State)
+		return slices.Contains(wfComplaintTerminal, c.State) && !wfPublicInterestOwed(&c)
+	}
+	if c.Kind == DeathOrSeriousInjury {
+		return slices.Contains(wfDSITerminal, c.State)
 	}
 	if c.State == Final {
 		return !wfDismissed(&c)
@@ -252,9 +259,14 @@ var (
 	wfSevAny = wfPart{accept: Severities, required: true}
 )
 
-// wfActions is the whole of both state machines. Its order is the order in
-// which Allowed lists actions.
-var wfActions = []Action{
+// wfActions is the whole of the state machines: this table, then the DSI
+// machine's and the public-interest decisions' rows, kept beside their
+// logic (dsi.go, decisions.go). Its order is the order in which Allowed
+// lists actions.
+var wfActions = slices.Concat(wfTable, wfDSIActions, wfPublicInterestActions)
+
+// wfTable is the complaint and conduct machines.
+var wfTable = []Action{
 	// Complaints [Sch3; C&M].
 	{
 		Name: ActMakeInitialContact, Title: "Contact the complainant to ask how they want the complaint handled",
@@ -286,7 +298,7 @@ var wfActions = []Action{
 		// open from every state in which the force still holds the matter
 		// under Schedule 3.
 		Name: ActReferToIOPC, Title: "Refer the matter to the IOPC",
-		From: wfReferableStates, To: ReferredIOPC, Kinds: append(slices.Clone(wfComplaintKinds), wfConductKinds...),
+		From: wfReferableStates, To: ReferredIOPC, Kinds: wfReferralKinds,
 		Roles: wfRolesAA, Requires: []Field{FieldReferralGround}, Optional: []Field{FieldReasons},
 		Source: "Sch3 4(1), 13; C&M 4", check: wfCheckReferral, effect: wfRecordReferral,
 	},
@@ -295,7 +307,7 @@ var wfActions = []Action{
 		// as referred [Sch3 4A, 13A]; Probity records that through the AA
 		// roles, and the matter continues as a referred one.
 		Name: ActIOPCTreatsAsReferred, Title: "Record that the IOPC is treating the matter as referred to it",
-		From: wfReferableStates, To: ReferredIOPC, Kinds: append(slices.Clone(wfComplaintKinds), wfConductKinds...),
+		From: wfReferableStates, To: ReferredIOPC, Kinds: wfReferralKinds,
 		Roles: wfRolesAA, Requires: []Field{FieldReasons}, Source: "Sch3 4A, 13A", effect: wfRecordTreatedAsReferred,
 	},
 	// The IOPC decides how a referred complaint is handled; Probity records
@@ -351,8 +363,8 @@ var wfActions = []Action{
 	{
 		Name: ActRequestReview, Title: "Record the complainant's application for a review",
 		From: []State{OutcomeNotified}, To: ReviewRequested, Kinds: wfComplaintKinds, Roles: wfRolesComplainant,
-		Optional: []Field{FieldReviewBody, FieldReviewFacts, FieldReasons}, Source: "Sch3 6A, 25; C&M 29",
-		check: wfCheckReviewBody,
+		Optional: []Field{FieldReviewBody, FieldReviewFacts, FieldReasons}, Source: "Sch3 6A, 25; C&M 29, 32",
+		check: wfCheckReviewBody, effect: wfRecordReviewBody,
 	},
 	{
 		// The review window (28 days, C&M 29) is watched by the deadline
@@ -364,14 +376,14 @@ var wfActions = []Action{
 	{
 		Name: ActUpholdReview, Title: "Record that the review was upheld",
 		From: []State{ReviewRequested}, To: ReviewUpheld, Kinds: wfComplaintKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons, FieldReviewBody}, Optional: []Field{FieldReviewFacts},
-		Source: "Sch3 6A, 25; C&M 32", check: wfCheckReviewBody,
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldReviewBody, FieldReviewFacts},
+		Source: "Sch3 6A, 25; C&M 32", check: wfCheckReviewBody, effect: wfRecordReviewBody,
 	},
 	{
 		Name: ActNotUpholdReview, Title: "Record that the review was not upheld",
 		From: []State{ReviewRequested}, To: ReviewNotUpheld, Kinds: wfComplaintKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons, FieldReviewBody}, Optional: []Field{FieldReviewFacts},
-		Source: "Sch3 6A, 25; C&M 32", check: wfCheckReviewBody,
+		Requires: []Field{FieldReasons}, Optional: []Field{FieldReviewBody, FieldReviewFacts},
+		Source: "Sch3 6A, 25; C&M 32", check: wfCheckReviewBody, effect: wfRecordReviewBody,
 	},
 	{
 		// After an upheld review the complaint is reinvestigated, or the

@@ -112,7 +112,9 @@ func wfRefused(c *Case, a *Action, roles []string, ruleSet string, explain bool)
 	}
 	switch {
 	case !slices.Contains(a.Kinds, c.Kind):
-		return no(func() string { return fmt.Sprintf("it is not an action for a %s", wfWords(c.Kind)) })
+		return no(func() string {
+			return fmt.Sprintf("it is not an action for a %s", strings.ToLower(c.Kind.Label().Name))
+		})
 	case IsTerminal(*c):
 		return no(func() string { return fmt.Sprintf("%s is a final state", c.State) })
 	case ruleSet == RuleSet2012:
@@ -426,18 +428,6 @@ func wfCheckForumByState(c *Case, in *ActionInput, f *fault.Fields) {
 	}
 }
 
-// wfCheckReviewBody: the review body a caller names must be the one the
-// facts give (ReviewBodyFor).
-func wfCheckReviewBody(c *Case, in *ActionInput, f *fault.Fields) {
-	if in.ReviewBody == "" || (in.ReviewBody != ReviewBodyIOPC && in.ReviewBody != ReviewBodyLPB) {
-		return
-	}
-	if want := ReviewBodyFor(*c, in.ReviewFacts); in.ReviewBody != want {
-		f.Addf(string(FieldReviewBody), "is %s, but on these facts the review body is the %s (Sch3 6A; C&M 29)",
-			strings.ToUpper(in.ReviewBody), strings.ToUpper(want))
-	}
-}
-
 // wfCheckSignedWithdrawal: only the complainant's signed notice withdraws
 // a complaint this way.
 func wfCheckSignedWithdrawal(_ *Case, in *ActionInput, f *fault.Fields) {
@@ -608,27 +598,6 @@ func wfEachSubject(c *Case, fn func(s *Subject)) {
 			fn(&c.Allegations[i].Subjects[j])
 		}
 	}
-}
-
-// ReviewBodyFor decides who reviews a complaint's outcome [Sch3 6A; C&M
-// 29, 32]: the IOPC if the complaint concerns a senior officer; could
-// justify criminal or disciplinary proceedings or be an Article 2 or 3
-// breach; was referred to the IOPC; or arises from the same incident as
-// one of these. Otherwise the local policing body. A subject assessed at
-// misconduct or gross misconduct is itself a sign that disciplinary
-// proceedings could be justified.
-func ReviewBodyFor(c Case, facts ReviewFacts) string {
-	if facts.SeniorOfficer || facts.CriminalOrDisciplinary || facts.Article2Or3 || facts.Referred || facts.SameIncident {
-		return ReviewBodyIOPC
-	}
-	for _, al := range c.Allegations {
-		for _, s := range al.Subjects {
-			if wfSeverityRank(s.Severity) >= wfSeverityRank(SeverityMisconduct) {
-				return ReviewBodyIOPC
-			}
-		}
-	}
-	return ReviewBodyLPB
 }
 
 func wfReferralCodes() string {

@@ -307,7 +307,7 @@ func TestCaseFactsRefuseActions(t *testing.T) {
 				wfEachSubject(c, func(s *Subject) { s.Outcome = string(SanctionFinalWrittenWarning) })
 			},
 			in: ActionInput{Action: ActReportBarredList}, why: "final state"},
-		{name: "severity with no officer", kind: DeathOrSeriousInjury, state: AllegationReceived,
+		{name: "severity with no officer", kind: RecordableConduct, state: AllegationReceived,
 			change: func(c *Case) { c.Allegations = []Allegation{{ID: "a1"}} },
 			in:     ActionInput{Action: ActAssessSeverity, Reasons: "r"}, why: "names no officer"},
 		{name: "nothing moves a closed complaint", kind: Complaint, state: Closed,

@@ -34,7 +34,11 @@ func Apply(c *Case, in ActionInput, actorRoles []string, ref *Reference, now tim
 		a.effect(c, &in)
 	}
 	c.State = to
-	return Event{At: now, Type: EventStateChanged, Detail: wfDetail(a, &in, from, to)}, nil
+	d := wfDetail(a, &in, from, to)
+	if by := wfDecidedFor(a, &in); by != "" {
+		d[string(FieldOnBehalfOf)] = by
+	}
+	return Event{At: now, Type: EventStateChanged, Detail: d}, nil
 }
 
 // wfWriteFindings is the effect every action shares: each part of a

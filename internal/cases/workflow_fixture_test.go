@@ -52,6 +52,11 @@ func wfFixture(k Kind, s State) Case {
 		// duties_test.go shows what is refused until it is.
 		c.ReferralGround = "death_or_serious_injury"
 	}
+	if k == Complaint && s == Withdrawn {
+		// Withdrawn after referral: the IOPC's public-interest decision is
+		// owed (decisions.go); withdrawn otherwise, the case is over.
+		c.ReferralGround = "serious_assault"
+	}
 	set := func(sev, finding, outcome string) {
 		wfEachSubject(&c, func(x *Subject) { x.Severity, x.Finding, x.Outcome = sev, finding, outcome })
 	}
@@ -153,6 +158,8 @@ func wfInput(c Case, a Action, tl TimelineFacts, r *rand.Rand) (ActionInput, boo
 			fi.Severity = wfPick(r, Severities)
 			in.Findings = append(in.Findings, fi)
 		}
+	case ActIOPCDecidesDSIInvestigation:
+		in.Mode = wfPick(r, Modes)
 	case ActStartInvestigation:
 		in.Mode = ModeLocal
 		if c.State == ReferredIOPC {

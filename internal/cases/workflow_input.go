@@ -168,6 +168,9 @@ type ActionInput struct {
 	SignedWithdrawal    bool           `json:"signed_withdrawal,omitempty"`
 	ReviewBody          string         `json:"review_body,omitempty"`
 	ReviewFacts         ReviewFacts    `json:"review_facts,omitzero"`
+	// OnBehalfOf names whose decision the step records, where the law
+	// leaves it to the facts (decisions.go); otherwise Probity works it out.
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
 	// ResumeTo is the state a suspended complaint returns to: the state it
 	// was suspended from, which the API reads from the timeline
 	// (ReadTimeline).

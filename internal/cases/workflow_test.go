@@ -47,7 +47,7 @@ func TestActionTableIsWellFormed(t *testing.T) {
 			if !slices.Contains([]Field{FieldReasons, FieldReferralGround, FieldMandatoryGround, FieldMode, FieldForum,
 				FieldFindings, FieldSeverity, FieldFinding, FieldSanction, FieldFinalWarning, FieldSeveralIncidents,
 				FieldSignedWithdrawal, FieldReviewBody, FieldReviewFacts, FieldResumeTo, FieldRecipient, FieldAppealOutcome,
-				FieldInvestigationException}, f) {
+				FieldInvestigationException, FieldOnBehalfOf}, f) {
 				t.Errorf("%s: unknown field %q", a.Name, f)
 			}
 		}
@@ -81,7 +81,9 @@ func TestActionTableIsWellFormed(t *testing.T) {
 				t.Errorf("%s: no action leads to %s", k, s)
 			}
 			terminal := IsTerminal(Case{Kind: k, State: s})
-			if out == terminal && s != Final {
+			// Final and Withdrawn end the case unless a duty is still owed
+			// (the barred-list report, the IOPC's public-interest decision).
+			if out == terminal && s != Final && s != Withdrawn {
 				t.Errorf("%s: %s terminal = %v but has actions out = %v", k, s, terminal, out)
 			}
 		}
@@ -96,7 +98,8 @@ func TestTerminalStates(t *testing.T) {
 	}{
 		{Complaint, Closed, true}, {Complaint, Resolved, true}, {Complaint, Withdrawn, true},
 		{Complaint, ReviewNotUpheld, false}, {Complaint, Suspended, false},
-		{ConductMatter, NoFurtherAction, true}, {RecordableConduct, RPRP, true}, {DeathOrSeriousInjury, Vetting, true},
+		{ConductMatter, NoFurtherAction, true}, {RecordableConduct, RPRP, true}, {DeathOrSeriousInjury, RecordedAsConduct, true},
+		{DeathOrSeriousInjury, Closed, true}, {DeathOrSeriousInjury, Reported, false},
 		{ConductMatter, Performance, true}, {ConductMatter, BarredListReported, true}, {ConductMatter, AdvisoryListReported, true},
 		{ConductMatter, NoMisconduct, false}, {ConductMatter, Outcome, false},
 	} {

@@ -30,10 +30,10 @@ func TestRandomWalks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reached := map[Kind]map[State]int{Complaint: {}, ConductMatter: {}}
+	reached := map[Kind]map[State]int{Complaint: {}, ConductMatter: {}, DeathOrSeriousInjury: {}}
 	group := func(k Kind) Kind {
-		if k == Complaint {
-			return Complaint
+		if k == Complaint || k == DeathOrSeriousInjury {
+			return k
 		}
 		return ConductMatter
 	}

@@ -274,7 +274,7 @@ func (g *gen) newCase(p pending) Case {
 	case cases.Complaint:
 		g.complaintRoute(d, serious, ground)
 	case cases.DeathOrSeriousInjury:
-		g.conductRoute(d, p.kind, cats[0].cat, serious, "death_or_serious_injury")
+		g.dsiRoute(d)
 	default:
 		g.conductRoute(d, p.kind, cats[0].cat, serious, ground)
 	}

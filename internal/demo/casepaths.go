@@ -113,6 +113,11 @@ func (g *gen) investigateComplaint(d *drive, median float64) {
 		if !d.act(g.uniform(30, 150), cases.ActionInput{Action: cases.ActSuspend}) {
 			return
 		}
+		if g.chance(0.3) {
+			// The complainant does not want it resumed.
+			d.publicInterest(0.5)
+			return
+		}
 		// It resumes where it was suspended, as the API reads from the
 		// timeline.
 		resume := cases.ReadTimeline(d.events).SuspendedFrom
@@ -203,7 +208,9 @@ func (g *gen) afterOutcome(d *drive, mayReview bool) {
 }
 
 func (d *drive) withdraw(lo, hi float64) {
-	d.act(d.g.uniform(lo, hi), cases.ActionInput{Action: cases.ActWithdraw, SignedWithdrawal: true})
+	if d.act(d.g.uniform(lo, hi), cases.ActionInput{Action: cases.ActWithdraw, SignedWithdrawal: true}) && d.c.ReferralGround != "" {
+		d.publicInterest(0.4)
+	}
 }
 
 // Conduct matters.

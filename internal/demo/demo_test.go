@@ -189,10 +189,12 @@ func TestCategoryShares(t *testing.T) {
 		}
 	}
 	// The national shares describe complaint allegations; conduct matters
-	// lean elsewhere but are too few to move the whole far.
+	// lean elsewhere (about a third of them concern delivery of duties)
+	// and, a tenth of the whole, pull its share a point or two below the
+	// complaints'. Hence the wider margin for the whole.
 	for cat, want := range targets {
 		within(t, "complaint allegations in "+cat, pct(complaint[cat], nComplaint), want, 3)
-		within(t, "all allegations in "+cat, pct(all[cat], nAll), want, 3)
+		within(t, "all allegations in "+cat, pct(all[cat], nAll), want, 4.5)
 	}
 	rest := 0
 	for _, cat := range []string{"abuse-of-position", "sexual-conduct", "domestic-abuse", "property-premises",

@@ -359,6 +359,7 @@ var plainStates = map[cases.State]string{
 	cases.Closed:                   "Your complaint is closed.",
 	cases.Withdrawn:                "Your complaint has been withdrawn.",
 	cases.Suspended:                "Work on your complaint is paused until related criminal proceedings have finished.",
+	cases.RecordedAsConduct:        "Your complaint is no longer being handled as a complaint: the conduct it describes is being dealt with as a conduct matter.",
 }
 
 // PlainState says where a complaint in state s stands, in plain words.

@@ -307,6 +307,10 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		in.ResumeTo = facts.SuspendedFrom
 	}
 	in.ReviewFacts.Referred = in.ReviewFacts.Referred || facts.Referred
+	if err := s.deriveReviewFacts(ctx, c, facts, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ev, err := cases.Apply(&c, in, roleNames(p.Roles), s.ref, now)
 	var na *cases.NotAllowedError
 	if errors.As(err, &na) {
@@ -327,7 +331,11 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.At, ev.Actor = now, p.User.ID
-	if err := s.saveChange(r, &c, req.Version, history, &ev, string(req.Action)+": "+string(from)+" -> "+string(c.State)); err != nil {
+	save := s.saveChange
+	if req.Action == cases.ActRecordAsConduct || req.Action == cases.ActTreatAsConduct {
+		save = s.saveAsConductMatter
+	}
+	if err := save(r, &c, req.Version, history, &ev, string(req.Action)+": "+string(from)+" -> "+string(c.State)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
