@@ -144,6 +144,10 @@ type Case struct {
 
 	Allegations []Allegation `json:"allegations"`
 	Parties     []Party      `json:"parties"`
+
+	// Derived are the facts the adapter works out for Apply from the
+	// store and the timeline; never stored, never read from a client.
+	Derived DerivedFacts `json:"-"`
 }
 
 // Allegation is one thing an officer is said to have done. Each carries

@@ -84,6 +84,7 @@ const (
 	ActSubmitReport         ActionName = "submit_report"
 	ActNoCaseToAnswer       ActionName = "no_case_to_answer"
 	ActCaseToAnswer         ActionName = "case_to_answer"
+	ActNoProceedings        ActionName = "bring_no_proceedings"
 	ActSpecialConditions    ActionName = "certify_special_conditions"
 	ActReferToMeeting       ActionName = "refer_to_meeting"
 	ActReferToHearing       ActionName = "refer_to_hearing"
@@ -355,11 +356,11 @@ var wfActions = []Action{
 		check: wfCheckReviewBody,
 	},
 	{
-		// The review window (28 days, C&M 29) is watched by the deadline
-		// clocks, not here: closing early is the AA's call to record.
+		// Not inside the review window (28 days, C&M 29): the deadline
+		// clocks say whether it is open (Case.Derived.OpenWindows).
 		Name: ActCloseComplaint, Title: "Close the complaint",
 		From: []State{OutcomeNotified, ReviewNotUpheld}, To: Closed, Kinds: wfComplaintKinds, Roles: wfRolesAAOrHandler,
-		Optional: []Field{FieldReasons}, Source: "C&M 29",
+		Optional: []Field{FieldReasons}, Source: "C&M 29", guard: wfReviewWindowClosed,
 	},
 	{
 		Name: ActUpholdReview, Title: "Record that the review was upheld",
@@ -466,8 +467,10 @@ var wfActions = []Action{
 		Source: "CR 20",
 	},
 	{
+		// The interview is the investigator's choice [CR 20]: the report
+		// may follow the notice without one.
 		Name: ActSubmitReport, Title: "Submit the investigation report",
-		From: []State{Interviewed}, To: Reported, Kinds: wfConductKinds, Roles: wfRolesInvestigator,
+		From: []State{Reg17Served, Interviewed}, To: Reported, Kinds: wfConductKinds, Roles: wfRolesInvestigator,
 		Optional: []Field{FieldReasons}, Source: "CR 21",
 	},
 	{
@@ -491,8 +494,17 @@ var wfActions = []Action{
 		effect: wfCaseToAnswerUnlessSaid,
 	},
 	{
+		// Case to answer does not oblige proceedings: the AA decides
+		// whether they are brought [CR 23(1)].
+		Name: ActNoProceedings, Title: "Decide to bring no misconduct proceedings",
+		From: []State{CaseToAnswer}, To: NoFurtherAction, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Source: "CR 23(1)",
+	},
+	{
+		// Certification may come on the investigator's statement before
+		// the investigation's final report [CR 49].
 		Name: ActSpecialConditions, Title: "Certify that the special conditions are met",
-		From: []State{Reported}, To: SpecialConditions, Kinds: wfConductKinds, Roles: wfRolesAA,
+		From: []State{Investigation, Reg17Served, Interviewed, Reported}, To: SpecialConditions, Kinds: wfConductKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons, FieldFindings, FieldSeverity}, Source: "CR 49", guard: wfNeedsSubject,
 		findings: wfFindingRule{cover: wfCoverAll, severity: wfPart{accept: []string{SeverityGrossMisconduct}, required: true}},
 		effect:   wfCaseToAnswerForAll,
@@ -500,12 +512,12 @@ var wfActions = []Action{
 	{
 		Name: ActReferToMeeting, Title: "Refer to a misconduct meeting",
 		From: []State{CaseToAnswer}, To: MeetingReferred, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Optional: []Field{FieldReasons}, Source: "CR 23, 28", forum: ForumMeeting, guard: wfMeetingGuard,
+		Optional: []Field{FieldReasons}, Source: "CR 23, 28", forum: ForumMeeting, guard: wfGuards(wfMeetingGuard, wfMeetingByLaw),
 	},
 	{
 		Name: ActReferToHearing, Title: "Refer to a misconduct hearing",
 		From: []State{CaseToAnswer}, To: HearingReferred, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Optional: []Field{FieldReasons}, Source: "CR 23, 28", forum: ForumHearing, guard: wfHearingGuard,
+		Optional: []Field{FieldReasons}, Source: "CR 23, 28", forum: ForumHearing, guard: wfGuards(wfHearingGuard, wfHearingByLaw),
 	},
 	{
 		Name: ActServeReferralNotice, Title: "Serve the notice of referral on the officer",
@@ -523,7 +535,8 @@ var wfActions = []Action{
 		Source: "CR 31, 32",
 	},
 	{
-		// Hearings have a pre-hearing; meetings go straight to being held.
+		// Only hearings have a pre-hearing, and only when the chair
+		// directs one [CR 33]: a hearing may also go straight to being held.
 		Name: ActHoldPreHearing, Title: "Record the pre-hearing",
 		From: []State{Witnesses}, To: PreHearing, Kinds: wfConductKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldForum}, Source: "CR 33", check: wfCheckForumByState,
@@ -564,9 +577,11 @@ var wfActions = []Action{
 		Optional: []Field{FieldReasons, FieldForum}, Source: "CR 45; PAT 13",
 	},
 	{
+		// Not inside the officer's appeal window, which opens when the
+		// decision is supplied (Case.Derived.OpenWindows).
 		Name: ActFinalise, Title: "Finalise the outcome (no appeal)",
 		From: []State{Outcome}, To: Final, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Optional: []Field{FieldReasons}, Source: "CR 45; PAT",
+		Optional: []Field{FieldReasons}, Source: "CR 45; PAT", guard: wfAppealWindowClosed,
 	},
 	{
 		Name: ActDecideAppeal, Title: "Record the appeal decision",

@@ -325,7 +325,8 @@ func wfCheckFindings(c *Case, a *Action, in *ActionInput, f *fault.Fields) {
 		case !Sanction(fi.Sanction).Valid():
 			f.Addf(p+".sanction", "%q is not a sanction", fi.Sanction)
 		case in.Forum.Valid() && wfSeverityRank(fi.Finding) >= 0:
-			if ok, why := SanctionAllowed(in.Forum, fi.Finding, Sanction(fi.Sanction), in.FinalWarningInForce, in.SeveralIncidents); !ok {
+			warned := in.FinalWarningInForce || c.Derived.HasFinalWarning(fi.OfficerID)
+			if ok, why := SanctionAllowed(in.Forum, fi.Finding, Sanction(fi.Sanction), warned, in.SeveralIncidents); !ok {
 				f.Add(p+".sanction", why)
 			}
 		}
@@ -412,6 +413,11 @@ func wfCheckForumByState(c *Case, in *ActionInput, f *fault.Fields) {
 	}
 	want := map[State]Forum{PreHearing: ForumHearing, AcceleratedHearing: ForumAccelerated, Witnesses: ForumMeeting}[c.State]
 	if c.State == Witnesses && in.Action == ActHoldPreHearing {
+		want = ForumHearing
+	}
+	// A hearing whose chair directs no pre-hearing is held straight from
+	// witnesses [CR 33].
+	if c.State == Witnesses && in.Action == ActHoldProceedings && in.Forum == ForumHearing {
 		want = ForumHearing
 	}
 	if in.Forum != want {

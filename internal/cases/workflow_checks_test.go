@@ -38,7 +38,7 @@ func TestRefusalNamesStateAndAllowedActions(t *testing.T) {
 
 func TestRoleRefusals(t *testing.T) {
 	for _, a := range AllActions() {
-		c := wfFixture(a.Kinds[0], a.From[0])
+		c := wfFixtureFor(a.Name, a.Kinds[0], a.From[0])
 		in, _ := wfInput(c, a, wfFixtureTimeline(a.From[0]), nil)
 		for _, role := range append(wfEveryRole(), "") {
 			if slices.Contains(a.Roles, role) {
@@ -208,8 +208,8 @@ func TestInvalidData(t *testing.T) {
 			in: ActionInput{Action: ActRecordOutcome, Reasons: "r", Forum: "tribunal"}, field: "forum", why: "not a forum"},
 		{name: "pre-hearing for a meeting", kind: ConductMatter, state: Witnesses,
 			in: ActionInput{Action: ActHoldPreHearing, Forum: ForumMeeting}, field: "forum", why: "only a hearing"},
-		{name: "hearing without its pre-hearing", kind: ConductMatter, state: Witnesses,
-			in: ActionInput{Action: ActHoldProceedings, Forum: ForumHearing}, field: "forum", why: "pre-hearing first"},
+		{name: "accelerated hearing held from witnesses", kind: ConductMatter, state: Witnesses,
+			in: ActionInput{Action: ActHoldProceedings, Forum: ForumAccelerated}, field: "forum"},
 		{name: "AA directs its own investigation", kind: ConductMatter, state: SeverityAssessed,
 			in: ActionInput{Action: ActStartInvestigation, Reasons: "r", Mode: ModeDirected}, field: "mode", why: "only the IOPC"},
 		{name: "unknown mode", kind: ConductMatter, state: ReferredIOPC,

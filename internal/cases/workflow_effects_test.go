@@ -32,7 +32,7 @@ func TestApplyWritesSubjectsAndTimeline(t *testing.T) {
 	cta := all(SeverityGrossMisconduct, "", "")
 	cta[1] = FindingInput{AllegationID: "a1", OfficerID: "o2", Finding: FindingNoCaseToAnswer}
 	step([]string{RolePSDHead}, ActionInput{Action: ActCaseToAnswer, Reasons: "Report shows it", Findings: cta})
-	if got := wfActionNames(Allowed(c, aa)); !slices.Equal(got, []ActionName{ActReferToHearing, ActReportAdvisoryList}) {
+	if got := wfActionNames(Allowed(c, aa)); !slices.Equal(got, []ActionName{ActNoProceedings, ActReferToHearing, ActReportAdvisoryList}) {
 		t.Errorf("gross misconduct case to answer allows %v", got)
 	}
 	step(aa, ActionInput{Action: ActReferToHearing})

@@ -70,6 +70,17 @@ func wfFixture(k Kind, s State) Case {
 	return c
 }
 
+// wfFixtureFor is wfFixture with the derived facts an action needs: a
+// misconduct case goes to a hearing only when something in the officer's
+// record sends it there [CR 23(1)], here a final written warning in force.
+func wfFixtureFor(a ActionName, k Kind, s State) Case {
+	c := wfFixture(k, s)
+	if a == ActReferToHearing {
+		c.Derived.FinalWarningInForce = []string{"o1"}
+	}
+	return c
+}
+
 // wfFixtureTimeline is what the fixture's timeline would say at s.
 func wfFixtureTimeline(s State) TimelineFacts {
 	tl := TimelineFacts{SuspendedFrom: RecordedSch3, Forum: ForumHearing}

@@ -127,7 +127,7 @@ func TestEveryTransition(t *testing.T) {
 	for _, a := range AllActions() {
 		for _, k := range a.Kinds {
 			for _, s := range KindStates(k) {
-				c := wfFixture(k, s)
+				c := wfFixtureFor(a.Name, k, s)
 				before := wfCloneCase(c)
 				in, ok := wfInput(c, a, wfFixtureTimeline(s), nil)
 				if !ok && slices.Contains(a.From, s) {

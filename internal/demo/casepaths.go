@@ -347,7 +347,18 @@ func (g *gen) proceedings(d *drive, primary string) {
 	})
 	d.act(g.uniform(14, 45), cases.ActionInput{Action: cases.ActCaseToAnswer, Findings: findings})
 	gross := slices.ContainsFunc(findings, func(f cases.FindingInput) bool { return f.Severity == cases.SeverityGrossMisconduct })
+	if !gross && g.chance(0.05) {
+		// A case to answer does not oblige proceedings [CR 23(1)].
+		d.act(g.uniform(7, 30), cases.ActionInput{Action: cases.ActNoProceedings})
+		return
+	}
 	if gross || g.chance(0.2) {
+		if !gross {
+			// Misconduct alone goes to a hearing only when something on the
+			// officer's record sends it there [CR 23(1)]: here a final
+			// written warning still in force.
+			d.c.Derived.FinalWarningInForce = []string{primary}
+		}
 		d.act(g.uniform(7, 30), cases.ActionInput{Action: cases.ActReferToHearing})
 		d.forum = cases.ForumHearing
 	} else {
@@ -405,7 +416,7 @@ func (g *gen) outcome(d *drive, primary string) {
 	in := cases.ActionInput{Action: cases.ActRecordOutcome, Forum: d.forum}
 	// A final written warning still in force opens reduction in rank and
 	// dismissal to a hearing that finds misconduct [CR 42(5)].
-	in.FinalWarningInForce = d.forum == cases.ForumHearing && g.chance(0.08)
+	in.FinalWarningInForce = d.forum == cases.ForumHearing && (g.chance(0.08) || d.c.Derived.HasFinalWarning(primary))
 	// Proceedings decide on each officer once; an officer named on
 	// several allegations gets the same finding and outcome on each, at
 	// most the severity they were referred for on that one.

@@ -383,6 +383,7 @@ var actionReasons = map[cases.ActionName][]string{
 		"There is sufficient evidence on which a reasonable panel could find misconduct.",
 		"The investigation report discloses a case to answer.",
 	},
+	cases.ActNoProceedings:     {"A case to answer, but the officer's account and record make proceedings disproportionate: no misconduct proceedings will be brought."},
 	cases.ActSpecialConditions: {"The evidence is sufficient in written form, proves gross misconduct, and the public interest requires the officer to cease to be a member of the force without delay."},
 	cases.ActReferToMeeting:    {"A case to answer for misconduct: referred to a misconduct meeting."},
 	cases.ActReferToHearing:    {"Referred to a misconduct hearing."},
