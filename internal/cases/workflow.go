@@ -101,6 +101,8 @@ const (
 	ActDecideAppeal         ActionName = "decide_appeal"
 	ActReportBarredList     ActionName = "report_to_barred_list"
 	ActReportAdvisoryList   ActionName = "report_to_advisory_list"
+	ActOfficerLeft          ActionName = "record_officer_left"
+	ActWithdrawBarredList   ActionName = "withdraw_barred_list_report"
 )
 
 // Action is one transition of a state machine.
@@ -110,7 +112,11 @@ type Action struct {
 	From  []State    `json:"from"`
 	// To is the state the action leads to. It is empty for resume, which
 	// returns the case to the state it was suspended from (resume_to).
-	To    State  `json:"to,omitempty"`
+	To State `json:"to,omitempty"`
+	// Stays marks an action on one officer that leaves the case where it
+	// is (To is empty): an officer leaving, a report to the College's
+	// lists. They are events on the subject, not the end of the case.
+	Stays bool   `json:"stays,omitempty"`
 	Kinds []Kind `json:"kinds"`
 	// Roles may take the action; a caller needs any one of them.
 	Roles []string `json:"roles"`
@@ -168,15 +174,16 @@ func KindStates(k Kind) []State {
 }
 
 // IsTerminal reports whether a case has reached the end of its process, so
-// that no action may move it. Final is terminal unless a subject was
-// dismissed: then the appropriate authority must still report the officer
-// to the College of Policing's barred list.
+// that no action may move it. Final is terminal unless a barred-list duty
+// is still owed: an officer dismissed (or found to have been liable to
+// dismissal after leaving) not yet reported, or a report that must be
+// withdrawn because an appeal succeeded.
 func IsTerminal(c Case) bool {
 	if c.Kind == Complaint {
 		return slices.Contains(wfComplaintTerminal, c.State)
 	}
 	if c.State == Final {
-		return !wfDismissed(&c)
+		return !wfBarredListOwed(&c)
 	}
 	return slices.Contains(wfConductTerminal, c.State)
 }
@@ -593,17 +600,34 @@ var wfActions = []Action{
 		check:    wfCheckAppeal,
 	},
 	{
+		// The report does not wait for an appeal [SI 2017/1135 reg 3]: it
+		// is made once the outcome is recorded, per officer, and the case
+		// goes on (workflow_former.go).
 		Name: ActReportBarredList, Title: "Report the dismissed officer to the College of Policing barred list",
-		From: []State{Final}, To: BarredListReported, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Optional: []Field{FieldReasons}, Source: "Police Act 1996 s 88A; SI 2017/1135 reg 3",
-		guard: wfDismissalGuard,
+		From: []State{Outcome, Appeal, Final}, Stays: true, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldRecipient}, Optional: []Field{FieldReasons}, Source: "Police Act 1996 s 88A; SI 2017/1135 reg 3",
+		guard: wfDismissalGuard, check: wfCheckBarredListReport, effect: wfRecordBarredList,
 	},
 	{
-		// The case ends here in Probity; former-officer proceedings, where
-		// held, are a case of their own.
+		Name: ActWithdrawBarredList, Title: "Withdraw the barred-list report after a successful appeal",
+		From: []State{Final}, Stays: true, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldRecipient, FieldReasons}, Source: "SI 2017/1135 reg 3",
+		guard: wfWithdrawalOwed, check: wfCheckBarredListWithdrawal, effect: wfWithdrawBarredList,
+	},
+	{
+		// Leaving is an event on the subject: proceedings go on against a
+		// former officer [CR 4, Sch 1].
+		Name: ActOfficerLeft, Title: "Record that the officer has left the force",
+		From: wfOpenConductStates(), Stays: true, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldRecipient}, Optional: []Field{FieldReasons}, Source: "CR 4; CR Sch 1",
+		guard: wfNeedsSubject, check: wfCheckOfficerLeft, effect: wfRecordOfficerLeft,
+	},
+	{
+		// An event on the subject who left, not the end of the case.
 		Name: ActReportAdvisoryList, Title: "Report the officer who left mid-case to the College of Policing advisory list",
-		From: wfOpenConductStates(), To: AdvisoryListReported, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Source: "Police Act 1996 s 88I; SI 2017/1135 reg 12", guard: wfNeedsSubject,
+		From: wfOpenConductStates(), Stays: true, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons, FieldRecipient}, Source: "Police Act 1996 s 88I; SI 2017/1135 reg 12", guard: wfSomeoneLeft,
+		check: wfCheckAdvisoryList, effect: wfRecordAdvisoryList,
 	},
 }
 

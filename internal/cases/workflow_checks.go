@@ -585,7 +585,7 @@ func wfInProceedings(s *Subject) bool { return s.Finding == FindingCaseToAnswer 
 func wfDismissed(c *Case) bool {
 	for _, al := range c.Allegations {
 		for _, s := range al.Subjects {
-			if s.Outcome == string(SanctionDismissal) {
+			if wfDismissedSubject(&s) {
 				return true
 			}
 		}

@@ -103,7 +103,7 @@ func TestMissingFieldsAreNamed(t *testing.T) {
 	n := 0
 	for _, a := range AllActions() {
 		s := a.From[0]
-		c := wfFixture(a.Kinds[0], s)
+		c := wfFixtureFor(a.Name, a.Kinds[0], s)
 		for _, f := range a.Requires {
 			in, _ := wfInput(c, a, wfFixtureTimeline(s), nil)
 			wfBlank(&in, f)

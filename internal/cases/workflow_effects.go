@@ -29,10 +29,14 @@ func Apply(c *Case, in ActionInput, actorRoles []string, ref *Reference, now tim
 	if a.Name == ActResume {
 		to = in.ResumeTo
 	}
+	if a.Stays {
+		to = from
+	}
 	wfWriteFindings(c, &in)
 	if a.effect != nil {
 		a.effect(c, &in)
 	}
+	wfFormerOfficers(c)
 	c.State = to
 	return Event{At: now, Type: EventStateChanged, Detail: wfDetail(a, &in, from, to)}, nil
 }

@@ -75,8 +75,14 @@ func wfFixture(k Kind, s State) Case {
 // record sends it there [CR 23(1)], here a final written warning in force.
 func wfFixtureFor(a ActionName, k Kind, s State) Case {
 	c := wfFixture(k, s)
-	if a == ActReferToHearing {
+	switch a {
+	case ActReferToHearing:
 		c.Derived.FinalWarningInForce = []string{"o1"}
+	case ActReportAdvisoryList:
+		c.Allegations[0].Subjects[0].Left = true
+		c.Allegations[1].Subjects[0].Left = true
+	case ActWithdrawBarredList:
+		wfEachSubject(&c, func(s *Subject) { s.Outcome, s.BarredList = string(SanctionFinalWrittenWarning), BarredReported })
 	}
 	return c
 }
@@ -177,6 +183,27 @@ func wfInput(c Case, a Action, tl TimelineFacts, r *rand.Rand) (ActionInput, boo
 		}
 	case ActServeReg17, ActServeReferralNotice:
 		in.Recipient = wfPick(r, subjects).OfficerID
+	case ActOfficerLeft, ActReportAdvisoryList, ActReportBarredList, ActWithdrawBarredList:
+		// Actions on one officer: the first (or a random) subject the
+		// action may name, or no valid input.
+		var ok []string
+		standing := wfBarredStanding(&c)
+		for _, fi := range subjects {
+			s, x := sub(fi), standing[fi.OfficerID]
+			fit := map[ActionName]bool{
+				ActOfficerLeft:        !s.Left,
+				ActReportAdvisoryList: s.Left && !s.AdvisoryList,
+				ActReportBarredList:   x[0] && !x[1],
+				ActWithdrawBarredList: x[1] && !x[0],
+			}[a.Name]
+			if fit && !slices.Contains(ok, s.OfficerID) {
+				ok = append(ok, s.OfficerID)
+			}
+		}
+		if len(ok) == 0 {
+			return in, false
+		}
+		in.Recipient = wfPick(r, ok)
 	case ActCaseToAnswer:
 		for i, fi := range subjects {
 			if i > 0 && wfChance(r, 0.25) {

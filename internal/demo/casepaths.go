@@ -293,9 +293,12 @@ func (g *gen) conductRoute(d *drive, kind cases.Kind, category string, serious b
 	}
 	d.act(g.uniform(7, 30), cases.ActionInput{Action: cases.ActServeReg17, Recipient: primary})
 	if g.chance(0.04) {
-		// The officer resigns or retires before the investigation ends.
-		if d.act(g.uniform(30, 150), cases.ActionInput{Action: cases.ActReportAdvisoryList}) {
+		// The officer resigns or retires before the investigation ends;
+		// the case goes on against a former officer [CR 4, Sch 1], but the
+		// demo follows it no further.
+		if d.act(g.uniform(30, 150), cases.ActionInput{Action: cases.ActOfficerLeft, Recipient: primary}) {
 			d.leftEarly = map[string]time.Time{primary: d.last.AddDate(0, 0, -g.r.IntN(20))}
+			d.act(g.uniform(1, 10), cases.ActionInput{Action: cases.ActReportAdvisoryList, Recipient: primary})
 		}
 		return
 	}
@@ -306,7 +309,7 @@ func (g *gen) conductRoute(d *drive, kind cases.Kind, category string, serious b
 		d.act(g.uniform(14, 45), cases.ActionInput{Action: cases.ActNoCaseToAnswer})
 		g.noMisconduct(d)
 		return
-	case x < 0.68 && severity == cases.SeverityGrossMisconduct:
+	case x < 0.70 && severity == cases.SeverityGrossMisconduct:
 		// Written evidence proves gross misconduct and the public
 		// interest needs the officer gone at once.
 		d.act(g.uniform(14, 45), cases.ActionInput{Action: cases.ActSpecialConditions, Findings: d.findings(nil,
@@ -448,6 +451,9 @@ func (g *gen) outcome(d *drive, primary string) {
 	if !d.act(g.uniform(0, 2), in) {
 		return
 	}
+	// The barred-list report does not wait for an appeal [SI 2017/1135
+	// reg 3]; it is withdrawn if an appeal overturns the dismissal.
+	g.barredList(d)
 	if g.chance(0.15) {
 		d.act(g.uniform(3, 7), cases.ActionInput{Action: cases.ActAppeal})
 		if d.forum != cases.ForumMeeting {
@@ -459,7 +465,29 @@ func (g *gen) outcome(d *drive, primary string) {
 		d.act(g.uniform(10, 20), cases.ActionInput{Action: cases.ActFinalise})
 	}
 	if d.c.State == cases.Final && !cases.IsTerminal(*d.c) {
-		d.act(g.uniform(5, 20), cases.ActionInput{Action: cases.ActReportBarredList})
+		g.barredList(d)
+	}
+}
+
+// barredList reports each dismissed officer not yet reported, and
+// withdraws the report of one whose dismissal was overturned.
+func (g *gen) barredList(d *drive) {
+	dismissed, reported := map[string]bool{}, map[string]bool{}
+	var order []string
+	for _, s := range d.subjects() {
+		if !slices.Contains(order, s.OfficerID) {
+			order = append(order, s.OfficerID)
+		}
+		dismissed[s.OfficerID] = dismissed[s.OfficerID] || s.Outcome == string(cases.SanctionDismissal)
+		reported[s.OfficerID] = reported[s.OfficerID] || s.BarredList == cases.BarredReported
+	}
+	for _, o := range order {
+		switch {
+		case dismissed[o] && !reported[o]:
+			d.act(g.uniform(2, 5), cases.ActionInput{Action: cases.ActReportBarredList, Recipient: o})
+		case reported[o] && !dismissed[o] && d.c.State == cases.Final:
+			d.act(g.uniform(2, 10), cases.ActionInput{Action: cases.ActWithdrawBarredList, Recipient: o})
+		}
 	}
 }
 
