@@ -71,6 +71,7 @@ const (
 	ActReinvestigate        ActionName = "reinvestigate"
 	ActCloseComplaint       ActionName = "close"
 	ActWithdraw             ActionName = "withdraw"
+	ActWithdrawPart         ActionName = "withdraw_part"
 	ActSuspend              ActionName = "suspend"
 	ActResume               ActionName = "resume"
 	ActAssessSeverity       ActionName = "assess_severity"
@@ -152,7 +153,9 @@ var (
 	wfComplaintStates = []State{Received, InitialContact, LoggedOutsideSch3, RecordedSch3, ReferredIOPC,
 		HandledOtherwise, LocalInvestigation, DirectedInvestigation, IndependentInvestigation, ReferredBack,
 		Resolved, OutcomeNotified, ReviewRequested, ReviewUpheld, ReviewNotUpheld, Closed, Withdrawn, Suspended}
-	wfComplaintTerminal = []State{Closed, Resolved, Withdrawn}
+	// Resolved is not terminal: the complainant may ask at any time for
+	// the complaint to be recorded under Schedule 3 [Sch3 2(6A)].
+	wfComplaintTerminal = []State{Closed, Withdrawn}
 
 	wfConductStates = []State{AllegationReceived, ReferredIOPC, SeverityAssessed, NoFurtherAction, RPRP,
 		Performance, Vetting, Investigation, Reg17Served, Interviewed, Reported, NoCaseToAnswer, CaseToAnswer,
@@ -276,7 +279,7 @@ var wfActions = []Action{
 	},
 	{
 		Name: ActRecordSch3, Title: "Record the complaint under Schedule 3",
-		From: []State{InitialContact, LoggedOutsideSch3}, To: RecordedSch3, Kinds: wfComplaintKinds, Roles: wfRolesAAOrHandler,
+		From: []State{InitialContact, LoggedOutsideSch3, Resolved}, To: RecordedSch3, Kinds: wfComplaintKinds, Roles: wfRolesAAOrHandler,
 		Requires: []Field{FieldReasons}, Optional: []Field{FieldMandatoryGround}, Source: "Sch3 2(6)-(6C)",
 		effect: wfRecordHandlingGround,
 	},
@@ -393,10 +396,20 @@ var wfActions = []Action{
 		// Withdrawal and suspension are open from "any open state"
 		// (docs/statutory-process.md, section 2.4), so also after the
 		// outcome: a withdrawal then ends a pending review.
-		Name: ActWithdraw, Title: "Record the complainant's signed withdrawal",
-		From: wfOpenComplaintStates(), To: Withdrawn, Kinds: wfComplaintKinds, Roles: wfRolesComplainant,
-		Requires: []Field{FieldSignedWithdrawal}, Optional: []Field{FieldReasons}, Source: "C&M 38",
+		// With a signed notice [C&M 38] or without one, once the
+		// complainant's wish is confirmed [C&M 39].
+		Name: ActWithdraw, Title: "Record the complainant's withdrawal",
+		From: wfOpenComplaintStates(Resolved), To: Withdrawn, Kinds: wfComplaintKinds, Roles: wfRolesComplainant,
+		Optional: []Field{FieldSignedWithdrawal, FieldReasons}, Source: "C&M 38, 39",
 		check: wfCheckSignedWithdrawal,
+	},
+	{
+		// Part of a complaint may be withdrawn; the rest goes on.
+		Name: ActWithdrawPart, Title: "Record the complainant's withdrawal of part of the complaint",
+		From: wfOpenComplaintStates(Resolved), Stays: true, Kinds: wfComplaintKinds, Roles: wfRolesComplainant,
+		Requires: []Field{FieldFindings, FieldFinding}, Optional: []Field{FieldSignedWithdrawal, FieldReasons}, Source: "C&M 38, 39",
+		findings: wfFindingRule{cover: wfCoverAny, finding: wfPart{accept: []string{FindingWithdrawn}, required: true}},
+		check:    wfCheckPartWithdrawal, guard: wfPartsToWithdraw,
 	},
 	{
 		// Suspension and resumption are C&M 40 and 41
@@ -405,7 +418,7 @@ var wfActions = []Action{
 		// modelled the source stays UNCONFIRMED and the action is a
 		// reversible pause with its reasons.
 		Name: ActSuspend, Title: "Suspend handling while criminal proceedings run",
-		From: wfOpenComplaintStates(Suspended), To: Suspended, Kinds: wfComplaintKinds, Roles: wfRolesAA,
+		From: wfOpenComplaintStates(Suspended, Resolved), To: Suspended, Kinds: wfComplaintKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons}, Source: "UNCONFIRMED",
 	},
 	{

@@ -334,7 +334,8 @@ func wfCheckFindings(c *Case, a *Action, in *ActionInput, f *fault.Fields) {
 	var must func(s *Subject) bool
 	switch r.cover {
 	case wfCoverAll:
-		must = func(*Subject) bool { return true }
+		// A part of the complaint withdrawn needs no finding [C&M 38].
+		must = func(s *Subject) bool { return s.Finding != FindingWithdrawn }
 	case wfCoverProceeding:
 		must = wfInProceedings
 	default:
@@ -444,11 +445,12 @@ func wfCheckReviewBody(c *Case, in *ActionInput, f *fault.Fields) {
 	}
 }
 
-// wfCheckSignedWithdrawal: only the complainant's signed notice withdraws
-// a complaint this way.
+// wfCheckSignedWithdrawal: a withdrawal is the complainant's signed
+// notice [C&M 38], or, without one, the record of how the complainant's
+// wish was confirmed [C&M 39].
 func wfCheckSignedWithdrawal(_ *Case, in *ActionInput, f *fault.Fields) {
-	if !in.SignedWithdrawal {
-		f.Add(string(FieldSignedWithdrawal), "is required: a withdrawal must be signed by the complainant")
+	if !in.SignedWithdrawal && strings.TrimSpace(in.Reasons) == "" {
+		f.Add(string(FieldReasons), "is required when the withdrawal is not signed: say how the complainant's wish to withdraw was confirmed (C&M 39)")
 	}
 }
 

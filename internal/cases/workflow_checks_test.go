@@ -17,7 +17,7 @@ func TestRefusalNamesStateAndAllowedActions(t *testing.T) {
 	c := wfFixture(Complaint, DirectedInvestigation)
 	_, err := Apply(&c, ActionInput{Action: ActReferToIOPC, ReferralGround: "voluntary", Reasons: "x"},
 		[]string{RoleHandler, RoleAuthority}, wfReference(t), wfNow)
-	want := `action "refer_to_iopc" is not allowed in state DirectedInvestigation; allowed: notify_outcome, withdraw, suspend`
+	want := `action "refer_to_iopc" is not allowed in state DirectedInvestigation; allowed: notify_outcome, withdraw, withdraw_part, suspend`
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant  %s", err, want)
 	}
@@ -228,8 +228,8 @@ func TestInvalidData(t *testing.T) {
 			in: ActionInput{Action: ActSpecialConditions, Reasons: "r", Findings: []FindingInput{
 				{AllegationID: "a1", OfficerID: "o1", Severity: SeverityMisconduct}, {AllegationID: "a1", OfficerID: "o2", Severity: SeverityGrossMisconduct},
 				{AllegationID: "a2", OfficerID: "o1", Severity: SeverityGrossMisconduct}}}, field: "findings[0].severity"},
-		{name: "unsigned withdrawal", kind: Complaint, state: RecordedSch3,
-			in: ActionInput{Action: ActWithdraw}, field: "signed_withdrawal", why: "signed"},
+		{name: "unsigned withdrawal with no confirmation", kind: Complaint, state: RecordedSch3,
+			in: ActionInput{Action: ActWithdraw}, field: "reasons", why: "C&M 39"},
 		{name: "resume into a closed state", kind: Complaint, state: Suspended,
 			in: ActionInput{Action: ActResume, ResumeTo: Closed}, field: "resume_to", why: "not an open complaint state"},
 		{name: "resume into suspension", kind: Complaint, state: Suspended,

@@ -3,6 +3,8 @@ package cases
 import (
 	"fmt"
 	"slices"
+
+	"github.com/probity/probity/internal/fault"
 )
 
 // DerivedFacts are what Probity knows about a case from beyond the case
@@ -99,6 +101,66 @@ func wfHearingByLaw(c *Case) string {
 	if !must {
 		return "every officer has a case to answer for misconduct only, with no final written warning in force and no senior officer, " +
 			"so the case goes to a misconduct meeting (CR 23(1))"
+	}
+	return ""
+}
+
+// FindingWithdrawn marks a subject of a complaint whose part of it the
+// complainant has withdrawn [C&M 38, 39]: the outcome no longer covers it.
+const FindingWithdrawn = "withdrawn"
+
+// wfCheckPartWithdrawal: a part withdrawal names some, not all, of the
+// subjects still in the complaint, and is signed or confirmed.
+func wfCheckPartWithdrawal(c *Case, in *ActionInput, f *fault.Fields) {
+	wfCheckSignedWithdrawal(c, in, f)
+	left := 0
+	wfEachSubject(c, func(s *Subject) {
+		if s.Finding != FindingWithdrawn {
+			left++
+		}
+	})
+	named := map[[2]string]bool{}
+	for i, fi := range in.Findings {
+		s := wfSubjectOf(c, fi)
+		if s != nil && s.Finding == FindingWithdrawn {
+			f.Addf(fmt.Sprintf("findings[%d]", i), "officer %s on allegation %s is already withdrawn", fi.OfficerID, fi.AllegationID)
+		}
+		named[[2]string{fi.AllegationID, fi.OfficerID}] = true
+	}
+	if len(in.Findings) == 0 {
+		f.Add(string(FieldFindings), "are required: name the parts of the complaint withdrawn")
+	} else if len(named) >= left {
+		f.Add(string(FieldFindings), "name the whole complaint: use withdraw")
+	}
+}
+
+// wfWithdrawalNotices: on a withdrawal, whole or part, the IOPC is told
+// if the complaint was referred to it, and the review body if a review is
+// under way [C&M 38(3), (4), verified]. The event says so, for the letters
+// to be sent.
+func wfWithdrawalNotices(c *Case, a *Action, from State, detail map[string]string) {
+	if a.Name != ActWithdraw && a.Name != ActWithdrawPart {
+		return
+	}
+	if c.ReferralGround != "" {
+		detail["notify_iopc"] = "true"
+	}
+	if from == ReviewRequested {
+		detail["notify_review_body"] = "true"
+	}
+}
+
+// wfPartsToWithdraw: a part can be withdrawn only from a complaint with
+// more than one part (officer on an allegation) still in it.
+func wfPartsToWithdraw(c *Case) string {
+	n := 0
+	wfEachSubject(c, func(s *Subject) {
+		if s.Finding != FindingWithdrawn {
+			n++
+		}
+	})
+	if n < 2 {
+		return "the complaint has no part left to withdraw apart from the whole: use withdraw"
 	}
 	return ""
 }

@@ -38,7 +38,9 @@ func Apply(c *Case, in ActionInput, actorRoles []string, ref *Reference, now tim
 	}
 	wfFormerOfficers(c)
 	c.State = to
-	return Event{At: now, Type: EventStateChanged, Detail: wfDetail(a, &in, from, to)}, nil
+	detail := wfDetail(a, &in, from, to)
+	wfWithdrawalNotices(c, a, from, detail)
+	return Event{At: now, Type: EventStateChanged, Detail: detail}, nil
 }
 
 // wfWriteFindings is the effect every action shares: each part of a

@@ -160,6 +160,20 @@ func wfInput(c Case, a Action, tl TimelineFacts, r *rand.Rand) (ActionInput, boo
 		}
 	case ActWithdraw:
 		in.SignedWithdrawal = true
+	case ActWithdrawPart:
+		in.SignedWithdrawal = true
+		var open []FindingInput
+		for _, fi := range subjects {
+			if sub(fi).Finding != FindingWithdrawn {
+				open = append(open, fi)
+			}
+		}
+		if len(open) < 2 {
+			return in, false
+		}
+		fi := wfPick(r, open)
+		fi.Finding = FindingWithdrawn
+		in.Findings = []FindingInput{fi}
 	case ActResume:
 		if tl.SuspendedFrom == "" {
 			return in, false

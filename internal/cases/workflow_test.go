@@ -94,7 +94,7 @@ func TestTerminalStates(t *testing.T) {
 		state State
 		want  bool
 	}{
-		{Complaint, Closed, true}, {Complaint, Resolved, true}, {Complaint, Withdrawn, true},
+		{Complaint, Closed, true}, {Complaint, Resolved, false}, {Complaint, Withdrawn, true},
 		{Complaint, ReviewNotUpheld, false}, {Complaint, Suspended, false},
 		{ConductMatter, NoFurtherAction, true}, {RecordableConduct, RPRP, true}, {DeathOrSeriousInjury, Vetting, true},
 		{ConductMatter, Performance, true}, {ConductMatter, BarredListReported, true}, {ConductMatter, AdvisoryListReported, true},

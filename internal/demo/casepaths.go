@@ -202,8 +202,18 @@ func (g *gen) afterOutcome(d *drive, mayReview bool) {
 	g.afterOutcome(d, false)
 }
 
+// withdraw records the complainant's withdrawal: now and then of one part
+// first, the rest later [C&M 38]; usually by signed notice, sometimes
+// confirmed otherwise [C&M 39].
 func (d *drive) withdraw(lo, hi float64) {
-	d.act(d.g.uniform(lo, hi), cases.ActionInput{Action: cases.ActWithdraw, SignedWithdrawal: true})
+	subjects := d.findings(nil, func(cases.Allegation, cases.Subject, *cases.FindingInput) {})
+	if len(subjects) > 1 && d.g.chance(0.5) {
+		part := subjects[len(subjects)-1]
+		part.Finding = cases.FindingWithdrawn
+		d.act(d.g.uniform(lo, hi), cases.ActionInput{Action: cases.ActWithdrawPart, SignedWithdrawal: true,
+			Findings: []cases.FindingInput{part}})
+	}
+	d.act(d.g.uniform(lo, hi), cases.ActionInput{Action: cases.ActWithdraw, SignedWithdrawal: !d.g.chance(0.1)})
 }
 
 // Conduct matters.
@@ -454,7 +464,9 @@ func (g *gen) outcome(d *drive, primary string) {
 	// The barred-list report does not wait for an appeal [SI 2017/1135
 	// reg 3]; it is withdrawn if an appeal overturns the dismissal.
 	g.barredList(d)
-	if g.chance(0.15) {
+	// Dismissed officers appeal more often than others.
+	dismissed := slices.ContainsFunc(d.subjects(), func(s *cases.Subject) bool { return s.Outcome == string(cases.SanctionDismissal) })
+	if g.chance(0.15) || dismissed && g.chance(0.35) {
 		d.act(g.uniform(3, 7), cases.ActionInput{Action: cases.ActAppeal})
 		if d.forum != cases.ForumMeeting {
 			d.step(g.uniform(5, 18), cases.StepPATPapers, "")

@@ -402,6 +402,7 @@ var actionReasons = map[cases.ActionName][]string{
 		"Appeal decided after an oral hearing.",
 	},
 	cases.ActReportBarredList:   {"The officer was dismissed; reported to the College of Policing barred list."},
+	cases.ActWithdrawPart:       {"The complainant withdrew one allegation by signed notice; the rest of the complaint goes on."},
 	cases.ActOfficerLeft:        {"The officer resigned while the matter was under investigation."},
 	cases.ActWithdrawBarredList: {"The dismissal was overturned on appeal; the barred-list report is withdrawn."},
 	cases.ActReportAdvisoryList: {"The officer left the force while under investigation; reported to the College of Policing advisory list."},
