@@ -66,3 +66,26 @@ func TestFinalWarningsInForceAreReadFromTheRecord(t *testing.T) {
 		}
 	})
 }
+
+// Leaving and the list reports are kept on the officer's subject rows:
+// the case goes on, and what the officer owes follows them.
+func TestSubjectEventsAreKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := buildWorld(t, db)
+		c, _ := db.Case(ctx, w.cases[1].ID)
+		if len(c.Allegations) == 0 || len(c.Allegations[0].Subjects) == 0 {
+			t.Fatalf("world case has no subject: %+v", c.Allegations)
+		}
+		s := &c.Allegations[0].Subjects[0]
+		s.Left, s.AdvisoryList, s.BarredList = true, true, cases.BarredReported
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.SaveTransition(ctx, &c, c.Version, &cases.Event{At: now, Actor: "u", Type: "action"}, now)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Case(ctx, c.ID)
+		if g := got.Allegations[0].Subjects[0]; !g.Left || !g.AdvisoryList || g.BarredList != cases.BarredReported {
+			t.Errorf("subject after save: %+v", g)
+		}
+	})
+}
