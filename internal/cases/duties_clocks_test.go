@@ -209,3 +209,13 @@ func TestDutiesClocksHoldTheFinalStep(t *testing.T) {
 		}
 	})
 }
+
+// The steps that start and stop the clocks read as words on the timeline.
+func TestStepsReadAsWords(t *testing.T) {
+	for s := range Steps {
+		l := EventLabel(string(s))
+		if l.Name == string(s) || l.Name == "" {
+			t.Errorf("step %s has no words on the timeline: %+v", s, l)
+		}
+	}
+}

@@ -124,8 +124,16 @@ func (s Sanction) Label() Label { return lookup(sanctionLabels, s, string(s)) }
 // SeverityLabel names a severity level or finding.
 func SeverityLabel(s string) Label { return lookup(severityLabels, s, s) }
 
-// EventLabel names a timeline entry's type.
-func EventLabel(t string) Label { return lookup(eventLabels, t, t) }
+// EventLabel names a timeline entry's type: a step (a progress update, the
+// decision supplied to the officer) by its words in Steps.
+func EventLabel(t string) Label {
+	if _, ok := eventLabels[t]; !ok {
+		if w, ok := Steps[Step(t)]; ok {
+			return Label{Name: strings.ToUpper(w[:1]) + w[1:], Explanation: "A step that starts or stops a deadline."}
+		}
+	}
+	return lookup(eventLabels, t, t)
+}
 
 // instruments spells out the short forms of docs/statutory-process.md,
 // section 1, with the word for a numbered provision of each.
