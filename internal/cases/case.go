@@ -144,6 +144,10 @@ type Case struct {
 
 	Allegations []Allegation `json:"allegations"`
 	Parties     []Party      `json:"parties"`
+
+	// Derived are the facts the adapter works out for Apply from the
+	// store and the timeline; never stored, never read from a client.
+	Derived DerivedFacts `json:"-"`
 }
 
 // Allegation is one thing an officer is said to have done. Each carries
@@ -172,6 +176,14 @@ type Subject struct {
 	Severity  string `json:"severity,omitempty"`
 	Finding   string `json:"finding,omitempty"`
 	Outcome   string `json:"outcome,omitempty"`
+	// Left records that the officer has left the force: the case goes on
+	// against a former officer [CR 4, Sch 1]. AdvisoryList records the
+	// report to the College's advisory list, BarredList the state of the
+	// barred-list report (BarredListReported, BarredListWithdrawn). All
+	// three are written by actions on the subject (workflow_former.go).
+	Left         bool   `json:"left,omitempty"`
+	AdvisoryList bool   `json:"advisory_list,omitempty"`
+	BarredList   string `json:"barred_list,omitempty"`
 }
 
 // PartyRole is how a person or officer takes part in a case other than as

@@ -57,10 +57,6 @@ type Limit struct {
 	// Extendable limits may be moved by a "deadline_extended" event with
 	// Detail["clock"] naming the clock and Detail["until"] the new last day.
 	Extendable bool `json:"extendable,omitempty"`
-	// PausedWhileSuspended clocks stop while the case is Suspended for
-	// criminal proceedings. No regulation was found that pauses them
-	// (docs/statutory-process.md, section 5), so this is UNCONFIRMED.
-	PausedWhileSuspended bool `json:"paused_while_suspended,omitempty"`
 }
 
 // clockLimits is the deadlines table of docs/statutory-process.md,
@@ -68,14 +64,15 @@ type Limit struct {
 // comes with code that reads its starting point from the case's history;
 // the sources are cited so that a change in the law can be traced to the
 // rows it touches. The document says which limits were read in the
-// regulations' text and which were not; the pause for suspension is
-// UNCONFIRMED.
+// regulations' text and which were not. No clock stops while a complaint
+// is suspended: nothing in C&M 13, 34 or CR 19 pauses the 12-month or
+// progress reports, so a suspension never hides a duty.
 var clockLimits = []Limit{
 	{Clock: ClockReviewApplication, Title: "Complainant's time to apply for a review", Amount: 28, Unit: UnitDays,
 		From: "the day after the outcome notice", Source: "C&M 29",
 		StartsOn: "entering OutcomeNotified; the day after is the first of the 28"},
 	{Clock: ClockProgressUpdate, Title: "Progress update to the complainant", Amount: 28, Unit: UnitDays,
-		From: "the start, then the last update", Source: "C&M 34", PausedWhileSuspended: true,
+		From: "the start, then the last update", Source: "C&M 34",
 		StartsOn: "recording under Schedule 3 (entering RecordedSch3), then each progress_update event, while the complaint is being handled under Schedule 3"},
 	{Clock: ClockOutcomeNotice, Title: "Outcome to the complainant", Amount: 5, Unit: UnitWorkingDays,
 		From: "the outcome", Source: "C&M 34",
@@ -83,7 +80,7 @@ var clockLimits = []Limit{
 	{Clock: ClockOverdueInvestigationReport, Title: "Report on an investigation unfinished at 12 months",
 		Amount: 12, Unit: UnitMonths, ThenEvery: 6,
 		From: "the complaint being made, or the appropriate authority becoming aware", Source: "C&M 13; CR 19",
-		PausedWhileSuspended: true, StartsOn: "the case's ReceivedAt; reported only while an investigation is open"},
+		StartsOn: "the case's ReceivedAt; reported while an investigation is open or suspended"},
 	{Clock: ClockOfficerReply, Title: "Officer's reply to the referral notice", Amount: 15, Unit: UnitWorkingDays,
 		From: "documents served", Source: "CR 31", Extendable: true,
 		StartsOn: "entering NoticeServed"},
@@ -95,7 +92,7 @@ var clockLimits = []Limit{
 		StartsOn: "a papers_to_chair event after referral to a hearing, else entering Witnesses"},
 	{Clock: ClockMeetingAppeal, Title: "Officer's time to appeal the meeting outcome", Amount: 7, Unit: UnitWorkingDays,
 		From: "the outcome report", Source: "CR 45",
-		StartsOn: "entering Outcome after a misconduct meeting"},
+		StartsOn: "a decision_supplied event after a misconduct meeting, while the outcome stands"},
 	{Clock: ClockPATPapers, Title: "Force papers to the Police Appeals Tribunal", Amount: 15, Unit: UnitWorkingDays,
 		From: "the appeal notice", Source: "PAT 13",
 		StartsOn: "an appeal_notice event, else entering Appeal, after a misconduct hearing"},
@@ -124,14 +121,11 @@ type Deadline struct {
 	Clock Clock  `json:"clock"`
 	Title string `json:"title"` // in plain words, for the people on the case
 	// Due is the last instant the step is in time: the end of its last day
-	// in London, moved on by any time the clock was paused (PausedFor).
-	// Zero when it cannot be worked out; Problem says why.
-	Due       time.Time     `json:"due,omitzero"`
-	StartedAt time.Time     `json:"started_at"` // when the clock started, or last restarted
-	Source    string        `json:"source"`
-	Paused    bool          `json:"paused"` // the case is suspended and the clock stopped
-	PausedFor time.Duration `json:"paused_for,omitempty"`
-	Overdue   bool          `json:"overdue"`
+	// in London. Zero when it cannot be worked out; Problem says why.
+	Due       time.Time `json:"due,omitzero"`
+	StartedAt time.Time `json:"started_at"` // when the clock started, or last restarted
+	Source    string    `json:"source"`
+	Overdue   bool      `json:"overdue"`
 	// DaysLeft counts calendar days from AsOf's day to the due day: 0 on
 	// the due day itself, negative once overdue.
 	DaysLeft int       `json:"days_left"`
@@ -174,6 +168,7 @@ func Deadlines(c Case, history []Event, cal *Calendar, now time.Time) ([]Deadlin
 			out = append(out, d)
 		}
 	}
+	out = append(out, tl.dutyDeadlines(cal)...)
 	slices.SortStableFunc(out, compareDue)
 	return out, nil
 }
@@ -190,12 +185,11 @@ func compareDue(a, b Deadline) int {
 }
 
 // DueSoon returns the deadlines not yet overdue that fall due within the
-// given time of when they were worked out, soonest first. Paused clocks
-// are left out: nothing falls due while a case is suspended.
+// given time of when they were worked out, soonest first.
 func DueSoon(ds []Deadline, within time.Duration) []Deadline {
 	var out []Deadline
 	for _, d := range ds {
-		if !d.Due.IsZero() && !d.Overdue && !d.Paused && d.Due.Sub(d.AsOf) <= within {
+		if !d.Due.IsZero() && !d.Overdue && d.Due.Sub(d.AsOf) <= within {
 			out = append(out, d)
 		}
 	}
@@ -217,13 +211,12 @@ func Overdue(ds []Deadline) []Deadline {
 }
 
 // NextDue returns the deadline a case list should show and filter by: the
-// soonest with a known Due, leaving out paused clocks that are not yet
-// overdue, since their Due moves on with the suspension.
+// soonest with a known Due.
 func NextDue(ds []Deadline) (Deadline, bool) {
 	var best Deadline
 	found := false
 	for _, d := range ds {
-		if d.Due.IsZero() || (d.Paused && !d.Overdue) {
+		if d.Due.IsZero() {
 			continue
 		}
 		if !found || compareDue(d, best) < 0 {
@@ -261,12 +254,6 @@ func (tl *caseTimeline) deadline(clock Clock, start time.Time, cal *Calendar) De
 		}
 	}
 	d.Due = dueDay.end(tl.loc)
-	if l.PausedWhileSuspended {
-		d.Due, d.PausedFor = extendForPauses(start, d.Due, tl.pauses())
-		if d.PausedFor > 0 || tl.current().State == Suspended {
-			d.Note = "paused while the case is suspended for criminal proceedings (UNCONFIRMED)"
-		}
-	}
 	d.setStatus(tl)
 	return d
 }
@@ -321,11 +308,12 @@ func (tl *caseTimeline) reviewApplication(cal *Calendar) (Deadline, bool) {
 }
 
 // progressUpdate: every 4 weeks from recording under Schedule 3, then from
-// the last update, while the complaint is handled under Schedule 3. A
+// the last update, while the complaint is handled under Schedule 3,
+// suspended or not (C&M 34 has no pause). A
 // complaint that leaves Schedule 3 handling and comes back (a review
 // upheld, say) starts again from its return.
 func (tl *caseTimeline) progressUpdate(cal *Calendar) (Deadline, bool) {
-	state, suspended := tl.underlying()
+	state, _ := tl.underlying()
 	if tl.c.Kind != Complaint || !slices.Contains(clockSch3States, state) {
 		return Deadline{}, false
 	}
@@ -333,9 +321,7 @@ func (tl *caseTimeline) progressUpdate(cal *Calendar) (Deadline, bool) {
 	if e, ok := tl.lastEvent(string(ClockProgressUpdate), start); ok {
 		start = e.At
 	}
-	d := tl.deadline(ClockProgressUpdate, start, cal)
-	d.Paused = suspended
-	return d, true
+	return tl.deadline(ClockProgressUpdate, start, cal), true
 }
 
 // outcomeNotice: 5 working days from the outcome. No state records the
@@ -364,20 +350,16 @@ func (tl *caseTimeline) overdueReport(*Calendar) (Deadline, bool) {
 	}
 	l, _ := ClockOverdueInvestigationReport.Limit()
 	d := Deadline{Clock: ClockOverdueInvestigationReport, Title: l.Title, StartedAt: tl.start,
-		Due: next.Due, PausedFor: next.PausedFor, Source: next.Source, AsOf: tl.now}
+		Due: next.Due, Source: next.Source, AsOf: tl.now}
 	if next.Number > 1 {
 		d.Title = fmt.Sprintf("Further report on the unfinished investigation (%d months)", next.Months)
 	}
-	_, d.Paused = tl.underlying()
 	var notes []string
 	if next.By != "" {
 		notes = append(notes, fmt.Sprintf("%s investigation: the %s reports to the %s", next.Mode, next.By,
 			strings.Join(next.To, " and the ")))
 	} else {
 		notes = append(notes, "investigation mode not recorded: who reports to whom is unknown")
-	}
-	if d.PausedFor > 0 || d.Paused {
-		notes = append(notes, "paused while the case is suspended for criminal proceedings (UNCONFIRMED)")
 	}
 	d.Note = strings.Join(notes, "; ")
 	d.setStatus(tl)
@@ -438,12 +420,17 @@ func (tl *caseTimeline) preHearing(cal *Calendar) (Deadline, bool) {
 }
 
 // meetingAppeal: the officer's 7 working days to appeal from a misconduct
-// meeting, from the outcome.
+// meeting, from being given the report of its outcome [CR 45(3)]: the
+// window opens only when the decision is supplied (outcomeReport).
 func (tl *caseTimeline) meetingAppeal(cal *Calendar) (Deadline, bool) {
 	if tl.current().State != Outcome || tl.forum() != "meeting" {
 		return Deadline{}, false
 	}
-	return tl.stateClock(ClockMeetingAppeal, Outcome, cal)
+	start, ok := tl.decisionSupplied()
+	if !ok || tl.done(ClockMeetingAppeal, start) {
+		return Deadline{}, false
+	}
+	return tl.deadline(ClockMeetingAppeal, start, cal), true
 }
 
 // patPapers: the force's papers to the Police Appeals Tribunal within 15

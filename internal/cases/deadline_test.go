@@ -48,7 +48,7 @@ func dlByClock(t *testing.T, ds []Deadline) map[Clock]Deadline {
 type dlWant struct {
 	due     string // London day of Due
 	overdue bool
-	paused  bool
+	paused  bool // no clock pauses any more (C&M 13, 34; CR 19): a want of true fails
 }
 
 // dlCheck compares the deadlines at now with want, exactly: a clock that
@@ -62,9 +62,9 @@ func dlCheck(t *testing.T, label string, ds []Deadline, want map[Clock]dlWant) {
 			t.Errorf("%s: no %s deadline; got %v", label, clock, dlClocks(ds))
 			continue
 		}
-		if dlDay(d.Due) != w.due || d.Overdue != w.overdue || d.Paused != w.paused {
-			t.Errorf("%s: %s due %s overdue %v paused %v; want %s, %v, %v (note %q, problem %q)", label, clock,
-				dlDay(d.Due), d.Overdue, d.Paused, w.due, w.overdue, w.paused, d.Note, d.Problem)
+		if dlDay(d.Due) != w.due || d.Overdue != w.overdue || w.paused {
+			t.Errorf("%s: %s due %s overdue %v; want %s, %v, paused %v (note %q, problem %q)", label, clock,
+				dlDay(d.Due), d.Overdue, w.due, w.overdue, w.paused, d.Note, d.Problem)
 		}
 	}
 	for clock := range got {
@@ -94,6 +94,8 @@ func dlDeadlines(t *testing.T, c Case, h []Event, now time.Time) []Deadline {
 func TestEveryClockHasOneSourcedLimit(t *testing.T) {
 	clocks := []Clock{ClockReviewApplication, ClockProgressUpdate, ClockOutcomeNotice, ClockOverdueInvestigationReport,
 		ClockOfficerReply, ClockWitnessLists, ClockPreHearing, ClockMeetingAppeal, ClockPATPapers, ClockRPRPAccount,
+		ClockOfficerRepresentations, ClockAlternativeInterview, ClockAlternativePreHearing, ClockOutcomeReport,
+		ClockPATAppeal, ClockResumptionReply,
 		ClockIOPCReferral}
 	limits := ClockLimits()
 	if len(limits) != len(clocks) {
@@ -121,6 +123,12 @@ func TestEveryClockHasOneSourcedLimit(t *testing.T) {
 		ClockPATPapers:                  {15, UnitWorkingDays, "PAT 13"},
 		ClockRPRPAccount:                {5, UnitWorkingDays, "CR Part 6"},
 		ClockIOPCReferral:               {1, UnitDays, "C&M 4; Sch3 4(4)"},
+		ClockOfficerRepresentations:     {10, UnitWorkingDays, "CR 18"},
+		ClockAlternativeInterview:       {5, UnitWorkingDays, "CR 20(5)"},
+		ClockAlternativePreHearing:      {5, UnitWorkingDays, "CR 33(3)"},
+		ClockOutcomeReport:              {5, UnitWorkingDays, "CR 43"},
+		ClockPATAppeal:                  {10, UnitWorkingDays, "PAT 6"},
+		ClockResumptionReply:            {28, UnitDays, "C&M 41"},
 	}
 	for c, w := range want {
 		l, _ := c.Limit()
@@ -128,8 +136,8 @@ func TestEveryClockHasOneSourcedLimit(t *testing.T) {
 			t.Errorf("%s: %d %s [%s], want %d %s [%s]", c, l.Amount, l.Unit, l.Source, w.amount, w.unit, w.source)
 		}
 	}
-	if l, _ := ClockOverdueInvestigationReport.Limit(); l.ThenEvery != 6 || !l.PausedWhileSuspended {
-		t.Errorf("overdue report: then every %d, paused %v; want 6 and paused", l.ThenEvery, l.PausedWhileSuspended)
+	if l, _ := ClockOverdueInvestigationReport.Limit(); l.ThenEvery != 6 {
+		t.Errorf("overdue report: then every %d, want 6", l.ThenEvery)
 	}
 }
 
@@ -273,6 +281,7 @@ func TestDeadlinesOfAHearing(t *testing.T) {
 		dlMove("2026-01-06 09:00", AllegationReceived, SeverityAssessed),
 		dlMove("2026-01-07 09:00", SeverityAssessed, Investigation),
 		dlMove("2026-01-20 09:00", Investigation, Reg17Served),
+		dlEvent("2026-01-30 09:00", "officer_representations"),
 		dlMove("2026-02-20 09:00", Reg17Served, Interviewed),
 		dlMove("2026-04-20 09:00", Interviewed, Reported),
 		dlMove("2026-05-11 09:00", Reported, CaseToAnswer),
@@ -359,14 +368,15 @@ func TestMeetingOutcomeStartsTheAppealWindow(t *testing.T) {
 		dlMove("2026-07-03 09:00", NoticeServed, OfficerResponse),
 		dlMove("2026-08-20 09:00", OfficerResponse, Held),
 		dlMove("2026-08-27 15:00", Held, Outcome),
+		dlEvent("2026-08-27 16:00", "decision_supplied"),
 	)
-	// Outcome Thursday 27 August; Monday 31 August is a bank holiday, so 7
-	// working days end on Tuesday 8 September.
+	// Report given Thursday 27 August; Monday 31 August is a bank holiday,
+	// so 7 working days end on Tuesday 8 September.
 	want := map[Clock]dlWant{ClockMeetingAppeal: {"2026-09-08", false, false}}
 	dlCheck(t, "meeting", dlDeadlines(t, c, viaReferral, dlAt("2026-08-28 12:00")), want)
 	// The forum on the outcome event decides, whatever the path recorded.
 	viaDetail := dlHistory(dlMove("2026-08-20 09:00", Witnesses, Held),
-		dlMove("2026-08-27 15:00", Held, Outcome, "forum", "meeting"))
+		dlMove("2026-08-27 15:00", Held, Outcome, "forum", "meeting"), dlEvent("2026-08-27 16:00", "decision_supplied"))
 	dlCheck(t, "forum on the event", dlDeadlines(t, c, viaDetail, dlAt("2026-08-28 12:00")), want)
 	// An appeal from a meeting is not to the tribunal.
 	appealed := dlHistory(append(slices.Clone(viaReferral), dlMove("2026-09-01 09:00", Outcome, Appeal))...)
@@ -437,67 +447,43 @@ func dlSuspended() (Case, []Event, []Event, time.Duration) {
 	return c, plain, suspended, dlAt("2025-05-10 10:00").Sub(dlAt("2025-03-10 10:00"))
 }
 
-func TestSuspensionExtendsClocksByExactlyTheTimeSuspended(t *testing.T) {
-	c, plain, suspended, pause := dlSuspended()
-	if pause != 61*24*time.Hour-time.Hour {
-		t.Fatalf("test setup: pause %v", pause)
-	}
+// Nothing in C&M 13 or 34 pauses the 12-month or progress reports while a
+// complaint is suspended (docs/statutory-process.md, section 5): a
+// suspension leaves every date where it was.
+func TestSuspensionDoesNotMoveTheClocks(t *testing.T) {
+	c, plain, suspended, _ := dlSuspended()
 	now := dlAt("2025-05-12 12:00")
 	without := dlByClock(t, dlDeadlines(t, c, plain, now))
 	with := dlByClock(t, dlDeadlines(t, c, suspended, now))
 	for _, clock := range []Clock{ClockProgressUpdate, ClockOverdueInvestigationReport} {
-		w, s := without[clock], with[clock]
-		if got := s.Due.Sub(w.Due); got != pause || s.PausedFor != pause {
-			t.Errorf("%s: suspended due %v, unsuspended %v: moved by %v (paused for %v), want %v",
-				clock, s.Due, w.Due, got, s.PausedFor, pause)
-		}
-		if s.Paused {
-			t.Errorf("%s: paused after the suspension ended", clock)
+		if w, s := without[clock], with[clock]; !s.Due.Equal(w.Due) || s.Overdue != w.Overdue {
+			t.Errorf("%s: suspended due %v (overdue %v), unsuspended %v (%v)", clock, s.Due, s.Overdue, w.Due, w.Overdue)
 		}
 	}
-	// Without the suspension the update of 3 March was due on 31 March and
-	// is late by 12 May; with it, it is due at 23:00 on 31 May (the end of
-	// 31 March, plus 61 days less the hour lost to summer time).
-	if !without[ClockProgressUpdate].Overdue || with[ClockProgressUpdate].Overdue {
-		t.Errorf("overdue: without %v, with %v", without[ClockProgressUpdate].Overdue, with[ClockProgressUpdate].Overdue)
-	}
-	if got := with[ClockProgressUpdate].Due; !got.Equal(dlAt("2025-05-31 23:00").Add(-time.Nanosecond)) {
-		t.Errorf("progress update due %v, want just before 23:00 on 2025-05-31", got)
-	}
-	// Other clocks do not pause: nothing here but the two.
-	if len(with) != 2 {
-		t.Errorf("clocks %v", dlClocks(dlDeadlines(t, c, suspended, now)))
+	// The update of 3 March was due on 31 March and is late by 12 May,
+	// suspension or not.
+	if !with[ClockProgressUpdate].Overdue || dlDay(with[ClockProgressUpdate].Due) != "2025-03-31" {
+		t.Errorf("progress update after the suspension: %+v", with[ClockProgressUpdate])
 	}
 }
 
-func TestWhileSuspendedTheClocksStandStill(t *testing.T) {
+func TestWhileSuspendedTheClocksRun(t *testing.T) {
 	c, _, suspended, _ := dlSuspended()
-	var lefts []time.Duration
-	for _, now := range []string{"2025-03-20 12:00", "2025-04-01 12:00", "2025-05-01 12:00"} {
-		ds := dlDeadlines(t, c, suspended, dlAt(now))
+	for _, tc := range []struct {
+		now     string
+		overdue bool
+	}{{"2025-03-20 12:00", false}, {"2025-04-01 12:00", true}, {"2025-05-01 12:00", true}} {
+		ds := dlDeadlines(t, c, suspended, dlAt(tc.now))
 		got := dlByClock(t, ds)
-		pu := got[ClockProgressUpdate]
-		if !pu.Paused || pu.Overdue || !got[ClockOverdueInvestigationReport].Paused {
-			t.Errorf("%s: progress %+v", now, pu)
+		pu, ok := got[ClockProgressUpdate]
+		if !ok || dlDay(pu.Due) != "2025-03-31" || pu.Overdue != tc.overdue {
+			t.Errorf("%s: progress update %+v, want due 2025-03-31, overdue %v", tc.now, pu, tc.overdue)
 		}
-		if !strings.Contains(pu.Note, "UNCONFIRMED") {
-			t.Errorf("%s: note %q does not flag the pause as unconfirmed", now, pu.Note)
+		if _, ok := got[ClockOverdueInvestigationReport]; !ok {
+			t.Errorf("%s: the 12-month report is hidden while suspended", tc.now)
 		}
-		lefts = append(lefts, pu.Due.Sub(dlAt(now)))
-		if len(DueSoon(ds, 365*24*time.Hour)) != 0 {
-			t.Errorf("%s: paused clocks listed as due soon", now)
-		}
-		if _, ok := NextDue(ds); ok {
-			t.Errorf("%s: a paused clock chosen as next due", now)
-		}
-	}
-	// The time left is what remained when the suspension began, however
-	// long it lasts.
-	want := dlAt("2025-04-01 00:00").Add(-time.Nanosecond).Sub(dlAt("2025-03-10 10:00"))
-	for _, l := range lefts {
-		if l != want {
-			t.Errorf("time left while suspended: %v, want %v throughout", lefts, want)
-			break
+		if d, ok := NextDue(ds); !ok || d.Clock != ClockProgressUpdate {
+			t.Errorf("%s: next due %v %v, want the progress update", tc.now, d.Clock, ok)
 		}
 	}
 }
@@ -508,11 +494,11 @@ func TestASuspensionAfterTheDueDateLeavesTheStepLate(t *testing.T) {
 		dlMove("2025-01-20 09:00", RecordedSch3, LocalInvestigation),
 		dlMove("2025-03-10 10:00", LocalInvestigation, Suspended))
 	d := dlByClock(t, dlDeadlines(t, c, h, dlAt("2025-04-01 12:00")))[ClockProgressUpdate]
-	if dlDay(d.Due) != "2025-02-07" || !d.Overdue || !d.Paused || d.PausedFor != 0 {
+	if dlDay(d.Due) != "2025-02-07" || !d.Overdue {
 		t.Errorf("late update, then suspended: %+v", d)
 	}
 	if len(Overdue([]Deadline{d})) != 1 {
-		t.Error("a late step is not listed as overdue while paused")
+		t.Error("a late step is not listed as overdue while suspended")
 	}
 }
 
@@ -542,8 +528,8 @@ func TestWorkingDayClocksOutsideTheCalendarAreRefused(t *testing.T) {
 
 func TestDueSoonOverdueAndNextDue(t *testing.T) {
 	now := dlAt("2026-03-02 12:00")
-	mk := func(clock Clock, due string, paused bool) Deadline {
-		d := Deadline{Clock: clock, Due: dlDate(due).AddDate(0, 0, 1).Add(-time.Nanosecond), AsOf: now, Paused: paused}
+	mk := func(clock Clock, due string, _ bool) Deadline {
+		d := Deadline{Clock: clock, Due: dlDate(due).AddDate(0, 0, 1).Add(-time.Nanosecond), AsOf: now}
 		d.Overdue = now.After(d.Due)
 		return d
 	}
@@ -551,7 +537,7 @@ func TestDueSoonOverdueAndNextDue(t *testing.T) {
 		mk(ClockReviewApplication, "2026-03-20", false),
 		mk(ClockProgressUpdate, "2026-03-03", false),
 		mk(ClockOfficerReply, "2026-02-20", false),
-		mk(ClockWitnessLists, "2026-03-05", true),
+		mk(ClockWitnessLists, "2026-04-05", false),
 		mk(ClockRPRPAccount, "2026-02-27", false),
 		{Clock: ClockPreHearing, AsOf: now, Problem: "no calendar"},
 	}

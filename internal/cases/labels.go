@@ -25,13 +25,13 @@ var stateLabels = map[State]Label{
 	LocalInvestigation:       {"Being investigated by the force", "The appropriate authority investigates on its own behalf.", "Sch3 16"},
 	DirectedInvestigation:    {"Being investigated under IOPC direction", "The appropriate authority investigates under the IOPC's direction.", "Sch3 18"},
 	IndependentInvestigation: {"Being investigated by the IOPC", "The IOPC investigates.", "Sch3 19"},
-	Resolved:                 {"Resolved informally", "Resolved outside Schedule 3.", "Sch3 2(6C)"},
+	Resolved:                 {"Resolved informally", "Resolved outside Schedule 3; the complainant may still ask for it to be recorded.", "Sch3 2(6A), (6C)"},
 	OutcomeNotified:          {"Outcome sent to the complainant", "The complainant has been told the outcome and their right to a review; the review window runs.", "C&M 29(2), 33"},
 	ReviewRequested:          {"Review requested", "The complainant has applied for a review.", "Sch3 6A, 25; C&M 29"},
 	ReviewUpheld:             {"Review upheld", "The review body upheld the review: the complaint is reinvestigated or its recommendations are acted on and a new outcome notified.", "Sch3 6A, 25"},
 	ReviewNotUpheld:          {"Review not upheld", "The review body did not uphold the review.", "Sch3 6A, 25"},
 	Closed:                   {"Closed", "Handling is over.", ""},
-	Withdrawn:                {"Withdrawn", "The complainant withdrew the complaint by a signed notice.", "C&M 38"},
+	Withdrawn:                {"Withdrawn", "The complainant withdrew the complaint, by a signed notice or, once confirmed, without one.", "C&M 38, 39"},
 	Suspended:                {"Paused for criminal proceedings", "Handling is paused so as not to prejudice criminal proceedings; it resumes in the state it left.", "C&M 40, 41"},
 	AllegationReceived:       {"Allegation received", "The matter has come to the appropriate authority's attention; nothing has been assessed.", "CR 13; C&M 7"},
 	SeverityAssessed:         {"Severity assessed", "The appropriate authority has assessed, officer by officer, whether the conduct would amount to misconduct or gross misconduct if proved, or neither.", "CR 14; C&M 16"},
@@ -57,10 +57,10 @@ var stateLabels = map[State]Label{
 	Outcome:                  {"Outcome recorded", "Findings and disciplinary action recorded for the officers who were before it.", "CR 41, 42"},
 	NoMisconduct:             {"No misconduct found", "The proceedings found neither misconduct nor gross misconduct; they may direct reflective practice.", "CR 42(1)(b)"},
 	Appeal:                   {"Under appeal", "The officer has appealed: from a meeting to the appropriate authority, from a hearing to the Police Appeals Tribunal.", "CR 45; PAT"},
-	Final:                    {"Outcome final", "The outcome stands. Final, unless an officer was dismissed: then the barred-list report is still owed.", ""},
-	BarredListReported:       {"Reported for the barred list", "A dismissed officer has been reported to the College of Policing for the barred list.", "Police Act 1996 s 88A; SI 2017/1135 reg 3"},
+	Final:                    {"Outcome final", "The outcome stands. Final, unless a barred-list report is still owed for a dismissed officer, or owed to be withdrawn after a successful appeal.", ""},
+	BarredListReported:       {"Reported for the barred list", "A dismissed officer has been reported to the College of Policing for the barred list (cases recorded before the report became a step on the officer).", "Police Act 1996 s 88A; SI 2017/1135 reg 3"},
 	RecordedAsConduct:        {"Recorded as a conduct matter", "The matter continues as a recordable conduct matter, a case of its own linked to this one.", "Sch3 21A; C&M 38, 41"},
-	AdvisoryListReported:     {"Reported for the advisory list", "An officer who left during the case has been reported for the advisory list.", "Police Act 1996 s 88I; SI 2017/1135 reg 12"}}
+	AdvisoryListReported:     {"Reported for the advisory list", "An officer who left during the case has been reported for the advisory list (cases recorded before the report became a step on the officer).", "Police Act 1996 s 88I; SI 2017/1135 reg 12"}}
 
 var kindLabels = map[Kind]Label{
 	Complaint:            {"Complaint", "A member of the public's expression of dissatisfaction with a police force.", "Sch3 Part 1"},
@@ -125,8 +125,16 @@ func (s Sanction) Label() Label { return lookup(sanctionLabels, s, string(s)) }
 // SeverityLabel names a severity level or finding.
 func SeverityLabel(s string) Label { return lookup(severityLabels, s, s) }
 
-// EventLabel names a timeline entry's type.
-func EventLabel(t string) Label { return lookup(eventLabels, t, t) }
+// EventLabel names a timeline entry's type: a step (a progress update, the
+// decision supplied to the officer) by its words in Steps.
+func EventLabel(t string) Label {
+	if _, ok := eventLabels[t]; !ok {
+		if w, ok := Steps[Step(t)]; ok {
+			return Label{Name: strings.ToUpper(w[:1]) + w[1:], Explanation: "A step that starts or stops a deadline."}
+		}
+	}
+	return lookup(eventLabels, t, t)
+}
 
 // instruments spells out the short forms of docs/statutory-process.md,
 // section 1, with the word for a numbered provision of each.

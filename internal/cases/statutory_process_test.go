@@ -106,11 +106,18 @@ func wfMermaid(k Kind) string {
 		if a.Name == ActResume {
 			to = suspendGroup
 		}
+		// An action on one officer leaves the case where it is: a loop.
 		if id != "" {
+			if a.Stays {
+				to = id
+			}
 			lines = append(lines, fmt.Sprintf("    %s --> %s : %s", id, to, a.Name))
 			continue
 		}
 		for _, s := range a.From {
+			if a.Stays {
+				to = string(s)
+			}
 			lines = append(lines, fmt.Sprintf("    %s --> %s : %s", s, to, a.Name))
 		}
 	}
@@ -160,6 +167,9 @@ func wfActionTable(k Kind) string {
 		to := string(a.To)
 		if a.Name == ActResume {
 			to = "the state it was suspended from"
+		}
+		if a.Stays {
+			to = "stays where it is"
 		}
 		needs := code(wfFieldNames(a.Requires))
 		if len(a.Optional) > 0 {

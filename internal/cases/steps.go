@@ -50,6 +50,7 @@ type StepInput struct {
 	Note  string `json:"note,omitempty"`
 	Clock Clock  `json:"clock,omitempty"` // deadline_extended: which clock
 	Until string `json:"until,omitempty"` // deadline_extended: the new last day, YYYY-MM-DD
+	On    string `json:"on,omitempty"`    // interview_date_set, pre_hearing_date_set: the day given, YYYY-MM-DD
 }
 
 // RecordStep checks a step and returns the timeline event that records it.
@@ -86,6 +87,7 @@ func RecordStep(in StepInput, now time.Time) (Event, error) {
 		}
 		detail["clock"], detail["until"] = string(in.Clock), in.Until
 	}
+	checkStepDay(in, detail, &f)
 	if err := f.Err("the step cannot be recorded"); err != nil {
 		return Event{}, err
 	}

@@ -73,10 +73,9 @@ func TimeInStates(c Case, history []Event, now time.Time) StateTimes {
 type Report struct {
 	Number int `json:"number"` // 1 is the 12-month report, 2 the one at 18 months, and so on
 	Months int `json:"months"` // months after the clock started: 12, 18, 24...
-	// Due is the end of the day the report fell due, moved on by any time
-	// the case spent suspended (PausedFor).
-	Due       time.Time     `json:"due"`
-	PausedFor time.Duration `json:"paused_for,omitempty"`
+	// Due is the end of the day the report fell due. A suspension does
+	// not move it: nothing in C&M 13 or CR 19 pauses the reports.
+	Due time.Time `json:"due"`
 	// Mode is how the investigation was being carried out when the report
 	// fell due: "local", "directed" or "independent"; empty when Probity
 	// cannot tell (a conduct matter referred to the IOPC whose events do not
@@ -84,7 +83,8 @@ type Report struct {
 	Mode   string    `json:"mode"`
 	By     string    `json:"by"`
 	To     []string  `json:"to"`
-	MadeAt time.Time `json:"made_at,omitzero"` // when an event recorded the report; zero if none has
+	CopyTo []string  `json:"copy_to,omitempty"` // who gets a copy: the officer, for an internal conduct matter [CR 19]
+	MadeAt time.Time `json:"made_at,omitzero"`  // when an event recorded the report; zero if none has
 	Source string    `json:"source"`
 }
 
@@ -95,8 +95,8 @@ type Report struct {
 // due only if the investigation was open when its date came: a case still
 // awaiting a decision on how to handle it at 12 months, or finished by
 // then, owes none, and one whose investigation starts later owes the next
-// report in the series. Time spent suspended moves every later date on
-// (UNCONFIRMED, as the suspension itself is). Reports recorded by events of
+// report in the series; an investigation suspended for criminal
+// proceedings is still open and still reported on. Reports recorded by events of
 // type "overdue_investigation_report" are matched to the reports due in
 // order: the first such event is taken as the 12-month report.
 func OverdueInvestigationReports(c Case, history []Event, now time.Time) []Report {
@@ -123,10 +123,9 @@ func (tl *caseTimeline) reports() (due []Report, next *Report) {
 	}
 	made := tl.eventsOf(string(ClockOverdueInvestigationReport), tl.start)
 	startDay := dayIn(tl.start, tl.loc)
-	pauses := tl.pauses()
 	k := 1
 	for ; ; k++ {
-		r := tl.report(k, startDay, pauses)
+		r := tl.report(k, startDay)
 		if r.Due.After(tl.now) {
 			break
 		}
@@ -135,6 +134,7 @@ func (tl *caseTimeline) reports() (due []Report, next *Report) {
 			continue
 		}
 		r.setMode(mode)
+		tl.internalReport(&r)
 		if i := len(due); i < len(made) {
 			r.MadeAt = made[i].At
 		}
@@ -151,17 +151,16 @@ func (tl *caseTimeline) reports() (due []Report, next *Report) {
 	}
 	// Reports made early count against the ones still to come.
 	early := max(len(made)-len(due), 0)
-	r := tl.report(k+early, startDay, pauses)
+	r := tl.report(k+early, startDay)
 	mode, _ := tl.investigationAt(tl.now)
 	r.setMode(mode)
+	tl.internalReport(&r)
 	return due, &r
 }
 
-func (tl *caseTimeline) report(k int, startDay calDay, pauses []pause) Report {
+func (tl *caseTimeline) report(k int, startDay calDay) Report {
 	months := 12 + 6*(k-1)
-	nominal := startDay.addMonths(months).end(tl.loc)
-	d, added := extendForPauses(tl.start, nominal, pauses)
-	return Report{Number: k, Months: months, Due: d, PausedFor: added, Source: "C&M 13; CR 19"}
+	return Report{Number: k, Months: months, Due: startDay.addMonths(months).end(tl.loc), Source: "C&M 13; CR 19"}
 }
 
 func (r *Report) setMode(mode string) {
@@ -230,8 +229,6 @@ type spell struct {
 	StateSpell
 	entered Event // the event that moved the case into the state; zero for the first spell
 }
-
-type pause struct{ from, to time.Time }
 
 var englandLocation = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Europe/London")
@@ -410,43 +407,4 @@ func (tl *caseTimeline) lastEvent(typ string, from time.Time) (Event, bool) {
 		return Event{}, false
 	}
 	return evs[len(evs)-1], true
-}
-
-// pauses are the spells spent suspended; an ongoing one runs to now.
-func (tl *caseTimeline) pauses() []pause {
-	var out []pause
-	for i, s := range tl.spells {
-		if s.State != Suspended {
-			continue
-		}
-		to := s.To
-		if i == len(tl.spells)-1 {
-			to = tl.now
-		}
-		out = append(out, pause{s.From, to})
-	}
-	return out
-}
-
-// extendForPauses stops a clock that started at start while the case is
-// suspended: each pause that begins before the (already extended) due time
-// pushes it on by the part of the pause after start. A pause that begins
-// once the time has run out changes nothing: a late step stays late.
-func extendForPauses(start, due time.Time, pauses []pause) (time.Time, time.Duration) {
-	var added time.Duration
-	for _, p := range pauses {
-		from := p.from
-		if from.Before(start) {
-			from = start
-		}
-		if !p.to.After(from) {
-			continue
-		}
-		if !from.Before(due) {
-			break
-		}
-		d := p.to.Sub(from)
-		due, added = due.Add(d), added+d
-	}
-	return due, added
 }

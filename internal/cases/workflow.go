@@ -71,6 +71,7 @@ const (
 	ActReinvestigate        ActionName = "reinvestigate"
 	ActCloseComplaint       ActionName = "close"
 	ActWithdraw             ActionName = "withdraw"
+	ActWithdrawPart         ActionName = "withdraw_part"
 	ActSuspend              ActionName = "suspend"
 	ActResume               ActionName = "resume"
 	ActAssessSeverity       ActionName = "assess_severity"
@@ -84,6 +85,7 @@ const (
 	ActSubmitReport         ActionName = "submit_report"
 	ActNoCaseToAnswer       ActionName = "no_case_to_answer"
 	ActCaseToAnswer         ActionName = "case_to_answer"
+	ActNoProceedings        ActionName = "bring_no_proceedings"
 	ActSpecialConditions    ActionName = "certify_special_conditions"
 	ActReferToMeeting       ActionName = "refer_to_meeting"
 	ActReferToHearing       ActionName = "refer_to_hearing"
@@ -100,6 +102,8 @@ const (
 	ActDecideAppeal         ActionName = "decide_appeal"
 	ActReportBarredList     ActionName = "report_to_barred_list"
 	ActReportAdvisoryList   ActionName = "report_to_advisory_list"
+	ActOfficerLeft          ActionName = "record_officer_left"
+	ActWithdrawBarredList   ActionName = "withdraw_barred_list_report"
 )
 
 // Action is one transition of a state machine.
@@ -109,7 +113,11 @@ type Action struct {
 	From  []State    `json:"from"`
 	// To is the state the action leads to. It is empty for resume, which
 	// returns the case to the state it was suspended from (resume_to).
-	To    State  `json:"to,omitempty"`
+	To State `json:"to,omitempty"`
+	// Stays marks an action on one officer that leaves the case where it
+	// is (To is empty): an officer leaving, a report to the College's
+	// lists. They are events on the subject, not the end of the case.
+	Stays bool   `json:"stays,omitempty"`
 	Kinds []Kind `json:"kinds"`
 	// Roles may take the action; a caller needs any one of them.
 	Roles []string `json:"roles"`
@@ -145,9 +153,11 @@ var (
 	wfComplaintStates = []State{Received, InitialContact, LoggedOutsideSch3, RecordedSch3, ReferredIOPC,
 		HandledOtherwise, LocalInvestigation, DirectedInvestigation, IndependentInvestigation, ReferredBack,
 		Resolved, OutcomeNotified, ReviewRequested, ReviewUpheld, ReviewNotUpheld, Closed, Withdrawn, Suspended, RecordedAsConduct}
-	// Withdrawn is terminal unless the IOPC's public-interest decision is
-	// owed; see IsTerminal.
-	wfComplaintTerminal = []State{Closed, Resolved, Withdrawn, RecordedAsConduct}
+	// Resolved is not terminal: the complainant may ask at any time for
+	// the complaint to be recorded under Schedule 3 [Sch3 2(6A)]. Withdrawn
+	// is terminal unless the IOPC's public-interest decision is owed; see
+	// IsTerminal.
+	wfComplaintTerminal = []State{Closed, Withdrawn, RecordedAsConduct}
 
 	wfConductStates = []State{AllegationReceived, ReferredIOPC, SeverityAssessed, NoFurtherAction, RPRP,
 		Performance, Vetting, Investigation, Reg17Served, Interviewed, Reported, NoCaseToAnswer, CaseToAnswer,
@@ -171,9 +181,10 @@ func KindStates(k Kind) []State {
 }
 
 // IsTerminal reports whether a case has reached the end of its process, so
-// that no action may move it. Final is terminal unless a subject was
-// dismissed: then the appropriate authority must still report the officer
-// to the College of Policing's barred list.
+// that no action may move it. Final is terminal unless a barred-list duty
+// is still owed: an officer dismissed (or found to have been liable to
+// dismissal after leaving) not yet reported, or a report that must be
+// withdrawn because an appeal succeeded.
 func IsTerminal(c Case) bool {
 	if c.Kind == Complaint {
 		return slices.Contains(wfComplaintTerminal, c.State) && !wfPublicInterestOwed(&c)
@@ -182,7 +193,7 @@ func IsTerminal(c Case) bool {
 		return slices.Contains(wfDSITerminal, c.State)
 	}
 	if c.State == Final {
-		return !wfDismissed(&c)
+		return !wfBarredListOwed(&c)
 	}
 	return slices.Contains(wfConductTerminal, c.State)
 }
@@ -280,7 +291,7 @@ var wfTable = []Action{
 	},
 	{
 		Name: ActRecordSch3, Title: "Record the complaint under Schedule 3",
-		From: []State{InitialContact, LoggedOutsideSch3}, To: RecordedSch3, Kinds: wfComplaintKinds, Roles: wfRolesAAOrHandler,
+		From: []State{InitialContact, LoggedOutsideSch3, Resolved}, To: RecordedSch3, Kinds: wfComplaintKinds, Roles: wfRolesAAOrHandler,
 		Requires: []Field{FieldReasons}, Optional: []Field{FieldMandatoryGround}, Source: "Sch3 2(6)-(6C)",
 		effect: wfRecordHandlingGround,
 	},
@@ -367,11 +378,11 @@ var wfTable = []Action{
 		check: wfCheckReviewBody, effect: wfRecordReviewBody,
 	},
 	{
-		// The review window (28 days, C&M 29) is watched by the deadline
-		// clocks, not here: closing early is the AA's call to record.
+		// Not inside the review window (28 days, C&M 29): the deadline
+		// clocks say whether it is open (Case.Derived.OpenWindows).
 		Name: ActCloseComplaint, Title: "Close the complaint",
 		From: []State{OutcomeNotified, ReviewNotUpheld}, To: Closed, Kinds: wfComplaintKinds, Roles: wfRolesAAOrHandler,
-		Optional: []Field{FieldReasons}, Source: "C&M 29",
+		Optional: []Field{FieldReasons}, Source: "C&M 29", guard: wfReviewWindowClosed,
 	},
 	{
 		Name: ActUpholdReview, Title: "Record that the review was upheld",
@@ -397,10 +408,20 @@ var wfTable = []Action{
 		// Withdrawal and suspension are open from "any open state"
 		// (docs/statutory-process.md, section 2.4), so also after the
 		// outcome: a withdrawal then ends a pending review.
-		Name: ActWithdraw, Title: "Record the complainant's signed withdrawal",
-		From: wfOpenComplaintStates(), To: Withdrawn, Kinds: wfComplaintKinds, Roles: wfRolesComplainant,
-		Requires: []Field{FieldSignedWithdrawal}, Optional: []Field{FieldReasons}, Source: "C&M 38",
+		// With a signed notice [C&M 38] or without one, once the
+		// complainant's wish is confirmed [C&M 39].
+		Name: ActWithdraw, Title: "Record the complainant's withdrawal",
+		From: wfOpenComplaintStates(Resolved), To: Withdrawn, Kinds: wfComplaintKinds, Roles: wfRolesComplainant,
+		Optional: []Field{FieldSignedWithdrawal, FieldReasons}, Source: "C&M 38, 39",
 		check: wfCheckSignedWithdrawal,
+	},
+	{
+		// Part of a complaint may be withdrawn; the rest goes on.
+		Name: ActWithdrawPart, Title: "Record the complainant's withdrawal of part of the complaint",
+		From: wfOpenComplaintStates(Resolved), Stays: true, Kinds: wfComplaintKinds, Roles: wfRolesComplainant,
+		Requires: []Field{FieldFindings, FieldFinding}, Optional: []Field{FieldSignedWithdrawal, FieldReasons}, Source: "C&M 38, 39",
+		findings: wfFindingRule{cover: wfCoverAny, finding: wfPart{accept: []string{FindingWithdrawn}, required: true}},
+		check:    wfCheckPartWithdrawal, guard: wfPartsToWithdraw,
 	},
 	{
 		// Suspension and resumption are C&M 40 and 41
@@ -409,7 +430,7 @@ var wfTable = []Action{
 		// modelled the source stays UNCONFIRMED and the action is a
 		// reversible pause with its reasons.
 		Name: ActSuspend, Title: "Suspend handling while criminal proceedings run",
-		From: wfOpenComplaintStates(Suspended), To: Suspended, Kinds: wfComplaintKinds, Roles: wfRolesAA,
+		From: wfOpenComplaintStates(Suspended, Resolved), To: Suspended, Kinds: wfComplaintKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons}, Source: "UNCONFIRMED",
 	},
 	{
@@ -478,8 +499,10 @@ var wfTable = []Action{
 		Source: "CR 20",
 	},
 	{
+		// The interview is the investigator's choice [CR 20]: the report
+		// may follow the notice without one.
 		Name: ActSubmitReport, Title: "Submit the investigation report",
-		From: []State{Interviewed}, To: Reported, Kinds: wfConductKinds, Roles: wfRolesInvestigator,
+		From: []State{Reg17Served, Interviewed}, To: Reported, Kinds: wfConductKinds, Roles: wfRolesInvestigator,
 		Optional: []Field{FieldReasons}, Source: "CR 21",
 	},
 	{
@@ -503,8 +526,17 @@ var wfTable = []Action{
 		effect: wfCaseToAnswerUnlessSaid,
 	},
 	{
+		// Case to answer does not oblige proceedings: the AA decides
+		// whether they are brought [CR 23(1)].
+		Name: ActNoProceedings, Title: "Decide to bring no misconduct proceedings",
+		From: []State{CaseToAnswer}, To: NoFurtherAction, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons}, Source: "CR 23(1)",
+	},
+	{
+		// Certification may come on the investigator's statement before
+		// the investigation's final report [CR 49].
 		Name: ActSpecialConditions, Title: "Certify that the special conditions are met",
-		From: []State{Reported}, To: SpecialConditions, Kinds: wfConductKinds, Roles: wfRolesAA,
+		From: []State{Investigation, Reg17Served, Interviewed, Reported}, To: SpecialConditions, Kinds: wfConductKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldReasons, FieldFindings, FieldSeverity}, Source: "CR 49", guard: wfNeedsSubject,
 		findings: wfFindingRule{cover: wfCoverAll, severity: wfPart{accept: []string{SeverityGrossMisconduct}, required: true}},
 		effect:   wfCaseToAnswerForAll,
@@ -512,12 +544,12 @@ var wfTable = []Action{
 	{
 		Name: ActReferToMeeting, Title: "Refer to a misconduct meeting",
 		From: []State{CaseToAnswer}, To: MeetingReferred, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Optional: []Field{FieldReasons}, Source: "CR 23, 28", forum: ForumMeeting, guard: wfMeetingGuard,
+		Optional: []Field{FieldReasons}, Source: "CR 23, 28", forum: ForumMeeting, guard: wfGuards(wfMeetingGuard, wfMeetingByLaw),
 	},
 	{
 		Name: ActReferToHearing, Title: "Refer to a misconduct hearing",
 		From: []State{CaseToAnswer}, To: HearingReferred, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Optional: []Field{FieldReasons}, Source: "CR 23, 28", forum: ForumHearing, guard: wfHearingGuard,
+		Optional: []Field{FieldReasons}, Source: "CR 23, 28", forum: ForumHearing, guard: wfGuards(wfHearingGuard, wfHearingByLaw),
 	},
 	{
 		Name: ActServeReferralNotice, Title: "Serve the notice of referral on the officer",
@@ -535,7 +567,8 @@ var wfTable = []Action{
 		Source: "CR 31, 32",
 	},
 	{
-		// Hearings have a pre-hearing; meetings go straight to being held.
+		// Only hearings have a pre-hearing, and only when the chair
+		// directs one [CR 33]: a hearing may also go straight to being held.
 		Name: ActHoldPreHearing, Title: "Record the pre-hearing",
 		From: []State{Witnesses}, To: PreHearing, Kinds: wfConductKinds, Roles: wfRolesAA,
 		Requires: []Field{FieldForum}, Source: "CR 33", check: wfCheckForumByState,
@@ -576,9 +609,11 @@ var wfTable = []Action{
 		Optional: []Field{FieldReasons, FieldForum}, Source: "CR 45; PAT 13",
 	},
 	{
+		// Not inside the officer's appeal window, which opens when the
+		// decision is supplied (Case.Derived.OpenWindows).
 		Name: ActFinalise, Title: "Finalise the outcome (no appeal)",
 		From: []State{Outcome}, To: Final, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Optional: []Field{FieldReasons}, Source: "CR 45; PAT",
+		Optional: []Field{FieldReasons}, Source: "CR 45; PAT", guard: wfAppealWindowClosed,
 	},
 	{
 		Name: ActDecideAppeal, Title: "Record the appeal decision",
@@ -590,17 +625,34 @@ var wfTable = []Action{
 		check:    wfCheckAppeal,
 	},
 	{
+		// The report does not wait for an appeal [SI 2017/1135 reg 3]: it
+		// is made once the outcome is recorded, per officer, and the case
+		// goes on (workflow_former.go).
 		Name: ActReportBarredList, Title: "Report the dismissed officer to the College of Policing barred list",
-		From: []State{Final}, To: BarredListReported, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Optional: []Field{FieldReasons}, Source: "Police Act 1996 s 88A; SI 2017/1135 reg 3",
-		guard: wfDismissalGuard,
+		From: []State{Outcome, Appeal, Final}, Stays: true, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldRecipient}, Optional: []Field{FieldReasons}, Source: "Police Act 1996 s 88A; SI 2017/1135 reg 3",
+		guard: wfDismissalGuard, check: wfCheckBarredListReport, effect: wfRecordBarredList,
 	},
 	{
-		// The case ends here in Probity; former-officer proceedings, where
-		// held, are a case of their own.
+		Name: ActWithdrawBarredList, Title: "Withdraw the barred-list report after a successful appeal",
+		From: []State{Final}, Stays: true, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldRecipient, FieldReasons}, Source: "SI 2017/1135 reg 3",
+		guard: wfWithdrawalOwed, check: wfCheckBarredListWithdrawal, effect: wfWithdrawBarredList,
+	},
+	{
+		// Leaving is an event on the subject: proceedings go on against a
+		// former officer [CR 4, Sch 1].
+		Name: ActOfficerLeft, Title: "Record that the officer has left the force",
+		From: wfOpenConductStates(), Stays: true, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldRecipient}, Optional: []Field{FieldReasons}, Source: "CR 4; CR Sch 1",
+		guard: wfNeedsSubject, check: wfCheckOfficerLeft, effect: wfRecordOfficerLeft,
+	},
+	{
+		// An event on the subject who left, not the end of the case.
 		Name: ActReportAdvisoryList, Title: "Report the officer who left mid-case to the College of Policing advisory list",
-		From: wfOpenConductStates(), To: AdvisoryListReported, Kinds: wfConductKinds, Roles: wfRolesAA,
-		Requires: []Field{FieldReasons}, Source: "Police Act 1996 s 88I; SI 2017/1135 reg 12", guard: wfNeedsSubject,
+		From: wfOpenConductStates(), Stays: true, Kinds: wfConductKinds, Roles: wfRolesAA,
+		Requires: []Field{FieldReasons, FieldRecipient}, Source: "Police Act 1996 s 88I; SI 2017/1135 reg 12", guard: wfSomeoneLeft,
+		check: wfCheckAdvisoryList, effect: wfRecordAdvisoryList,
 	},
 }
 

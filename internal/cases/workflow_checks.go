@@ -327,7 +327,8 @@ func wfCheckFindings(c *Case, a *Action, in *ActionInput, f *fault.Fields) {
 		case !Sanction(fi.Sanction).Valid():
 			f.Addf(p+".sanction", "%q is not a sanction", fi.Sanction)
 		case in.Forum.Valid() && wfSeverityRank(fi.Finding) >= 0:
-			if ok, why := SanctionAllowed(in.Forum, fi.Finding, Sanction(fi.Sanction), in.FinalWarningInForce, in.SeveralIncidents); !ok {
+			warned := in.FinalWarningInForce || c.Derived.HasFinalWarning(fi.OfficerID)
+			if ok, why := SanctionAllowed(in.Forum, fi.Finding, Sanction(fi.Sanction), warned, in.SeveralIncidents); !ok {
 				f.Add(p+".sanction", why)
 			}
 		}
@@ -335,7 +336,8 @@ func wfCheckFindings(c *Case, a *Action, in *ActionInput, f *fault.Fields) {
 	var must func(s *Subject) bool
 	switch r.cover {
 	case wfCoverAll:
-		must = func(*Subject) bool { return true }
+		// A part of the complaint withdrawn needs no finding [C&M 38].
+		must = func(s *Subject) bool { return s.Finding != FindingWithdrawn }
 	case wfCoverProceeding:
 		must = wfInProceedings
 	default:
@@ -416,6 +418,11 @@ func wfCheckForumByState(c *Case, in *ActionInput, f *fault.Fields) {
 	if c.State == Witnesses && in.Action == ActHoldPreHearing {
 		want = ForumHearing
 	}
+	// A hearing whose chair directs no pre-hearing is held straight from
+	// witnesses [CR 33].
+	if c.State == Witnesses && in.Action == ActHoldProceedings && in.Forum == ForumHearing {
+		want = ForumHearing
+	}
 	if in.Forum != want {
 		switch want {
 		case ForumHearing:
@@ -428,11 +435,12 @@ func wfCheckForumByState(c *Case, in *ActionInput, f *fault.Fields) {
 	}
 }
 
-// wfCheckSignedWithdrawal: only the complainant's signed notice withdraws
-// a complaint this way.
+// wfCheckSignedWithdrawal: a withdrawal is the complainant's signed
+// notice [C&M 38], or, without one, the record of how the complainant's
+// wish was confirmed [C&M 39].
 func wfCheckSignedWithdrawal(_ *Case, in *ActionInput, f *fault.Fields) {
-	if !in.SignedWithdrawal {
-		f.Add(string(FieldSignedWithdrawal), "is required: a withdrawal must be signed by the complainant")
+	if !in.SignedWithdrawal && strings.TrimSpace(in.Reasons) == "" {
+		f.Add(string(FieldReasons), "is required when the withdrawal is not signed: say how the complainant's wish to withdraw was confirmed (C&M 39)")
 	}
 }
 
@@ -569,7 +577,7 @@ func wfInProceedings(s *Subject) bool { return s.Finding == FindingCaseToAnswer 
 func wfDismissed(c *Case) bool {
 	for _, al := range c.Allegations {
 		for _, s := range al.Subjects {
-			if s.Outcome == string(SanctionDismissal) {
+			if wfDismissedSubject(&s) {
 				return true
 			}
 		}

@@ -17,7 +17,7 @@ func TestRefusalNamesStateAndAllowedActions(t *testing.T) {
 	c := wfFixture(Complaint, DirectedInvestigation)
 	_, err := Apply(&c, ActionInput{Action: ActReferToIOPC, ReferralGround: "voluntary", Reasons: "x"},
 		[]string{RoleHandler, RoleAuthority}, wfReference(t), wfNow)
-	want := `action "refer_to_iopc" is not allowed in state DirectedInvestigation; allowed: notify_outcome, withdraw, suspend`
+	want := `action "refer_to_iopc" is not allowed in state DirectedInvestigation; allowed: notify_outcome, withdraw, withdraw_part, suspend`
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant  %s", err, want)
 	}
@@ -38,7 +38,7 @@ func TestRefusalNamesStateAndAllowedActions(t *testing.T) {
 
 func TestRoleRefusals(t *testing.T) {
 	for _, a := range AllActions() {
-		c := wfFixture(a.Kinds[0], a.From[0])
+		c := wfFixtureFor(a.Name, a.Kinds[0], a.From[0])
 		in, _ := wfInput(c, a, wfFixtureTimeline(a.From[0]), nil)
 		for _, role := range append(wfEveryRole(), "") {
 			if slices.Contains(a.Roles, role) {
@@ -103,7 +103,7 @@ func TestMissingFieldsAreNamed(t *testing.T) {
 	n := 0
 	for _, a := range AllActions() {
 		s := a.From[0]
-		c := wfFixture(a.Kinds[0], s)
+		c := wfFixtureFor(a.Name, a.Kinds[0], s)
 		for _, f := range a.Requires {
 			in, _ := wfInput(c, a, wfFixtureTimeline(s), nil)
 			wfBlank(&in, f)
@@ -208,8 +208,8 @@ func TestInvalidData(t *testing.T) {
 			in: ActionInput{Action: ActRecordOutcome, Reasons: "r", Forum: "tribunal"}, field: "forum", why: "not a forum"},
 		{name: "pre-hearing for a meeting", kind: ConductMatter, state: Witnesses,
 			in: ActionInput{Action: ActHoldPreHearing, Forum: ForumMeeting}, field: "forum", why: "only a hearing"},
-		{name: "hearing without its pre-hearing", kind: ConductMatter, state: Witnesses,
-			in: ActionInput{Action: ActHoldProceedings, Forum: ForumHearing}, field: "forum", why: "pre-hearing first"},
+		{name: "accelerated hearing held from witnesses", kind: ConductMatter, state: Witnesses,
+			in: ActionInput{Action: ActHoldProceedings, Forum: ForumAccelerated}, field: "forum"},
 		{name: "AA directs its own investigation", kind: ConductMatter, state: SeverityAssessed,
 			in: ActionInput{Action: ActStartInvestigation, Reasons: "r", Mode: ModeDirected}, field: "mode", why: "only the IOPC"},
 		{name: "unknown mode", kind: ConductMatter, state: ReferredIOPC,
@@ -228,8 +228,8 @@ func TestInvalidData(t *testing.T) {
 			in: ActionInput{Action: ActSpecialConditions, Reasons: "r", Findings: []FindingInput{
 				{AllegationID: "a1", OfficerID: "o1", Severity: SeverityMisconduct}, {AllegationID: "a1", OfficerID: "o2", Severity: SeverityGrossMisconduct},
 				{AllegationID: "a2", OfficerID: "o1", Severity: SeverityGrossMisconduct}}}, field: "findings[0].severity"},
-		{name: "unsigned withdrawal", kind: Complaint, state: RecordedSch3,
-			in: ActionInput{Action: ActWithdraw}, field: "signed_withdrawal", why: "signed"},
+		{name: "unsigned withdrawal with no confirmation", kind: Complaint, state: RecordedSch3,
+			in: ActionInput{Action: ActWithdraw}, field: "reasons", why: "C&M 39"},
 		{name: "resume into a closed state", kind: Complaint, state: Suspended,
 			in: ActionInput{Action: ActResume, ResumeTo: Closed}, field: "resume_to", why: "not an open complaint state"},
 		{name: "resume into suspension", kind: Complaint, state: Suspended,

@@ -29,15 +29,20 @@ func Apply(c *Case, in ActionInput, actorRoles []string, ref *Reference, now tim
 	if a.Name == ActResume {
 		to = in.ResumeTo
 	}
+	if a.Stays {
+		to = from
+	}
 	wfWriteFindings(c, &in)
 	if a.effect != nil {
 		a.effect(c, &in)
 	}
+	wfFormerOfficers(c)
 	c.State = to
 	d := wfDetail(a, &in, from, to)
 	if by := wfDecidedFor(a, &in); by != "" {
 		d[string(FieldOnBehalfOf)] = by
 	}
+	wfWithdrawalNotices(c, a, from, d)
 	return Event{At: now, Type: EventStateChanged, Detail: d}, nil
 }
 

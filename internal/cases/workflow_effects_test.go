@@ -32,7 +32,7 @@ func TestApplyWritesSubjectsAndTimeline(t *testing.T) {
 	cta := all(SeverityGrossMisconduct, "", "")
 	cta[1] = FindingInput{AllegationID: "a1", OfficerID: "o2", Finding: FindingNoCaseToAnswer}
 	step([]string{RolePSDHead}, ActionInput{Action: ActCaseToAnswer, Reasons: "Report shows it", Findings: cta})
-	if got := wfActionNames(Allowed(c, aa)); !slices.Equal(got, []ActionName{ActReferToHearing, ActReportAdvisoryList}) {
+	if got := wfActionNames(Allowed(c, aa)); !slices.Equal(got, []ActionName{ActNoProceedings, ActReferToHearing, ActOfficerLeft}) {
 		t.Errorf("gross misconduct case to answer allows %v", got)
 	}
 	step(aa, ActionInput{Action: ActReferToHearing})
@@ -65,9 +65,9 @@ func TestApplyWritesSubjectsAndTimeline(t *testing.T) {
 	if got := wfActionNames(Allowed(c, wfEveryRole())); !slices.Equal(got, []ActionName{ActReportBarredList}) {
 		t.Errorf("Final with dismissal allows %v", got)
 	}
-	step(aa, ActionInput{Action: ActReportBarredList})
-	if !IsTerminal(c) || c.State != BarredListReported {
-		t.Errorf("ended in %s", c.State)
+	step(aa, ActionInput{Action: ActReportBarredList, Recipient: "o1"})
+	if !IsTerminal(c) || c.State != Final || c.Allegations[0].Subjects[0].BarredList != BarredReported {
+		t.Errorf("ended in %s, subject %+v", c.State, c.Allegations[0].Subjects[0])
 	}
 	// The timeline runs unbroken from the first state to the last.
 	state := AllegationReceived

@@ -75,6 +75,23 @@ func wfFixture(k Kind, s State) Case {
 	return c
 }
 
+// wfFixtureFor is wfFixture with the derived facts an action needs: a
+// misconduct case goes to a hearing only when something in the officer's
+// record sends it there [CR 23(1)], here a final written warning in force.
+func wfFixtureFor(a ActionName, k Kind, s State) Case {
+	c := wfFixture(k, s)
+	switch a {
+	case ActReferToHearing:
+		c.Derived.FinalWarningInForce = []string{"o1"}
+	case ActReportAdvisoryList:
+		c.Allegations[0].Subjects[0].Left = true
+		c.Allegations[1].Subjects[0].Left = true
+	case ActWithdrawBarredList:
+		wfEachSubject(&c, func(s *Subject) { s.Outcome, s.BarredList = string(SanctionFinalWrittenWarning), BarredReported })
+	}
+	return c
+}
+
 // wfFixtureTimeline is what the fixture's timeline would say at s.
 func wfFixtureTimeline(s State) TimelineFacts {
 	tl := TimelineFacts{SuspendedFrom: RecordedSch3, Forum: ForumHearing}
@@ -148,6 +165,20 @@ func wfInput(c Case, a Action, tl TimelineFacts, r *rand.Rand) (ActionInput, boo
 		}
 	case ActWithdraw:
 		in.SignedWithdrawal = true
+	case ActWithdrawPart:
+		in.SignedWithdrawal = true
+		var open []FindingInput
+		for _, fi := range subjects {
+			if sub(fi).Finding != FindingWithdrawn {
+				open = append(open, fi)
+			}
+		}
+		if len(open) < 2 {
+			return in, false
+		}
+		fi := wfPick(r, open)
+		fi.Finding = FindingWithdrawn
+		in.Findings = []FindingInput{fi}
 	case ActResume:
 		if tl.SuspendedFrom == "" {
 			return in, false
@@ -173,6 +204,27 @@ func wfInput(c Case, a Action, tl TimelineFacts, r *rand.Rand) (ActionInput, boo
 		}
 	case ActServeReg17, ActServeReferralNotice:
 		in.Recipient = wfPick(r, subjects).OfficerID
+	case ActOfficerLeft, ActReportAdvisoryList, ActReportBarredList, ActWithdrawBarredList:
+		// Actions on one officer: the first (or a random) subject the
+		// action may name, or no valid input.
+		var ok []string
+		standing := wfBarredStanding(&c)
+		for _, fi := range subjects {
+			s, x := sub(fi), standing[fi.OfficerID]
+			fit := map[ActionName]bool{
+				ActOfficerLeft:        !s.Left,
+				ActReportAdvisoryList: s.Left && !s.AdvisoryList,
+				ActReportBarredList:   x[0] && !x[1],
+				ActWithdrawBarredList: x[1] && !x[0],
+			}[a.Name]
+			if fit && !slices.Contains(ok, s.OfficerID) {
+				ok = append(ok, s.OfficerID)
+			}
+		}
+		if len(ok) == 0 {
+			return in, false
+		}
+		in.Recipient = wfPick(r, ok)
 	case ActCaseToAnswer:
 		for i, fi := range subjects {
 			if i > 0 && wfChance(r, 0.25) {

@@ -207,8 +207,18 @@ func (g *gen) afterOutcome(d *drive, mayReview bool) {
 	g.afterOutcome(d, false)
 }
 
+// withdraw records the complainant's withdrawal: now and then of one part
+// first, the rest later [C&M 38]; usually by signed notice, sometimes
+// confirmed otherwise [C&M 39].
 func (d *drive) withdraw(lo, hi float64) {
-	if d.act(d.g.uniform(lo, hi), cases.ActionInput{Action: cases.ActWithdraw, SignedWithdrawal: true}) && d.c.ReferralGround != "" {
+	subjects := d.findings(nil, func(cases.Allegation, cases.Subject, *cases.FindingInput) {})
+	if len(subjects) > 1 && d.g.chance(0.5) {
+		part := subjects[len(subjects)-1]
+		part.Finding = cases.FindingWithdrawn
+		d.act(d.g.uniform(lo, hi), cases.ActionInput{Action: cases.ActWithdrawPart, SignedWithdrawal: true,
+			Findings: []cases.FindingInput{part}})
+	}
+	if d.act(d.g.uniform(lo, hi), cases.ActionInput{Action: cases.ActWithdraw, SignedWithdrawal: !d.g.chance(0.1)}) && d.c.ReferralGround != "" {
 		d.publicInterest(0.4)
 	}
 }
@@ -300,9 +310,12 @@ func (g *gen) conductRoute(d *drive, kind cases.Kind, category string, serious b
 	}
 	d.act(g.uniform(7, 30), cases.ActionInput{Action: cases.ActServeReg17, Recipient: primary})
 	if g.chance(0.04) {
-		// The officer resigns or retires before the investigation ends.
-		if d.act(g.uniform(30, 150), cases.ActionInput{Action: cases.ActReportAdvisoryList}) {
+		// The officer resigns or retires before the investigation ends;
+		// the case goes on against a former officer [CR 4, Sch 1], but the
+		// demo follows it no further.
+		if d.act(g.uniform(30, 150), cases.ActionInput{Action: cases.ActOfficerLeft, Recipient: primary}) {
 			d.leftEarly = map[string]time.Time{primary: d.last.AddDate(0, 0, -g.r.IntN(20))}
+			d.act(g.uniform(1, 10), cases.ActionInput{Action: cases.ActReportAdvisoryList, Recipient: primary})
 		}
 		return
 	}
@@ -313,7 +326,7 @@ func (g *gen) conductRoute(d *drive, kind cases.Kind, category string, serious b
 		d.act(g.uniform(14, 45), cases.ActionInput{Action: cases.ActNoCaseToAnswer})
 		g.noMisconduct(d)
 		return
-	case x < 0.68 && severity == cases.SeverityGrossMisconduct:
+	case x < 0.70 && severity == cases.SeverityGrossMisconduct:
 		// Written evidence proves gross misconduct and the public
 		// interest needs the officer gone at once.
 		d.act(g.uniform(14, 45), cases.ActionInput{Action: cases.ActSpecialConditions, Findings: d.findings(nil,
@@ -354,7 +367,18 @@ func (g *gen) proceedings(d *drive, primary string) {
 	})
 	d.act(g.uniform(14, 45), cases.ActionInput{Action: cases.ActCaseToAnswer, Findings: findings})
 	gross := slices.ContainsFunc(findings, func(f cases.FindingInput) bool { return f.Severity == cases.SeverityGrossMisconduct })
+	if !gross && g.chance(0.05) {
+		// A case to answer does not oblige proceedings [CR 23(1)].
+		d.act(g.uniform(7, 30), cases.ActionInput{Action: cases.ActNoProceedings})
+		return
+	}
 	if gross || g.chance(0.2) {
+		if !gross {
+			// Misconduct alone goes to a hearing only when something on the
+			// officer's record sends it there [CR 23(1)]: here a final
+			// written warning still in force.
+			d.c.Derived.FinalWarningInForce = []string{primary}
+		}
 		d.act(g.uniform(7, 30), cases.ActionInput{Action: cases.ActReferToHearing})
 		d.forum = cases.ForumHearing
 	} else {
@@ -412,7 +436,7 @@ func (g *gen) outcome(d *drive, primary string) {
 	in := cases.ActionInput{Action: cases.ActRecordOutcome, Forum: d.forum}
 	// A final written warning still in force opens reduction in rank and
 	// dismissal to a hearing that finds misconduct [CR 42(5)].
-	in.FinalWarningInForce = d.forum == cases.ForumHearing && g.chance(0.08)
+	in.FinalWarningInForce = d.forum == cases.ForumHearing && (g.chance(0.08) || d.c.Derived.HasFinalWarning(primary))
 	// Proceedings decide on each officer once; an officer named on
 	// several allegations gets the same finding and outcome on each, at
 	// most the severity they were referred for on that one.
@@ -444,7 +468,12 @@ func (g *gen) outcome(d *drive, primary string) {
 	if !d.act(g.uniform(0, 2), in) {
 		return
 	}
-	if g.chance(0.15) {
+	// The barred-list report does not wait for an appeal [SI 2017/1135
+	// reg 3]; it is withdrawn if an appeal overturns the dismissal.
+	g.barredList(d)
+	// Dismissed officers appeal more often than others.
+	dismissed := slices.ContainsFunc(d.subjects(), func(s *cases.Subject) bool { return s.Outcome == string(cases.SanctionDismissal) })
+	if g.chance(0.15) || dismissed && g.chance(0.35) {
 		d.act(g.uniform(3, 7), cases.ActionInput{Action: cases.ActAppeal})
 		if d.forum != cases.ForumMeeting {
 			d.step(g.uniform(5, 18), cases.StepPATPapers, "")
@@ -455,7 +484,29 @@ func (g *gen) outcome(d *drive, primary string) {
 		d.act(g.uniform(10, 20), cases.ActionInput{Action: cases.ActFinalise})
 	}
 	if d.c.State == cases.Final && !cases.IsTerminal(*d.c) {
-		d.act(g.uniform(5, 20), cases.ActionInput{Action: cases.ActReportBarredList})
+		g.barredList(d)
+	}
+}
+
+// barredList reports each dismissed officer not yet reported, and
+// withdraws the report of one whose dismissal was overturned.
+func (g *gen) barredList(d *drive) {
+	dismissed, reported := map[string]bool{}, map[string]bool{}
+	var order []string
+	for _, s := range d.subjects() {
+		if !slices.Contains(order, s.OfficerID) {
+			order = append(order, s.OfficerID)
+		}
+		dismissed[s.OfficerID] = dismissed[s.OfficerID] || s.Outcome == string(cases.SanctionDismissal)
+		reported[s.OfficerID] = reported[s.OfficerID] || s.BarredList == cases.BarredReported
+	}
+	for _, o := range order {
+		switch {
+		case dismissed[o] && !reported[o]:
+			d.act(g.uniform(2, 5), cases.ActionInput{Action: cases.ActReportBarredList, Recipient: o})
+		case reported[o] && !dismissed[o] && d.c.State == cases.Final:
+			d.act(g.uniform(2, 10), cases.ActionInput{Action: cases.ActWithdrawBarredList, Recipient: o})
+		}
 	}
 }
 

@@ -383,6 +383,7 @@ var actionReasons = map[cases.ActionName][]string{
 		"There is sufficient evidence on which a reasonable panel could find misconduct.",
 		"The investigation report discloses a case to answer.",
 	},
+	cases.ActNoProceedings:     {"A case to answer, but the officer's account and record make proceedings disproportionate: no misconduct proceedings will be brought."},
 	cases.ActSpecialConditions: {"The evidence is sufficient in written form, proves gross misconduct, and the public interest requires the officer to cease to be a member of the force without delay."},
 	cases.ActReferToMeeting:    {"A case to answer for misconduct: referred to a misconduct meeting."},
 	cases.ActReferToHearing:    {"Referred to a misconduct hearing."},
@@ -401,5 +402,8 @@ var actionReasons = map[cases.ActionName][]string{
 		"Appeal decided after an oral hearing.",
 	},
 	cases.ActReportBarredList:   {"The officer was dismissed; reported to the College of Policing barred list."},
+	cases.ActWithdrawPart:       {"The complainant withdrew one allegation by signed notice; the rest of the complaint goes on."},
+	cases.ActOfficerLeft:        {"The officer resigned while the matter was under investigation."},
+	cases.ActWithdrawBarredList: {"The dismissal was overturned on appeal; the barred-list report is withdrawn."},
 	cases.ActReportAdvisoryList: {"The officer left the force while under investigation; reported to the College of Policing advisory list."},
 }

@@ -379,6 +379,7 @@ var plainDeadlines = map[cases.Clock]string{
 	cases.ClockProgressUpdate:    "Your next progress update is due by",
 	cases.ClockOutcomeNotice:     "We must tell you the outcome by",
 	cases.ClockReviewApplication: "The last day to ask for a review of the outcome is",
+	cases.ClockResumptionReply:   "The last day to tell us whether you want your complaint to go on is",
 }
 
 // PlainDeadline gives the words for a deadline the complainant may be

@@ -279,7 +279,8 @@ func (db *DB) allegations(ctx context.Context, caseID string) ([]cases.Allegatio
 		byID[list[i].ID] = &list[i]
 		list[i].Subjects = []cases.Subject{}
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT s.allegation_id, s.officer_id, s.severity, s.finding, s.outcome
+	rows, err = db.read.QueryContext(ctx, `SELECT s.allegation_id, s.officer_id, s.severity, s.finding, s.outcome,
+		s.left_force, s.advisory_list, s.barred_list
 		FROM subjects s JOIN allegations a ON a.id = s.allegation_id WHERE a.case_id = $1 ORDER BY a.seq, s.officer_id`, caseID)
 	if err != nil {
 		return nil, err
@@ -288,7 +289,7 @@ func (db *DB) allegations(ctx context.Context, caseID string) ([]cases.Allegatio
 	for rows.Next() {
 		var aid string
 		var s cases.Subject
-		if err := rows.Scan(&aid, &s.OfficerID, &s.Severity, &s.Finding, &s.Outcome); err != nil {
+		if err := rows.Scan(&aid, &s.OfficerID, &s.Severity, &s.Finding, &s.Outcome, &s.Left, &s.AdvisoryList, &s.BarredList); err != nil {
 			return nil, err
 		}
 		byID[aid].Subjects = append(byID[aid].Subjects, s)

@@ -35,8 +35,13 @@ func (tx *Tx) SaveTransition(ctx context.Context, c *cases.Case, readVersion int
 	c.Version = readVersion + 1
 	for _, a := range c.Allegations {
 		for _, s := range a.Subjects {
-			if _, err := tx.tx.ExecContext(ctx, `UPDATE subjects SET severity = $1, finding = $2, outcome = $3
-				WHERE allegation_id = $4 AND officer_id = $5`, s.Severity, s.Finding, s.Outcome, a.ID, s.OfficerID); err != nil {
+			// outcome_at dates the outcome when it changes: the officer's
+			// record says from it whether a warning is still in force.
+			if _, err := tx.tx.ExecContext(ctx, `UPDATE subjects SET severity = $1, finding = $2, outcome = $3,
+				outcome_at = CASE WHEN outcome <> $3 THEN $6 ELSE outcome_at END,
+				left_force = $7, advisory_list = $8, barred_list = $9
+				WHERE allegation_id = $4 AND officer_id = $5`, s.Severity, s.Finding, s.Outcome, a.ID, s.OfficerID, now.UTC(),
+				s.Left, s.AdvisoryList, s.BarredList); err != nil {
 				return fmt.Errorf("saving findings of case %s: %w", c.Reference, err)
 			}
 		}

@@ -14,12 +14,6 @@ func (db *DB) MigrateToForTest(ctx context.Context, v int64) error {
 	return err
 }
 
-// ExecForTest runs one statement on the write connection.
-func (db *DB) ExecForTest(ctx context.Context, q string, args ...any) error {
-	_, err := db.write.ExecContext(ctx, q, args...)
-	return err
-}
-
 // CaseDutyColumnsForTest reads, as stored, the columns migration 00013
 // added or recomputed.
 func (db *DB) CaseDutyColumnsForTest(ctx context.Context, id string) (ruleSet, handling, referral string, err error) {

@@ -58,6 +58,9 @@ func (s *Server) caseDetail(r *http.Request, c cases.Case, basis string) (caseVi
 		return v, err
 	}
 	if basis != "shared" && access.Allowed(p, access.CaseWork) {
+		if err := s.deriveFacts(ctx, &c, v.Timeline, now); err != nil {
+			return v, err
+		}
 		for _, a := range cases.Allowed(c, roleNames(p.Roles)) {
 			v.AllowedActions = append(v.AllowedActions, actionView{Name: a.Name, Title: a.Title, To: a.To, Requires: a.Requires})
 		}

@@ -311,6 +311,12 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// Whether a warning is in force is read from the officers' records.
+	in.FinalWarningInForce = false
+	if err := s.deriveFacts(ctx, &c, history, now); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ev, err := cases.Apply(&c, in, roleNames(p.Roles), s.ref, now)
 	var na *cases.NotAllowedError
 	if errors.As(err, &na) {

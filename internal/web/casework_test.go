@@ -164,6 +164,18 @@ func TestConductMatterToHearingAndOutcome(t *testing.T) {
 			t.Errorf("sanction refusal: %v", errs)
 		}
 		psd.act(t, id, 200, `{"action":"record_outcome","reasons":"proved","findings":`+finding(`,"finding":"gross_misconduct","sanction":"dismissal_without_notice"`)+`}`)
+		// The outcome is not final until the decision is supplied and the
+		// officer's time to appeal has run out (PAT 6).
+		body = psd.act(t, id, 409, `{"action":"finalise"}`)
+		if !strings.Contains(body["detail"].(string), "not been supplied") {
+			t.Errorf("finalise before the decision was supplied: %v", body["detail"])
+		}
+		if rec := psd.do(t, "POST", "/api/v1/cases/"+id+"/steps", "application/json", `{"step":"decision_supplied"}`); rec.Code != 201 {
+			t.Fatalf("decision supplied: %d %s", rec.Code, rec.Body)
+		}
+		psd.act(t, id, 409, `{"action":"finalise"}`)
+		f.now = f.now.Add(20 * 24 * time.Hour)
+		psd = f.login(t, access.PSDHead)
 		psd.act(t, id, 200, `{"action":"finalise"}`)
 		v = psd.getCase(t, id)
 		if got := allowedNames(v); len(got) != 1 || got[0] != "report_to_barred_list" {

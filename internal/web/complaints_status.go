@@ -88,7 +88,7 @@ func (s *Server) lookupStatus(r *http.Request, req statusRequest) (complaintStat
 	}
 	for _, d := range ds { // soonest first
 		title, owed := intake.PlainDeadline(d.Clock)
-		if owed && !d.Due.IsZero() && !d.Paused {
+		if owed && !d.Due.IsZero() {
 			due := d.Due.In(s.calendar.Location())
 			out.NextDeadline = &plainDeadline{Title: title, Due: due.Format(time.DateOnly), DueWords: due.Format("Monday 2 January 2006")}
 			break
