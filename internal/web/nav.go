@@ -21,6 +21,9 @@ var navLinks = []struct{ text, href string }{
 	{"Home", "/"},
 	{"Early-intervention flags", "/eis/flags"},
 	{"Fairness report", "/eis/fairness"},
+	{"Audit log", "/audit"},
+	{"Accounts", "/admin/users"},
+	{"Units", "/admin/units"},
 }
 
 // navPermissions maps each page route's pattern to its permission. The
