@@ -148,6 +148,11 @@ func (s *Server) readGrants(r *http.Request, f *adminForm, units []store.ForceUn
 			f.Roles = append(f.Roles, role)
 		}
 	}
+	// In the order of access.Roles, so that a record of the change reads
+	// the same whatever order the boxes were sent in.
+	slices.SortFunc(f.Roles, func(a, b access.Role) int {
+		return slices.Index(access.Roles, a) - slices.Index(access.Roles, b)
+	})
 	if needRole && len(f.Roles) == 0 {
 		f.fault("roles", "roles-"+string(access.Roles[0]), "Roles", "Choose at least one role")
 	}
