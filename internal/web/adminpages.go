@@ -510,7 +510,7 @@ func (s *Server) adminIssueToken(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		e := s.auditEntry(r, audit.TokenIssued, "user", u.ID, audit.Success)
-		e.Reason = "API token " + t.ID + " (" + label + ") issued to " + u.Username + " with roles " + adminRoleNames(t.Roles) +
+		e.Reason = "API token “" + label + "” issued to " + u.Username + " with roles " + adminRoleNames(t.Roles) +
 			", expiring " + ukTime(exp, "2 January 2006")
 		if u.ID == caller(r).User.ID {
 			e.Reason += " (the administrator's own account)"
@@ -545,7 +545,7 @@ func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		e := s.auditEntry(r, audit.TokenRevoked, "user", u.ID, audit.Success)
-		e.Reason = "API token " + tokenID + " (" + name + ") of " + u.Username + " revoked"
+		e.Reason = "API token “" + name + "” of " + u.Username + " revoked"
 		return e, nil
 	})
 }

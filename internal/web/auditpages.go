@@ -12,6 +12,7 @@ import (
 
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -183,6 +184,25 @@ type auditEntryView struct {
 	Outcome, Reason, Where string
 	Refused                bool
 	Hash                   string
+	// RecordID is kept for the export only: a page names records.
+	RecordID string
+}
+
+// auditRecordName names an entry's record in words, or "" when it has no
+// name Probity knows (the page then shows the kind of record alone).
+func auditRecordName(e audit.Entry, names map[string]map[string]string, offs map[string]officers.Officer) string {
+	if o, ok := offs[e.RecordID]; ok && (e.RecordType == "officer" || names[e.RecordType] == nil) {
+		return officerName(o)
+	}
+	if n := names[e.RecordType][e.RecordID]; n != "" {
+		return n
+	}
+	for _, kind := range []string{"case", "speakup", "user"} {
+		if n := names[kind][e.RecordID]; n != "" && names[e.RecordType] == nil {
+			return audit.RecordTypeLabel(kind) + " " + n
+		}
+	}
+	return ""
 }
 
 type auditPageData struct {
@@ -369,10 +389,18 @@ func (s *Server) auditViews(r *http.Request, entries []audit.Entry) ([]auditEntr
 		if e.RecordID == "" {
 			continue
 		}
-		if e.RecordType == "officer" {
+		switch e.RecordType {
+		case "officer":
 			officerIDs = append(officerIDs, e.RecordID)
-		} else {
+		case "case", "speakup", "user", "unit":
 			ids[e.RecordType] = append(ids[e.RecordType], e.RecordID)
+		default:
+			// An entry about the log itself names the record asked about,
+			// which may be of any kind.
+			for _, kind := range []string{"case", "speakup", "user"} {
+				ids[kind] = append(ids[kind], e.RecordID)
+			}
+			officerIDs = append(officerIDs, e.RecordID)
 		}
 	}
 	names, err := s.db.RecordNames(ctx, ids)
@@ -404,16 +432,7 @@ func (s *Server) auditViews(r *http.Request, entries []audit.Entry) ([]auditEntr
 			// A reporter's entry keeps its day only (speakup_audit.go).
 			v.When = ukTime(e.At, "2 January 2006")
 		}
-		switch {
-		case e.RecordType == "officer" && offs[e.RecordID].ID != "":
-			v.Record = officerName(offs[e.RecordID])
-		case names[e.RecordType][e.RecordID] != "":
-			v.Record = names[e.RecordType][e.RecordID]
-		case e.RecordID == auditChainRecord:
-			v.Record = ""
-		default:
-			v.Record = e.RecordID
-		}
+		v.RecordID, v.Record = e.RecordID, auditRecordName(e, names, offs)
 		out = append(out, v)
 	}
 	return out, nil
@@ -476,9 +495,9 @@ func (s *Server) auditExport(by string) http.HandlerFunc {
 		w.Header().Set("Content-Disposition", `attachment; filename="audit-`+by+`-`+s.clock().In(forceZone).Format("2006-01-02")+`.csv"`)
 		w.Header().Set("Cache-Control", "no-store")
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"Entry", "When", "Who", "Username", "Action", "Kind of record", "Record", "Outcome", "Reason", "From address", "Hash"})
+		_ = cw.Write([]string{"Entry", "When", "Who", "Username", "Action", "Kind of record", "Record", "Record id", "Outcome", "Reason", "From address", "Hash"})
 		for _, v := range views {
-			_ = cw.Write(auditCSVRow(strconv.FormatInt(v.Seq, 10), v.When, v.Who, v.Username, v.Action, v.Kind, v.Record, v.Outcome,
+			_ = cw.Write(auditCSVRow(strconv.FormatInt(v.Seq, 10), v.When, v.Who, v.Username, v.Action, v.Kind, v.Record, v.RecordID, v.Outcome,
 				v.Reason, v.Where, v.Hash))
 		}
 		cw.Flush()
