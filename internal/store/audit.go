@@ -319,7 +319,7 @@ type AuditFilter struct {
 	// From and To bound the entries' times (From inclusive, To exclusive);
 	// zero for no bound.
 	From, To time.Time
-	Limit    int    // page size; DefaultAuditPage when 0, at most MaxAuditPage
+	Limit    int // page size; DefaultAuditPage when 0, at most MaxAuditPage
 }
 
 // AuditPage is one page of entries, newest first.
