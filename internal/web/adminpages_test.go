@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"html"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -221,6 +223,31 @@ func TestAdminAddsAUnit(t *testing.T) {
 		page := admin.do(t, "GET", resp.Header().Get("Location"), "", "").Body.String()
 		if !strings.Contains(page, "Unit Harbour Division added") || !strings.Contains(page, "<td class=\"govuk-table__cell\">HD</td>") {
 			t.Errorf("the units page does not show the new unit")
+		}
+	})
+}
+
+// TestAdminFormsRefuseOtherSites: a page on another site cannot make a
+// signed-in administrator's browser add an account or grant a role.
+func TestAdminFormsRefuseOtherSites(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		admin := f.login(t, access.Admin)
+		for _, path := range []string{"/admin/users", "/admin/users/" + f.users[access.Handler].ID + "/access", "/audit/verify"} {
+			req := httptest.NewRequest("POST", path, strings.NewReader("display_name=X&username=x&roles=admin"))
+			req.Header.Set("Content-Type", form)
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			req.AddCookie(&http.Cookie{Name: "probity_session", Value: admin.cookie})
+			rec := httptest.NewRecorder()
+			f.srv.ServeHTTP(rec, req)
+			if rec.Code != 403 {
+				t.Errorf("%s from another site: %d, want 403", path, rec.Code)
+			}
+		}
+		if _, _, err := f.db.UserByUsername(ctx, "x"); err == nil {
+			t.Errorf("the account was added from another site")
+		}
+		if u, _ := f.db.UserByID(ctx, f.users[access.Handler].ID); u.Has(access.Admin) {
+			t.Errorf("the role was granted from another site")
 		}
 	})
 }
