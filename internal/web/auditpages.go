@@ -428,8 +428,9 @@ func (s *Server) auditViews(r *http.Request, entries []audit.Entry) ([]auditEntr
 		if n, ok := displayNames[e.ActorID]; ok {
 			v.Who = n
 		}
-		if strings.HasSuffix(e.ActorName, "reporter") && e.ActorID == "" {
-			// A reporter's entry keeps its day only (speakup_audit.go).
+		if e.ActorName == "anonymous reporter" && e.ActorID == "" {
+			// An anonymous reporter's entry keeps its day only
+			// (speakup_audit.go): a time of midnight would mislead.
 			v.When = ukTime(e.At, "2 January 2006")
 		}
 		v.RecordID, v.Record = e.RecordID, auditRecordName(e, names, offs)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
@@ -164,6 +165,34 @@ func TestAuditorChecksTheChain(t *testing.T) {
 			if !strings.Contains(after, want) {
 				t.Errorf("after the check the page lacks %q", want)
 			}
+		}
+	})
+}
+
+// TestAuditShowsAnonymousReportersByDayOnly: an anonymous reporter's entry,
+// once its batch has joined the chain, is found by the report's reference
+// and shown with its day alone, never a time of day.
+func TestAuditShowsAnonymousReportersByDayOnly(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		w := speakUpWorldOf(f)
+		rep, err := f.db.SpeakUpReport(ctx, w.report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As the day's batch appends it (speakup_audit.go): no actor id, no
+		// source, the day alone.
+		e := &audit.Entry{At: f.now.Truncate(24 * time.Hour), ActorName: "anonymous reporter", Action: audit.Alter,
+			RecordType: "speakup", RecordID: w.report, Outcome: audit.Success, Reason: "reply added (time of day withheld: anonymous report)"}
+		if err := f.db.Audit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		resp := f.login(t, access.Auditor).do(t, "GET", "/audit/record?kind=speakup&ref="+url.QueryEscape(rep.Reference), "", "")
+		body := resp.Body.String()
+		if resp.Code != 200 || !strings.Contains(body, "anonymous reporter") {
+			t.Fatalf("who saw the report: %d", resp.Code)
+		}
+		if !strings.Contains(body, "<td class=\"govuk-table__cell\">1 June 2026</td>") || strings.Contains(body, "1 June 2026, 01:00") {
+			t.Errorf("the reporter's entry is not shown by its day alone")
 		}
 	})
 }
