@@ -170,6 +170,27 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 		t.Errorf("the account page: password shown again or role missing")
 	}
 	axeHere(t, ctx, "admin-user")
+	err = chromedp.Do(ctx,
+		chromedp.Click(`.govuk-service-navigation__list a[href="/admin/units"]`),
+		chromedp.WaitVisible(`#add-unit`),
+	)
+	if err != nil {
+		t.Fatalf("opening Units: %v", err)
+	}
+	axeHere(t, ctx, "admin-units")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(`#name`, "Harbour Division"),
+		chromedp.SendKeys(`#code`, "HD"),
+		chromedp.Click(`#add-unit`),
+		chromedp.WaitVisible(`#added`),
+	)
+	if err != nil {
+		t.Fatalf("adding a unit: %v", err)
+	}
+	if s := innerText(t, ctx, `#units`); !strings.Contains(s, "Harbour Division") {
+		t.Errorf("the new unit is not listed")
+	}
+	axeHere(t, ctx, "admin-unit-added")
 	signOut(t, ctx, "admin")
 
 	signIn(t, ctx, srv.URL, "j.bloggs", newPassword)
