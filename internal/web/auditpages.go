@@ -63,7 +63,7 @@ type auditQuery struct {
 var auditKinds = []struct{ Code, Name, Hint string }{
 	{"case", "Case", "Its reference, for example CO/2026/000123"},
 	{"officer", "Officer", "Their collar number, for example 1234"},
-	{"speakup", "Speak-up report", "Its reference, for example SU-2026-123456789"},
+	{"speakup", "Speak-up report", "Its reference, for example SU/2026/123456789"},
 }
 
 func auditKindName(code string) string {
