@@ -386,6 +386,17 @@ func (s *Server) adminSetAccess(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newAdminForm()
 	s.readGrants(r, &f, units, true)
+	if u.Has(access.Admin) && !f.HasRole(access.Admin) && !u.Disabled {
+		last, err := s.lastAdmin(r.Context(), u.ID)
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		if last {
+			f.fault("roles", "roles-"+string(access.Roles[0]), "Roles",
+				"This is the only active administrator: give another account the Administrator role first")
+		}
+	}
 	if len(f.Problems) > 0 {
 		s.renderUser(w, r, http.StatusUnprocessableEntity, u, f, newAdminForm(), "")
 		return
@@ -402,6 +413,22 @@ func (s *Server) adminSetAccess(w http.ResponseWriter, r *http.Request) {
 			"; units from " + adminUnitList(u.UnitIDs, names) + " to " + adminUnitList(f.Units, names)
 		return e, nil
 	})
+}
+
+// lastAdmin reports whether userID holds the only active account with the
+// Administrator role: taking it away would leave nobody to manage
+// accounts but the command line.
+func (s *Server) lastAdmin(ctx context.Context, userID string) (bool, error) {
+	users, err := s.db.Users(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, u := range users {
+		if u.ID != userID && !u.Disabled && u.Has(access.Admin) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // adminSetStatus disables or enables an account. An administrator may not

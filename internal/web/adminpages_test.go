@@ -127,6 +127,15 @@ func TestAdminChangesAreRecordedWithWhoAndWhat(t *testing.T) {
 		if resp := admin.do(t, "POST", "/admin/users/"+self+"/status", form, "disabled=true"); resp.Code != 409 {
 			t.Errorf("disabling oneself: %d, want 409", resp.Code)
 		}
+		// The only administrator cannot give up the role, and nothing is
+		// changed or recorded when refused.
+		resp = admin.do(t, "POST", "/admin/users/"+self+"/access", form, url.Values{"roles": {"auditor"}}.Encode())
+		if resp.Code != 422 || !strings.Contains(resp.Body.String(), "only active administrator") {
+			t.Errorf("the last administrator dropping the role: %d", resp.Code)
+		}
+		if u, _ := f.db.UserByID(ctx, self); !u.Has(access.Admin) {
+			t.Errorf("the last administrator lost the role")
+		}
 	})
 }
 
