@@ -76,13 +76,14 @@ const (
 	MFAReset        Action = "mfa_reset"
 	AccountDisabled Action = "account_disabled"
 	TokenIssued     Action = "token_issued" // never the token itself
+	TokenRevoked    Action = "token_revoked"
 	Export          Action = "export"
 )
 
 var actions = map[Action]bool{
 	Login: true, Logout: true, AccessDenied: true, Collect: true, Consult: true, Alter: true,
 	Erase: true, Disclose: true, Combine: true, RoleChange: true, BreakGlass: true, MFAEnrol: true,
-	MFAReset: true, AccountDisabled: true, TokenIssued: true, Export: true,
+	MFAReset: true, AccountDisabled: true, TokenIssued: true, TokenRevoked: true, Export: true,
 }
 
 // Known reports whether a is one of the actions above.

@@ -61,7 +61,7 @@ func TestValidateRefuses(t *testing.T) {
 func TestValidateAcceptsEveryActionAndOutcome(t *testing.T) {
 	for _, a := range []audit.Action{audit.Login, audit.Logout, audit.AccessDenied, audit.Collect, audit.Consult,
 		audit.Alter, audit.Erase, audit.Disclose, audit.Combine, audit.RoleChange, audit.BreakGlass, audit.MFAEnrol,
-		audit.MFAReset, audit.AccountDisabled, audit.TokenIssued, audit.Export} {
+		audit.MFAReset, audit.AccountDisabled, audit.TokenIssued, audit.TokenRevoked, audit.Export} {
 		for _, o := range []audit.Outcome{audit.Success, audit.Denied, audit.Failure} {
 			e := valid()
 			e.Action, e.Outcome, e.Reason, e.Recipients = a, o, "why", []string{"IOPC"}

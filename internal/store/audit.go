@@ -316,7 +316,10 @@ type AuditFilter struct {
 	RecordID string // entries about this record
 	ActorID  string // entries by this user
 	Before   int64  // only entries numbered below this (the Next of the previous page); 0 for the newest
-	Limit    int    // page size; DefaultAuditPage when 0, at most MaxAuditPage
+	// From and To bound the entries' times (From inclusive, To exclusive);
+	// zero for no bound.
+	From, To time.Time
+	Limit    int // page size; DefaultAuditPage when 0, at most MaxAuditPage
 }
 
 // AuditPage is one page of entries, newest first.
@@ -356,6 +359,14 @@ func (db *DB) AuditEntries(ctx context.Context, f AuditFilter) (AuditPage, error
 	}
 	if f.Before > 0 {
 		add("seq <", f.Before)
+	}
+	// Times are stored in one fixed-width UTC spelling, so text order is
+	// time order on both engines.
+	if !f.From.IsZero() {
+		add("at >=", audit.FormatTime(f.From))
+	}
+	if !f.To.IsZero() {
+		add("at <", audit.FormatTime(f.To))
 	}
 	q := `SELECT ` + auditColumns + ` FROM audit_entries`
 	if len(where) > 0 {

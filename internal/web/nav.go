@@ -24,6 +24,9 @@ var navLinks = []struct{ text, href string }{
 	{"Vetting reviews", "/vetting"},
 	{"Speak-up inbox", "/speak-up/inbox"},
 	{"Shared cases", "/shared-cases"},
+	{"Audit log", "/audit"},
+	{"Accounts", "/admin/users"},
+	{"Units", "/admin/units"},
 }
 
 // navPermissions maps each page route's pattern to its permission. The

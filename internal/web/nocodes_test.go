@@ -65,7 +65,9 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 		}
 		for _, role := range access.Roles {
 			c := f.login(t, role)
-			paths := []string{"/", "/eis/flags", "/eis/fairness", "/officers/" + f.subject, "/speak-up/inbox", "/shared-cases", "/vetting"}
+			paths := []string{"/", "/eis/flags", "/eis/fairness", "/officers/" + f.subject, "/speak-up/inbox", "/shared-cases", "/vetting",
+				"/audit", "/audit/user?ref=handler", "/audit/record?kind=officer&ref=S1",
+				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID}
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}

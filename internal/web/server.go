@@ -200,6 +200,27 @@ func (s *Server) routes() []route {
 		// The oversight body's list of the cases shared with it (shared.go);
 		// each opens on the case page, read-only.
 		{"GET", "/shared-cases", access.SharedCases, s.sharedCasesPageHandler, true},
+		// The auditors' pages (auditpages.go): who saw a record, what a
+		// user did, exports of either, and the chain's state.
+		{"GET", "/audit", access.AuditRead, s.auditPage, true},
+		{"GET", "/audit/record", access.AuditRead, s.auditEntriesPage("record"), true},
+		{"GET", "/audit/user", access.AuditRead, s.auditEntriesPage("user"), true},
+		{"GET", "/audit/record/export", access.AuditRead, s.auditExport("record"), true},
+		{"GET", "/audit/user/export", access.AuditRead, s.auditExport("user"), true},
+		{"POST", "/audit/verify", access.AuditRead, s.auditVerify, true},
+
+		// The administrators' pages (adminpages.go): accounts and units.
+		{"GET", "/admin/users", access.UsersAdmin, s.adminUsersPage, true},
+		{"GET", "/admin/users/new", access.UsersAdmin, s.adminNewUserPage, true},
+		{"POST", "/admin/users", access.UsersAdmin, s.adminCreateUser, true},
+		{"GET", "/admin/users/{id}", access.UsersAdmin, s.adminUserPage, true},
+		{"POST", "/admin/users/{id}/access", access.UsersAdmin, s.adminSetAccess, true},
+		{"POST", "/admin/users/{id}/status", access.UsersAdmin, s.adminSetStatus, true},
+		{"POST", "/admin/users/{id}/reset-mfa", access.UsersAdmin, s.adminResetMFA, true},
+		{"POST", "/admin/users/{id}/tokens", access.UsersAdmin, s.adminIssueToken, true},
+		{"POST", "/admin/users/{id}/tokens/{token}/revoke", access.UsersAdmin, s.adminRevokeToken, true},
+		{"GET", "/admin/units", access.UsersAdmin, s.adminUnitsPage, true},
+		{"POST", "/admin/units", access.UsersAdmin, s.adminAddUnit, true},
 
 		// Single sign-on; both answer 404 unless OIDC is configured.
 		{"GET", "/auth/oidc/start", access.Public, s.oidcStart, true},

@@ -24,7 +24,6 @@ import (
 // The forms (speakup_inbox_forms.go) answer a refusal with the report's
 // page again, the guardian's input kept and each faulty field named.
 
-
 // speakUpStatusLabels are a report's statuses in words.
 var speakUpStatusLabels = map[string]string{
 	speakup.StatusOpen:      "Open",
