@@ -52,6 +52,8 @@ type CaseFilter struct {
 	UnitID    string
 	Overdue   bool
 	DueBefore *time.Time
+	// DueFrom keeps cases whose next deadline is at or after it.
+	DueFrom *time.Time
 	// ReceivedFrom and ReceivedBefore bound when the case was received:
 	// from (inclusive) and before (exclusive).
 	ReceivedFrom, ReceivedBefore *time.Time
@@ -146,6 +148,9 @@ func (db *DB) caseListWhere(f CaseFilter, arg func(any) string) ([]string, error
 	}
 	if f.DueBefore != nil {
 		where = append(where, "c.next_due_at < "+arg(f.DueBefore.UTC()))
+	}
+	if f.DueFrom != nil {
+		where = append(where, "c.next_due_at >= "+arg(f.DueFrom.UTC()))
 	}
 	if f.ReceivedFrom != nil {
 		where = append(where, "c.received_at >= "+arg(f.ReceivedFrom.UTC()))
