@@ -330,11 +330,11 @@ func (p newCasePage) Dates() []dateField {
 
 // allegationField is one allegation of the form as shown.
 type allegationField struct {
-	Number                                 int
-	Description                            string
+	Number                                   int
+	Description                              string
 	CategoryErr, DescriptionErr, SubjectsErr string
-	Groups                                 []categoryGroup
-	Officers                               []option
+	Groups                                   []categoryGroup
+	Officers                                 []option
 }
 
 // AllegationFields are the form's allegations, each with the categories

@@ -65,7 +65,7 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 		}
 		for _, role := range access.Roles {
 			c := f.login(t, role)
-			paths := []string{"/", "/eis/flags", "/eis/fairness", "/officers/" + f.subject}
+			paths := []string{"/", "/eis/flags", "/eis/fairness", "/officers/" + f.subject, "/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1"}
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}
