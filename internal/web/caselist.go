@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
@@ -153,8 +154,13 @@ func (s *Server) parseCaseList(r *http.Request, units map[string]officers.Unit) 
 	p := caller(r)
 	now := s.clock()
 	f := store.CaseFilter{Text: fm.Q, Kind: fm.Kind, State: fm.State, Category: fm.Category, Sort: store.CaseSort(fm.Sort)}
-	if len(fm.Q) > 200 {
+	switch {
+	case len(fm.Q) > 200:
 		fields.Add("q", "Enter at most 200 characters")
+	case fm.Q != "" && !strings.ContainsFunc(fm.Q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
+		// Both engines then search the same words: punctuation alone is
+		// no search (SQLite would refuse it, PostgreSQL match nothing).
+		fields.Add("q", "Enter at least one word to search for")
 	}
 	if fm.Kind != "" && !cases.Kind(fm.Kind).Valid() {
 		fields.Add("kind", "Choose a kind of case from the list")

@@ -116,7 +116,7 @@ func TestCasesPageRefusesBadFilters(t *testing.T) {
 			{"from=31/2/2026", "from", "Enter a real date"},
 			{"from=2/3/2026&to=1/3/2026", "to", "on or after"},
 			{"sort=sideways", "sort", "Choose an order"},
-			{"q=%21%21%21", "q", "holds no words"},
+			{"q=%21%21%21", "q", "Enter at least one word to search for"},
 		} {
 			rec := c.do(t, "GET", "/cases?"+tc.query, "", "")
 			body := rec.Body.String()
