@@ -91,7 +91,9 @@ func browser(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	// Generous: the accessibility test visits every page of every role,
+	// on a machine that may be shared.
+	ctx, cancel3 := context.WithTimeout(ctx, 240*time.Second)
 	t.Cleanup(cancel3)
 	return ctx
 }
