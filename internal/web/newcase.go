@@ -35,7 +35,6 @@ type allegationForm struct {
 
 type newCaseForm struct {
 	Kind, Channel, UnitID, Summary, AroseOn, ReceivedOn string
-	Restricted                                          bool
 	Complainant                                         personInput
 	Allegations                                         []allegationForm
 }
@@ -225,11 +224,13 @@ func (s *Server) newCaseForm(w http.ResponseWriter, r *http.Request) {
 	pf := r.PostForm
 	get := func(k string) string { return strings.TrimSpace(pf.Get(k)) }
 	fm := newCaseForm{Kind: get("kind"), Channel: get("channel"), UnitID: get("unit_id"), Summary: get("summary"),
-		AroseOn: get("arose_on"), ReceivedOn: get("received_on"), Restricted: get("restricted") == "yes",
+		AroseOn: get("arose_on"), ReceivedOn: get("received_on"),
 		Complainant: personInput{Name: get("complainants[0].name"), Email: get("complainants[0].email"),
 			Phone: get("complainants[0].phone"), Address: get("complainants[0].address")}}
 	var f fault.Fields
-	req := recordCaseRequest{Kind: fm.Kind, UnitID: fm.UnitID, Summary: fm.Summary, Restricted: fm.Restricted}
+	// A case is restricted from its page, by those who name the people
+	// allowed to open it: recorded restricted here, nobody could.
+	req := recordCaseRequest{Kind: fm.Kind, UnitID: fm.UnitID, Summary: fm.Summary}
 	switch cases.Kind(fm.Kind) {
 	case cases.Complaint:
 		if fm.Channel != "phone" && fm.Channel != "counter" {
