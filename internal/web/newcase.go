@@ -284,9 +284,23 @@ func (s *Server) newCaseForm(w http.ResponseWriter, r *http.Request) {
 		note = "Complaint taken in person at a police station counter."
 	}
 	var c cases.Case
-	err := f.Err("the case cannot be recorded")
-	if err == nil {
+	var err error
+	if f.Len() == 0 {
 		c, err = s.recordNew(r, req, note)
+	} else {
+		// Say everything to put right at once: the form's own faults and
+		// what the case's rules would refuse.
+		var rules fault.Fields
+		draft, _ := req.toCase(&rules)
+		draft.ForceID = "pending"
+		if req.UnitID == "" {
+			rules.Add("unit_id", "is required")
+		}
+		for _, fe := range fault.FieldsOf(draft.Validate(s.ref, s.clock())) {
+			rules.Add(fe.Field, fe.Reason)
+		}
+		err = &fault.Error{Kind: fault.Invalid, Message: "the case cannot be recorded",
+			Fields: append(fault.FieldsOf(f.Err("")), fault.FieldsOf(rules.Err(""))...)}
 	}
 	if fields := fault.FieldsOf(err); len(fields) > 0 && (fault.Is(err, fault.Invalid) || fault.Is(err, fault.Forbidden)) {
 		for i := range fields {

@@ -69,7 +69,8 @@ func TestRecordACaseShowsEveryAnswerAgainWithMessages(t *testing.T) {
 			t.Fatalf("%d", rec.Code)
 		}
 		for _, want := range []string{"Kept summary text", "Kept allegation text", `value="31/2/2026"`, `value="not an address"`,
-			"PC S1 Subject", "govuk-error-summary", `href="#channel-phone"`, `href="#arose_on"`, "Choose whether the complaint was made"} {
+			"PC S1 Subject", "govuk-error-summary", `href="#channel-phone"`, `href="#arose_on"`, "Choose whether the complaint was made",
+			`href="#allegations-0-category"`, `href="#complainant-email"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("refused form lacks %q", want)
 			}
