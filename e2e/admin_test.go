@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -16,32 +14,6 @@ import (
 	"github.com/probity/probity/internal/web"
 )
 
-// axeHere runs axe-core on the page the browser shows and fails on any
-// critical or serious violation; it keeps a screenshot named for the page.
-func axeHere(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](axeSource+`;
-		axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%s: running axe: %v", name, err)
-	}
-	var vs []axeViolation
-	if err := json.Unmarshal([]byte(out), &vs); err != nil {
-		t.Fatalf("%s: axe result: %v", name, err)
-	}
-	for _, v := range vs {
-		if v.Impact != "critical" && v.Impact != "serious" {
-			continue
-		}
-		var where []string
-		for _, n := range v.Nodes {
-			where = append(where, fmt.Sprint(n.Target...))
-		}
-		t.Errorf("%s: %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
-	}
-	shot(t, ctx, name+".png")
-}
-
 // enrolHere sets up two-step sign-in from the page the sign-in led to,
 // reading the key from the page as a person would type it into an app.
 func enrolHere(t *testing.T, ctx context.Context, who string) {
@@ -49,11 +21,11 @@ func enrolHere(t *testing.T, ctx context.Context, who string) {
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(`form[action="/mfa/enrol"] button`)); err != nil {
 		t.Fatalf("%s: no enrolment after the first sign-in: %v", who, err)
 	}
-	axeHere(t, ctx, who+"-mfa")
+	axeClean(t, ctx, who+"-mfa")
 	if err := chromedp.Do(ctx, chromedp.Click(`form[action="/mfa/enrol"] button`), chromedp.WaitVisible(`#mfa-secret`)); err != nil {
 		t.Fatalf("%s: starting enrolment: %v", who, err)
 	}
-	axeHere(t, ctx, who+"-mfa-key")
+	axeClean(t, ctx, who+"-mfa-key")
 	code, err := totp.GenerateCode(strings.ReplaceAll(text(t, ctx, `#mfa-secret`), " ", ""), time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -84,27 +56,6 @@ func innerValue(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
-func signIn(t *testing.T, ctx context.Context, base, username, pw string) {
-	t.Helper()
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(`#username`),
-		chromedp.SendKeys(`#username`, username),
-		chromedp.SendKeys(`#password`, pw),
-		chromedp.Click(`form[action="/login"] button[type=submit]`),
-	)
-	if err != nil {
-		t.Fatalf("%s: signing in: %v", username, err)
-	}
-}
-
-func signOut(t *testing.T, ctx context.Context, who string) {
-	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Click(`#account button`), chromedp.WaitVisible(`#username`)); err != nil {
-		t.Fatalf("%s: signing out: %v", who, err)
-	}
-}
-
 // TestAdminAddsAUserWhoSignsIn: under two-step sign-in, the administrator
 // enrols, adds an account from the Accounts page (a form refused first,
 // then put right), reads the password shown once, and the new person signs
@@ -116,7 +67,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ctx := browser(t)
 
-	signIn(t, ctx, srv.URL, "admin", password)
+	signInWith(t, ctx, srv.URL, "admin", password)
 	enrolHere(t, ctx, "admin")
 	err := chromedp.Do(ctx,
 		chromedp.Click(`.govuk-service-navigation__list a[href="/admin/users"]`),
@@ -125,7 +76,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opening Accounts: %v", err)
 	}
-	axeHere(t, ctx, "admin-users")
+	axeClean(t, ctx, "admin-users")
 	err = chromedp.Do(ctx,
 		chromedp.Click(`#add-user`),
 		chromedp.WaitVisible(`#username`),
@@ -139,7 +90,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	if s := innerText(t, ctx, `#error-summary`); !strings.Contains(s, "full name") || !strings.Contains(s, "at least one role") {
 		t.Errorf("error summary says %q", s)
 	}
-	axeHere(t, ctx, "admin-user-new-errors")
+	axeClean(t, ctx, "admin-user-new-errors")
 	// What was typed came back; it is cleared as a person would.
 	if typed := innerValue(t, ctx, `#username`); typed != "Jo Bloggs" {
 		t.Errorf("the refused form shows %q, not what was typed", typed)
@@ -162,14 +113,14 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	if len(newPassword) < 16 {
 		t.Fatalf("password shown: %q", newPassword)
 	}
-	axeHere(t, ctx, "admin-user-created")
+	axeClean(t, ctx, "admin-user-created")
 	if err := chromedp.Do(ctx, chromedp.Click(`#back`), chromedp.WaitVisible(`#account-summary`)); err != nil {
 		t.Fatalf("opening the new account: %v", err)
 	}
 	if page := innerText(t, ctx, `main`); strings.Contains(page, newPassword) || !strings.Contains(page, "Complaint handler") {
 		t.Errorf("the account page: password shown again or role missing")
 	}
-	axeHere(t, ctx, "admin-user")
+	axeClean(t, ctx, "admin-user")
 	err = chromedp.Do(ctx,
 		chromedp.Click(`.govuk-service-navigation__list a[href="/admin/units"]`),
 		chromedp.WaitVisible(`#add-unit`),
@@ -177,7 +128,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opening Units: %v", err)
 	}
-	axeHere(t, ctx, "admin-units")
+	axeClean(t, ctx, "admin-units")
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#name`, "Harbour Division"),
 		chromedp.SendKeys(`#code`, "HD"),
@@ -190,10 +141,10 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	if s := innerText(t, ctx, `#units`); !strings.Contains(s, "Harbour Division") {
 		t.Errorf("the new unit is not listed")
 	}
-	axeHere(t, ctx, "admin-unit-added")
+	axeClean(t, ctx, "admin-unit-added")
 	signOut(t, ctx, "admin")
 
-	signIn(t, ctx, srv.URL, "j.bloggs", newPassword)
+	signInWith(t, ctx, srv.URL, "j.bloggs", newPassword)
 	enrolHere(t, ctx, "j.bloggs")
 	if h := innerText(t, ctx, `#welcome`); !strings.Contains(h, "Jo Bloggs") {
 		t.Errorf("the new person landed on %q", h)
@@ -205,7 +156,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	srv := demoServer(t)
 	ctx := browser(t)
-	signIn(t, ctx, srv.URL, "handler", password)
+	signInWith(t, ctx, srv.URL, "handler", password)
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(`#welcome`)); err != nil {
 		t.Fatalf("the handler signing in: %v", err)
 	}
@@ -220,7 +171,7 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	ref = strings.TrimSpace(ref)
 	signOut(t, ctx, "handler")
 
-	signIn(t, ctx, srv.URL, "auditor", password)
+	signInWith(t, ctx, srv.URL, "auditor", password)
 	err = chromedp.Do(ctx,
 		chromedp.WaitVisible(`#welcome`),
 		chromedp.Click(`.govuk-service-navigation__list a[href="/audit"]`),
@@ -229,7 +180,7 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opening the audit log: %v", err)
 	}
-	axeHere(t, ctx, "auditor-audit")
+	axeClean(t, ctx, "auditor-audit")
 	err = chromedp.Do(ctx,
 		chromedp.Click(`#record-search`), // nothing typed: refused beside the field
 		chromedp.WaitVisible(`#error-summary`),
@@ -237,7 +188,7 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	if err != nil {
 		t.Fatalf("asking without a reference: %v", err)
 	}
-	axeHere(t, ctx, "auditor-audit-errors")
+	axeClean(t, ctx, "auditor-audit-errors")
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#record-ref`, ref),
 		chromedp.Click(`#record-search`),
@@ -246,7 +197,7 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	if err != nil {
 		t.Fatalf("asking who saw %s: %v", ref, err)
 	}
-	axeHere(t, ctx, "auditor-who-saw")
+	axeClean(t, ctx, "auditor-who-saw")
 	table := innerText(t, ctx, `main`)
 	if !strings.Contains(table, "Demo handler") || !strings.Contains(table, "Looked at") || !strings.Contains(table, ref) {
 		t.Errorf("who saw %s: the answer does not name the handler looking at it:\n%s", ref, table)
@@ -263,5 +214,5 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	if s := innerText(t, ctx, `#chain-state`); !strings.Contains(s, "Chain checked: sound") {
 		t.Errorf("after the check the chain section says %q", s)
 	}
-	axeHere(t, ctx, "auditor-chain-checked")
+	axeClean(t, ctx, "auditor-chain-checked")
 }

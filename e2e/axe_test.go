@@ -86,7 +86,7 @@ func TestAccessibilityOfEveryPageReached(t *testing.T) {
 			const out = [];
 			const add = sel => { const a = document.querySelector(sel); if (a) out.push(a.getAttribute('href')); };
 			document.querySelectorAll('.govuk-service-navigation__list a').forEach(a => out.push(a.getAttribute('href')));
-			add('main a[href^="/cases/"]');
+			add('main table a[href^="/cases/"]');
 			add('main a[href^="/eis/flags/"]');
 			add('main a[href^="/vetting/reviews/"]');
 			return out;

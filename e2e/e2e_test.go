@@ -158,7 +158,7 @@ func TestEachRoleSeesOnlyWhatItShould(t *testing.T) {
 			}
 			shot(t, ctx, "home-handler.png")
 			// Open the first case.
-			if err := chromedp.Do(ctx, chromedp.Click(`a[href^="/cases/"]`), chromedp.WaitVisible(`dl.govuk-summary-list`)); err != nil {
+			if err := chromedp.Do(ctx, chromedp.Click(`main table a[href^="/cases/"]`), chromedp.WaitVisible(`dl.govuk-summary-list`)); err != nil {
 				t.Fatal(err)
 			}
 			shot(t, ctx, "case-handler.png")

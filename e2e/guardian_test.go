@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,54 +10,6 @@ import (
 
 	"github.com/probity/probity/internal/store"
 )
-
-// axeClean runs axe-core on the page the browser shows, fails the test on
-// a critical or serious violation, and keeps a screenshot under name.
-func axeClean(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](axeSource+`;
-		axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%s: running axe: %v", name, err)
-	}
-	var vs []axeViolation
-	if err := json.Unmarshal([]byte(out), &vs); err != nil {
-		t.Fatalf("%s: axe result: %v", name, err)
-	}
-	for _, v := range vs {
-		if v.Impact != "critical" && v.Impact != "serious" {
-			continue
-		}
-		var where []string
-		for _, n := range v.Nodes {
-			where = append(where, fmt.Sprint(n.Target...))
-		}
-		t.Errorf("%s: %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
-	}
-	shot(t, ctx, name+".png")
-}
-
-func signIn(t *testing.T, ctx context.Context, base, username string) {
-	t.Helper()
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(`#username`),
-		chromedp.SendKeys(`#username`, username),
-		chromedp.SendKeys(`#password`, password),
-		chromedp.Click(`form[action="/login"] button[type=submit]`),
-		chromedp.WaitVisible(`#welcome`),
-	)
-	if err != nil {
-		t.Fatalf("%s: signing in: %v", username, err)
-	}
-}
-
-func signOut(t *testing.T, ctx context.Context) {
-	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Click(`#account button`), chromedp.WaitVisible(`#username`)); err != nil {
-		t.Fatalf("signing out: %v", err)
-	}
-}
 
 // TestGuardianAnswersAnAnonymousReport: a reporter sends an anonymous
 // report through the public form; the guardian finds it in the inbox,
@@ -138,7 +88,7 @@ func TestGuardianAnswersAnAnonymousReport(t *testing.T) {
 		t.Errorf("the thread after replying is %q", got)
 	}
 	axeClean(t, ctx, "guardian-report-replied")
-	signOut(t, ctx)
+	signOut(t, ctx, "guardian")
 
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/speak-up/thread"),

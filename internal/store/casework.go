@@ -9,7 +9,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/id"
@@ -178,122 +177,6 @@ func (tx *Tx) refreshSearch(ctx context.Context, caseID string) error {
 	_, err = tx.tx.ExecContext(ctx, `INSERT INTO case_search (case_id, body) VALUES ($1, $2)
 		ON CONFLICT (case_id) DO UPDATE SET body = excluded.body`, caseID, body)
 	return err
-}
-
-// CaseFilter selects cases for a list.
-type CaseFilter struct {
-	State     string
-	Kind      string
-	Category  string
-	OfficerID string
-	UnitID    string
-	Overdue   bool
-	DueBefore *time.Time
-	Text      string
-	Now       time.Time
-	// After resumes the list after this position; nil for the start.
-	After *Position
-	Limit int
-	// Scope narrows the list to the caller's need-to-know in the query
-	// itself (caseScopeSQL); nil lists every case, for tools and tests,
-	// never for an answer to a caller. Every case returned to a caller
-	// must still pass access.CanOpenCase.
-	Scope *access.ListScope
-}
-
-// CasePage is one page of a case list.
-type CasePage struct {
-	Items []CaseSummary
-	// More says rows follow the last item.
-	More bool
-}
-
-// Position is where the list stands after this case.
-func (c CaseSummary) Position() Position { return Position{At: c.ReceivedAt, ID: c.ID} }
-
-// ListCases lists cases newest first, filtered, one page at a time. Pages
-// follow (received_at, id) so that a case recorded meanwhile does not
-// shift the rest.
-func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
-	limit := f.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if f.Scope != nil {
-		where = append(where, "("+caseScopeSQL(*f.Scope, arg)+")")
-	}
-	if f.State != "" {
-		where = append(where, "c.state = "+arg(f.State))
-	}
-	if f.Kind != "" {
-		where = append(where, "c.kind = "+arg(f.Kind))
-	}
-	if f.UnitID != "" {
-		where = append(where, "c.unit_id = "+arg(f.UnitID))
-	}
-	if f.Category != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM allegations al WHERE al.case_id = c.id AND al.category = "+arg(f.Category)+")")
-	}
-	if f.OfficerID != "" {
-		where = append(where, `EXISTS (SELECT 1 FROM subjects s JOIN allegations al ON al.id = s.allegation_id
-			WHERE al.case_id = c.id AND s.officer_id = `+arg(f.OfficerID)+")")
-	}
-	if f.Overdue {
-		where = append(where, "c.next_due_at < "+arg(f.Now.UTC()))
-	}
-	if f.DueBefore != nil {
-		where = append(where, "c.next_due_at < "+arg(f.DueBefore.UTC()))
-	}
-	if q := strings.TrimSpace(f.Text); q != "" {
-		if db.dialect == SQLite {
-			match := ftsQuery(q)
-			if match == "" {
-				return CasePage{}, &fault.Error{Kind: fault.Invalid, Message: "bad query",
-					Fields: []fault.FieldError{{Field: "q", Reason: "holds no words to search for"}}}
-			}
-			where = append(where, "c.rowid IN (SELECT rowid FROM case_search WHERE case_search MATCH "+arg(match)+")")
-		} else {
-			where = append(where, "c.id IN (SELECT case_id FROM case_search WHERE tsv @@ websearch_to_tsquery('english', "+arg(q)+"))")
-		}
-	}
-	if f.After != nil {
-		a, b := arg(f.After.At.UTC()), arg(f.After.ID)
-		where = append(where, "(c.received_at < "+a+" OR (c.received_at = "+a+" AND c.id > "+b+"))")
-	}
-	q := `SELECT c.id, c.reference, c.kind, c.state, COALESCE(c.unit_id, ''), c.received_at, c.restricted, c.next_due_at, c.next_due_clock
-		FROM cases c`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY c.received_at DESC, c.id LIMIT " + arg(limit+1)
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return CasePage{}, fmt.Errorf("listing cases: %w", err)
-	}
-	items, err := collect(rows, func(r *sql.Rows) (c CaseSummary, err error) {
-		var due sql.NullTime
-		err = r.Scan(&c.ID, &c.Reference, &c.Kind, &c.State, &c.UnitID, &c.ReceivedAt, &c.Restricted, &due, &c.NextDueClock)
-		c.ReceivedAt = c.ReceivedAt.UTC()
-		if due.Valid {
-			t := due.Time.UTC()
-			c.NextDueAt = &t
-		}
-		return c, err
-	})
-	if err != nil {
-		return CasePage{}, fmt.Errorf("listing cases: %w", err)
-	}
-	page := CasePage{Items: items}
-	if len(items) > limit {
-		page.Items, page.More = items[:limit], true
-	}
-	return page, nil
 }
 
 // ftsQuery turns what a person typed into an FTS5 query of quoted words,

@@ -186,7 +186,7 @@ func (s *Server) caseList(r *http.Request, f store.CaseFilter, q listQuery, curs
 		}
 		return kept, nil
 	}
-	items, more, dropped, err := fillPage(limit, f.After, read, keep, store.CaseSummary.Position)
+	items, more, dropped, err := fillPage(limit, f.After, read, keep, f.PositionOf)
 	if dropped > 0 {
 		s.log.Warn("case list scope let through cases need-to-know refused", "list", where, "dropped", dropped)
 	}
@@ -198,7 +198,7 @@ func (s *Server) caseList(r *http.Request, f store.CaseFilter, q listQuery, curs
 	}
 	next := ""
 	if more {
-		next = key.Cursor(q.list, q.binding(p.User.ID), items[len(items)-1].Position())
+		next = key.Cursor(q.list, q.binding(p.User.ID), f.PositionOf(items[len(items)-1]))
 	}
 	if items == nil {
 		items = []store.CaseSummary{}

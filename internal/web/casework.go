@@ -121,6 +121,19 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	c, err := s.recordNew(r, req, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
+	writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "reference": c.Reference, "state": c.State, "version": c.Version})
+}
+
+// recordNew validates and records a new case for the API and the Record
+// a case page, assigning it to the recorder; note, when not empty, is
+// added to the case as its first note (how a complaint was taken).
+func (s *Server) recordNew(r *http.Request, req recordCaseRequest, note string) (cases.Case, error) {
 	ctx := r.Context()
 	now := s.clock()
 	var f fault.Fields
@@ -132,19 +145,16 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 		case fault.Is(err, fault.NotFound):
 			f.Add("unit_id", "names no unit")
 		case err != nil:
-			s.fail(w, r, err)
-			return
+			return c, err
 		case !access.MayRecordInto(*p, unit.ID, unit.Code == intake.IntakeUnitCode):
 			e := s.auditEntry(r, audit.AccessDenied, "unit", unit.ID, audit.Denied)
 			e.Reason = "recording a case into a unit not the recorder's own"
 			if err := s.db.Audit(ctx, e); err != nil {
-				s.fail(w, r, err)
-				return
+				return c, err
 			}
-			s.fail(w, r, &fault.Error{Kind: fault.Forbidden, Message: "the case cannot be recorded into that unit",
+			return c, &fault.Error{Kind: fault.Forbidden, Message: "the case cannot be recorded into that unit",
 				Fields: []fault.FieldError{{Field: "unit_id", Reason: "a handler records cases into their own units or the complaints intake unit (" +
-					intake.IntakeUnitCode + ")"}}})
-			return
+					intake.IntakeUnitCode + ")"}}}
 		}
 		c.ForceID = unit.ForceID
 	}
@@ -155,8 +165,7 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 		f.Add(fe.Field, fe.Reason)
 	}
 	if err := f.Err("the case cannot be recorded"); err != nil {
-		s.fail(w, r, err)
-		return
+		return c, err
 	}
 	c.Prepare(s.ref, now)
 	c.NextDueAt, c.NextDueClock = s.nextDue(c, nil, now)
@@ -177,6 +186,11 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 		if err := tx.AssignCase(ctx, c.ID, p.User.ID, now); err != nil {
 			return err
 		}
+		if note != "" {
+			if err := tx.AddNote(ctx, &store.Note{CaseID: c.ID, AuthorID: p.User.ID, At: now, Text: note}); err != nil {
+				return err
+			}
+		}
 		e := s.auditEntry(r, audit.Collect, "case", c.ID, audit.Success)
 		e.Reason = "recorded " + c.Reference
 		if len(complainants) > 0 {
@@ -184,12 +198,7 @@ func (s *Server) recordCase(w http.ResponseWriter, r *http.Request) {
 		}
 		return tx.Audit(ctx, e)
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
-	writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "reference": c.Reference, "state": c.State, "version": c.Version})
+	return c, err
 }
 
 type noteRequest struct {

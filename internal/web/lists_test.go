@@ -380,8 +380,8 @@ func TestEveryListReadIsAudited(t *testing.T) {
 		if rec := psd.do(t, "GET", "/", "", ""); rec.Code != 200 {
 			t.Fatal(rec.Code)
 		}
-		if n := auditCount(t, f) - before; n != 2 {
-			t.Errorf("the head of standards' start page wrote %d audit entries, want 2 (cases, flags)", n)
+		if n := auditCount(t, f) - before; n != 4 {
+			t.Errorf("the head of standards' start page wrote %d audit entries, want 4 (nearest deadlines, recent cases, break glass, flags)", n)
 		}
 	})
 }

@@ -85,6 +85,13 @@ var theMatrix = map[string]expect{
 	"POST /mfa/enrol":   {all: byRole(409, map[access.Role]int{anon: 303})},
 	"POST /mfa/confirm": {all: byRole(409, map[access.Role]int{anon: 303})},
 	"GET /{$}":          {all: byRole(200, map[access.Role]int{anon: 303})},
+	"GET /cases": {all: byRole(403, map[access.Role]int{anon: 303, access.Handler: 200, access.Investigator: 200,
+		access.Authority: 200, access.PSDHead: 200, access.Oversight: 200})},
+	"GET /cases.csv": {all: byRole(403, map[access.Role]int{anon: 303, access.Handler: 200, access.Investigator: 200,
+		access.Authority: 200, access.PSDHead: 200, access.Oversight: 200})},
+	"GET /cases/new": {all: byRole(403, map[access.Role]int{anon: 303, access.Handler: 200, access.Authority: 200, access.PSDHead: 200})},
+	// A form with no answers is shown again with what to put right.
+	"POST /cases/new": {all: byRole(403, map[access.Role]int{anon: 303, access.Handler: 422, access.Authority: 422, access.PSDHead: 422})},
 	"GET /cases/{id}": caseRoute(
 		relStatus(200, 200, 403, 404, 404, 404, 403),
 		relStatus(403, 403, 403, 404, 404, 404, 200), 303),
@@ -199,6 +206,7 @@ func fixed(contentType, b string) func(*fixture) body {
 // decision.
 var matrixBodies = map[string]func(*fixture) body{
 	"POST /login":                         fixed("application/x-www-form-urlencoded", ""),
+	"POST /cases/new":                     fixed("application/x-www-form-urlencoded", "summary="),
 	"POST /mfa/confirm":                   fixed("application/x-www-form-urlencoded", "totp=000000"),
 	"POST /api/v1/session":                fixed("application/json", `{}`),
 	"POST /api/v1/mfa/confirm":            fixed("application/json", `{"totp":"000000"}`),

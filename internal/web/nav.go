@@ -19,6 +19,8 @@ type navItem struct {
 // that would answer "Forbidden", nor hide one the user may open.
 var navLinks = []struct{ text, href string }{
 	{"Home", "/"},
+	{"Cases", "/cases"},
+	{"Record a case", "/cases/new"},
 	{"Early-intervention flags", "/eis/flags"},
 	{"Fairness report", "/eis/fairness"},
 	{"Vetting reviews", "/vetting"},
@@ -49,13 +51,22 @@ func (s *Server) nav(r *http.Request) []navItem {
 		return nil
 	}
 	var out []navItem
+	exact := false
 	for _, l := range navLinks {
 		perm, ok := s.navPerm[l.href]
 		if !ok || !access.Allowed(p, perm) {
 			continue
 		}
 		cur := r.URL.Path == l.href || (l.href != "/" && strings.HasPrefix(r.URL.Path, l.href+"/"))
+		exact = exact || r.URL.Path == l.href
 		out = append(out, navItem{Text: l.text, Href: l.href, Current: cur})
+	}
+	// A page with a link of its own (Record a case, under Cases) marks
+	// only that link as the current one.
+	for i := range out {
+		if exact && out[i].Href != r.URL.Path {
+			out[i].Current = false
+		}
 	}
 	return out
 }

@@ -15,7 +15,8 @@ var navLink = regexp.MustCompile(`class="govuk-service-navigation__link" href="(
 // so nobody learns what they may not do by being refused.
 func TestNavigationOffersExactlyWhatTheRoleMayOpen(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
-		candidates := []string{"/", "/eis/flags", "/eis/fairness", "/speak-up/inbox", "/shared-cases", "/vetting", "/audit", "/admin/users", "/admin/units"}
+		candidates := []string{"/", "/cases", "/cases/new", "/eis/flags", "/eis/fairness", "/speak-up/inbox", "/shared-cases", "/vetting",
+			"/audit", "/admin/users", "/admin/units"}
 		for _, role := range access.Roles {
 			c := f.login(t, role)
 			home := c.do(t, "GET", "/", "", "")

@@ -67,7 +67,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			c := f.login(t, role)
 			paths := []string{"/", "/eis/flags", "/eis/fairness", "/officers/" + f.subject, "/speak-up/inbox", "/shared-cases", "/vetting",
 				"/audit", "/audit/user?ref=handler", "/audit/record?kind=officer&ref=S1",
-				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID}
+				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID,
+				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1"}
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}

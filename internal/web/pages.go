@@ -12,11 +12,8 @@ import (
 	"strings"
 
 	"github.com/probity/probity/internal/access"
-	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/officers"
-	"github.com/probity/probity/internal/speakup"
-	"github.com/probity/probity/internal/store"
 )
 
 //go:embed templates/*.html
@@ -50,6 +47,9 @@ type pageData struct {
 	Demo      bool
 	// Nav is the service navigation: only the pages this caller may open.
 	Nav []navItem
+	// Recorded confirms, on the page of a case just recorded, that it
+	// was (the Record a case form redirects there).
+	Recorded bool
 }
 
 // render writes a page. Rendering into a buffer first means a template
@@ -91,7 +91,8 @@ func (s *Server) failPage(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) pageData(r *http.Request) pageData {
-	return pageData{Principal: caller(r), Demo: !s.requireMFA, Nav: s.nav(r)}
+	return pageData{Principal: caller(r), Demo: !s.requireMFA, Nav: s.nav(r),
+		Recorded: r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/cases/") && r.URL.Query().Get("recorded") == "1"}
 }
 
 type loginPage struct {
@@ -216,76 +217,6 @@ func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, afterSignIn(next), http.StatusSeeOther)
-}
-
-type homePage struct {
-	pageData
-	CaseRoles, OversightOnly, Auditor, Admin, NothingHere bool
-	// Flags are the open early-intervention flags the caller reviews.
-	FlagRole bool
-	Flags    []flagView
-	// SpeakUps are the open speak-up reports, for guardians: never the
-	// reporter's identity, nor the text, on a page that may be overlooked.
-	Guardian bool
-	SpeakUps []speakup.Report
-	Cases    []store.CaseSummary
-	Users    []access.User
-	// FailedSignIns is how many sign-in attempts on the account failed
-	// between the previous successful sign-in and this session's.
-	FailedSignIns int
-}
-
-// home shows each role what it may see, and nothing else.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	p := caller(r)
-	ctx := r.Context()
-	data := homePage{pageData: s.pageData(r), Auditor: p.Has(access.Auditor), Admin: p.Has(access.Admin)}
-	var err error
-	if data.FailedSignIns, err = s.failedBefore(r); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	if access.Allowed(p, access.CaseRead) {
-		data.CaseRoles = true
-		data.OversightOnly = !access.Allowed(p, access.CaseCreate) && !access.Allowed(p, access.CaseBreakGlass)
-		cs, _, err := s.caseList(r, store.CaseFilter{}, listQuery{list: "case-list"}, "", 25, "start page")
-		if err != nil {
-			s.failPage(w, r, err)
-			return
-		}
-		data.Cases = cs
-	}
-	if data.Admin {
-		users, err := s.db.Users(ctx)
-		if err != nil {
-			s.failPage(w, r, err)
-			return
-		}
-		data.Users = users
-	}
-	if access.Allowed(p, access.EISRead) {
-		data.FlagRole = true
-		fr := flagRequest{query: flagScope(p), limit: 25}
-		fr.query.State = eis.FlagOpen
-		fr.list = listQuery{list: "eis-flag-list", filters: [][2]string{{"state", eis.FlagOpen}}}
-		flags, _, err := s.flagQueue(r, fr, "start page")
-		if err != nil {
-			s.failPage(w, r, err)
-			return
-		}
-		data.Flags = flags
-	}
-	if access.Allowed(p, access.SpeakUpRead) {
-		data.Guardian = true
-		list, err := s.speakUpOpenReports(r, 25) // audited as the API list is
-		if err != nil {
-			s.failPage(w, r, err)
-			return
-		}
-		data.SpeakUps = list
-	}
-	data.NothingHere = !data.CaseRoles && !data.Auditor && !data.Admin && !data.FlagRole && !data.Guardian
-	s.render(w, r, http.StatusOK, "home", data)
 }
 
 type casePage struct {

@@ -157,6 +157,10 @@ func (s *Server) routes() []route {
 		{"POST", "/mfa/enrol", access.Enrolling, s.mfaEnrolForm, true},
 		{"POST", "/mfa/confirm", access.Enrolling, s.mfaConfirmForm, true},
 		{"GET", "/{$}", access.SignedIn, s.home, true},
+		{"GET", "/cases", access.CaseRead, s.casesPageHandler, true},
+		{"GET", "/cases.csv", access.CaseRead, s.casesCSV, true},
+		{"GET", "/cases/new", access.CaseCreate, s.newCasePage, true},
+		{"POST", "/cases/new", access.CaseCreate, s.newCaseForm, true},
 		{"GET", "/cases/{id}", access.CaseRead, s.casePage, true},
 		{"GET", "/officers/{id}", access.OfficerRead, s.officerPageHandler, true},
 

@@ -1,0 +1,125 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/store"
+)
+
+// TestHandlerFindsACaseAndRecordsAConductMatter: as the handler, find a
+// case by a word of its summary on the Cases page and open it; then
+// record a conduct matter about an officer found by collar number. Every
+// page of the way passes axe-core.
+func TestHandlerFindsACaseAndRecordsAConductMatter(t *testing.T) {
+	srv, db := demoServerWithDB(t)
+	ctx := browser(t)
+	bg := context.Background()
+	handler, _, err := db.UserByUsername(bg, "handler")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope := access.CaseListScope(access.Principal{User: handler, Roles: handler.Roles, MFAPassed: true})
+	page, err := db.ListCases(bg, store.CaseFilter{Scope: &scope, Limit: 20})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("the demo handler may open no case: %v", err)
+	}
+	target, err := db.Case(bg, page.Items[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The longest word of its summary finds it among few others.
+	word := ""
+	for _, w := range strings.FieldsFunc(target.Summary, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') }) {
+		if len(w) > len(word) {
+			word = w
+		}
+	}
+	signIn(t, ctx, srv.URL, "handler")
+	axeClean(t, ctx, "cases-my-work")
+	err = chromedp.Do(ctx,
+		chromedp.Click(`.govuk-service-navigation__list a[href="/cases"]`),
+		chromedp.WaitVisible(`#q`),
+		chromedp.SendKeys(`#q`, word),
+		chromedp.Click(`#apply-filters`),
+		chromedp.WaitVisible(`#cases`),
+	)
+	if err != nil {
+		t.Fatalf("searching %q: %v", word, err)
+	}
+	axeClean(t, ctx, "cases-search")
+	link := `#cases a[href="/cases/` + target.ID + `"]`
+	for range 20 {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('`+link+`').length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(`#next-page`), chromedp.WaitVisible(`#count`)); err != nil {
+			t.Fatalf("case %s not found searching %q: %v", target.Reference, word, err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(link), chromedp.WaitVisible(`dl.govuk-summary-list`)); err != nil {
+		t.Fatalf("opening %s: %v", target.Reference, err)
+	}
+	if h := text(t, ctx, `h1`); !strings.Contains(h, target.Reference) {
+		t.Errorf("opened %q, not %s", h, target.Reference)
+	}
+
+	// A bad filter is shown beside its field.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/cases?from=31/2/2026"), chromedp.WaitVisible(`#error-summary`)); err != nil {
+		t.Fatal(err)
+	}
+	axeClean(t, ctx, "cases-bad-filter")
+
+	officers, err := db.Officers(bg, "", "", 1)
+	if err != nil || len(officers.Items) == 0 {
+		t.Fatal("no officer in the demo", err)
+	}
+	officer := officers.Items[0]
+	err = chromedp.Do(ctx,
+		chromedp.Click(`.govuk-service-navigation__list a[href="/cases/new"]`),
+		chromedp.WaitVisible(`#find`),
+		chromedp.SendKeys(`#find`, officer.CollarNumber),
+		chromedp.Click(`#find-button`),
+		chromedp.WaitVisible(`#found-officers a`),
+		chromedp.Click(`#found-officers a`),
+		chromedp.WaitVisible(`#picked-officers`),
+	)
+	if err != nil {
+		t.Fatalf("finding officer %s: %v", officer.CollarNumber, err)
+	}
+	axeClean(t, ctx, "cases-record")
+	// An empty form is refused with messages, then completed.
+	if err := chromedp.Do(ctx, chromedp.Click(`#record-button`), chromedp.WaitVisible(`#error-summary`)); err != nil {
+		t.Fatal(err)
+	}
+	axeClean(t, ctx, "cases-record-refused")
+	if err := chromedp.Do(ctx, chromedp.Click(`#kind-conduct`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const u = document.querySelector('#unit_id'); u.value = u.options[1].value;
+			const c = document.querySelector('#allegations-0-category'); c.value = c.querySelector('option[value*="/"]').value;
+			const s = document.querySelector('#allegations-0-subject-0'); if (!s.checked) s.click(); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(`#summary`, "Seen on body-worn video pushing a detained man against a wall."),
+		chromedp.SetValue(`#arose_on`, time.Now().AddDate(0, 0, -10).Format("2/1/2006")),
+		chromedp.Click(`#record-button`),
+		chromedp.WaitVisible(`#recorded-banner`),
+	)
+	if err != nil {
+		t.Fatalf("recording the conduct matter: %v", err)
+	}
+	if h := text(t, ctx, `h1`); !strings.Contains(h, "CM/") && !strings.Contains(h, "/20") {
+		t.Errorf("after recording, the page is %q", h)
+	}
+}

@@ -1,0 +1,325 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/fault"
+)
+
+// CaseSort orders a case list. Each order is a key (a time) then the
+// case id, so that keyset paging (Position) resumes exactly after the
+// last case shown whatever the order.
+type CaseSort string
+
+const (
+	// SortReceivedNewest is the default: newest first.
+	SortReceivedNewest CaseSort = "received-desc"
+	SortReceivedOldest CaseSort = "received-asc"
+	// SortDueSoonest and SortDueLatest order by the next deadline; cases
+	// with none come last either way.
+	SortDueSoonest CaseSort = "due-asc"
+	SortDueLatest  CaseSort = "due-desc"
+)
+
+// CaseSorts lists the orders a case list may be asked for.
+var CaseSorts = []CaseSort{SortReceivedNewest, SortReceivedOldest, SortDueSoonest, SortDueLatest}
+
+// noDueLast and noDueFirst stand for "no deadline" in the due orders, so
+// that such cases sort after every real deadline and still have a key to
+// page by.
+var (
+	noDueLast  = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	noDueFirst = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// KindStates is a kind of case with some of its states.
+type KindStates struct {
+	Kind   string
+	States []string
+}
+
+// CaseFilter selects cases for a list.
+type CaseFilter struct {
+	State     string
+	Kind      string
+	Category  string
+	OfficerID string
+	UnitID    string
+	Overdue   bool
+	DueBefore *time.Time
+	// DueFrom keeps cases whose next deadline is at or after it.
+	DueFrom *time.Time
+	// ReceivedFrom and ReceivedBefore bound when the case was received:
+	// from (inclusive) and before (exclusive).
+	ReceivedFrom, ReceivedBefore *time.Time
+	// AssigneeID keeps the cases assigned to this user; Unassigned those
+	// assigned to nobody.
+	AssigneeID string
+	Unassigned bool
+	// In keeps the cases whose kind and state are one of these pairs
+	// (open cases, cases awaiting a role's decision); nil keeps every
+	// case, an empty non-nil list none.
+	In   []KindStates
+	Text string
+	Now  time.Time
+	Sort CaseSort
+	// After resumes the list after this position; nil for the start.
+	After *Position
+	Limit int
+	// Scope narrows the list to the caller's need-to-know in the query
+	// itself (caseScopeSQL); nil lists every case, for tools and tests,
+	// never for an answer to a caller. Every case returned to a caller
+	// must still pass access.CanOpenCase.
+	Scope *access.ListScope
+}
+
+// CasePage is one page of a case list.
+type CasePage struct {
+	Items []CaseSummary
+	// More says rows follow the last item.
+	More bool
+}
+
+// Position is where the list stands after this case in the default order.
+func (c CaseSummary) Position() Position { return Position{At: c.ReceivedAt, ID: c.ID} }
+
+// PositionOf is where a list in the filter's order stands after c.
+func (f CaseFilter) PositionOf(c CaseSummary) Position {
+	switch f.Sort {
+	case SortDueSoonest, SortDueLatest:
+		if c.NextDueAt != nil {
+			return Position{At: *c.NextDueAt, ID: c.ID}
+		}
+		if f.Sort == SortDueSoonest {
+			return Position{At: noDueLast, ID: c.ID}
+		}
+		return Position{At: noDueFirst, ID: c.ID}
+	}
+	return c.Position()
+}
+
+// sortKey is the filter's order as a key expression on cases c and its
+// direction.
+func (f CaseFilter) sortKey(arg func(any) string) (key string, desc bool, err error) {
+	switch f.Sort {
+	case "", SortReceivedNewest:
+		return "c.received_at", true, nil
+	case SortReceivedOldest:
+		return "c.received_at", false, nil
+	case SortDueSoonest:
+		return "COALESCE(c.next_due_at, " + arg(noDueLast) + ")", false, nil
+	case SortDueLatest:
+		return "COALESCE(c.next_due_at, " + arg(noDueFirst) + ")", true, nil
+	}
+	return "", false, &fault.Error{Kind: fault.Invalid, Message: "bad query",
+		Fields: []fault.FieldError{{Field: "sort", Reason: "is not an order the list knows"}}}
+}
+
+// caseListWhere writes the filter's conditions on cases aliased c (all
+// but the position), adding their arguments through arg.
+func (db *DB) caseListWhere(f CaseFilter, arg func(any) string) ([]string, error) {
+	var where []string
+	if f.Scope != nil {
+		where = append(where, "("+caseScopeSQL(*f.Scope, arg)+")")
+	}
+	if f.State != "" {
+		where = append(where, "c.state = "+arg(f.State))
+	}
+	if f.Kind != "" {
+		where = append(where, "c.kind = "+arg(f.Kind))
+	}
+	if f.UnitID != "" {
+		where = append(where, "c.unit_id = "+arg(f.UnitID))
+	}
+	if f.Category != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM allegations al WHERE al.case_id = c.id AND al.category = "+arg(f.Category)+")")
+	}
+	if f.OfficerID != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM subjects s JOIN allegations al ON al.id = s.allegation_id
+			WHERE al.case_id = c.id AND s.officer_id = `+arg(f.OfficerID)+")")
+	}
+	if f.Overdue {
+		where = append(where, "c.next_due_at < "+arg(f.Now.UTC()))
+	}
+	if f.DueBefore != nil {
+		where = append(where, "c.next_due_at < "+arg(f.DueBefore.UTC()))
+	}
+	if f.DueFrom != nil {
+		where = append(where, "c.next_due_at >= "+arg(f.DueFrom.UTC()))
+	}
+	if f.ReceivedFrom != nil {
+		where = append(where, "c.received_at >= "+arg(f.ReceivedFrom.UTC()))
+	}
+	if f.ReceivedBefore != nil {
+		where = append(where, "c.received_at < "+arg(f.ReceivedBefore.UTC()))
+	}
+	if f.AssigneeID != "" {
+		// Driven from the assignee's index, not checked case by case.
+		where = append(where, "c.id IN (SELECT ca.case_id FROM case_assignments ca WHERE ca.user_id = "+arg(f.AssigneeID)+")")
+	}
+	if f.Unassigned {
+		where = append(where, "NOT EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = c.id)")
+	}
+	if f.In != nil {
+		var alts []string
+		for _, ks := range f.In {
+			if len(ks.States) == 0 {
+				continue
+			}
+			marks := make([]string, len(ks.States))
+			for i, s := range ks.States {
+				marks[i] = arg(s)
+			}
+			alts = append(alts, "(c.kind = "+arg(ks.Kind)+" AND c.state IN ("+strings.Join(marks, ", ")+"))")
+		}
+		if len(alts) == 0 {
+			alts = []string{"1 = 0"}
+		}
+		where = append(where, "("+strings.Join(alts, " OR ")+")")
+	}
+	if q := strings.TrimSpace(f.Text); q != "" {
+		if db.dialect == SQLite {
+			match := ftsQuery(q)
+			if match == "" {
+				return nil, &fault.Error{Kind: fault.Invalid, Message: "bad query",
+					Fields: []fault.FieldError{{Field: "q", Reason: "holds no words to search for"}}}
+			}
+			where = append(where, "c.rowid IN (SELECT rowid FROM case_search WHERE case_search MATCH "+arg(match)+")")
+		} else {
+			where = append(where, "c.id IN (SELECT case_id FROM case_search WHERE tsv @@ websearch_to_tsquery('english', "+arg(q)+"))")
+		}
+	}
+	return where, nil
+}
+
+// ListCases lists cases in the filter's order (newest first by default),
+// filtered, one page of at most 200 at a time. Pages follow the order's
+// key and the case id, so that a case recorded meanwhile does not shift
+// the rest.
+func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	items, err := db.listCases(ctx, f, limit+1)
+	if err != nil {
+		return CasePage{}, err
+	}
+	page := CasePage{Items: items}
+	if len(items) > limit {
+		page.Items, page.More = items[:limit], true
+	}
+	return page, nil
+}
+
+// ExportCases reads up to limit cases of a filter in its order, from the
+// start, for an export; the caller refuses exports above its bound
+// (CountCases) before reading them.
+func (db *DB) ExportCases(ctx context.Context, f CaseFilter, limit int) ([]CaseSummary, error) {
+	f.After = nil
+	return db.listCases(ctx, f, limit)
+}
+
+func (db *DB) listCases(ctx context.Context, f CaseFilter, limit int) ([]CaseSummary, error) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where, err := db.caseListWhere(f, arg)
+	if err != nil {
+		return nil, err
+	}
+	key, desc, err := f.sortKey(arg)
+	if err != nil {
+		return nil, err
+	}
+	dir, cmp := "ASC", " > "
+	if desc {
+		dir, cmp = "DESC", " < "
+	}
+	if f.After != nil {
+		a, b := arg(f.After.At.UTC()), arg(f.After.ID)
+		where = append(where, "("+key+cmp+a+" OR ("+key+" = "+a+" AND c.id > "+b+"))")
+	}
+	q := `SELECT c.id, c.reference, c.kind, c.state, COALESCE(c.unit_id, ''), c.received_at, c.restricted, c.next_due_at, c.next_due_clock
+		FROM cases c`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY " + key + " " + dir + ", c.id LIMIT " + arg(limit)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing cases: %w", err)
+	}
+	items, err := collect(rows, func(r *sql.Rows) (c CaseSummary, err error) {
+		var due sql.NullTime
+		err = r.Scan(&c.ID, &c.Reference, &c.Kind, &c.State, &c.UnitID, &c.ReceivedAt, &c.Restricted, &due, &c.NextDueClock)
+		c.ReceivedAt = c.ReceivedAt.UTC()
+		if due.Valid {
+			t := due.Time.UTC()
+			c.NextDueAt = &t
+		}
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing cases: %w", err)
+	}
+	return items, nil
+}
+
+// CountCases counts the cases a filter selects, ignoring its position and
+// limit: with a scope, only cases the caller may open are counted.
+func (db *DB) CountCases(ctx context.Context, f CaseFilter) (int, error) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where, err := db.caseListWhere(f, arg)
+	if err != nil {
+		return 0, err
+	}
+	q := `SELECT COUNT(*) FROM cases c`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting cases: %w", err)
+	}
+	return n, nil
+}
+
+// CaseSubjects lists the subject officers of each case, in the order of
+// its allegations, each once.
+func (db *DB) CaseSubjects(ctx context.Context, caseIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for start := 0; start < len(caseIDs); start += 200 {
+		in, args := inList(caseIDs[start:min(start+200, len(caseIDs))])
+		rows, err := db.read.QueryContext(ctx, `SELECT a.case_id, s.officer_id FROM subjects s
+			JOIN allegations a ON a.id = s.allegation_id WHERE a.case_id IN `+in+` ORDER BY a.case_id, a.seq, s.officer_id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("reading subjects of cases: %w", err)
+		}
+		pairs, err := collect(rows, func(r *sql.Rows) (p [2]string, err error) { return p, r.Scan(&p[0], &p[1]) })
+		if err != nil {
+			return nil, fmt.Errorf("reading subjects of cases: %w", err)
+		}
+		for _, p := range pairs {
+			seen := false
+			for _, o := range out[p[0]] {
+				seen = seen || o == p[1]
+			}
+			if !seen {
+				out[p[0]] = append(out[p[0]], p[1])
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,161 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/officers"
+	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/store/storetest"
+)
+
+// TestCaseListSortsPageExactly pages through cases in every order, a few
+// at a time, and checks the pages join up to the whole list in order, each
+// case once, with counts that match; cases share received times and some
+// have no deadline, to test the ties and the missing keys.
+func TestCaseListSortsPageExactly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		force, units := seedForce(t, db)
+		ref, err := cases.LoadReference()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var officer string
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			o := officers.Officer{ForceID: force.ID, CollarNumber: "4127", GivenName: "Ann", FamilyName: "O'Hara_Smith", Rank: "constable",
+				UnitID: units[0].ID, JoinedOn: day("2010-01-01")}
+			if err := tx.CreateOfficer(ctx, &o, now); err != nil {
+				return err
+			}
+			officer = o.ID
+			for i := range 13 {
+				c := cases.Case{Kind: cases.Complaint, ForceID: force.ID, UnitID: units[i%2].ID, Summary: "sorted case",
+					AroseOn: now.AddDate(0, 0, -40), ReceivedAt: now.AddDate(0, 0, -(i / 3)),
+					Allegations: []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language",
+						Subjects: []cases.Subject{{OfficerID: officer}}}}}
+				if err := c.Validate(ref, now); err != nil {
+					return err
+				}
+				c.Prepare(ref, now)
+				if i%4 != 0 {
+					due := now.AddDate(0, 0, i%5-2)
+					c.NextDueAt = &due
+				} else {
+					c.NextDueAt = nil
+				}
+				if err := tx.CreateCase(ctx, &c, "test", now); err != nil {
+					return err
+				}
+				if i%3 == 0 {
+					if err := tx.SetNextDue(ctx, c.ID, nil, ""); err != nil {
+						return err
+					}
+				} else {
+					due := now.AddDate(0, 0, i%5-2)
+					if err := tx.SetNextDue(ctx, c.ID, &due, "test"); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sort := range store.CaseSorts {
+			f := store.CaseFilter{Sort: sort, Now: now}
+			whole, err := db.ExportCases(ctx, f, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(whole) != 13 {
+				t.Fatalf("%s: %d cases", sort, len(whole))
+			}
+			for i := 1; i < len(whole); i++ {
+				a, b := f.PositionOf(whole[i-1]), f.PositionOf(whole[i])
+				desc := sort == store.SortReceivedNewest || sort == store.SortDueLatest
+				inOrder := a.At.Before(b.At) != desc && !a.At.Equal(b.At) || a.At.Equal(b.At) && a.ID < b.ID
+				if !inOrder {
+					t.Errorf("%s: %v before %v", sort, a, b)
+				}
+			}
+			var paged []string
+			f.Limit = 4
+			for range 10 {
+				page, err := db.ListCases(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range page.Items {
+					paged = append(paged, c.ID)
+				}
+				if !page.More {
+					break
+				}
+				p := f.PositionOf(page.Items[len(page.Items)-1])
+				f.After = &p
+			}
+			var want []string
+			for _, c := range whole {
+				want = append(want, c.ID)
+			}
+			if !slices.Equal(paged, want) {
+				t.Errorf("%s: pages %v, whole %v", sort, paged, want)
+			}
+		}
+		soon := now.AddDate(0, 0, 7)
+		from, before := now.AddDate(0, 0, -1), now.AddDate(0, 0, 1)
+		for _, tc := range []struct {
+			name string
+			f    store.CaseFilter
+		}{
+			{"all", store.CaseFilter{}},
+			{"overdue", store.CaseFilter{Overdue: true}},
+			{"due soon", store.CaseFilter{DueFrom: &now, DueBefore: &soon}},
+			{"received between", store.CaseFilter{ReceivedFrom: &from, ReceivedBefore: &before}},
+			{"unit", store.CaseFilter{UnitID: units[1].ID}},
+			{"unassigned", store.CaseFilter{Unassigned: true}},
+			{"open", store.CaseFilter{In: []store.KindStates{{Kind: "complaint", States: []string{"Received"}}}}},
+			{"none", store.CaseFilter{In: []store.KindStates{}}},
+			{"officer and text", store.CaseFilter{OfficerID: officer, Text: "sorted"}},
+		} {
+			tc.f.Now = now
+			n, err := db.CountCases(ctx, tc.f)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			list, err := db.ExportCases(ctx, tc.f, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(list) {
+				t.Errorf("%s: counted %d, listed %d", tc.name, n, len(list))
+			}
+			for _, c := range list {
+				if tc.f.Overdue && (c.NextDueAt == nil || !c.NextDueAt.Before(now)) ||
+					tc.f.DueBefore != nil && (c.NextDueAt == nil || c.NextDueAt.Before(now) || !c.NextDueAt.Before(soon)) ||
+					tc.f.ReceivedFrom != nil && (c.ReceivedAt.Before(from) || !c.ReceivedAt.Before(before)) ||
+					tc.f.UnitID != "" && c.UnitID != tc.f.UnitID {
+					t.Errorf("%s: listed %+v", tc.name, c)
+				}
+			}
+			want := map[string]int{"all": 13, "unassigned": 13, "open": 13, "none": 0, "officer and text": 13, "unit": 6}
+			if w, ok := want[tc.name]; ok && n != w {
+				t.Errorf("%s: %d cases, want %d", tc.name, n, w)
+			}
+			if (tc.name == "overdue" || tc.name == "due soon" || tc.name == "received between") && (n == 0 || n == 13) {
+				t.Errorf("%s: %d cases: the test data do not tell the filter apart", tc.name, n)
+			}
+		}
+		for _, q := range []string{"4127", "o'hara", "ann o'h", "O'HARA_"} {
+			found, err := db.SearchOfficers(ctx, q, 10)
+			if err != nil || len(found) != 1 || found[0].ID != officer {
+				t.Errorf("SearchOfficers(%q) = %v, %v", q, found, err)
+			}
+		}
+		if found, err := db.SearchOfficers(ctx, "o%", 10); err != nil || len(found) != 0 {
+			t.Errorf("a wildcard typed matched %v %v", found, err)
+		}
+	})
+}
