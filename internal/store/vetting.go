@@ -221,8 +221,9 @@ func (tx *Tx) RecordClearance(ctx context.Context, c *vetting.Clearance) error {
 
 func (tx *Tx) insertClearance(ctx context.Context, c vetting.Clearance, reviewID string) error {
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO vetting_clearances
-		(id, officer_id, level, status, granted_on, review_due, conditions, reasons, decided_by, decided_at, appeal_of, review_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		(id, officer_id, seq, level, status, granted_on, review_due, conditions, reasons, decided_by, decided_at, appeal_of, review_id)
+		VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM vetting_clearances WHERE officer_id = $2),
+		$3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		c.ID, c.OfficerID, string(c.Level), string(c.Status), dateOnly(c.GrantedOn), nullDate(c.ReviewDue), c.Conditions, c.Reasons,
 		c.DecidedBy, c.DecidedAt.UTC(), nullString(c.AppealOf), nullString(reviewID))
 	if err := constraintError(err, "", "the clearance names no such officer or earlier clearance"); err != nil {
@@ -246,10 +247,10 @@ func clearances(ctx context.Context, q querier, officerID string, current bool) 
 	where := `WHERE v.officer_id = $1`
 	if current {
 		where += ` AND NOT EXISTS (SELECT 1 FROM vetting_clearances l WHERE l.officer_id = v.officer_id AND l.level = v.level
-			AND (l.decided_at > v.decided_at OR (l.decided_at = v.decided_at AND l.id > v.id)))`
+			AND l.seq > v.seq)`
 	}
 	rows, err := q.QueryContext(ctx, `SELECT v.id, v.level, v.status, v.granted_on, v.review_due, v.conditions, v.reasons, v.decided_by,
-		v.decided_at, COALESCE(v.appeal_of, '') FROM vetting_clearances v `+where+` ORDER BY v.decided_at DESC, v.id DESC`, officerID)
+		v.decided_at, COALESCE(v.appeal_of, '') FROM vetting_clearances v `+where+` ORDER BY v.seq DESC`, officerID)
 	if err != nil {
 		return nil, fmt.Errorf("reading vetting clearances: %w", err)
 	}

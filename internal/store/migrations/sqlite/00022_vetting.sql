@@ -2,11 +2,13 @@
 -- open (internal/vetting, docs/vetting.md). SQLite dialect.
 
 -- +goose Up
--- One row per decision: the latest row at a level is where the officer
--- stands at that level, and the rows before it are the history.
+-- One row per decision: the latest row at a level (the highest seq, which
+-- counts an officer's decisions in the order they were recorded) is where
+-- the officer stands at that level, and the rows before it are the history.
 CREATE TABLE vetting_clearances (
     id          TEXT PRIMARY KEY,
     officer_id  TEXT NOT NULL REFERENCES officers (id),
+    seq         INTEGER NOT NULL,
     level       TEXT NOT NULL CHECK (level IN ('recruitment', 'management', 'ctc', 'sc', 'dv')),
     status      TEXT NOT NULL CHECK (status IN ('granted', 'refused', 'suspended', 'withdrawn')),
     granted_on  DATE NOT NULL,
@@ -19,7 +21,7 @@ CREATE TABLE vetting_clearances (
     review_id   TEXT,
     CHECK (review_due IS NULL OR review_due > granted_on)
 );
-CREATE INDEX vetting_clearances_officer ON vetting_clearances (officer_id, level, decided_at);
+CREATE UNIQUE INDEX vetting_clearances_officer ON vetting_clearances (officer_id, seq);
 CREATE INDEX vetting_clearances_due ON vetting_clearances (review_due);
 
 -- A review of an officer's vetting. The trigger columns hold what the
