@@ -73,7 +73,7 @@ func Attack(set Set, pub []Published) ([]Exposure, error) {
 		}
 		reason, ok := "is published", false
 		if !m.known(v) {
-			reason, ok = m.protected(v)
+			reason, ok = m.protected(v, nearFirst...)
 		}
 		if ok {
 			continue

@@ -181,7 +181,7 @@ func TestAttackerAgreesWithBruteForce(t *testing.T) {
 				continue
 			}
 			checked++
-			_, got := m.protected(v)
+			_, got := m.protected(v, nearFirst...)
 			want := zero[v] && high[v]
 			if !want {
 				exposed++

@@ -137,6 +137,10 @@ func Protect(set Set) (Result, error) {
 		}
 	}
 	secondary := 0
+	depths := nearFirst
+	if len(m.truth) > ThoroughUpTo {
+		depths = nearOnly
+	}
 	// Suppressing a cell only widens what the attacker must consider, so a
 	// cell once shown protected stays protected: each is checked until it
 	// is, in order, and never again.
@@ -145,11 +149,14 @@ func Protect(set Set) (Result, error) {
 			continue
 		}
 		for {
-			if _, ok := m.protected(v); ok {
+			if _, ok := m.protected(v, depths...); ok {
 				break
 			}
 			next := m.choose(v)
 			if next < 0 {
+				if _, ok := m.protected(v, nearFirst...); ok {
+					break // nothing left to hide nearby, and the far unknowns suffice
+				}
 				return Result{}, fmt.Errorf("disclosure: no cell left to suppress to protect %s", m.describe(v))
 			}
 			m.status[next] = secondaryCell
@@ -158,6 +165,21 @@ func Protect(set Set) (Result, error) {
 	}
 	return Result{Tables: m.published(), Primary: primary, Secondary: secondary}, nil
 }
+
+// nearFirst and nearOnly are the depths at which witnesses are sought:
+// near a cell (within two relations), then among all the unknowns linked
+// to it; or near it only. Attack always uses nearFirst. Protect does too on
+// sets of up to ThoroughUpTo figures; on larger ones it looks near only,
+// which is many times quicker and stays safe (a witness near is a witness),
+// but suppresses more: see docs/disclosure.md for the figures.
+var (
+	nearFirst = []int{2, -1}
+	nearOnly  = []int{2}
+)
+
+// ThoroughUpTo is the largest set (in figures, margins included) that
+// Protect searches thoroughly.
+const ThoroughUpTo = 800
 
 // Rate is a rate (per cent, per thousand officers) published only when
 // both its numerator and its denominator are: a rate over a suppressed

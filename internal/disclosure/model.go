@@ -294,9 +294,9 @@ func (m *model) component(v, depth int) (*system, map[int]int, []int) {
 // not, it says which the attacker can rule out. Witnesses are sought among
 // the unknowns near v first, which is quick and usually enough (a
 // rectangle of suppressed cells is two relations deep), then among all.
-func (m *model) protected(v int) (string, bool) {
+func (m *model) protected(v int, depths ...int) (string, bool) {
 	found := func(zero bool) bool {
-		for _, depth := range []int{2, -1} {
+		for _, depth := range depths {
 			s, idx, _ := m.component(v, depth)
 			j := idx[v]
 			lo, hi := make([]int64, s.n), make([]int64, s.n)
@@ -317,6 +317,16 @@ func (m *model) protected(v int) (string, bool) {
 			}
 		}
 		return false
+	}
+	if !m.canBeZero[v] || !m.canBeHigh[v] {
+		s, idx, _ := m.component(v, -1)
+		lo, hi := s.pinned(idx[v])
+		if lo >= 1 {
+			return "can be shown to be at least 1", false
+		}
+		if hi < MinShown {
+			return fmt.Sprintf("can be shown to be at most %d", MinShown-1), false
+		}
 	}
 	if !m.canBeZero[v] && !found(true) {
 		return "can be shown to be at least 1", false
