@@ -87,13 +87,15 @@ func wrap(s string, width, size float64, lines int) ([]string, bool) {
 	words := strings.Fields(s)
 	var out []string
 	cur, cut := "", false
+	curW, space := 0.0, textWidth(" ", size)
 	for i, w := range words {
+		ww := textWidth(w, size)
 		if cur == "" {
-			cur = w
+			cur, curW = w, ww
 			continue
 		}
-		if textWidth(cur+" "+w, size) <= width {
-			cur += " " + w
+		if curW+space+ww <= width {
+			cur, curW = cur+" "+w, curW+space+ww
 			continue
 		}
 		if len(out) == lines-1 {
@@ -101,7 +103,7 @@ func wrap(s string, width, size float64, lines int) ([]string, bool) {
 			return append(out, last), true
 		}
 		line, c := fit(cur, width, size)
-		out, cut, cur = append(out, line), cut || c, w
+		out, cut, cur, curW = append(out, line), cut || c, w, ww
 	}
 	if cur != "" {
 		line, c := fit(cur, width, size)

@@ -45,13 +45,13 @@ func SVG(c Chart) (template.HTML, error) {
 }
 
 type drawing struct {
-	c                      Chart
-	b                      strings.Builder
-	w, h                   float64
-	x0, x1, y0, y1         float64 // the plot area
-	start, end, step       float64 // the value axis
-	decimals               int
-	legendRows, noteHeight float64
+	c                Chart
+	b                strings.Builder
+	w, h             float64
+	x0, x1, y0, y1   float64 // the plot area
+	start, end, step float64 // the value axis
+	decimals         int
+	legendRows       float64
 }
 
 func (d *drawing) printf(format string, args ...any) { fmt.Fprintf(&d.b, format, args...) }
