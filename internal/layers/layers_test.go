@@ -48,10 +48,12 @@ var layers = []layer{
 		// bytes it is given under rotating keys, and the store decides which
 		// columns are sealed and what each is bound to. Imagemeta likewise
 		// strips whatever image it is given; speak-up decides whose images.
-		name:     "foundation",
-		peers:    true,
-		forbid:   sqlAndHTTP,
-		packages: []string{"internal/fault", "internal/id", "internal/secret", "internal/keyring", "internal/imagemeta", "internal/imagemeta/imagemetatest"},
+		// Chart draws whatever series it is given; measures decide which.
+		name:   "foundation",
+		peers:  true,
+		forbid: sqlAndHTTP,
+		packages: []string{"internal/fault", "internal/id", "internal/secret", "internal/keyring", "internal/imagemeta", "internal/imagemeta/imagemetatest",
+			"internal/chart"},
 	},
 	{
 		// Probity's rules in plain Go: the workflow and its law (cases), who
@@ -68,7 +70,7 @@ var layers = []layer{
 		packages: []string{
 			"internal/officers", "internal/people", "internal/cases", "internal/access",
 			"internal/audit", "internal/intake", "internal/speakup", "internal/receipt", "internal/eis",
-			"internal/vetting", "internal/measures",
+			"internal/vetting", "internal/measures", "internal/disclosure",
 		},
 	},
 	{
