@@ -24,9 +24,15 @@ const basisNoCase = "no such case"
 
 // decideCase applies need-to-know to the case named in the URL.
 func (s *Server) decideCase(r *http.Request) (caseID string, d access.Decision, err error) {
+	caseID, d, _, err = s.decideCaseFacts(r)
+	return caseID, d, err
+}
+
+// decideCaseFacts is decideCase with the facts it decided on.
+func (s *Server) decideCaseFacts(r *http.Request) (caseID string, d access.Decision, facts access.CaseFacts, err error) {
 	caseID = r.PathValue("id")
 	if !id.Valid(caseID) {
-		return "", d, fault.Errorf(fault.NotFound, "case not found")
+		return "", d, facts, fault.Errorf(fault.NotFound, "case not found")
 	}
 	// An id that names no case is refused as a hidden case is, through
 	// the same reads (CasesFacts runs its queries whether or not the case
@@ -34,13 +40,13 @@ func (s *Server) decideCase(r *http.Request) (caseID string, d access.Decision, 
 	// nor the time it takes tells a hidden case from no case.
 	all, err := s.db.CasesFacts(r.Context(), []string{caseID}, s.clock())
 	if err != nil {
-		return "", d, err
+		return "", d, facts, err
 	}
 	facts, ok := all[caseID]
 	if !ok {
-		return caseID, access.Decision{Hide: true, Basis: basisNoCase}, nil
+		return caseID, access.Decision{Hide: true, Basis: basisNoCase}, facts, nil
 	}
-	return caseID, access.CanOpenCase(*caller(r), facts), nil
+	return caseID, access.CanOpenCase(*caller(r), facts), facts, nil
 }
 
 // openable decides need-to-know for many cases at once, for lists: which

@@ -451,12 +451,12 @@ func subjectIDs(c cases.Case) []string {
 // reshowStale shows the case as it now stands, saying that the form was
 // drawn from an earlier state and nothing was applied.
 func (s *Server) reshowStale(w http.ResponseWriter, r *http.Request, _ cases.Case, status int, problem string) {
-	c, basis, err := s.readCase(r)
+	c, basis, facts, err := s.readCaseFacts(r)
 	if err != nil {
 		s.failCasePage(w, r, err)
 		return
 	}
-	page, err := s.buildCasePage(r, c, basis)
+	page, err := s.buildCasePage(r, c, basis, facts)
 	if err != nil {
 		s.failPage(w, r, err)
 		return

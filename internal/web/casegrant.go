@@ -82,12 +82,12 @@ func (s *Server) reshowCase(w http.ResponseWriter, r *http.Request, err error, k
 		s.failPage(w, r, err)
 		return
 	}
-	c, basis, rerr := s.readCase(r)
+	c, basis, facts, rerr := s.readCaseFacts(r)
 	if rerr != nil {
 		s.failCasePage(w, r, rerr)
 		return
 	}
-	page, rerr := s.buildCasePage(r, c, basis)
+	page, rerr := s.buildCasePage(r, c, basis, facts)
 	if rerr != nil {
 		s.failPage(w, r, rerr)
 		return

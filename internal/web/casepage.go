@@ -79,12 +79,12 @@ type documentView struct {
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
-	c, basis, err := s.readCase(r)
+	c, basis, facts, err := s.readCaseFacts(r)
 	if err != nil {
 		s.failCasePage(w, r, err)
 		return
 	}
-	page, err := s.buildCasePage(r, c, basis)
+	page, err := s.buildCasePage(r, c, basis, facts)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
@@ -115,7 +115,7 @@ func (s *Server) showContacts(r *http.Request, page *casePage) error {
 }
 
 // buildCasePage gathers the case page of a case the caller may open.
-func (s *Server) buildCasePage(r *http.Request, c cases.Case, basis string) (casePage, error) {
+func (s *Server) buildCasePage(r *http.Request, c cases.Case, basis string, facts access.CaseFacts) (casePage, error) {
 	ctx := r.Context()
 	p := caller(r)
 	v, err := s.caseDetail(r, c, basis)
@@ -151,10 +151,6 @@ func (s *Server) buildCasePage(r *http.Request, c cases.Case, basis string) (cas
 		return page, err
 	}
 	names, err := s.userNames(r)
-	if err != nil {
-		return page, err
-	}
-	facts, err := s.db.CaseFacts(ctx, c.ID, s.clock())
 	if err != nil {
 		return page, err
 	}
