@@ -199,7 +199,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msg := text(t, ctx, `#case-problem`); !strings.Contains(msg, "moved on since you opened the form") {
+	if msg := text(t, ctx, `#case-problem`); !strings.Contains(msg, "moved on since you opened it") {
 		t.Errorf("stale form message %q", msg)
 	}
 	if got := text(t, ctx, `#case-state`); got != "Being resolved informally (logged, not recorded)" {

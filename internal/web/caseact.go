@@ -391,6 +391,12 @@ func (s *Server) actFormPage(w http.ResponseWriter, r *http.Request) {
 		s.failCasePage(w, r, err)
 		return
 	}
+	// The case page's buttons say which version they were shown with: a
+	// case that moved on since is shown as it is now, not a form for it.
+	if v := r.URL.Query().Get("version"); v != "" && v != strconv.Itoa(c.Version) {
+		s.reshowStale(w, r, c, http.StatusConflict, "")
+		return
+	}
 	s.render(w, r, http.StatusOK, "case-act", form.page)
 }
 
@@ -462,7 +468,7 @@ func (s *Server) reshowStale(w http.ResponseWriter, r *http.Request, _ cases.Cas
 		return
 	}
 	if problem == "" {
-		problem = "Nothing was changed: the case moved on since you opened the form. It is now at “" +
+		problem = "Nothing was changed: the case moved on since you opened it. It is now at “" +
 			c.State.Label().Name + "”. Check what happened below, then choose what to do next."
 	}
 	page.Problem = problem

@@ -35,10 +35,10 @@ func BenchmarkCasePage(b *testing.B) {
 	}
 }
 
-// BenchmarkBaselineCasePageQueries runs the case page's reads and its one
+// BenchmarkBaselineCaseQueries runs the case page's reads and its one
 // audit entry straight against the store: what the page must cost at
 // least, whatever the web adapter does around it.
-func BenchmarkBaselineCasePageQueries(b *testing.B) {
+func BenchmarkBaselineCaseQueries(b *testing.B) {
 	f := benchFixture(b)
 	caseID := caseWithHistory(b, f)
 	b.ResetTimer()
@@ -79,4 +79,3 @@ func BenchmarkBaselineCasePageQueries(b *testing.B) {
 		}
 	}
 }
-

@@ -58,7 +58,7 @@ func TestCasePageActionForms(t *testing.T) {
 		caseID := f.cases[relSameUnit]
 
 		page := handler.do(t, "GET", "/cases/"+caseID, "", "")
-		if page.Code != 200 || !strings.Contains(page.Body.String(), `/act/make_initial_contact"`) {
+		if page.Code != 200 || !strings.Contains(page.Body.String(), `/act/make_initial_contact?version=1"`) {
 			t.Fatalf("the case page offers no button for the next step: %d\n%s", page.Code, page.Body.String())
 		}
 		status, loc, body := handler.actForm(t, caseID, "make_initial_contact", url.Values{})
@@ -155,7 +155,7 @@ func TestCasePageStaleForm(t *testing.T) {
 		}
 		resp := first.do(t, "POST", "/cases/"+caseID+"/act/make_initial_contact", "application/x-www-form-urlencoded", "version="+version)
 		body := resp.Body.String()
-		if resp.Code != 409 || !strings.Contains(body, "moved on since you opened the form") || !strings.Contains(body, "Being resolved informally") {
+		if resp.Code != 409 || !strings.Contains(body, "moved on since you opened it") || !strings.Contains(body, "Being resolved informally") {
 			t.Fatalf("a stale form: %d\n%s", resp.Code, body)
 		}
 		// Same action, open again after the case moved: a stale version
@@ -164,6 +164,12 @@ func TestCasePageStaleForm(t *testing.T) {
 		resp = first.do(t, "POST", "/cases/"+caseID+"/act/resolve_outside_schedule3", "application/x-www-form-urlencoded", stale.Encode())
 		if resp.Code != 409 {
 			t.Fatalf("a stale version on an open action: %d\n%s", resp.Code, resp.Body.String())
+		}
+		// A button from a case page shown before the case moved on opens
+		// no form.
+		if resp := first.do(t, "GET", "/cases/"+caseID+"/act/resolve_outside_schedule3?version="+version, "", ""); resp.Code != 409 ||
+			strings.Contains(resp.Body.String(), `id="action-form"`) {
+			t.Fatalf("a button from a stale page: %d", resp.Code)
 		}
 		if got := caseState(t, first, caseID); got != "LoggedOutsideSch3" {
 			t.Errorf("stale forms moved the case to %s", got)
