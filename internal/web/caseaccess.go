@@ -24,9 +24,15 @@ const basisNoCase = "no such case"
 
 // decideCase applies need-to-know to the case named in the URL.
 func (s *Server) decideCase(r *http.Request) (caseID string, d access.Decision, err error) {
+	caseID, d, _, err = s.decideCaseFacts(r)
+	return caseID, d, err
+}
+
+// decideCaseFacts is decideCase with the facts it decided on.
+func (s *Server) decideCaseFacts(r *http.Request) (caseID string, d access.Decision, facts access.CaseFacts, err error) {
 	caseID = r.PathValue("id")
 	if !id.Valid(caseID) {
-		return "", d, fault.Errorf(fault.NotFound, "case not found")
+		return "", d, facts, fault.Errorf(fault.NotFound, "case not found")
 	}
 	// An id that names no case is refused as a hidden case is, through
 	// the same reads (CasesFacts runs its queries whether or not the case
@@ -34,13 +40,13 @@ func (s *Server) decideCase(r *http.Request) (caseID string, d access.Decision, 
 	// nor the time it takes tells a hidden case from no case.
 	all, err := s.db.CasesFacts(r.Context(), []string{caseID}, s.clock())
 	if err != nil {
-		return "", d, err
+		return "", d, facts, err
 	}
 	facts, ok := all[caseID]
 	if !ok {
-		return caseID, access.Decision{Hide: true, Basis: basisNoCase}, nil
+		return caseID, access.Decision{Hide: true, Basis: basisNoCase}, facts, nil
 	}
-	return caseID, access.CanOpenCase(*caller(r), facts), nil
+	return caseID, access.CanOpenCase(*caller(r), facts), facts, nil
 }
 
 // openable decides need-to-know for many cases at once, for lists: which
@@ -101,6 +107,16 @@ func (s *Server) failCase(w http.ResponseWriter, r *http.Request, err error) {
 	s.fail(w, r, err)
 }
 
+// breakGlassReason checks the reason given for breaking glass.
+func breakGlassReason(raw string) (string, error) {
+	reason := strings.TrimSpace(raw)
+	if n := utf8.RuneCountInString(reason); n < 10 || n > 1000 {
+		return "", &fault.Error{Kind: fault.Invalid, Message: "a reason is required",
+			Fields: []fault.FieldError{{Field: "reason", Reason: "must say why, in 10 to 1000 characters"}}}
+	}
+	return reason, nil
+}
+
 type breakGlassRequest struct {
 	Reason string `json:"reason"`
 }
@@ -115,10 +131,9 @@ func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	reason := strings.TrimSpace(req.Reason)
-	if n := utf8.RuneCountInString(reason); n < 10 || n > 1000 {
-		s.fail(w, r, &fault.Error{Kind: fault.Invalid, Message: "a reason is required",
-			Fields: []fault.FieldError{{Field: "reason", Reason: "must say why, in 10 to 1000 characters"}}})
+	reason, err := breakGlassReason(req.Reason)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	caseID, d, err := s.decideCase(r)
@@ -133,11 +148,22 @@ func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, s.refuse(r, caseID, d))
 		return
 	}
+	b, err := s.openBreakGlass(r, caseID, reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, b)
+}
+
+// openBreakGlass records a break-glass opening of a case the caller may
+// open only that way, on a checked reason, with its audit entry.
+func (s *Server) openBreakGlass(r *http.Request, caseID, reason string) (store.BreakGlass, error) {
 	ctx := r.Context()
 	now := s.clock()
 	p := caller(r)
 	b := store.BreakGlass{UserID: p.User.ID, CaseID: caseID, Reason: reason, OpenedAt: now, ExpiresAt: now.Add(breakGlassPeriod)}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.OpenBreakGlass(ctx, &b); err != nil {
 			return err
 		}
@@ -146,14 +172,13 @@ func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) {
 		return tx.Audit(ctx, e)
 	})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return b, err
 	}
 	b.Username = p.User.Username
 	if c, err := s.db.Case(ctx, caseID); err == nil {
 		b.Reference = c.Reference
 	}
-	writeJSON(w, http.StatusCreated, b)
+	return b, nil
 }
 
 // listBreakGlass lists recent break-glass openings: GET /api/v1/break-glass.

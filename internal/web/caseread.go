@@ -210,24 +210,31 @@ func (s *Server) caseList(r *http.Request, f store.CaseFilter, q listQuery, curs
 // need-to-know, and the basis of their access, recording the consultation
 // in the audit log before any content leaves.
 func (s *Server) readCase(r *http.Request) (cases.Case, string, error) {
-	caseID, d, err := s.decideCase(r)
+	c, basis, _, err := s.readCaseFacts(r)
+	return c, basis, err
+}
+
+// readCaseFacts is readCase that also returns the need-to-know facts it
+// decided on, for a page that shows some of them (the assignees).
+func (s *Server) readCaseFacts(r *http.Request) (cases.Case, string, access.CaseFacts, error) {
+	caseID, d, facts, err := s.decideCaseFacts(r)
 	if err != nil {
-		return cases.Case{}, "", err
+		return cases.Case{}, "", facts, err
 	}
 	if !d.Allow {
-		return cases.Case{}, "", s.refuse(r, caseID, d)
+		return cases.Case{}, "", facts, s.refuse(r, caseID, d)
 	}
 	ctx := r.Context()
 	c, err := s.db.Case(ctx, caseID)
 	if err != nil {
-		return c, "", err
+		return c, "", facts, err
 	}
 	e := s.auditEntry(r, audit.Consult, "case", caseID, audit.Success)
 	e.Reason = "access by " + d.Basis
 	if err := s.db.Audit(ctx, e); err != nil {
-		return cases.Case{}, "", err
+		return cases.Case{}, "", facts, err
 	}
-	return c, d.Basis, nil
+	return c, d.Basis, facts, nil
 }
 
 // getCase answers GET /api/v1/cases/{id}: the case with its allegations,

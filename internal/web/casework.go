@@ -224,19 +224,25 @@ func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
 		s.failCase(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	n := store.Note{CaseID: caseID, AuthorID: caller(r).User.ID, At: s.clock(), Text: text}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.AddNote(ctx, &n); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, s.auditEntry(r, audit.Alter, "case", caseID, audit.Success))
-	})
+	n, err := s.saveNote(r, caseID, text)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, n)
+}
+
+// saveNote adds a checked note to a case the caller may work on.
+func (s *Server) saveNote(r *http.Request, caseID, text string) (store.Note, error) {
+	ctx := r.Context()
+	n := store.Note{CaseID: caseID, AuthorID: caller(r).User.ID, At: s.clock(), Text: text}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.AddNote(ctx, &n); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, s.auditEntry(r, audit.Alter, "case", caseID, audit.Success))
+	})
+	return n, err
 }
 
 // openForWork applies need-to-know for a change to a case. The oversight
@@ -283,54 +289,11 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		s.failCase(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	now := s.clock()
-	c, err := s.db.Case(ctx, caseID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if req.Version == 0 {
-		req.Version = c.Version
-	}
-	if req.Version != c.Version {
-		s.fail(w, r, fault.Errorf(fault.Conflict, "case %s is at version %d, not %d; reload it and try again", c.Reference, c.Version, req.Version))
-		return
-	}
-	p := caller(r)
-	from := c.State
-	history, err := s.db.Timeline(ctx, c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// The case's own history, not the client, says which forum its
-	// proceedings are in, where a suspended complaint resumes, and
-	// whether it was referred.
-	facts := cases.ReadTimeline(history)
-	in := req.ActionInput
-	if facts.Forum != "" {
-		in.Forum = facts.Forum
-	}
-	if c.State == cases.Suspended {
-		in.ResumeTo = facts.SuspendedFrom
-	}
-	in.ReviewFacts.Referred = in.ReviewFacts.Referred || facts.Referred
-	if err := s.deriveReviewFacts(ctx, c, facts, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// Whether a warning is in force is read from the officers' records.
-	in.FinalWarningInForce = false
-	if err := s.deriveFacts(ctx, &c, history, now); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ev, err := cases.Apply(&c, in, roleNames(p.Roles), s.ref, now)
+	c, ev, err := s.takeAction(r, caseID, req.Version, req.ActionInput)
 	var na *cases.NotAllowedError
 	if errors.As(err, &na) {
 		allowed := []string{}
-		for _, a := range cases.Allowed(c, roleNames(p.Roles)) {
+		for _, a := range cases.Allowed(c, roleNames(caller(r).Roles)) {
 			allowed = append(allowed, string(a.Name))
 		}
 		status, title := http.StatusConflict, "Conflict"
@@ -345,16 +308,65 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": c.ID, "reference": c.Reference, "state": c.State, "version": c.Version, "event": ev})
+}
+
+// takeAction applies one workflow action to a case the caller may work
+// on, read at version (0: as it is now). It returns the case as it now
+// stands, also on a refusal: a *cases.NotAllowedError, a fault.Conflict
+// when the case has moved past version, or the input's field errors.
+func (s *Server) takeAction(r *http.Request, caseID string, version int, in cases.ActionInput) (cases.Case, cases.Event, error) {
+	ctx := r.Context()
+	now := s.clock()
+	c, err := s.db.Case(ctx, caseID)
+	if err != nil {
+		return c, cases.Event{}, err
+	}
+	if version == 0 {
+		version = c.Version
+	}
+	if version != c.Version {
+		return c, cases.Event{}, fault.Errorf(fault.Conflict, "case %s is at version %d, not %d; reload it and try again", c.Reference, c.Version, version)
+	}
+	p := caller(r)
+	from := c.State
+	history, err := s.db.Timeline(ctx, c.ID)
+	if err != nil {
+		return c, cases.Event{}, err
+	}
+	// The case's own history, not the client, says which forum its
+	// proceedings are in, where a suspended complaint resumes, and
+	// whether it was referred.
+	facts := cases.ReadTimeline(history)
+	if facts.Forum != "" {
+		in.Forum = facts.Forum
+	}
+	if c.State == cases.Suspended {
+		in.ResumeTo = facts.SuspendedFrom
+	}
+	in.ReviewFacts.Referred = in.ReviewFacts.Referred || facts.Referred
+	if err := s.deriveReviewFacts(ctx, c, facts, &in); err != nil {
+		return c, cases.Event{}, err
+	}
+	// Whether a warning is in force is read from the officers' records.
+	in.FinalWarningInForce = false
+	if err := s.deriveFacts(ctx, &c, history, now); err != nil {
+		return c, cases.Event{}, err
+	}
+	before := c
+	ev, err := cases.Apply(&c, in, roleNames(p.Roles), s.ref, now)
+	if err != nil {
+		return before, ev, err
+	}
 	ev.At, ev.Actor = now, p.User.ID
 	save := s.saveChange
-	if req.Action == cases.ActRecordAsConduct || req.Action == cases.ActTreatAsConduct {
+	if in.Action == cases.ActRecordAsConduct || in.Action == cases.ActTreatAsConduct {
 		save = s.saveAsConductMatter
 	}
-	if err := save(r, &c, req.Version, history, &ev, string(req.Action)+": "+string(from)+" -> "+string(c.State)); err != nil {
-		s.fail(w, r, err)
-		return
+	if err := save(r, &c, version, history, &ev, string(in.Action)+": "+string(from)+" -> "+string(c.State)); err != nil {
+		return before, ev, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": c.ID, "reference": c.Reference, "state": c.State, "version": c.Version, "event": ev})
+	return c, ev, nil
 }
 
 // stepRequest records a step that starts or stops a deadline clock.

@@ -129,11 +129,21 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	d, err := s.saveDocument(r, caseID, filename, mediaType, content)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+// saveDocument keeps a checked upload on a case the caller may work on.
+func (s *Server) saveDocument(r *http.Request, caseID, filename, mediaType string, content []byte) (store.Document, error) {
 	sum := sha256.Sum256(content)
 	d := store.Document{CaseID: caseID, SHA256: hex.EncodeToString(sum[:]), Filename: filename, MediaType: mediaType,
 		Size: int64(len(content)), UploadedBy: caller(r).User.ID, UploadedAt: s.clock()}
 	ctx := r.Context()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.AddDocument(ctx, &d, content); err != nil {
 			return err
 		}
@@ -141,11 +151,7 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		e.Reason = "document " + d.ID + " (" + mediaType + ", sha256 " + d.SHA256[:12] + ")"
 		return tx.Audit(ctx, e)
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, d)
+	return d, err
 }
 
 // downloadDocument serves a case's file as an attachment, with the type
@@ -156,22 +162,27 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 		s.failCase(w, r, err)
 		return
 	}
+	if err := s.serveDocument(w, r, caseID); err != nil {
+		s.fail(w, r, err)
+	}
+}
+
+// serveDocument sends the document named in the URL, of a case the caller
+// may read, recording the download; it writes nothing on an error.
+func (s *Server) serveDocument(w http.ResponseWriter, r *http.Request, caseID string) error {
 	docID := r.PathValue("doc")
 	if !id.Valid(docID) {
-		s.fail(w, r, fault.Errorf(fault.NotFound, "document not found"))
-		return
+		return fault.Errorf(fault.NotFound, "document not found")
 	}
 	ctx := r.Context()
 	d, content, err := s.db.DocumentContent(ctx, caseID, docID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	e := s.auditEntry(r, audit.Consult, "case", caseID, audit.Success)
 	e.Reason = "downloaded document " + d.ID
 	if err := s.db.Audit(ctx, e); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", d.MediaType)
@@ -179,6 +190,7 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	http.ServeContent(w, r, "", d.UploadedAt, bytes.NewReader(content))
+	return nil
 }
 
 // readableCase applies need-to-know for reading.

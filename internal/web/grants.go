@@ -43,6 +43,42 @@ func (s *Server) grantTarget(w http.ResponseWriter, r *http.Request) (caseID str
 	return caseID, target, true
 }
 
+// Grants open a case to others: to a user it is assigned to, to a user
+// named on a restricted case, or to the oversight body.
+const (
+	grantAssign = "assigned"
+	grantName   = "named"
+	grantShare  = "shared"
+)
+
+// grant opens a case the caller may work on to target (none when
+// sharing with the oversight body), recording the disclosure.
+func (s *Server) grant(r *http.Request, kind, caseID string, target access.User) error {
+	ctx := r.Context()
+	now := s.clock()
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
+		var err error
+		switch kind {
+		case grantAssign:
+			err = tx.AssignCase(ctx, caseID, target.ID, now)
+			e.Recipients, e.Reason = []string{target.ID}, "assigned to "+target.Username
+		case grantName:
+			err = tx.NameOnCase(ctx, caseID, target.ID, now)
+			e.Recipients, e.Reason = []string{target.ID}, "named on restricted case: "+target.Username
+		case grantShare:
+			err = tx.ShareWithOversight(ctx, caseID, caller(r).User.ID, now)
+			e.Recipients, e.Reason = []string{"oversight body"}, "case shared with the oversight body"
+		default:
+			return fault.Errorf(fault.Internal, "unknown grant %q", kind)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, e)
+	})
+}
+
 // assignCase assigns a case to a user, who may then open it wherever its
 // unit: POST /api/v1/cases/{id}/assignments. A user conflicted from the
 // case still cannot open it: the policy checks conflict first.
@@ -51,16 +87,7 @@ func (s *Server) assignCase(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.AssignCase(ctx, caseID, target.ID, s.clock()); err != nil {
-			return err
-		}
-		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
-		e.Recipients, e.Reason = []string{target.ID}, "assigned to "+target.Username
-		return tx.Audit(ctx, e)
-	})
-	if err != nil {
+	if err := s.grant(r, grantAssign, caseID, target); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -74,16 +101,7 @@ func (s *Server) nameOnCase(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.NameOnCase(ctx, caseID, target.ID, s.clock()); err != nil {
-			return err
-		}
-		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
-		e.Recipients, e.Reason = []string{target.ID}, "named on restricted case: "+target.Username
-		return tx.Audit(ctx, e)
-	})
-	if err != nil {
+	if err := s.grant(r, grantName, caseID, target); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -98,16 +116,7 @@ func (s *Server) shareCase(w http.ResponseWriter, r *http.Request) {
 		s.failCase(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.ShareWithOversight(ctx, caseID, caller(r).User.ID, s.clock()); err != nil {
-			return err
-		}
-		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
-		e.Recipients, e.Reason = []string{"oversight body"}, "case shared with the oversight body"
-		return tx.Audit(ctx, e)
-	})
-	if err != nil {
+	if err := s.grant(r, grantShare, caseID, access.User{}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

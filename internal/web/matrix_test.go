@@ -95,6 +95,35 @@ var theMatrix = map[string]expect{
 	"GET /cases/{id}": caseRoute(
 		relStatus(200, 200, 403, 404, 404, 404, 403),
 		relStatus(403, 403, 403, 404, 404, 404, 200), 303),
+	// The case page's forms answer as their API twins do, a success
+	// going back to the case page (303). The investigator may not make
+	// initial contact: the form says the action is not open to them (409).
+	"GET /cases/{id}/act/{action}": caseRoute(
+		relStatus(200, 200, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 303,
+		map[access.Role]map[string]int{access.Investigator: relStatus(409, 409, 403, 404, 404, 404, 403)}),
+	"POST /cases/{id}/act/{action}": caseRoute(
+		relStatus(303, 303, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 303,
+		map[access.Role]map[string]int{access.Investigator: relStatus(409, 409, 403, 404, 404, 404, 403)}),
+	"POST /cases/{id}/notes": caseRoute(
+		relStatus(303, 303, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
+	"POST /cases/{id}/documents": caseRoute(
+		relStatus(303, 303, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
+	"GET /cases/{id}/documents/{doc}": caseRoute(
+		relStatus(200, 200, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 404, 404, 404, 200), 303),
+	"GET /cases/{id}/assign":       grantRoute(200),
+	"POST /cases/{id}/assign":      grantRoute(303),
+	"GET /cases/{id}/named-users":  grantRoute(200),
+	"POST /cases/{id}/named-users": grantRoute(303),
+	"GET /cases/{id}/share":        grantRoute(200),
+	"POST /cases/{id}/share":       grantRoute(303),
+	"POST /cases/{id}/break-glass": caseRoute(
+		relStatus(303, 303, 303, 404, 404, 404, 303),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
 
 	"POST /api/v1/session":     {all: byRole(401, nil)}, // no credentials in the body
 	"GET /api/v1/session":      {all: byRole(200, map[access.Role]int{anon: 401})},
@@ -196,6 +225,14 @@ var theMatrix = map[string]expect{
 	"POST /api/v1/complaints/status": {all: byRole(404, nil)},
 }
 
+// grantRoute is a page that opens a case to others: only the appropriate
+// authority and the head of standards, on cases they may open.
+func grantRoute(ok int) expect {
+	no := relStatus(403, 403, 403, 403, 403, 403, 403)
+	return caseRoute(relStatus(ok, ok, 403, 404, 404, 404, 403), no, 303,
+		map[access.Role]map[string]int{access.Handler: no, access.Investigator: no})
+}
+
 type body struct{ contentType, body string }
 
 func fixed(contentType, b string) func(*fixture) body {
@@ -217,6 +254,17 @@ var matrixBodies = map[string]func(*fixture) body{
 	"POST /api/v1/eis/flags/{id}/review":  fixed("application/json", `{"action":"review","note":"Read the complaints."}`),
 	"POST /eis/flags/{id}/review":         fixed("application/x-www-form-urlencoded", "action=review&note=Read+the+complaints."),
 	"POST /api/v1/cases/{id}/share":       fixed("application/json", `{}`),
+	"POST /cases/{id}/act/{action}":       fixed("application/x-www-form-urlencoded", "version=1"),
+	"POST /cases/{id}/notes":              fixed("application/x-www-form-urlencoded", "text=Called+the+complainant+back."),
+	"POST /cases/{id}/break-glass":        fixed("application/x-www-form-urlencoded", "reason=urgent+safeguarding+call+out+of+hours"),
+	"POST /cases/{id}/documents": fixed("multipart/form-data; boundary=XyZ",
+		"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\nContent-Type: text/plain\r\n\r\nA short statement.\r\n--XyZ--\r\n"),
+	"POST /cases/{id}/assign": func(f *fixture) body {
+		return body{"application/x-www-form-urlencoded", "user_id=" + f.users[access.Investigator].ID}
+	},
+	"POST /cases/{id}/named-users": func(f *fixture) body {
+		return body{"application/x-www-form-urlencoded", "user_id=" + f.users[access.Investigator].ID}
+	},
 	"POST /api/v1/cases/{id}/assignments": func(f *fixture) body {
 		return body{"application/json", `{"user_id":"` + f.users[access.Investigator].ID + `"}`}
 	},
@@ -242,7 +290,8 @@ var matrixBodies = map[string]func(*fixture) body{
 // The complaint-status doors are throttled per address: a world of their
 // own keeps every caller under the limit.
 var freshWorld = map[string]bool{"POST /api/v1/cases/{id}/actions": true, "POST /api/v1/eis/flags/{id}/review": true,
-	"POST /eis/flags/{id}/review": true, "POST /complaint-status": true, "POST /api/v1/complaints/status": true}
+	"POST /eis/flags/{id}/review": true, "POST /complaint-status": true, "POST /api/v1/complaints/status": true,
+	"POST /cases/{id}/act/{action}": true}
 
 func matrixPath(f *fixture, pattern, rel string) string {
 	if p, ok := speakUpMatrixPath(f, pattern); ok {
@@ -260,6 +309,7 @@ func matrixPath(f *fixture, pattern, rel string) string {
 	caseID := f.cases[rel]
 	p := strings.Replace(pattern, "{id}", caseID, 1)
 	p = strings.Replace(p, "{doc}", f.docs[rel], 1)
+	p = strings.Replace(p, "{action}", "make_initial_contact", 1)
 	p = strings.Replace(p, "{$}", "", 1)
 	switch p {
 	case "/static/":

@@ -13,7 +13,6 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/fault"
-	"github.com/probity/probity/internal/officers"
 )
 
 //go:embed templates/*.html
@@ -217,57 +216,6 @@ func (s *Server) mfaConfirmForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, afterSignIn(next), http.StatusSeeOther)
-}
-
-type casePage struct {
-	pageData
-	Case caseView
-	// RuleSet is the title of the rules the case follows.
-	RuleSet string
-	// Categories and Subcategories name the allegation codes of the
-	// case's taxonomy; Officers the subjects, linked when OfficerLinks.
-	Categories, Subcategories map[string]string
-	Officers                  map[string]officers.Officer
-	OfficerLinks              bool
-}
-
-func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
-	c, basis, err := s.readCase(r)
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	v, err := s.caseDetail(r, c, basis)
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	page := casePage{pageData: s.pageData(r), Case: v, Categories: map[string]string{}, Subcategories: map[string]string{},
-		OfficerLinks: access.Allowed(caller(r), access.OfficerRead)}
-	for _, rs := range s.ref.RuleSets {
-		if rs.Code == c.RuleSet {
-			page.RuleSet = rs.Title
-		}
-	}
-	var ids []string
-	for _, a := range c.Allegations {
-		if tax, ok := s.ref.Taxonomy(a.TaxonomyVersion); ok {
-			for _, cat := range tax.Categories {
-				page.Categories[cat.Code] = cat.Name
-				for _, sub := range cat.Subcategories {
-					page.Subcategories[sub.Code] = sub.Name
-				}
-			}
-		}
-		for _, sj := range a.Subjects {
-			ids = append(ids, sj.OfficerID)
-		}
-	}
-	if page.Officers, err = s.db.OfficersByID(r.Context(), ids); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "case", page)
 }
 
 // staticHandler serves the embedded style sheet and scripts.

@@ -162,6 +162,20 @@ func (s *Server) routes() []route {
 		{"GET", "/cases/new", access.CaseCreate, s.newCasePage, true},
 		{"POST", "/cases/new", access.CaseCreate, s.newCaseForm, true},
 		{"GET", "/cases/{id}", access.CaseRead, s.casePage, true},
+		// The case page's forms (casepage.go, caseact.go, casegrant.go):
+		// each needs what its API twin needs.
+		{"GET", "/cases/{id}/act/{action}", access.CaseWork, s.actFormPage, true},
+		{"POST", "/cases/{id}/act/{action}", access.CaseWork, s.actFormPost, true},
+		{"POST", "/cases/{id}/notes", access.CaseWork, s.noteForm, true},
+		{"POST", "/cases/{id}/documents", access.CaseWork, s.documentForm, true},
+		{"GET", "/cases/{id}/documents/{doc}", access.CaseRead, s.documentPage, true},
+		{"GET", "/cases/{id}/assign", access.CaseShare, s.grantFormPage, true},
+		{"POST", "/cases/{id}/assign", access.CaseShare, s.grantForm, true},
+		{"GET", "/cases/{id}/named-users", access.CaseShare, s.grantFormPage, true},
+		{"POST", "/cases/{id}/named-users", access.CaseShare, s.grantForm, true},
+		{"GET", "/cases/{id}/share", access.CaseShare, s.grantFormPage, true},
+		{"POST", "/cases/{id}/share", access.CaseShare, s.grantForm, true},
+		{"POST", "/cases/{id}/break-glass", access.CaseBreakGlass, s.breakGlassForm, true},
 		{"GET", "/officers/{id}", access.OfficerRead, s.officerPageHandler, true},
 
 		{"POST", "/api/v1/session", access.Public, s.createSession, false},
