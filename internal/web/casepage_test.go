@@ -117,14 +117,15 @@ func TestCasePageActionForms(t *testing.T) {
 			t.Fatalf("notifying the outcome: %d\n%s", resp.Code, resp.Body.String())
 		}
 
-		// A checkbox: the withdrawal must be signed.
+		// A checkbox: a withdrawal not signed needs reasons saying how the
+		// complainant's wish was confirmed (C&M 39).
 		form = handler.do(t, "GET", "/cases/"+caseID+"/act/withdraw", "", "")
 		if !strings.Contains(form.Body.String(), `name="signed_withdrawal" type="checkbox" value="true"`) {
 			t.Fatalf("the withdrawal form has no checkbox:\n%s", form.Body.String())
 		}
 		v = url.Values{"version": {formVersion(t, form.Body.String())}}
 		if resp := handler.do(t, "POST", "/cases/"+caseID+"/act/withdraw", "application/x-www-form-urlencoded", v.Encode()); resp.Code != 422 ||
-			!strings.Contains(resp.Body.String(), `id="signed_withdrawal-error"`) {
+			!strings.Contains(resp.Body.String(), `id="reasons-error"`) {
 			t.Fatalf("an unsigned withdrawal: %d\n%s", resp.Code, resp.Body.String())
 		}
 		v.Set("signed_withdrawal", "true")
