@@ -104,19 +104,26 @@ func Seed(ctx context.Context, db *store.DB, ds *Dataset, now time.Time) (Summar
 	if err != nil {
 		return Summary{}, fmt.Errorf("seeding the demo force: %w", err)
 	}
+	// The id each case was given, by its place in ds.Cases.
+	caseIDs := make([]string, len(ds.Cases))
 	for lo := 0; lo < len(ds.Cases); lo += caseBatch {
 		batch := ds.Cases[lo:min(lo+caseBatch, len(ds.Cases))]
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			for i := range batch {
-				if err := seedCase(ctx, tx, &batch[i], ids, ref, now); err != nil {
+				id, err := seedCase(ctx, tx, &batch[i], ids, ref, now)
+				if err != nil {
 					return fmt.Errorf("case %d: %w", lo+i+1, err)
 				}
+				caseIDs[lo+i] = id
 			}
 			return nil
 		})
 		if err != nil {
 			return Summary{}, fmt.Errorf("seeding demo cases: %w", err)
 		}
+	}
+	if err := seedRoles(ctx, db, ds, ids, caseIDs, now); err != nil {
+		return Summary{}, err
 	}
 	s := ds.Summary()
 	s.Took = time.Since(began)
@@ -207,20 +214,20 @@ func (k *keyer) assign(key string) string {
 // on. Findings written by an action are kept only in the subjects table,
 // which holds the current ones and no history, so they are written once,
 // with the last entry, rather than rewritten at every step.
-func seedCase(ctx context.Context, tx *store.Tx, dc *Case, ids map[string]string, ref *cases.Reference, now time.Time) error {
+func seedCase(ctx context.Context, tx *store.Tx, dc *Case, ids map[string]string, ref *cases.Reference, now time.Time) (string, error) {
 	final, err := resolve(dc.Case, ids)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := final.Validate(ref, now); err != nil {
-		return err
+		return "", err
 	}
 	final.Prepare(ref, now)
 	c := final
 	c.State = c.Kind.InitialState()
 	c.Allegations = undecided(final.Allegations)
 	if err := tx.CreateCase(ctx, &c, Actor, c.ReceivedAt); err != nil {
-		return err
+		return "", err
 	}
 	// CreateCase gave the allegations ids, in order.
 	allegations := make(map[string]string, len(c.Allegations))
@@ -231,7 +238,7 @@ func seedCase(ctx context.Context, tx *store.Tx, dc *Case, ids map[string]string
 	for k, e := range dc.Events {
 		e.Detail, err = storedDetail(e.Detail, ids, allegations)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if e.Type == cases.EventStateChanged {
 			c.State = cases.State(e.Detail["to"])
@@ -241,10 +248,10 @@ func seedCase(ctx context.Context, tx *store.Tx, dc *Case, ids map[string]string
 			c.State, c.Allegations = final.State, final.Allegations
 		}
 		if err := tx.SaveTransition(ctx, &c, c.Version, &e, e.At); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return nil
+	return c.ID, nil
 }
 
 // undecided copies allegations with their subjects as they stood on
