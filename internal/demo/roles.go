@@ -2,10 +2,13 @@ package demo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/speakup"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/vetting"
 )
@@ -31,7 +34,38 @@ func seedRoles(ctx context.Context, db *store.DB, ds *Dataset, ids map[string]st
 	if err := shareWithOversight(ctx, db, ds, caseIDs, now); err != nil {
 		return fmt.Errorf("sharing cases with the oversight body: %w", err)
 	}
+	if err := seedSpeakUp(ctx, db, now); err != nil {
+		return fmt.Errorf("seeding speak-up reports: %w", err)
+	}
 	return nil
+}
+
+// demoSpeakUps are the reports waiting for the guardian: made up, like
+// every name in the demo.
+var demoSpeakUps = []struct {
+	daysAgo  int
+	category string
+	what     string
+	identity speakup.Identity
+}{
+	{9, "sexual_misconduct", "A sergeant on my team keeps messaging a probationer late at night and has told her it will help her get a permanent post. She is frightened to say anything.", speakup.Identity{}},
+	{5, "discrimination", "In our team chat, officers share 'jokes' about Black and Muslim colleagues. When one colleague objected, she was left off the overtime rota.", speakup.Identity{}},
+	{2, "corruption", "An officer in the property store has been taking items booked in as evidence. I have seen him leave with bags twice this month.", speakup.Identity{Name: "Alex Morgan", Email: "alex.morgan@example.org", Role: "Property officer"}},
+}
+
+// seedSpeakUp files the demo's speak-up reports. Nobody holds their
+// receipts: they are for the guardian to read and answer.
+func seedSpeakUp(ctx context.Context, db *store.DB, now time.Time) error {
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		for i, d := range demoSpeakUps {
+			rep := speakup.Report{Category: d.category, Anonymous: d.identity.Empty(), What: d.what}
+			receipt := sha256.Sum256([]byte(fmt.Sprintf("demo speak-up %d %d", i, now.UnixNano())))
+			if err := tx.CreateSpeakUpReport(ctx, &rep, d.identity, hex.EncodeToString(receipt[:]), nil, now.AddDate(0, 0, -d.daysAgo)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // seedClearances grants every officer recruitment vetting on joining,

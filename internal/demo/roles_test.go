@@ -44,6 +44,9 @@ func TestSeedGivesEveryRoleWork(t *testing.T) {
 				t.Errorf("review opened %s is still open", r.OpenedAt)
 			}
 		}
+		if reports, err := db.SpeakUpReports(ctx, "open", 10); err != nil || len(reports) != len(demoSpeakUps) {
+			t.Errorf("speak-up reports for the guardian: %d, %v", len(reports), err)
+		}
 		scope := access.CaseListScope(access.Principal{User: access.User{ID: "o", Roles: []access.Role{access.Oversight}},
 			Roles: []access.Role{access.Oversight}, MFAPassed: true})
 		page, err := db.ListCases(ctx, store.CaseFilter{Scope: &scope, Limit: 50})
