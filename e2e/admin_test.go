@@ -160,9 +160,9 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(`#welcome`)); err != nil {
 		t.Fatalf("the handler signing in: %v", err)
 	}
-	ref := text(t, ctx, `main a[href^="/cases/"]`)
+	ref := text(t, ctx, `main table a[href^="/cases/"]`)
 	err := chromedp.Do(ctx,
-		chromedp.Click(`main a[href^="/cases/"]`),
+		chromedp.Click(`main table a[href^="/cases/"]`),
 		chromedp.WaitVisible(`h1`),
 	)
 	if err != nil || strings.TrimSpace(ref) == "" {
