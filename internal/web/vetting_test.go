@@ -76,7 +76,10 @@ func TestVettingReviewFromAllegationToDecision(t *testing.T) {
 		// No reasons: refused, the field named, the choice kept.
 		form := url.Values{"decision": {string(vetting.Suspend)}, "reasons": {" "}, "version": {version[1]}}
 		bad := v.do(t, "POST", path, "application/x-www-form-urlencoded", form.Encode())
+		// The error summary takes the focus as the page loads, without a
+		// script: tabindex and autofocus.
 		if bad.Code != 422 || !strings.Contains(bad.Body.String(), `href="#decision-reasons"`) ||
+			!strings.Contains(bad.Body.String(), `id="error-summary" tabindex="-1" autofocus`) ||
 			!strings.Contains(bad.Body.String(), `value="suspend" aria-describedby="decision-suspend-hint" checked`) {
 			t.Errorf("no reasons: %d\n%s", bad.Code, bad.Body)
 		}
