@@ -35,21 +35,11 @@ func csvCell(v string) string {
 // at most maxExportRows. The export is audited as a disclosure to the
 // caller before any of it leaves.
 func (s *Server) casesCSV(w http.ResponseWriter, r *http.Request) {
-	units, unitList, err := s.allUnits(r)
-	if err != nil {
-		s.failPage(w, r, err)
+	req, ok := s.casesView(w, r)
+	if !ok {
 		return
 	}
-	fm, f, lq, bad := s.parseCaseList(r, units)
-	p := caller(r)
-	page := casesPage{pageData: s.pageData(r), Form: fm, OfficerLinks: access.Allowed(p, access.OfficerRead),
-		MayRecord: access.Allowed(p, access.CaseCreate), CSV: fm.url("/cases.csv")}
-	s.fillChoices(&page, unitList)
-	if len(bad) > 0 {
-		page.Errors = newPageErrors(caseListFields, bad)
-		s.render(w, r, http.StatusUnprocessableEntity, "cases", page)
-		return
-	}
+	page, f, lq, units, p := req.page, req.filter, req.list, req.units, caller(r)
 	ctx := r.Context()
 	scope := access.CaseListScope(*p)
 	f.Scope, f.Now = &scope, s.clock()

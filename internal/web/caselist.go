@@ -451,12 +451,22 @@ func (s *Server) fillChoices(page *casesPage, unitList []officers.Unit) {
 	}
 }
 
-// casesPageHandler answers GET /cases.
-func (s *Server) casesPageHandler(w http.ResponseWriter, r *http.Request) {
+// casesRequest is the cases page's filters as read, for the page and its
+// CSV, with the units they name.
+type casesRequest struct {
+	page   casesPage
+	filter store.CaseFilter
+	list   listQuery
+	units  map[string]officers.Unit
+}
+
+// casesView reads the cases page's filters. When they are faulty it
+// answers with the form, each field's fault beside it, and reports false.
+func (s *Server) casesView(w http.ResponseWriter, r *http.Request) (casesRequest, bool) {
 	units, unitList, err := s.allUnits(r)
 	if err != nil {
 		s.failPage(w, r, err)
-		return
+		return casesRequest{}, false
 	}
 	fm, f, lq, bad := s.parseCaseList(r, units)
 	p := caller(r)
@@ -466,8 +476,18 @@ func (s *Server) casesPageHandler(w http.ResponseWriter, r *http.Request) {
 	if len(bad) > 0 {
 		page.Errors = newPageErrors(caseListFields, bad)
 		s.render(w, r, http.StatusUnprocessableEntity, "cases", page)
+		return casesRequest{}, false
+	}
+	return casesRequest{page, f, lq, units}, true
+}
+
+// casesPageHandler answers GET /cases.
+func (s *Server) casesPageHandler(w http.ResponseWriter, r *http.Request) {
+	req, ok := s.casesView(w, r)
+	if !ok {
 		return
 	}
+	page, f, lq, units, fm, p := req.page, req.filter, req.list, req.units, req.page.Form, caller(r)
 	cursor := r.URL.Query().Get("cursor")
 	items, next, err := s.caseList(r, f, lq, cursor, casePageSize, "cases page")
 	if fields := fault.FieldsOf(err); fault.Is(err, fault.Invalid) && !errors.Is(err, store.ErrBadCursor) && len(fields) > 0 {
