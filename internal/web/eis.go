@@ -30,6 +30,11 @@ type flagOfficer struct {
 	Rank         officers.Rank `json:"rank"`
 }
 
+// Name is how pages name the officer: "PC 1234 Smith".
+func (o flagOfficer) Name() string {
+	return officerName(officers.Officer{CollarNumber: o.CollarNumber, FamilyName: o.FamilyName, Rank: o.Rank})
+}
+
 // mayReadFlag decides one flag for the caller: the unit rule of
 // access.CanSeeFlag, and never a flag on the caller's own record.
 func mayReadFlag(p *access.Principal, f eis.Flag) bool {

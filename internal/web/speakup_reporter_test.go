@@ -284,12 +284,14 @@ func TestSpeakUpRefusals(t *testing.T) {
 			}
 		}
 
-		// The form shows itself again, the reason beside the field and
-		// what was typed kept.
+		// The form shows itself again, an error summary linking to the
+		// field first, the reason beside the field and what was typed kept.
 		form := url.Values{"what": {"They <b>laughed</b> at me"}, "category": {"bullying_harassment"}, "anonymous": {"yes"},
 			"email": {"me@example.org"}}
 		rec := reporterDo(t, f, "POST", "/speak-up", "application/x-www-form-urlencoded", form.Encode())
 		if rec.Code != 422 || !strings.Contains(rec.Body.String(), `id="email-error"`) ||
+			!strings.Contains(rec.Body.String(), `id="error-summary" tabindex="-1" autofocus`) ||
+			!strings.Contains(rec.Body.String(), `<li><a href="#email">`) ||
 			!strings.Contains(rec.Body.String(), "They &lt;b&gt;laughed&lt;/b&gt; at me") ||
 			!strings.Contains(rec.Body.String(), `value="me@example.org"`) || !strings.Contains(rec.Body.String(), `value="yes" checked`) {
 			t.Errorf("form refusal: %d\n%s", rec.Code, rec.Body)
