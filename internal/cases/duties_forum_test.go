@@ -1,6 +1,8 @@
 package cases
 
 import (
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -130,5 +132,20 @@ func wfEachSubjectOf(c *Case, fn func(allegation, officer string)) {
 		for _, s := range al.Subjects {
 			fn(al.ID, s.OfficerID)
 		}
+	}
+}
+
+// TestRefusalForWantOfRoleTellsNothingOfTheRecord: a caller who may not
+// take an action is refused for the role alone, before any guard can name
+// a fact from an officer's record (here a final written warning in force
+// on another case). The brief's rule: a refusal leaks nothing.
+func TestRefusalForWantOfRoleTellsNothingOfTheRecord(t *testing.T) {
+	c := wfFixture(ConductMatter, CaseToAnswer)
+	wfEachSubject(&c, func(s *Subject) { s.Severity = SeverityMisconduct })
+	c.Derived.FinalWarningInForce = []string{"o2"}
+	_, err := Apply(&c, ActionInput{Action: ActReferToMeeting, Reasons: wfReasons}, []string{"investigator"}, wfReference(t), wfNow)
+	var na *NotAllowedError
+	if !errors.As(err, &na) || !na.ByRole || strings.Contains(err.Error(), "warning") || strings.Contains(err.Error(), "o2") {
+		t.Fatalf("refusal for want of the role: %v", err)
 	}
 }

@@ -134,17 +134,20 @@ func wfRefused(c *Case, a *Action, roles []string, ruleSet string, explain bool)
 				strings.Join(a.RuleSets, ", "), a.Source, rs)
 		})
 	}
-	if a.guard != nil {
-		if why := a.guard(c); why != "" {
-			return no(func() string { return why })
-		}
-	}
+	// The role before the guard: a guard's reason can name facts from the
+	// officers' records (a final written warning in force on another
+	// case), which a caller who may not take the action must not learn.
 	if !slices.ContainsFunc(roles, func(r string) bool { return slices.Contains(a.Roles, r) }) {
 		e := no(func() string { return "it needs the role " + strings.Join(a.Roles, " or ") })
 		if explain {
 			e.ByRole = true
 		}
 		return e
+	}
+	if a.guard != nil {
+		if why := a.guard(c); why != "" {
+			return no(func() string { return why })
+		}
 	}
 	return nil
 }
