@@ -63,7 +63,9 @@ var grants = map[Permission][]Role{
 	CaseBreakGlass: caseRoles,
 	CaseShare:      {Authority, PSDHead},
 	AuditRead:      {Auditor},
-	BreakGlassList: {PSDHead, Auditor},
+	// The appropriate authority and the head of standards answer for
+	// every emergency opening; the auditor checks them.
+	BreakGlassList: {Authority, PSDHead, Auditor},
 	UsersAdmin:     {Admin},
 	// Which flags a supervisor sees is decided in CanSeeFlag.
 	EISRead:      {Supervisor, PSDHead},

@@ -136,7 +136,7 @@ var theMatrix = map[string]expect{
 	"POST /api/v1/cases/{id}/break-glass": caseRoute(
 		relStatus(409, 409, 201, 404, 404, 404, 201),
 		relStatus(403, 403, 403, 403, 403, 403, 403), 401),
-	"GET /api/v1/break-glass": {all: byRole(403, map[access.Role]int{anon: 401, access.PSDHead: 200, access.Auditor: 200})},
+	"GET /api/v1/break-glass": {all: byRole(403, map[access.Role]int{anon: 401, access.Authority: 200, access.PSDHead: 200, access.Auditor: 200})},
 
 	// The vetting unit's pages; {id} is a case id here, so no review:
 	// those allowed learn only that there is no such review.
