@@ -33,29 +33,22 @@ var triggerLabels = map[TriggerKind]Label{
 	ByTransfer: {"Transfer or re-joining", "The officer is joining from another force or returning."},
 }
 
-func label(m map[string]Label, code string) Label {
+// labelOf is a code's words; an unknown code shows as itself.
+func labelOf[K ~string](m map[K]Label, code K) Label {
 	if l, ok := m[code]; ok {
 		return l
 	}
-	return Label{Name: code}
-}
-
-func asStrings[K ~string](m map[K]Label) map[string]Label {
-	out := make(map[string]Label, len(m))
-	for k, v := range m {
-		out[string(k)] = v
-	}
-	return out
+	return Label{Name: string(code)}
 }
 
 // Label is the level in words.
-func (l Level) Label() Label { return label(asStrings(levelLabels), string(l)) }
+func (l Level) Label() Label { return labelOf(levelLabels, l) }
 
 // Label is the status in words.
-func (s Status) Label() Label { return label(asStrings(statusLabels), string(s)) }
+func (s Status) Label() Label { return labelOf(statusLabels, s) }
 
 // Label is the decision in words.
-func (d Decision) Label() Label { return label(asStrings(decisionLabels), string(d)) }
+func (d Decision) Label() Label { return labelOf(decisionLabels, d) }
 
 // Label is the trigger's kind in words.
-func (k TriggerKind) Label() Label { return label(asStrings(triggerLabels), string(k)) }
+func (k TriggerKind) Label() Label { return labelOf(triggerLabels, k) }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
-	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
@@ -38,17 +37,23 @@ type reviewView struct {
 	CaseLink string
 }
 
-func (s *Server) viewReview(r *http.Request, rv vetting.Review) (reviewView, error) {
+// viewReview words a review. known holds the officers already read for
+// this page, so that a queue reads each officer once.
+func (s *Server) viewReview(r *http.Request, rv vetting.Review, known map[string]officers.Officer) (reviewView, error) {
 	v := reviewView{Review: rv, Overdue: rv.Open() && s.clock().After(rv.DueBy.AddDate(0, 0, 1))}
-	o, err := s.db.Officer(r.Context(), rv.OfficerID)
-	if err != nil {
-		return v, err
+	o, ok := known[rv.OfficerID]
+	if !ok {
+		var err error
+		if o, err = s.db.Officer(r.Context(), rv.OfficerID); err != nil {
+			return v, err
+		}
+		known[rv.OfficerID] = o
 	}
 	v.Officer = o
 	t := rv.Trigger
 	switch t.Kind {
 	case vetting.ByCategory:
-		v.Why = "An allegation of " + categoryWords(t.Category, t.Subcategory, rv.OpenedAt)
+		v.Why = "An allegation of " + s.categoryWords(t.Category, t.Subcategory, rv.OpenedAt)
 		if !t.AllegationOn.IsZero() {
 			v.Why += ", said to have happened on " + ukTime(t.AllegationOn, "2 January 2006")
 		}
@@ -65,12 +70,8 @@ func (s *Server) viewReview(r *http.Request, rv vetting.Review) (reviewView, err
 
 // categoryWords names a category and sub-category of the national
 // taxonomy in force on a day.
-func categoryWords(category, sub string, on time.Time) string {
-	ref, err := cases.LoadReference()
-	if err != nil {
-		return category
-	}
-	c, ok := ref.TaxonomyAt(on).Category(category)
+func (s *Server) categoryWords(category, sub string, on time.Time) string {
+	c, ok := s.ref.TaxonomyAt(on).Category(category)
 	if !ok {
 		return category
 	}
@@ -98,8 +99,9 @@ func (s *Server) vettingQueuePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := vettingQueue{pageData: s.pageData(r)}
+	known := map[string]officers.Officer{}
 	for _, rv := range list {
-		v, err := s.viewReview(r, rv)
+		v, err := s.viewReview(r, rv, known)
 		if err != nil {
 			s.failPage(w, r, err)
 			return
@@ -150,7 +152,7 @@ func (s *Server) vettingReviewData(r *http.Request, id string) (vettingReview, e
 	if err != nil {
 		return data, err
 	}
-	if data.Review, err = s.viewReview(r, rv); err != nil {
+	if data.Review, err = s.viewReview(r, rv, map[string]officers.Officer{}); err != nil {
 		return data, err
 	}
 	if data.Clearances, err = s.db.Clearances(r.Context(), rv.OfficerID, true); err != nil {
