@@ -116,7 +116,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 			return err
 		}
 	}
-	log := newLogger(stderr, c.LogLevel)
+	log := newLogger(stderr, c.LogLevel, c.LogFormat)
 	db, err := openDB(ctx, c.DB, nil, log, "--db")
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, c.LogLevel)
+	log := newLogger(stderr, c.LogLevel, c.LogFormat)
 	db, err := openAudited(ctx, c, log, true)
 	if err != nil {
 		return err

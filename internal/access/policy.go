@@ -46,6 +46,10 @@ const (
 	// SharedCases is the oversight body's list of the cases shared with
 	// it. Each case still opens only through CanOpenCase.
 	SharedCases Permission = "case:shared-list"
+	// MetricsRead is /metrics: request counts and durations by route,
+	// database pools, the audit log's length. No personal data, but the
+	// shape of the force's work: for those who run Probity.
+	MetricsRead Permission = "metrics:read"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -81,6 +85,7 @@ var grants = map[Permission][]Role{
 	VettingRead:   {Vetting, PSDHead},
 	VettingDecide: {Vetting},
 	SharedCases:   {Oversight},
+	MetricsRead:   {Admin},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

@@ -151,6 +151,7 @@ var theMatrix = map[string]expect{
 	"GET /api/v1/vetting/officers/{id}":             {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404, access.PSDHead: 404})},
 	"POST /api/v1/vetting/officers/{id}/clearances": {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404})},
 
+	"GET /metrics":             {all: byRole(403, map[access.Role]int{anon: 401, access.Admin: 200})},
 	"GET /api/v1/openapi.json": {all: byRole(200, nil)},
 	"GET /api/v1/reference":    {all: byRole(200, map[access.Role]int{anon: 401})},
 	"GET /api/v1/units":        {all: byRole(200, map[access.Role]int{anon: 401})},

@@ -58,6 +58,7 @@ type Server struct {
 	oidc          *OIDC
 	proxies       trustedProxies
 	handler       http.Handler
+	metrics       serverMetrics
 	ref           *cases.Reference
 	calendar      *cases.Calendar
 	// complaintLimit and statusLimit throttle the public complaint doors
@@ -78,6 +79,7 @@ func New(d Deps) *Server {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.log = slog.New(requestIDHandler{s.log.Handler()})
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -112,7 +114,7 @@ func New(d Deps) *Server {
 		if !access.Known(rt.Permission) {
 			panic(fmt.Sprintf("route %s %s names unknown permission %q", rt.Method, rt.Pattern, rt.Permission))
 		}
-		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
+		mux.Handle(rt.Method+" "+rt.Pattern, named(rt, s.guard(rt)))
 	}
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fault.Errorf(fault.NotFound, "no such page"))
@@ -123,7 +125,7 @@ func New(d Deps) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fault.Errorf(fault.Forbidden, "cross-origin request refused: state-changing requests must come from Probity's own pages or from API clients"))
 	}))
-	s.handler = s.withMiddleware(cop.Handler(mux))
+	s.handler = s.observe(s.withMiddleware(cop.Handler(mux)))
 	return s
 }
 
@@ -148,6 +150,7 @@ func (s *Server) routes() []route {
 	return append([]route{
 		{"GET", "/healthz", access.Public, s.healthz, false},
 		{"GET", "/readyz", access.Public, s.readyz, false},
+		{"GET", "/metrics", access.MetricsRead, s.metricsPage, false},
 		{"GET", "/static/", access.Public, s.static, false},
 
 		{"GET", "/login", access.Public, s.loginPage, true},
