@@ -235,7 +235,12 @@ func outcomes(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, err
 	var rows []Row
 	var all OutcomeCounts
 	for _, o := range oc {
-		rows = append(rows, outcomeRows(o.Name, o)...)
+		name := o.Name
+		if o.Category == "" {
+			// Conduct matters may be classified by the standards alone.
+			name = "No national category"
+		}
+		rows = append(rows, outcomeRows(name, o)...)
 		all.Allegations += o.Allegations
 		all.CaseToAnswer += o.CaseToAnswer
 		all.Upheld += o.Upheld

@@ -249,8 +249,10 @@ func (db *DB) outcomesSQL(s measures.Scope) (string, []any) {
 	// in the period to their allegations, rather than from every
 	// allegation to its case (twice as slow on the demo force).
 	// PostgreSQL plans it as an inner join.
+	// An allegation with no category (a conduct matter classified by
+	// the standards alone) is counted under '' so the totals still add up.
 	return w + ` SELECT x.category, COALESCE(MIN(cc.name), x.category), COUNT(*), COALESCE(SUM(x.cta), 0), COALESCE(SUM(x.up), 0)
-		FROM (SELECT a.id, a.category, a.taxonomy_version,
+		FROM (SELECT a.id, COALESCE(a.category, '') AS category, a.taxonomy_version,
 				MAX(CASE WHEN s.finding IN ` + cta + ` THEN 1 ELSE 0 END) AS cta,
 				MAX(CASE WHEN s.finding IN ` + up + ` THEN 1 ELSE 0 END) AS up
 			FROM k CROSS JOIN allegations a JOIN subjects s ON s.allegation_id = a.id
