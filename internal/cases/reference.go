@@ -44,11 +44,11 @@ type IOPCCode struct {
 // Subcategory refines a category. Discriminatory-behaviour sub-categories
 // each name the protected characteristic they concern.
 type Subcategory struct {
-	Code                    string `json:"code"`
-	Name                    string `json:"name"`
-	Confirmed               bool   `json:"confirmed"`
-	Concern                 string `json:"concern,omitempty"`
-	ProtectedCharacteristic string `json:"protected_characteristic,omitempty"`
+	Code                    string   `json:"code"`
+	Name                    string   `json:"name"`
+	Confirmed               bool     `json:"confirmed"`
+	Concern                 string   `json:"concern,omitempty"`
+	ProtectedCharacteristic string   `json:"protected_characteristic,omitempty"`
 	UseOfForce              bool     `json:"use_of_force,omitempty"`
 	IOPC                    IOPCCode `json:"iopc"`
 }
