@@ -46,6 +46,9 @@ const (
 	// SharedCases is the oversight body's list of the cases shared with
 	// it. Each case still opens only through CanOpenCase.
 	SharedCases Permission = "case:shared-list"
+	// ReturnRead is the statutory data return: complaints' allegations
+	// counted by IOPC category code, for the force's submission.
+	ReturnRead Permission = "return:read"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -81,6 +84,8 @@ var grants = map[Permission][]Role{
 	VettingRead:   {Vetting, PSDHead},
 	VettingDecide: {Vetting},
 	SharedCases:   {Oversight},
+	// The head of standards answers for the force's return to the IOPC.
+	ReturnRead: {PSDHead},
 }
 
 // Principal is who is asking: a user, the roles in force for this request
