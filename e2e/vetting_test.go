@@ -50,6 +50,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const u = document.querySelector('#unit_id'); u.value = u.options[1].value;
 			document.querySelector('#allegations-0-category').value = 'sexual-conduct/sexual-harassment';
+			const st = document.querySelector('#allegations-0-standard-8'); if (!st.checked) st.click();
 			const s = document.querySelector('#allegations-0-subject-0'); if (!s.checked) s.click(); return true; })()`)); err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,9 @@ const (
 	// database pools, the audit log's length. No personal data, but the
 	// shape of the force's work: for those who run Probity.
 	MetricsRead Permission = "metrics:read"
+	// ReturnRead is the statutory data return: complaints' allegations
+	// counted by IOPC category code, for the force's submission.
+	ReturnRead Permission = "return:read"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -86,6 +89,8 @@ var grants = map[Permission][]Role{
 	VettingDecide: {Vetting},
 	SharedCases:   {Oversight},
 	MetricsRead:   {Admin},
+	// The head of standards answers for the force's return to the IOPC.
+	ReturnRead: {PSDHead},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

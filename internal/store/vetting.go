@@ -56,13 +56,15 @@ func (tx *Tx) openVettingReviews(ctx context.Context, c *cases.Case, now time.Ti
 			if s.OfficerID == "" {
 				continue
 			}
-			if !byCategory[s.OfficerID] && rules.Calls(vetting.Allegation{Category: a.Category, Subcategory: a.Subcategory, Concern: concern}) {
+			if !byCategory[s.OfficerID] && rules.Calls(vetting.Allegation{Category: a.Category, Subcategory: a.Subcategory,
+				Concern: concern, DomesticAbuse: a.DomesticAbuse}) {
 				byCategory[s.OfficerID] = true
 				on := c.AroseOn
 				if a.OccurredOn != nil {
 					on = *a.OccurredOn
 				}
-				t := vetting.Trigger{Kind: vetting.ByCategory, Category: a.Category, Subcategory: a.Subcategory, CaseID: c.ID,
+				t := vetting.Trigger{Kind: vetting.ByCategory, Category: a.Category, Subcategory: a.Subcategory,
+					DomesticAbuse: a.DomesticAbuse, CaseID: c.ID,
 					CaseReference: c.Reference, AllegationOn: on}
 				if err := tx.insertReview(ctx, vetting.NewReview(s.OfficerID, t, now)); err != nil {
 					return err
@@ -106,9 +108,10 @@ func (tx *Tx) insertReview(ctx context.Context, r vetting.Review) error {
 		on = dateOnly(t.AllegationOn)
 	}
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO vetting_reviews
-		(id, officer_id, trigger_kind, category, subcategory, case_id, allegation_on, allegation_count, opened_at, due_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-		r.ID, r.OfficerID, string(t.Kind), t.Category, t.Subcategory, nullString(t.CaseID), on, t.Count, r.OpenedAt.UTC(), dateOnly(r.DueBy))
+		(id, officer_id, trigger_kind, category, subcategory, case_id, allegation_on, allegation_count, opened_at, due_by, domestic_abuse)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+		r.ID, r.OfficerID, string(t.Kind), t.Category, t.Subcategory, nullString(t.CaseID), on, t.Count, r.OpenedAt.UTC(), dateOnly(r.DueBy),
+		t.DomesticAbuse)
 	if err != nil {
 		return fmt.Errorf("opening a vetting review: %w", err)
 	}
@@ -119,14 +122,16 @@ func (tx *Tx) insertReview(ctx context.Context, r vetting.Review) error {
 
 // reviewColumns are read by scanReview, in its order.
 const reviewColumns = `r.id, r.officer_id, r.trigger_kind, r.category, r.subcategory, COALESCE(r.case_id, ''), COALESCE(c.reference, ''),
-	r.allegation_on, r.allegation_count, r.opened_at, r.due_by, r.decision, r.reasons, r.conditions, r.decided_by, r.decided_at, r.version`
+	r.allegation_on, r.allegation_count, r.opened_at, r.due_by, r.decision, r.reasons, r.conditions, r.decided_by, r.decided_at, r.version,
+	r.domestic_abuse`
 
 func scanReview(row interface{ Scan(...any) error }) (vetting.Review, error) {
 	var r vetting.Review
 	var kind, decision string
 	var on, decidedAt sql.NullTime
 	err := row.Scan(&r.ID, &r.OfficerID, &kind, &r.Trigger.Category, &r.Trigger.Subcategory, &r.Trigger.CaseID, &r.Trigger.CaseReference,
-		&on, &r.Trigger.Count, &r.OpenedAt, &r.DueBy, &decision, &r.Reasons, &r.Conditions, &r.DecidedBy, &decidedAt, &r.Version)
+		&on, &r.Trigger.Count, &r.OpenedAt, &r.DueBy, &decision, &r.Reasons, &r.Conditions, &r.DecidedBy, &decidedAt, &r.Version,
+		&r.Trigger.DomesticAbuse)
 	if err != nil {
 		return r, err
 	}

@@ -216,6 +216,9 @@ var theMatrix = map[string]expect{
 	"GET /eis/flags/{id}":                {all: byRole(403, map[access.Role]int{anon: 303, access.Supervisor: 200, access.PSDHead: 200})},
 	// A review accepted from the form goes back to the flag's page.
 	"POST /eis/flags/{id}/review": {all: byRole(403, map[access.Role]int{anon: 303, access.Supervisor: 303, access.PSDHead: 303})},
+	// The statutory data return is the head of standards'.
+	"GET /national-return":     {all: byRole(403, map[access.Role]int{anon: 303, access.PSDHead: 200})},
+	"GET /national-return.csv": {all: byRole(403, map[access.Role]int{anon: 401, access.PSDHead: 200})},
 
 	// Single sign-on is off in the fixture: the routes answer 404 to all.
 	"GET /auth/oidc/start":    {all: byRole(404, nil)},

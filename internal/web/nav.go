@@ -23,6 +23,7 @@ var navLinks = []struct{ text, href string }{
 	{"Record a case", "/cases/new"},
 	{"Early-intervention flags", "/eis/flags"},
 	{"Fairness report", "/eis/fairness"},
+	{"National return", "/national-return"},
 	{"Vetting reviews", "/vetting"},
 	{"Speak-up inbox", "/speak-up/inbox"},
 	{"Shared cases", "/shared-cases"},

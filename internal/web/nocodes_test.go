@@ -65,7 +65,7 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			paths := []string{"/", "/eis/flags", "/eis/fairness", "/officers/" + f.subject, "/speak-up/inbox", "/shared-cases", "/vetting",
 				"/audit", "/audit/user?ref=handler", "/audit/record?kind=officer&ref=S1",
 				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID,
-				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1"}
+				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1", "/national-return"}
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}

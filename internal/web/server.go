@@ -214,6 +214,9 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/eis/flags/{id}/review", access.EISReview, s.reviewFlag, false},
 		{"GET", "/api/v1/eis/fairness", access.FairnessRead, s.fairness, false},
 		{"GET", "/eis/fairness", access.FairnessRead, s.fairnessPage, true},
+		// The statutory data return, counted by IOPC category code.
+		{"GET", "/national-return", access.ReturnRead, s.nationalReturnPage, true},
+		{"GET", "/national-return.csv", access.ReturnRead, s.nationalReturnCSV, false},
 		{"GET", "/eis/flags", access.EISRead, s.flagsPageHandler, true},
 		{"GET", "/eis/flags/{id}", access.EISRead, s.flagPageHandler, true},
 		{"POST", "/eis/flags/{id}/review", access.EISReview, s.flagReviewForm, true},

@@ -56,7 +56,14 @@ func (s *Server) viewReview(r *http.Request, rv vetting.Review, known map[string
 	t := rv.Trigger
 	switch t.Kind {
 	case vetting.ByCategory:
-		v.Why = "An allegation of " + s.categoryWords(t.Category, t.Subcategory, rv.OpenedAt)
+		switch {
+		case t.DomesticAbuse && t.Category == "":
+			v.Why = "An allegation flagged as domestic abuse"
+		case t.DomesticAbuse:
+			v.Why = "An allegation flagged as domestic abuse, of " + s.categoryWords(t.Category, t.Subcategory, rv.OpenedAt)
+		default:
+			v.Why = "An allegation of " + s.categoryWords(t.Category, t.Subcategory, rv.OpenedAt)
+		}
 		if !t.AllegationOn.IsZero() {
 			v.Why += ", said to have happened on " + ukTime(t.AllegationOn, "2 January 2006")
 		}
