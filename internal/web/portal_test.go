@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"github.com/probity/probity/internal/disclosure"
 	"github.com/probity/probity/internal/figures"
 	"github.com/probity/probity/internal/measures"
+	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/store/storetest"
 )
 
 // portalMatrixPath fills in the public figures' routes, or reports false.
@@ -273,6 +276,43 @@ func TestPublicOutputIdentifiesNoOne(t *testing.T) {
 			if id := recordID.FindString(text); id != "" {
 				t.Errorf("%s shows the record id %s", path, id)
 			}
+		}
+	})
+}
+
+// FuzzOpenDataPath asks for open data under arbitrary names: every answer
+// is a file, or a refusal naming the part of the address at fault, never
+// a failure of Probity's own.
+func FuzzOpenDataPath(fz *testing.F) {
+	for _, seed := range []string{"backlog/2026-Q1.csv", "backlog/2026.json", "speakup/2031-Q4.csv", "x/2026.json",
+		"backlog/2026-Q9.csv", "backlog/9999.json", "backlog/0000-Q1.csv", "backlog/.csv", "backlog/2026-01-01..2026-12-31.json"} {
+		fz.Add(seed)
+	}
+	f := newFixture(fz, storetest.Open(fz, store.Location{Dialect: store.SQLite, Path: filepath.Join(fz.TempDir(), "p.db")}), true)
+	afterTheYear(f)
+	fz.Fuzz(func(t *testing.T, name string) {
+		measure, file, ok := strings.Cut(name, "/")
+		if !ok || measure == "" || file == "" || strings.ContainsAny(name, "?#%\\") || strings.Contains(file, "/") {
+			return
+		}
+		for _, r := range name {
+			if r <= ' ' || r >= 0x7f {
+				return
+			}
+		}
+		rec := f.anonymous().do(t, "GET", "/open-data/"+measure+"/"+file, "", "")
+		switch rec.Code {
+		case 200:
+			if rec.Header().Get("ETag") == "" {
+				t.Errorf("%s: a file with no ETag", name)
+			}
+		case 400, 404:
+			var p struct{ Errors []struct{ Field string } }
+			if json.Unmarshal(rec.Body.Bytes(), &p) != nil || len(p.Errors) != 1 {
+				t.Errorf("%s: %d without a problem naming a field: %s", name, rec.Code, rec.Body)
+			}
+		default:
+			t.Errorf("%s: %d %s", name, rec.Code, rec.Body)
 		}
 	})
 }
