@@ -445,8 +445,10 @@ func periodNotes(f figures.Figure, pi int) []string {
 	var out []string
 	label := f.Periods[pi].Label + ": "
 	for _, n := range f.Notes {
-		if strings.HasPrefix(n, label) {
-			out = append(out, strings.TrimPrefix(n, label))
+		for _, prefix := range []string{label, "Every period: "} {
+			if strings.HasPrefix(n, prefix) {
+				out = append(out, strings.TrimPrefix(n, prefix))
+			}
 		}
 	}
 	for _, row := range f.Rows {
