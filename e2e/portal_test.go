@@ -45,7 +45,7 @@ func TestPublicFiguresWithoutScript(t *testing.T) {
 		}
 	}
 	page := text(t, ctx, `main`)
-	for _, want := range []string{"What it counts", "[c]", "Backlog", "January to March"} {
+	for _, want := range []string{"What it counts", "[c]", "Backlog", "Jan to Mar"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the front page lacks %q", want)
 		}
