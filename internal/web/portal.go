@@ -362,16 +362,14 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 	}
 	y := p.Start.Year()
 	var rows [][]string
-	modified := s.clock().UTC().Truncate(time.Second)
+	var modified time.Time
 	switch {
 	case y > s.lastPublicYear():
 		doc.Empty = true
 		doc.Notes = append(doc.Notes, "Figures for a quarter are published with the rest of its year, once the year has ended, "+
 			"so that each quarter is protected once, together with the year it adds up to. This period's year has not ended.")
-		modified = time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
-		if modified.After(s.clock()) {
-			modified = s.clock().UTC().Truncate(24 * time.Hour)
-		}
+		// The answer has been the same since the last year ended.
+		modified = time.Date(s.lastPublicYear()+1, 1, 1, 0, 0, 0, 0, time.UTC)
 	default:
 		py, err := s.publicFigures(r.Context(), y)
 		if err != nil {
