@@ -234,6 +234,12 @@ var theMatrix = map[string]expect{
 	"POST /complaint-status":         {all: byRole(404, nil)},
 	"POST /api/v1/complaints":        {all: byRole(400, nil)},
 	"POST /api/v1/complaints/status": {all: byRole(404, nil)},
+
+	// The public figures and open data answer everyone alike (portal.go).
+	"GET /public":                     {all: byRole(200, nil)},
+	"GET /public/measures/{measure}":  {all: byRole(200, nil)},
+	"GET /open-data":                  {all: byRole(200, nil)},
+	"GET /open-data/{measure}/{file}": {all: byRole(200, nil)},
 }
 
 // grantRoute is a page that opens a case to others: only the appropriate
@@ -315,6 +321,9 @@ func matrixPath(f *fixture, pattern, rel string) string {
 		return p
 	}
 	if p, ok := adminMatrixPath(f, pattern); ok {
+		return p
+	}
+	if p, ok := portalMatrixPath(pattern); ok {
 		return p
 	}
 	if strings.HasPrefix(pattern, "/api/v1/officers/") || strings.HasPrefix(pattern, "/officers/") {

@@ -56,7 +56,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 				t.Errorf("%s %s shows the record id %s", who, path, id)
 			}
 		}
-		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread"} {
+		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread",
+			"/public", "/public/measures/repeat-subjects", "/open-data"} {
 			rec := f.anonymous().do(t, "GET", path, "", "")
 			check("a stranger", path, rec.Code, rec.Body.String())
 		}

@@ -69,6 +69,8 @@ type Server struct {
 	signIn *signInGuard
 	// navPerm is each page's permission, for the service navigation.
 	navPerm map[string]access.Permission
+	// portal keeps the public figures of each year for the day.
+	portal portalCache
 }
 
 // New builds the server and its routes. It panics if a route names a
@@ -257,7 +259,7 @@ func (s *Server) routes() []route {
 		{"POST", "/complaint-status", access.Public, s.complaintStatusForm, true},
 		{"POST", "/api/v1/complaints", access.Public, s.createComplaint, false},
 		{"POST", "/api/v1/complaints/status", access.Public, s.checkComplaintStatus, false},
-	}, append(s.speakUpRoutes(), s.vettingRoutes()...)...) // speak-up (speakup.go), vetting (vetting.go)
+	}, append(append(s.speakUpRoutes(), s.vettingRoutes()...), s.portalRoutes()...)...) // speak-up (speakup.go), vetting (vetting.go), the public portal and open data (portal.go)
 }
 
 // Route describes one route for tests and the API description.
