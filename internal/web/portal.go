@@ -132,6 +132,25 @@ func (s *Server) publicFigures(ctx context.Context, y int) (*publicYear, error) 
 	return py, nil
 }
 
+// RunPublicFigures works out the public figures of the last year ended
+// as soon as Probity starts, and again once a day has turned, so that no
+// visitor to the portal waits while a year of cases is counted and
+// protected. Serving commands run it until ctx ends.
+func (s *Server) RunPublicFigures(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.publicFigures(ctx, s.lastPublicYear()); err != nil && ctx.Err() == nil {
+			s.log.Error("working out the public figures failed; a visitor's request will try again", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 func (py *publicYear) figure(id string) (figures.Figure, bool) {
 	for _, f := range py.figs {
 		if f.Measure.ID == id {
