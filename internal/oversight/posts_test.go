@@ -30,7 +30,7 @@ func chief(t *testing.T) Post {
 func appointment(holder string) Event {
 	return Event{Holder: holder, On: day("2022-04-01"), AppointingAuthority: "Police and Crime Commissioner",
 		Consultations: []Consultation{{Consultee: "Police and Crime Panel", AskedOn: day("2022-02-01"), RespondedOn: dayp("2022-02-20"), Response: "Supported"}},
-		Decision: "Appointed after open competition", DecidedOn: dayp("2022-03-01"), TermEnds: dayp("2027-03-31")}
+		Decision:      "Appointed after open competition", DecidedOn: dayp("2022-03-01"), TermEnds: dayp("2027-03-31")}
 }
 
 func TestAppointmentNeedsTheConsultationThePostRequires(t *testing.T) {
