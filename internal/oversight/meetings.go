@@ -330,7 +330,7 @@ func (a Action) AllowedSteps(parties []Party) []ActionStep {
 func stepWords(steps []ActionStep) []string {
 	out := make([]string, len(steps))
 	for i, s := range steps {
-		out[i] = s.Label().Name
+		out[i] = strings.ToLower(s.Label().Name)
 	}
 	return out
 }

@@ -345,15 +345,17 @@ func orEmpty(cs []oversight.Consultation) []oversight.Consultation {
 }
 
 // SaveEvent stores a proposed appointment confirmed or withdrawn, with
-// its record as it now stands.
+// its record as it now stands (a confirmation may correct it).
 func (tx *Tx) SaveEvent(ctx context.Context, e oversight.Event) error {
 	consultations, err := json.Marshal(orEmpty(e.Consultations))
 	if err != nil {
 		return fmt.Errorf("saving appointment: %w", err)
 	}
 	res, err := tx.tx.ExecContext(ctx, `UPDATE oversight_post_events SET status = $1, reason = $2, consultations = $3, decision = $4,
-		decided_on = $5, recorded_by = $6, recorded_at = $7 WHERE id = $8 AND post_id = $9`,
-		string(e.Status), e.Reason, string(consultations), e.Decision, nullDate(e.DecidedOn), e.RecordedBy, e.RecordedAt.UTC(), e.ID, e.PostID)
+		decided_on = $5, recorded_by = $6, recorded_at = $7, holder = $8, on_day = $9, term_ends = $10, appointing_authority = $11, notes = $12
+		WHERE id = $13 AND post_id = $14 AND kind = 'appointment'`,
+		string(e.Status), e.Reason, string(consultations), e.Decision, nullDate(e.DecidedOn), e.RecordedBy, e.RecordedAt.UTC(),
+		e.Holder, dateOnly(e.On), nullDate(e.TermEnds), e.AppointingAuthority, e.Notes, e.ID, e.PostID)
 	if err != nil {
 		return fmt.Errorf("saving appointment: %w", err)
 	}
