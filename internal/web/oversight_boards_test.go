@@ -89,7 +89,7 @@ func TestAccountabilityBoardFromMeetingToClosedAction(t *testing.T) {
 			t.Fatalf("close an open action: %d %+v", early.Code, p)
 		}
 		empty := ob.do(t, "POST", actionPath+"/answer", formType, "answer=+")
-		if empty.Code != 422 || !strings.Contains(empty.Body.String(), `href="#f-answer"`) {
+		if empty.Code != 422 || !strings.Contains(empty.Body.String(), `href="#f-`+m[1]+`-answer"`) {
 			t.Fatalf("an empty answer: %d\n%s", empty.Code, empty.Body)
 		}
 		if rec := ob.do(t, "POST", apiPath+"/answer", "application/json", `{"answer":"Delays come from a backlog of investigations; a plan follows."}`); rec.Code != 200 {

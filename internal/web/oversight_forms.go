@@ -29,6 +29,8 @@ type boardField struct {
 	Errors           []string
 	// Wide makes a text input full width.
 	Wide bool
+	// Scope keeps ids apart when a page repeats a form (one per action).
+	Scope string
 }
 
 type boardOption struct{ Value, Text, Hint string }
@@ -38,6 +40,9 @@ type boardOption struct{ Value, Text, Hint string }
 func (f boardField) ID() string {
 	var b strings.Builder
 	b.WriteString("f-")
+	if f.Scope != "" {
+		b.WriteString(f.Scope + "-")
+	}
 	for _, r := range f.Name {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
 			b.WriteRune(r)
@@ -76,6 +81,14 @@ type boardForm struct {
 }
 
 type boardSummary struct{ Anchor, Text string }
+
+// scoped gives each field of a repeated form the scope of its record.
+func scoped(scope string, fields []boardField) []boardField {
+	for i := range fields {
+		fields[i].Scope = scope
+	}
+	return fields
+}
 
 // fill puts what was sent back into the fields, and each reason of err
 // against its field (or the first field whose name it begins, so that

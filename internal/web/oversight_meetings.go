@@ -578,17 +578,17 @@ func (s *Server) meetingForms(r *http.Request, v meetingView) map[string]*boardF
 		for _, st := range a.Allowed {
 			if st == oversight.Answer {
 				out["answer-"+a.ID] = &boardForm{ID: "answer-" + a.ID, Action: base + "/actions/" + a.ID + "/answer", Submit: "Send the answer",
-					Fields: []boardField{{Name: "answer", Label: "Answer", Hint: "What the force has done.", Kind: "textarea"}}}
+					Fields: scoped(a.ID, []boardField{{Name: "answer", Label: "Answer", Hint: "What the force has done.", Kind: "textarea"}})}
 			}
 		}
 		if a.State == oversight.Answered && access.Allowed(p, access.OversightMeetings) {
 			out["decide-"+a.ID] = &boardForm{ID: "decide-" + a.ID, Action: base + "/actions/" + a.ID + "/decide", Submit: "Save the decision",
-				Fields: []boardField{
+				Fields: scoped(a.ID, []boardField{
 					{Name: "decision", Label: "Is the answer enough?", Kind: "radios", Options: []boardOption{
 						{Value: string(oversight.Close), Text: "Yes: close the action", Hint: oversight.Close.Label().Means},
 						{Value: string(oversight.Return), Text: "No: return it", Hint: oversight.Return.Label().Means}}},
 					{Name: "note", Label: "Note", Hint: "Required when returning the action: say what is missing.", Kind: "textarea"},
-				}}
+				})}
 		}
 	}
 	return out

@@ -421,7 +421,7 @@ func (s *Server) withdrawForms(v postView) map[string]*boardForm {
 	for _, e := range v.Proposals {
 		out["withdraw-"+e.ID] = &boardForm{ID: "withdraw-" + e.ID, Action: "/oversight/posts/" + v.ID + "/withdraw", Submit: "Withdraw the proposal",
 			Hidden: []boardOption{{Text: "proposal_id", Value: e.ID}},
-			Fields: []boardField{{Name: "reason", Label: "Why the proposal is withdrawn", Kind: "textarea"}}}
+			Fields: scoped(e.ID, []boardField{{Name: "reason", Label: "Why the proposal is withdrawn", Kind: "textarea"}})}
 	}
 	return out
 }
