@@ -138,30 +138,31 @@ func (fm *boardForm) fill(sent url.Values, err error) {
 	}
 }
 
-// boardFieldWords names a field as a person reads it: "attendees[0].name" is
-// "Attendee 1: name".
-func boardFieldWords(field string) string {
+// boardFieldWords names a field as a person reads it: "attendees[0].name"
+// is "Attendee 1: name".
+func boardFieldWords(field string) string { return boardUpper(fieldPhrase(field)) }
+
+func fieldPhrase(field string) string {
 	if i := strings.IndexByte(field, '['); i > 0 {
 		j := strings.IndexByte(field, ']')
-		n, err := strconv.Atoi(field[i+1 : max(j, i+1)])
-		if j > i && err == nil {
-			head := strings.TrimSuffix(field[:i], "s")
-			rest := strings.TrimPrefix(field[j+1:], ".")
-			out := fmt.Sprintf("%s %d", head, n+1)
-			if rest != "" {
-				out += ": " + boardFieldWords(rest)
+		if j > i {
+			if n, err := strconv.Atoi(field[i+1 : j]); err == nil {
+				out := fmt.Sprintf("%s %d", strings.TrimSuffix(field[:i], "s"), n+1)
+				if rest := strings.TrimPrefix(field[j+1:], "."); rest != "" {
+					out += ": " + fieldPhrase(rest)
+				}
+				return out
 			}
-			return boardUpper(out)
 		}
 	}
-	words := map[string]string{"held_on": "The day of the meeting", "due_on": "The day it is due", "on": "The day it takes effect",
-		"term_ends": "The end of the term", "decided_on": "The day of the decision", "asked_on": "the day asked",
-		"responded_on": "the day of the response", "appointing_authority": "The appointing authority", "measure_id": "The measure",
-		"requirement_id": "The requirement", "plan_id": "The plan", "required_consultees": "Those who must be consulted"}
+	words := map[string]string{"held_on": "the day of the meeting", "due_on": "the day it is due", "on": "the day it takes effect",
+		"term_ends": "the end of the term", "decided_on": "the day of the decision", "asked_on": "the day asked",
+		"responded_on": "the day of the response", "appointing_authority": "the appointing authority", "measure_id": "the measure",
+		"requirement_id": "the requirement", "plan_id": "the plan", "required_consultees": "those who must be consulted"}
 	if w, ok := words[field]; ok {
 		return w
 	}
-	return boardUpper(strings.ReplaceAll(field, "_", " "))
+	return strings.ReplaceAll(field, "_", " ")
 }
 
 func boardUpper(s string) string {
