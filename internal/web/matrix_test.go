@@ -140,9 +140,16 @@ var theMatrix = map[string]expect{
 
 	// The vetting unit's pages; {id} is a case id here, so no review:
 	// those allowed learn only that there is no such review.
-	"GET /vetting":               {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 200, access.PSDHead: 200})},
-	"GET /vetting/reviews/{id}":  {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404, access.PSDHead: 404})},
-	"POST /vetting/reviews/{id}": {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404})},
+	"GET /vetting":                                  {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 200, access.PSDHead: 200})},
+	"GET /vetting/reviews/{id}":                     {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /vetting/reviews/{id}":                    {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404})},
+	"GET /vetting/officers/{id}":                    {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /vetting/officers/{id}/clearances":        {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404})},
+	"GET /api/v1/vetting/reviews":                   {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 200, access.PSDHead: 200})},
+	"GET /api/v1/vetting/reviews/{id}":              {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /api/v1/vetting/reviews/{id}/decision":    {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404})},
+	"GET /api/v1/vetting/officers/{id}":             {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /api/v1/vetting/officers/{id}/clearances": {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404})},
 
 	// Accountability boards and leadership posts: the oversight body runs
 	// them, the head of standards reads them. {id} is a case id here, so
@@ -278,21 +285,24 @@ func fixed(contentType, b string) func(*fixture) body {
 // matrixBodies are request bodies for routes that need one to reach their
 // decision.
 var matrixBodies = map[string]func(*fixture) body{
-	"POST /login":                         fixed("application/x-www-form-urlencoded", ""),
-	"POST /cases/new":                     fixed("application/x-www-form-urlencoded", "summary="),
-	"POST /mfa/confirm":                   fixed("application/x-www-form-urlencoded", "totp=000000"),
-	"POST /api/v1/session":                fixed("application/json", `{}`),
-	"POST /api/v1/mfa/confirm":            fixed("application/json", `{"totp":"000000"}`),
-	"POST /api/v1/cases/{id}/break-glass": fixed("application/json", `{"reason":"urgent safeguarding call out of hours"}`),
-	"POST /api/v1/cases/{id}/actions":     fixed("application/json", `{"action":"make_initial_contact"}`),
-	"POST /api/v1/cases/{id}/notes":       fixed("application/json", `{"text":"Called the complainant back."}`),
-	"POST /api/v1/cases/{id}/steps":       fixed("application/json", `{"step":"progress_update","note":"Letter sent"}`),
-	"POST /api/v1/eis/flags/{id}/review":  fixed("application/json", `{"action":"review","note":"Read the complaints."}`),
-	"POST /eis/flags/{id}/review":         fixed("application/x-www-form-urlencoded", "action=review&note=Read+the+complaints."),
-	"POST /api/v1/cases/{id}/share":       fixed("application/json", `{}`),
-	"POST /cases/{id}/act/{action}":       fixed("application/x-www-form-urlencoded", "version=1"),
-	"POST /cases/{id}/notes":              fixed("application/x-www-form-urlencoded", "text=Called+the+complainant+back."),
-	"POST /cases/{id}/break-glass":        fixed("application/x-www-form-urlencoded", "reason=urgent+safeguarding+call+out+of+hours"),
+	"POST /login":                                fixed("application/x-www-form-urlencoded", ""),
+	"POST /cases/new":                            fixed("application/x-www-form-urlencoded", "summary="),
+	"POST /mfa/confirm":                          fixed("application/x-www-form-urlencoded", "totp=000000"),
+	"POST /api/v1/session":                       fixed("application/json", `{}`),
+	"POST /api/v1/mfa/confirm":                   fixed("application/json", `{"totp":"000000"}`),
+	"POST /api/v1/cases/{id}/break-glass":        fixed("application/json", `{"reason":"urgent safeguarding call out of hours"}`),
+	"POST /api/v1/cases/{id}/actions":            fixed("application/json", `{"action":"make_initial_contact"}`),
+	"POST /api/v1/cases/{id}/notes":              fixed("application/json", `{"text":"Called the complainant back."}`),
+	"POST /api/v1/cases/{id}/steps":              fixed("application/json", `{"step":"progress_update","note":"Letter sent"}`),
+	"POST /api/v1/eis/flags/{id}/review":         fixed("application/json", `{"action":"review","note":"Read the complaints."}`),
+	"POST /api/v1/vetting/reviews/{id}/decision": fixed("application/json", `{"decision":"maintain","reasons":"Checks clear","version":1}`),
+	"POST /api/v1/vetting/officers/{id}/clearances": fixed("application/json",
+		`{"level":"management","status":"granted","granted_on":"2026-06-01","review_due":"2031-06-01","reasons":"Checks clear"}`),
+	"POST /eis/flags/{id}/review":   fixed("application/x-www-form-urlencoded", "action=review&note=Read+the+complaints."),
+	"POST /api/v1/cases/{id}/share": fixed("application/json", `{}`),
+	"POST /cases/{id}/act/{action}": fixed("application/x-www-form-urlencoded", "version=1"),
+	"POST /cases/{id}/notes":        fixed("application/x-www-form-urlencoded", "text=Called+the+complainant+back."),
+	"POST /cases/{id}/break-glass":  fixed("application/x-www-form-urlencoded", "reason=urgent+safeguarding+call+out+of+hours"),
 	"POST /cases/{id}/documents": fixed("multipart/form-data; boundary=XyZ",
 		"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\nContent-Type: text/plain\r\n\r\nA short statement.\r\n--XyZ--\r\n"),
 	"POST /cases/{id}/assign": func(f *fixture) body {

@@ -325,14 +325,7 @@ func (s *Server) newCaseForm(w http.ResponseWriter, r *http.Request) {
 // newCaseErrors words the domain's reasons ("is required") after the
 // field's name, for the error summary and beside each field.
 func newCaseErrors(fields []fault.FieldError) pageErrors {
-	for i, fe := range fields {
-		for _, ff := range newCaseFields {
-			if ff.name == fe.Field && fe.Reason != "" && fe.Reason[0] >= 'a' && fe.Reason[0] <= 'z' {
-				fields[i].Reason = ff.label + " " + fe.Reason
-			}
-		}
-	}
-	return newPageErrors(newCaseFields, fields)
+	return wordedPageErrors(newCaseFields, fields)
 }
 
 // Dates are the form's two dates as typed, with their messages.
