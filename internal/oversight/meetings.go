@@ -181,6 +181,8 @@ type NotAllowedError struct {
 	// ByParty is true when the caller's side may not take the step at
 	// all: they are forbidden, not out of step.
 	ByParty bool
+	// Codes are the allowed steps or events as the API names them.
+	Codes []string
 }
 
 func (e *NotAllowedError) Error() string {
@@ -203,8 +205,16 @@ func (e *NotAllowedError) Unwrap() error {
 	return &fault.Error{Kind: kind, Message: e.Error()}
 }
 
-func refuse(state, step string, allowed []string, byParty bool) error {
-	return &NotAllowedError{State: state, Step: step, Allowed: allowed, ByParty: byParty}
+func refuse(state, step string, allowed []string, byParty bool) *NotAllowedError {
+	return &NotAllowedError{State: state, Step: step, Allowed: allowed, ByParty: byParty, Codes: []string{}}
+}
+
+func codes[K ~string](ks []K) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
 }
 
 // stateWords is a state as a refusal says it ("the action is open").
@@ -345,11 +355,10 @@ func (a *Action) Apply(step ActionStep, text string, parties []Party, by string,
 			Fields: []fault.FieldError{{Field: "step", Reason: "must be one of answer, close, return"}}}
 	}
 	r := actionRules[i]
-	if !slices.Contains(parties, r.by) {
-		return refuse(string(a.State), strings.ToLower(step.Label().Name), stepWords(a.AllowedSteps(parties)), true)
-	}
-	if r.from != a.State {
-		return refuse(string(a.State), strings.ToLower(step.Label().Name), stepWords(a.AllowedSteps(parties)), false)
+	if allowed := a.AllowedSteps(parties); !slices.Contains(parties, r.by) || r.from != a.State {
+		e := refuse(string(a.State), strings.ToLower(step.Label().Name), stepWords(allowed), !slices.Contains(parties, r.by))
+		e.Codes = codes(allowed)
+		return e
 	}
 	var f fault.Fields
 	switch step {

@@ -183,7 +183,9 @@ func eventWords(ks []EventKind) []string {
 }
 
 func (p Post) refuse(k EventKind) error {
-	return refuse(string(p.State), "record "+article(k)+strings.ToLower(k.Label().Name), eventWords(p.AllowedEvents()), false)
+	e := refuse(string(p.State), "record "+article(k)+strings.ToLower(k.Label().Name), eventWords(p.AllowedEvents()), false)
+	e.Codes = codes(p.AllowedEvents())
+	return e
 }
 
 func article(k EventKind) string {

@@ -88,6 +88,9 @@ func TestAccountabilityBoardFromMeetingToClosedAction(t *testing.T) {
 		if p := problemOf(t, early); early.Code != 409 || !strings.Contains(p.Detail, "cannot close while the action is open; allowed now: answer") {
 			t.Fatalf("close an open action: %d %+v", early.Code, p)
 		}
+		if ext := decode(t, early); ext["state"] != "open" || len(ext["allowed"].([]any)) != 1 || ext["allowed"].([]any)[0] != "answer" {
+			t.Errorf("the refusal's state and allowed steps: %v", ext)
+		}
 		empty := ob.do(t, "POST", actionPath+"/answer", formType, "answer=+")
 		if empty.Code != 422 || !strings.Contains(empty.Body.String(), `href="#f-`+m[1]+`-answer"`) {
 			t.Fatalf("an empty answer: %d\n%s", empty.Code, empty.Body)

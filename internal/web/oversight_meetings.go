@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -352,6 +353,20 @@ func (s *Server) readMeetings(r *http.Request) ([]store.MeetingSummary, error) {
 
 // The API.
 
+// failBoard answers a refusal by the boards' and posts' rules as problem
+// JSON carrying, beside the detail, the record's state and the steps or
+// events allowed now, as a refused case action does.
+func (s *Server) failBoard(w http.ResponseWriter, r *http.Request, err error) {
+	var na *oversight.NotAllowedError
+	if !errors.As(err, &na) {
+		s.fail(w, r, err)
+		return
+	}
+	status := statusOf(fault.KindOf(err))
+	writeProblem(w, Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: na.Error(),
+		Extra: map[string]any{"state": na.State, "allowed": na.Codes}})
+}
+
 func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) {
 	list, err := s.readMeetings(r)
 	if err != nil {
@@ -411,7 +426,7 @@ func (s *Server) meetingAPI(what string) http.HandlerFunc {
 			return
 		}
 		if err := s.changeMeeting(r, r.PathValue("id"), c); err != nil {
-			s.fail(w, r, err)
+			s.failBoard(w, r, err)
 			return
 		}
 		m, err := s.db.Meeting(r.Context(), r.PathValue("id"))
@@ -441,7 +456,7 @@ func (s *Server) actionAPI(step oversight.ActionStep) http.HandlerFunc {
 		}
 		a, err := s.moveAction(r, r.PathValue("id"), r.PathValue("action"), step, in)
 		if err != nil {
-			s.fail(w, r, err)
+			s.failBoard(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, boardActionView{Action: a, Overdue: a.Overdue(s.clock()), Allowed: orNoSteps(a.AllowedSteps(boardParties(caller(r))))})

@@ -325,7 +325,7 @@ func (s *Server) appointAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	e, err := s.appoint(r, r.PathValue("id"), in)
 	if err != nil {
-		s.fail(w, r, err)
+		s.failBoard(w, r, err)
 		return
 	}
 	status := http.StatusCreated
@@ -343,7 +343,7 @@ func (s *Server) changeAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	e, err := s.changePost(r, r.PathValue("id"), in)
 	if err != nil {
-		s.fail(w, r, err)
+		s.failBoard(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, e)
