@@ -200,3 +200,69 @@ func TestAppointmentRefusedWithoutTheRequiredConsultation(t *testing.T) {
 		}
 	})
 }
+
+// TestProposalConfirmedFromThePostPage: a successor proposed in the
+// browser is listed on the post's page, not published; confirming it is
+// refused until the panel has responded, then made; the head of
+// standards reads the post without any form; a change the post's state
+// does not allow is refused naming what is.
+func TestProposalConfirmedFromThePostPage(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		ob := f.login(t, access.Oversight)
+		rec := ob.do(t, "POST", "/oversight/posts", formType, url.Values{"kind": {"deputy"}, "title": {"Deputy Chief Constable"},
+			"appointing_authority": {"Chief Constable"}, "required_consultees": {"Police and Crime Commissioner\n"}}.Encode())
+		if rec.Code != 303 {
+			t.Fatalf("post: %d %s", rec.Code, rec.Body)
+		}
+		path := strings.Split(rec.Header().Get("Location"), "?")[0]
+		form := url.Values{"holder": {"Helen Achebe"}, "stage": {"proposed"}, "appointing_authority": {"Chief Constable"},
+			"on-day": {"1"}, "on-month": {"9"}, "on-year": {"2026"}, "term_ends-day": {"31"}, "term_ends-month": {"8"}, "term_ends-year": {"2030"},
+			"consultations[0].consultee": {"Police and Crime Commissioner"}, "consultations[0].asked_on-day": {"1"},
+			"consultations[0].asked_on-month": {"6"}, "consultations[0].asked_on-year": {"2026"}}
+		if rec := ob.do(t, "POST", path+"/appoint", formType, form.Encode()); rec.Code != 303 {
+			t.Fatalf("proposal: %d %s", rec.Code, rec.Body)
+		}
+		page := ob.do(t, "GET", path, "", "").Body.String()
+		link := regexp.MustCompile(`href="(` + path + `/appoint\?proposal=[a-z2-7]{26})"`).FindStringSubmatch(page)
+		if link == nil || !strings.Contains(page, "Helen Achebe, from 1 September 2026") {
+			t.Fatalf("the proposal is not on the post's page:\n%s", page)
+		}
+		if strings.Contains(f.anonymous().do(t, "GET", "/public/leadership", "", "").Body.String(), "Helen Achebe") {
+			t.Error("a proposal is published")
+		}
+		confirm := ob.do(t, "GET", strings.ReplaceAll(link[1], "&amp;", "&"), "", "").Body.String()
+		proposalID := regexp.MustCompile(`name="proposal_id" value="([a-z2-7]{26})"`).FindStringSubmatch(confirm)
+		if proposalID == nil || !strings.Contains(confirm, `value="Helen Achebe"`) {
+			t.Fatalf("the confirmation form is not filled from the proposal:\n%s", confirm)
+		}
+		form.Set("proposal_id", proposalID[1])
+		form.Set("stage", "made")
+		form.Set("decision", "Appointed after open competition")
+		form.Set("decided_on-day", "20")
+		form.Set("decided_on-month", "7")
+		form.Set("decided_on-year", "2026")
+		refused := ob.do(t, "POST", path+"/appoint", formType, form.Encode())
+		if refused.Code != 422 || !strings.Contains(refused.Body.String(), "require the response of Police and Crime Commissioner") {
+			t.Fatalf("confirmed without the response: %d\n%s", refused.Code, refused.Body)
+		}
+		form.Set("consultations[0].responded_on-day", "10")
+		form.Set("consultations[0].responded_on-month", "7")
+		form.Set("consultations[0].responded_on-year", "2026")
+		form.Set("consultations[0].response", "Agreed")
+		if rec := ob.do(t, "POST", path+"/appoint", formType, form.Encode()); rec.Code != 303 {
+			t.Fatalf("confirm: %d %s", rec.Code, rec.Body)
+		}
+		if pub := f.anonymous().do(t, "GET", "/public/leadership", "", "").Body.String(); !strings.Contains(pub, "Helen Achebe") {
+			t.Errorf("the appointment made is not published:\n%s", pub)
+		}
+		head := f.login(t, access.PSDHead)
+		view := head.do(t, "GET", path, "", "")
+		if view.Code != 200 || strings.Contains(view.Body.String(), `id="post-changes"`) || strings.Contains(view.Body.String(), "<form method=\"post\" action=\"/oversight") {
+			t.Errorf("the head of standards: %d, or is offered forms", view.Code)
+		}
+		stale := ob.do(t, "GET", path+"/change?kind=reinstatement", "", "")
+		if stale.Code != 409 || !strings.Contains(stale.Body.String(), "allowed now: extension, suspension, resignation, retirement") {
+			t.Errorf("a change the post does not allow: %d\n%s", stale.Code, stale.Body)
+		}
+	})
+}
