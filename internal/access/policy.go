@@ -53,6 +53,16 @@ const (
 	// ReturnRead is the statutory data return: complaints' allegations
 	// counted by IOPC category code, for the force's submission.
 	ReturnRead Permission = "return:read"
+	// OversightRead lets the oversight body and the head of standards read
+	// accountability boards and leadership posts; OversightMeetings lets
+	// the oversight body run boards (agenda, minutes, actions, closing
+	// them); OversightAnswer lets the chief officer's office answer
+	// actions; OversightPosts lets the oversight body record posts and
+	// appointments.
+	OversightRead     Permission = "oversight:read"
+	OversightMeetings Permission = "oversight:meetings"
+	OversightAnswer   Permission = "oversight:answer"
+	OversightPosts    Permission = "oversight:posts"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -91,6 +101,14 @@ var grants = map[Permission][]Role{
 	MetricsRead:   {Admin},
 	// The head of standards answers for the force's return to the IOPC.
 	ReturnRead: {PSDHead},
+	// Boards and posts hold no case content: the head of standards reads
+	// what the force is held to account for.
+	OversightRead:     {Oversight, PSDHead},
+	OversightMeetings: {Oversight},
+	// Until the chief officer's office has a role of its own, the
+	// oversight body records the office's answers.
+	OversightAnswer: {Oversight},
+	OversightPosts:  {Oversight},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

@@ -27,6 +27,8 @@ var navLinks = []struct{ text, href string }{
 	{"Vetting reviews", "/vetting"},
 	{"Speak-up inbox", "/speak-up/inbox"},
 	{"Shared cases", "/shared-cases"},
+	{"Accountability boards", "/oversight/meetings"},
+	{"Leadership posts", "/oversight/posts"},
 	{"Audit log", "/audit"},
 	{"Accounts", "/admin/users"},
 	{"Units", "/admin/units"},

@@ -57,7 +57,7 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			}
 		}
 		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread",
-			"/public", "/public/measures/repeat-subjects", "/open-data"} {
+			"/public", "/public/measures/repeat-subjects", "/open-data", "/public/leadership"} {
 			rec := f.anonymous().do(t, "GET", path, "", "")
 			check("a stranger", path, rec.Code, rec.Body.String())
 		}
@@ -66,7 +66,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			paths := []string{"/", "/eis/flags", "/eis/fairness", "/officers/" + f.subject, "/speak-up/inbox", "/shared-cases", "/vetting",
 				"/audit", "/audit/user?ref=handler", "/audit/record?kind=officer&ref=S1",
 				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID,
-				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1", "/national-return"}
+				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1", "/national-return",
+				"/oversight/meetings", "/oversight/meetings/new", "/oversight/posts"}
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}

@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/oversight"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -44,6 +46,9 @@ type Deps struct {
 	// TrustedProxies are the networks of the proxies in front of Probity,
 	// whose X-Forwarded-For names the client; none trusts no header.
 	TrustedProxies []netip.Prefix
+	// OversightLinks names the requirements and plans that accountability
+	// boards' agenda items point at; nil names them only by kind.
+	OversightLinks oversight.Linked
 }
 
 // Server serves Probity over HTTP.
@@ -71,6 +76,8 @@ type Server struct {
 	navPerm map[string]access.Permission
 	// portal keeps the public figures of each year for the day.
 	portal portalCache
+	// links names what agenda items point at (Deps.OversightLinks).
+	links oversight.Linked
 }
 
 // New builds the server and its routes. It panics if a route names a
@@ -78,6 +85,7 @@ type Server struct {
 func New(d Deps) *Server {
 	s := &Server{db: d.DB, log: d.Logger, clock: d.Clock, sessions: d.Sessions,
 		requireMFA: d.RequireMFA, hasher: d.Hasher, secureCookies: d.SecureCookies, proxies: d.TrustedProxies}
+	s.links = d.OversightLinks
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -259,7 +267,7 @@ func (s *Server) routes() []route {
 		{"POST", "/complaint-status", access.Public, s.complaintStatusForm, true},
 		{"POST", "/api/v1/complaints", access.Public, s.createComplaint, false},
 		{"POST", "/api/v1/complaints/status", access.Public, s.checkComplaintStatus, false},
-	}, append(append(s.speakUpRoutes(), s.vettingRoutes()...), s.portalRoutes()...)...) // speak-up (speakup.go), vetting (vetting.go), the public portal and open data (portal.go)
+	}, slices.Concat(s.speakUpRoutes(), s.vettingRoutes(), s.portalRoutes(), s.boardRoutes())...) // speak-up (speakup.go), vetting (vetting.go), the public portal and open data (portal.go), boards and posts (oversight_meetings.go)
 }
 
 // Route describes one route for tests and the API description.
