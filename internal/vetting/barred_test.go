@@ -273,3 +273,35 @@ func TestEveryListCodeHasWords(t *testing.T) {
 		}
 	}
 }
+
+func TestPropose(t *testing.T) {
+	at := time.Date(2026, 11, 3, 15, 0, 0, 0, time.UTC)
+	left := date("2026-10-01")
+	for _, tc := range []struct {
+		name  string
+		s     Standing
+		basis Basis
+		on    string
+	}{
+		{"dismissed", Standing{Outcomes: []string{"final_written_warning", "dismissal_without_notice"}, OutcomeAt: &at}, Dismissed, "2026-11-03"},
+		{"would have been dismissed", Standing{Outcomes: []string{"would_have_been_dismissed"}, Left: true, OutcomeAt: &at, LeftOn: &left}, WouldHaveBeenDismissed, "2026-11-03"},
+		{"left while the case ran", Standing{Left: true, LeftOn: &left}, LeftUnderInvestigation, "2026-10-01"},
+		{"left, leaving date unknown", Standing{Left: true}, LeftUnderInvestigation, ""},
+		{"a warning only", Standing{Outcomes: []string{"written_warning"}}, "", ""},
+		{"nothing yet", Standing{}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, ok := Propose(tc.s)
+			if ok != (tc.basis != "") || d.Basis != tc.basis {
+				t.Fatalf("Propose = %v, %v; want %q", d.Basis, ok, tc.basis)
+			}
+			got := ""
+			if d.DecidedOn != nil {
+				got = d.DecidedOn.Format(time.DateOnly)
+			}
+			if ok && got != tc.on {
+				t.Errorf("decided on %q, want %q", got, tc.on)
+			}
+		})
+	}
+}
