@@ -200,7 +200,7 @@ func TestTransferCheckJoinsTheRecords(t *testing.T) {
 			PreviousForce: "Other Constabulary", RecordSource: vetting.RecordImported, PreviousOfficerID: earlier.ID, OfficerID: w.bob.ID,
 			Complaints: "One complaint, 2014, not upheld", Conduct: "None", Vetting: "Recruitment vetting granted 2005",
 			Matches: matches, Seen: []string{matches[0].ID}, Decision: vetting.AppointWithConditions,
-			Reasons: "The advisory list entry concerns a matter closed with no case to answer; no lone working for a year",
+			Reasons:   "The advisory list entry concerns a matter closed with no case to answer; no lone working for a year",
 			DecidedBy: "vetting1", SearchedAt: now}
 		if err := c.Decide(now); err != nil {
 			t.Fatal(err)
