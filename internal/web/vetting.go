@@ -17,11 +17,11 @@ import (
 
 // vettingRoutes are the vetting unit's pages.
 func (s *Server) vettingRoutes() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/vetting", access.VettingRead, s.vettingQueuePage, true},
 		{"GET", "/vetting/reviews/{id}", access.VettingRead, s.vettingReviewPage, true},
 		{"POST", "/vetting/reviews/{id}", access.VettingDecide, s.vettingDecisionForm, true},
-	}
+	}, s.barredRoutes()...) // the lists and transfer checks (barred.go)
 }
 
 // reviewView is a review as pages show it: the officer by name, and the

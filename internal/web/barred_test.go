@@ -1,0 +1,173 @@
+package web_test
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/store"
+)
+
+
+// TestBarredListReferSearchAndTransfer: the vetting unit refers a
+// dismissed officer; a search needs two identifying fields and is
+// audited as a disclosure; a transferee who matches is refused until the
+// match has been seen, and refused appointment once it has; the refusal
+// names each field; the head of standards may search but not refer; a
+// handler may do neither.
+func TestBarredListReferSearchAndTransfer(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		v := f.login(t, access.Vetting)
+		rec := v.do(t, "POST", "/api/v1/vetting/listings", "application/json", `{"name":"Gary Lane","date_of_birth":"1980-04-02",
+			"collar_number":"4411","force":"Northshire Police","basis":"dismissed","ground":"gross_misconduct",
+			"outcome":"Dismissed without notice: theft from a detained person","decided_on":"2026-05-20"}`)
+		if rec.Code != 201 {
+			t.Fatalf("refer: %d %s", rec.Code, rec.Body)
+		}
+		listing := decode(t, rec)
+		listingID := listing["id"].(string)
+		if listing["list"] != "barred" || listing["review_from"] != "2031-05-20" || listing["current"] != true {
+			t.Errorf("referral = %v", listing)
+		}
+		// A referral without its ground or outcome names both.
+		bad := v.do(t, "POST", "/api/v1/vetting/listings", "application/json", `{"name":"Ann Hale","date_of_birth":"1975-09-09",
+			"force":"Northshire Police","basis":"dismissed","decided_on":"2026-05-20"}`)
+		if bad.Code != 422 || !strings.Contains(bad.Body.String(), `"field":"ground"`) || !strings.Contains(bad.Body.String(), `"field":"outcome"`) {
+			t.Errorf("referral without ground and outcome: %d %s", bad.Code, bad.Body)
+		}
+
+		for _, tc := range []struct {
+			name, body string
+			code       int
+			want       string
+		}{
+			{"name alone would fish", `{"name":"Gary Lane"}`, 422, `"field":"date_of_birth"`},
+			{"name and date of birth", `{"name":"gary  LANE","date_of_birth":"1980-04-02"}`, 200, `"listed":true`},
+			{"date of birth and collar", `{"date_of_birth":"1980-04-02","collar_number":"44 11"}`, 200, `"listed":true`},
+			{"a stranger", `{"name":"Gary Lane","date_of_birth":"1981-04-02"}`, 200, `"listed":false`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got := v.do(t, "POST", "/api/v1/vetting/listings/search", "application/json", tc.body)
+				if got.Code != tc.code || !strings.Contains(got.Body.String(), tc.want) {
+					t.Errorf("%d %s", got.Code, got.Body)
+				}
+			})
+		}
+		psd := f.login(t, access.PSDHead)
+		if got := psd.do(t, "POST", "/api/v1/vetting/listings/search", "application/json", `{"name":"Gary Lane","collar_number":"4411"}`); got.Code != 200 {
+			t.Errorf("head of standards searching: %d", got.Code)
+		}
+		if got := psd.do(t, "POST", "/api/v1/vetting/listings", "application/json", `{}`); got.Code != 403 {
+			t.Errorf("head of standards referring: %d", got.Code)
+		}
+		handler := f.login(t, access.Handler)
+		if got := handler.do(t, "POST", "/api/v1/vetting/listings/search", "application/json", `{"name":"Gary Lane","collar_number":"4411"}`); got.Code != 403 {
+			t.Errorf("handler searching: %d", got.Code)
+		}
+		// Each search that showed the listing is a disclosure of it.
+		pg, err := f.db.AuditEntries(t.Context(), store.AuditFilter{RecordID: listingID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var disclosed int
+		for _, e := range pg.Entries {
+			if e.Action == "disclose" {
+				disclosed++
+			}
+		}
+		if disclosed != 3 {
+			t.Errorf("the listing was disclosed %d times in the log, want 3", disclosed)
+		}
+
+		// The transfer check: every check is required, each named.
+		check := url.Values{"kind": {"transferee"}, "name": {"Gary Lane"}, "date_of_birth": {"2/4/1980"}, "collar_number": {"WM 7"},
+			"previous_force": {"Northshire Police"}, "record_source": {"entered"}, "decision": {"appoint"}, "reasons": {"Good record"}}
+		missing := v.do(t, "POST", "/vetting/transfers", form, check.Encode())
+		body := missing.Body.String()
+		if missing.Code != 422 || !strings.Contains(body, `href="#transfer-complaints">Complaints is required`) ||
+			!strings.Contains(body, `href="#transfer-conduct"`) || !strings.Contains(body, `href="#transfer-vetting"`) {
+			t.Errorf("a check without the previous force's record: %d\n%s", missing.Code, body)
+		}
+		// With the record, the match is shown and must be seen first.
+		check.Set("complaints", "None recorded in five years")
+		check.Set("conduct", "None")
+		check.Set("vetting", "Recruitment vetting granted 2019")
+		unseen := v.do(t, "POST", "/vetting/transfers", form, check.Encode())
+		body = unseen.Body.String()
+		if unseen.Code != 422 || !strings.Contains(body, `href="#transfer-matches"`) || !strings.Contains(body, `name="seen" value="`+listingID+`"`) ||
+			!strings.Contains(body, "Barred list") {
+			t.Fatalf("a check with an unseen match: %d\n%s", unseen.Code, body)
+		}
+		check.Set("seen", listingID)
+		barred := v.do(t, "POST", "/vetting/transfers", form, check.Encode())
+		if barred.Code != 422 || !strings.Contains(barred.Body.String(), "cannot appoint: the person matches the police barred list") {
+			t.Errorf("appointing a barred person: %d\n%s", barred.Code, barred.Body)
+		}
+		check.Set("decision", "do_not_appoint")
+		check.Set("reasons", "Dismissed by Northshire Police in May 2026: on the barred list")
+		done := v.do(t, "POST", "/vetting/transfers", form, check.Encode())
+		if done.Code != 303 || done.Header().Get("Location") != "/vetting/transfers?recorded=do_not_appoint" {
+			t.Fatalf("recording the refusal: %d %s", done.Code, done.Body)
+		}
+		page := v.do(t, "GET", "/vetting/transfers?recorded=do_not_appoint", "", "").Body.String()
+		if !strings.Contains(page, "Transfer check recorded: Do not appoint.") || !strings.Contains(page, "<td class=\"govuk-table__cell\">Gary Lane</td>") {
+			t.Errorf("transfers page after recording:\n%s", page)
+		}
+		api := v.do(t, "GET", "/api/v1/vetting/transfer-checks", "", "")
+		if api.Code != 200 || !strings.Contains(api.Body.String(), `"decision":"do_not_appoint"`) || !strings.Contains(api.Body.String(), `"matches":1`) {
+			t.Errorf("transfer checks: %d %s", api.Code, api.Body)
+		}
+
+		// The search page: one field is refused, naming the others.
+		one := v.do(t, "POST", "/vetting/lists/search", form, url.Values{"name": {"Gary Lane"}}.Encode())
+		if one.Code != 422 || !strings.Contains(one.Body.String(), `href="#search-date_of_birth"`) || strings.Contains(one.Body.String(), `id="search-answer"`) {
+			t.Errorf("search by name alone: %d\n%s", one.Code, one.Body)
+		}
+		two := v.do(t, "POST", "/vetting/lists/search", form, url.Values{"name": {"Gary Lane"}, "date_of_birth": {"2/4/1980"}}.Encode())
+		if two.Code != 200 || !strings.Contains(two.Body.String(), "<strong>Listed.</strong>") {
+			t.Errorf("search: %d\n%s", two.Code, two.Body)
+		}
+
+		// An extract in another layout, through the API.
+		imp := v.do(t, "POST", "/api/v1/vetting/listings/import", "application/json", `{"csv":"List,Full name,DOB,Force,Date\nAdvisory,Ann Hale,09/09/1975,Westshire Police,01/03/2026\nAdvisory,No Date,09/09/1975,Westshire Police,\n",
+			"mapping":"columns: {list: List, name: Full name, date_of_birth: DOB, force: Force, decided_on: Date}\ndate_layout: 02/01/2006\nlists: {advisory: advisory}\n"}`)
+		if imp.Code != 201 || !strings.Contains(imp.Body.String(), `"imported":1`) || !strings.Contains(imp.Body.String(), `"line":3`) {
+			t.Errorf("import: %d %s", imp.Code, imp.Body)
+		}
+
+		// Removal from the listing's page: a stale form is refused, then
+		// the removal is kept.
+		path := "/vetting/lists/" + listingID
+		lp := v.do(t, "GET", path, "", "").Body.String()
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(lp)
+		if version == nil || !strings.Contains(lp, "Gary Lane") || !strings.Contains(lp, "20 May 2031") {
+			t.Fatalf("listing page:\n%s", lp)
+		}
+		removal := url.Values{"reason": {"appeal_allowed"}, "removed_on": {"25/5/2026"}, "note": {"Appeal allowed by the tribunal"}, "version": {"7"}}
+		if stale := v.do(t, "POST", path, form, removal.Encode()); stale.Code != 409 {
+			t.Errorf("stale removal: %d", stale.Code)
+		}
+		removal.Set("reason", "proceedings_ended")
+		removal.Set("version", version[1])
+		if wrong := v.do(t, "POST", path, form, removal.Encode()); wrong.Code != 422 || !strings.Contains(wrong.Body.String(), `href="#removal-reason"`) {
+			t.Errorf("a reason that does not end a barred listing: %d\n%s", wrong.Code, wrong.Body)
+		}
+		removal.Set("reason", "appeal_allowed")
+		if ok := v.do(t, "POST", path, form, removal.Encode()); ok.Code != 303 {
+			t.Fatalf("removal: %d %s", ok.Code, ok.Body)
+		}
+		after := v.do(t, "GET", path+"?removed=1", "", "").Body.String()
+		if !strings.Contains(after, "Listing removed.") || !strings.Contains(after, "Removed on 25 May 2026: Appeal allowed") {
+			t.Errorf("after removal:\n%s", after)
+		}
+		lists := v.do(t, "GET", "/vetting/lists", "", "")
+		if lists.Code != 200 || !strings.Contains(lists.Body.String(), "Ann Hale") || !strings.Contains(lists.Body.String(), "Officers due a referral") {
+			t.Errorf("lists page: %d\n%s", lists.Code, lists.Body)
+		}
+		if got := handler.do(t, "GET", "/vetting/lists", "", ""); got.Code != 403 {
+			t.Errorf("handler opening the lists: %d", got.Code)
+		}
+	})
+}
