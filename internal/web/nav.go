@@ -24,6 +24,8 @@ var navLinks = []struct{ text, href string }{
 	{"Early-intervention flags", "/eis/flags"},
 	{"Fairness report", "/eis/fairness"},
 	{"Vetting reviews", "/vetting"},
+	{"Barred and advisory lists", "/vetting/lists"},
+	{"Transfer checks", "/vetting/transfers"},
 	{"Speak-up inbox", "/speak-up/inbox"},
 	{"Shared cases", "/shared-cases"},
 	{"Audit log", "/audit"},

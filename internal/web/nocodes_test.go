@@ -66,6 +66,7 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 				"/audit", "/audit/user?ref=handler", "/audit/record?kind=officer&ref=S1",
 				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID,
 				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1"}
+			paths = append(paths, "/vetting/lists", "/vetting/transfers", "/vetting/lists/refer", "/vetting/lists/import")
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}
