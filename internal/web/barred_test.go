@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -168,6 +171,75 @@ func TestBarredListReferSearchAndTransfer(t *testing.T) {
 		}
 		if got := handler.do(t, "GET", "/vetting/lists", "", ""); got.Code != 403 {
 			t.Errorf("handler opening the lists: %d", got.Code)
+		}
+	})
+}
+
+// TestTransferJoinsTheEarlierForcesAllegations: a transferee appointed on
+// a check naming their record in the previous force's imported records
+// brings the allegations recorded there onto their officer page, marked
+// as recorded by another force.
+func TestTransferJoinsTheEarlierForcesAllegations(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		ctx := t.Context()
+		other := officers.Force{Code: "NSP", Name: "Northshire Police"}
+		var earlier officers.Officer
+		err := f.db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateForce(ctx, &other); err != nil {
+				return err
+			}
+			earlier = officers.Officer{ForceID: other.ID, CollarNumber: "N77", FamilyName: "Subject", Rank: "constable", JoinedOn: f.now.AddDate(-10, 0, 0)}
+			return tx.CreateOfficer(ctx, &earlier, f.now)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, _ := cases.LoadReference()
+		c := cases.Case{Kind: cases.Complaint, ForceID: other.ID, Summary: "Recorded in Northshire", AroseOn: f.now.AddDate(-3, 0, 0),
+			ReceivedAt: f.now.AddDate(-3, 0, 1), Allegations: []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language",
+				Subjects: []cases.Subject{{OfficerID: earlier.ID}}}}}
+		if err := c.Validate(ref, f.now); err != nil {
+			t.Fatal(err)
+		}
+		c.Prepare(ref, f.now)
+		if err := f.db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateCase(ctx, &c, "import", f.now) }); err != nil {
+			t.Fatal(err)
+		}
+		psd := f.login(t, access.PSDHead)
+		countOther := func() int {
+			t.Helper()
+			var view struct {
+				Allegations []map[string]any `json:"allegations"`
+			}
+			rec := psd.do(t, "GET", "/api/v1/officers/"+f.subject, "", "")
+			if err := json.Unmarshal(rec.Body.Bytes(), &view); err != nil || rec.Code != 200 {
+				t.Fatalf("officer: %d %s", rec.Code, rec.Body)
+			}
+			n := 0
+			for _, a := range view.Allegations {
+				if a["other_force"] == true || a["note"] == "recorded by another force; a case you cannot open" {
+					n++
+				}
+			}
+			return n
+		}
+		if n := countOther(); n != 0 {
+			t.Fatalf("before the transfer check, %d allegations by another force", n)
+		}
+		v := f.login(t, access.Vetting)
+		rec := v.do(t, "POST", "/api/v1/vetting/transfer-checks", "application/json", `{"kind":"transferee","name":"Sam Subject",
+			"date_of_birth":"1985-01-01","collar_number":"N77","previous_force":"Northshire Police","record_source":"imported",
+			"previous_officer_id":"`+earlier.ID+`","officer_id":"`+f.subject+`","complaints":"One complaint, impolite language, 2023",
+			"conduct":"None","vetting":"Recruitment vetting granted 2016","decision":"appoint","reasons":"Record read; nothing bars the transfer"}`)
+		if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"matches":[]`) {
+			t.Fatalf("transfer check: %d %s", rec.Code, rec.Body)
+		}
+		if n := countOther(); n != 1 {
+			t.Errorf("after the transfer check, %d allegations by another force, want 1", n)
+		}
+		page := psd.do(t, "GET", "/officers/"+f.subject, "", "").Body.String()
+		if !strings.Contains(page, "recorded by another force") {
+			t.Errorf("the officer page does not say the allegation was recorded by another force:\n%s", page)
 		}
 	})
 }
