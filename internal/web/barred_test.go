@@ -13,7 +13,6 @@ import (
 	"github.com/probity/probity/internal/store"
 )
 
-
 // TestBarredListReferSearchAndTransfer: the vetting unit refers a
 // dismissed officer; a search needs two identifying fields and is
 // audited as a disclosure; a transferee who matches is refused until the
