@@ -221,6 +221,14 @@ func (s *Server) referPage(w http.ResponseWriter, r *http.Request) {
 				s.failPage(w, r, err)
 				return
 			}
+			// The form shows the officer's record: a read, audited as the
+			// officer page's is.
+			e := s.auditEntry(r, audit.Consult, "officer", o.ID, audit.Success)
+			e.Reason = "referral form filled in from case " + x.CaseReference
+			if err := s.db.Audit(r.Context(), e); err != nil {
+				s.failPage(w, r, err)
+				return
+			}
 			d.Form = referInput{OfficerID: o.ID, CaseID: x.CaseID, Name: strings.TrimSpace(o.GivenName + " " + o.FamilyName),
 				CollarNumber: o.CollarNumber, Rank: capitalised(string(o.Rank)), Basis: string(x.Basis)}
 			d.Form.Force = s.forceName(r, o.ForceID)
