@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -239,6 +240,83 @@ func TestTransferJoinsTheEarlierForcesAllegations(t *testing.T) {
 		page := psd.do(t, "GET", "/officers/"+f.subject, "", "").Body.String()
 		if !strings.Contains(page, "recorded by another force") {
 			t.Errorf("the officer page does not say the allegation was recorded by another force:\n%s", page)
+		}
+	})
+}
+
+// TestDismissalProposesAReferral: a hearing that dismisses an officer
+// puts them in front of the vetting unit as due a barred-list referral,
+// with the day the report is due; the referral form opened from there is
+// filled in from the officer's record and the case; once recorded, the
+// officer is no longer due.
+func TestDismissalProposesAReferral(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		psd := f.login(t, access.PSDHead)
+		investigator := f.login(t, access.Investigator)
+		rec := psd.do(t, "POST", "/api/v1/cases", "application/json", `{"kind":"conduct_matter","unit_id":"`+f.unitA.ID+`",
+			"summary":"Took cash from a detained person","arose_on":"2026-04-01",
+			"allegations":[{"category":"abuse-of-position","subcategory":"corruption-other","standards":["honesty-integrity"],"subjects":["`+f.subject+`"]}]}`)
+		if rec.Code != 201 {
+			t.Fatalf("record: %d %s", rec.Code, rec.Body)
+		}
+		created := decode(t, rec)
+		id, ref := created["id"].(string), created["reference"].(string)
+		aid, oid := firstAllegation(t, psd.getCase(t, id))
+		finding := func(extra string) string {
+			return fmt.Sprintf(`[{"allegation_id":%q,"officer_id":%q%s}]`, aid, oid, extra)
+		}
+		psd.act(t, id, 200, `{"action":"assess_severity","reasons":"theft","findings":`+finding(`,"severity":"gross_misconduct"`)+`}`)
+		psd.act(t, id, 200, `{"action":"start_investigation","reasons":"gross misconduct","mode":"local"}`)
+		investigator.act(t, id, 200, fmt.Sprintf(`{"action":"serve_reg17_notice","recipient":%q}`, oid))
+		investigator.act(t, id, 200, `{"action":"interview_officer"}`)
+		investigator.act(t, id, 200, `{"action":"submit_report"}`)
+		psd.act(t, id, 200, `{"action":"case_to_answer","reasons":"body-worn video","findings":`+finding(`,"severity":"gross_misconduct"`)+`}`)
+		psd.act(t, id, 200, `{"action":"refer_to_hearing"}`)
+		psd.act(t, id, 200, fmt.Sprintf(`{"action":"serve_referral_notice","recipient":%q}`, oid))
+		psd.act(t, id, 200, `{"action":"record_officer_response"}`)
+		psd.act(t, id, 200, `{"action":"agree_witnesses"}`)
+		psd.act(t, id, 200, `{"action":"hold_pre_hearing","forum":"hearing"}`)
+		psd.act(t, id, 200, `{"action":"hold_proceedings","forum":"hearing"}`)
+		psd.act(t, id, 200, `{"action":"record_outcome","reasons":"proved","findings":`+finding(`,"finding":"gross_misconduct","sanction":"dismissal_without_notice"`)+`}`)
+
+		v := f.login(t, access.Vetting)
+		due := v.do(t, "GET", "/api/v1/vetting/referrals-due", "", "")
+		body := due.Body.String()
+		if due.Code != 200 || !strings.Contains(body, `"case_reference":"`+ref+`"`) || !strings.Contains(body, `"basis":"dismissed"`) ||
+			!strings.Contains(body, `"list":"barred"`) || !strings.Contains(body, `"report_due_by":"2026-06-05"`) {
+			t.Fatalf("referrals due: %d %s", due.Code, body)
+		}
+		page := v.do(t, "GET", "/vetting/lists", "", "").Body.String()
+		link := regexp.MustCompile(`href="(/vetting/lists/refer\?officer=[a-z0-9]+&amp;case=` + id + `)"`).FindStringSubmatch(page)
+		if link == nil || !strings.Contains(page, "PC S1 Subject") || !strings.Contains(page, "5 June 2026") {
+			t.Fatalf("lists page:\n%s", page)
+		}
+		formPage := v.do(t, "GET", strings.ReplaceAll(link[1], "&amp;", "&"), "", "").Body.String()
+		if !strings.Contains(formPage, "Filled in from case "+ref) || !strings.Contains(formPage, `name="collar_number" type="text" autocomplete="off" value="S1"`) ||
+			!strings.Contains(formPage, `value="dismissed" aria-describedby="refer-basis-dismissed-hint" checked`) {
+			t.Fatalf("referral form:\n%s", formPage)
+		}
+		caseID := regexp.MustCompile(`name="case_id" value="([a-z0-9]+)"`).FindStringSubmatch(formPage)
+		officerID := regexp.MustCompile(`name="officer_id" value="([a-z0-9]+)"`).FindStringSubmatch(formPage)
+		if caseID == nil || officerID == nil {
+			t.Fatalf("referral form without its officer and case:\n%s", formPage)
+		}
+		// Without the date of birth and the conduct: refused, each named.
+		sent := url.Values{"officer_id": {officerID[1]}, "case_id": {caseID[1]}, "name": {"Sam Subject"}, "collar_number": {"S1"},
+			"force": {"Test Constabulary"}, "basis": {"dismissed"}, "ground": {"gross_misconduct"}, "decided_on": {"1/6/2026"}}
+		bad := v.do(t, "POST", "/vetting/lists/refer", form, sent.Encode())
+		if bad.Code != 422 || !strings.Contains(bad.Body.String(), `href="#refer-date_of_birth">Date of birth is required`) ||
+			!strings.Contains(bad.Body.String(), `href="#refer-outcome"`) {
+			t.Errorf("referral without date of birth and outcome: %d\n%s", bad.Code, bad.Body)
+		}
+		sent.Set("date_of_birth", "3/3/1984")
+		sent.Set("outcome", "Dismissed without notice: theft from a detained person (honesty and integrity)")
+		ok := v.do(t, "POST", "/vetting/lists/refer", form, sent.Encode())
+		if ok.Code != 303 || !strings.HasPrefix(ok.Header().Get("Location"), "/vetting/lists/") {
+			t.Fatalf("referral: %d %s", ok.Code, ok.Body)
+		}
+		if after := v.do(t, "GET", "/api/v1/vetting/referrals-due", "", "").Body.String(); strings.Contains(after, ref) {
+			t.Errorf("still due after the referral: %s", after)
 		}
 	})
 }
