@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -317,6 +320,51 @@ func TestDismissalProposesAReferral(t *testing.T) {
 		}
 		if after := v.do(t, "GET", "/api/v1/vetting/referrals-due", "", "").Body.String(); strings.Contains(after, ref) {
 			t.Errorf("still due after the referral: %s", after)
+		}
+	})
+}
+
+// TestImportPage: the import form takes a CSV file and a mapping; a
+// mapping that names no column for the name is refused, naming it; an
+// extract in Probity's own layout is imported, its unreadable rows listed
+// by line with no content; the head of standards reads a listing without
+// being offered its removal.
+func TestImportPage(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		v := f.login(t, access.Vetting)
+		upload := func(csv, mapping string) *httptest.ResponseRecorder {
+			t.Helper()
+			var b bytes.Buffer
+			w := multipart.NewWriter(&b)
+			part, err := w.CreateFormFile("file", "extract.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			part.Write([]byte(csv))
+			w.WriteField("mapping", mapping)
+			w.Close()
+			return v.do(t, "POST", "/vetting/lists/import", w.FormDataContentType(), b.String())
+		}
+		bad := upload("List,Who\n", "columns: {list: List, date_of_birth: DOB, force: Force, decided_on: Date}\nlists: {B: barred}\n")
+		if bad.Code != 422 || !strings.Contains(bad.Body.String(), `href="#import-mapping">The mapping names no column for name`) {
+			t.Errorf("a mapping without a name column: %d\n%s", bad.Code, bad.Body)
+		}
+		ok := upload("list,name,date_of_birth,collar_number,force,basis,ground,decided_on\n"+
+			"barred,Carol Dee,1985-01-02,C77,Westshire Police,dismissed,gross_incompetence,2024-05-05\n"+
+			"barred,Secret Person,1985-13-02,,Westshire Police,dismissed,,2024-05-05\n", "")
+		body := ok.Body.String()
+		if ok.Code != 200 || !strings.Contains(body, "1 listing imported; 1 row could not be read") ||
+			!strings.Contains(body, "date_of_birth: is not a date in the mapping&#39;s layout") || strings.Contains(body, "Secret Person") {
+			t.Fatalf("import: %d\n%s", ok.Code, body)
+		}
+		listing := regexp.MustCompile(`href="/vetting/lists/([a-z0-9]+)">Carol Dee`).FindStringSubmatch(v.do(t, "GET", "/vetting/lists", "", "").Body.String())
+		if listing == nil {
+			t.Fatal("the imported listing is not on the lists page")
+		}
+		psd := f.login(t, access.PSDHead)
+		page := psd.do(t, "GET", "/vetting/lists/"+listing[1], "", "")
+		if page.Code != 200 || !strings.Contains(page.Body.String(), "5 May 2027") || strings.Contains(page.Body.String(), `name="version"`) {
+			t.Errorf("the head of standards reading the listing: %d\n%s", page.Code, page.Body)
 		}
 	})
 }
