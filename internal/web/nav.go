@@ -25,6 +25,8 @@ var navLinks = []struct{ text, href string }{
 	{"Fairness report", "/eis/fairness"},
 	{"National return", "/national-return"},
 	{"Vetting reviews", "/vetting"},
+	{"Barred and advisory lists", "/vetting/lists"},
+	{"Transfer checks", "/vetting/transfers"},
 	{"Speak-up inbox", "/speak-up/inbox"},
 	{"Shared cases", "/shared-cases"},
 	{"Accountability boards", "/oversight/meetings"},

@@ -68,6 +68,7 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID,
 				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1", "/national-return",
 				"/oversight/meetings", "/oversight/meetings/new", "/oversight/posts"}
+			paths = append(paths, "/vetting/lists", "/vetting/transfers", "/vetting/lists/refer", "/vetting/lists/import")
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}
