@@ -71,6 +71,7 @@ var layers = []layer{
 			"internal/officers", "internal/people", "internal/cases", "internal/access",
 			"internal/audit", "internal/intake", "internal/speakup", "internal/receipt", "internal/eis",
 			"internal/vetting", "internal/measures", "internal/disclosure",
+			"internal/hearings",
 		},
 	},
 	{
