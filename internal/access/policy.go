@@ -46,6 +46,12 @@ const (
 	// SharedCases is the oversight body's list of the cases shared with
 	// it. Each case still opens only through CanOpenCase.
 	SharedCases Permission = "case:shared-list"
+	// HearingNoticeDraft lets the appropriate authority and the head of
+	// standards draft, read and withdraw notices of misconduct hearings
+	// and their outcomes; HearingNoticeApprove lets them approve one for
+	// publication, never their own (internal/hearings decides that).
+	HearingNoticeDraft   Permission = "hearing-notice:draft"
+	HearingNoticeApprove Permission = "hearing-notice:approve"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -81,6 +87,10 @@ var grants = map[Permission][]Role{
 	VettingRead:   {Vetting, PSDHead},
 	VettingDecide: {Vetting},
 	SharedCases:   {Oversight},
+	// What the public read about an officer's hearing is the appropriate
+	// authority's to publish [CR 36, 43].
+	HearingNoticeDraft:   {Authority, PSDHead},
+	HearingNoticeApprove: {Authority, PSDHead},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

@@ -17,9 +17,18 @@ import (
 // reference, every state it has been in, and the officers its allegations
 // are against.
 func (tx *Tx) HearingCaseFacts(ctx context.Context, caseID string) (hearings.CaseFacts, error) {
+	return hearingCaseFacts(ctx, tx.tx, caseID)
+}
+
+// HearingCaseFacts is the same outside a transaction, for a form.
+func (db *DB) HearingCaseFacts(ctx context.Context, caseID string) (hearings.CaseFacts, error) {
+	return hearingCaseFacts(ctx, db.read, caseID)
+}
+
+func hearingCaseFacts(ctx context.Context, q querier, caseID string) (hearings.CaseFacts, error) {
 	f := hearings.CaseFacts{ID: caseID}
 	var state string
-	err := tx.tx.QueryRowContext(ctx, `SELECT reference, state FROM cases WHERE id = $1`, caseID).Scan(&f.Reference, &state)
+	err := q.QueryRowContext(ctx, `SELECT reference, state FROM cases WHERE id = $1`, caseID).Scan(&f.Reference, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, fault.Errorf(fault.NotFound, "case not found")
 	}
@@ -27,7 +36,7 @@ func (tx *Tx) HearingCaseFacts(ctx context.Context, caseID string) (hearings.Cas
 		return f, fmt.Errorf("reading case for a hearing notice: %w", err)
 	}
 	f.Visited = append(f.Visited, cases.State(state))
-	rows, err := tx.tx.QueryContext(ctx, `SELECT DISTINCT to_state FROM case_events WHERE case_id = $1 AND to_state <> ''`, caseID)
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT to_state FROM case_events WHERE case_id = $1 AND to_state <> ''`, caseID)
 	if err != nil {
 		return f, fmt.Errorf("reading a case's states for a hearing notice: %w", err)
 	}
@@ -42,7 +51,7 @@ func (tx *Tx) HearingCaseFacts(ctx context.Context, caseID string) (hearings.Cas
 	if err := rows.Err(); err != nil {
 		return f, err
 	}
-	subs, err := tx.tx.QueryContext(ctx, `SELECT DISTINCT s.officer_id FROM subjects s JOIN allegations a ON a.id = s.allegation_id
+	subs, err := q.QueryContext(ctx, `SELECT DISTINCT s.officer_id FROM subjects s JOIN allegations a ON a.id = s.allegation_id
 		WHERE a.case_id = $1 ORDER BY s.officer_id`, caseID)
 	if err != nil {
 		return f, fmt.Errorf("reading a case's subjects for a hearing notice: %w", err)
@@ -176,4 +185,19 @@ func (db *DB) notices(ctx context.Context, where string, args ...any) ([]hearing
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// CaseIDByReference finds a case's id by its reference, "" when there is
+// none. It reads one indexed column and nothing else, so that finding a
+// case the caller may not open costs the same as finding none.
+func (db *DB) CaseIDByReference(ctx context.Context, ref string) (string, error) {
+	var caseID string
+	err := db.read.QueryRowContext(ctx, `SELECT id FROM cases WHERE reference = $1`, ref).Scan(&caseID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("finding case %s: %w", ref, err)
+	}
+	return caseID, nil
 }

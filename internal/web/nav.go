@@ -24,6 +24,7 @@ var navLinks = []struct{ text, href string }{
 	{"Early-intervention flags", "/eis/flags"},
 	{"Fairness report", "/eis/fairness"},
 	{"Vetting reviews", "/vetting"},
+	{"Hearing notices", "/hearing-notices"},
 	{"Speak-up inbox", "/speak-up/inbox"},
 	{"Shared cases", "/shared-cases"},
 	{"Audit log", "/audit"},
