@@ -46,7 +46,10 @@ type casePage struct {
 	// open the case to others; MayContact the complainants' contact
 	// details, shown (and audited) only when asked for (ShowContacts).
 	MayWork, MayShare, MayContact, ShowContacts bool
-	Contacts                                    []people.Person
+	// MayDraftNotice offers a hearing notice on a case referred to a
+	// misconduct hearing, to those who draft them.
+	MayDraftNotice bool
+	Contacts       []people.Person
 	// Banner says what the caller's last change did; Problem why it was
 	// not made (a stale form).
 	Banner, Problem string
@@ -128,6 +131,7 @@ func (s *Server) buildCasePage(r *http.Request, c cases.Case, basis string, fact
 	page.MayWork = working && access.Allowed(p, access.CaseWork)
 	page.MayShare = working && access.Allowed(p, access.CaseShare)
 	page.MayContact = page.MayWork && len(v.Complainants) > 0
+	page.MayDraftNotice = working && access.Allowed(p, access.HearingNoticeDraft) && reachedHearing(c, v.Timeline)
 	for _, rs := range s.ref.RuleSets {
 		if rs.Code == c.RuleSet {
 			page.RuleSet = rs.Title

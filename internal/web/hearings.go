@@ -8,6 +8,7 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/hearings"
 	"github.com/probity/probity/internal/id"
@@ -226,6 +227,18 @@ func (s *Server) actOnNotice(r *http.Request, noticeID string, a hearings.Action
 		return tx.Audit(r.Context(), e)
 	})
 	return n, err
+}
+
+// reachedHearing reports from a case's timeline whether it was referred
+// to a misconduct hearing, for the case page's link.
+func reachedHearing(c cases.Case, timeline []cases.Event) bool {
+	visited := []cases.State{c.State}
+	for _, e := range timeline {
+		if to := e.Detail["to"]; to != "" {
+			visited = append(visited, cases.State(to))
+		}
+	}
+	return hearings.ReachedHearing(visited)
 }
 
 // publicName is the officer's name as a notice gives it: given and

@@ -215,6 +215,9 @@ func TestHearingNoticePages(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		if cp := aa.do(t, "GET", "/cases/"+caseID, "", "").Body.String(); strings.Contains(cp, "hearing-notice-link") {
+			t.Error("the case page offers a hearing notice before any hearing")
+		}
 		// The form by reference; the case has not reached a hearing yet.
 		rec := aa.do(t, "GET", "/hearing-notices/new?case="+url.QueryEscape(ref), "", "")
 		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "has not been referred to a misconduct hearing") ||
@@ -235,6 +238,9 @@ func TestHearingNoticePages(t *testing.T) {
 			t.Fatalf("no hearing: %s", got)
 		}
 		toHearing(t, f, caseID)
+		if cp := aa.do(t, "GET", "/cases/"+caseID, "", "").Body.String(); !strings.Contains(cp, `href="/hearing-notices/new?case=`+caseID+`"`) {
+			t.Error("the case page offers no hearing notice once the case was referred to a hearing")
+		}
 		rec = aa.do(t, "GET", "/hearing-notices/new?case="+url.QueryEscape(ref), "", "")
 		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "PC S1 Subject") || !strings.Contains(rec.Body.String(), `id="notice-form"`) {
 			t.Fatalf("form: %d %s", rec.Code, rec.Body)
