@@ -46,10 +46,10 @@ type casePage struct {
 	// open the case to others; MayContact the complainants' contact
 	// details, shown (and audited) only when asked for (ShowContacts).
 	MayWork, MayShare, MayContact, ShowContacts bool
+	Contacts                                    []people.Person
 	// MayDraftNotice offers a hearing notice on a case referred to a
 	// misconduct hearing, to those who draft them.
 	MayDraftNotice bool
-	Contacts       []people.Person
 	// Banner says what the caller's last change did; Problem why it was
 	// not made (a stale form).
 	Banner, Problem string
