@@ -70,6 +70,8 @@ var recordTypeLabels = map[string]string{
 	"import":             "Import",
 	"keyring":            "Data keys",
 	"api-token":          "API token",
+	"hearing-notice":     "Hearing notice",
+	"hearing-notices":    "Hearing notices",
 }
 
 // RecordTypeLabel names a kind of record in words; "" for none, and an

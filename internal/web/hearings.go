@@ -79,6 +79,11 @@ func (s *Server) visibleNotice(r *http.Request, noticeID string) (hearings.Notic
 	}
 	n, err := s.db.HearingNotice(r.Context(), noticeID)
 	if fault.Is(err, fault.NotFound) {
+		// The same reads as for a notice on a hidden case, so that the
+		// time taken does not tell one from the other.
+		if _, err := s.mayOpenCase(r, noticeID); err != nil {
+			return n, err
+		}
 		return refuse("no such hearing notice")
 	}
 	if err != nil {
