@@ -161,6 +161,23 @@ func TestHearingNoticeRefusals(t *testing.T) {
 		if code, body := act(head, "withdraw", `{"reasons":"again"}`); code != 409 || !strings.Contains(body, "was withdrawn; nothing more can be done") {
 			t.Errorf("withdraw twice: %d %s", code, body)
 		}
+
+		// Every change is in the audit log, by whom, newest first; so are
+		// the refused reads of the hidden notice.
+		auditor := f.login(t, access.Auditor)
+		var got []string
+		for _, e := range decode(t, auditor.do(t, "GET", "/api/v1/audit?record="+noticeID, "", ""))["items"].([]any) {
+			m := e.(map[string]any)
+			got = append(got, m["actor_name"].(string)+" "+m["action"].(string)+" "+m["outcome"].(string))
+		}
+		want := []string{"psd-head alter success", "psd-head alter success", "authority alter success", "authority collect success"}
+		if strings.Join(got, ", ") != strings.Join(want, ", ") {
+			t.Errorf("audit of the notice: %q, want %q", got, want)
+		}
+		denied := decode(t, auditor.do(t, "GET", "/api/v1/audit?record="+hidden, "", ""))["items"].([]any)
+		if len(denied) != 1 || denied[0].(map[string]any)["action"] != "access_denied" {
+			t.Errorf("audit of the hidden notice: %v", denied)
+		}
 	})
 }
 
