@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -176,7 +177,7 @@ func (s *Server) draftNotice(r *http.Request, caseID string, in hearings.DraftIn
 			return err
 		}
 		var name, rank string
-		if in.OfficerID != "" && containsString(facts.Subjects, in.OfficerID) {
+		if in.OfficerID != "" && slices.Contains(facts.Subjects, in.OfficerID) {
 			o, err := s.db.Officer(r.Context(), in.OfficerID)
 			if err != nil {
 				return err
@@ -250,15 +251,6 @@ func reachedHearing(c cases.Case, timeline []cases.Event) bool {
 // family name, without the collar number, which the regulations do not
 // list among what a notice may say.
 func publicName(given, family string) string { return strings.TrimSpace(given + " " + family) }
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // civilDay is a day parsed in the force's zone as the midnight-UTC form
 // the domain keeps days in.
