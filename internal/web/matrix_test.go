@@ -395,6 +395,9 @@ func matrixPath(f *fixture, pattern, rel string) string {
 	if p, ok := portalMatrixPath(pattern); ok {
 		return p
 	}
+	if p, ok := hearingsMatrixPath(f, pattern, rel); ok {
+		return p
+	}
 	if strings.HasPrefix(pattern, "/api/v1/officers/") || strings.HasPrefix(pattern, "/officers/") {
 		return strings.Replace(pattern, "{id}", f.subject, 1)
 	}

@@ -27,6 +27,7 @@ var navLinks = []struct{ text, href string }{
 	{"Vetting reviews", "/vetting"},
 	{"Barred and advisory lists", "/vetting/lists"},
 	{"Transfer checks", "/vetting/transfers"},
+	{"Hearing notices", "/hearing-notices"},
 	{"Speak-up inbox", "/speak-up/inbox"},
 	{"Shared cases", "/shared-cases"},
 	{"Accountability boards", "/oversight/meetings"},

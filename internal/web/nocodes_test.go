@@ -57,7 +57,7 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			}
 		}
 		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread",
-			"/public", "/public/measures/repeat-subjects", "/open-data", "/public/leadership"} {
+			"/public", "/public/measures/repeat-subjects", "/open-data", "/public/leadership", "/public/hearings"} {
 			rec := f.anonymous().do(t, "GET", path, "", "")
 			check("a stranger", path, rec.Code, rec.Body.String())
 		}
@@ -68,7 +68,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID,
 				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1", "/national-return",
 				"/oversight/meetings", "/oversight/meetings/new", "/oversight/posts"}
-			paths = append(paths, "/vetting/lists", "/vetting/transfers", "/vetting/lists/refer", "/vetting/lists/import")
+			paths = append(paths, "/vetting/lists", "/vetting/transfers", "/vetting/lists/refer", "/vetting/lists/import",
+				"/hearing-notices", "/hearing-notices/new?case="+f.cases[relSameUnit])
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}
