@@ -46,6 +46,15 @@ const (
 	// SharedCases is the oversight body's list of the cases shared with
 	// it. Each case still opens only through CanOpenCase.
 	SharedCases Permission = "case:shared-list"
+	// Holding the chief officer to account (internal/oversight):
+	// AccountRead reads requirements, notices, plans and their timelines;
+	// AccountSet sets requirements and notices and assesses plans (the
+	// oversight body); PlanDraft drafts a plan's commitments and comments
+	// on plans; PlanSubmit submits a plan in the chief officer's name.
+	AccountRead Permission = "oversight:read"
+	AccountSet  Permission = "oversight:set"
+	PlanDraft   Permission = "oversight:plan-draft"
+	PlanSubmit  Permission = "oversight:plan-submit"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -81,6 +90,13 @@ var grants = map[Permission][]Role{
 	VettingRead:   {Vetting, PSDHead},
 	VettingDecide: {Vetting},
 	SharedCases:   {Oversight},
+	// None of these shows case content: a plan is judged by the published
+	// measures only. The head of standards helps draft the force's plans;
+	// only the chief officer's office submits them.
+	AccountRead: {Oversight, ChiefOffice, PSDHead},
+	AccountSet:  {Oversight},
+	PlanDraft:   {ChiefOffice, PSDHead},
+	PlanSubmit:  {ChiefOffice},
 }
 
 // Principal is who is asking: a user, the roles in force for this request
