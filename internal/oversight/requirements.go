@@ -1,6 +1,7 @@
 package oversight
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -85,7 +86,7 @@ func (r Requirement) Ref() RequirementRef {
 // hold is left out of the answer rather than refused, so a caller can name
 // the ones missing.
 type RequirementLookup interface {
-	RequirementRefs(ids []string) (map[string]RequirementRef, error)
+	RequirementRefs(ctx context.Context, ids []string) (map[string]RequirementRef, error)
 }
 
 // MissingRequirements lists the ids of want that found does not hold, in
