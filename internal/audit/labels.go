@@ -70,6 +70,9 @@ var recordTypeLabels = map[string]string{
 	"import":             "Import",
 	"keyring":            "Data keys",
 	"api-token":          "API token",
+	"oversight-req":      "Requirement of the chief officer",
+	"oversight-notice":   "Notice to the chief officer",
+	"oversight-plan":     "Chief officer's plan",
 }
 
 // RecordTypeLabel names a kind of record in words; "" for none, and an

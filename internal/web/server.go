@@ -251,7 +251,8 @@ func (s *Server) routes() []route {
 		{"POST", "/complaint-status", access.Public, s.complaintStatusForm, true},
 		{"POST", "/api/v1/complaints", access.Public, s.createComplaint, false},
 		{"POST", "/api/v1/complaints/status", access.Public, s.checkComplaintStatus, false},
-	}, append(s.speakUpRoutes(), s.vettingRoutes()...)...) // speak-up (speakup.go), vetting (vetting.go)
+	}, append(append(s.speakUpRoutes(), s.vettingRoutes()...), // speak-up (speakup.go), vetting (vetting.go)
+		s.oversightRoutes()...)...) // holding the chief officer to account (oversight_plans.go)
 }
 
 // Route describes one route for tests and the API description.
