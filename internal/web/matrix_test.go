@@ -144,6 +144,38 @@ var theMatrix = map[string]expect{
 	"GET /vetting/reviews/{id}":  {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404, access.PSDHead: 404})},
 	"POST /vetting/reviews/{id}": {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404})},
 
+	// Holding the chief officer to account; {id} is a case id here, so no
+	// such requirement, notice or plan: those allowed learn only that.
+	"GET /api/v1/oversight/requirements":                {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 200, access.ChiefOffice: 200, access.PSDHead: 200})},
+	"POST /api/v1/oversight/requirements":               {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 422})},
+	"GET /api/v1/oversight/requirements/{id}":           {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"POST /api/v1/oversight/notices":                    {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 422})},
+	"POST /api/v1/oversight/notices/{id}/end":           {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	"POST /api/v1/oversight/plans":                      {all: byRole(403, map[access.Role]int{anon: 401, access.ChiefOffice: 422, access.PSDHead: 422})},
+	"GET /api/v1/oversight/plans/{id}":                  {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"PUT /api/v1/oversight/plans/{id}/commitments":      {all: byRole(403, map[access.Role]int{anon: 401, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"POST /api/v1/oversight/plans/{id}/submit":          {all: byRole(403, map[access.Role]int{anon: 401, access.ChiefOffice: 404})},
+	"POST /api/v1/oversight/plans/{id}/assessment":      {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	"POST /api/v1/oversight/plans/{id}/close":           {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	"POST /api/v1/oversight/plans/{id}/comments":        {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"GET /oversight":                                    {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 200, access.ChiefOffice: 200, access.PSDHead: 200})},
+	"GET /oversight/requirements/new":                   {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 200})},
+	"POST /oversight/requirements":                      {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 422})},
+	"GET /oversight/requirements/{id}":                  {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"GET /oversight/notices/new":                        {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 200})},
+	"POST /oversight/notices":                           {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 422})},
+	"POST /oversight/notices/{id}/end":                  {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/plans":                             {all: byRole(403, map[access.Role]int{anon: 303, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"GET /oversight/plans/{id}":                         {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"POST /oversight/plans/{id}/commitments":            {all: byRole(403, map[access.Role]int{anon: 303, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"POST /oversight/plans/{id}/commitments/{n}/remove": {all: byRole(403, map[access.Role]int{anon: 303, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"POST /oversight/plans/{id}/submit":                 {all: byRole(403, map[access.Role]int{anon: 303, access.ChiefOffice: 404})},
+	"GET /oversight/plans/{id}/assess":                  {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/plans/{id}/assess":                 {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/plans/{id}/close":                  {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/plans/{id}/comments":               {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"GET /public/oversight":                             {all: byRole(200, nil)},
+
 	"GET /api/v1/openapi.json": {all: byRole(200, nil)},
 	"GET /api/v1/reference":    {all: byRole(200, map[access.Role]int{anon: 401})},
 	"GET /api/v1/units":        {all: byRole(200, map[access.Role]int{anon: 401})},
@@ -283,6 +315,21 @@ var matrixBodies = map[string]func(*fixture) body{
 			"allegations":[{"category":"individual-behaviours","subcategory":"impolite-language","subjects":["` + f.subject + `"]}],
 			"complainants":[{"name":"A Person","email":"a.person@example.org"}]}`}
 	},
+
+	// Holding the chief officer to account.
+	"POST /api/v1/oversight/requirements":          fixed("application/json", `{}`),
+	"POST /api/v1/oversight/notices":               fixed("application/json", `{}`),
+	"POST /api/v1/oversight/notices/{id}/end":      fixed("application/json", `{"action":"lift","reasons":"Done","version":1}`),
+	"POST /api/v1/oversight/plans":                 fixed("application/json", `{}`),
+	"PUT /api/v1/oversight/plans/{id}/commitments": fixed("application/json", `{"version":1,"commitments":[]}`),
+	"POST /api/v1/oversight/plans/{id}/submit":     fixed("application/json", `{"version":1}`),
+	"POST /api/v1/oversight/plans/{id}/assessment": fixed("application/json", `{"version":1,"outcome":"accepted","reasons":"Fine","commitments":[]}`),
+	"POST /api/v1/oversight/plans/{id}/close":      fixed("application/json", `{"version":1}`),
+	"POST /api/v1/oversight/plans/{id}/comments":   fixed("application/json", `{"text":"Agreed"}`),
+	"POST /oversight/requirements":                 fixed("application/x-www-form-urlencoded", "title="),
+	"POST /oversight/notices":                      fixed("application/x-www-form-urlencoded", "reasons="),
+	"POST /oversight/notices/{id}/end":             fixed("application/x-www-form-urlencoded", "action=lift&reasons=Done&version=1"),
+	"POST /oversight/plans":                        fixed("application/x-www-form-urlencoded", "title="),
 }
 
 // freshWorld lists routes whose success changes what the next caller

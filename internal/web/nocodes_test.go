@@ -56,7 +56,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 				t.Errorf("%s %s shows the record id %s", who, path, id)
 			}
 		}
-		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread"} {
+		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread",
+			"/public/oversight"} {
 			rec := f.anonymous().do(t, "GET", path, "", "")
 			check("a stranger", path, rec.Code, rec.Body.String())
 		}
@@ -72,6 +73,7 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			same := "/cases/" + f.cases[relSameUnit]
 			paths = append(paths, same+"?contact=show", same+"/act/make_initial_contact", same+"/act/record_under_schedule3",
 				same+"/assign", same+"/share")
+			paths = append(paths, "/oversight", "/oversight/requirements/new", "/oversight/notices/new")
 			for _, path := range paths {
 				rec := c.do(t, "GET", path, "", "")
 				if rec.Code >= 500 {
