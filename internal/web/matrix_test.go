@@ -165,7 +165,7 @@ var theMatrix = map[string]expect{
 	"GET /oversight/notices/new":                        {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 200})},
 	"POST /oversight/notices":                           {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 422})},
 	"POST /oversight/notices/{id}/end":                  {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
-	"POST /oversight/plans":                             {all: byRole(403, map[access.Role]int{anon: 303, access.ChiefOffice: 404, access.PSDHead: 404})},
+	"POST /oversight/plans":                             {all: byRole(403, map[access.Role]int{anon: 303, access.ChiefOffice: 422, access.PSDHead: 422})},
 	"GET /oversight/plans/{id}":                         {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404, access.ChiefOffice: 404, access.PSDHead: 404})},
 	"POST /oversight/plans/{id}/commitments":            {all: byRole(403, map[access.Role]int{anon: 303, access.ChiefOffice: 404, access.PSDHead: 404})},
 	"POST /oversight/plans/{id}/commitments/{n}/remove": {all: byRole(403, map[access.Role]int{anon: 303, access.ChiefOffice: 404, access.PSDHead: 404})},

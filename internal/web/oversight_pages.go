@@ -299,7 +299,9 @@ func (s *Server) startPlanForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/oversight/plans/"+p.ID, http.StatusSeeOther)
 		return
 	}
-	if fault.KindOf(err) != fault.Invalid || fault.FieldsOf(err)[0].Field == "requirement_id" || fault.FieldsOf(err)[0].Field == "requirement" {
+	if fault.KindOf(err) != fault.Invalid || slices.ContainsFunc(fault.FieldsOf(err), func(fe fault.FieldError) bool {
+		return fe.Field == "requirement_id" || fe.Field == "requirement"
+	}) {
 		s.failPage(w, r, err)
 		return
 	}
@@ -549,10 +551,9 @@ func (s *Server) addCommitmentForm(w http.ResponseWriter, r *http.Request) {
 		TargetOn: strings.TrimSpace(r.PostForm.Get("target_on"))}
 	var at int
 	_, err := s.changePlan(r, id, atoi(r.PostForm.Get("version")), "commitment added", func(p *oversight.Plan) error {
+		// After a rejection the next revision starts from the rejected
+		// one's commitments.
 		cs := slices.Clone(p.Latest().Commitments)
-		if !p.Drafting() {
-			cs = slices.Clone(cs) // the next revision starts from the rejected one
-		}
 		at = len(cs)
 		var f fault.Fields
 		c := oversight.Commitment{Text: form.Text, Measure: form.Measure, Stat: measures.Stat(form.Stat), Group: []string{}}
