@@ -18,6 +18,7 @@ var roleLabels = map[Role]RoleLabel{
 	Auditor:      {"Auditor", "Reads the audit log: who saw and did what. No case content."},
 	Admin:        {"Administrator", "Manages accounts and units. No case content."},
 	Vetting:      {"Vetting unit", "Decides officers' vetting and the reviews that allegations open. No case content."},
+	ChiefOffice:  {"Chief officer's office", "Drafts and submits the force's plans answering the oversight body's requirements. No case content."},
 }
 
 // Label is the role's name and description for people; an unknown role

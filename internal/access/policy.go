@@ -53,8 +53,10 @@ const (
 	// ReturnRead is the statutory data return: complaints' allegations
 	// counted by IOPC category code, for the force's submission.
 	ReturnRead Permission = "return:read"
-	// OversightRead lets the oversight body and the head of standards read
-	// accountability boards and leadership posts; OversightMeetings lets
+	// OversightRead lets the oversight body, the chief officer's office and
+	// the head of standards read what the chief officer is held to account
+	// by: requirements, notices, plans and their timelines, accountability
+	// boards and leadership posts. OversightMeetings lets
 	// the oversight body run boards (agenda, minutes, actions, closing
 	// them); OversightAnswer lets the chief officer's office answer
 	// actions; OversightPosts lets the oversight body record posts and
@@ -69,6 +71,13 @@ const (
 	// publication, never their own (internal/hearings decides that).
 	HearingNoticeDraft   Permission = "hearing-notice:draft"
 	HearingNoticeApprove Permission = "hearing-notice:approve"
+	// Holding the chief officer to account (internal/oversight):
+	// AccountSet sets requirements and notices and assesses plans (the
+	// oversight body); PlanDraft drafts a plan's commitments and comments
+	// on plans; PlanSubmit submits a plan in the chief officer's name.
+	AccountSet Permission = "oversight:set"
+	PlanDraft  Permission = "oversight:plan-draft"
+	PlanSubmit Permission = "oversight:plan-submit"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -109,16 +118,20 @@ var grants = map[Permission][]Role{
 	ReturnRead: {PSDHead},
 	// Boards and posts hold no case content: the head of standards reads
 	// what the force is held to account for.
-	OversightRead:     {Oversight, PSDHead},
+	OversightRead:     {Oversight, ChiefOffice, PSDHead},
 	OversightMeetings: {Oversight},
-	// Until the chief officer's office has a role of its own, the
-	// oversight body records the office's answers.
-	OversightAnswer: {Oversight},
-	OversightPosts:  {Oversight},
+	OversightAnswer:   {ChiefOffice},
+	OversightPosts:    {Oversight},
 	// What the public read about an officer's hearing is the appropriate
 	// authority's to publish [CR 36, 43].
 	HearingNoticeDraft:   {Authority, PSDHead},
 	HearingNoticeApprove: {Authority, PSDHead},
+	// None of these shows case content: a plan is judged by the published
+	// measures only. The head of standards helps draft the force's plans;
+	// only the chief officer's office submits them.
+	AccountSet: {Oversight},
+	PlanDraft:  {ChiefOffice, PSDHead},
+	PlanSubmit: {ChiefOffice},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

@@ -24,10 +24,11 @@ const (
 	Auditor      Role = "auditor"      // reads the audit log, no case content
 	Admin        Role = "admin"        // users and configuration, no case content
 	Vetting      Role = "vetting"      // the vetting unit: clearances and the reviews allegations open, no case content
+	ChiefOffice  Role = "chief-office" // the chief officer's office: answers the oversight body's requirements with plans, no case content
 )
 
 // Roles lists every role.
-var Roles = []Role{Handler, Investigator, Authority, PSDHead, Supervisor, Guardian, Oversight, Auditor, Admin, Vetting}
+var Roles = []Role{Handler, Investigator, Authority, PSDHead, Supervisor, Guardian, Oversight, Auditor, Admin, Vetting, ChiefOffice}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

@@ -79,6 +79,9 @@ var recordTypeLabels = map[string]string{
 	"oversight-post-list":    "Leadership posts",
 	"hearing-notice":         "Hearing notice",
 	"hearing-notices":        "Hearing notices",
+	"oversight-req":          "Requirement of the chief officer",
+	"oversight-notice":       "Notice to the chief officer",
+	"oversight-plan":         "Chief officer's plan",
 }
 
 // RecordTypeLabel names a kind of record in words; "" for none, and an

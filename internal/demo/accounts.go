@@ -32,6 +32,7 @@ var roleWork = map[access.Role]string{
 	access.Auditor:      "asks the audit log who saw or changed a record, and checks its hash chain; sees no case content",
 	access.Admin:        "manages accounts, roles, units and API tokens; sees no case content",
 	access.Vetting:      "the vetting unit: decides the vetting reviews that allegations open, seeing each allegation's category and case reference only",
+	access.ChiefOffice:  "the chief officer's office: answers the oversight body's requirements with plans of measurable commitments; sees no case content",
 }
 
 // Accounts lists the demo logins: one per role, named for the role, in

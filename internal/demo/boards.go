@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/probity/probity/internal/oversight"
+	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -44,16 +44,16 @@ type demoAction struct {
 }
 
 func seedMeetings(ctx context.Context, db *store.DB, now time.Time, day func(int, int) time.Time) error {
-	attendees := []oversight.Attendee{{Name: "Margaret Osei", Role: "Police and Crime Commissioner"}, {Name: "Daniel Whitfield", Role: "Chief Constable"},
+	attendees := []boards.Attendee{{Name: "Margaret Osei", Role: "Police and Crime Commissioner"}, {Name: "Daniel Whitfield", Role: "Chief Constable"},
 		{Name: "Priya Raman", Role: "Head of professional standards"}, {Name: "Tom Ellery", Role: "Chief executive, Office of the Police and Crime Commissioner"}}
-	boards := []struct {
+	meetings := []struct {
 		title   string
 		held    time.Time
-		items   []oversight.AgendaItem
+		items   []boards.AgendaItem
 		minutes string
 		actions []demoAction
 	}{
-		{"Accountability board: complaints and misconduct", day(4, 14), []oversight.AgendaItem{
+		{"Accountability board: complaints and misconduct", day(4, 14), []boards.AgendaItem{
 			{Title: "How long complaints take to finalise", MeasureID: "days-to-finalise"},
 			{Title: "Cases open for more than twelve months", MeasureID: "open-by-age"},
 			{Title: "Disproportionality in who enters the misconduct system", MeasureID: "disproportionality"},
@@ -64,7 +64,7 @@ func seedMeetings(ctx context.Context, db *store.DB, now time.Time, day func(int
 				{"Explain the rise in conduct matters reaching a hearing among Black officers.", "Head of professional standards", 2,
 					"An independent review of referral decisions has been commissioned and will report in the spring.", ""},
 			}},
-		{"Accountability board: vetting and standards", day(1, 9), []oversight.AgendaItem{
+		{"Accountability board: vetting and standards", day(1, 9), []boards.AgendaItem{
 			{Title: "Officers named in two or more cases", MeasureID: "repeat-subjects"},
 			{Title: "Early-intervention flags and how they were reviewed", MeasureID: "eis-flags"},
 			{Title: "Speak-up reports and how quickly they were answered", MeasureID: "speakup"},
@@ -74,8 +74,8 @@ func seedMeetings(ctx context.Context, db *store.DB, now time.Time, day func(int
 			}},
 	}
 	return db.InTx(ctx, func(tx *store.Tx) error {
-		for _, b := range boards {
-			m, err := oversight.NewMeeting(b.title, b.held, attendees, "oversight", b.held.AddDate(0, 0, -21))
+		for _, b := range meetings {
+			m, err := boards.NewMeeting(b.title, b.held, attendees, "oversight", b.held.AddDate(0, 0, -21))
 			if err != nil {
 				return err
 			}
@@ -110,7 +110,7 @@ func seedMeetings(ctx context.Context, db *store.DB, now time.Time, day func(int
 				m.Version++
 				if d.answer != "" {
 					read := a.Version
-					if err := a.Apply(oversight.Answer, d.answer, []oversight.Party{oversight.ChiefOffice}, "chief-office", a.DueOn.AddDate(0, 0, -5)); err != nil {
+					if err := a.Apply(boards.Answer, d.answer, []boards.Party{boards.ChiefOffice}, "chief-office", a.DueOn.AddDate(0, 0, -5)); err != nil {
 						return err
 					}
 					if err := tx.SaveAction(ctx, a, read); err != nil {
@@ -119,7 +119,7 @@ func seedMeetings(ctx context.Context, db *store.DB, now time.Time, day func(int
 				}
 				if d.close != "" {
 					read := a.Version
-					if err := a.Apply(oversight.Close, d.close, []oversight.Party{oversight.Body}, "oversight", a.DueOn.AddDate(0, 0, 3)); err != nil {
+					if err := a.Apply(boards.Close, d.close, []boards.Party{boards.Body}, "oversight", a.DueOn.AddDate(0, 0, 3)); err != nil {
 						return err
 					}
 					if err := tx.SaveAction(ctx, a, read); err != nil {
@@ -134,59 +134,59 @@ func seedMeetings(ctx context.Context, db *store.DB, now time.Time, day func(int
 
 func seedPosts(ctx context.Context, db *store.DB, now time.Time, day func(int, int) time.Time) error {
 	ptr := func(t time.Time) *time.Time { return &t }
-	consulted := func(who string, asked, responded time.Time, response string) []oversight.Consultation {
-		return []oversight.Consultation{{Consultee: who, AskedOn: asked, RespondedOn: &responded, Response: response}}
+	consulted := func(who string, asked, responded time.Time, response string) []boards.Consultation {
+		return []boards.Consultation{{Consultee: who, AskedOn: asked, RespondedOn: &responded, Response: response}}
 	}
 	return db.InTx(ctx, func(tx *store.Tx) error {
 		posts := []struct {
-			kind       oversight.PostKind
+			kind       boards.PostKind
 			title      string
 			consultees []string
-			steps      []func(p *oversight.Post) (*oversight.Event, error)
+			steps      []func(p *boards.Post) (*boards.Event, error)
 		}{
-			{oversight.ChiefOfficer, "Chief Constable", []string{demoConsultee}, []func(p *oversight.Post) (*oversight.Event, error){
-				func(p *oversight.Post) (*oversight.Event, error) {
-					e := oversight.Event{Holder: "Richard Halloran", On: day(52, 1), TermEnds: ptr(day(52, 1).AddDate(5, 0, 0)), AppointingAuthority: demoAuthority,
+			{boards.ChiefOfficer, "Chief Constable", []string{demoConsultee}, []func(p *boards.Post) (*boards.Event, error){
+				func(p *boards.Post) (*boards.Event, error) {
+					e := boards.Event{Holder: "Richard Halloran", On: day(52, 1), TermEnds: ptr(day(52, 1).AddDate(5, 0, 0)), AppointingAuthority: demoAuthority,
 						Consultations: consulted(demoConsultee, day(54, 2), day(53, 6), "The panel held a confirmation hearing and supported the appointment."),
 						Decision:      "Appointed after an open competition and the panel's confirmation hearing.", DecidedOn: ptr(day(53, 10))}
 					return &e, p.Appoint(&e, "oversight", day(53, 10))
 				},
-				func(p *oversight.Post) (*oversight.Event, error) {
-					e := oversight.Event{Kind: oversight.Suspension, On: day(14, 3), Reason: "Suspended while the IOPC investigates an allegation of gross misconduct.",
+				func(p *boards.Post) (*boards.Event, error) {
+					e := boards.Event{Kind: boards.Suspension, On: day(14, 3), Reason: "Suspended while the IOPC investigates an allegation of gross misconduct.",
 						Notes: "The Commissioner consulted the panel before suspending."}
 					return &e, p.Record(&e, "oversight", day(14, 3))
 				},
-				func(p *oversight.Post) (*oversight.Event, error) {
-					e := oversight.Event{Kind: oversight.ActingUp, On: day(14, 4), Holder: "Daniel Whitfield", Reason: "The deputy chief constable acts while the Chief Constable is suspended."}
+				func(p *boards.Post) (*boards.Event, error) {
+					e := boards.Event{Kind: boards.ActingUp, On: day(14, 4), Holder: "Daniel Whitfield", Reason: "The deputy chief constable acts while the Chief Constable is suspended."}
 					return &e, p.Record(&e, "oversight", day(14, 4))
 				},
-				func(p *oversight.Post) (*oversight.Event, error) {
-					e := oversight.Event{Kind: oversight.Resignation, On: day(11, 20), Reason: "Resigned before the misconduct hearing; the hearing went ahead in his absence."}
+				func(p *boards.Post) (*boards.Event, error) {
+					e := boards.Event{Kind: boards.Resignation, On: day(11, 20), Reason: "Resigned before the misconduct hearing; the hearing went ahead in his absence."}
 					return &e, p.Record(&e, "oversight", day(11, 20))
 				},
-				func(p *oversight.Post) (*oversight.Event, error) {
-					e := oversight.Event{Holder: "Daniel Whitfield", On: day(5, 1), TermEnds: ptr(day(5, 1).AddDate(5, 0, 0)), AppointingAuthority: demoAuthority,
+				func(p *boards.Post) (*boards.Event, error) {
+					e := boards.Event{Holder: "Daniel Whitfield", On: day(5, 1), TermEnds: ptr(day(5, 1).AddDate(5, 0, 0)), AppointingAuthority: demoAuthority,
 						Consultations: consulted(demoConsultee, day(7, 4), day(6, 18), "The panel held a confirmation hearing and endorsed the appointment, asking for a report on complaints handling within a year."),
 						Decision:      "Appointed after an open competition with three candidates and the panel's confirmation hearing.", DecidedOn: ptr(day(6, 25)),
 						Notes: "The panel's report is on its website."}
 					return &e, p.Appoint(&e, "oversight", day(6, 25))
 				},
 			}},
-			{oversight.Deputy, "Deputy Chief Constable", []string{demoAuthority}, []func(p *oversight.Post) (*oversight.Event, error){
-				func(p *oversight.Post) (*oversight.Event, error) {
-					e := oversight.Event{Kind: oversight.ActingUp, On: day(5, 1), Holder: "Helen Achebe", Reason: "Acts while the post is filled."}
+			{boards.Deputy, "Deputy Chief Constable", []string{demoAuthority}, []func(p *boards.Post) (*boards.Event, error){
+				func(p *boards.Post) (*boards.Event, error) {
+					e := boards.Event{Kind: boards.ActingUp, On: day(5, 1), Holder: "Helen Achebe", Reason: "Acts while the post is filled."}
 					return &e, p.Record(&e, "oversight", day(5, 1))
 				},
-				func(p *oversight.Post) (*oversight.Event, error) {
-					e := oversight.Event{Holder: "Helen Achebe", On: day(2, 1), TermEnds: ptr(day(2, 1).AddDate(4, 0, 0)), AppointingAuthority: "Chief Constable",
+				func(p *boards.Post) (*boards.Event, error) {
+					e := boards.Event{Holder: "Helen Achebe", On: day(2, 1), TermEnds: ptr(day(2, 1).AddDate(4, 0, 0)), AppointingAuthority: "Chief Constable",
 						Consultations: consulted(demoAuthority, day(3, 6), day(3, 20), "The Commissioner agreed the appointment."),
 						Decision:      "Appointed by the Chief Constable after an open competition.", DecidedOn: ptr(day(3, 24))}
 					return &e, p.Appoint(&e, "oversight", day(3, 24))
 				},
 			}},
-			{oversight.HeadOfStandards, "Head of Professional Standards", nil, []func(p *oversight.Post) (*oversight.Event, error){
-				func(p *oversight.Post) (*oversight.Event, error) {
-					e := oversight.Event{Holder: "Priya Raman", On: day(30, 1), TermEnds: ptr(day(30, 1).AddDate(5, 0, 0)), AppointingAuthority: "Chief Constable",
+			{boards.HeadOfStandards, "Head of Professional Standards", nil, []func(p *boards.Post) (*boards.Event, error){
+				func(p *boards.Post) (*boards.Event, error) {
+					e := boards.Event{Holder: "Priya Raman", On: day(30, 1), TermEnds: ptr(day(30, 1).AddDate(5, 0, 0)), AppointingAuthority: "Chief Constable",
 						Decision: "Appointed by the Chief Constable.", DecidedOn: ptr(day(31, 12))}
 					return &e, p.Appoint(&e, "oversight", day(31, 12))
 				},
@@ -194,10 +194,10 @@ func seedPosts(ctx context.Context, db *store.DB, now time.Time, day func(int, i
 		}
 		for _, d := range posts {
 			authority := demoAuthority
-			if d.kind != oversight.ChiefOfficer {
+			if d.kind != boards.ChiefOfficer {
 				authority = "Chief Constable"
 			}
-			p, err := oversight.NewPost(d.kind, d.title, authority, d.consultees, day(60, 1))
+			p, err := boards.NewPost(d.kind, d.title, authority, d.consultees, day(60, 1))
 			if err != nil {
 				return err
 			}

@@ -3,7 +3,7 @@ package demo
 import (
 	"testing"
 
-	"github.com/probity/probity/internal/oversight"
+	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )
@@ -21,7 +21,7 @@ func TestSeedGivesTheOversightBodyBoardsAndPosts(t *testing.T) {
 		if err != nil || len(meetings) != 2 {
 			t.Fatalf("meetings: %d, %v", len(meetings), err)
 		}
-		states := map[oversight.ActionState]int{}
+		states := map[boards.ActionState]int{}
 		for _, s := range meetings {
 			m, err := db.Meeting(ctx, s.ID)
 			if err != nil {
@@ -34,7 +34,7 @@ func TestSeedGivesTheOversightBodyBoardsAndPosts(t *testing.T) {
 				states[a.State]++
 			}
 		}
-		if states[oversight.Open] == 0 || states[oversight.Answered] == 0 || states[oversight.Closed] == 0 {
+		if states[boards.Open] == 0 || states[boards.Answered] == 0 || states[boards.Closed] == 0 {
 			t.Errorf("action states: %v", states)
 		}
 		posts, err := db.Posts(ctx)
@@ -42,7 +42,7 @@ func TestSeedGivesTheOversightBodyBoardsAndPosts(t *testing.T) {
 			t.Fatalf("posts: %d, %v", len(posts), err)
 		}
 		for _, p := range posts {
-			if p.State != oversight.Held || p.Holder == "" {
+			if p.State != boards.Held || p.Holder == "" {
 				t.Errorf("%s: %s, holder %q", p.Title, p.State, p.Holder)
 			}
 		}
@@ -51,18 +51,18 @@ func TestSeedGivesTheOversightBodyBoardsAndPosts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		kinds := map[oversight.EventKind]int{}
+		kinds := map[boards.EventKind]int{}
 		for _, e := range events {
 			kinds[e.Kind]++
 			if e.On.After(now) {
 				t.Errorf("%s dated %s, after the demo's day", e.Kind, e.On)
 			}
 		}
-		if chief.Kind != oversight.ChiefOfficer || kinds[oversight.Resignation] != 1 || kinds[oversight.ActingUp] != 1 || kinds[oversight.Appointment] != 2 {
+		if chief.Kind != boards.ChiefOfficer || kinds[boards.Resignation] != 1 || kinds[boards.ActingUp] != 1 || kinds[boards.Appointment] != 2 {
 			t.Fatalf("chief officer's timeline: %v", kinds)
 		}
 		last := events[len(events)-1]
-		if last.Kind != oversight.Appointment || len(last.Consultations) != 1 || last.Consultations[0].Consultee != demoConsultee ||
+		if last.Kind != boards.Appointment || len(last.Consultations) != 1 || last.Consultations[0].Consultee != demoConsultee ||
 			last.Consultations[0].RespondedOn == nil {
 			t.Errorf("the latest appointment: %+v", last)
 		}

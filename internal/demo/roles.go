@@ -43,6 +43,9 @@ func seedRoles(ctx context.Context, db *store.DB, ds *Dataset, ids map[string]st
 	if err := seedHearingNotices(ctx, db, ds, caseIDs, now); err != nil {
 		return fmt.Errorf("seeding hearing notices: %w", err)
 	}
+	if err := seedOversight(ctx, db, now); err != nil {
+		return fmt.Errorf("seeding the oversight body's requirements and plans: %w", err)
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/oversight"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )
@@ -52,6 +53,21 @@ func TestSeedGivesEveryRoleWork(t *testing.T) {
 		page, err := db.ListCases(ctx, store.CaseFilter{Scope: &scope, Limit: 50})
 		if err != nil || len(page.Items) == 0 {
 			t.Errorf("the oversight body may open no case: %d, %v", len(page.Items), err)
+		}
+		// The oversight body and the chief officer's office: a requirement on
+		// notice, its first plan rejected and the revision accepted.
+		reqs, err := db.Requirements(ctx)
+		if err != nil || len(reqs) != 1 {
+			t.Fatalf("requirements: %d, %v", len(reqs), err)
+		}
+		if ns, err := db.Notices(ctx); err != nil || len(ns) != 1 || ns[0].State != oversight.InForce {
+			t.Errorf("notices: %+v, %v", ns, err)
+		}
+		plans, err := db.Plans(ctx, reqs[0].ID)
+		if err != nil || len(plans) != 1 || len(plans[0].Revisions) != 2 ||
+			plans[0].Revisions[0].Assessment.Outcome != oversight.Rejected ||
+			plans[0].Revisions[1].Assessment.Outcome != oversight.AcceptedWithConditions {
+			t.Errorf("plans: %+v, %v", plans, err)
 		}
 	})
 }

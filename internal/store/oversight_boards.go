@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/probity/probity/internal/fault"
-	"github.com/probity/probity/internal/oversight"
+	"github.com/probity/probity/internal/boards"
 )
 
 // The oversight body's accountability boards and the leadership posts
@@ -20,7 +20,7 @@ import (
 var errStale = fault.Errorf(fault.Conflict, "the record changed since it was read: read it again")
 
 // CreateMeeting stores a new meeting.
-func (tx *Tx) CreateMeeting(ctx context.Context, m oversight.Meeting) error {
+func (tx *Tx) CreateMeeting(ctx context.Context, m boards.Meeting) error {
 	attendees, err := json.Marshal(m.Attendees)
 	if err != nil {
 		return fmt.Errorf("recording a meeting: %w", err)
@@ -36,7 +36,7 @@ func (tx *Tx) CreateMeeting(ctx context.Context, m oversight.Meeting) error {
 
 // MeetingSummary is a meeting as the list shows it.
 type MeetingSummary struct {
-	oversight.Meeting
+	boards.Meeting
 	Items, OpenActions, Actions int
 }
 
@@ -65,8 +65,8 @@ func (db *DB) Meetings(ctx context.Context) ([]MeetingSummary, error) {
 
 const meetingColumns = `m.id, m.title, m.held_on, m.attendees, m.state, m.minutes, m.minuted_by, m.minuted_at, m.created_by, m.created_at, m.version`
 
-func scanMeeting(row interface{ Scan(...any) error }, more ...any) (oversight.Meeting, error) {
-	var m oversight.Meeting
+func scanMeeting(row interface{ Scan(...any) error }, more ...any) (boards.Meeting, error) {
+	var m boards.Meeting
 	var attendees, state string
 	var minutedAt sql.NullTime
 	dest := append([]any{&m.ID, &m.Title, &m.HeldOn, &attendees, &state, &m.Minutes, &m.MinutedBy, &minutedAt, &m.CreatedBy,
@@ -77,9 +77,9 @@ func scanMeeting(row interface{ Scan(...any) error }, more ...any) (oversight.Me
 	if err := json.Unmarshal([]byte(attendees), &m.Attendees); err != nil {
 		return m, fmt.Errorf("meeting %s: attendees: %w", m.ID, err)
 	}
-	m.State, m.HeldOn, m.CreatedAt = oversight.MeetingState(state), m.HeldOn.UTC(), m.CreatedAt.UTC()
+	m.State, m.HeldOn, m.CreatedAt = boards.MeetingState(state), m.HeldOn.UTC(), m.CreatedAt.UTC()
 	m.MinutedAt = utcPtr(minutedAt)
-	m.Agenda, m.Actions = []oversight.AgendaItem{}, []oversight.Action{}
+	m.Agenda, m.Actions = []boards.AgendaItem{}, []boards.Action{}
 	return m, nil
 }
 
@@ -92,16 +92,16 @@ func utcPtr(t sql.NullTime) *time.Time {
 }
 
 // Meeting reads a meeting with its agenda and actions.
-func (db *DB) Meeting(ctx context.Context, id string) (oversight.Meeting, error) {
+func (db *DB) Meeting(ctx context.Context, id string) (boards.Meeting, error) {
 	return readMeeting(ctx, db.read, id)
 }
 
 // Meeting reads a meeting to change it in this transaction.
-func (tx *Tx) Meeting(ctx context.Context, id string) (oversight.Meeting, error) {
+func (tx *Tx) Meeting(ctx context.Context, id string) (boards.Meeting, error) {
 	return readMeeting(ctx, tx.tx, id)
 }
 
-func readMeeting(ctx context.Context, q querier, id string) (oversight.Meeting, error) {
+func readMeeting(ctx context.Context, q querier, id string) (boards.Meeting, error) {
 	m, err := scanMeeting(q.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM oversight_meetings m WHERE m.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, fault.Errorf(fault.NotFound, "no such meeting")
@@ -115,7 +115,7 @@ func readMeeting(ctx context.Context, q querier, id string) (oversight.Meeting, 
 		return m, fmt.Errorf("reading agenda: %w", err)
 	}
 	for rows.Next() {
-		var it oversight.AgendaItem
+		var it boards.AgendaItem
 		if err := rows.Scan(&it.ID, &it.Title, &it.RequirementID, &it.PlanID, &it.MeasureID, &it.Notes); err != nil {
 			rows.Close()
 			return m, fmt.Errorf("reading agenda: %w", err)
@@ -135,22 +135,22 @@ func readMeeting(ctx context.Context, q querier, id string) (oversight.Meeting, 
 const actionColumns = `a.id, a.meeting_id, a.text, a.owner, a.due_on, a.state, a.answer, a.answered_by, a.answered_at, a.note,
 	a.closed_by, a.closed_at, a.set_by, a.set_at, a.version`
 
-func actions(ctx context.Context, q querier, where string, args ...any) ([]oversight.Action, error) {
+func actions(ctx context.Context, q querier, where string, args ...any) ([]boards.Action, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+actionColumns+` FROM oversight_actions a `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading actions: %w", err)
 	}
 	defer rows.Close()
-	out := []oversight.Action{}
+	out := []boards.Action{}
 	for rows.Next() {
-		var a oversight.Action
+		var a boards.Action
 		var state string
 		var answered, closed sql.NullTime
 		if err := rows.Scan(&a.ID, &a.MeetingID, &a.Text, &a.Owner, &a.DueOn, &state, &a.Answer, &a.AnsweredBy, &answered, &a.Note,
 			&a.ClosedBy, &closed, &a.SetBy, &a.SetAt, &a.Version); err != nil {
 			return nil, fmt.Errorf("reading actions: %w", err)
 		}
-		a.State, a.DueOn, a.SetAt = oversight.ActionState(state), a.DueOn.UTC(), a.SetAt.UTC()
+		a.State, a.DueOn, a.SetAt = boards.ActionState(state), a.DueOn.UTC(), a.SetAt.UTC()
 		a.AnsweredAt, a.ClosedAt = utcPtr(answered), utcPtr(closed)
 		out = append(out, a)
 	}
@@ -159,7 +159,7 @@ func actions(ctx context.Context, q querier, where string, args ...any) ([]overs
 
 // bumpMeeting saves a meeting's new version (and minutes), refusing it if
 // the meeting changed since it was read at readVersion.
-func (tx *Tx) bumpMeeting(ctx context.Context, m oversight.Meeting, readVersion int) error {
+func (tx *Tx) bumpMeeting(ctx context.Context, m boards.Meeting, readVersion int) error {
 	res, err := tx.tx.ExecContext(ctx, `UPDATE oversight_meetings SET state = $1, minutes = $2, minuted_by = $3, minuted_at = $4, version = $5
 		WHERE id = $6 AND version = $7`, string(m.State), m.Minutes, m.MinutedBy, nullTime(m.MinutedAt), m.Version, m.ID, readVersion)
 	if err != nil {
@@ -172,12 +172,12 @@ func (tx *Tx) bumpMeeting(ctx context.Context, m oversight.Meeting, readVersion 
 }
 
 // SaveMinutes stores the minutes recorded on a meeting read at readVersion.
-func (tx *Tx) SaveMinutes(ctx context.Context, m oversight.Meeting, readVersion int) error {
+func (tx *Tx) SaveMinutes(ctx context.Context, m boards.Meeting, readVersion int) error {
 	return tx.bumpMeeting(ctx, m, readVersion)
 }
 
 // AddAgendaItem stores an item added to a meeting read at readVersion.
-func (tx *Tx) AddAgendaItem(ctx context.Context, m oversight.Meeting, it oversight.AgendaItem, readVersion int) error {
+func (tx *Tx) AddAgendaItem(ctx context.Context, m boards.Meeting, it boards.AgendaItem, readVersion int) error {
 	if err := tx.bumpMeeting(ctx, m, readVersion); err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (tx *Tx) AddAgendaItem(ctx context.Context, m oversight.Meeting, it oversig
 }
 
 // AddAction stores an action set on a meeting read at readVersion.
-func (tx *Tx) AddAction(ctx context.Context, m oversight.Meeting, a oversight.Action, readVersion int) error {
+func (tx *Tx) AddAction(ctx context.Context, m boards.Meeting, a boards.Action, readVersion int) error {
 	m.Version = readVersion + 1
 	if err := tx.bumpMeeting(ctx, m, readVersion); err != nil {
 		return err
@@ -206,19 +206,19 @@ func (tx *Tx) AddAction(ctx context.Context, m oversight.Meeting, a oversight.Ac
 }
 
 // Action reads one action of a meeting.
-func (tx *Tx) Action(ctx context.Context, meetingID, actionID string) (oversight.Action, error) {
+func (tx *Tx) Action(ctx context.Context, meetingID, actionID string) (boards.Action, error) {
 	as, err := actions(ctx, tx.tx, `WHERE a.meeting_id = $1 AND a.id = $2`, meetingID, actionID)
 	if err != nil {
-		return oversight.Action{}, err
+		return boards.Action{}, err
 	}
 	if len(as) == 0 {
-		return oversight.Action{}, fault.Errorf(fault.NotFound, "no such action")
+		return boards.Action{}, fault.Errorf(fault.NotFound, "no such action")
 	}
 	return as[0], nil
 }
 
 // SaveAction stores an action moved on from the one read at readVersion.
-func (tx *Tx) SaveAction(ctx context.Context, a oversight.Action, readVersion int) error {
+func (tx *Tx) SaveAction(ctx context.Context, a boards.Action, readVersion int) error {
 	res, err := tx.tx.ExecContext(ctx, `UPDATE oversight_actions SET state = $1, answer = $2, answered_by = $3, answered_at = $4, note = $5,
 		closed_by = $6, closed_at = $7, version = $8 WHERE id = $9 AND version = $10`,
 		string(a.State), a.Answer, a.AnsweredBy, nullTime(a.AnsweredAt), a.Note, a.ClosedBy, nullTime(a.ClosedAt), a.Version, a.ID, readVersion)
@@ -232,7 +232,7 @@ func (tx *Tx) SaveAction(ctx context.Context, a oversight.Action, readVersion in
 }
 
 // CreatePost stores a new leadership post.
-func (tx *Tx) CreatePost(ctx context.Context, p oversight.Post) error {
+func (tx *Tx) CreatePost(ctx context.Context, p boards.Post) error {
 	consultees, err := json.Marshal(p.RequiredConsultees)
 	if err != nil {
 		return fmt.Errorf("recording a post: %w", err)
@@ -249,8 +249,8 @@ func (tx *Tx) CreatePost(ctx context.Context, p oversight.Post) error {
 const postColumns = `p.id, p.kind, p.title, p.appointing_authority, p.required_consultees, p.state, p.holder, p.holder_since, p.term_ends,
 	p.acting_holder, p.last_on, p.created_at, p.version`
 
-func scanPost(row interface{ Scan(...any) error }) (oversight.Post, error) {
-	var p oversight.Post
+func scanPost(row interface{ Scan(...any) error }) (boards.Post, error) {
+	var p boards.Post
 	var kind, consultees, state string
 	var since, ends, last sql.NullTime
 	if err := row.Scan(&p.ID, &kind, &p.Title, &p.AppointingAuthority, &consultees, &state, &p.Holder, &since, &ends, &p.ActingHolder,
@@ -260,20 +260,20 @@ func scanPost(row interface{ Scan(...any) error }) (oversight.Post, error) {
 	if err := json.Unmarshal([]byte(consultees), &p.RequiredConsultees); err != nil {
 		return p, fmt.Errorf("post %s: required consultees: %w", p.ID, err)
 	}
-	p.Kind, p.State, p.CreatedAt = oversight.PostKind(kind), oversight.PostState(state), p.CreatedAt.UTC()
+	p.Kind, p.State, p.CreatedAt = boards.PostKind(kind), boards.PostState(state), p.CreatedAt.UTC()
 	p.HolderSince, p.TermEnds, p.LastOn = utcPtr(since), utcPtr(ends), utcPtr(last)
 	return p, nil
 }
 
 // Posts lists the leadership posts, chief officer first.
-func (db *DB) Posts(ctx context.Context) ([]oversight.Post, error) {
+func (db *DB) Posts(ctx context.Context) ([]boards.Post, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+postColumns+` FROM oversight_posts p ORDER BY
 		CASE p.kind WHEN 'chief-officer' THEN 1 WHEN 'deputy' THEN 2 ELSE 3 END, p.title, p.id`)
 	if err != nil {
 		return nil, fmt.Errorf("reading posts: %w", err)
 	}
 	defer rows.Close()
-	out := []oversight.Post{}
+	out := []boards.Post{}
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
@@ -285,16 +285,16 @@ func (db *DB) Posts(ctx context.Context) ([]oversight.Post, error) {
 }
 
 // Post reads one post.
-func (db *DB) Post(ctx context.Context, id string) (oversight.Post, error) {
+func (db *DB) Post(ctx context.Context, id string) (boards.Post, error) {
 	return readPost(ctx, db.read, id)
 }
 
 // Post reads a post to change it in this transaction.
-func (tx *Tx) Post(ctx context.Context, id string) (oversight.Post, error) {
+func (tx *Tx) Post(ctx context.Context, id string) (boards.Post, error) {
 	return readPost(ctx, tx.tx, id)
 }
 
-func readPost(ctx context.Context, q querier, id string) (oversight.Post, error) {
+func readPost(ctx context.Context, q querier, id string) (boards.Post, error) {
 	p, err := scanPost(q.QueryRowContext(ctx, `SELECT `+postColumns+` FROM oversight_posts p WHERE p.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fault.Errorf(fault.NotFound, "no such post")
@@ -308,7 +308,7 @@ func readPost(ctx context.Context, q querier, id string) (oversight.Post, error)
 // SavePost stores a post moved on from the one read at readVersion, with
 // the event that moved it (nil when the event was stored already and only
 // changed, see SaveEvent).
-func (tx *Tx) SavePost(ctx context.Context, p oversight.Post, e *oversight.Event, readVersion int) error {
+func (tx *Tx) SavePost(ctx context.Context, p boards.Post, e *boards.Event, readVersion int) error {
 	res, err := tx.tx.ExecContext(ctx, `UPDATE oversight_posts SET state = $1, holder = $2, holder_since = $3, term_ends = $4,
 		acting_holder = $5, last_on = $6, version = $7 WHERE id = $8 AND version = $9`,
 		string(p.State), p.Holder, nullDate(p.HolderSince), nullDate(p.TermEnds), p.ActingHolder, nullDate(p.LastOn), p.Version, p.ID, readVersion)
@@ -337,16 +337,16 @@ func (tx *Tx) SavePost(ctx context.Context, p oversight.Post, e *oversight.Event
 	return nil
 }
 
-func orEmpty(cs []oversight.Consultation) []oversight.Consultation {
+func orEmpty(cs []boards.Consultation) []boards.Consultation {
 	if cs == nil {
-		return []oversight.Consultation{}
+		return []boards.Consultation{}
 	}
 	return cs
 }
 
 // SaveEvent stores a proposed appointment confirmed or withdrawn, with
 // its record as it now stands (a confirmation may correct it).
-func (tx *Tx) SaveEvent(ctx context.Context, e oversight.Event) error {
+func (tx *Tx) SaveEvent(ctx context.Context, e boards.Event) error {
 	consultations, err := json.Marshal(orEmpty(e.Consultations))
 	if err != nil {
 		return fmt.Errorf("saving appointment: %w", err)
@@ -369,31 +369,31 @@ const eventColumns = `e.id, e.post_id, e.kind, e.holder, e.on_day, e.reason, e.a
 	e.decided_on, e.term_ends, e.status, e.notes, e.recorded_by, e.recorded_at`
 
 // PostEvents is a post's timeline in the order things happened.
-func (db *DB) PostEvents(ctx context.Context, postID string) ([]oversight.Event, error) {
+func (db *DB) PostEvents(ctx context.Context, postID string) ([]boards.Event, error) {
 	return postEvents(ctx, db.read, `WHERE e.post_id = $1 ORDER BY e.on_day, e.seq`, postID)
 }
 
 // PostEvent reads one event of a post to change it in this transaction.
-func (tx *Tx) PostEvent(ctx context.Context, postID, eventID string) (oversight.Event, error) {
+func (tx *Tx) PostEvent(ctx context.Context, postID, eventID string) (boards.Event, error) {
 	es, err := postEvents(ctx, tx.tx, `WHERE e.post_id = $1 AND e.id = $2`, postID, eventID)
 	if err != nil {
-		return oversight.Event{}, err
+		return boards.Event{}, err
 	}
 	if len(es) == 0 {
-		return oversight.Event{}, fault.Errorf(fault.NotFound, "no such appointment")
+		return boards.Event{}, fault.Errorf(fault.NotFound, "no such appointment")
 	}
 	return es[0], nil
 }
 
-func postEvents(ctx context.Context, q querier, where string, args ...any) ([]oversight.Event, error) {
+func postEvents(ctx context.Context, q querier, where string, args ...any) ([]boards.Event, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+eventColumns+` FROM oversight_post_events e `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading a post's timeline: %w", err)
 	}
 	defer rows.Close()
-	out := []oversight.Event{}
+	out := []boards.Event{}
 	for rows.Next() {
-		var e oversight.Event
+		var e boards.Event
 		var kind, consultations, status string
 		var decided, ends sql.NullTime
 		if err := rows.Scan(&e.ID, &e.PostID, &kind, &e.Holder, &e.On, &e.Reason, &e.AppointingAuthority, &consultations, &e.Decision,
@@ -403,7 +403,7 @@ func postEvents(ctx context.Context, q querier, where string, args ...any) ([]ov
 		if err := json.Unmarshal([]byte(consultations), &e.Consultations); err != nil {
 			return nil, fmt.Errorf("event %s: consultations: %w", e.ID, err)
 		}
-		e.Kind, e.Status, e.On, e.RecordedAt = oversight.EventKind(kind), oversight.AppointmentStatus(status), e.On.UTC(), e.RecordedAt.UTC()
+		e.Kind, e.Status, e.On, e.RecordedAt = boards.EventKind(kind), boards.AppointmentStatus(status), e.On.UTC(), e.RecordedAt.UTC()
 		e.DecidedOn, e.TermEnds = utcPtr(decided), utcPtr(ends)
 		out = append(out, e)
 	}

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/probity/probity/internal/fault"
-	"github.com/probity/probity/internal/oversight"
+	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )
@@ -15,8 +15,8 @@ import (
 // refused and changes nothing.
 func TestMeetingsKeepAgendaMinutesAndActions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		m, err := oversight.NewMeeting("Accountability board", day("2026-03-10"),
-			[]oversight.Attendee{{Name: "Jo Commissioner", Role: "Police and Crime Commissioner"}, {Name: "Sam Chief", Role: "Chief Constable"}}, "oversight", now)
+		m, err := boards.NewMeeting("Accountability board", day("2026-03-10"),
+			[]boards.Attendee{{Name: "Jo Commissioner", Role: "Police and Crime Commissioner"}, {Name: "Sam Chief", Role: "Chief Constable"}}, "oversight", now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestMeetingsKeepAgendaMinutesAndActions(t *testing.T) {
 				return err
 			}
 			read := cur.Version
-			it, err := cur.AddItem(oversight.AgendaItem{Title: "Time to finalise complaints", MeasureID: "days-to-finalise",
+			it, err := cur.AddItem(boards.AgendaItem{Title: "Time to finalise complaints", MeasureID: "days-to-finalise",
 				RequirementID: "abcdefghijklmnopqrstuvwxyz", Notes: "Q4 figures"})
 			if err != nil {
 				return err
@@ -64,14 +64,14 @@ func TestMeetingsKeepAgendaMinutesAndActions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.State != oversight.Minuted || got.Minutes != "The board discussed delays." || got.MinutedAt == nil || len(got.Attendees) != 2 ||
+		if got.State != boards.Minuted || got.Minutes != "The board discussed delays." || got.MinutedAt == nil || len(got.Attendees) != 2 ||
 			!got.HeldOn.Equal(day("2026-03-10")) {
 			t.Fatalf("meeting: %+v", got)
 		}
 		if len(got.Agenda) != 1 || got.Agenda[0].MeasureID != "days-to-finalise" || got.Agenda[0].RequirementID != "abcdefghijklmnopqrstuvwxyz" {
 			t.Fatalf("agenda: %+v", got.Agenda)
 		}
-		if len(got.Actions) != 1 || got.Actions[0].State != oversight.Open || !got.Actions[0].DueOn.Equal(day("2026-04-10")) {
+		if len(got.Actions) != 1 || got.Actions[0].State != boards.Open || !got.Actions[0].DueOn.Equal(day("2026-04-10")) {
 			t.Fatalf("actions: %+v", got.Actions)
 		}
 		list, err := db.Meetings(ctx)
@@ -81,7 +81,7 @@ func TestMeetingsKeepAgendaMinutesAndActions(t *testing.T) {
 
 		// The office answers; a second answer made on the same stale read
 		// is refused.
-		var stale oversight.Action
+		var stale boards.Action
 		must(func(tx *store.Tx) error {
 			a, err := tx.Action(ctx, m.ID, actionID)
 			if err != nil {
@@ -89,14 +89,14 @@ func TestMeetingsKeepAgendaMinutesAndActions(t *testing.T) {
 			}
 			stale = a
 			read := a.Version
-			if err := a.Apply(oversight.Answer, "Delays are down.", []oversight.Party{oversight.ChiefOffice}, "chief", now); err != nil {
+			if err := a.Apply(boards.Answer, "Delays are down.", []boards.Party{boards.ChiefOffice}, "chief", now); err != nil {
 				return err
 			}
 			return tx.SaveAction(ctx, a, read)
 		})
 		err = db.InTx(ctx, func(tx *store.Tx) error {
 			read := stale.Version
-			if err := stale.Apply(oversight.Answer, "Other words", []oversight.Party{oversight.ChiefOffice}, "chief", now); err != nil {
+			if err := stale.Apply(boards.Answer, "Other words", []boards.Party{boards.ChiefOffice}, "chief", now); err != nil {
 				return err
 			}
 			return tx.SaveAction(ctx, stale, read)
@@ -105,7 +105,7 @@ func TestMeetingsKeepAgendaMinutesAndActions(t *testing.T) {
 			t.Fatalf("a stale answer: %v", err)
 		}
 		got, _ = db.Meeting(ctx, m.ID)
-		if a := got.Actions[0]; a.State != oversight.Answered || a.Answer != "Delays are down." || a.AnsweredAt == nil {
+		if a := got.Actions[0]; a.State != boards.Answered || a.Answer != "Delays are down." || a.AnsweredAt == nil {
 			t.Fatalf("after answer: %+v", a)
 		}
 		if _, err := db.Meeting(ctx, "abcdefghijklmnopqrstuvwxyz"); fault.KindOf(err) != fault.NotFound {
@@ -119,7 +119,7 @@ func TestMeetingsKeepAgendaMinutesAndActions(t *testing.T) {
 // back in order with the post's state, and a proposal is confirmed.
 func TestPostTimelineRoundTrips(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p, err := oversight.NewPost(oversight.ChiefOfficer, "Chief Constable", "Police and Crime Commissioner", []string{"Police and Crime Panel"}, now)
+		p, err := boards.NewPost(boards.ChiefOfficer, "Chief Constable", "Police and Crime Commissioner", []string{"Police and Crime Panel"}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func TestPostTimelineRoundTrips(t *testing.T) {
 			t.Fatal(err)
 		}
 		responded, decided, ends := day("2021-02-20"), day("2021-03-01"), day("2026-03-31")
-		change := func(fn func(p *oversight.Post) (*oversight.Event, error)) {
+		change := func(fn func(p *boards.Post) (*boards.Event, error)) {
 			t.Helper()
 			err := db.InTx(ctx, func(tx *store.Tx) error {
 				cur, err := tx.Post(ctx, p.ID)
@@ -145,24 +145,24 @@ func TestPostTimelineRoundTrips(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		change(func(p *oversight.Post) (*oversight.Event, error) {
-			e := oversight.Event{Holder: "Alex Morgan", On: day("2021-04-01"), AppointingAuthority: "Police and Crime Commissioner",
-				Consultations: []oversight.Consultation{{Consultee: "Police and Crime Panel", AskedOn: day("2021-02-01"), RespondedOn: &responded, Response: "Supported"}},
+		change(func(p *boards.Post) (*boards.Event, error) {
+			e := boards.Event{Holder: "Alex Morgan", On: day("2021-04-01"), AppointingAuthority: "Police and Crime Commissioner",
+				Consultations: []boards.Consultation{{Consultee: "Police and Crime Panel", AskedOn: day("2021-02-01"), RespondedOn: &responded, Response: "Supported"}},
 				Decision:      "Appointed", DecidedOn: &decided, TermEnds: &ends, Notes: "Panel asked about vetting"}
 			return &e, p.Appoint(&e, "oversight", now)
 		})
-		for _, e := range []oversight.Event{
-			{Kind: oversight.Suspension, On: day("2025-01-10"), Reason: "Investigation"},
-			{Kind: oversight.ActingUp, On: day("2025-01-11"), Holder: "Sam Patel"},
-			{Kind: oversight.Resignation, On: day("2025-06-01"), Reason: "Resigned"},
+		for _, e := range []boards.Event{
+			{Kind: boards.Suspension, On: day("2025-01-10"), Reason: "Investigation"},
+			{Kind: boards.ActingUp, On: day("2025-01-11"), Holder: "Sam Patel"},
+			{Kind: boards.Resignation, On: day("2025-06-01"), Reason: "Resigned"},
 		} {
-			change(func(p *oversight.Post) (*oversight.Event, error) { return &e, p.Record(&e, "oversight", now) })
+			change(func(p *boards.Post) (*boards.Event, error) { return &e, p.Record(&e, "oversight", now) })
 		}
 		var proposalID string
-		change(func(p *oversight.Post) (*oversight.Event, error) {
+		change(func(p *boards.Post) (*boards.Event, error) {
 			end := day("2030-08-31")
-			e := oversight.Event{Holder: "Chris Jones", On: day("2025-09-01"), AppointingAuthority: "Police and Crime Commissioner", TermEnds: &end,
-				Consultations: []oversight.Consultation{{Consultee: "Police and Crime Panel", AskedOn: day("2025-07-01")}}}
+			e := boards.Event{Holder: "Chris Jones", On: day("2025-09-01"), AppointingAuthority: "Police and Crime Commissioner", TermEnds: &end,
+				Consultations: []boards.Consultation{{Consultee: "Police and Crime Panel", AskedOn: day("2025-07-01")}}}
 			err := p.Propose(&e, "oversight", now)
 			proposalID = e.ID
 			return &e, err
@@ -191,7 +191,7 @@ func TestPostTimelineRoundTrips(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := db.Post(ctx, p.ID)
-		if err != nil || got.State != oversight.Held || got.Holder != "Chris Jones" || got.ActingHolder != "" || got.TermEnds == nil ||
+		if err != nil || got.State != boards.Held || got.Holder != "Chris Jones" || got.ActingHolder != "" || got.TermEnds == nil ||
 			!got.TermEnds.Equal(day("2030-08-31")) || len(got.RequiredConsultees) != 1 {
 			t.Fatalf("post: %v %+v", err, got)
 		}
@@ -199,11 +199,11 @@ func TestPostTimelineRoundTrips(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var kinds []oversight.EventKind
+		var kinds []boards.EventKind
 		for _, e := range events {
 			kinds = append(kinds, e.Kind)
 		}
-		want := []oversight.EventKind{oversight.Appointment, oversight.Suspension, oversight.ActingUp, oversight.Resignation, oversight.Appointment}
+		want := []boards.EventKind{boards.Appointment, boards.Suspension, boards.ActingUp, boards.Resignation, boards.Appointment}
 		if len(kinds) != len(want) {
 			t.Fatalf("timeline %v, want %v", kinds, want)
 		}
@@ -214,10 +214,10 @@ func TestPostTimelineRoundTrips(t *testing.T) {
 		}
 		first := events[0]
 		if first.Notes != "Panel asked about vetting" || len(first.Consultations) != 1 || first.Consultations[0].RespondedOn == nil ||
-			!first.Consultations[0].RespondedOn.Equal(responded) || first.DecidedOn == nil || first.Status != oversight.Confirmed {
+			!first.Consultations[0].RespondedOn.Equal(responded) || first.DecidedOn == nil || first.Status != boards.Confirmed {
 			t.Fatalf("appointment: %+v", first)
 		}
-		if events[4].Status != oversight.Confirmed || events[4].Consultations[0].Response != "Endorsed" {
+		if events[4].Status != boards.Confirmed || events[4].Consultations[0].Response != "Endorsed" {
 			t.Fatalf("confirmed proposal: %+v", events[4])
 		}
 		posts, err := db.Posts(ctx)

@@ -32,6 +32,7 @@ var navLinks = []struct{ text, href string }{
 	{"Shared cases", "/shared-cases"},
 	{"Accountability boards", "/oversight/meetings"},
 	{"Leadership posts", "/oversight/posts"},
+	{"Accountability", "/oversight"},
 	{"Audit log", "/audit"},
 	{"Accounts", "/admin/users"},
 	{"Units", "/admin/units"},

@@ -57,7 +57,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			}
 		}
 		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread",
-			"/public", "/public/measures/repeat-subjects", "/open-data", "/public/leadership", "/public/hearings"} {
+			"/public", "/public/measures/repeat-subjects", "/open-data", "/public/leadership", "/public/hearings",
+			"/public/oversight"} {
 			rec := f.anonymous().do(t, "GET", path, "", "")
 			check("a stranger", path, rec.Code, rec.Body.String())
 		}
@@ -76,6 +77,7 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			same := "/cases/" + f.cases[relSameUnit]
 			paths = append(paths, same+"?contact=show", same+"/act/make_initial_contact", same+"/act/record_under_schedule3",
 				same+"/assign", same+"/share")
+			paths = append(paths, "/oversight", "/oversight/requirements/new", "/oversight/notices/new")
 			for _, path := range paths {
 				rec := c.do(t, "GET", path, "", "")
 				if rec.Code >= 500 {

@@ -91,11 +91,12 @@ func TestAccountabilityBoardFromMeetingToClosedAction(t *testing.T) {
 		if ext := decode(t, early); ext["state"] != "open" || len(ext["allowed"].([]any)) != 1 || ext["allowed"].([]any)[0] != "answer" {
 			t.Errorf("the refusal's state and allowed steps: %v", ext)
 		}
-		empty := ob.do(t, "POST", actionPath+"/answer", formType, "answer=+")
+		co := f.login(t, access.ChiefOffice)
+		empty := co.do(t, "POST", actionPath+"/answer", formType, "answer=+")
 		if empty.Code != 422 || !strings.Contains(empty.Body.String(), `href="#f-`+m[1]+`-answer"`) {
 			t.Fatalf("an empty answer: %d\n%s", empty.Code, empty.Body)
 		}
-		if rec := ob.do(t, "POST", apiPath+"/answer", "application/json", `{"answer":"Delays come from a backlog of investigations; a plan follows."}`); rec.Code != 200 {
+		if rec := co.do(t, "POST", apiPath+"/answer", "application/json", `{"answer":"Delays come from a backlog of investigations; a plan follows."}`); rec.Code != 200 {
 			t.Fatalf("answer: %d %s", rec.Code, rec.Body)
 		}
 		noNote := ob.do(t, "POST", actionPath+"/decide", formType, "decision=return")

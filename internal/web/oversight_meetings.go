@@ -12,7 +12,7 @@ import (
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/measures"
-	"github.com/probity/probity/internal/oversight"
+	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -28,7 +28,7 @@ func (s *Server) boardRoutes() []route {
 		{"POST", "/oversight/meetings/{id}/agenda", access.OversightMeetings, s.meetingForm("agenda"), true},
 		{"POST", "/oversight/meetings/{id}/minutes", access.OversightMeetings, s.meetingForm("minutes"), true},
 		{"POST", "/oversight/meetings/{id}/actions", access.OversightMeetings, s.meetingForm("action"), true},
-		{"POST", "/oversight/meetings/{id}/actions/{action}/answer", access.OversightAnswer, s.actionForm(oversight.Answer), true},
+		{"POST", "/oversight/meetings/{id}/actions/{action}/answer", access.OversightAnswer, s.actionForm(boards.Answer), true},
 		{"POST", "/oversight/meetings/{id}/actions/{action}/decide", access.OversightMeetings, s.actionForm(""), true},
 		{"GET", "/oversight/posts", access.OversightRead, s.postsPage, true},
 		{"POST", "/oversight/posts", access.OversightPosts, s.newPostForm, true},
@@ -46,7 +46,7 @@ func (s *Server) boardRoutes() []route {
 		{"POST", "/api/v1/oversight/meetings/{id}/agenda", access.OversightMeetings, s.meetingAPI("agenda"), false},
 		{"POST", "/api/v1/oversight/meetings/{id}/minutes", access.OversightMeetings, s.meetingAPI("minutes"), false},
 		{"POST", "/api/v1/oversight/meetings/{id}/actions", access.OversightMeetings, s.meetingAPI("action"), false},
-		{"POST", "/api/v1/oversight/meetings/{id}/actions/{action}/answer", access.OversightAnswer, s.actionAPI(oversight.Answer), false},
+		{"POST", "/api/v1/oversight/meetings/{id}/actions/{action}/answer", access.OversightAnswer, s.actionAPI(boards.Answer), false},
 		{"POST", "/api/v1/oversight/meetings/{id}/actions/{action}/decide", access.OversightMeetings, s.actionAPI(""), false},
 		{"GET", "/api/v1/oversight/posts", access.OversightRead, s.listPosts, false},
 		{"POST", "/api/v1/oversight/posts", access.OversightPosts, s.createPostAPI, false},
@@ -59,13 +59,13 @@ func (s *Server) boardRoutes() []route {
 // boardParties are the sides of an action the caller acts for, as the
 // policy grants them: running boards is the oversight body's, answering
 // actions the chief officer's office's.
-func boardParties(p *access.Principal) []oversight.Party {
-	var out []oversight.Party
+func boardParties(p *access.Principal) []boards.Party {
+	var out []boards.Party
 	if access.Allowed(p, access.OversightMeetings) {
-		out = append(out, oversight.Body)
+		out = append(out, boards.Body)
 	}
 	if access.Allowed(p, access.OversightAnswer) {
-		out = append(out, oversight.ChiefOffice)
+		out = append(out, boards.ChiefOffice)
 	}
 	return out
 }
@@ -95,7 +95,7 @@ func mergeFields(edge *fault.Fields, err error, message string) error {
 type meetingInput struct {
 	Title     string               `json:"title"`
 	HeldOn    string               `json:"held_on"`
-	Attendees []oversight.Attendee `json:"attendees"`
+	Attendees []boards.Attendee `json:"attendees"`
 }
 
 type agendaInput struct {
@@ -132,10 +132,10 @@ type meetingChange struct {
 	action  actionInput
 }
 
-func (s *Server) createMeeting(r *http.Request, in meetingInput) (oversight.Meeting, error) {
+func (s *Server) createMeeting(r *http.Request, in meetingInput) (boards.Meeting, error) {
 	var edge fault.Fields
 	on := boardDay(&edge, "held_on", in.HeldOn, false)
-	m, err := oversight.NewMeeting(in.Title, zeroIfNil(on), in.Attendees, caller(r).User.Username, s.clock())
+	m, err := boards.NewMeeting(in.Title, zeroIfNil(on), in.Attendees, caller(r).User.Username, s.clock())
 	if err := mergeFields(&edge, err, "the meeting cannot be recorded"); err != nil {
 		return m, err
 	}
@@ -170,7 +170,7 @@ func (s *Server) changeMeeting(r *http.Request, id string, c meetingChange) erro
 		e := s.auditEntry(r, audit.Alter, "oversight-meeting", m.ID, audit.Success)
 		switch c.what {
 		case "agenda":
-			it, err := m.AddItem(oversight.AgendaItem{Title: c.agenda.Title, RequirementID: c.agenda.RequirementID, PlanID: c.agenda.PlanID,
+			it, err := m.AddItem(boards.AgendaItem{Title: c.agenda.Title, RequirementID: c.agenda.RequirementID, PlanID: c.agenda.PlanID,
 				MeasureID: c.agenda.MeasureID, Notes: c.agenda.Notes})
 			if err != nil {
 				return err
@@ -202,19 +202,19 @@ func (s *Server) changeMeeting(r *http.Request, id string, c meetingChange) erro
 }
 
 // moveAction takes a step on an action for the caller's side.
-func (s *Server) moveAction(r *http.Request, meetingID, actionID string, step oversight.ActionStep, in stepInput) (oversight.Action, error) {
+func (s *Server) moveAction(r *http.Request, meetingID, actionID string, step boards.ActionStep, in stepInput) (boards.Action, error) {
 	ctx := r.Context()
 	text := in.Note
-	if step == oversight.Answer {
+	if step == boards.Answer {
 		text = in.Answer
 	} else {
-		step = oversight.ActionStep(in.Decision)
-		if step != oversight.Close && step != oversight.Return {
-			return oversight.Action{}, &fault.Error{Kind: fault.Invalid, Message: "the action cannot be moved on",
+		step = boards.ActionStep(in.Decision)
+		if step != boards.Close && step != boards.Return {
+			return boards.Action{}, &fault.Error{Kind: fault.Invalid, Message: "the action cannot be moved on",
 				Fields: []fault.FieldError{{Field: "decision", Reason: "must be close (accept the answer) or return (do not accept it)"}}}
 		}
 	}
-	var a oversight.Action
+	var a boards.Action
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if a, err = tx.Action(ctx, meetingID, actionID); err != nil {
@@ -246,27 +246,27 @@ func zeroIfNil(t *time.Time) time.Time {
 // meetingView is a meeting as pages and the API show it: its agenda's
 // links in words, its actions with what the caller may do to each.
 type meetingView struct {
-	oversight.Meeting
+	boards.Meeting
 	Items   []agendaView      `json:"agenda"`
 	Actions []boardActionView `json:"actions"`
 	Steps   []string          `json:"-"`
 }
 
 type agendaView struct {
-	oversight.AgendaItem
+	boards.AgendaItem
 	Requirement string `json:"requirement_title,omitempty"`
 	Plan        string `json:"plan_title,omitempty"`
 	Measure     string `json:"measure_title,omitempty"`
 }
 
 type boardActionView struct {
-	oversight.Action
+	boards.Action
 	Overdue bool                   `json:"overdue"`
-	Allowed []oversight.ActionStep `json:"allowed_steps"`
+	Allowed []boards.ActionStep `json:"allowed_steps"`
 }
 
-func (s *Server) viewMeeting(ctx context.Context, p *access.Principal, m oversight.Meeting) (meetingView, error) {
-	v := meetingView{Meeting: m, Items: []agendaView{}, Actions: []boardActionView{}, Steps: oversight.MeetingSteps(m.State)}
+func (s *Server) viewMeeting(ctx context.Context, p *access.Principal, m boards.Meeting) (meetingView, error) {
+	v := meetingView{Meeting: m, Items: []agendaView{}, Actions: []boardActionView{}, Steps: boards.MeetingSteps(m.State)}
 	for _, it := range m.Agenda {
 		av := agendaView{AgendaItem: it}
 		if ms, ok := measures.Lookup(it.MeasureID); ok {
@@ -288,15 +288,15 @@ func (s *Server) viewMeeting(ctx context.Context, p *access.Principal, m oversig
 	return v, nil
 }
 
-func orNoSteps(s []oversight.ActionStep) []oversight.ActionStep {
+func orNoSteps(s []boards.ActionStep) []boards.ActionStep {
 	if s == nil {
-		return []oversight.ActionStep{}
+		return []boards.ActionStep{}
 	}
 	return s
 }
 
 // linkTitle names a requirement or plan an agenda item points at, through
-// the oversight.Linked the server was given; without one, or for a record
+// the boards.Linked the server was given; without one, or for a record
 // it does not know, it says what kind of record it is.
 func (s *Server) linkTitle(ctx context.Context, id, kind string) (string, error) {
 	if id == "" {
@@ -327,7 +327,7 @@ func (s *Server) linkTitle(ctx context.Context, id, kind string) (string, error)
 // readMeeting reads a meeting for the caller, audited as a read.
 func (s *Server) readMeetingView(r *http.Request, id string) (meetingView, error) {
 	ctx := r.Context()
-	var m oversight.Meeting
+	var m boards.Meeting
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if m, err = tx.Meeting(ctx, id); err != nil {
@@ -357,7 +357,7 @@ func (s *Server) readMeetings(r *http.Request) ([]store.MeetingSummary, error) {
 // JSON carrying, beside the detail, the record's state and the steps or
 // events allowed now, as a refused case action does.
 func (s *Server) failBoard(w http.ResponseWriter, r *http.Request, err error) {
-	var na *oversight.NotAllowedError
+	var na *boards.NotAllowedError
 	if !errors.As(err, &na) {
 		s.fail(w, r, err)
 		return
@@ -447,7 +447,7 @@ func (s *Server) meetingAPI(what string) http.HandlerFunc {
 	}
 }
 
-func (s *Server) actionAPI(step oversight.ActionStep) http.HandlerFunc {
+func (s *Server) actionAPI(step boards.ActionStep) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var in stepInput
 		if err := decodeJSON(w, r, &in, maxJSONBody); err != nil {
@@ -465,7 +465,7 @@ func (s *Server) actionAPI(step oversight.ActionStep) http.HandlerFunc {
 
 // The pages.
 
-// boardPage is every page of oversight.html; Page says which.
+// boardPage is every page of boards.html; Page says which.
 type boardPage struct {
 	pageData
 	Page     string
@@ -504,7 +504,7 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "oversight", boardPage{pageData: s.pageData(r), Page: "meetings", Meetings: list,
+	s.render(w, r, http.StatusOK, "oversight-boards", boardPage{pageData: s.pageData(r), Page: "meetings", Meetings: list,
 		CanRun: access.Allowed(caller(r), access.OversightMeetings)})
 }
 
@@ -529,7 +529,7 @@ func meetingForm(sent url.Values, err error) *boardForm {
 }
 
 func (s *Server) newMeetingPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "oversight", boardPage{pageData: s.pageData(r), Page: "new-meeting",
+	s.render(w, r, http.StatusOK, "oversight-boards", boardPage{pageData: s.pageData(r), Page: "new-meeting",
 		Forms: map[string]*boardForm{"meeting": meetingForm(nil, nil)}})
 }
 
@@ -542,7 +542,7 @@ func (s *Server) newMeetingForm(w http.ResponseWriter, r *http.Request) {
 	in := meetingInput{Title: pf.Get("title"), HeldOn: boardFormDay(pf, "held_on")}
 	for i := 0; i < 6; i++ {
 		n := strconv.Itoa(i)
-		a := oversight.Attendee{Name: pf.Get("attendees[" + n + "].name"), Role: pf.Get("attendees[" + n + "].role")}
+		a := boards.Attendee{Name: pf.Get("attendees[" + n + "].name"), Role: pf.Get("attendees[" + n + "].role")}
 		if a.Name != "" || a.Role != "" {
 			in.Attendees = append(in.Attendees, a)
 		}
@@ -556,7 +556,7 @@ func (s *Server) newMeetingForm(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	s.render(w, r, statusOf(fault.KindOf(err)), "oversight", boardPage{pageData: s.pageData(r), Page: "new-meeting",
+	s.render(w, r, statusOf(fault.KindOf(err)), "oversight-boards", boardPage{pageData: s.pageData(r), Page: "new-meeting",
 		Forms: map[string]*boardForm{"meeting": meetingForm(pf, err)}, Failed: "meeting"})
 }
 
@@ -566,7 +566,7 @@ func (s *Server) meetingForms(r *http.Request, v meetingView) map[string]*boardF
 	out := map[string]*boardForm{}
 	base := "/oversight/meetings/" + v.ID
 	if access.Allowed(p, access.OversightMeetings) {
-		if v.State == oversight.Scheduled {
+		if v.State == boards.Scheduled {
 			opts := []boardOption{{Value: "", Text: "No measure"}}
 			for _, m := range measures.Catalogue() {
 				opts = append(opts, boardOption{Value: m.ID, Text: m.Title})
@@ -591,17 +591,17 @@ func (s *Server) meetingForms(r *http.Request, v meetingView) map[string]*boardF
 	}
 	for _, a := range v.Actions {
 		for _, st := range a.Allowed {
-			if st == oversight.Answer {
+			if st == boards.Answer {
 				out["answer-"+a.ID] = &boardForm{ID: "answer-" + a.ID, Action: base + "/actions/" + a.ID + "/answer", Submit: "Send the answer",
 					Fields: scoped(a.ID, []boardField{{Name: "answer", Label: "Answer", Hint: "What the force has done.", Kind: "textarea"}})}
 			}
 		}
-		if a.State == oversight.Answered && access.Allowed(p, access.OversightMeetings) {
+		if a.State == boards.Answered && access.Allowed(p, access.OversightMeetings) {
 			out["decide-"+a.ID] = &boardForm{ID: "decide-" + a.ID, Action: base + "/actions/" + a.ID + "/decide", Submit: "Save the decision",
 				Fields: scoped(a.ID, []boardField{
 					{Name: "decision", Label: "Is the answer enough?", Kind: "radios", Options: []boardOption{
-						{Value: string(oversight.Close), Text: "Yes: close the action", Hint: oversight.Close.Label().Means},
-						{Value: string(oversight.Return), Text: "No: return it", Hint: oversight.Return.Label().Means}}},
+						{Value: string(boards.Close), Text: "Yes: close the action", Hint: boards.Close.Label().Means},
+						{Value: string(boards.Return), Text: "No: return it", Hint: boards.Return.Label().Means}}},
 					{Name: "note", Label: "Note", Hint: "Required when returning the action: say what is missing.", Kind: "textarea"},
 				})}
 		}
@@ -619,7 +619,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "oversight", boardPage{pageData: s.pageData(r), Page: "meeting", Meeting: v, Forms: s.meetingForms(r, v),
+	s.render(w, r, http.StatusOK, "oversight-boards", boardPage{pageData: s.pageData(r), Page: "meeting", Meeting: v, Forms: s.meetingForms(r, v),
 		Done: meetingDone[r.URL.Query().Get("done")]})
 }
 
@@ -643,7 +643,7 @@ func (s *Server) showMeetingAgain(w http.ResponseWriter, r *http.Request, name s
 		forms[name] = f
 	}
 	f.fill(r.PostForm, err)
-	s.render(w, r, statusOf(fault.KindOf(err)), "oversight", boardPage{pageData: s.pageData(r), Page: "meeting", Meeting: v, Forms: forms, Failed: name})
+	s.render(w, r, statusOf(fault.KindOf(err)), "oversight-boards", boardPage{pageData: s.pageData(r), Page: "meeting", Meeting: v, Forms: forms, Failed: name})
 }
 
 func (s *Server) meetingForm(what string) http.HandlerFunc {
@@ -666,7 +666,7 @@ func (s *Server) meetingForm(what string) http.HandlerFunc {
 	}
 }
 
-func (s *Server) actionForm(step oversight.ActionStep) http.HandlerFunc {
+func (s *Server) actionForm(step boards.ActionStep) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := boardReadForm(w, r); err != nil {
 			s.failPage(w, r, err)
@@ -675,7 +675,7 @@ func (s *Server) actionForm(step oversight.ActionStep) http.HandlerFunc {
 		pf := r.PostForm
 		in := stepInput{Answer: pf.Get("answer"), Decision: pf.Get("decision"), Note: pf.Get("note")}
 		name, done := "decide-", "decide"
-		if step == oversight.Answer {
+		if step == boards.Answer {
 			name, done = "answer-", "answer"
 		}
 		if _, err := s.moveAction(r, r.PathValue("id"), r.PathValue("action"), step, in); err != nil {

@@ -11,7 +11,7 @@ import (
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/fault"
-	"github.com/probity/probity/internal/oversight"
+	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -58,23 +58,23 @@ type changeInput struct {
 
 // event turns an appointment's record into the domain's, naming dates
 // that are not dates. The starting day is the event's "on".
-func (in appointmentInput) event(edge *fault.Fields) oversight.Event {
-	e := oversight.Event{Kind: oversight.Appointment, Holder: strings.TrimSpace(in.Holder), AppointingAuthority: strings.TrimSpace(in.AppointingAuthority),
+func (in appointmentInput) event(edge *fault.Fields) boards.Event {
+	e := boards.Event{Kind: boards.Appointment, Holder: strings.TrimSpace(in.Holder), AppointingAuthority: strings.TrimSpace(in.AppointingAuthority),
 		Decision: in.Decision, Notes: in.Notes}
 	e.On = zeroIfNil(boardDay(edge, "on", in.StartsOn, false))
 	e.TermEnds = boardDay(edge, "term_ends", in.TermEnds, false)
 	e.DecidedOn = boardDay(edge, "decided_on", in.DecidedOn, false)
 	for i, c := range in.Consultations {
 		at := "consultations[" + strconv.Itoa(i) + "]."
-		e.Consultations = append(e.Consultations, oversight.Consultation{Consultee: strings.TrimSpace(c.Consultee),
+		e.Consultations = append(e.Consultations, boards.Consultation{Consultee: strings.TrimSpace(c.Consultee),
 			AskedOn: zeroIfNil(boardDay(edge, at+"asked_on", c.AskedOn, false)), RespondedOn: boardDay(edge, at+"responded_on", c.RespondedOn, false),
 			Response: c.Response})
 	}
 	return e
 }
 
-func (s *Server) createPost(r *http.Request, in postInput) (oversight.Post, error) {
-	p, err := oversight.NewPost(oversight.PostKind(in.Kind), in.Title, in.AppointingAuthority, in.RequiredConsultees, s.clock())
+func (s *Server) createPost(r *http.Request, in postInput) (boards.Post, error) {
+	p, err := boards.NewPost(boards.PostKind(in.Kind), in.Title, in.AppointingAuthority, in.RequiredConsultees, s.clock())
 	if err != nil {
 		return p, err
 	}
@@ -91,7 +91,7 @@ func (s *Server) createPost(r *http.Request, in postInput) (oversight.Post, erro
 }
 
 // appoint records, confirms or withdraws an appointment to a post.
-func (s *Server) appoint(r *http.Request, postID string, in appointmentInput) (oversight.Event, error) {
+func (s *Server) appoint(r *http.Request, postID string, in appointmentInput) (boards.Event, error) {
 	ctx := r.Context()
 	who, now := caller(r).User.Username, s.clock()
 	var edge fault.Fields
@@ -105,7 +105,7 @@ func (s *Server) appoint(r *http.Request, postID string, in appointmentInput) (o
 		edge.Add("stage", "must be made or proposed, or with proposal_id made (to confirm it) or withdrawn")
 		return sent, edge.Err("the appointment cannot be recorded")
 	}
-	var out oversight.Event
+	var out boards.Event
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.Post(ctx, postID)
 		if err != nil {
@@ -113,7 +113,7 @@ func (s *Server) appoint(r *http.Request, postID string, in appointmentInput) (o
 		}
 		read := p.Version
 		e := sent
-		var newEvent *oversight.Event
+		var newEvent *boards.Event
 		reason := ""
 		switch {
 		case in.ProposalID != "":
@@ -127,7 +127,7 @@ func (s *Server) appoint(r *http.Request, postID string, in appointmentInput) (o
 				}
 				e, reason = prop, "proposed appointment withdrawn"
 			} else {
-				if prop.Status != oversight.Proposed {
+				if prop.Status != boards.Proposed {
 					return p.Confirm(&prop, who, now) // refused, naming its status
 				}
 				e.ID, e.PostID, e.Status, e.RecordedBy, e.RecordedAt = prop.ID, prop.PostID, prop.Status, prop.RecordedBy, prop.RecordedAt
@@ -166,10 +166,10 @@ func (s *Server) appoint(r *http.Request, postID string, in appointmentInput) (o
 
 // changePost records an extension, suspension, reinstatement, resignation,
 // retirement or acting holder.
-func (s *Server) changePost(r *http.Request, postID string, in changeInput) (oversight.Event, error) {
+func (s *Server) changePost(r *http.Request, postID string, in changeInput) (boards.Event, error) {
 	ctx := r.Context()
 	var edge fault.Fields
-	e := oversight.Event{Kind: oversight.EventKind(in.Kind), Holder: strings.TrimSpace(in.Holder), Reason: in.Reason, Notes: in.Notes}
+	e := boards.Event{Kind: boards.EventKind(in.Kind), Holder: strings.TrimSpace(in.Holder), Reason: in.Reason, Notes: in.Notes}
 	e.On = zeroIfNil(boardDay(&edge, "on", in.On, false))
 	e.TermEnds = boardDay(&edge, "term_ends", in.TermEnds, false)
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -194,50 +194,50 @@ func (s *Server) changePost(r *http.Request, postID string, in changeInput) (ove
 
 // postView is a post with its timeline and what may be recorded on it.
 type postView struct {
-	oversight.Post
-	Events []oversight.Event `json:"events"`
+	boards.Post
+	Events []boards.Event `json:"events"`
 	// Current is the present holder's appointment, for the public page.
-	Current   *oversight.Event      `json:"current_appointment,omitempty"`
-	Proposals []oversight.Event     `json:"-"`
-	Allowed   []oversight.EventKind `json:"allowed_events"`
+	Current   *boards.Event      `json:"current_appointment,omitempty"`
+	Proposals []boards.Event     `json:"-"`
+	Allowed   []boards.EventKind `json:"allowed_events"`
 	// Links are the forms the post's page offers, in words.
 	Links []boardOption `json:"-"`
 }
 
-var changeLinkWords = map[oversight.EventKind]string{oversight.Appointment: "Record an appointment", oversight.Extension: "Record an extension of the term",
-	oversight.Suspension: "Record a suspension", oversight.Reinstatement: "Record the end of the suspension",
-	oversight.Resignation: "Record a resignation", oversight.Retirement: "Record a retirement", oversight.ActingUp: "Record who is acting in the post"}
+var changeLinkWords = map[boards.EventKind]string{boards.Appointment: "Record an appointment", boards.Extension: "Record an extension of the term",
+	boards.Suspension: "Record a suspension", boards.Reinstatement: "Record the end of the suspension",
+	boards.Resignation: "Record a resignation", boards.Retirement: "Record a retirement", boards.ActingUp: "Record who is acting in the post"}
 
-func (s *Server) viewPost(r *http.Request, p oversight.Post, public bool) (postView, error) {
+func (s *Server) viewPost(r *http.Request, p boards.Post, public bool) (postView, error) {
 	events, err := s.db.PostEvents(r.Context(), p.ID)
 	if err != nil {
 		return postView{}, err
 	}
 	v := postView{Post: p, Events: events, Allowed: p.AllowedEvents()}
 	if public {
-		v.Events, v.Allowed = oversight.Public(events), nil
+		v.Events, v.Allowed = boards.Public(events), nil
 	}
-	if cur, ok := oversight.CurrentAppointment(p, v.Events); ok {
+	if cur, ok := boards.CurrentAppointment(p, v.Events); ok {
 		v.Current = &cur
 	}
 	if !public {
 		for _, e := range events {
-			if e.Kind == oversight.Appointment && e.Status == oversight.Proposed {
+			if e.Kind == boards.Appointment && e.Status == boards.Proposed {
 				v.Proposals = append(v.Proposals, e)
 			}
 		}
 	}
 	if v.Allowed == nil {
-		v.Allowed = []oversight.EventKind{}
+		v.Allowed = []boards.EventKind{}
 	}
 	for _, k := range v.Allowed {
 		href := "/oversight/posts/" + p.ID + "/change?kind=" + string(k)
-		if k == oversight.Appointment {
+		if k == boards.Appointment {
 			href = "/oversight/posts/" + p.ID + "/appoint"
 		}
 		v.Links = append(v.Links, boardOption{Value: href, Text: changeLinkWords[k]})
 	}
-	if !public && !slices.Contains(v.Allowed, oversight.Appointment) {
+	if !public && !slices.Contains(v.Allowed, boards.Appointment) {
 		v.Links = append(v.Links, boardOption{Value: "/oversight/posts/" + p.ID + "/appoint", Text: "Propose a successor"})
 	}
 	return v, nil
@@ -246,7 +246,7 @@ func (s *Server) viewPost(r *http.Request, p oversight.Post, public bool) (postV
 // readPostView reads a post for the caller, audited as a read.
 func (s *Server) readPostView(r *http.Request, id string) (postView, error) {
 	ctx := r.Context()
-	var p oversight.Post
+	var p boards.Post
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if p, err = tx.Post(ctx, id); err != nil {
@@ -353,7 +353,7 @@ func (s *Server) changeAPI(w http.ResponseWriter, r *http.Request) {
 
 func postForm(sent url.Values, err error) *boardForm {
 	var kinds []boardOption
-	for _, k := range oversight.PostKinds {
+	for _, k := range boards.PostKinds {
 		kinds = append(kinds, boardOption{Value: string(k), Text: k.Label().Name, Hint: k.Label().Means})
 	}
 	f := &boardForm{ID: "post-form", Heading: "Record a leadership post", Action: "/oversight/posts", Submit: "Record the post",
@@ -378,7 +378,7 @@ func (s *Server) postsPage(w http.ResponseWriter, r *http.Request) {
 	if data.CanPost {
 		data.Forms["post"] = postForm(nil, nil)
 	}
-	s.render(w, r, http.StatusOK, "oversight", data)
+	s.render(w, r, http.StatusOK, "oversight-boards", data)
 }
 
 func (s *Server) newPostForm(w http.ResponseWriter, r *http.Request) {
@@ -408,7 +408,7 @@ func (s *Server) newPostForm(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, lerr)
 		return
 	}
-	s.render(w, r, statusOf(fault.KindOf(err)), "oversight", boardPage{pageData: s.pageData(r), Page: "posts", Posts: list, CanPost: true,
+	s.render(w, r, statusOf(fault.KindOf(err)), "oversight-boards", boardPage{pageData: s.pageData(r), Page: "posts", Posts: list, CanPost: true,
 		Forms: map[string]*boardForm{"post": postForm(pf, err)}, Failed: "post"})
 }
 
@@ -437,7 +437,7 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) {
 	if data.CanPost {
 		data.Forms = s.withdrawForms(v)
 	}
-	s.render(w, r, http.StatusOK, "oversight", data)
+	s.render(w, r, http.StatusOK, "oversight-boards", data)
 }
 
 func (s *Server) withdrawForm(w http.ResponseWriter, r *http.Request) {
@@ -466,15 +466,15 @@ func (s *Server) withdrawForm(w http.ResponseWriter, r *http.Request) {
 		forms[name] = &boardForm{ID: "refusal"}
 	}
 	forms[name].fill(pf, err)
-	s.render(w, r, statusOf(fault.KindOf(err)), "oversight", boardPage{pageData: s.pageData(r), Page: "post", Post: v, CanPost: true,
+	s.render(w, r, statusOf(fault.KindOf(err)), "oversight-boards", boardPage{pageData: s.pageData(r), Page: "post", Post: v, CanPost: true,
 		Forms: forms, Failed: name})
 }
 
 // consultationRows is how many consultations the appointment form asks
 // about: the post's required consultees and two more.
-func consultationRows(p oversight.Post) int { return len(p.RequiredConsultees) + 2 }
+func consultationRows(p boards.Post) int { return len(p.RequiredConsultees) + 2 }
 
-func appointmentForm(p oversight.Post, proposal string, sent url.Values, err error) *boardForm {
+func appointmentForm(p boards.Post, proposal string, sent url.Values, err error) *boardForm {
 	f := &boardForm{ID: "appointment-form", Heading: "Record an appointment", Action: "/oversight/posts/" + p.ID + "/appoint", Submit: "Record the appointment"}
 	if proposal != "" {
 		f.Heading, f.Submit = "Confirm the proposed appointment", "Confirm the appointment"
@@ -517,7 +517,7 @@ func appointmentForm(p oversight.Post, proposal string, sent url.Values, err err
 
 // eventValues are an appointment's record as the form's values, to
 // confirm a proposal from what was recorded.
-func eventValues(p oversight.Post, e *oversight.Event) url.Values {
+func eventValues(p boards.Post, e *boards.Event) url.Values {
 	v := url.Values{}
 	date := func(name string, t *time.Time) {
 		d, m, y := boardDateParts(t)
@@ -557,7 +557,7 @@ func (s *Server) appointPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	proposal := r.URL.Query().Get("proposal")
-	var from *oversight.Event
+	var from *boards.Event
 	for i, e := range v.Proposals {
 		if e.ID == proposal {
 			from = &v.Proposals[i]
@@ -567,7 +567,7 @@ func (s *Server) appointPage(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, fault.Errorf(fault.NotFound, "no such proposed appointment"))
 		return
 	}
-	s.render(w, r, http.StatusOK, "oversight", boardPage{pageData: s.pageData(r), Page: "appoint", Post: v,
+	s.render(w, r, http.StatusOK, "oversight-boards", boardPage{pageData: s.pageData(r), Page: "appoint", Post: v,
 		Forms: map[string]*boardForm{"appointment": appointmentForm(v.Post, proposal, eventValues(v.Post, from), nil)}})
 }
 
@@ -611,22 +611,22 @@ func (s *Server) appointForm(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, rerr)
 		return
 	}
-	s.render(w, r, statusOf(fault.KindOf(err)), "oversight", boardPage{pageData: s.pageData(r), Page: "appoint", Post: v,
+	s.render(w, r, statusOf(fault.KindOf(err)), "oversight-boards", boardPage{pageData: s.pageData(r), Page: "appoint", Post: v,
 		Forms: map[string]*boardForm{"appointment": appointmentForm(v.Post, in.ProposalID, pf, err)}, Failed: "appointment"})
 }
 
-func changeForm(p oversight.Post, kind oversight.EventKind, sent url.Values, err error) *boardForm {
+func changeForm(p boards.Post, kind boards.EventKind, sent url.Values, err error) *boardForm {
 	f := &boardForm{ID: "change-form", Heading: "Record " + strings.ToLower(kind.Label().Name), Action: "/oversight/posts/" + p.ID + "/change",
 		Submit: "Record it", Hidden: []boardOption{{Text: "kind", Value: string(kind)}}}
-	if kind == oversight.ActingUp {
+	if kind == boards.ActingUp {
 		f.Fields = append(f.Fields, boardField{Name: "holder", Label: "Name of the person acting", Kind: "text"})
 	}
 	f.Fields = append(f.Fields, boardField{Name: "on", Label: "Day it takes effect", Hint: "For example, 27 3 2026", Kind: "date"})
-	if kind == oversight.Extension {
+	if kind == boards.Extension {
 		f.Fields = append(f.Fields, boardField{Name: "term_ends", Label: "New end of the term", Kind: "date"})
 	}
 	reason := "Reason (optional)"
-	if kind == oversight.Suspension || kind == oversight.Resignation || kind == oversight.Retirement {
+	if kind == boards.Suspension || kind == boards.Resignation || kind == boards.Retirement {
 		reason = "Reason"
 	}
 	f.Fields = append(f.Fields,
@@ -642,8 +642,8 @@ func (s *Server) changePage(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	kind := oversight.EventKind(r.URL.Query().Get("kind"))
-	if !slices.Contains(oversight.ChangeKinds, kind) {
+	kind := boards.EventKind(r.URL.Query().Get("kind"))
+	if !slices.Contains(boards.ChangeKinds, kind) {
 		s.failPage(w, r, &fault.Error{Kind: fault.NotFound, Message: "no such change: choose one from the post's page"})
 		return
 	}
@@ -652,12 +652,12 @@ func (s *Server) changePage(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(v.Allowed, kind) {
 		// Offered only from the post's page while allowed; a stale link
 		// says why not and what is.
-		rec := oversight.Event{Kind: kind}
+		rec := boards.Event{Kind: kind}
 		p := v.Post
 		f.fill(nil, p.Record(&rec, "", s.clock()))
 		status = statusOf(fault.Conflict)
 	}
-	s.render(w, r, status, "oversight", boardPage{pageData: s.pageData(r), Page: "change", Post: v,
+	s.render(w, r, status, "oversight-boards", boardPage{pageData: s.pageData(r), Page: "change", Post: v,
 		Forms: map[string]*boardForm{"change": f}, Failed: "change"})
 }
 
@@ -683,12 +683,12 @@ func (s *Server) changeForm(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, rerr)
 		return
 	}
-	kind := oversight.EventKind(in.Kind)
-	if !slices.Contains(oversight.ChangeKinds, kind) {
+	kind := boards.EventKind(in.Kind)
+	if !slices.Contains(boards.ChangeKinds, kind) {
 		s.failPage(w, r, err)
 		return
 	}
-	s.render(w, r, statusOf(fault.KindOf(err)), "oversight", boardPage{pageData: s.pageData(r), Page: "change", Post: v,
+	s.render(w, r, statusOf(fault.KindOf(err)), "oversight-boards", boardPage{pageData: s.pageData(r), Page: "change", Post: v,
 		Forms: map[string]*boardForm{"change": changeForm(v.Post, kind, pf, err)}, Failed: "change"})
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
-	"github.com/probity/probity/internal/oversight"
+	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -48,7 +48,7 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 	// OversightLinks names the requirements and plans that accountability
 	// boards' agenda items point at; nil names them only by kind.
-	OversightLinks oversight.Linked
+	OversightLinks boards.Linked
 }
 
 // Server serves Probity over HTTP.
@@ -77,7 +77,7 @@ type Server struct {
 	// portal keeps the public figures of each year for the day.
 	portal portalCache
 	// links names what agenda items point at (Deps.OversightLinks).
-	links oversight.Linked
+	links boards.Linked
 }
 
 // New builds the server and its routes. It panics if a route names a
@@ -267,7 +267,7 @@ func (s *Server) routes() []route {
 		{"POST", "/complaint-status", access.Public, s.complaintStatusForm, true},
 		{"POST", "/api/v1/complaints", access.Public, s.createComplaint, false},
 		{"POST", "/api/v1/complaints/status", access.Public, s.checkComplaintStatus, false},
-	}, slices.Concat(s.speakUpRoutes(), s.vettingRoutes(), s.portalRoutes(), s.boardRoutes(), s.hearingRoutes())...) // speak-up (speakup.go), vetting (vetting.go), the public portal and open data (portal.go), boards and posts (oversight_meetings.go), hearing notices (hearings.go)
+	}, slices.Concat(s.speakUpRoutes(), s.vettingRoutes(), s.portalRoutes(), s.boardRoutes(), s.hearingRoutes(), s.oversightRoutes())...) // speak-up (speakup.go), vetting (vetting.go), the public portal and open data (portal.go), boards and posts (oversight_meetings.go), hearing notices (hearings.go), requirements and plans (oversight_plans.go)
 }
 
 // Route describes one route for tests and the API description.

@@ -1,4 +1,4 @@
-package oversight
+package boards
 
 // Label is a code in words: a name, and one line on what it means.
 type Label struct {

@@ -1,10 +1,10 @@
-// Package oversight holds the rules by which the oversight body holds the
-// chief officer to account: its accountability boards (meetings with an
-// agenda, minutes and actions the chief officer's office must answer), and
-// the force's leadership posts, who holds them and how each holder was
-// appointed, suspended, extended or left. It is plain Go: the store keeps
-// what it decides and the web shows it.
-package oversight
+// Package boards holds the oversight body's accountability boards
+// (meetings with an agenda, minutes and actions the chief officer's office
+// must answer) and the force's leadership posts: who holds them and how
+// each holder was appointed, suspended, extended or left. Requirements,
+// notices and plans, which agenda items point at, are package oversight's.
+// It is plain Go: the store keeps what it decides and the web shows it.
+package boards
 
 import (
 	"context"
