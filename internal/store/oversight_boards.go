@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/boards"
+	"github.com/probity/probity/internal/fault"
 )
 
 // The oversight body's accountability boards and the leadership posts

@@ -3,8 +3,8 @@ package store_test
 import (
 	"testing"
 
-	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/boards"
+	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )

@@ -10,9 +10,9 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/measures"
-	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -93,8 +93,8 @@ func mergeFields(edge *fault.Fields, err error, message string) error {
 
 // The inputs, as the API takes them and the pages build them.
 type meetingInput struct {
-	Title     string               `json:"title"`
-	HeldOn    string               `json:"held_on"`
+	Title     string            `json:"title"`
+	HeldOn    string            `json:"held_on"`
 	Attendees []boards.Attendee `json:"attendees"`
 }
 
@@ -261,7 +261,7 @@ type agendaView struct {
 
 type boardActionView struct {
 	boards.Action
-	Overdue bool                   `json:"overdue"`
+	Overdue bool                `json:"overdue"`
 	Allowed []boards.ActionStep `json:"allowed_steps"`
 }
 

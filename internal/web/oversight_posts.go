@@ -10,8 +10,8 @@ import (
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
-	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/boards"
+	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/store"
 )
 

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
-	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/store"
 )
 
