@@ -86,6 +86,9 @@ func New(d Deps) *Server {
 	s := &Server{db: d.DB, log: d.Logger, clock: d.Clock, sessions: d.Sessions,
 		requireMFA: d.RequireMFA, hasher: d.Hasher, secureCookies: d.SecureCookies, proxies: d.TrustedProxies}
 	s.links = d.OversightLinks
+	if s.links == nil && d.DB != nil {
+		s.links = storeLinks{d.DB}
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
