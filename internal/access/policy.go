@@ -46,6 +46,11 @@ const (
 	// SharedCases is the oversight body's list of the cases shared with
 	// it. Each case still opens only through CanOpenCase.
 	SharedCases Permission = "case:shared-list"
+	// MeasuresRead is the published figures (internal/measures) for the
+	// whole force: the dashboard and the measures API. They are counts,
+	// not case content, so they are open to those who answer for the
+	// force's handling of complaints and to the body that oversees it.
+	MeasuresRead Permission = "measures:read"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -81,6 +86,7 @@ var grants = map[Permission][]Role{
 	VettingRead:   {Vetting, PSDHead},
 	VettingDecide: {Vetting},
 	SharedCases:   {Oversight},
+	MeasuresRead:  {PSDHead, Authority, Oversight},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {}
+func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request)  {}
