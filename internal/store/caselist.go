@@ -61,6 +61,10 @@ type CaseFilter struct {
 	// assigned to nobody.
 	AssigneeID string
 	Unassigned bool
+	// OpenAt keeps the cases open at that moment as the measures count
+	// them (received before it and not finalised by then), so that a
+	// figure of open cases links to the cases behind it.
+	OpenAt *time.Time
 	// In keeps the cases whose kind and state are one of these pairs
 	// (open cases, cases awaiting a role's decision); nil keeps every
 	// case, an empty non-nil list none.
@@ -157,6 +161,9 @@ func (db *DB) caseListWhere(f CaseFilter, arg func(any) string) ([]string, error
 	}
 	if f.ReceivedBefore != nil {
 		where = append(where, "c.received_at < "+arg(f.ReceivedBefore.UTC()))
+	}
+	if f.OpenAt != nil {
+		where = append(where, openAtSQL(*f.OpenAt, arg))
 	}
 	if f.AssigneeID != "" {
 		// Driven from the assignee's index, not checked case by case.
@@ -322,4 +329,21 @@ func (db *DB) CaseSubjects(ctx context.Context, caseIDs []string) (map[string][]
 		}
 	}
 	return out, nil
+}
+
+// openAtSQL keeps cases (alias c) open at t by the measures' rule: received
+// before t, and neither a first finalising step before t nor, for a case
+// whose timeline has no such step, a finalised state reached (last
+// update) before t.
+func openAtSQL(t time.Time, arg func(any) string) string {
+	marks := make([]string, len(finalisedStates))
+	for i, st := range finalisedStates {
+		marks[i] = arg(string(st))
+	}
+	fin := "(" + strings.Join(marks, ", ") + ")"
+	at := arg(t.UTC())
+	return `(c.received_at < ` + at + `
+		AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + ` AND e.at < ` + at + `)
+		AND NOT (c.state IN ` + fin + ` AND c.updated_at < ` + at + `
+			AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + `)))`
 }
