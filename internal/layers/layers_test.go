@@ -61,7 +61,7 @@ var layers = []layer{
 		// (audit), the complaints the public send (intake), officers' and
 		// staff's speak-up reports (speakup), the receipts that let either
 		// come back (receipt), early intervention (eis), vetting, the
-		// published figures (measures). Audit is domain, not
+		// published figures (measures) and how they are shown (figures). Audit is domain, not
 		// foundation: what an entry records and how the chain is verified is
 		// a rule the oversight body relies on.
 		name:   "domain",
@@ -71,6 +71,7 @@ var layers = []layer{
 			"internal/officers", "internal/people", "internal/cases", "internal/access",
 			"internal/audit", "internal/intake", "internal/speakup", "internal/receipt", "internal/eis",
 			"internal/vetting", "internal/measures", "internal/disclosure",
+			"internal/figures",
 		},
 	},
 	{
