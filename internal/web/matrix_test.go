@@ -303,6 +303,9 @@ func matrixPath(f *fixture, pattern, rel string) string {
 	if p, ok := adminMatrixPath(f, pattern); ok {
 		return p
 	}
+	if p, ok := dashboardMatrixPath(pattern); ok {
+		return p
+	}
 	if strings.HasPrefix(pattern, "/api/v1/officers/") || strings.HasPrefix(pattern, "/officers/") {
 		return strings.Replace(pattern, "{id}", f.subject, 1)
 	}

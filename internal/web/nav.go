@@ -26,6 +26,7 @@ var navLinks = []struct{ text, href string }{
 	{"Vetting reviews", "/vetting"},
 	{"Speak-up inbox", "/speak-up/inbox"},
 	{"Shared cases", "/shared-cases"},
+	{"Figures", "/dashboard"},
 	{"Audit log", "/audit"},
 	{"Accounts", "/admin/users"},
 	{"Units", "/admin/units"},

@@ -65,7 +65,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			paths := []string{"/", "/eis/flags", "/eis/fairness", "/officers/" + f.subject, "/speak-up/inbox", "/shared-cases", "/vetting",
 				"/audit", "/audit/user?ref=handler", "/audit/record?kind=officer&ref=S1",
 				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID,
-				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1"}
+				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1",
+				"/dashboard", "/dashboard?period=2026", "/cases?open_at=2026-06-01&received_from=2026-01-01"}
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}
