@@ -557,7 +557,9 @@ func ratioLines(res measures.Result) ([]ratioLine, string) {
 }
 
 // recordedWordsOf is how the measures name a recorded ethnicity or sex.
-func recordedWordsOf(code string) string { return strings.ToUpper(code[:1]) + strings.ReplaceAll(code[1:], "_", " ") }
+func recordedWordsOf(code string) string {
+	return strings.ToUpper(code[:1]) + strings.ReplaceAll(code[1:], "_", " ")
+}
 
 func pastTense(event string) string {
 	switch event {
