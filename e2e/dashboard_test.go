@@ -84,7 +84,7 @@ func TestDashboardFiguresAndTheirCases(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/dashboard?period="+year), chromedp.WaitVisible(`#m-backlog`)); err != nil {
 		t.Fatalf("oversight opening the figures: %v", err)
 	}
-	seen, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.querySelectorAll('a[href^="/cases"]').length,
+	seen, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.querySelectorAll('main a[href^="/cases"]').length,
 		document.querySelectorAll('#shared-link').length, document.querySelectorAll('#vetting').length]`))
 	if err != nil || seen[0] != 0 || seen[1] != 1 || seen[2] != 0 {
 		t.Errorf("oversight: links to the case list %v, to shared cases and vetting panels: %v", seen, err)
