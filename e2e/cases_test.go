@@ -107,6 +107,7 @@ func TestHandlerFindsACaseAndRecordsAConductMatter(t *testing.T) {
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const u = document.querySelector('#unit_id'); u.value = u.options[1].value;
 			const c = document.querySelector('#allegations-0-category'); c.value = c.querySelector('option[value*="/"]').value;
+			const st = document.querySelector('#allegations-0-standard-3'); if (!st.checked) st.click();
 			const s = document.querySelector('#allegations-0-subject-0'); if (!s.checked) s.click(); return true; })()`)); err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const u = document.querySelector('#unit_id'); u.value = u.options[1].value;
 			document.querySelector('#allegations-0-category').value = 'sexual-conduct/sexual-harassment';
+			const st = document.querySelector('#allegations-0-standard-8'); if (!st.checked) st.click();
 			const s = document.querySelector('#allegations-0-subject-0'); if (!s.checked) s.click(); return true; })()`)); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 	// The review of this officer opened by the category.
 	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
 		for (const row of document.querySelectorAll('#vetting-reviews tbody tr')) {
-			if (row.innerText.includes('`+officer.FamilyName+`') && row.innerText.includes('Sexual conduct')) return row.querySelector('a').getAttribute('href');
+			if (row.innerText.includes('`+officer.FamilyName+`') && row.innerText.includes('Sexual conduct')) return row.querySelector('a[href^="/vetting/reviews/"]').getAttribute('href');
 		}
 		return ''; })()`))
 	if err != nil || href == "" {
@@ -99,13 +100,50 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 		t.Fatalf("deciding: %v", err)
 	}
 	axeClean(t, ctx, "vetting-review-decided")
+
+	// The officer's vetting record: the suspension stands; the vetting
+	// unit records the clearance restored once the matter is resolved,
+	// after being told what its first try left out.
+	if err := chromedp.Do(ctx, chromedp.Click(`#officer-vetting-link`), chromedp.WaitVisible(`#clearance-form`)); err != nil {
+		t.Fatalf("the officer's vetting record: %v", err)
+	}
+	axeClean(t, ctx, "vetting-officer")
+	if got := text(t, ctx, `#current-clearances`); !strings.Contains(got, "Suspended") {
+		t.Errorf("current clearances: %q", got)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(`#clearance-level`, "management"),
+		chromedp.Click(`#clearance-status`),
+		chromedp.SendKeys(`#clearance-granted-on`, "1/6/2026"),
+		chromedp.Click(`#clearance-submit`),
+		chromedp.WaitVisible(`#error-summary`),
+	)
+	if err != nil {
+		t.Fatalf("a faulty decision: %v", err)
+	}
+	axeClean(t, ctx, "vetting-officer-refused")
+	if got := text(t, ctx, `#error-summary`); !strings.Contains(got, "Review due is required") || !strings.Contains(got, "Reasons are required") {
+		t.Errorf("error summary: %q", got)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(`#clearance-review-due`, "1/6/2031"),
+		chromedp.SendKeys(`#clearance-reasons`, "Allegation not upheld; suspension lifted."),
+		chromedp.Click(`#clearance-submit`),
+		chromedp.WaitVisible(`#recorded-banner`),
+	)
+	if err != nil {
+		t.Fatalf("recording the decision: %v", err)
+	}
+	if got := text(t, ctx, `#current-clearances`); !strings.Contains(got, "Granted") || !strings.Contains(got, "1 June 2031") {
+		t.Errorf("current clearances after the decision: %q", got)
+	}
 	signOut(t, ctx, "vetting")
 
 	signIn(t, ctx, srv.URL, "psd-head")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/officers/"+officer.ID), chromedp.WaitVisible(`#officer-vetting`)); err != nil {
 		t.Fatalf("officer page: %v", err)
 	}
-	if got := text(t, ctx, `#officer-vetting`); !strings.Contains(got, "Management vetting") || !strings.Contains(got, "Suspended") {
+	if got := text(t, ctx, `#officer-vetting`); !strings.Contains(got, "Management vetting") || !strings.Contains(got, "Granted") {
 		t.Errorf("officer's vetting after the decision: %q", got)
 	}
 }

@@ -128,7 +128,7 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 			return usageErr("--witness: %v", err)
 		}
 	}
-	log := newLogger(stderr, c.LogLevel)
+	log := newLogger(stderr, c.LogLevel, c.LogFormat)
 	db, err := openDB(ctx, c.DB, nil, log, "--db")
 	if err != nil {
 		return err
@@ -221,7 +221,7 @@ func runAuditHead(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, c.DB, nil, newLogger(stderr, c.LogLevel), "--db")
+	db, err := openDB(ctx, c.DB, nil, newLogger(stderr, c.LogLevel, c.LogFormat), "--db")
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	log := newLogger(stderr, *level)
+	log := newLogger(stderr, *level, "text")
 	keys, err := demoKeys(*dataDir, getenv)
 	if err != nil {
 		return err

@@ -73,7 +73,7 @@ func TestDemoIsSeededAsOfItsFixedDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := openDB(context.Background(), loc, keys, newLogger(io.Discard, "error"), "--data")
+	db, err := openDB(context.Background(), loc, keys, newLogger(io.Discard, "error", "text"), "--data")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func (f eisFlags) setup(ctx context.Context, stderr io.Writer) (*store.DB, *eis.
 	if err != nil {
 		return nil, nil, nil, model, err
 	}
-	db, err := openDB(ctx, c.DB, nil, newLogger(stderr, c.LogLevel), "--db")
+	db, err := openDB(ctx, c.DB, nil, newLogger(stderr, c.LogLevel, c.LogFormat), "--db")
 	if err != nil {
 		return nil, nil, nil, model, err
 	}

@@ -102,7 +102,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if *rejects == "" {
 		*rejects = filepath.Join("probity-data", fmt.Sprintf("rejects-%s-%s.csv", m.Source, now.Format("20060102T150405Z")))
 	}
-	log := newLogger(stderr, c.LogLevel)
+	log := newLogger(stderr, c.LogLevel, c.LogFormat)
 	// Imported records carry no sealed columns (no people are imported),
 	// so no data key is needed.
 	// A database this import creates is removed again if nothing could be

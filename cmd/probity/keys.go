@@ -42,7 +42,7 @@ func runKeysRotate(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if err != nil {
 		return err
 	}
-	db, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel), true)
+	db, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel, c.LogFormat), true)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,8 @@ Commands:
   keys      generate a data-encryption key or an audit signing key
   import    import complaint records: NYC CCRB, Philadelphia, or any CSV with a mapping
   eis       early intervention: evaluate the rules and the model on past years; raise flags
+  backup    write an online, consistent backup of the database to a file
+  restore   put a backup in place of a database
   version   print the version
 
 Run "probity COMMAND -h" for a command's flags.
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		"audit":   runAudit,
 		"eis":     runEIS,
 		"import":  runImport,
+		"backup":  runBackup,
+		"restore": runRestore,
 		"version": func(_ context.Context, _ []string, out, _ io.Writer, _ func(string) string) error {
 			fmt.Fprintln(out, "probity", version())
 			return nil

@@ -15,7 +15,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, c.LogLevel)
+	log := newLogger(stderr, c.LogLevel, c.LogFormat)
 	db, err := openDB(ctx, c.DB, nil, log, "--db")
 	if err != nil {
 		return err

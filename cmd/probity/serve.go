@@ -22,7 +22,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, c.LogLevel)
+	log := newLogger(stderr, c.LogLevel, c.LogFormat)
 	db, err := openAudited(ctx, c, log, true)
 	if err != nil {
 		return err
@@ -55,6 +55,9 @@ func serve(ctx context.Context, addr string, deps web.Deps, announce func(url st
 	// batches (internal/store/speakup.go); ten minutes is often enough
 	// that a day's batch lands early in the next day.
 	go handler.RunSpeakUpBatches(ctx, 10*time.Minute)
+	// The portal's figures are kept for the day; an hourly look finds the
+	// day turned soon after midnight.
+	go handler.RunPublicFigures(ctx, time.Hour)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -46,7 +46,7 @@ func openUserEnv(ctx context.Context, fs *flag.FlagSet, f *config.Flags, args []
 	if err != nil {
 		return nil, nil, &exitError{code: 2, err: err}
 	}
-	db, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel), true)
+	db, err := openAudited(ctx, c, newLogger(stderr, c.LogLevel, c.LogFormat), true)
 	if err != nil {
 		return nil, nil, err
 	}

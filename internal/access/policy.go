@@ -51,6 +51,23 @@ const (
 	// not case content, so they are open to those who answer for the
 	// force's handling of complaints and to the body that oversees it.
 	MeasuresRead Permission = "measures:read"
+	// MetricsRead is /metrics: request counts and durations by route,
+	// database pools, the audit log's length. No personal data, but the
+	// shape of the force's work: for those who run Probity.
+	MetricsRead Permission = "metrics:read"
+	// ReturnRead is the statutory data return: complaints' allegations
+	// counted by IOPC category code, for the force's submission.
+	ReturnRead Permission = "return:read"
+	// OversightRead lets the oversight body and the head of standards read
+	// accountability boards and leadership posts; OversightMeetings lets
+	// the oversight body run boards (agenda, minutes, actions, closing
+	// them); OversightAnswer lets the chief officer's office answer
+	// actions; OversightPosts lets the oversight body record posts and
+	// appointments.
+	OversightRead     Permission = "oversight:read"
+	OversightMeetings Permission = "oversight:meetings"
+	OversightAnswer   Permission = "oversight:answer"
+	OversightPosts    Permission = "oversight:posts"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -87,6 +104,17 @@ var grants = map[Permission][]Role{
 	VettingDecide: {Vetting},
 	SharedCases:   {Oversight},
 	MeasuresRead:  {PSDHead, Authority, Oversight},
+	MetricsRead:   {Admin},
+	// The head of standards answers for the force's return to the IOPC.
+	ReturnRead: {PSDHead},
+	// Boards and posts hold no case content: the head of standards reads
+	// what the force is held to account for.
+	OversightRead:     {Oversight, PSDHead},
+	OversightMeetings: {Oversight},
+	// Until the chief officer's office has a role of its own, the
+	// oversight body records the office's answers.
+	OversightAnswer: {Oversight},
+	OversightPosts:  {Oversight},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

@@ -70,6 +70,13 @@ var recordTypeLabels = map[string]string{
 	"import":             "Import",
 	"keyring":            "Data keys",
 	"api-token":          "API token",
+
+	// The oversight body's accountability boards and leadership posts.
+	"oversight-meeting":      "Accountability board",
+	"oversight-meeting-list": "Accountability boards",
+	"oversight-action":       "Accountability board action",
+	"oversight-post":         "Leadership post",
+	"oversight-post-list":    "Leadership posts",
 }
 
 // RecordTypeLabel names a kind of record in words; "" for none, and an

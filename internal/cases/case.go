@@ -153,10 +153,16 @@ type Case struct {
 // Allegation is one thing an officer is said to have done. Each carries
 // exactly one national category.
 type Allegation struct {
-	ID                      string     `json:"id"`
-	Seq                     int        `json:"seq"`
-	TaxonomyVersion         string     `json:"taxonomy_version"`
-	Category                string     `json:"category"`
+	ID              string `json:"id"`
+	Seq             int    `json:"seq"`
+	TaxonomyVersion string `json:"taxonomy_version"`
+	// Category is the national complaint category; a conduct matter may
+	// have none, being classified by the standards it would breach.
+	Category string `json:"category"`
+	// DomesticAbuse flags an allegation that concerns domestic abuse. It
+	// sits beside the category, never in its place: the national return
+	// counts the allegation under its real category.
+	DomesticAbuse           bool       `json:"domestic_abuse,omitempty"`
 	Subcategory             string     `json:"subcategory,omitempty"`
 	ProtectedCharacteristic string     `json:"protected_characteristic,omitempty"`
 	Description             string     `json:"description"`
@@ -249,7 +255,7 @@ func (c *Case) Validate(ref *Reference, now time.Time) error {
 	std := ref.StandardsAt(now)
 	for i, a := range c.Allegations {
 		p := fmt.Sprintf("allegations[%d]", i)
-		validateAllegation(&f, p, a, tax, std, now)
+		validateAllegation(&f, p, c.Kind, a, tax, std, now)
 	}
 	for i, p := range c.Parties {
 		path := fmt.Sprintf("parties[%d]", i)
@@ -263,9 +269,23 @@ func (c *Case) Validate(ref *Reference, now time.Time) error {
 	return f.Err("invalid case")
 }
 
-func validateAllegation(f *fault.Fields, p string, a Allegation, tax Taxonomy, std Standards, now time.Time) {
+// ClassifiedByStandards reports whether a kind's allegations are
+// classified by the Standards of Professional Behaviour they would breach,
+// the complaint category being optional: conduct matters, which no member
+// of the public made [CR 2, Sch 2]. Complaints keep a category each, for
+// the statutory data return.
+func (k Kind) ClassifiedByStandards() bool { return k == ConductMatter || k == RecordableConduct }
+
+func validateAllegation(f *fault.Fields, p string, kind Kind, a Allegation, tax Taxonomy, std Standards, now time.Time) {
+	if kind.ClassifiedByStandards() && len(a.Standards) == 0 {
+		f.Add(p+".standards", "must name at least one standard of professional behaviour the conduct would breach")
+	}
 	cat, ok := tax.Category(a.Category)
 	switch {
+	case a.Category == "" && kind.ClassifiedByStandards():
+		if a.Subcategory != "" {
+			f.Add(p+".category", "is required when a sub-category is given")
+		}
 	case a.Category == "":
 		f.Add(p+".category", "is required")
 	case !ok:

@@ -89,7 +89,7 @@ var clockLimits = []Limit{
 		StartsOn: "an officer_reply event, else entering OfficerResponse"},
 	{Clock: ClockPreHearing, Title: "Pre-hearing with the chair", Amount: 15, Unit: UnitWorkingDays,
 		From: "papers to the chair", Source: "CR 33",
-		StartsOn: "a papers_to_chair event after referral to a hearing, else entering Witnesses"},
+		StartsOn: "a pre_hearing_date_set event after referral to a hearing (the chair directs one), counted from a papers_to_chair event, else entering Witnesses"},
 	{Clock: ClockMeetingAppeal, Title: "Officer's time to appeal the meeting outcome", Amount: 7, Unit: UnitWorkingDays,
 		From: "the outcome report", Source: "CR 45",
 		StartsOn: "a decision_supplied event after a misconduct meeting, while the outcome stands"},
@@ -395,12 +395,17 @@ func (tl *caseTimeline) witnessLists(cal *Calendar) (Deadline, bool) {
 // preHearing: within 15 working days of the papers going to the chair of
 // a misconduct hearing. Without a papers_to_chair event the move to
 // Witnesses stands in for it: the witnesses are settled and the papers
-// complete.
+// complete. A pre-hearing is held only when the chair directs one
+// [CR 33], so the clock runs only once one is set (a pre_hearing_date_set
+// step since the referral): a hearing without one owes no pre-hearing.
 func (tl *caseTimeline) preHearing(cal *Calendar) (Deadline, bool) {
 	ref, ok := tl.lastEntry(MeetingReferred, HearingReferred, SpecialConditions)
 	cur := tl.current()
 	if !ok || ref.State != HearingReferred ||
 		!slices.Contains([]State{HearingReferred, NoticeServed, OfficerResponse, Witnesses}, cur.State) {
+		return Deadline{}, false
+	}
+	if _, set := tl.lastEvent(string(StepPreHearingDateSet), ref.From); !set {
 		return Deadline{}, false
 	}
 	start, note := time.Time{}, ""

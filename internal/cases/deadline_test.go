@@ -289,6 +289,8 @@ func TestDeadlinesOfAHearing(t *testing.T) {
 		dlMove("2026-06-08 09:00", HearingReferred, NoticeServed),
 		dlMove("2026-07-03 09:00", NoticeServed, OfficerResponse),
 		dlMove("2026-07-08 09:00", OfficerResponse, Witnesses),
+		// The chair directs a pre-hearing for Monday 20 July [CR 33].
+		dlEvent("2026-07-08 10:00", "pre_hearing_date_set", "on", "2026-07-20"),
 		dlMove("2026-07-20 09:00", Witnesses, PreHearing),
 		dlMove("2026-08-17 09:00", PreHearing, Held),
 		dlMove("2026-08-19 09:00", Held, Outcome),
@@ -307,7 +309,10 @@ func TestDeadlinesOfAHearing(t *testing.T) {
 		{"2026-07-06 12:00", map[Clock]dlWant{ClockWitnessLists: {"2026-07-08", false, false}}},
 		// Witnesses settled Wednesday 8 July: pre-hearing within 15 working
 		// days, by Wednesday 29 July.
-		{"2026-07-09 12:00", map[Clock]dlWant{ClockPreHearing: {"2026-07-29", false, false}}},
+		// The officer may ask to move it to within 5 working days of
+		// Monday 20 July: Monday 27 July.
+		{"2026-07-09 12:00", map[Clock]dlWant{ClockPreHearing: {"2026-07-29", false, false},
+			ClockAlternativePreHearing: {"2026-07-27", false, false}}},
 		{"2026-07-21 12:00", nil}, // pre-hearing held
 		// No appeal window for the officer after a hearing: the appeal goes
 		// to the tribunal, and the force's papers are due 15 working days
@@ -336,6 +341,8 @@ func TestEventsRefineTheHearingClocks(t *testing.T) {
 		dlEvent("2026-07-02 15:00", "officer_reply"),
 		dlMove("2026-07-03 09:00", NoticeServed, OfficerResponse),
 		dlEvent("2026-07-06 11:00", "papers_to_chair"),
+		// The chair directs a pre-hearing for Wednesday 22 July [CR 33].
+		dlEvent("2026-07-06 11:30", "pre_hearing_date_set", "on", "2026-07-22"),
 		dlEvent("2026-07-07 11:00", "witness_lists"),
 	)
 	for _, tc := range []struct {
@@ -347,10 +354,12 @@ func TestEventsRefineTheHearingClocks(t *testing.T) {
 		{"2026-07-03 12:00", map[Clock]dlWant{ClockWitnessLists: {"2026-07-07", false, false}}},
 		// Papers to the chair Monday 6 July: 15 working days is Monday 27 July.
 		{"2026-07-06 12:00", map[Clock]dlWant{
-			ClockWitnessLists: {"2026-07-07", false, false},
-			ClockPreHearing:   {"2026-07-27", false, false},
+			ClockWitnessLists:          {"2026-07-07", false, false},
+			ClockPreHearing:            {"2026-07-27", false, false},
+			ClockAlternativePreHearing: {"2026-07-29", false, false},
 		}},
-		{"2026-07-08 12:00", map[Clock]dlWant{ClockPreHearing: {"2026-07-27", false, false}}}, // lists done
+		{"2026-07-08 12:00", map[Clock]dlWant{ClockPreHearing: {"2026-07-27", false, false}, // lists done
+			ClockAlternativePreHearing: {"2026-07-29", false, false}}},
 	} {
 		dlCheck(t, tc.now, dlDeadlines(t, c, h, dlAt(tc.now)), tc.want)
 	}

@@ -26,19 +26,31 @@ type Category struct {
 	Code          string        `json:"code"`
 	Name          string        `json:"name"`
 	Confirmed     bool          `json:"confirmed"`
-	Concern       string        `json:"concern,omitempty"` // a pattern that must be surfaced: "sexual misconduct", "domestic abuse", "discrimination"
+	Concern       string        `json:"concern,omitempty"` // a pattern that must be surfaced: "sexual misconduct", "discrimination"
 	Subcategories []Subcategory `json:"subcategories"`
+	IOPC          IOPCCode      `json:"iopc"`
+}
+
+// IOPCCode is the code the IOPC's guidance on capturing complaints data
+// gives a category or sub-category ("A1", "B1"), under which the
+// statutory data return counts it. Confirmed says whether the code was
+// checked against the published guidance; unconfirmed codes are Probity's
+// best reading and are marked so on the return.
+type IOPCCode struct {
+	Code      string `json:"code"`
+	Confirmed bool   `json:"confirmed"`
 }
 
 // Subcategory refines a category. Discriminatory-behaviour sub-categories
 // each name the protected characteristic they concern.
 type Subcategory struct {
-	Code                    string `json:"code"`
-	Name                    string `json:"name"`
-	Confirmed               bool   `json:"confirmed"`
-	Concern                 string `json:"concern,omitempty"`
-	ProtectedCharacteristic string `json:"protected_characteristic,omitempty"`
-	UseOfForce              bool   `json:"use_of_force,omitempty"`
+	Code                    string   `json:"code"`
+	Name                    string   `json:"name"`
+	Confirmed               bool     `json:"confirmed"`
+	Concern                 string   `json:"concern,omitempty"`
+	ProtectedCharacteristic string   `json:"protected_characteristic,omitempty"`
+	UseOfForce              bool     `json:"use_of_force,omitempty"`
+	IOPC                    IOPCCode `json:"iopc"`
 }
 
 // Taxonomy is one version of the national complaint categories.
@@ -183,17 +195,34 @@ func parseReference(fsys fs.FS) (*Reference, error) {
 
 func (t Taxonomy) check() error {
 	seen := map[string]bool{}
+	// Every entry carries its own IOPC code, and no two share one: the
+	// statutory return counts by code, so a missing or repeated code
+	// would lose or merge a line of it.
+	codes := map[string]bool{}
+	iopc := func(c IOPCCode, what string) error {
+		if c.Code == "" || codes[c.Code] {
+			return fmt.Errorf("%s: IOPC code %q empty or repeated", what, c.Code)
+		}
+		codes[c.Code] = true
+		return nil
+	}
 	for _, c := range t.Categories {
 		if c.Code == "" || seen[c.Code] {
 			return fmt.Errorf("category code %q empty or repeated", c.Code)
 		}
 		seen[c.Code] = true
+		if err := iopc(c.IOPC, "category "+c.Code); err != nil {
+			return err
+		}
 		sub := map[string]bool{}
 		for _, s := range c.Subcategories {
 			if s.Code == "" || sub[s.Code] {
 				return fmt.Errorf("sub-category %q of %q empty or repeated", s.Code, c.Code)
 			}
 			sub[s.Code] = true
+			if err := iopc(s.IOPC, "sub-category "+c.Code+"/"+s.Code); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

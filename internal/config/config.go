@@ -34,6 +34,8 @@ type Config struct {
 	AuditKey     string
 	AuditKeyFile string
 	LogLevel     string
+	// LogFormat is text for people, json for a log collector.
+	LogFormat string
 	// Session timeouts.
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
@@ -84,6 +86,7 @@ func Register(fs *flag.FlagSet, env Env) *Flags {
 	f := &Flags{}
 	fs.StringVar(&f.DB, "db", envOr(env, "PROBITY_DB", DefaultDB), "database: sqlite:PATH or postgres://... (env PROBITY_DB)")
 	fs.StringVar(&f.LogLevel, "log-level", envOr(env, "PROBITY_LOG_LEVEL", "info"), "debug, info, warn or error (env PROBITY_LOG_LEVEL)")
+	fs.StringVar(&f.LogFormat, "log-format", envOr(env, "PROBITY_LOG_FORMAT", "text"), "text, or json for a log collector (env PROBITY_LOG_FORMAT)")
 	f.env = env
 	return f
 }
@@ -110,6 +113,7 @@ type Flags struct {
 	DB              string
 	Addr            string
 	LogLevel        string
+	LogFormat       string
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
 	ComplaintRate   int
@@ -126,7 +130,7 @@ type Flags struct {
 
 // Config validates the flags, naming the first one that is wrong.
 func (f *Flags) Config() (Config, error) {
-	c := Config{Addr: f.Addr, LogLevel: f.LogLevel, IdleTimeout: f.IdleTimeout, AbsoluteTimeout: f.AbsoluteTimeout, ComplaintRate: f.ComplaintRate,
+	c := Config{Addr: f.Addr, LogLevel: f.LogLevel, LogFormat: f.LogFormat, IdleTimeout: f.IdleTimeout, AbsoluteTimeout: f.AbsoluteTimeout, ComplaintRate: f.ComplaintRate,
 		SecureCookies: f.SecureCookies}
 	if f.ComplaintRate < 0 {
 		return c, &UsageError{Flag: "--complaint-rate", Reason: "must not be negative"}
@@ -140,6 +144,9 @@ func (f *Flags) Config() (Config, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		return c, &UsageError{Flag: "--log-level", Reason: fmt.Sprintf("%q is not one of debug, info, warn, error", f.LogLevel)}
+	}
+	if f.LogFormat != "text" && f.LogFormat != "json" {
+		return c, &UsageError{Flag: "--log-format", Reason: fmt.Sprintf("%q is not one of text, json", f.LogFormat)}
 	}
 	if f.Addr != "" {
 		if _, _, err := net.SplitHostPort(f.Addr); err != nil {

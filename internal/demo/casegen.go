@@ -85,6 +85,26 @@ var standardsFor = map[string][]string{
 
 type catSub struct{ cat, sub string }
 
+// flagTheme is the generator's own name for allegations of domestic
+// abuse. It draws texts, standards and officers like a category, but
+// Probity records domestic abuse as a flag beside the category (asFlag).
+const flagTheme = "domestic-abuse"
+
+// asFlag turns the domestic abuse theme into what Probity records: the
+// flag, beside a national category for a complaint (overbearing or
+// harassing behaviour, the nearest), and beside none for a conduct
+// matter, which its standards classify.
+func asFlag(a *cases.Allegation, kind cases.Kind) {
+	if a.Category != flagTheme {
+		return
+	}
+	a.DomesticAbuse = true
+	a.Category, a.Subcategory = "", ""
+	if !kind.ClassifiedByStandards() {
+		a.Category, a.Subcategory = "individual-behaviours", "overbearing-harassing"
+	}
+}
+
 func (cs catSub) key() string {
 	if cs.sub == "" {
 		return cs.cat
@@ -337,6 +357,7 @@ func (g *gen) complaintSubjects(c *cases.Case, cats []catSub, incident, place st
 	var named []string
 	for _, cs := range cats {
 		a := g.allegation(c, cs, complaintText, incident, place)
+		asFlag(&a, c.Kind)
 		if g.chance(nameRate[cs.cat]) {
 			subj := -1
 			if primary >= 0 && g.chance(0.85) {
@@ -397,6 +418,7 @@ func (g *gen) conductSubjects(c *cases.Case, cats []catSub, incident, place stri
 			a = cases.Allegation{Category: cs.cat, Subcategory: cs.sub, Description: "It is alleged that " + clause + "."}
 			a.Standards = slices.Clone(line.standards)
 		}
+		asFlag(&a, c.Kind)
 		occurred := c.AroseOn
 		a.OccurredOn = &occurred
 		subj := primary
@@ -479,6 +501,9 @@ func (g *gen) conductLine(cs catSub) conductLine {
 }
 
 func subName(tax cases.Taxonomy, cs catSub) string {
+	if cs.cat == flagTheme {
+		return "Domestic abuse"
+	}
 	cat, _ := tax.Category(cs.cat)
 	if sub, ok := cat.Subcategory(cs.sub); ok {
 		return sub.Name

@@ -175,8 +175,18 @@ func TestCategoryShares(t *testing.T) {
 	all, complaint := map[string]int{}, map[string]int{}
 	disc := map[string]int{}
 	var nAll, nComplaint int
+	flagged := map[cases.Kind]int{}
 	for _, c := range ds.Cases {
 		for _, a := range c.Allegations {
+			if a.DomesticAbuse {
+				flagged[c.Kind]++
+				if c.Kind.ClassifiedByStandards() && a.Category != "" {
+					t.Errorf("%s: a conduct matter's domestic abuse allegation has category %q", c.Reference, a.Category)
+				}
+			}
+			if a.Category == "domestic-abuse" {
+				t.Fatalf("%s: domestic abuse recorded as a category, not a flag", c.Reference)
+			}
 			all[a.Category]++
 			nAll++
 			if c.Kind == cases.Complaint {
@@ -197,7 +207,10 @@ func TestCategoryShares(t *testing.T) {
 		within(t, "all allegations in "+cat, pct(all[cat], nAll), want, 4.5)
 	}
 	rest := 0
-	for _, cat := range []string{"abuse-of-position", "sexual-conduct", "domestic-abuse", "property-premises",
+	if flagged[cases.Complaint] == 0 || flagged[cases.ConductMatter]+flagged[cases.RecordableConduct] == 0 {
+		t.Errorf("allegations flagged as domestic abuse by kind: %v", flagged)
+	}
+	for _, cat := range []string{"abuse-of-position", "sexual-conduct", "property-premises",
 		"information-access-disclosure"} {
 		if complaint[cat] == 0 {
 			t.Errorf("no complaint allegation in %s", cat)

@@ -37,6 +37,9 @@ func seedRoles(ctx context.Context, db *store.DB, ds *Dataset, ids map[string]st
 	if err := seedSpeakUp(ctx, db, now); err != nil {
 		return fmt.Errorf("seeding speak-up reports: %w", err)
 	}
+	if err := seedBoards(ctx, db, now); err != nil {
+		return fmt.Errorf("seeding the oversight body's boards and posts: %w", err)
+	}
 	return nil
 }
 

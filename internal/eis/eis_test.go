@@ -350,7 +350,7 @@ func TestParseRulesRefuses(t *testing.T) {
 	if _, err := ParseRules([]byte(`{"rules": [], "extra": 1}`)); !fault.Is(err, fault.Invalid) {
 		t.Errorf("unknown field: %v", err)
 	}
-	rs, err := ParseRules([]byte(`{"rules": [{"name": "two kinds", "count": "category", "in": ["sexual-conduct", "domestic-abuse"], "window": "18m", "threshold": 1}]}`))
+	rs, err := ParseRules([]byte(`{"rules": [{"name": "two kinds", "count": "category", "in": ["sexual-conduct", "discriminatory-behaviour"], "window": "18m", "threshold": 1}]}`))
 	if err != nil || rs.Rules[0].Months() != 18 || rs.BudgetRule().Name != "two kinds" {
 		t.Errorf("a valid rule file: %v %+v", err, rs)
 	}

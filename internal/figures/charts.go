@@ -150,7 +150,10 @@ func draw(f Figure, p plan) (chart.Chart, bool) {
 			}
 			pts = append(pts, point{ser[name], cat[g], value(r, r.Cells[pi])})
 		}
-		if len(c.Series) == 0 || len(c.Series) > chart.MaxSeries {
+		if len(c.Series) == 0 {
+			return nothingToDraw(c), true
+		}
+		if len(c.Series) > chart.MaxSeries {
 			return c, false
 		}
 		for i := range c.Series {
@@ -183,7 +186,10 @@ func draw(f Figure, p plan) (chart.Chart, bool) {
 		}
 		c.Series = append(c.Series, s)
 	}
-	if len(c.Series) == 0 || len(c.Series) > chart.MaxSeries {
+	if len(c.Series) == 0 {
+		return nothingToDraw(c), true
+	}
+	if len(c.Series) > chart.MaxSeries {
 		return c, false
 	}
 	c.Desc = trendWords(c, f.Periods, idx)
@@ -280,4 +286,12 @@ func compareWords(c chart.Chart) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// nothingToDraw is a chart of a measure with no figures in its periods (a
+// year before the first record): the chart says so, and its table too.
+func nothingToDraw(c chart.Chart) chart.Chart {
+	c.Categories, c.Series = nil, nil
+	c.Desc = "There are no figures for these periods."
+	return c
 }

@@ -166,6 +166,8 @@ func build(periods []measures.Period, x Input, v *verdict) Figure {
 	for i := range f.Rows {
 		f.Rows[i].Cells = make([]Cell, len(periods))
 	}
+	noted := map[string][]string{}
+	var notes []string
 	for pi, res := range x.Results {
 		got := make([]bool, len(f.Rows))
 		for ri, r := range res.Rows {
@@ -195,7 +197,20 @@ func build(periods []measures.Period, x Input, v *verdict) Figure {
 			}
 		}
 		if res.Note != "" {
-			f.Notes = append(f.Notes, periods[pi].Label+": "+res.Note)
+			noted[res.Note] = append(noted[res.Note], periods[pi].Label)
+			if len(noted[res.Note]) == 1 {
+				notes = append(notes, res.Note)
+			}
+		}
+	}
+	// A note every period shares is said once.
+	for _, n := range notes {
+		if len(noted[n]) == len(periods) && len(periods) > 1 {
+			f.Notes = append(f.Notes, "Every period: "+n)
+			continue
+		}
+		for _, l := range noted[n] {
+			f.Notes = append(f.Notes, l+": "+n)
 		}
 	}
 	if f.Withheld > 0 {

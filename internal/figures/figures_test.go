@@ -337,3 +337,34 @@ func TestPeriods(t *testing.T) {
 		t.Error("quarters with a gap were taken as tiling the year")
 	}
 }
+
+// TestEmptyPeriodsStillChart: a measure with no figures in any period (a
+// year before the first record) still has a chart and a table saying so.
+func TestEmptyPeriodsStillChart(t *testing.T) {
+	svc := measures.New(monthly{seed: 1, scale: 1}, func() time.Time { return testNow })
+	periods := []measures.Period{measures.QuarterOf(2019, 1), measures.QuarterOf(2019, 2), measures.QuarterOf(2019, 3),
+		measures.QuarterOf(2019, 4), measures.YearOf(2019)}
+	for _, opt := range []Options{{}, {Protect: true}} {
+		fs, err := Compute(context.Background(), svc, nil, periods, measures.Filter{}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if len(f.Charts) == 0 {
+				t.Errorf("%s: no chart", f.Measure.ID)
+				continue
+			}
+			svg, err := chart.SVG(f.Charts[0])
+			if err != nil || !strings.Contains(string(svg), "No figures to show") {
+				t.Errorf("%s: %v %s", f.Measure.ID, err, svg)
+			}
+			tbl, err := chart.Table(f.Charts[0])
+			if err != nil || !strings.Contains(string(tbl), "No figures for this period") {
+				t.Errorf("%s: %v %s", f.Measure.ID, err, tbl)
+			}
+			if len(f.Notes) == 0 {
+				t.Errorf("%s: nothing says why there are no figures", f.Measure.ID)
+			}
+		}
+	}
+}

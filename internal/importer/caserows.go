@@ -124,6 +124,7 @@ func (x *run) allegation(rec record) error {
 	a.Seq = x.caseSeq[caseID]
 	a.TaxonomyVersion = x.tax.Version
 	a.Category, a.Subcategory = cat, sub
+	a.DomesticAbuse = flaggedCategory(code)
 	if sub != "" {
 		c, _ := x.tax.Category(cat)
 		s, _ := c.Subcategory(sub)

@@ -593,8 +593,16 @@ func oneOf(what string, allowed []string) func(string) error {
 	}
 }
 
-// categoryOf splits "category/sub-category" and checks both exist.
+// domesticAbuseMark ends a mapped category that also flags the allegation
+// as domestic abuse ("individual-behaviours/overbearing-harassing+domestic-abuse"):
+// domestic abuse is a flag beside the national category, not a category,
+// so a source category meaning it maps to both.
+const domesticAbuseMark = "+domestic-abuse"
+
+// categoryOf splits "category/sub-category" and checks both exist; a
+// trailing domesticAbuseMark is allowed and read by flaggedCategory.
 func categoryOf(tax cases.Taxonomy, s string) (cat, sub string, err error) {
+	s = strings.TrimSuffix(s, domesticAbuseMark)
 	cat, sub, _ = strings.Cut(s, "/")
 	c, ok := tax.Category(cat)
 	if !ok {
@@ -611,6 +619,10 @@ func categoryOf(tax cases.Taxonomy, s string) (cat, sub string, err error) {
 	}
 	return cat, sub, nil
 }
+
+// flaggedCategory reports whether a mapped category carries the domestic
+// abuse flag.
+func flaggedCategory(s string) bool { return strings.HasSuffix(s, domesticAbuseMark) }
 
 var templateField = regexp.MustCompile(`\{([^{}]*)\}`)
 

@@ -79,7 +79,9 @@ var catalogue = []Measure{
 			"answer, misconduct or gross misconduct. It is upheld when any officer's finding is that the service " +
 			"was not acceptable (a complaint), or misconduct or gross misconduct (proceedings). Probity keeps each " +
 			"officer's latest finding only, so a case to answer that proceedings later found no misconduct counts " +
-			"as neither." + finalRule,
+			"as neither. Allegations with no national category (conduct matters classified by the standards " +
+			"alone) are grouped as \"No national category\"; allegations flagged as domestic abuse are counted in " +
+			"their category and again together, as \"Flagged as domestic abuse\"." + finalRule,
 		Groups: []string{"Category", "Figure"}, Filters: caseFilters, Family: FamilyCases, Kinds: allKinds,
 		compute: outcomes,
 	},
@@ -233,12 +235,23 @@ func outcomes(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, err
 		return nil, err
 	}
 	var rows []Row
-	var all OutcomeCounts
+	var all, flagged OutcomeCounts
 	for _, o := range oc {
-		rows = append(rows, outcomeRows(o.Name, o)...)
+		flagged.Allegations += o.FlaggedAllegations
+		flagged.CaseToAnswer += o.FlaggedCaseToAnswer
+		flagged.Upheld += o.FlaggedUpheld
+		name := o.Name
+		if o.Category == "" {
+			// Conduct matters may be classified by the standards alone.
+			name = "No national category"
+		}
+		rows = append(rows, outcomeRows(name, o)...)
 		all.Allegations += o.Allegations
 		all.CaseToAnswer += o.CaseToAnswer
 		all.Upheld += o.Upheld
+	}
+	if flagged.Allegations > 0 {
+		rows = append(rows, outcomeRows("Flagged as domestic abuse", flagged)...)
 	}
 	return append(rows, outcomeRows("All categories", all)...), nil
 }

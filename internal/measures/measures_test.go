@@ -124,7 +124,8 @@ func (f *fakeSource) Backlog(_ context.Context, s Scope) (Backlog, error) {
 }
 
 func (f *fakeSource) AllegationOutcomes(context.Context, Scope) ([]OutcomeCounts, error) {
-	return []OutcomeCounts{{Category: "a", Name: "A", Allegations: 4, CaseToAnswer: 1, Upheld: 2}, {Category: "b", Name: "B"}}, nil
+	return []OutcomeCounts{{Category: "a", Name: "A", Allegations: 4, CaseToAnswer: 1, Upheld: 2}, {Category: "b", Name: "B"},
+		{Category: "", Allegations: 2, CaseToAnswer: 1, FlaggedAllegations: 1, FlaggedCaseToAnswer: 1}}, nil
 }
 
 func (f *fakeSource) RepeatSubjects(_ context.Context, s Scope) ([]RepeatCounts, error) {
@@ -222,6 +223,18 @@ func TestComputeScopes(t *testing.T) {
 		if row.Group[0] == "B" && row.Stat == Share && row.Defined {
 			t.Errorf("share of nothing is defined: %+v", row)
 		}
+	}
+	// Allegations without a category, and those flagged as domestic
+	// abuse, have groups of their own; the flagged ones are not counted
+	// twice in the whole.
+	counts := map[string]float64{}
+	for _, row := range r.Rows {
+		if row.Stat == Count {
+			counts[row.Group[0]] = row.Value
+		}
+	}
+	if counts["No national category"] != 2 || counts["Flagged as domestic abuse"] != 1 || counts["All categories"] != 6 {
+		t.Errorf("allegation counts by group: %v", counts)
 	}
 }
 

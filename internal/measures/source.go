@@ -102,6 +102,9 @@ type OutcomeCounts struct {
 	Allegations  int    // with at least one subject, on cases finalised in the period
 	CaseToAnswer int    // of which at least one subject's finding is a case to answer or a misconduct finding
 	Upheld       int    // of which at least one subject's finding upholds the allegation
+	// The same three counts for the allegations flagged as domestic abuse:
+	// a flag beside the category, shown as a group of its own too.
+	FlaggedAllegations, FlaggedCaseToAnswer, FlaggedUpheld int
 }
 
 // RepeatCounts is one cell of officers by number of cases and worst

@@ -144,10 +144,11 @@ func (tx *Tx) checkOfficersExist(ctx context.Context, c *cases.Case) error {
 func (tx *Tx) insertAllegation(ctx context.Context, caseID string, a *cases.Allegation) error {
 	a.ID = id.New()
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO allegations
-		(id, case_id, seq, taxonomy_version, category, subcategory, protected_characteristic, description, occurred_on, standards_version, source_category)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		a.ID, caseID, a.Seq, a.TaxonomyVersion, a.Category, nullString(a.Subcategory), a.ProtectedCharacteristic,
-		a.Description, nullDate(a.OccurredOn), nullString(a.StandardsVersion), a.SourceCategory)
+		(id, case_id, seq, taxonomy_version, category, subcategory, protected_characteristic, description, occurred_on, standards_version,
+			source_category, domestic_abuse)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		a.ID, caseID, a.Seq, a.TaxonomyVersion, nullString(a.Category), nullString(a.Subcategory), a.ProtectedCharacteristic,
+		a.Description, nullDate(a.OccurredOn), nullString(a.StandardsVersion), a.SourceCategory, a.DomesticAbuse)
 	if err := constraintError(err, "allegation already recorded", "category or sub-category is not in the taxonomy"); err != nil {
 		return err
 	}
@@ -255,8 +256,8 @@ func (db *DB) caseWhere(ctx context.Context, column, value string) (cases.Case, 
 }
 
 func (db *DB) allegations(ctx context.Context, caseID string) ([]cases.Allegation, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, seq, taxonomy_version, category, COALESCE(subcategory, ''),
-		protected_characteristic, description, occurred_on, COALESCE(standards_version, ''), source_category
+	rows, err := db.read.QueryContext(ctx, `SELECT id, seq, taxonomy_version, COALESCE(category, ''), COALESCE(subcategory, ''),
+		protected_characteristic, description, occurred_on, COALESCE(standards_version, ''), source_category, domestic_abuse
 		FROM allegations WHERE case_id = $1 ORDER BY seq`, caseID)
 	if err != nil {
 		return nil, err
@@ -264,7 +265,7 @@ func (db *DB) allegations(ctx context.Context, caseID string) ([]cases.Allegatio
 	list, err := collect(rows, func(r *sql.Rows) (a cases.Allegation, err error) {
 		var occurred sql.NullTime
 		err = r.Scan(&a.ID, &a.Seq, &a.TaxonomyVersion, &a.Category, &a.Subcategory, &a.ProtectedCharacteristic,
-			&a.Description, &occurred, &a.StandardsVersion, &a.SourceCategory)
+			&a.Description, &occurred, &a.StandardsVersion, &a.SourceCategory, &a.DomesticAbuse)
 		if occurred.Valid {
 			t := occurred.Time.UTC()
 			a.OccurredOn = &t

@@ -212,8 +212,8 @@ type PriorAllegation struct {
 // newest first, whatever the outcome.
 func (db *DB) AllegationsAgainst(ctx context.Context, officerID string) ([]PriorAllegation, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT s.officer_id, f.code, c.id, c.reference, c.received_at, c.state,
-			a.category, COALESCE(a.subcategory, ''),
-			COALESCE(NULLIF(sc.concern, ''), cat.concern, ''), s.finding, s.outcome, c.restricted
+			COALESCE(a.category, ''), COALESCE(a.subcategory, ''),
+			COALESCE(NULLIF(sc.concern, ''), NULLIF(cat.concern, ''), CASE WHEN a.domestic_abuse THEN 'domestic abuse' ELSE '' END), s.finding, s.outcome, c.restricted
 		FROM subjects s
 		JOIN allegations a ON a.id = s.allegation_id
 		JOIN cases c ON c.id = a.case_id

@@ -62,9 +62,9 @@ func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 	// The allegation's own date when known, else the day its case arose.
 	// The concern of a sub-category (abuse of position for a sexual
 	// purpose) outranks its category's.
-	rows, err = db.read.QueryContext(ctx, `SELECT s.officer_id, a.case_id, a.occurred_on, c.arose_on, a.category,
+	rows, err = db.read.QueryContext(ctx, `SELECT s.officer_id, a.case_id, a.occurred_on, c.arose_on, COALESCE(a.category, ''),
 		COALESCE(a.subcategory, ''), COALESCE(sc.use_of_force, `+db.falseLiteral()+`), s.finding,
-		COALESCE(NULLIF(sc.concern, ''), cc.concern, '')
+		COALESCE(NULLIF(sc.concern, ''), NULLIF(cc.concern, ''), CASE WHEN a.domestic_abuse THEN 'domestic abuse' ELSE '' END)
 		FROM subjects s
 		JOIN allegations a ON a.id = s.allegation_id
 		JOIN cases c ON c.id = a.case_id

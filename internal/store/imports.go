@@ -163,10 +163,10 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 		return err
 	}
 	if err := tx.insertRows(ctx, "allegations", []string{"id", "case_id", "seq", "taxonomy_version", "category", "subcategory",
-		"protected_characteristic", "description", "occurred_on", "source_category"}, len(b.Allegations), func(i int, a []any) []any {
+		"protected_characteristic", "description", "occurred_on", "source_category", "domestic_abuse"}, len(b.Allegations), func(i int, a []any) []any {
 		al := &b.Allegations[i]
-		return append(a, al.ID, al.CaseID, al.Seq, al.TaxonomyVersion, al.Category, nullString(al.Subcategory),
-			al.ProtectedCharacteristic, al.Description, nullDate(al.OccurredOn), al.SourceCategory)
+		return append(a, al.ID, al.CaseID, al.Seq, al.TaxonomyVersion, nullString(al.Category), nullString(al.Subcategory),
+			al.ProtectedCharacteristic, al.Description, nullDate(al.OccurredOn), al.SourceCategory, al.DomesticAbuse)
 	}); err != nil {
 		return constraintError(err, "an allegation number is already used in its case", "an allegation names no such case, category or sub-category")
 	}

@@ -145,17 +145,29 @@ func (db *DB) loadReference(ctx context.Context, ref *cases.Reference) error {
 			if err != nil || !fresh {
 				return err
 			}
+			// Rows already there are updated, not refused: a set is
+			// loaded over its old rows only when a migration has said it
+			// corrects that version (00027), and allegations refer to
+			// them, so they cannot be deleted and written again.
 			for _, c := range t.Categories {
 				if _, err := tx.tx.ExecContext(ctx, `INSERT INTO complaint_categories
-					(taxonomy_version, code, name, confirmed, concern) VALUES ($1, $2, $3, $4, $5)`,
-					t.Version, c.Code, c.Name, c.Confirmed, c.Concern); err != nil {
+					(taxonomy_version, code, name, confirmed, concern, iopc_code, iopc_code_confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7)
+					ON CONFLICT (taxonomy_version, code) DO UPDATE SET name = excluded.name, confirmed = excluded.confirmed,
+						concern = excluded.concern, iopc_code = excluded.iopc_code, iopc_code_confirmed = excluded.iopc_code_confirmed`,
+					t.Version, c.Code, c.Name, c.Confirmed, c.Concern, c.IOPC.Code, c.IOPC.Confirmed); err != nil {
 					return err
 				}
 				for _, s := range c.Subcategories {
 					if _, err := tx.tx.ExecContext(ctx, `INSERT INTO complaint_subcategories
-						(taxonomy_version, category_code, code, name, confirmed, concern, protected_characteristic, use_of_force)
-						VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-						t.Version, c.Code, s.Code, s.Name, s.Confirmed, s.Concern, s.ProtectedCharacteristic, s.UseOfForce); err != nil {
+						(taxonomy_version, category_code, code, name, confirmed, concern, protected_characteristic, use_of_force,
+							iopc_code, iopc_code_confirmed)
+						VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+						ON CONFLICT (taxonomy_version, category_code, code) DO UPDATE SET name = excluded.name,
+							confirmed = excluded.confirmed, concern = excluded.concern,
+							protected_characteristic = excluded.protected_characteristic, use_of_force = excluded.use_of_force,
+							iopc_code = excluded.iopc_code, iopc_code_confirmed = excluded.iopc_code_confirmed`,
+						t.Version, c.Code, s.Code, s.Name, s.Confirmed, s.Concern, s.ProtectedCharacteristic, s.UseOfForce,
+						s.IOPC.Code, s.IOPC.Confirmed); err != nil {
 						return err
 					}
 				}

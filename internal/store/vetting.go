@@ -56,13 +56,15 @@ func (tx *Tx) openVettingReviews(ctx context.Context, c *cases.Case, now time.Ti
 			if s.OfficerID == "" {
 				continue
 			}
-			if !byCategory[s.OfficerID] && rules.Calls(vetting.Allegation{Category: a.Category, Subcategory: a.Subcategory, Concern: concern}) {
+			if !byCategory[s.OfficerID] && rules.Calls(vetting.Allegation{Category: a.Category, Subcategory: a.Subcategory,
+				Concern: concern, DomesticAbuse: a.DomesticAbuse}) {
 				byCategory[s.OfficerID] = true
 				on := c.AroseOn
 				if a.OccurredOn != nil {
 					on = *a.OccurredOn
 				}
-				t := vetting.Trigger{Kind: vetting.ByCategory, Category: a.Category, Subcategory: a.Subcategory, CaseID: c.ID,
+				t := vetting.Trigger{Kind: vetting.ByCategory, Category: a.Category, Subcategory: a.Subcategory,
+					DomesticAbuse: a.DomesticAbuse, CaseID: c.ID,
 					CaseReference: c.Reference, AllegationOn: on}
 				if err := tx.insertReview(ctx, vetting.NewReview(s.OfficerID, t, now)); err != nil {
 					return err
@@ -106,9 +108,10 @@ func (tx *Tx) insertReview(ctx context.Context, r vetting.Review) error {
 		on = dateOnly(t.AllegationOn)
 	}
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO vetting_reviews
-		(id, officer_id, trigger_kind, category, subcategory, case_id, allegation_on, allegation_count, opened_at, due_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-		r.ID, r.OfficerID, string(t.Kind), t.Category, t.Subcategory, nullString(t.CaseID), on, t.Count, r.OpenedAt.UTC(), dateOnly(r.DueBy))
+		(id, officer_id, trigger_kind, category, subcategory, case_id, allegation_on, allegation_count, opened_at, due_by, domestic_abuse)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+		r.ID, r.OfficerID, string(t.Kind), t.Category, t.Subcategory, nullString(t.CaseID), on, t.Count, r.OpenedAt.UTC(), dateOnly(r.DueBy),
+		t.DomesticAbuse)
 	if err != nil {
 		return fmt.Errorf("opening a vetting review: %w", err)
 	}
@@ -119,14 +122,16 @@ func (tx *Tx) insertReview(ctx context.Context, r vetting.Review) error {
 
 // reviewColumns are read by scanReview, in its order.
 const reviewColumns = `r.id, r.officer_id, r.trigger_kind, r.category, r.subcategory, COALESCE(r.case_id, ''), COALESCE(c.reference, ''),
-	r.allegation_on, r.allegation_count, r.opened_at, r.due_by, r.decision, r.reasons, r.conditions, r.decided_by, r.decided_at, r.version`
+	r.allegation_on, r.allegation_count, r.opened_at, r.due_by, r.decision, r.reasons, r.conditions, r.decided_by, r.decided_at, r.version,
+	r.domestic_abuse`
 
 func scanReview(row interface{ Scan(...any) error }) (vetting.Review, error) {
 	var r vetting.Review
 	var kind, decision string
 	var on, decidedAt sql.NullTime
 	err := row.Scan(&r.ID, &r.OfficerID, &kind, &r.Trigger.Category, &r.Trigger.Subcategory, &r.Trigger.CaseID, &r.Trigger.CaseReference,
-		&on, &r.Trigger.Count, &r.OpenedAt, &r.DueBy, &decision, &r.Reasons, &r.Conditions, &r.DecidedBy, &decidedAt, &r.Version)
+		&on, &r.Trigger.Count, &r.OpenedAt, &r.DueBy, &decision, &r.Reasons, &r.Conditions, &r.DecidedBy, &decidedAt, &r.Version,
+		&r.Trigger.DomesticAbuse)
 	if err != nil {
 		return r, err
 	}
@@ -237,6 +242,12 @@ func (tx *Tx) currentClearances(ctx context.Context, officerID string) ([]vettin
 	return clearances(ctx, tx.tx, officerID, true)
 }
 
+// ClearanceHistory lists every vetting decision on an officer, newest
+// first, inside the transaction that will add the next.
+func (tx *Tx) ClearanceHistory(ctx context.Context, officerID string) ([]vetting.Clearance, error) {
+	return clearances(ctx, tx.tx, officerID, false)
+}
+
 // Clearances lists an officer's vetting decisions, the latest at each
 // level first when current is true, else every decision, newest first.
 func (db *DB) Clearances(ctx context.Context, officerID string, current bool) ([]vetting.Clearance, error) {
@@ -258,16 +269,52 @@ func clearances(ctx context.Context, q querier, officerID string, current bool) 
 	var out []vetting.Clearance
 	for rows.Next() {
 		c := vetting.Clearance{OfficerID: officerID}
-		var level, status string
-		var due sql.NullTime
-		if err := rows.Scan(&c.ID, &level, &status, &c.GrantedOn, &due, &c.Conditions, &c.Reasons, &c.DecidedBy, &c.DecidedAt, &c.AppealOf); err != nil {
+		if err := scanClearance(rows, &c); err != nil {
 			return nil, fmt.Errorf("reading vetting clearances: %w", err)
 		}
-		c.Level, c.Status = vetting.Level(level), vetting.Status(status)
-		c.GrantedOn, c.DecidedAt = c.GrantedOn.UTC(), c.DecidedAt.UTC()
-		if due.Valid {
-			t := due.Time.UTC()
-			c.ReviewDue = &t
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// scanClearance reads the columns every clearance query selects, after
+// any leading ones the caller names (the officer, for a list of many
+// officers' clearances).
+func scanClearance(rows *sql.Rows, c *vetting.Clearance, lead ...any) error {
+	var level, status string
+	var due sql.NullTime
+	dest := append(lead, &c.ID, &level, &status, &c.GrantedOn, &due, &c.Conditions, &c.Reasons, &c.DecidedBy, &c.DecidedAt, &c.AppealOf)
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	c.Level, c.Status = vetting.Level(level), vetting.Status(status)
+	c.GrantedOn, c.DecidedAt = c.GrantedOn.UTC(), c.DecidedAt.UTC()
+	if due.Valid {
+		t := due.Time.UTC()
+		c.ReviewDue = &t
+	}
+	return nil
+}
+
+// ClearancesDue lists the clearances whose periodic review falls due on
+// or before a day: each officer's latest decision at a level, still
+// granted, soonest due first. Overdue ones come first because their day
+// has passed.
+func (db *DB) ClearancesDue(ctx context.Context, by time.Time) ([]vetting.Clearance, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT v.officer_id, v.id, v.level, v.status, v.granted_on, v.review_due, v.conditions,
+		v.reasons, v.decided_by, v.decided_at, COALESCE(v.appeal_of, '') FROM vetting_clearances v
+		WHERE v.status = 'granted' AND v.review_due IS NOT NULL AND v.review_due <= $1
+		AND NOT EXISTS (SELECT 1 FROM vetting_clearances l WHERE l.officer_id = v.officer_id AND l.level = v.level AND l.seq > v.seq)
+		ORDER BY v.review_due, v.officer_id, v.level`, dateOnly(by))
+	if err != nil {
+		return nil, fmt.Errorf("reading clearances due for review: %w", err)
+	}
+	defer rows.Close()
+	var out []vetting.Clearance
+	for rows.Next() {
+		var c vetting.Clearance
+		if err := scanClearance(rows, &c, &c.OfficerID); err != nil {
+			return nil, fmt.Errorf("reading clearances due for review: %w", err)
 		}
 		out = append(out, c)
 	}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -121,6 +122,52 @@ func TestVettingReviewsOpenWithTheCase(t *testing.T) {
 		err = db.InTx(ctx, func(tx *store.Tx) error { return tx.DecideVettingReview(ctx, r, read, now) })
 		if fault.KindOf(err) != fault.Conflict {
 			t.Errorf("deciding twice: %v", err)
+		}
+	})
+}
+
+// TestClearancesDueForReview: the queue of periodic reviews holds each
+// officer's latest granted clearance at a level whose review day falls on
+// or before the day asked, soonest first; a later decision at the same
+// level takes the earlier one out, and a refused or withdrawn clearance
+// has nothing to review.
+func TestClearancesDueForReview(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := buildWorld(t, db)
+		due := func(s string) *time.Time { d := day(s); return &d }
+		record := func(c vetting.Clearance) {
+			t.Helper()
+			c.Reasons, c.DecidedBy, c.DecidedAt = "Checks complete", "vetter", now
+			if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.RecordClearance(ctx, &c) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		record(vetting.Clearance{OfficerID: w.alice.ID, Level: vetting.Management, Status: vetting.Granted,
+			GrantedOn: day("2019-06-01"), ReviewDue: due("2026-06-01")})
+		record(vetting.Clearance{OfficerID: w.alice.ID, Level: vetting.Recruitment, Status: vetting.Granted,
+			GrantedOn: day("2019-06-01"), ReviewDue: due("2029-06-01")})
+		record(vetting.Clearance{OfficerID: w.bob.ID, Level: vetting.Management, Status: vetting.Granted,
+			GrantedOn: day("2020-01-01"), ReviewDue: due("2026-02-01")})
+		record(vetting.Clearance{OfficerID: w.bob.ID, Level: vetting.SC, Status: vetting.Granted,
+			GrantedOn: day("2020-01-01"), ReviewDue: due("2026-03-01")})
+		// Bob's security check was withdrawn after it was granted: its old
+		// review day no longer calls for anything.
+		record(vetting.Clearance{OfficerID: w.bob.ID, Level: vetting.SC, Status: vetting.Withdrawn, GrantedOn: day("2026-01-15")})
+
+		got, err := db.ClearancesDue(ctx, day("2026-06-30"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, c := range got {
+			lines = append(lines, c.OfficerID+" "+string(c.Level)+" "+c.ReviewDueOn().Format(time.DateOnly))
+		}
+		want := []string{w.bob.ID + " management 2026-02-01", w.alice.ID + " management 2026-06-01"}
+		if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("due by 30 June 2026:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+		}
+		if got, err := db.ClearancesDue(ctx, day("2026-01-31")); err != nil || len(got) != 0 {
+			t.Fatalf("due by 31 January 2026: %v %v", got, err)
 		}
 	})
 }

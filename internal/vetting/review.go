@@ -25,9 +25,12 @@ const (
 // may know of the case: the allegation's category and date and the case
 // reference to ask for access with, never its content.
 type Trigger struct {
-	Kind          TriggerKind
-	Category      string
-	Subcategory   string
+	Kind        TriggerKind
+	Category    string
+	Subcategory string
+	// DomesticAbuse says the allegation was flagged as domestic abuse;
+	// Category may then be empty (a conduct matter without one).
+	DomesticAbuse bool
 	CaseID        string
 	CaseReference string
 	AllegationOn  time.Time
@@ -129,8 +132,11 @@ type Rules struct {
 	// whose allegations open a review.
 	Categories []string `json:"categories"`
 	// Concerns lists the taxonomy's concerns ("sexual misconduct",
-	// "domestic abuse", "discrimination") whose allegations open one.
+	// "discrimination") whose allegations open one.
 	Concerns []string `json:"concerns"`
+	// DomesticAbuse: an allegation flagged as domestic abuse opens one,
+	// whatever its category (domestic abuse is a flag, not a category).
+	DomesticAbuse bool `json:"domestic_abuse"`
 	// VolumeCount allegations of any kind within VolumeMonths open one.
 	VolumeCount  int `json:"volume_count"`
 	VolumeMonths int `json:"volume_months"`
@@ -142,10 +148,11 @@ type Rules struct {
 // position; and three allegations of any kind in 24 months.
 func DefaultRules() Rules {
 	return Rules{
-		Categories: []string{"abuse-of-position", "sexual-conduct", "domestic-abuse", "discriminatory-behaviour",
+		Categories: []string{"abuse-of-position", "sexual-conduct", "discriminatory-behaviour",
 			"information-access-disclosure"},
-		Concerns:    []string{"sexual misconduct", "domestic abuse", "discrimination"},
-		VolumeCount: 3, VolumeMonths: 24,
+		Concerns:      []string{"sexual misconduct", "discrimination"},
+		DomesticAbuse: true,
+		VolumeCount:   3, VolumeMonths: 24,
 	}
 }
 
@@ -164,10 +171,14 @@ func (r Rules) Validate() error {
 // Allegation is what the rules see of a new allegation.
 type Allegation struct {
 	Category, Subcategory, Concern string
+	DomesticAbuse                  bool
 }
 
 // Calls reports whether an allegation opens a review by its category.
 func (r Rules) Calls(a Allegation) bool {
+	if r.DomesticAbuse && a.DomesticAbuse {
+		return true
+	}
 	for _, c := range r.Categories {
 		cat, sub, both := strings.Cut(c, "/")
 		if cat == a.Category && (!both || sub == a.Subcategory) {

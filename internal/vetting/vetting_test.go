@@ -17,7 +17,10 @@ func TestRulesCall(t *testing.T) {
 		{Allegation{Category: "sexual-conduct", Subcategory: "sexual-assault", Concern: "sexual misconduct"}, true},
 		{Allegation{Category: "abuse-of-position", Subcategory: "corruption-other"}, true},
 		{Allegation{Category: "discriminatory-behaviour", Subcategory: "race", Concern: "discrimination"}, true},
-		{Allegation{Category: "domestic-abuse", Concern: "domestic abuse"}, true},
+		// Domestic abuse is a flag: it calls whatever the category, or none.
+		{Allegation{DomesticAbuse: true}, true},
+		{Allegation{Category: "delivery-of-duties", Subcategory: "decisions", DomesticAbuse: true}, true},
+		{Allegation{Category: "individual-behaviours", Subcategory: "impolite-language"}, false},
 		{Allegation{Category: "delivery-of-duties", Subcategory: "decisions"}, false},
 		// A concern alone is enough, whatever category carries it.
 		{Allegation{Category: "individual-behaviours", Subcategory: "overbearing-harassing", Concern: "sexual misconduct"}, true},

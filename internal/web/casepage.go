@@ -30,8 +30,10 @@ type casePage struct {
 	// Categories and Subcategories name the allegation codes of the
 	// case's taxonomy; Officers the subjects, linked when OfficerLinks.
 	Categories, Subcategories map[string]string
-	Officers                  map[string]officers.Officer
-	OfficerLinks              bool
+	// Standards names the Standards of Professional Behaviour by code.
+	Standards    map[string]string
+	Officers     map[string]officers.Officer
+	OfficerLinks bool
 	// Assignees are the names of the people the case is assigned to.
 	Assignees []string
 	// Deadlines are the case's deadlines with the days left counted as
@@ -123,7 +125,7 @@ func (s *Server) buildCasePage(r *http.Request, c cases.Case, basis string, fact
 		return casePage{}, err
 	}
 	page := casePage{pageData: s.pageData(r), Case: v, Categories: map[string]string{}, Subcategories: map[string]string{},
-		OfficerLinks: access.Allowed(p, access.OfficerRead), Errors: map[string]string{}}
+		Standards: map[string]string{}, OfficerLinks: access.Allowed(p, access.OfficerRead), Errors: map[string]string{}}
 	working := basis != "shared"
 	page.MayWork = working && access.Allowed(p, access.CaseWork)
 	page.MayShare = working && access.Allowed(p, access.CaseShare)
@@ -140,6 +142,13 @@ func (s *Server) buildCasePage(r *http.Request, c cases.Case, basis string, fact
 				page.Categories[cat.Code] = cat.Name
 				for _, sub := range cat.Subcategories {
 					page.Subcategories[sub.Code] = sub.Name
+				}
+			}
+		}
+		for _, std := range s.ref.Standards {
+			if std.Version == a.StandardsVersion {
+				for _, st := range std.Standards {
+					page.Standards[st.Code] = st.Title
 				}
 			}
 		}

@@ -25,6 +25,7 @@ type allegationInput struct {
 	Description             string   `json:"description"`
 	OccurredOn              string   `json:"occurred_on"`
 	Standards               []string `json:"standards"`
+	DomesticAbuse           bool     `json:"domestic_abuse"`
 	Subjects                []string `json:"subjects"`
 }
 
@@ -77,7 +78,7 @@ func (req recordCaseRequest) toCase(f *fault.Fields) (cases.Case, []people.Perso
 	}
 	for i, a := range req.Allegations {
 		al := cases.Allegation{Category: a.Category, Subcategory: a.Subcategory, ProtectedCharacteristic: a.ProtectedCharacteristic,
-			Description: a.Description, Standards: a.Standards}
+			Description: a.Description, Standards: a.Standards, DomesticAbuse: a.DomesticAbuse}
 		al.OccurredOn = parseDay(f, fmt.Sprintf("allegations[%d].occurred_on", i), a.OccurredOn)
 		for j, s := range a.Subjects {
 			if !id.Valid(s) {

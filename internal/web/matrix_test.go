@@ -140,9 +140,53 @@ var theMatrix = map[string]expect{
 
 	// The vetting unit's pages; {id} is a case id here, so no review:
 	// those allowed learn only that there is no such review.
-	"GET /vetting":               {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 200, access.PSDHead: 200})},
-	"GET /vetting/reviews/{id}":  {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404, access.PSDHead: 404})},
-	"POST /vetting/reviews/{id}": {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404})},
+	"GET /vetting":                                  {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 200, access.PSDHead: 200})},
+	"GET /vetting/reviews/{id}":                     {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /vetting/reviews/{id}":                    {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404})},
+	"GET /vetting/officers/{id}":                    {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /vetting/officers/{id}/clearances":        {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404})},
+	"GET /api/v1/vetting/reviews":                   {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 200, access.PSDHead: 200})},
+	"GET /api/v1/vetting/reviews/{id}":              {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /api/v1/vetting/reviews/{id}/decision":    {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404})},
+	"GET /api/v1/vetting/officers/{id}":             {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /api/v1/vetting/officers/{id}/clearances": {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 404})},
+
+	"GET /metrics": {all: byRole(403, map[access.Role]int{anon: 401, access.Admin: 200})},
+	// Accountability boards and leadership posts: the oversight body runs
+	// them, the head of standards reads them. {id} is a case id here, so
+	// no meeting or post: those allowed learn only that there is none; a
+	// form with no answers is shown again with what to put right.
+	"GET /oversight/meetings":                                      {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 200, access.PSDHead: 200})},
+	"GET /oversight/meetings/new":                                  {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 200})},
+	"POST /oversight/meetings":                                     {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 422})},
+	"GET /oversight/meetings/{id}":                                 {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404, access.PSDHead: 404})},
+	"POST /oversight/meetings/{id}/agenda":                         {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/meetings/{id}/minutes":                        {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/meetings/{id}/actions":                        {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/meetings/{id}/actions/{action}/answer":        {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/meetings/{id}/actions/{action}/decide":        {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"GET /oversight/posts":                                         {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 200, access.PSDHead: 200})},
+	"POST /oversight/posts":                                        {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 422})},
+	"GET /oversight/posts/{id}":                                    {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404, access.PSDHead: 404})},
+	"GET /oversight/posts/{id}/appoint":                            {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/posts/{id}/appoint":                           {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/posts/{id}/withdraw":                          {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"GET /oversight/posts/{id}/change":                             {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"POST /oversight/posts/{id}/change":                            {all: byRole(403, map[access.Role]int{anon: 303, access.Oversight: 404})},
+	"GET /public/leadership":                                       {all: byRole(200, nil)},
+	"GET /api/v1/oversight/meetings":                               {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 200, access.PSDHead: 200})},
+	"POST /api/v1/oversight/meetings":                              {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 422})},
+	"GET /api/v1/oversight/meetings/{id}":                          {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404, access.PSDHead: 404})},
+	"POST /api/v1/oversight/meetings/{id}/agenda":                  {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	"POST /api/v1/oversight/meetings/{id}/minutes":                 {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	"POST /api/v1/oversight/meetings/{id}/actions":                 {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	"POST /api/v1/oversight/meetings/{id}/actions/{action}/answer": {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	"POST /api/v1/oversight/meetings/{id}/actions/{action}/decide": {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	"GET /api/v1/oversight/posts":                                  {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 200, access.PSDHead: 200})},
+	"POST /api/v1/oversight/posts":                                 {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 422})},
+	"GET /api/v1/oversight/posts/{id}":                             {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404, access.PSDHead: 404})},
+	"POST /api/v1/oversight/posts/{id}/appointments":               {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	"POST /api/v1/oversight/posts/{id}/changes":                    {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
 
 	"GET /api/v1/openapi.json": {all: byRole(200, nil)},
 	"GET /api/v1/reference":    {all: byRole(200, map[access.Role]int{anon: 401})},
@@ -208,6 +252,9 @@ var theMatrix = map[string]expect{
 	"GET /eis/flags/{id}":                {all: byRole(403, map[access.Role]int{anon: 303, access.Supervisor: 200, access.PSDHead: 200})},
 	// A review accepted from the form goes back to the flag's page.
 	"POST /eis/flags/{id}/review": {all: byRole(403, map[access.Role]int{anon: 303, access.Supervisor: 303, access.PSDHead: 303})},
+	// The statutory data return is the head of standards'.
+	"GET /national-return":     {all: byRole(403, map[access.Role]int{anon: 303, access.PSDHead: 200})},
+	"GET /national-return.csv": {all: byRole(403, map[access.Role]int{anon: 401, access.PSDHead: 200})},
 
 	// Single sign-on is off in the fixture: the routes answer 404 to all.
 	"GET /auth/oidc/start":    {all: byRole(404, nil)},
@@ -223,6 +270,12 @@ var theMatrix = map[string]expect{
 	"POST /complaint-status":         {all: byRole(404, nil)},
 	"POST /api/v1/complaints":        {all: byRole(400, nil)},
 	"POST /api/v1/complaints/status": {all: byRole(404, nil)},
+
+	// The public figures and open data answer everyone alike (portal.go).
+	"GET /public":                     {all: byRole(200, nil)},
+	"GET /public/measures/{measure}":  {all: byRole(200, nil)},
+	"GET /open-data":                  {all: byRole(200, nil)},
+	"GET /open-data/{measure}/{file}": {all: byRole(200, nil)},
 }
 
 // grantRoute is a page that opens a case to others: only the appropriate
@@ -242,21 +295,24 @@ func fixed(contentType, b string) func(*fixture) body {
 // matrixBodies are request bodies for routes that need one to reach their
 // decision.
 var matrixBodies = map[string]func(*fixture) body{
-	"POST /login":                         fixed("application/x-www-form-urlencoded", ""),
-	"POST /cases/new":                     fixed("application/x-www-form-urlencoded", "summary="),
-	"POST /mfa/confirm":                   fixed("application/x-www-form-urlencoded", "totp=000000"),
-	"POST /api/v1/session":                fixed("application/json", `{}`),
-	"POST /api/v1/mfa/confirm":            fixed("application/json", `{"totp":"000000"}`),
-	"POST /api/v1/cases/{id}/break-glass": fixed("application/json", `{"reason":"urgent safeguarding call out of hours"}`),
-	"POST /api/v1/cases/{id}/actions":     fixed("application/json", `{"action":"make_initial_contact"}`),
-	"POST /api/v1/cases/{id}/notes":       fixed("application/json", `{"text":"Called the complainant back."}`),
-	"POST /api/v1/cases/{id}/steps":       fixed("application/json", `{"step":"progress_update","note":"Letter sent"}`),
-	"POST /api/v1/eis/flags/{id}/review":  fixed("application/json", `{"action":"review","note":"Read the complaints."}`),
-	"POST /eis/flags/{id}/review":         fixed("application/x-www-form-urlencoded", "action=review&note=Read+the+complaints."),
-	"POST /api/v1/cases/{id}/share":       fixed("application/json", `{}`),
-	"POST /cases/{id}/act/{action}":       fixed("application/x-www-form-urlencoded", "version=1"),
-	"POST /cases/{id}/notes":              fixed("application/x-www-form-urlencoded", "text=Called+the+complainant+back."),
-	"POST /cases/{id}/break-glass":        fixed("application/x-www-form-urlencoded", "reason=urgent+safeguarding+call+out+of+hours"),
+	"POST /login":                                fixed("application/x-www-form-urlencoded", ""),
+	"POST /cases/new":                            fixed("application/x-www-form-urlencoded", "summary="),
+	"POST /mfa/confirm":                          fixed("application/x-www-form-urlencoded", "totp=000000"),
+	"POST /api/v1/session":                       fixed("application/json", `{}`),
+	"POST /api/v1/mfa/confirm":                   fixed("application/json", `{"totp":"000000"}`),
+	"POST /api/v1/cases/{id}/break-glass":        fixed("application/json", `{"reason":"urgent safeguarding call out of hours"}`),
+	"POST /api/v1/cases/{id}/actions":            fixed("application/json", `{"action":"make_initial_contact"}`),
+	"POST /api/v1/cases/{id}/notes":              fixed("application/json", `{"text":"Called the complainant back."}`),
+	"POST /api/v1/cases/{id}/steps":              fixed("application/json", `{"step":"progress_update","note":"Letter sent"}`),
+	"POST /api/v1/eis/flags/{id}/review":         fixed("application/json", `{"action":"review","note":"Read the complaints."}`),
+	"POST /api/v1/vetting/reviews/{id}/decision": fixed("application/json", `{"decision":"maintain","reasons":"Checks clear","version":1}`),
+	"POST /api/v1/vetting/officers/{id}/clearances": fixed("application/json",
+		`{"level":"management","status":"granted","granted_on":"2026-06-01","review_due":"2031-06-01","reasons":"Checks clear"}`),
+	"POST /eis/flags/{id}/review":   fixed("application/x-www-form-urlencoded", "action=review&note=Read+the+complaints."),
+	"POST /api/v1/cases/{id}/share": fixed("application/json", `{}`),
+	"POST /cases/{id}/act/{action}": fixed("application/x-www-form-urlencoded", "version=1"),
+	"POST /cases/{id}/notes":        fixed("application/x-www-form-urlencoded", "text=Called+the+complainant+back."),
+	"POST /cases/{id}/break-glass":  fixed("application/x-www-form-urlencoded", "reason=urgent+safeguarding+call+out+of+hours"),
 	"POST /cases/{id}/documents": fixed("multipart/form-data; boundary=XyZ",
 		"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\nContent-Type: text/plain\r\n\r\nA short statement.\r\n--XyZ--\r\n"),
 	"POST /cases/{id}/assign": func(f *fixture) body {
@@ -278,6 +334,17 @@ var matrixBodies = map[string]func(*fixture) body{
 	"POST /api/v1/complaints": fixed("application/json", `{"what_happened":"Shouted at me"}`),
 	"POST /api/v1/complaints/status": fixed("application/json",
 		`{"reference":"CO/2026/000001","receipt":"ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345"}`),
+	"POST /oversight/meetings/{id}/actions/{action}/decide":        fixed("application/x-www-form-urlencoded", "decision=close"),
+	"POST /oversight/posts/{id}/withdraw":                          fixed("application/x-www-form-urlencoded", "proposal_id=abc&reason=Dropped"),
+	"POST /api/v1/oversight/meetings":                              fixed("application/json", `{}`),
+	"POST /api/v1/oversight/meetings/{id}/agenda":                  fixed("application/json", `{}`),
+	"POST /api/v1/oversight/meetings/{id}/minutes":                 fixed("application/json", `{}`),
+	"POST /api/v1/oversight/meetings/{id}/actions":                 fixed("application/json", `{}`),
+	"POST /api/v1/oversight/meetings/{id}/actions/{action}/answer": fixed("application/json", `{}`),
+	"POST /api/v1/oversight/meetings/{id}/actions/{action}/decide": fixed("application/json", `{"decision":"close"}`),
+	"POST /api/v1/oversight/posts":                                 fixed("application/json", `{}`),
+	"POST /api/v1/oversight/posts/{id}/appointments":               fixed("application/json", `{}`),
+	"POST /api/v1/oversight/posts/{id}/changes":                    fixed("application/json", `{}`),
 	"POST /api/v1/cases": func(f *fixture) body {
 		return body{"application/json", `{"kind":"complaint","unit_id":"` + f.unitA.ID + `","summary":"Rude on the phone","arose_on":"2026-05-20",
 			"allegations":[{"category":"individual-behaviours","subcategory":"impolite-language","subjects":["` + f.subject + `"]}],
@@ -304,6 +371,9 @@ func matrixPath(f *fixture, pattern, rel string) string {
 		return p
 	}
 	if p, ok := dashboardMatrixPath(pattern); ok {
+		return p
+	}
+	if p, ok := portalMatrixPath(pattern); ok {
 		return p
 	}
 	if strings.HasPrefix(pattern, "/api/v1/officers/") || strings.HasPrefix(pattern, "/officers/") {

@@ -31,6 +31,10 @@ type allegationForm struct {
 	// Category is "category" or "category/subcategory".
 	Category, Description string
 	Subjects              []string
+	// Standards are the codes of the Standards of Professional Behaviour
+	// ticked: a conduct matter is classified by them.
+	Standards     []string
+	DomesticAbuse bool
 }
 
 type newCaseForm struct {
@@ -56,8 +60,10 @@ type newCasePage struct {
 	Found  []pickable
 	Picked []pickable
 	Units  []option
-	// Categories are the national categories in force, by group.
+	// Categories are the national categories in force, by group;
+	// Standards the Standards of Professional Behaviour in force.
 	Categories []categoryGroup
+	Standards  []option
 	Searched   bool
 }
 
@@ -79,6 +85,7 @@ var newCaseFields = func() []formField {
 		out = append(out, formField{p + ".category", a + "-category", "Category" + n},
 			formField{p + ".subcategory", a + "-category", "Sub-category" + n},
 			formField{p + ".protected_characteristic", a + "-category", "Protected characteristic" + n},
+			formField{p + ".standards", a + "-standards", "Standards of Professional Behaviour" + n},
 			formField{p + ".description", a + "-description", "What is alleged" + n},
 			formField{p + ".subjects", a + "-subjects", "Officers" + n})
 	}
@@ -94,6 +101,9 @@ var newCaseFields = func() []formField {
 func newCaseFieldKey(field string) string {
 	if i := strings.Index(field, ".subjects["); i >= 0 {
 		return field[:i] + ".subjects"
+	}
+	if i := strings.Index(field, ".standards["); i >= 0 {
+		return field[:i] + ".standards"
 	}
 	if field == "received_at" {
 		return "received_on"
@@ -190,6 +200,9 @@ func (s *Server) newCaseData(r *http.Request, fm newCaseForm, find string, picke
 		}
 		page.Categories = append(page.Categories, g)
 	}
+	for _, st := range s.ref.StandardsAt(s.clock()).Standards {
+		page.Standards = append(page.Standards, option{Value: st.Code, Text: st.Title})
+	}
 	return page, nil
 }
 
@@ -255,12 +268,13 @@ func (s *Server) newCaseForm(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range newCaseAllegations {
 		p := "allegations[" + strconv.Itoa(i) + "]"
-		a := allegationForm{Category: get(p + ".category"), Description: get(p + ".description"), Subjects: pf[p+".subjects"]}
+		a := allegationForm{Category: get(p + ".category"), Description: get(p + ".description"), Subjects: pf[p+".subjects"],
+			Standards: pf[p+".standards"], DomesticAbuse: get(p+".domestic_abuse") == "yes"}
 		fm.Allegations = append(fm.Allegations, a)
-		if i > 0 && a.Category == "" && a.Description == "" && len(a.Subjects) == 0 {
+		if i > 0 && a.Category == "" && a.Description == "" && len(a.Subjects) == 0 && len(a.Standards) == 0 && !a.DomesticAbuse {
 			continue
 		}
-		in := allegationInput{Description: a.Description, Subjects: a.Subjects}
+		in := allegationInput{Description: a.Description, Subjects: a.Subjects, Standards: a.Standards, DomesticAbuse: a.DomesticAbuse}
 		in.Category, in.Subcategory, _ = strings.Cut(a.Category, "/")
 		if in.Subcategory != "" {
 			for _, c := range s.ref.TaxonomyAt(s.clock()).Categories {
@@ -325,14 +339,7 @@ func (s *Server) newCaseForm(w http.ResponseWriter, r *http.Request) {
 // newCaseErrors words the domain's reasons ("is required") after the
 // field's name, for the error summary and beside each field.
 func newCaseErrors(fields []fault.FieldError) pageErrors {
-	for i, fe := range fields {
-		for _, ff := range newCaseFields {
-			if ff.name == fe.Field && fe.Reason != "" && fe.Reason[0] >= 'a' && fe.Reason[0] <= 'z' {
-				fields[i].Reason = ff.label + " " + fe.Reason
-			}
-		}
-	}
-	return newPageErrors(newCaseFields, fields)
+	return wordedPageErrors(newCaseFields, fields)
 }
 
 // Dates are the form's two dates as typed, with their messages.
@@ -345,11 +352,13 @@ func (p newCasePage) Dates() []dateField {
 
 // allegationField is one allegation of the form as shown.
 type allegationField struct {
-	Number                                   int
-	Description                              string
-	CategoryErr, DescriptionErr, SubjectsErr string
-	Groups                                   []categoryGroup
-	Officers                                 []option
+	Number                                                 int
+	Description                                            string
+	CategoryErr, DescriptionErr, SubjectsErr, StandardsErr string
+	Groups                                                 []categoryGroup
+	Officers                                               []option
+	Standards                                              []option
+	DomesticAbuse                                          bool
 }
 
 // AllegationFields are the form's allegations, each with the categories
@@ -359,7 +368,12 @@ func (p newCasePage) AllegationFields() []allegationField {
 	for i, a := range p.Form.Allegations {
 		k := "allegations[" + strconv.Itoa(i) + "]"
 		f := allegationField{Number: i + 1, Description: a.Description, CategoryErr: p.Errors.For[k+".category"],
-			DescriptionErr: p.Errors.For[k+".description"], SubjectsErr: p.Errors.For[k+".subjects"]}
+			DescriptionErr: p.Errors.For[k+".description"], SubjectsErr: p.Errors.For[k+".subjects"],
+			StandardsErr: p.Errors.For[k+".standards"], DomesticAbuse: a.DomesticAbuse}
+		for _, o := range p.Standards {
+			o.Selected = slices.Contains(a.Standards, o.Value)
+			f.Standards = append(f.Standards, o)
+		}
 		if f.CategoryErr == "" {
 			f.CategoryErr = p.Errors.For[k+".subcategory"] + p.Errors.For[k+".protected_characteristic"]
 		}

@@ -86,3 +86,77 @@ func TestRecordACaseShowsEveryAnswerAgainWithMessages(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordACaseClassifiesByKind: a complaint's allegation needs a
+// national category; a conduct matter's needs a Standard of Professional
+// Behaviour and may have no category; domestic abuse is a flag beside
+// either. Each refusal names its field, on the page and in the API.
+func TestRecordACaseClassifiesByKind(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		c := f.login(t, access.Handler)
+		base := func(kind string) url.Values {
+			v := url.Values{"kind": {kind}, "unit_id": {f.unitA.ID}, "summary": {"Seen drunk on duty"}, "arose_on": {"20/5/2026"},
+				"picked": {f.subject}, "allegations[0].subjects": {f.subject}}
+			if kind == "complaint" {
+				v.Set("channel", "phone")
+			}
+			return v
+		}
+		for _, tc := range []struct {
+			name  string
+			form  url.Values
+			href  string
+			words string
+		}{
+			{"a conduct matter with a category and no standard", func() url.Values {
+				v := base("conduct_matter")
+				v.Set("allegations[0].category", "individual-behaviours/impolite-language")
+				return v
+			}(), "#allegations-0-standards", "Standards of Professional Behaviour (allegation 1) must name at least one"},
+			{"a complaint with a standard and no category", func() url.Values {
+				v := base("complaint")
+				v.Set("allegations[0].standards", "fitness-for-work")
+				return v
+			}(), "#allegations-0-category", "Category (allegation 1) is required"},
+			{"a conduct matter naming a standard that is none", func() url.Values {
+				v := base("conduct_matter")
+				v.Set("allegations[0].standards", "no-such-standard")
+				return v
+			}(), "#allegations-0-standards", "is not a standard of professional behaviour"},
+		} {
+			rec := c.do(t, "POST", "/cases/new", "application/x-www-form-urlencoded", tc.form.Encode())
+			body := rec.Body.String()
+			if rec.Code != 422 || !strings.Contains(body, `href="`+tc.href+`"`) || !strings.Contains(body, tc.words) {
+				t.Errorf("%s: %d, want 422 naming %s with %q", tc.name, rec.Code, tc.href, tc.words)
+			}
+		}
+		// A conduct matter with a standard, no category and the flag.
+		v := base("conduct_matter")
+		v["allegations[0].standards"] = []string{"fitness-for-work", "discreditable-conduct"}
+		v.Set("allegations[0].domestic_abuse", "yes")
+		rec := c.do(t, "POST", "/cases/new", "application/x-www-form-urlencoded", v.Encode())
+		if rec.Code != 303 {
+			t.Fatalf("conduct matter classified by standards: %d", rec.Code)
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(rec.Header().Get("Location"), "/cases/"), "?recorded=1")
+		cs, err := f.db.Case(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := cs.Allegations[0]; a.Category != "" || !a.DomesticAbuse || len(a.Standards) != 2 {
+			t.Errorf("recorded allegation %+v", a)
+		}
+		page := c.do(t, "GET", "/cases/"+id, "", "").Body.String()
+		for _, want := range []string{"Domestic abuse", "Fitness for work", "Discreditable conduct"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the case page does not show %q", want)
+			}
+		}
+		// The API names the field the same way.
+		api := c.do(t, "POST", "/api/v1/cases", "application/json", `{"kind":"conduct_matter","unit_id":"`+f.unitA.ID+`",
+			"summary":"s","arose_on":"2026-05-20","allegations":[{"category":"individual-behaviours","subjects":["`+f.subject+`"]}]}`)
+		if api.Code != 422 || !strings.Contains(api.Body.String(), `"field":"allegations[0].standards"`) {
+			t.Errorf("API without a standard: %d %s", api.Code, api.Body)
+		}
+	})
+}

@@ -56,7 +56,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 				t.Errorf("%s %s shows the record id %s", who, path, id)
 			}
 		}
-		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread"} {
+		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread",
+			"/public", "/public/measures/repeat-subjects", "/open-data", "/public/leadership"} {
 			rec := f.anonymous().do(t, "GET", path, "", "")
 			check("a stranger", path, rec.Code, rec.Body.String())
 		}
@@ -65,7 +66,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			paths := []string{"/", "/eis/flags", "/eis/fairness", "/officers/" + f.subject, "/speak-up/inbox", "/shared-cases", "/vetting",
 				"/audit", "/audit/user?ref=handler", "/audit/record?kind=officer&ref=S1",
 				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID,
-				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1",
+				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1", "/national-return",
+				"/oversight/meetings", "/oversight/meetings/new", "/oversight/posts",
 				"/dashboard", "/dashboard?period=2026", "/cases?open_at=2026-06-01&received_from=2026-01-01"}
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])

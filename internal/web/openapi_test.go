@@ -87,7 +87,7 @@ func openAPIPath(pattern string) string {
 }
 
 func documented(pattern string) bool {
-	return strings.HasPrefix(pattern, "/api/") || pattern == "/healthz" || pattern == "/readyz"
+	return strings.HasPrefix(pattern, "/api/") || pattern == "/healthz" || pattern == "/readyz" || pattern == "/metrics"
 }
 
 func TestOpenAPIDocument(t *testing.T) {

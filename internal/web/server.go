@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/oversight"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -44,6 +46,9 @@ type Deps struct {
 	// TrustedProxies are the networks of the proxies in front of Probity,
 	// whose X-Forwarded-For names the client; none trusts no header.
 	TrustedProxies []netip.Prefix
+	// OversightLinks names the requirements and plans that accountability
+	// boards' agenda items point at; nil names them only by kind.
+	OversightLinks oversight.Linked
 }
 
 // Server serves Probity over HTTP.
@@ -58,6 +63,7 @@ type Server struct {
 	oidc          *OIDC
 	proxies       trustedProxies
 	handler       http.Handler
+	metrics       serverMetrics
 	ref           *cases.Reference
 	calendar      *cases.Calendar
 	// complaintLimit and statusLimit throttle the public complaint doors
@@ -68,6 +74,10 @@ type Server struct {
 	signIn *signInGuard
 	// navPerm is each page's permission, for the service navigation.
 	navPerm map[string]access.Permission
+	// portal keeps the public figures of each year for the day.
+	portal portalCache
+	// links names what agenda items point at (Deps.OversightLinks).
+	links oversight.Linked
 }
 
 // New builds the server and its routes. It panics if a route names a
@@ -75,9 +85,11 @@ type Server struct {
 func New(d Deps) *Server {
 	s := &Server{db: d.DB, log: d.Logger, clock: d.Clock, sessions: d.Sessions,
 		requireMFA: d.RequireMFA, hasher: d.Hasher, secureCookies: d.SecureCookies, proxies: d.TrustedProxies}
+	s.links = d.OversightLinks
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.log = slog.New(requestIDHandler{s.log.Handler()})
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -112,7 +124,7 @@ func New(d Deps) *Server {
 		if !access.Known(rt.Permission) {
 			panic(fmt.Sprintf("route %s %s names unknown permission %q", rt.Method, rt.Pattern, rt.Permission))
 		}
-		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
+		mux.Handle(rt.Method+" "+rt.Pattern, named(rt, s.guard(rt)))
 	}
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fault.Errorf(fault.NotFound, "no such page"))
@@ -123,7 +135,7 @@ func New(d Deps) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fault.Errorf(fault.Forbidden, "cross-origin request refused: state-changing requests must come from Probity's own pages or from API clients"))
 	}))
-	s.handler = s.withMiddleware(cop.Handler(mux))
+	s.handler = s.observe(s.withMiddleware(cop.Handler(mux)))
 	return s
 }
 
@@ -148,6 +160,7 @@ func (s *Server) routes() []route {
 	return append([]route{
 		{"GET", "/healthz", access.Public, s.healthz, false},
 		{"GET", "/readyz", access.Public, s.readyz, false},
+		{"GET", "/metrics", access.MetricsRead, s.metricsPage, false},
 		{"GET", "/static/", access.Public, s.static, false},
 
 		{"GET", "/login", access.Public, s.loginPage, true},
@@ -211,6 +224,9 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/eis/flags/{id}/review", access.EISReview, s.reviewFlag, false},
 		{"GET", "/api/v1/eis/fairness", access.FairnessRead, s.fairness, false},
 		{"GET", "/eis/fairness", access.FairnessRead, s.fairnessPage, true},
+		// The statutory data return, counted by IOPC category code.
+		{"GET", "/national-return", access.ReturnRead, s.nationalReturnPage, true},
+		{"GET", "/national-return.csv", access.ReturnRead, s.nationalReturnCSV, false},
 		{"GET", "/eis/flags", access.EISRead, s.flagsPageHandler, true},
 		{"GET", "/eis/flags/{id}", access.EISRead, s.flagPageHandler, true},
 		{"POST", "/eis/flags/{id}/review", access.EISReview, s.flagReviewForm, true},
@@ -257,7 +273,7 @@ func (s *Server) routes() []route {
 		{"POST", "/complaint-status", access.Public, s.complaintStatusForm, true},
 		{"POST", "/api/v1/complaints", access.Public, s.createComplaint, false},
 		{"POST", "/api/v1/complaints/status", access.Public, s.checkComplaintStatus, false},
-	}, append(s.speakUpRoutes(), s.vettingRoutes()...)...) // speak-up (speakup.go), vetting (vetting.go)
+	}, slices.Concat(s.speakUpRoutes(), s.vettingRoutes(), s.portalRoutes(), s.boardRoutes())...) // speak-up (speakup.go), vetting (vetting.go), the public portal and open data (portal.go), boards and posts (oversight_meetings.go)
 }
 
 // Route describes one route for tests and the API description.

@@ -209,7 +209,7 @@ func TestSpeakUpAnonymousReportIsDatedOnlyByItsDay(t *testing.T) {
 		guardian = f.login(t, access.Guardian)
 		rec := guardian.do(t, "POST", "/api/v1/speakup/reports/"+x+"/convert", "application/json", jsonBody(t, map[string]any{
 			"unit_id": f.unitA.ID, "summary": "Cash taken from detainees' property in custody.", "category": "individual-behaviours",
-			"subcategory": "impolite-language", "subjects": []string{f.subject}}))
+			"subcategory": "impolite-language", "subjects": []string{f.subject}, "standards": []string{"authority-respect-courtesy"}}))
 		if rec.Code != 201 {
 			t.Fatalf("convert: %d %s", rec.Code, rec.Body)
 		}

@@ -301,6 +301,9 @@ type speakUpConvertRequest struct {
 	Description string   `json:"description"`
 	AroseOn     string   `json:"arose_on"`
 	Subjects    []string `json:"subjects"`
+	// Standards are the Standards of Professional Behaviour the conduct
+	// would breach: at least one, as for any conduct matter.
+	Standards []string `json:"standards"`
 }
 
 // speakUpConvertFieldNames names case validation errors by the request's fields:
@@ -381,7 +384,8 @@ func (s *Server) raiseConductMatter(r *http.Request, reportID string, req speakU
 	if d := parseDay(&fs, "arose_on", req.AroseOn); d != nil {
 		c.AroseOn = *d
 	}
-	a := cases.Allegation{Category: req.Category, Subcategory: req.Subcategory, Description: req.Description}
+	a := cases.Allegation{Category: req.Category, Subcategory: req.Subcategory, Description: req.Description,
+		Standards: req.Standards}
 	for i, o := range req.Subjects {
 		if !id.Valid(o) {
 			fs.Add(fmt.Sprintf("subjects[%d]", i), "is not an officer id")

@@ -21,13 +21,16 @@ func TestSpeakUpConvert(t *testing.T) {
 			return guardian.do(t, "POST", "/api/v1/speakup/reports/"+id+"/convert", "application/json", jsonBody(t, body))
 		}
 		good := map[string]any{"unit_id": f.unitA.ID, "summary": "Reported bullying of probationers by a sergeant during refreshment breaks.",
-			"category": "individual-behaviours", "subcategory": "impolite-language", "subjects": []string{f.subject}}
+			"category": "individual-behaviours", "subcategory": "impolite-language", "subjects": []string{f.subject},
+			"standards": []string{"authority-respect-courtesy"}}
 
 		rec := convert(map[string]any{})
 		if rec.Code != 422 {
 			t.Fatalf("empty: %d %s", rec.Code, rec.Body)
 		}
-		for _, want := range []string{`"unit_id"`, `"summary"`, `"category"`} {
+		// A conduct matter is classified by a standard; its category is
+		// optional.
+		for _, want := range []string{`"unit_id"`, `"summary"`, `"standards"`} {
 			if !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("refusal does not name %s: %s", want, rec.Body)
 			}

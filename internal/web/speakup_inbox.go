@@ -113,6 +113,9 @@ type revealView struct {
 type raiseForm struct {
 	UnitID, Summary, Allegation, Description, Subjects string
 	AroseDay, AroseMonth, AroseYear                    string
+	// Standard is the Standard of Professional Behaviour the conduct would
+	// breach: a conduct matter is classified by one.
+	Standard string
 }
 
 // formError is one line of an error summary: the field it links to.
@@ -131,6 +134,7 @@ type speakUpReportPage struct {
 	// The forms' choices.
 	Units       []speakUpOption
 	Allegations []allegationGroup
+	Standards   []speakUpOption
 	// What the guardian typed, kept when a form was refused.
 	Reply                   string
 	Raise                   raiseForm
@@ -318,6 +322,9 @@ func (s *Server) raiseChoices(r *http.Request, data *speakUpReportPage) error {
 			g.Options = append(g.Options, speakUpOption{Value: v, Label: sub.Name, Selected: v == data.Raise.Allegation})
 		}
 		data.Allegations = append(data.Allegations, g)
+	}
+	for _, st := range s.ref.StandardsAt(s.clock()).Standards {
+		data.Standards = append(data.Standards, speakUpOption{Value: st.Code, Label: st.Title, Selected: st.Code == data.Raise.Standard})
 	}
 	return nil
 }

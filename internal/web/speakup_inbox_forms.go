@@ -76,7 +76,7 @@ func (s *Server) speakUpFormFailed(w http.ResponseWriter, r *http.Request, err e
 
 // fieldLabels name the inbox's fields in an error message.
 var fieldLabels = map[string]string{
-	"reply-text": "Your reply", "raise-unit": "The unit", "raise-summary": "The summary", "raise-allegation": "The allegation",
+	"reply-text": "Your reply", "raise-unit": "The unit", "raise-summary": "The summary", "raise-allegation": "The allegation", "raise-standard": "The standard",
 	"raise-description": "The description", "raise-arose-day": "The date it happened", "raise-subjects": "The officers",
 	"reveal-recipient": "Who would learn the identity", "reveal-reason": "The reason", "identity-reason": "The reason",
 }
@@ -125,8 +125,12 @@ func (s *Server) speakUpRaiseForm(w http.ResponseWriter, r *http.Request) {
 	pf := r.PostForm
 	form := raiseForm{UnitID: pf.Get("unit_id"), Summary: pf.Get("summary"), Allegation: pf.Get("allegation"),
 		Description: pf.Get("description"), Subjects: pf.Get("subjects"), AroseDay: strings.TrimSpace(pf.Get("arose_day")),
-		AroseMonth: strings.TrimSpace(pf.Get("arose_month")), AroseYear: strings.TrimSpace(pf.Get("arose_year"))}
+		AroseMonth: strings.TrimSpace(pf.Get("arose_month")), AroseYear: strings.TrimSpace(pf.Get("arose_year")),
+		Standard: pf.Get("standard")}
 	req := speakUpConvertRequest{UnitID: form.UnitID, Summary: form.Summary, Description: form.Description}
+	if form.Standard != "" {
+		req.Standards = []string{form.Standard}
+	}
 	req.Category, req.Subcategory, _ = strings.Cut(form.Allegation, "/")
 	var fs fault.Fields
 	if form.AroseDay+form.AroseMonth+form.AroseYear != "" {
@@ -136,11 +140,14 @@ func (s *Server) speakUpRaiseForm(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	order := []string{"raise-unit", "raise-summary", "raise-allegation", "raise-description", "raise-arose-day", "raise-subjects"}
+	order := []string{"raise-unit", "raise-summary", "raise-allegation", "raise-standard", "raise-description", "raise-arose-day", "raise-subjects"}
 	keep := func(d *speakUpReportPage) {
 		d.Raise = form
 		for i := range d.Units {
 			d.Units[i].Selected = d.Units[i].Value == form.UnitID
+		}
+		for i := range d.Standards {
+			d.Standards[i].Selected = d.Standards[i].Value == form.Standard
 		}
 		for _, g := range d.Allegations {
 			for i := range g.Options {
@@ -165,6 +172,8 @@ func raiseFieldID(field string) string {
 		return "raise-summary"
 	case field == "category" || field == "subcategory":
 		return "raise-allegation"
+	case strings.HasPrefix(field, "standards"):
+		return "raise-standard"
 	case field == "description":
 		return "raise-description"
 	case field == "arose_on":

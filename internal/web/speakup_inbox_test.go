@@ -37,7 +37,7 @@ func init() {
 			url.Values{"reason": {"a witness statement is needed"}, "recipient": {"DI Marsh"}}.Encode()),
 		"POST /speak-up/inbox/{id}/raise": func(f *fixture) body {
 			return body{form, url.Values{"unit_id": {f.unitA.ID}, "summary": {"Bullying reported by a colleague."},
-				"allegation": {"individual-behaviours/impolite-language"}, "subjects": {"S1"}}.Encode()}
+				"allegation": {"individual-behaviours/impolite-language"}, "subjects": {"S1"}, "standard": {"authority-respect-courtesy"}}.Encode()}
 		},
 	} {
 		matrixBodies[k] = v
@@ -224,13 +224,13 @@ func TestGuardianRaisesConductMatterFromThePage(t *testing.T) {
 		if code != 422 {
 			t.Fatalf("empty form: %d", code)
 		}
-		for _, field := range []string{"raise-unit", "raise-summary", "raise-allegation", "raise-arose-day"} {
+		for _, field := range []string{"raise-unit", "raise-summary", "raise-standard", "raise-arose-day"} {
 			if !strings.Contains(body, `href="#`+field+`"`) || !strings.Contains(body, `id="`+field+`-error"`) {
 				t.Errorf("the refusal does not name %s", field)
 			}
 		}
 		good := url.Values{"unit_id": {f.unitA.ID}, "summary": {"Bullying of probationers by a sergeant during breaks."},
-			"allegation": {"individual-behaviours/impolite-language"}, "subjects": {"S1"}}
+			"allegation": {"individual-behaviours/impolite-language"}, "subjects": {"S1"}, "standard": {"authority-respect-courtesy"}}
 		slip := url.Values{}
 		for k, v := range good {
 			slip[k] = v

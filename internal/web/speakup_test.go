@@ -317,7 +317,8 @@ func init() {
 			`{"reason":"a witness statement is needed","recipient":"DI Marsh"}`),
 		"POST /api/v1/speakup/reports/{id}/convert": func(f *fixture) body {
 			return body{"application/json", `{"unit_id":"` + f.unitA.ID + `","summary":"Bullying reported by a colleague.",
-				"category":"individual-behaviours","subcategory":"impolite-language","subjects":["` + f.subject + `"]}`}
+				"category":"individual-behaviours","subcategory":"impolite-language","subjects":["` + f.subject + `"],
+				"standards":["authority-respect-courtesy"]}`}
 		},
 	} {
 		matrixBodies[k] = v

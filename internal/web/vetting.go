@@ -15,13 +15,16 @@ import (
 	"github.com/probity/probity/internal/vetting"
 )
 
-// vettingRoutes are the vetting unit's pages.
+// vettingRoutes are the vetting unit's pages, and its API
+// (vettingapi.go).
 func (s *Server) vettingRoutes() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/vetting", access.VettingRead, s.vettingQueuePage, true},
 		{"GET", "/vetting/reviews/{id}", access.VettingRead, s.vettingReviewPage, true},
 		{"POST", "/vetting/reviews/{id}", access.VettingDecide, s.vettingDecisionForm, true},
-	}
+		{"GET", "/vetting/officers/{id}", access.VettingRead, s.vettingOfficerPage, true},
+		{"POST", "/vetting/officers/{id}/clearances", access.VettingDecide, s.vettingClearanceForm, true},
+	}, s.vettingAPIRoutes()...)
 }
 
 // reviewView is a review as pages show it: the officer by name, and the
@@ -53,7 +56,14 @@ func (s *Server) viewReview(r *http.Request, rv vetting.Review, known map[string
 	t := rv.Trigger
 	switch t.Kind {
 	case vetting.ByCategory:
-		v.Why = "An allegation of " + s.categoryWords(t.Category, t.Subcategory, rv.OpenedAt)
+		switch {
+		case t.DomesticAbuse && t.Category == "":
+			v.Why = "An allegation flagged as domestic abuse"
+		case t.DomesticAbuse:
+			v.Why = "An allegation flagged as domestic abuse, of " + s.categoryWords(t.Category, t.Subcategory, rv.OpenedAt)
+		default:
+			v.Why = "An allegation of " + s.categoryWords(t.Category, t.Subcategory, rv.OpenedAt)
+		}
 		if !t.AllegationOn.IsZero() {
 			v.Why += ", said to have happened on " + ukTime(t.AllegationOn, "2 January 2006")
 		}
@@ -88,6 +98,11 @@ type vettingQueue struct {
 	pageData
 	Reviews []reviewView
 	Overdue int
+	// Due are the clearances whose periodic review falls due within
+	// dueWithinDays, or has passed; DueOverdue counts the latter.
+	Due        []clearanceDue
+	DueOverdue int
+	DueWithin  int
 }
 
 // vettingQueuePage answers GET /vetting. Reading the queue is a read of
@@ -111,8 +126,18 @@ func (s *Server) vettingQueuePage(w http.ResponseWriter, r *http.Request) {
 		}
 		data.Reviews = append(data.Reviews, v)
 	}
+	if data.Due, err = s.clearancesDue(r, known); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	data.DueWithin = dueWithinDays
+	for _, c := range data.Due {
+		if c.Overdue {
+			data.DueOverdue++
+		}
+	}
 	e := s.auditEntry(r, audit.Consult, "vetting-queue", "", audit.Success)
-	e.Reason = strconv.Itoa(len(list)) + " open reviews listed"
+	e.Reason = strconv.Itoa(len(list)) + " open reviews and " + strconv.Itoa(len(data.Due)) + " clearances due listed"
 	if err := s.db.Audit(r.Context(), e); err != nil {
 		s.failPage(w, r, err)
 		return
@@ -188,26 +213,10 @@ func (s *Server) vettingDecisionForm(w http.ResponseWriter, r *http.Request) {
 	sent := vetting.Review{Decision: vetting.Decision(r.PostForm.Get("decision")), Reasons: r.PostForm.Get("reasons"),
 		Conditions: r.PostForm.Get("conditions")}
 	version, verr := strconv.Atoi(r.PostForm.Get("version"))
-	who := caller(r)
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		rv, err := tx.VettingReview(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		if verr != nil || version != rv.Version {
-			return fault.Errorf(fault.Conflict, "this review changed since you opened it: it is shown below as it now stands, and your decision was not saved")
-		}
-		read := rv.Version
-		if err := rv.Decide(sent.Decision, sent.Reasons, sent.Conditions, who.User.Username, s.clock().UTC()); err != nil {
-			return err
-		}
-		if err := tx.DecideVettingReview(r.Context(), rv, read, s.clock().UTC()); err != nil {
-			return err
-		}
-		e := s.auditEntry(r, audit.Alter, "vetting-review", rv.ID, audit.Success)
-		e.Reason = "decided: " + rv.Decision.Label().Name
-		return tx.Audit(r.Context(), e)
-	})
+	if verr != nil {
+		version = -1
+	}
+	_, err := s.decideReview(r, id, sent, version)
 	if err == nil {
 		http.Redirect(w, r, "/vetting/reviews/"+id+"?decided=1", http.StatusSeeOther)
 		return
@@ -233,4 +242,31 @@ func (s *Server) vettingDecisionForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, statusOf(kind), "vetting-review", data)
+}
+
+// decideReview applies a decision to a review as read at version, in one
+// transaction with its audit entry. The form and the API both come here.
+func (s *Server) decideReview(r *http.Request, id string, sent vetting.Review, version int) (vetting.Review, error) {
+	who := caller(r)
+	var rv vetting.Review
+	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		if rv, err = tx.VettingReview(r.Context(), id); err != nil {
+			return err
+		}
+		if version != rv.Version {
+			return fault.Errorf(fault.Conflict, "this review changed since you opened it: it is shown below as it now stands, and your decision was not saved")
+		}
+		read := rv.Version
+		if err := rv.Decide(sent.Decision, sent.Reasons, sent.Conditions, who.User.Username, s.clock().UTC()); err != nil {
+			return err
+		}
+		if err := tx.DecideVettingReview(r.Context(), rv, read, s.clock().UTC()); err != nil {
+			return err
+		}
+		e := s.auditEntry(r, audit.Alter, "vetting-review", rv.ID, audit.Success)
+		e.Reason = "decided: " + rv.Decision.Label().Name
+		return tx.Audit(r.Context(), e)
+	})
+	return rv, err
 }

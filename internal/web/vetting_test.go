@@ -141,3 +141,126 @@ func TestVettingReviewFromAllegationToDecision(t *testing.T) {
 		}
 	})
 }
+
+// TestVettingUnitRecordsDecisions: the vetting unit records a clearance on
+// an officer's vetting page, is told in words what is wrong with a faulty
+// one, and records an appeal against an earlier decision; the API takes
+// the same decisions with the same checks; a clearance whose review falls
+// due within 90 days joins the queue; the head of standards reads but
+// records nothing; every read and decision is audited.
+func TestVettingUnitRecordsDecisions(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		v := f.login(t, access.Vetting)
+		path := "/vetting/officers/" + f.subject
+		page := v.do(t, "GET", path, "", "")
+		if page.Code != 200 || !strings.Contains(page.Body.String(), "PC S1 Subject") || !strings.Contains(page.Body.String(), `id="clearance-form"`) {
+			t.Fatalf("officer's vetting page: %d\n%s", page.Code, page.Body)
+		}
+		form := func(kv ...string) string {
+			vals := url.Values{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				vals.Set(kv[i], kv[i+1])
+			}
+			return vals.Encode()
+		}
+		// Nothing chosen, a date that is not one, no reasons: each named in
+		// words, in the form's order.
+		bad := v.do(t, "POST", path+"/clearances", "application/x-www-form-urlencoded",
+			form("level", "", "status", "granted", "granted_on", "31/2/2026", "reasons", " "))
+		body := bad.Body.String()
+		for _, want := range []string{`href="#clearance-level">Choose the level of vetting the decision is about`,
+			`href="#clearance-granted-on">Enter the date of the decision, for example 27/3/2026`, `value="granted" checked`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("faulty form: %d, missing %q\n%s", bad.Code, want, body)
+			}
+		}
+		if bad.Code != 422 {
+			t.Errorf("faulty form: %d", bad.Code)
+		}
+		// A granted clearance needs a review date after the decision, and
+		// reasons.
+		bad = v.do(t, "POST", path+"/clearances", "application/x-www-form-urlencoded",
+			form("level", "management", "status", "granted", "granted_on", "1/6/2026", "review_due", "1/5/2026"))
+		if body := bad.Body.String(); bad.Code != 422 || !strings.Contains(body, "Review due must be after the date of the decision") ||
+			!strings.Contains(body, "Reasons are required") {
+			t.Errorf("review before the decision: %d\n%s", bad.Code, body)
+		}
+		ok := v.do(t, "POST", path+"/clearances", "application/x-www-form-urlencoded",
+			form("level", "management", "status", "granted", "granted_on", "1/6/2026", "review_due", "15/8/2026", "reasons", "Renewal checks clear"))
+		if ok.Code != 303 || ok.Header().Get("Location") != path+"?recorded=1" {
+			t.Fatalf("record: %d %s\n%s", ok.Code, ok.Header().Get("Location"), ok.Body)
+		}
+		done := v.do(t, "GET", path+"?recorded=1", "", "").Body.String()
+		if !strings.Contains(done, "The vetting decision has been recorded.") || !strings.Contains(done, "15 August 2026") {
+			t.Errorf("after recording:\n%s", done)
+		}
+
+		// The API: the same checks, named by field; then an appeal.
+		bad = v.do(t, "POST", "/api/v1"+path+"/clearances", "application/json", `{"level":"top-secret","status":"granted","granted_on":"2026-06-01","reasons":"x"}`)
+		if bad.Code != 422 || !strings.Contains(bad.Body.String(), `"level"`) || !strings.Contains(bad.Body.String(), `"review_due"`) {
+			t.Errorf("API faulty: %d %s", bad.Code, bad.Body)
+		}
+		var first string
+		hist := decode(t, v.do(t, "GET", "/api/v1"+path, "", ""))
+		if cur := hist["current"].([]any); len(cur) != 1 {
+			t.Fatalf("current: %v", cur)
+		} else {
+			first = cur[0].(map[string]any)["id"].(string)
+		}
+		refused := v.do(t, "POST", "/api/v1"+path+"/clearances", "application/json",
+			`{"level":"sc","status":"refused","granted_on":"2026-06-01","reasons":"Undisclosed debts"}`)
+		if refused.Code != 201 {
+			t.Fatalf("API record: %d %s", refused.Code, refused.Body)
+		}
+		appeal := v.do(t, "POST", "/api/v1"+path+"/clearances", "application/json",
+			`{"level":"sc","status":"granted","granted_on":"2026-06-01","review_due":"2031-06-01","reasons":"Debts explained on appeal","appeal_of":"`+
+				decode(t, refused)["id"].(string)+`"}`)
+		if appeal.Code != 201 || decode(t, appeal)["appeal_of"] == "" {
+			t.Fatalf("API appeal: %d %s", appeal.Code, appeal.Body)
+		}
+		if c := v.do(t, "POST", "/api/v1"+path+"/clearances", "application/json",
+			`{"level":"sc","status":"granted","granted_on":"2026-06-01","review_due":"2031-06-01","reasons":"x","appeal_of":"nosuch"}`); c.Code != 422 ||
+			!strings.Contains(c.Body.String(), `"appeal_of"`) {
+			t.Errorf("appeal of nothing: %d %s", c.Code, c.Body)
+		}
+
+		// The management clearance falls due on 15 August, within 90 days
+		// of 1 June: it joins the queue, on the page and in the API.
+		q := decode(t, v.do(t, "GET", "/api/v1/vetting/reviews", "", ""))
+		due := q["clearances_due"].([]any)
+		if len(due) != 1 || due[0].(map[string]any)["id"] != first || due[0].(map[string]any)["officer"].(map[string]any)["name"] != "PC S1 Subject" {
+			t.Errorf("clearances due: %v", due)
+		}
+		if qp := v.do(t, "GET", "/vetting", "", "").Body.String(); !strings.Contains(qp, `id="clearances-due"`) || !strings.Contains(qp, "15 August 2026") {
+			t.Errorf("queue page:\n%s", qp)
+		}
+
+		// The head of standards reads the record but records nothing.
+		psd := f.login(t, access.PSDHead)
+		if p := psd.do(t, "GET", path, "", ""); p.Code != 200 || strings.Contains(p.Body.String(), `id="clearance-form"`) {
+			t.Errorf("head of standards: %d, form offered: %v", p.Code, strings.Contains(p.Body.String(), `id="clearance-form"`))
+		}
+		if p := psd.do(t, "POST", "/api/v1"+path+"/clearances", "application/json", `{}`); p.Code != 403 {
+			t.Errorf("head of standards recording: %d", p.Code)
+		}
+		pg, err := f.db.AuditEntries(t.Context(), store.AuditFilter{RecordID: f.subject})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reads, alters int
+		for _, e := range pg.Entries {
+			if e.RecordType != "officer-vetting" {
+				continue
+			}
+			switch e.Action {
+			case "consult":
+				reads++
+			case "alter":
+				alters++
+			}
+		}
+		if alters != 3 || reads < 3 {
+			t.Errorf("audit of the officer's vetting: %d reads, %d decisions", reads, alters)
+		}
+	})
+}
