@@ -65,6 +65,10 @@ type CaseFilter struct {
 	// them (received before it and not finalised by then), so that a
 	// figure of open cases links to the cases behind it.
 	OpenAt *time.Time
+	// FinalisedFrom and FinalisedBefore keep the cases the measures count
+	// as finalised in [from, before): the figures of finalised cases link
+	// to them.
+	FinalisedFrom, FinalisedBefore *time.Time
 	// In keeps the cases whose kind and state are one of these pairs
 	// (open cases, cases awaiting a role's decision); nil keeps every
 	// case, an empty non-nil list none.
@@ -164,6 +168,9 @@ func (db *DB) caseListWhere(f CaseFilter, arg func(any) string) ([]string, error
 	}
 	if f.OpenAt != nil {
 		where = append(where, openAtSQL(*f.OpenAt, arg))
+	}
+	if f.FinalisedFrom != nil || f.FinalisedBefore != nil {
+		where = append(where, finalisedInSQL(f.FinalisedFrom, f.FinalisedBefore, arg))
 	}
 	if f.AssigneeID != "" {
 		// Driven from the assignee's index, not checked case by case.
@@ -346,4 +353,26 @@ func openAtSQL(t time.Time, arg func(any) string) string {
 		AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + ` AND e.at < ` + at + `)
 		AND NOT (c.state IN ` + fin + ` AND c.updated_at < ` + at + `
 			AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + `)))`
+}
+
+// finalisedInSQL keeps cases (alias c) finalised, by the measures' rule,
+// at or after from and before before (either may be nil): the first
+// finalising step of the timeline or, without one, the last update of a
+// case whose state is finalised.
+func finalisedInSQL(from, before *time.Time, arg func(any) string) string {
+	marks := make([]string, len(finalisedStates))
+	for i, st := range finalisedStates {
+		marks[i] = arg(string(st))
+	}
+	fin := "(" + strings.Join(marks, ", ") + ")"
+	at := `COALESCE((SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + `),
+		CASE WHEN c.state IN ` + fin + ` THEN c.updated_at END)`
+	var conds []string
+	if from != nil {
+		conds = append(conds, at+" >= "+arg(from.UTC()))
+	}
+	if before != nil {
+		conds = append(conds, at+" < "+arg(before.UTC()))
+	}
+	return "(" + strings.Join(conds, " AND ") + ")"
 }

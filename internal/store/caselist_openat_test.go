@@ -10,9 +10,10 @@ import (
 	"github.com/probity/probity/internal/store/storetest"
 )
 
-// TestCaseListOpenAt: the case list's open-at filter finds exactly the
-// cases the backlog measure counts as open at a moment, so that a figure
-// links to the cases behind it; by unit and kind too.
+// TestCaseListOpenAt: the case list's open-at and finalised-in filters
+// find exactly the cases the backlog measure counts as open at a moment
+// and finalised in a period, so that a figure links to the cases behind
+// it; by unit and kind too.
 func TestCaseListOpenAt(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := seedMeasures(t, db)
@@ -26,7 +27,7 @@ func TestCaseListOpenAt(t *testing.T) {
 			{"all", "", ""}, {"north", fx.north.ID, ""}, {"south", fx.south.ID, ""},
 			{"complaints", "", cases.Complaint}, {"conduct matters", "", cases.ConductMatter},
 		}
-		seen := 0
+		seen, finalised := 0, 0
 		for _, m := range moments {
 			for _, fl := range filters {
 				t.Run(m+" "+fl.name, func(t *testing.T) {
@@ -48,11 +49,26 @@ func TestCaseListOpenAt(t *testing.T) {
 					if n != b.OpenAtEnd {
 						t.Errorf("open at %s: the list finds %d, the backlog counts %d", m, n, b.OpenAtEnd)
 					}
+					// Finalised in the quarter ending at the moment.
+					start := when.AddDate(0, -3, 0)
+					b, err = db.Backlog(ctx, measures.Scope{ForceID: fx.force.ID, UnitID: fl.unit, Kinds: kinds, Start: start, End: when})
+					if err != nil {
+						t.Fatal(err)
+					}
+					n, err = db.CountCases(ctx, store.CaseFilter{UnitID: fl.unit, Kind: string(fl.kind), FinalisedFrom: &start,
+						FinalisedBefore: &when, Now: measuresNow})
+					if err != nil {
+						t.Fatal(err)
+					}
+					finalised += n
+					if n != b.Finalised {
+						t.Errorf("finalised in the three months to %s: the list finds %d, the backlog counts %d", m, n, b.Finalised)
+					}
 				})
 			}
 		}
-		if seen == 0 {
-			t.Error("no case was open at any moment: the test shows nothing")
+		if seen == 0 || finalised == 0 {
+			t.Errorf("open %d, finalised %d: the test shows nothing", seen, finalised)
 		}
 	})
 }
