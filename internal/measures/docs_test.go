@@ -100,8 +100,9 @@ The head of professional standards, the appropriate authority and the oversight 
   own. Need-to-know still governs every case behind a figure.
 - **The cases behind a figure.** For those who hold case files (the head of standards, the appropriate
   authority) case measures link to the case list with the same unit and kind: the cases received in the
-  period, and for the backlog and open cases by age those open at the start or end of the period, by
-  age. The list takes these as UTC days (` + "`received_from`" + `, ` + "`received_before`" + `, ` + "`open_at`" + `), as the measures
+  period (finalised in it, for days to finalise and allegation outcomes), and for the backlog and open
+  cases by age those open at the start or end of the period, by age. The list takes these as UTC days
+  (` + "`received_from`" + `, ` + "`received_before`" + `, ` + "`open_at`" + `, ` + "`finalised_from`" + `, ` + "`finalised_before`" + `), as the measures
   count, so a figure and its list agree; the list still shows each reader only the cases they may open,
   so it may hold fewer. Measures of officers, reports and flags link to no list. The oversight body has
   no case list; its one link is to the cases shared with it.

@@ -12,7 +12,8 @@ import (
 // the form's own dates are days in the force's time zone: a figure and
 // the list it links to then agree to the case.
 
-// figureFilters reads received_from, received_before and open_at into f.
+// figureFilters reads received_from, received_before, open_at,
+// finalised_from and finalised_before into f.
 // They narrow alongside the form's dates; each must be a day written
 // YYYY-MM-DD.
 func figureFilters(fields *fault.Fields, fm caseListForm, f *store.CaseFilter) {
@@ -34,6 +35,8 @@ func figureFilters(fields *fault.Fields, fm caseListForm, f *store.CaseFilter) {
 		f.ReceivedBefore = d
 	}
 	f.OpenAt = utcDay("open_at", fm.OpenAt)
+	f.FinalisedFrom = utcDay("finalised_from", fm.FinalisedFrom)
+	f.FinalisedBefore = utcDay("finalised_before", fm.FinalisedBefore)
 }
 
 // instant writes a moment for a cursor's binding and the audit entry.
@@ -70,6 +73,18 @@ func (p casesPage) FigureFilters() string {
 			out += "and "
 		}
 		out += "open at the start of " + day(fm.OpenAt) + " "
+	}
+	if fm.FinalisedFrom != "" {
+		if out != "" {
+			out += "and "
+		}
+		out += "finalised on or after " + day(fm.FinalisedFrom) + " "
+	}
+	if fm.FinalisedBefore != "" {
+		if out != "" {
+			out += "and "
+		}
+		out += "finalised before " + day(fm.FinalisedBefore) + " "
 	}
 	if out == "" {
 		return ""

@@ -445,8 +445,8 @@ func (s *Server) dashFigure(f figures.Figure, note string, req dashRequest, case
 
 // caseLinks are the links from a measure's figures to the cases behind
 // them on the case list, with the same unit and kind: the cases received
-// in the period, and for the stocks the cases open at its start and end
-// and by age. Measures of officers, reports and flags have none.
+// in the period (finalised in it, for the measures of finalised cases),
+// and for the stocks the cases open at its start and end and by age. Measures of officers, reports and flags have none.
 func (s *Server) caseLinks(m measures.Measure, req dashRequest) ([]dashLink, string) {
 	if m.Family != measures.FamilyCases || m.ID == "disproportionality" || m.ID == "repeat-subjects" {
 		return nil, "These figures count officers, reports or flags, not cases, so they link to no list of cases."
@@ -474,12 +474,13 @@ func (s *Server) caseLinks(m measures.Measure, req dashRequest) ([]dashLink, str
 		what = "Complaints"
 	}
 	received := dashLink{what + " received in " + p.Label, base("received_from", day(p.Start), "received_before", day(p.End))}
+	finalised := dashLink{what + " finalised in " + p.Label, base("finalised_from", day(p.Start), "finalised_before", day(p.End))}
 	if p.Start.After(now) {
 		return nil, "This period has not begun, so no cases lie behind its figures yet."
 	}
 	switch m.ID {
 	case "backlog":
-		links := []dashLink{{"Cases open at the start of " + p.Label, base("open_at", day(p.Start))}, received}
+		links := []dashLink{{"Cases open at the start of " + p.Label, base("open_at", day(p.Start))}, received, finalised}
 		if p.End.After(now) {
 			return append(links, dashLink{"Cases open now", base("show", "open")}), ""
 		}
@@ -502,6 +503,8 @@ func (s *Server) caseLinks(m measures.Measure, req dashRequest) ([]dashLink, str
 			links = append(links, dashLink{"Open at the end of " + p.Label + ": " + strings.ToLower(band), base(extra...)})
 		}
 		return links, ""
+	case "days-to-finalise", "allegation-outcomes":
+		return []dashLink{finalised}, ""
 	}
 	return []dashLink{received}, ""
 }

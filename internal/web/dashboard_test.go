@@ -198,6 +198,9 @@ func TestDashboardPage(t *testing.T) {
 					if !received {
 						t.Errorf("no link to the complaints received in the quarter")
 					}
+					if !slices.Contains(ls, "/cases?finalised_before=2026-07-01&finalised_from=2026-04-01&kind=complaint") {
+						t.Errorf("no link to the complaints finalised in the quarter")
+					}
 				}
 				if vet := strings.Contains(page, `id="vetting"`); vet != (role == access.PSDHead) {
 					t.Errorf("vetting panel shown %v", vet)
@@ -280,6 +283,14 @@ func TestDashboardLinksFindTheCases(t *testing.T) {
 		}
 		if rec := c.do(t, "GET", "/cases?open_at=June", "", ""); rec.Code != http.StatusUnprocessableEntity {
 			t.Errorf("a malformed open-at: %d", rec.Code)
+		}
+		rec = c.do(t, "GET", "/cases?finalised_from=2026-04-01&finalised_before=2026-07-01", "", "")
+		if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, ">0 cases match<") ||
+			!strings.Contains(body, "finalised on or after 1 April 2026 and finalised before 1 July 2026") {
+			t.Errorf("finalised in the quarter: %d %s", rec.Code, firstLine(visibleText(body)))
+		}
+		if rec := c.do(t, "GET", "/cases?finalised_before=soon", "", ""); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("a malformed finalised-before: %d", rec.Code)
 		}
 	})
 }
