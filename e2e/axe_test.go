@@ -66,7 +66,8 @@ func TestAccessibilityOfEveryPageReached(t *testing.T) {
 		}
 		shot(t, ctx, strings.NewReplacer("/", "_", " ", "-").Replace(key)+".png")
 	}
-	for _, p := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread"} {
+	for _, p := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread",
+		"/public/hearings"} {
 		check("stranger", p)
 	}
 	for _, a := range demo.Accounts() {

@@ -68,6 +68,12 @@ const (
 	OversightMeetings Permission = "oversight:meetings"
 	OversightAnswer   Permission = "oversight:answer"
 	OversightPosts    Permission = "oversight:posts"
+	// HearingNoticeDraft lets the appropriate authority and the head of
+	// standards draft, read and withdraw notices of misconduct hearings
+	// and their outcomes; HearingNoticeApprove lets them approve one for
+	// publication, never their own (internal/hearings decides that).
+	HearingNoticeDraft   Permission = "hearing-notice:draft"
+	HearingNoticeApprove Permission = "hearing-notice:approve"
 )
 
 // caseRoles may hold case content, subject to need-to-know.
@@ -115,6 +121,10 @@ var grants = map[Permission][]Role{
 	// oversight body records the office's answers.
 	OversightAnswer: {Oversight},
 	OversightPosts:  {Oversight},
+	// What the public read about an officer's hearing is the appropriate
+	// authority's to publish [CR 36, 43].
+	HearingNoticeDraft:   {Authority, PSDHead},
+	HearingNoticeApprove: {Authority, PSDHead},
 }
 
 // Principal is who is asking: a user, the roles in force for this request

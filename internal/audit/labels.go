@@ -77,6 +77,8 @@ var recordTypeLabels = map[string]string{
 	"oversight-action":       "Accountability board action",
 	"oversight-post":         "Leadership post",
 	"oversight-post-list":    "Leadership posts",
+	"hearing-notice":         "Hearing notice",
+	"hearing-notices":        "Hearing notices",
 }
 
 // RecordTypeLabel names a kind of record in words; "" for none, and an

@@ -56,6 +56,7 @@ func PublicPages() []PublicPage {
 		{"/complain", "make a complaint, as a member of the public would"},
 		{"/complaint-status", "follow a complaint with the reference and receipt code it was given"},
 		{"/speak-up", "report wrongdoing in confidence as a member of staff, anonymously if wished"},
+		{"/public/hearings", "read the notices of misconduct hearings and their outcomes the force has published"},
 	}
 }
 

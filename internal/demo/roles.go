@@ -40,6 +40,9 @@ func seedRoles(ctx context.Context, db *store.DB, ds *Dataset, ids map[string]st
 	if err := seedBoards(ctx, db, now); err != nil {
 		return fmt.Errorf("seeding the oversight body's boards and posts: %w", err)
 	}
+	if err := seedHearingNotices(ctx, db, ds, caseIDs, now); err != nil {
+		return fmt.Errorf("seeding hearing notices: %w", err)
+	}
 	return nil
 }
 

@@ -22,6 +22,7 @@ package keyring
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -31,6 +32,7 @@ import (
 	"github.com/probity/probity/internal/secret"
 	"io"
 	"log/slog"
+	"sort"
 	"strings"
 )
 
@@ -64,6 +66,9 @@ var errNoKey = errors.New("keyring: keyring has no keys")
 type key struct {
 	id   string
 	aead cipher.AEAD
+	// mac keys blind indexes (Digests); derived from the data key, so
+	// that the data key itself is never a MAC key.
+	mac []byte
 }
 
 // Keyring holds the data keys: one current key that seals, and any number of
@@ -119,7 +124,9 @@ func build(raw [][]byte) (*Keyring, error) {
 		if err != nil {
 			return nil, fmt.Errorf("key %d: %w", n, err)
 		}
-		e := &key{id: id, aead: aead}
+		m := hmac.New(sha256.New, b)
+		m.Write([]byte("probity keyring blind index"))
+		e := &key{id: id, aead: aead, mac: m.Sum(nil)}
 		pos[id] = n
 		k.byID[id] = e
 		if k.current == nil {
@@ -229,6 +236,39 @@ func (k *Keyring) Seal(plaintext []byte, aad string) (string, error) {
 	sb.WriteByte('.')
 	sb.WriteString(base64.RawURLEncoding.EncodeToString(sealed))
 	return sb.String(), nil
+}
+
+// Digest is a keyed digest of a value under one key of the ring.
+type Digest struct {
+	KeyID, Hex string
+}
+
+// Digests returns a keyed digest (HMAC-SHA256) of data for purpose under
+// each key of the ring, the current key's first and the others in order
+// of id. A blind index stores the current key's digest beside a sealed
+// value and is searched with all of them, so rows indexed before a key
+// was rotated are still found while their key is in the ring; without a
+// key nobody can test guesses against the index.
+func (k *Keyring) Digests(purpose string, data []byte) []Digest {
+	if k == nil || k.current == nil {
+		return nil
+	}
+	ids := make([]string, 0, len(k.byID))
+	for id := range k.byID {
+		if id != k.current.id {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	out := make([]Digest, 0, len(k.byID))
+	for _, id := range append([]string{k.current.id}, ids...) {
+		m := hmac.New(sha256.New, k.byID[id].mac)
+		m.Write([]byte(purpose))
+		m.Write([]byte{0})
+		m.Write(data)
+		out = append(out, Digest{KeyID: id, Hex: hex.EncodeToString(m.Sum(nil))})
+	}
+	return out
 }
 
 // SealString is Seal for string values.

@@ -741,3 +741,32 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestDigests(t *testing.T) {
+	a, b := bytes.Repeat([]byte{1}, keyring.KeySize), bytes.Repeat([]byte{2}, keyring.KeySize)
+	old, err := keyring.New(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rotated, err := keyring.New(b, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := old.Digests("index", []byte("gary lane"))
+	after := rotated.Digests("index", []byte("gary lane"))
+	if len(before) != 1 || len(after) != 2 || after[0].KeyID != rotated.CurrentID() {
+		t.Fatalf("digests %v, %v", before, after)
+	}
+	// A row indexed under the old key is found with the rotated ring.
+	if after[1] != before[0] {
+		t.Errorf("the old key's digest changed: %v, %v", after[1], before[0])
+	}
+	for _, other := range [][2]string{{"index", "gary lanes"}, {"other", "gary lane"}} {
+		if d := old.Digests(other[0], []byte(other[1])); d[0] == before[0] {
+			t.Errorf("%q under %q digests as %q does", other[1], other[0], "gary lane")
+		}
+	}
+	if before[0].Hex == "" || strings.Contains(before[0].Hex, "gary") {
+		t.Errorf("digest %q", before[0].Hex)
+	}
+}

@@ -73,6 +73,7 @@ var layers = []layer{
 			"internal/vetting", "internal/measures", "internal/disclosure",
 			"internal/figures",
 			"internal/oversight",
+			"internal/hearings",
 		},
 	},
 	{

@@ -32,6 +32,12 @@ var sealedColumns = []sealedColumn{
 	{"speakup_reports", "id", "identity_sealed", func(id string) string { return speakUpAAD("speakup_reports", id, "identity") }, 0},
 	{"speakup_messages", "id", "text_sealed", func(id string) string { return speakUpAAD("speakup_messages", id, "text") }, 0},
 	{"speakup_attachments", "id", "content_sealed", func(id string) string { return speakUpAAD("speakup_attachments", id, "content") }, 4},
+	{"barred_listings", "id", "name_sealed", func(id string) string { return listingAAD(id, "name") }, 0},
+	{"barred_listings", "id", "birth_date_sealed", func(id string) string { return listingAAD(id, "birth_date") }, 0},
+	{"barred_listings", "id", "collar_sealed", func(id string) string { return listingAAD(id, "collar") }, 0},
+	{"transfer_checks", "id", "name_sealed", func(id string) string { return transferAAD(id, "name") }, 0},
+	{"transfer_checks", "id", "birth_date_sealed", func(id string) string { return transferAAD(id, "birth_date") }, 0},
+	{"transfer_checks", "id", "collar_sealed", func(id string) string { return transferAAD(id, "collar") }, 0},
 }
 
 // RotationReport says what a key rotation did.
@@ -71,6 +77,13 @@ func (db *DB) RotateKeys(ctx context.Context, batch int) (RotationReport, error)
 			}
 			after = last
 		}
+	}
+	// The lists' blind index is keyed by the data key too: rebuild it
+	// under the new key, or retiring the old one would hide the listed.
+	n, err := db.reindexListings(ctx, batch)
+	rep.PerColumn["barred_listing_keys.digest"] = n
+	if err != nil {
+		return rep, fmt.Errorf("reindexing the lists: %w", err)
 	}
 	return rep, nil
 }

@@ -49,6 +49,9 @@ type casePage struct {
 	// details, shown (and audited) only when asked for (ShowContacts).
 	MayWork, MayShare, MayContact, ShowContacts bool
 	Contacts                                    []people.Person
+	// MayDraftNotice offers a hearing notice on a case referred to a
+	// misconduct hearing, to those who draft them.
+	MayDraftNotice bool
 	// Banner says what the caller's last change did; Problem why it was
 	// not made (a stale form).
 	Banner, Problem string
@@ -130,6 +133,7 @@ func (s *Server) buildCasePage(r *http.Request, c cases.Case, basis string, fact
 	page.MayWork = working && access.Allowed(p, access.CaseWork)
 	page.MayShare = working && access.Allowed(p, access.CaseShare)
 	page.MayContact = page.MayWork && len(v.Complainants) > 0
+	page.MayDraftNotice = working && access.Allowed(p, access.HearingNoticeDraft) && reachedHearing(c, v.Timeline)
 	for _, rs := range s.ref.RuleSets {
 		if rs.Code == c.RuleSet {
 			page.RuleSet = rs.Title

@@ -9,6 +9,7 @@ import (
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/officers"
+	"github.com/probity/probity/internal/vetting"
 )
 
 // forceZone is the time zone the force works in: every date and time a
@@ -51,6 +52,10 @@ var labelFuncs = template.FuncMap{
 		}
 		return strconv.FormatInt((n+1023)/1024, 10) + " KB"
 	},
+	// The transfer check form's fields and words (barred_pages.go).
+	"field":       barredField,
+	"has":         func(list []string, v string) bool { return slicesContains(list, v) },
+	"appointment": func(code string) vetting.Appointment { return vetting.Appointment(code) },
 }
 
 func ukTime(t time.Time, layout string) string {

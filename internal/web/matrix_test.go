@@ -187,6 +187,28 @@ var theMatrix = map[string]expect{
 	"GET /api/v1/oversight/posts/{id}":                             {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404, access.PSDHead: 404})},
 	"POST /api/v1/oversight/posts/{id}/appointments":               {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
 	"POST /api/v1/oversight/posts/{id}/changes":                    {all: byRole(403, map[access.Role]int{anon: 401, access.Oversight: 404})},
+	// The barred and advisory lists and transfer checks: the vetting unit
+	// reads and decides, the head of standards reads and searches. Empty
+	// forms are shown again (422); the API refuses a body that is not
+	// JSON (415); {id} is a case id here, so no listing (404).
+	"GET /vetting/lists":                         {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 200, access.PSDHead: 200})},
+	"POST /vetting/lists/search":                 {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 422, access.PSDHead: 422})},
+	"GET /vetting/lists/refer":                   {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 200})},
+	"POST /vetting/lists/refer":                  {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 422})},
+	"GET /vetting/lists/import":                  {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 200})},
+	"POST /vetting/lists/import":                 {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 422})},
+	"GET /vetting/lists/{id}":                    {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404, access.PSDHead: 404})},
+	"POST /vetting/lists/{id}":                   {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 404})},
+	"GET /vetting/transfers":                     {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 200, access.PSDHead: 200})},
+	"POST /vetting/transfers":                    {all: byRole(403, map[access.Role]int{anon: 303, access.Vetting: 422})},
+	"GET /api/v1/vetting/listings":               {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 200, access.PSDHead: 200})},
+	"POST /api/v1/vetting/listings":              {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 415})},
+	"POST /api/v1/vetting/listings/search":       {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 415, access.PSDHead: 415})},
+	"POST /api/v1/vetting/listings/import":       {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 415})},
+	"POST /api/v1/vetting/listings/{id}/removal": {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 415})},
+	"GET /api/v1/vetting/referrals-due":          {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 200, access.PSDHead: 200})},
+	"GET /api/v1/vetting/transfer-checks":        {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 200, access.PSDHead: 200})},
+	"POST /api/v1/vetting/transfer-checks":       {all: byRole(403, map[access.Role]int{anon: 401, access.Vetting: 415})},
 
 	"GET /api/v1/openapi.json": {all: byRole(200, nil)},
 	"GET /api/v1/reference":    {all: byRole(200, map[access.Role]int{anon: 401})},
@@ -374,6 +396,9 @@ func matrixPath(f *fixture, pattern, rel string) string {
 		return p
 	}
 	if p, ok := portalMatrixPath(pattern); ok {
+		return p
+	}
+	if p, ok := hearingsMatrixPath(f, pattern, rel); ok {
 		return p
 	}
 	if strings.HasPrefix(pattern, "/api/v1/officers/") || strings.HasPrefix(pattern, "/officers/") {

@@ -18,6 +18,7 @@ func TestNavigationOffersExactlyWhatTheRoleMayOpen(t *testing.T) {
 		candidates := []string{"/", "/cases", "/cases/new", "/eis/flags", "/eis/fairness", "/speak-up/inbox", "/shared-cases", "/vetting",
 			"/audit", "/admin/users", "/admin/units", "/national-return", "/oversight/meetings", "/oversight/posts",
 			"/dashboard"}
+		candidates = append(candidates, "/vetting/lists", "/vetting/transfers")
 		for _, role := range access.Roles {
 			c := f.login(t, role)
 			home := c.do(t, "GET", "/", "", "")

@@ -57,7 +57,7 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 			}
 		}
 		for _, path := range []string{"/login", "/complain", "/complaint-status", "/speak-up", "/speak-up/thread",
-			"/public", "/public/measures/repeat-subjects", "/open-data", "/public/leadership"} {
+			"/public", "/public/measures/repeat-subjects", "/open-data", "/public/leadership", "/public/hearings"} {
 			rec := f.anonymous().do(t, "GET", path, "", "")
 			check("a stranger", path, rec.Code, rec.Body.String())
 		}
@@ -69,6 +69,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1", "/national-return",
 				"/oversight/meetings", "/oversight/meetings/new", "/oversight/posts",
 				"/dashboard", "/dashboard?period=2026", "/cases?open_at=2026-06-01&received_from=2026-01-01"}
+			paths = append(paths, "/vetting/lists", "/vetting/transfers", "/vetting/lists/refer", "/vetting/lists/import",
+				"/hearing-notices", "/hearing-notices/new?case="+f.cases[relSameUnit])
 			for _, rel := range relations {
 				paths = append(paths, "/cases/"+f.cases[rel])
 			}

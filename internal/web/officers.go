@@ -38,6 +38,9 @@ type historyItem struct {
 	Finding     string     `json:"finding,omitempty"`
 	Outcome     string     `json:"outcome,omitempty"`
 	Visible     bool       `json:"case_visible"`
+	// OtherForce marks an allegation against the same person's record in
+	// another force (joined by a national id, as a transfer check does).
+	OtherForce bool `json:"other_force,omitempty"`
 	// Note says "a case you cannot open" when the case is not shown.
 	Note string `json:"note,omitempty"`
 }
@@ -45,6 +48,10 @@ type historyItem struct {
 // notOpenable is the note on an allegation whose case the viewer may not
 // open.
 const notOpenable = "a case you cannot open"
+
+// byAnotherForce is the note on such an allegation recorded by another
+// force: a transferee's earlier allegations must be seen as theirs.
+const byAnotherForce = "recorded by another force; a case you cannot open"
 
 // MonthText is the month as a page shows it ("May 2026").
 func (h historyItem) MonthText() string {
@@ -100,9 +107,11 @@ func (s *Server) history(r *http.Request, officerID, exclude string, panel bool)
 			at := a.ReceivedAt
 			items = append(items, historyItem{OfficerID: a.OfficerID, ForceCode: a.ForceCode, CaseID: a.CaseID, Reference: a.Reference,
 				ReceivedAt: &at, Month: month, State: a.State, Category: a.Category, Subcategory: a.Subcategory, Concern: a.Concern,
-				Finding: a.Finding, Outcome: a.Outcome, Visible: true})
+				Finding: a.Finding, Outcome: a.Outcome, Visible: true, OtherForce: a.OfficerID != officerID})
 		case d.Hide:
 			// Restricted, or the viewer is in it: not even its month.
+		case a.OfficerID != officerID:
+			items = append(items, historyItem{Month: month, Category: a.Category, Note: byAnotherForce})
 		default:
 			items = append(items, historyItem{Month: month, Category: a.Category, Note: notOpenable})
 		}

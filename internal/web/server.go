@@ -273,7 +273,7 @@ func (s *Server) routes() []route {
 		{"POST", "/complaint-status", access.Public, s.complaintStatusForm, true},
 		{"POST", "/api/v1/complaints", access.Public, s.createComplaint, false},
 		{"POST", "/api/v1/complaints/status", access.Public, s.checkComplaintStatus, false},
-	}, slices.Concat(s.speakUpRoutes(), s.vettingRoutes(), s.portalRoutes(), s.boardRoutes())...) // speak-up (speakup.go), vetting (vetting.go), the public portal and open data (portal.go), boards and posts (oversight_meetings.go)
+	}, slices.Concat(s.speakUpRoutes(), s.vettingRoutes(), s.portalRoutes(), s.boardRoutes(), s.hearingRoutes())...) // speak-up (speakup.go), vetting (vetting.go), the public portal and open data (portal.go), boards and posts (oversight_meetings.go), hearing notices (hearings.go)
 }
 
 // Route describes one route for tests and the API description.

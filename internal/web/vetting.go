@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,7 +25,7 @@ func (s *Server) vettingRoutes() []route {
 		{"POST", "/vetting/reviews/{id}", access.VettingDecide, s.vettingDecisionForm, true},
 		{"GET", "/vetting/officers/{id}", access.VettingRead, s.vettingOfficerPage, true},
 		{"POST", "/vetting/officers/{id}/clearances", access.VettingDecide, s.vettingClearanceForm, true},
-	}, s.vettingAPIRoutes()...)
+	}, slices.Concat(s.vettingAPIRoutes(), s.barredRoutes())...) // the API (vettingapi.go), the lists and transfer checks (barred.go)
 }
 
 // reviewView is a review as pages show it: the officer by name, and the
