@@ -46,6 +46,11 @@ const (
 	// SharedCases is the oversight body's list of the cases shared with
 	// it. Each case still opens only through CanOpenCase.
 	SharedCases Permission = "case:shared-list"
+	// MeasuresRead is the published figures (internal/measures) for the
+	// whole force: the dashboard and the measures API. They are counts,
+	// not case content, so they are open to those who answer for the
+	// force's handling of complaints and to the body that oversees it.
+	MeasuresRead Permission = "measures:read"
 	// MetricsRead is /metrics: request counts and durations by route,
 	// database pools, the audit log's length. No personal data, but the
 	// shape of the force's work: for those who run Probity.
@@ -113,6 +118,7 @@ var grants = map[Permission][]Role{
 	VettingRead:   {Vetting, PSDHead},
 	VettingDecide: {Vetting},
 	SharedCases:   {Oversight},
+	MeasuresRead:  {PSDHead, Authority, Oversight, ChiefOffice},
 	MetricsRead:   {Admin},
 	// The head of standards answers for the force's return to the IOPC.
 	ReturnRead: {PSDHead},

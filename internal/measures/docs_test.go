@@ -73,6 +73,48 @@ time beside it.
 ## The measures
 `
 
+// docsDashboard closes docs/measures.md: where staff read the figures.
+const docsDashboard = `
+## The dashboard and the API
+
+The head of professional standards, the appropriate authority and the oversight body read the measures
+(permission ` + "`measures:read`" + `):
+
+- ` + "`GET /api/v1/measures`" + ` lists every measure: id, title, definition, unit, the groups its rows carry and
+  the filters it takes. ` + "`GET /api/v1/measures/{id}?period=2026-Q2&unit=UNIT&kind=complaint`" + ` computes one
+  (the period as above; ` + "`..`" + ` may stand for ` + "`/`" + ` in a custom range; ` + "`force`" + ` is taken too). A parameter that
+  is unknown, malformed, or names a force or unit not on record, or a filter the measure cannot apply,
+  is refused with 400 and a problem+json body whose ` + "`errors`" + ` name each parameter and the reason. A period
+  not begun, or ending before the first record, is an empty result with its note, not an error.
+- ` + "`/dashboard`" + ` shows every measure for a month, a quarter, a year or custom dates (last quarter by
+  default), for one unit and one kind of case if asked. Each is drawn over the parts of the period (a
+  year by quarter, a quarter by month; custom dates by month, quarter or year as their length suits)
+  and the whole of it, beside the table of the same numbers and its definition; measures that cannot
+  be narrowed by unit or kind say so and show the force's figures. Disproportionality's ratios to white
+  male officers are also written out in words with their 95% intervals, saying whether the interval
+  includes 1. Each measure's figures download as CSV (` + "`/dashboard/{id}.csv`" + ` with the same filters, the
+  columns of the open-data files).
+- **Every unit for every reader.** A unit filter narrows the figures, never the reader's right to them:
+  the figures are counts over the force's cases, not case content, and those who may read them answer
+  for (or oversee) the whole force's handling of complaints, which they cannot do unit by unit of their
+  own. Need-to-know still governs every case behind a figure.
+- **The cases behind a figure.** For those who hold case files (the head of standards, the appropriate
+  authority) case measures link to the case list with the same unit and kind: the cases received in the
+  period (finalised in it, for days to finalise and allegation outcomes), and for the backlog and open
+  cases by age those open at the start or end of the period, by age. The list takes these as UTC days
+  (` + "`received_from`" + `, ` + "`received_before`" + `, ` + "`open_at`" + `, ` + "`finalised_from`" + `, ` + "`finalised_before`" + `), as the measures
+  count, so a figure and its list agree; the list still shows each reader only the cases they may open,
+  so it may hold fewer. Measures of officers, reports and flags link to no list. The oversight body has
+  no case list; its one link is to the cases shared with it.
+- **Audit.** Reading the figures is not audited: they are aggregates, shown to those who answer for
+  them. A CSV download is, as a disclosure to the reader, like the case list's export: the figures are
+  shown without disclosure control, a small count in a small unit can point at a person (one officer
+  of a group dismissed), and the file leaves Probity.
+- **Vetting reviews.** Those who may read vetting (the head of standards) also see the vetting reviews
+  opened in the period by what opened them, those decided in it by decision, and those open now and
+  past the day they were due by. Reviews are counted for every unit.
+`
+
 func docsText() string {
 	var b strings.Builder
 	b.WriteString(docsIntro)
@@ -85,6 +127,7 @@ func docsText() string {
 		}
 		b.WriteString("\n" + wrap(m.Definition, 105) + "\n")
 	}
+	b.WriteString(docsDashboard)
 	return b.String()
 }
 

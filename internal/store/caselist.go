@@ -61,6 +61,14 @@ type CaseFilter struct {
 	// assigned to nobody.
 	AssigneeID string
 	Unassigned bool
+	// OpenAt keeps the cases open at that moment as the measures count
+	// them (received before it and not finalised by then), so that a
+	// figure of open cases links to the cases behind it.
+	OpenAt *time.Time
+	// FinalisedFrom and FinalisedBefore keep the cases the measures count
+	// as finalised in [from, before): the figures of finalised cases link
+	// to them.
+	FinalisedFrom, FinalisedBefore *time.Time
 	// In keeps the cases whose kind and state are one of these pairs
 	// (open cases, cases awaiting a role's decision); nil keeps every
 	// case, an empty non-nil list none.
@@ -157,6 +165,12 @@ func (db *DB) caseListWhere(f CaseFilter, arg func(any) string) ([]string, error
 	}
 	if f.ReceivedBefore != nil {
 		where = append(where, "c.received_at < "+arg(f.ReceivedBefore.UTC()))
+	}
+	if f.OpenAt != nil {
+		where = append(where, openAtSQL(*f.OpenAt, arg))
+	}
+	if f.FinalisedFrom != nil || f.FinalisedBefore != nil {
+		where = append(where, finalisedInSQL(f.FinalisedFrom, f.FinalisedBefore, arg))
 	}
 	if f.AssigneeID != "" {
 		// Driven from the assignee's index, not checked case by case.
@@ -322,4 +336,43 @@ func (db *DB) CaseSubjects(ctx context.Context, caseIDs []string) (map[string][]
 		}
 	}
 	return out, nil
+}
+
+// openAtSQL keeps cases (alias c) open at t by the measures' rule: received
+// before t, and neither a first finalising step before t nor, for a case
+// whose timeline has no such step, a finalised state reached (last
+// update) before t.
+func openAtSQL(t time.Time, arg func(any) string) string {
+	marks := make([]string, len(finalisedStates))
+	for i, st := range finalisedStates {
+		marks[i] = arg(string(st))
+	}
+	fin := "(" + strings.Join(marks, ", ") + ")"
+	at := arg(t.UTC())
+	return `(c.received_at < ` + at + `
+		AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + ` AND e.at < ` + at + `)
+		AND NOT (c.state IN ` + fin + ` AND c.updated_at < ` + at + `
+			AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + `)))`
+}
+
+// finalisedInSQL keeps cases (alias c) finalised, by the measures' rule,
+// at or after from and before before (either may be nil): the first
+// finalising step of the timeline or, without one, the last update of a
+// case whose state is finalised.
+func finalisedInSQL(from, before *time.Time, arg func(any) string) string {
+	marks := make([]string, len(finalisedStates))
+	for i, st := range finalisedStates {
+		marks[i] = arg(string(st))
+	}
+	fin := "(" + strings.Join(marks, ", ") + ")"
+	at := `COALESCE((SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + `),
+		CASE WHEN c.state IN ` + fin + ` THEN c.updated_at END)`
+	var conds []string
+	if from != nil {
+		conds = append(conds, at+" >= "+arg(from.UTC()))
+	}
+	if before != nil {
+		conds = append(conds, at+" < "+arg(before.UTC()))
+	}
+	return "(" + strings.Join(conds, " AND ") + ")"
 }

@@ -30,6 +30,12 @@ const casePageSize = 50
 type caseListForm struct {
 	Q, Kind, State, Unit, Category, Officer, Assignee, Show, From, To, Sort string
 	Overdue                                                                 bool
+	// ReceivedFrom, ReceivedBefore and OpenAt come from the dashboard's
+	// links to the cases behind a figure: UTC days, as the measures count
+	// (YYYY-MM-DD; before is the day after the last, open at is the start
+	// of the day). The page keeps them and says what they mean.
+	ReceivedFrom, ReceivedBefore, OpenAt string
+	FinalisedFrom, FinalisedBefore       string
 }
 
 // caseListFields are the form's fields in the order the error summary
@@ -39,13 +45,18 @@ var caseListFields = []formField{
 	{"category", "category", "Category"}, {"officer", "officer", "Officer"}, {"assignee", "assignee", "Assigned to"},
 	{"show", "show", "Show"}, {"overdue", "overdue", "Overdue"}, {"from", "from", "Received from"},
 	{"to", "to", "Received to"}, {"sort", "sort", "Sort by"},
+	{"received_from", "figure-filters", "Received from"}, {"received_before", "figure-filters", "Received before"},
+	{"open_at", "figure-filters", "Open at"}, {"finalised_from", "figure-filters", "Finalised from"},
+	{"finalised_before", "figure-filters", "Finalised before"},
 }
 
 // values is the form as a query string, without empty fields.
 func (fm caseListForm) values() url.Values {
 	v := url.Values{}
 	for _, kv := range [][2]string{{"q", fm.Q}, {"kind", fm.Kind}, {"state", fm.State}, {"unit", fm.Unit}, {"category", fm.Category},
-		{"officer", fm.Officer}, {"assignee", fm.Assignee}, {"show", fm.Show}, {"from", fm.From}, {"to", fm.To}, {"sort", fm.Sort}} {
+		{"officer", fm.Officer}, {"assignee", fm.Assignee}, {"show", fm.Show}, {"from", fm.From}, {"to", fm.To}, {"sort", fm.Sort},
+		{"received_from", fm.ReceivedFrom}, {"received_before", fm.ReceivedBefore}, {"open_at", fm.OpenAt},
+		{"finalised_from", fm.FinalisedFrom}, {"finalised_before", fm.FinalisedBefore}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}
@@ -149,7 +160,9 @@ func (s *Server) parseCaseList(r *http.Request, units map[string]officers.Unit) 
 	q := r.URL.Query()
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	fm := caseListForm{Q: get("q"), Kind: get("kind"), State: get("state"), Unit: get("unit"), Category: get("category"),
-		Officer: get("officer"), Assignee: get("assignee"), Show: get("show"), From: get("from"), To: get("to"), Sort: get("sort")}
+		Officer: get("officer"), Assignee: get("assignee"), Show: get("show"), From: get("from"), To: get("to"), Sort: get("sort"),
+		ReceivedFrom: get("received_from"), ReceivedBefore: get("received_before"), OpenAt: get("open_at"),
+		FinalisedFrom: get("finalised_from"), FinalisedBefore: get("finalised_before")}
 	var fields fault.Fields
 	p := caller(r)
 	now := s.clock()
@@ -234,6 +247,7 @@ func (s *Server) parseCaseList(r *http.Request, units map[string]officers.Unit) 
 	if f.ReceivedFrom != nil && f.ReceivedBefore != nil && !f.ReceivedFrom.Before(*f.ReceivedBefore) {
 		fields.Add("to", "Enter a date on or after the date received from")
 	}
+	figureFilters(&fields, fm, &f)
 	if fm.Sort != "" && !slices.Contains(store.CaseSorts, f.Sort) {
 		fields.Add("sort", "Choose an order from the list")
 	}
@@ -243,7 +257,9 @@ func (s *Server) parseCaseList(r *http.Request, units map[string]officers.Unit) 
 	lq := listQuery{list: "case-list", search: f.Text, filters: [][2]string{{"state", f.State}, {"kind", f.Kind},
 		{"category", f.Category}, {"officer", f.OfficerID}, {"unit", f.UnitID}, {"overdue", strconv.FormatBool(f.Overdue)},
 		{"assignee", fm.Assignee}, {"show", fm.Show}, {"received_from", day(f.ReceivedFrom)}, {"received_before", day(f.ReceivedBefore)},
-		{"sort", string(f.Sort)}}}
+		{"sort", string(f.Sort)}, {"open_at", instant(f.OpenAt)},
+		{"received_from_utc", fm.ReceivedFrom}, {"received_before_utc", fm.ReceivedBefore},
+		{"finalised_from", instant(f.FinalisedFrom)}, {"finalised_before", instant(f.FinalisedBefore)}}}
 	return fm, f, lq, fault.FieldsOf(fields.Err("bad filters"))
 }
 

@@ -439,6 +439,9 @@ func matrixPath(f *fixture, pattern, rel string) string {
 	if p, ok := adminMatrixPath(f, pattern); ok {
 		return p
 	}
+	if p, ok := dashboardMatrixPath(pattern); ok {
+		return p
+	}
 	if p, ok := portalMatrixPath(pattern); ok {
 		return p
 	}

@@ -30,6 +30,7 @@ var navLinks = []struct{ text, href string }{
 	{"Hearing notices", "/hearing-notices"},
 	{"Speak-up inbox", "/speak-up/inbox"},
 	{"Shared cases", "/shared-cases"},
+	{"Figures", "/dashboard"},
 	{"Accountability boards", "/oversight/meetings"},
 	{"Leadership posts", "/oversight/posts"},
 	{"Accountability", "/oversight"},

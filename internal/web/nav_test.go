@@ -16,7 +16,8 @@ var navLink = regexp.MustCompile(`class="govuk-service-navigation__link" href="(
 func TestNavigationOffersExactlyWhatTheRoleMayOpen(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
 		candidates := []string{"/", "/cases", "/cases/new", "/eis/flags", "/eis/fairness", "/speak-up/inbox", "/shared-cases", "/vetting",
-			"/audit", "/admin/users", "/admin/units", "/national-return", "/oversight/meetings", "/oversight/posts"}
+			"/audit", "/admin/users", "/admin/units", "/national-return", "/oversight/meetings", "/oversight/posts",
+			"/dashboard"}
 		candidates = append(candidates, "/vetting/lists", "/vetting/transfers", "/oversight")
 		for _, role := range access.Roles {
 			c := f.login(t, role)

@@ -68,7 +68,8 @@ func TestPagesShowWordsNotCodes(t *testing.T) {
 				"/audit", "/audit/user?ref=handler", "/audit/record?kind=officer&ref=S1",
 				"/admin/users", "/admin/units", "/admin/users/" + f.users[access.Handler].ID,
 				"/cases", "/cases?q=standing&sort=due-asc", "/cases/new?find=S1", "/national-return",
-				"/oversight/meetings", "/oversight/meetings/new", "/oversight/posts"}
+				"/oversight/meetings", "/oversight/meetings/new", "/oversight/posts",
+				"/dashboard", "/dashboard?period=2026", "/cases?open_at=2026-06-01&received_from=2026-01-01"}
 			paths = append(paths, "/vetting/lists", "/vetting/transfers", "/vetting/lists/refer", "/vetting/lists/import",
 				"/hearing-notices", "/hearing-notices/new?case="+f.cases[relSameUnit])
 			for _, rel := range relations {

@@ -237,6 +237,12 @@ func (s *Server) routes() []route {
 		// The oversight body's list of the cases shared with it (shared.go);
 		// each opens on the case page, read-only.
 		{"GET", "/shared-cases", access.SharedCases, s.sharedCasesPageHandler, true},
+		// The figures (measuresapi.go, dashboard.go): the measures API, the
+		// dashboard and its CSV downloads.
+		{"GET", "/api/v1/measures", access.MeasuresRead, s.listMeasures, false},
+		{"GET", "/api/v1/measures/{id}", access.MeasuresRead, s.getMeasure, false},
+		{"GET", "/dashboard", access.MeasuresRead, s.dashboardPage, true},
+		{"GET", "/dashboard/{file}", access.MeasuresRead, s.dashboardCSV, true},
 		// The auditors' pages (auditpages.go): who saw a record, what a
 		// user did, exports of either, and the chain's state.
 		{"GET", "/audit", access.AuditRead, s.auditPage, true},
