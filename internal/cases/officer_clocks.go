@@ -136,7 +136,6 @@ func StepsCalledFor(c Case, ds []Deadline) []Step {
 		add(StepDecisionSupplied)
 	case Outcome:
 		add(StepDecisionSupplied)
-		add(StepAppealNotice)
 	case HandledOtherwise, LocalInvestigation, DirectedInvestigation, IndependentInvestigation:
 		add(StepOutcomeDecided)
 	}

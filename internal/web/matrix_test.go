@@ -106,6 +106,13 @@ var theMatrix = map[string]expect{
 		relStatus(303, 303, 403, 404, 404, 404, 403),
 		relStatus(403, 403, 403, 403, 403, 403, 403), 303,
 		map[access.Role]map[string]int{access.Investigator: relStatus(409, 409, 403, 404, 404, 404, 403)}),
+	// A step's form answers as POST /api/v1/cases/{id}/steps does.
+	"GET /cases/{id}/steps/{step}": caseRoute(
+		relStatus(200, 200, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
+	"POST /cases/{id}/steps/{step}": caseRoute(
+		relStatus(303, 303, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
 	"POST /cases/{id}/notes": caseRoute(
 		relStatus(303, 303, 403, 404, 404, 404, 403),
 		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
@@ -255,6 +262,7 @@ var matrixBodies = map[string]func(*fixture) body{
 	"POST /eis/flags/{id}/review":         fixed("application/x-www-form-urlencoded", "action=review&note=Read+the+complaints."),
 	"POST /api/v1/cases/{id}/share":       fixed("application/json", `{}`),
 	"POST /cases/{id}/act/{action}":       fixed("application/x-www-form-urlencoded", "version=1"),
+	"POST /cases/{id}/steps/{step}":       fixed("application/x-www-form-urlencoded", "version=1&note=Letter+sent"),
 	"POST /cases/{id}/notes":              fixed("application/x-www-form-urlencoded", "text=Called+the+complainant+back."),
 	"POST /cases/{id}/break-glass":        fixed("application/x-www-form-urlencoded", "reason=urgent+safeguarding+call+out+of+hours"),
 	"POST /cases/{id}/documents": fixed("multipart/form-data; boundary=XyZ",
@@ -291,7 +299,7 @@ var matrixBodies = map[string]func(*fixture) body{
 // own keeps every caller under the limit.
 var freshWorld = map[string]bool{"POST /api/v1/cases/{id}/actions": true, "POST /api/v1/eis/flags/{id}/review": true,
 	"POST /eis/flags/{id}/review": true, "POST /complaint-status": true, "POST /api/v1/complaints/status": true,
-	"POST /cases/{id}/act/{action}": true}
+	"POST /cases/{id}/act/{action}": true, "POST /cases/{id}/steps/{step}": true}
 
 func matrixPath(f *fixture, pattern, rel string) string {
 	if p, ok := speakUpMatrixPath(f, pattern); ok {
@@ -310,6 +318,7 @@ func matrixPath(f *fixture, pattern, rel string) string {
 	p := strings.Replace(pattern, "{id}", caseID, 1)
 	p = strings.Replace(p, "{doc}", f.docs[rel], 1)
 	p = strings.Replace(p, "{action}", "make_initial_contact", 1)
+	p = strings.Replace(p, "{step}", "progress_update", 1)
 	p = strings.Replace(p, "{$}", "", 1)
 	switch p {
 	case "/static/":
