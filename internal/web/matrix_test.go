@@ -262,7 +262,6 @@ var matrixBodies = map[string]func(*fixture) body{
 	"POST /eis/flags/{id}/review":         fixed("application/x-www-form-urlencoded", "action=review&note=Read+the+complaints."),
 	"POST /api/v1/cases/{id}/share":       fixed("application/json", `{}`),
 	"POST /cases/{id}/act/{action}":       fixed("application/x-www-form-urlencoded", "version=1"),
-	"POST /cases/{id}/steps/{step}":       fixed("application/x-www-form-urlencoded", "version=1&note=Letter+sent"),
 	"POST /cases/{id}/notes":              fixed("application/x-www-form-urlencoded", "text=Called+the+complainant+back."),
 	"POST /cases/{id}/break-glass":        fixed("application/x-www-form-urlencoded", "reason=urgent+safeguarding+call+out+of+hours"),
 	"POST /cases/{id}/documents": fixed("multipart/form-data; boundary=XyZ",
@@ -279,6 +278,7 @@ var matrixBodies = map[string]func(*fixture) body{
 	"POST /api/v1/cases/{id}/named-users": func(f *fixture) body {
 		return body{"application/json", `{"user_id":"` + f.users[access.Investigator].ID + `"}`}
 	},
+	"POST /cases/{id}/steps/{step}": fixed("application/x-www-form-urlencoded", "version=1&note=Letter+sent"),
 	"POST /api/v1/cases/{id}/documents": fixed("multipart/form-data; boundary=XyZ",
 		"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\nContent-Type: text/plain\r\n\r\nA short statement.\r\n--XyZ--\r\n"),
 	"POST /complain":          fixed("application/x-www-form-urlencoded", "what_happened=Shouted+at+me"),
