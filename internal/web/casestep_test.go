@@ -180,6 +180,15 @@ func TestCaseStepForms(t *testing.T) {
 		if d := body["detail"].(string); !strings.Contains(d, "not been supplied to officer "+second) || strings.Contains(d, f.subject) {
 			t.Errorf("finalise with B's decision not supplied: %q", d)
 		}
+		// The page does not offer finalising; a form sent anyway says, in
+		// words, which officer the outcome waits for.
+		if page := psd.do(t, "GET", "/cases/"+id, "", "").Body.String(); strings.Contains(page, `data-action="finalise"`) {
+			t.Errorf("finalising is offered while officer B's decision is outstanding")
+		}
+		status, _, refusal := psd.actForm(t, id, "finalise", url.Values{})
+		if status != 409 || !strings.Contains(refusal, "not been supplied to officer PC S2 Second") || strings.Contains(visibleText(refusal), second) {
+			t.Errorf("finalise form before B's decision: %d\n%s", status, visibleText(refusal))
+		}
 		_, version = psd.stepForm(t, id, "decision_supplied")
 		v = url.Values{"version": {version}, "subject": {second}}
 		if resp := psd.do(t, "POST", "/cases/"+id+"/steps/decision_supplied", "application/x-www-form-urlencoded", v.Encode()); resp.Code != 303 {
