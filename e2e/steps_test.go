@@ -90,7 +90,8 @@ func heldMeetingWithTwoOfficers(t *testing.T, db *store.DB) (cases.Case, []strin
 			ids = append(ids, o.ID)
 			subjects = append(subjects, cases.Subject{OfficerID: o.ID, Severity: cases.SeverityMisconduct, Finding: cases.FindingCaseToAnswer})
 		}
-		c.Allegations = []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language", Subjects: subjects}}
+		c.Allegations = []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language",
+			Standards: []string{"discreditable-conduct"}, Subjects: subjects}}
 		if err := c.Validate(ref, now); err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ func twoOfficerOutcome(t *testing.T, f *fixture) (caseID, second string, psd *cl
 	inv := f.login(t, access.Investigator)
 	rec := psd.do(t, "POST", "/api/v1/cases", "application/json", `{"kind":"conduct_matter","unit_id":"`+f.unitA.ID+`",
 		"summary":"Two officers left a prisoner unchecked","arose_on":"2026-04-01",
-		"allegations":[{"category":"individual-behaviours","subcategory":"impolite-language","subjects":["`+f.subject+`","`+o.ID+`"]}]}`)
+		"allegations":[{"category":"individual-behaviours","subcategory":"impolite-language","standards":["discreditable-conduct"],"subjects":["`+f.subject+`","`+o.ID+`"]}]}`)
 	if rec.Code != 201 {
 		t.Fatalf("record: %d %s", rec.Code, rec.Body)
 	}
