@@ -132,6 +132,11 @@ type Deadline struct {
 	AsOf     time.Time `json:"as_of"`
 	Note     string    `json:"note,omitempty"`    // how the start was read, a pause, an extension
 	Problem  string    `json:"problem,omitempty"` // why Due is unknown
+	// Subject is the officer a per-officer clock runs for (Clock.PerOfficer):
+	// each subject officer of the case has a clock of their own. Empty on
+	// a clock of the whole case, and on a per-officer clock of a case that
+	// names no officer.
+	Subject string `json:"subject,omitempty"`
 }
 
 // Deadlines returns the clocks running on the case at now, soonest due
@@ -156,12 +161,9 @@ func Deadlines(c Case, history []Event, cal *Calendar, now time.Time) ([]Deadlin
 		(*caseTimeline).progressUpdate,
 		(*caseTimeline).outcomeNotice,
 		(*caseTimeline).overdueReport,
-		(*caseTimeline).officerReply,
 		(*caseTimeline).witnessLists,
 		(*caseTimeline).preHearing,
-		(*caseTimeline).meetingAppeal,
 		(*caseTimeline).patPapers,
-		(*caseTimeline).rprpAccount,
 		(*caseTimeline).iopcReferral,
 	} {
 		if d, ok := f(tl, cal); ok {
@@ -169,6 +171,7 @@ func Deadlines(c Case, history []Event, cal *Calendar, now time.Time) ([]Deadlin
 		}
 	}
 	out = append(out, tl.dutyDeadlines(cal)...)
+	out = append(out, tl.officerDeadlines(cal)...)
 	slices.SortStableFunc(out, compareDue)
 	return out, nil
 }
@@ -228,8 +231,13 @@ func NextDue(ds []Deadline) (Deadline, bool) {
 
 // deadline works out a clock's due time from its start.
 func (tl *caseTimeline) deadline(clock Clock, start time.Time, cal *Calendar) Deadline {
+	return tl.deadlineFor(clock, "", start, cal)
+}
+
+// deadlineFor works out the due time of one subject officer's clock.
+func (tl *caseTimeline) deadlineFor(clock Clock, subj string, start time.Time, cal *Calendar) Deadline {
 	l, _ := clock.Limit()
-	d := Deadline{Clock: clock, Title: l.Title, StartedAt: start, Source: l.Source, AsOf: tl.now}
+	d := Deadline{Clock: clock, Title: l.Title, StartedAt: start, Source: l.Source, AsOf: tl.now, Subject: subj}
 	startDay := dayIn(start, tl.loc)
 	var dueDay calDay
 	switch l.Unit {
@@ -246,7 +254,7 @@ func (tl *caseTimeline) deadline(clock Clock, start time.Time, cal *Calendar) De
 		dueDay = dayIn(t, tl.loc)
 	}
 	if l.Extendable {
-		if e, ok := tl.extension(clock, start); ok {
+		if e, ok := tl.extension(clock, subj, start); ok {
 			if until, err := time.Parse(time.DateOnly, e.Detail["until"]); err == nil {
 				dueDay = civilDay(until.Date())
 				d.Note = "extended to " + dueDay.String()
@@ -264,11 +272,11 @@ func (d *Deadline) setStatus(tl *caseTimeline) {
 }
 
 // extension is the latest deadline_extended event for the clock since it
-// started.
-func (tl *caseTimeline) extension(clock Clock, start time.Time) (Event, bool) {
+// started: for a per-officer clock, the latest naming its officer or none.
+func (tl *caseTimeline) extension(clock Clock, subj string, start time.Time) (Event, bool) {
 	evs := tl.eventsOf(clockDeadlineExtended, start)
 	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Detail["clock"] == string(clock) {
+		if evs[i].Detail["clock"] == string(clock) && concerns(evs[i], subj) {
 			return evs[i], true
 		}
 	}
@@ -367,9 +375,14 @@ func (tl *caseTimeline) overdueReport(*Calendar) (Deadline, bool) {
 }
 
 // officerReply: 15 working days (extendable) from the referral notice and
-// documents being served.
-func (tl *caseTimeline) officerReply(cal *Calendar) (Deadline, bool) {
-	return tl.stateClock(ClockOfficerReply, NoticeServed, cal)
+// documents being served, for each officer in the proceedings until that
+// officer's reply is recorded.
+func (tl *caseTimeline) officerReply(cal *Calendar, subj string) (Deadline, bool) {
+	cur := tl.current()
+	if cur.State != NoticeServed || tl.doneFor(ClockOfficerReply, subj, cur.From) {
+		return Deadline{}, false
+	}
+	return tl.deadlineFor(ClockOfficerReply, subj, cur.From, cal), true
 }
 
 // witnessLists: 3 working days from the officer's reply. The reply is
@@ -427,15 +440,15 @@ func (tl *caseTimeline) preHearing(cal *Calendar) (Deadline, bool) {
 // meetingAppeal: the officer's 7 working days to appeal from a misconduct
 // meeting, from being given the report of its outcome [CR 45(3)]: the
 // window opens only when the decision is supplied (outcomeReport).
-func (tl *caseTimeline) meetingAppeal(cal *Calendar) (Deadline, bool) {
+func (tl *caseTimeline) meetingAppeal(cal *Calendar, subj string) (Deadline, bool) {
 	if tl.current().State != Outcome || tl.forum() != "meeting" {
 		return Deadline{}, false
 	}
-	start, ok := tl.decisionSupplied()
-	if !ok || tl.done(ClockMeetingAppeal, start) {
+	start, ok := tl.decisionSupplied(subj)
+	if !ok || tl.doneFor(ClockMeetingAppeal, subj, start) {
 		return Deadline{}, false
 	}
-	return tl.deadline(ClockMeetingAppeal, start, cal), true
+	return tl.deadlineFor(ClockMeetingAppeal, subj, start, cal), true
 }
 
 // patPapers: the force's papers to the Police Appeals Tribunal within 15
@@ -457,11 +470,15 @@ func (tl *caseTimeline) patPapers(cal *Calendar) (Deadline, bool) {
 	return tl.deadline(ClockPATPapers, start, cal), true
 }
 
-// rprpAccount: the officer's account within 5 working days of the RPRP
+// rprpAccount: each officer's account within 5 working days of the RPRP
 // notice. No state follows the account, so only an rprp_account event
-// stops this clock.
-func (tl *caseTimeline) rprpAccount(cal *Calendar) (Deadline, bool) {
-	return tl.stateClock(ClockRPRPAccount, RPRP, cal)
+// for the officer (or naming none) stops the officer's clock.
+func (tl *caseTimeline) rprpAccount(cal *Calendar, subj string) (Deadline, bool) {
+	cur := tl.current()
+	if cur.State != RPRP || tl.doneFor(ClockRPRPAccount, subj, cur.From) {
+		return Deadline{}, false
+	}
+	return tl.deadlineFor(ClockRPRPAccount, subj, cur.From, cal), true
 }
 
 // forum says what misconduct proceedings the case's latest outcome came

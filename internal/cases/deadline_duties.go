@@ -70,11 +70,6 @@ func init() {
 func (tl *caseTimeline) dutyDeadlines(cal *Calendar) []Deadline {
 	var out []Deadline
 	for _, f := range []func(*caseTimeline, *Calendar) (Deadline, bool){
-		(*caseTimeline).officerRepresentations,
-		(*caseTimeline).alternativeInterview,
-		(*caseTimeline).alternativePreHearing,
-		(*caseTimeline).outcomeReport,
-		(*caseTimeline).patAppeal,
 		(*caseTimeline).resumptionReply,
 	} {
 		if d, ok := f(tl, cal); ok {
@@ -84,46 +79,50 @@ func (tl *caseTimeline) dutyDeadlines(cal *Calendar) []Deadline {
 	return out
 }
 
-// officerRepresentations: 10 working days from the written notice [CR 18,
-// believed], while the investigation runs, unless the representations
-// have come in.
-func (tl *caseTimeline) officerRepresentations(cal *Calendar) (Deadline, bool) {
+// officerRepresentations: 10 working days from the written notice to the
+// officer [CR 18, believed], while the investigation runs, unless the
+// officer's representations have come in. Each officer's clock starts from
+// the notice given to that officer (investigationNotice).
+func (tl *caseTimeline) officerRepresentations(cal *Calendar, subj string) (Deadline, bool) {
 	state, _ := tl.underlying()
-	served, ok := tl.lastEntry(Reg17Served)
-	if !ok || !slices.Contains([]State{Reg17Served, Interviewed}, state) || tl.done(ClockOfficerRepresentations, served.From) {
+	if !slices.Contains([]State{Reg17Served, Interviewed}, state) {
 		return Deadline{}, false
 	}
-	return tl.deadline(ClockOfficerRepresentations, served.From, cal), true
+	served, ok := tl.investigationNotice(subj)
+	if !ok || tl.doneFor(ClockOfficerRepresentations, subj, served) {
+		return Deadline{}, false
+	}
+	return tl.deadlineFor(ClockOfficerRepresentations, subj, served, cal), true
 }
 
 // alternativeInterview: an officer who cannot attend on the day the
 // investigator specified may propose another within 5 working days of it
 // [CR 20(5), believed]; the clock shows the last such day until the
 // interview is recorded.
-func (tl *caseTimeline) alternativeInterview(cal *Calendar) (Deadline, bool) {
+func (tl *caseTimeline) alternativeInterview(cal *Calendar, subj string) (Deadline, bool) {
 	cur := tl.current()
 	if cur.State != Reg17Served {
 		return Deadline{}, false
 	}
-	return tl.datedClock(ClockAlternativeInterview, StepInterviewDateSet, cur.From, cal)
+	return tl.datedClock(ClockAlternativeInterview, StepInterviewDateSet, subj, cur.From, cal)
 }
 
 // alternativePreHearing: the same for the pre-hearing of a misconduct
 // hearing [CR 33(3), believed].
-func (tl *caseTimeline) alternativePreHearing(cal *Calendar) (Deadline, bool) {
+func (tl *caseTimeline) alternativePreHearing(cal *Calendar, subj string) (Deadline, bool) {
 	ref, ok := tl.lastEntry(MeetingReferred, HearingReferred, SpecialConditions)
 	cur := tl.current()
 	if !ok || ref.State != HearingReferred ||
 		!slices.Contains([]State{HearingReferred, NoticeServed, OfficerResponse, Witnesses}, cur.State) {
 		return Deadline{}, false
 	}
-	return tl.datedClock(ClockAlternativePreHearing, StepPreHearingDateSet, ref.From, cal)
+	return tl.datedClock(ClockAlternativePreHearing, StepPreHearingDateSet, subj, ref.From, cal)
 }
 
 // datedClock counts from the day named by the latest step of type step
-// since from.
-func (tl *caseTimeline) datedClock(clock Clock, step Step, from time.Time, cal *Calendar) (Deadline, bool) {
-	e, ok := tl.lastEvent(string(step), from)
+// for the officer since from.
+func (tl *caseTimeline) datedClock(clock Clock, step Step, subj string, from time.Time, cal *Calendar) (Deadline, bool) {
+	e, ok := tl.lastEventFor(string(step), subj, from)
 	if !ok {
 		return Deadline{}, false
 	}
@@ -131,48 +130,48 @@ func (tl *caseTimeline) datedClock(clock Clock, step Step, from time.Time, cal *
 	if err != nil {
 		day = e.At
 	}
-	return tl.deadline(clock, day, cal), true
+	return tl.deadlineFor(clock, subj, day, cal), true
 }
 
 // outcomeReport: the officer is given the report of a misconduct meeting's
 // outcome within 5 working days of its end [CR 43, believed]; supplying
 // it opens the appeal window (meetingAppeal).
-func (tl *caseTimeline) outcomeReport(cal *Calendar) (Deadline, bool) {
+func (tl *caseTimeline) outcomeReport(cal *Calendar, subj string) (Deadline, bool) {
 	cur := tl.current()
 	held, ok := tl.lastEntry(Held)
 	if !ok || !slices.Contains([]State{Held, Outcome}, cur.State) || tl.forum() != "meeting" {
 		return Deadline{}, false
 	}
-	if _, ok := tl.firstEvent(string(StepDecisionSupplied), held.From); ok {
+	if _, ok := tl.decisionSupplied(subj); ok {
 		return Deadline{}, false
 	}
-	return tl.deadline(ClockOutcomeReport, held.From, cal), true
+	return tl.deadlineFor(ClockOutcomeReport, subj, held.From, cal), true
 }
 
 // patAppeal: the officer's notice of appeal to the tribunal within 10
 // working days of being supplied with the decision of a hearing [PAT 6,
 // believed]. The window opens only when the decision is supplied.
-func (tl *caseTimeline) patAppeal(cal *Calendar) (Deadline, bool) {
+func (tl *caseTimeline) patAppeal(cal *Calendar, subj string) (Deadline, bool) {
 	cur := tl.current()
 	if f := tl.forum(); cur.State != Outcome || f != "hearing" && f != "accelerated_hearing" {
 		return Deadline{}, false
 	}
-	start, ok := tl.decisionSupplied()
-	if !ok || tl.done(Clock(clockAppealNotice), start) {
+	start, ok := tl.decisionSupplied(subj)
+	if !ok || tl.doneFor(Clock(clockAppealNotice), subj, start) {
 		return Deadline{}, false
 	}
-	return tl.deadline(ClockPATAppeal, start, cal), true
+	return tl.deadlineFor(ClockPATAppeal, subj, start, cal), true
 }
 
 // decisionSupplied is when the officer was supplied with the decision of
-// the proceedings now standing: the first decision_supplied event since
-// they were held.
-func (tl *caseTimeline) decisionSupplied() (time.Time, bool) {
+// the proceedings now standing: the first decision_supplied event for the
+// officer (or naming none) since they were held.
+func (tl *caseTimeline) decisionSupplied(subj string) (time.Time, bool) {
 	held, ok := tl.lastEntry(Held)
 	if !ok {
 		return time.Time{}, false
 	}
-	e, ok := tl.firstEvent(string(StepDecisionSupplied), held.From)
+	e, ok := tl.firstEventFor(string(StepDecisionSupplied), subj, held.From)
 	return e.At, ok
 }
 
@@ -224,28 +223,39 @@ func checkStepDay(in StepInput, detail map[string]string, f *fault.Fields) {
 
 // Windows a case may not be finalised or closed inside.
 
+// Window is one window open on a case: its clock and, for an officer's
+// window, the subject officer it is open for.
+type Window struct {
+	Clock   Clock  `json:"clock"`
+	Subject string `json:"subject,omitempty"`
+}
+
 // OpenWindows lists the windows open on the case at now that a final step
-// must wait for: the complainant's time to apply for a review, the
+// must wait for: the complainant's time to apply for a review, each
 // officer's time to appeal a meeting's outcome or to give notice of
-// appeal to the tribunal. An appeal window that has not started because
-// the decision has not been supplied is open: the officer's time to
-// appeal has not yet begun to run. The web fills Case.Derived.OpenWindows
-// from it.
-func OpenWindows(c Case, history []Event, cal *Calendar, now time.Time) ([]Clock, error) {
+// appeal to the tribunal. An officer's appeal window that has not started
+// because the decision has not been supplied to that officer is open: the
+// officer's time to appeal has not yet begun to run. With several subject
+// officers there is a window for each, so the case waits for every one.
+// The web fills Case.Derived.OpenWindows from it.
+func OpenWindows(c Case, history []Event, cal *Calendar, now time.Time) ([]Window, error) {
 	ds, err := Deadlines(c, history, cal, now)
 	if err != nil {
 		return nil, err
 	}
-	var out []Clock
+	var out []Window
 	for _, d := range ds {
 		if slices.Contains([]Clock{ClockReviewApplication, ClockMeetingAppeal, ClockPATAppeal, ClockOutcomeReport}, d.Clock) && !d.Overdue {
-			out = append(out, d.Clock)
+			out = append(out, Window{Clock: d.Clock, Subject: d.Subject})
 		}
 	}
-	if c.State == Outcome && !slices.Contains(out, ClockOutcomeReport) {
+	if c.State == Outcome {
 		tl := newCaseTimeline(c, history, now)
-		if _, ok := tl.decisionSupplied(); !ok {
-			out = append(out, ClockOutcomeReport)
+		for _, subj := range tl.officers(true) {
+			w := Window{Clock: ClockOutcomeReport, Subject: subj}
+			if _, ok := tl.decisionSupplied(subj); !ok && !slices.Contains(out, w) {
+				out = append(out, w)
+			}
 		}
 	}
 	return out, nil

@@ -51,11 +51,27 @@ type StepInput struct {
 	Clock Clock  `json:"clock,omitempty"` // deadline_extended: which clock
 	Until string `json:"until,omitempty"` // deadline_extended: the new last day, YYYY-MM-DD
 	On    string `json:"on,omitempty"`    // interview_date_set, pre_hearing_date_set: the day given, YYYY-MM-DD
+	// Subject is the subject officer (an officer id) a step that concerns
+	// one officer is for (Step.ConcernsOfficer; officer_clocks.go).
+	Subject string `json:"subject,omitempty"`
 }
 
 // RecordStep checks a step and returns the timeline event that records it.
+// It does not check the subject officer against a case: RecordStepOn
+// does, and is what a step on a stored case goes through.
 func RecordStep(in StepInput, now time.Time) (Event, error) {
 	var f fault.Fields
+	ev := recordStep(in, now, &f)
+	if err := f.Err("the step cannot be recorded"); err != nil {
+		return Event{}, err
+	}
+	if in.Subject != "" {
+		ev.Detail["subject"] = in.Subject
+	}
+	return ev, nil
+}
+
+func recordStep(in StepInput, now time.Time, f *fault.Fields) Event {
 	if _, ok := Steps[in.Step]; !ok {
 		names := make([]string, 0, len(Steps))
 		for s := range Steps {
@@ -87,11 +103,8 @@ func RecordStep(in StepInput, now time.Time) (Event, error) {
 		}
 		detail["clock"], detail["until"] = string(in.Clock), in.Until
 	}
-	checkStepDay(in, detail, &f)
-	if err := f.Err("the step cannot be recorded"); err != nil {
-		return Event{}, err
-	}
-	return Event{At: now, Type: string(in.Step), Detail: detail}, nil
+	checkStepDay(in, detail, f)
+	return Event{At: now, Type: string(in.Step), Detail: detail}
 }
 
 // String names the step in plain words.

@@ -3,6 +3,7 @@ package cases
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/probity/probity/internal/fault"
 )
@@ -17,7 +18,7 @@ type DerivedFacts struct {
 	// OpenWindows are the windows now open that a final step must wait
 	// for (OpenWindows): the complainant's review window, the officer's
 	// appeal window, or an outcome not yet supplied to the officer.
-	OpenWindows []Clock
+	OpenWindows []Window
 	// FinalWarningInForce names the officers with a final written warning
 	// in force, read from the outcomes of their earlier cases in Probity.
 	FinalWarningInForce []string
@@ -36,7 +37,7 @@ func (d DerivedFacts) HasFinalWarning(officerID string) bool {
 // may still apply for a review [C&M 29(2), verified]; once the outcome
 // is notified the 28 days must run out (or a review be decided) first.
 func wfReviewWindowClosed(c *Case) string {
-	if c.State == OutcomeNotified && slices.Contains(c.Derived.OpenWindows, ClockReviewApplication) {
+	if c.State == OutcomeNotified && len(c.Derived.openFor(ClockReviewApplication)) > 0 {
 		return "the complainant's 28 days to apply for a review have not run out (C&M 29(2)): the case cannot be closed inside them"
 	}
 	return ""
@@ -46,18 +47,53 @@ func wfReviewWindowClosed(c *Case) string {
 // still appeal [CR 45(3), verified; PAT 6, believed]; the window opens
 // only when the decision is supplied, so an outcome never supplied is
 // not final either.
+//
+// With several officers, the outcome is final only when every officer's
+// window has closed: one officer's decision supplied, or appeal time run
+// out, never stands for another's. The refusal names the officers still
+// waited for.
 func wfAppealWindowClosed(c *Case) string {
-	w := c.Derived.OpenWindows
-	switch {
-	case slices.Contains(w, ClockOutcomeReport):
-		return "the decision has not been supplied to the officer, so the time to appeal has not begun (CR 43, 45(3); PAT 6): " +
-			"record the decision_supplied step, then wait for the appeal window to close"
-	case slices.Contains(w, ClockMeetingAppeal):
-		return "the officer's 7 working days to appeal the meeting's outcome have not run out (CR 45(3))"
-	case slices.Contains(w, ClockPATAppeal):
-		return "the officer's 10 working days to give notice of appeal to the Police Appeals Tribunal have not run out (PAT 6)"
+	d := c.Derived
+	if who := d.openFor(ClockOutcomeReport); len(who) > 0 {
+		return "the decision has not been supplied to " + officersNamed(who) + ", so the time to appeal has not begun (CR 43, 45(3); PAT 6): " +
+			"record the decision_supplied step for each officer, then wait for the appeal window to close"
+	}
+	if who := d.openFor(ClockMeetingAppeal); len(who) > 0 {
+		return "the 7 working days to appeal the meeting's outcome have not run out for " + officersNamed(who) + " (CR 45(3))"
+	}
+	if who := d.openFor(ClockPATAppeal); len(who) > 0 {
+		return "the 10 working days to give notice of appeal to the Police Appeals Tribunal have not run out for " + officersNamed(who) + " (PAT 6)"
 	}
 	return ""
+}
+
+// openFor lists the officers the clock's window is open for; a window of
+// the whole case (no subject) is listed as "".
+func (d DerivedFacts) openFor(clock Clock) []string {
+	var out []string
+	for _, w := range d.OpenWindows {
+		if w.Clock == clock && !slices.Contains(out, w.Subject) {
+			out = append(out, w.Subject)
+		}
+	}
+	return out
+}
+
+// officersNamed names officers in a refusal by id, which pages swap for
+// the officer's name; a window of no one officer is "the officer".
+func officersNamed(ids []string) string {
+	var names []string
+	for _, id := range ids {
+		if id == "" {
+			names = append(names, "the officer")
+			continue
+		}
+		names = append(names, "officer "+id)
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // wfForumReason says why an officer in the proceedings must go to a

@@ -431,6 +431,15 @@ func (s *Server) actFormPost(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		http.Redirect(w, r, casePath(after.ID, string(in.Action)), http.StatusSeeOther)
+	case errors.As(err, &na) && na.Reason != "" && !na.ByRole:
+		// A rule of the process refused it on the case as it stands (an
+		// officer's appeal window still open, say): say which, in words.
+		offs, oerr := s.db.OfficersByID(r.Context(), subjectIDs(c))
+		if oerr != nil {
+			s.failPage(w, r, oerr)
+			return
+		}
+		s.reshowStale(w, r, c, http.StatusConflict, "Nothing was changed: "+caseWords(c, offs)(na.Reason)+".")
 	case errors.As(err, &na), fault.Is(err, fault.Conflict):
 		s.reshowStale(w, r, c, http.StatusConflict, "")
 	case fault.Is(err, fault.Invalid):

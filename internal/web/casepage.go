@@ -39,6 +39,9 @@ type casePage struct {
 	// Deadlines are the case's deadlines with the days left counted as
 	// their rules count them.
 	Deadlines []deadlineView
+	// Steps are the steps the case's state and running clocks call for,
+	// each a link to its form (casestep.go), for those who may work it.
+	Steps []stepOffer
 	// Timeline is the case's history, notes and documents, in words.
 	Timeline []timelineEntry
 	// Notes and Documents name their authors.
@@ -64,6 +67,9 @@ type deadlineView struct {
 	cases.Deadline
 	// Left says how long is left, in the days the rule counts.
 	Left string
+	// Officer names the officer whose clock it is, on a clock each
+	// subject officer has of their own.
+	Officer string
 }
 
 type timelineEntry struct {
@@ -171,8 +177,21 @@ func (s *Server) buildCasePage(r *http.Request, c cases.Case, basis string, fact
 		page.Assignees = append(page.Assignees, names.of(u))
 	}
 	slices.Sort(page.Assignees)
+	nameOf := func(id string) string {
+		if o, ok := page.Officers[id]; ok {
+			return officerName(o)
+		}
+		return "an officer no longer on record"
+	}
 	for _, d := range v.Deadlines {
-		page.Deadlines = append(page.Deadlines, deadlineView{Deadline: d, Left: s.daysLeft(d)})
+		dv := deadlineView{Deadline: d, Left: s.daysLeft(d)}
+		if d.Subject != "" {
+			dv.Officer = nameOf(d.Subject)
+		}
+		page.Deadlines = append(page.Deadlines, dv)
+	}
+	if page.MayWork {
+		page.Steps = stepOffers(c, v.Deadlines)
 	}
 	for _, n := range v.Notes {
 		page.Notes = append(page.Notes, noteView{Note: n, Author: names.of(n.AuthorID)})
@@ -183,7 +202,11 @@ func (s *Server) buildCasePage(r *http.Request, c cases.Case, basis string, fact
 		page.Timeline = append(page.Timeline, timelineEntry{At: d.UploadedAt, What: "Document added: " + d.Filename, By: names.of(d.UploadedBy)})
 	}
 	for _, ev := range v.Timeline {
-		page.Timeline = append(page.Timeline, timelineEntry{At: ev.At, What: eventWords(ev), By: names.of(ev.Actor),
+		what := eventWords(ev)
+		if sub := ev.Detail["subject"]; sub != "" {
+			what += ": " + nameOf(sub)
+		}
+		page.Timeline = append(page.Timeline, timelineEntry{At: ev.At, What: what, By: names.of(ev.Actor),
 			Reasons: ev.Detail[string(cases.FieldReasons)]})
 	}
 	slices.SortStableFunc(page.Timeline, func(a, b timelineEntry) int { return a.At.Compare(b.At) })
@@ -284,6 +307,12 @@ func doneBanner(done string, state cases.State) string {
 		return "The case was shared with the oversight body, which can now read it."
 	case "break-glass":
 		return "You have opened this case for one hour. Your reason was recorded and will be reviewed by the head of professional standards."
+	}
+	if st, ok := strings.CutPrefix(done, "step-"); ok {
+		if words, ok := cases.Steps[cases.Step(st)]; ok {
+			return "Recorded: " + words + "."
+		}
+		return ""
 	}
 	if t, ok := actionTitles[done]; ok {
 		return "Done: " + t + ". The case is now at “" + state.Label().Name + "”."

@@ -389,32 +389,45 @@ func (s *Server) recordStep(w http.ResponseWriter, r *http.Request) {
 		s.failCase(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	now := s.clock()
-	ev, err := cases.RecordStep(req.StepInput, now)
+	c, ev, err := s.takeStep(r, caseID, req.Version, req.StepInput)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.db.Case(ctx, caseID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if req.Version == 0 {
-		req.Version = c.Version
-	}
-	ev.Actor = caller(r).User.ID
-	history, err := s.db.Timeline(ctx, c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.saveChange(r, &c, req.Version, history, &ev, "step: "+string(req.Step)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "version": c.Version, "event": ev})
+}
+
+// takeStep records a step on a case the caller may work on, read at
+// version (0: as it is now), checking the officer it names against the
+// case's subjects. The API and the case page's step forms both record
+// steps through it, so both are audited alike.
+func (s *Server) takeStep(r *http.Request, caseID string, version int, in cases.StepInput) (cases.Case, cases.Event, error) {
+	ctx := r.Context()
+	now := s.clock()
+	c, err := s.db.Case(ctx, caseID)
+	if err != nil {
+		return c, cases.Event{}, err
+	}
+	if version == 0 {
+		version = c.Version
+	}
+	ev, err := cases.RecordStepOn(c, in, now)
+	if err != nil {
+		return c, ev, err
+	}
+	ev.Actor = caller(r).User.ID
+	history, err := s.db.Timeline(ctx, c.ID)
+	if err != nil {
+		return c, ev, err
+	}
+	reason := "step: " + string(in.Step)
+	if sub := ev.Detail["subject"]; sub != "" {
+		reason += " for officer " + sub
+	}
+	if err := s.saveChange(r, &c, version, history, &ev, reason); err != nil {
+		return c, ev, err
+	}
+	return c, ev, nil
 }
 
 // saveChange stores a change to a case read at readVersion: its next

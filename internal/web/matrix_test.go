@@ -106,6 +106,13 @@ var theMatrix = map[string]expect{
 		relStatus(303, 303, 403, 404, 404, 404, 403),
 		relStatus(403, 403, 403, 403, 403, 403, 403), 303,
 		map[access.Role]map[string]int{access.Investigator: relStatus(409, 409, 403, 404, 404, 404, 403)}),
+	// A step's form answers as POST /api/v1/cases/{id}/steps does.
+	"GET /cases/{id}/steps/{step}": caseRoute(
+		relStatus(200, 200, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
+	"POST /cases/{id}/steps/{step}": caseRoute(
+		relStatus(303, 303, 403, 404, 404, 404, 403),
+		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
 	"POST /cases/{id}/notes": caseRoute(
 		relStatus(303, 303, 403, 404, 404, 404, 403),
 		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
@@ -381,6 +388,7 @@ var matrixBodies = map[string]func(*fixture) body{
 	"POST /api/v1/cases/{id}/named-users": func(f *fixture) body {
 		return body{"application/json", `{"user_id":"` + f.users[access.Investigator].ID + `"}`}
 	},
+	"POST /cases/{id}/steps/{step}": fixed("application/x-www-form-urlencoded", "version=1&note=Letter+sent"),
 	"POST /api/v1/cases/{id}/documents": fixed("multipart/form-data; boundary=XyZ",
 		"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\nContent-Type: text/plain\r\n\r\nA short statement.\r\n--XyZ--\r\n"),
 	"POST /complain":          fixed("application/x-www-form-urlencoded", "what_happened=Shouted+at+me"),
@@ -427,7 +435,7 @@ var matrixBodies = map[string]func(*fixture) body{
 // own keeps every caller under the limit.
 var freshWorld = map[string]bool{"POST /api/v1/cases/{id}/actions": true, "POST /api/v1/eis/flags/{id}/review": true,
 	"POST /eis/flags/{id}/review": true, "POST /complaint-status": true, "POST /api/v1/complaints/status": true,
-	"POST /cases/{id}/act/{action}": true}
+	"POST /cases/{id}/act/{action}": true, "POST /cases/{id}/steps/{step}": true}
 
 func matrixPath(f *fixture, pattern, rel string) string {
 	if p, ok := speakUpMatrixPath(f, pattern); ok {
@@ -455,6 +463,7 @@ func matrixPath(f *fixture, pattern, rel string) string {
 	p := strings.Replace(pattern, "{id}", caseID, 1)
 	p = strings.Replace(p, "{doc}", f.docs[rel], 1)
 	p = strings.Replace(p, "{action}", "make_initial_contact", 1)
+	p = strings.Replace(p, "{step}", "progress_update", 1)
 	p = strings.Replace(p, "{$}", "", 1)
 	switch p {
 	case "/static/":

@@ -182,6 +182,8 @@ func (s *Server) routes() []route {
 		// each needs what its API twin needs.
 		{"GET", "/cases/{id}/act/{action}", access.CaseWork, s.actFormPage, true},
 		{"POST", "/cases/{id}/act/{action}", access.CaseWork, s.actFormPost, true},
+		{"GET", "/cases/{id}/steps/{step}", access.CaseWork, s.stepFormPage, true},
+		{"POST", "/cases/{id}/steps/{step}", access.CaseWork, s.stepFormPost, true},
 		{"POST", "/cases/{id}/notes", access.CaseWork, s.noteForm, true},
 		{"POST", "/cases/{id}/documents", access.CaseWork, s.documentForm, true},
 		{"GET", "/cases/{id}/documents/{doc}", access.CaseRead, s.documentPage, true},
