@@ -57,7 +57,11 @@ func PublicPages() []PublicPage {
 		{"/complain", "make a complaint, as a member of the public would"},
 		{"/complaint-status", "follow a complaint with the reference and receipt code it was given"},
 		{"/speak-up", "report wrongdoing in confidence as a member of staff, anonymously if wished"},
+		{"/public", "the force's figures on complaints and misconduct, by quarter, with nothing that identifies anyone"},
 		{"/public/hearings", "read the notices of misconduct hearings and their outcomes the force has published"},
+		{"/public/oversight", "what the oversight body has asked of the chief officer, the plans and how they are judged"},
+		{"/public/leadership", "who leads the force and how each was appointed"},
+		{"/open-data", "every published figure as CSV and JSON, under the Open Government Licence"},
 	}
 }
 
