@@ -75,6 +75,7 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 func Open(t testing.TB, loc store.Location) *store.DB {
 	t.Helper()
 	ctx := context.Background()
+	fromTemplate(loc)
 	db, err := store.Open(ctx, loc, store.Options{Keys: Keys(t)})
 	if err != nil {
 		t.Fatalf("opening %s: %v", loc, err)
@@ -111,6 +112,7 @@ func newPostgres(t testing.TB) store.Location {
 	if _, err := admin.db.Exec("CREATE DATABASE " + name); err != nil {
 		t.Fatalf("creating database %s: %v", name, err)
 	}
+	templates.fresh.Store(name, true)
 	t.Cleanup(func() {
 		if _, err := admin.db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
 			t.Errorf("dropping database %s: %v", name, err)
