@@ -28,6 +28,9 @@ const (
 	ChiefOffice Party = "chief-office"
 )
 
+// partyWords name each party in a refusal.
+var partyWords = map[Party]string{Body: "the oversight body", ChiefOffice: "the chief officer's office"}
+
 // MeetingState is where a meeting stands: scheduled until its minutes are
 // recorded, then minuted. Minutes, once recorded, are the record of the
 // meeting and are not rewritten; actions may still be set from them.
@@ -356,7 +359,18 @@ func (a *Action) Apply(step ActionStep, text string, parties []Party, by string,
 	}
 	r := actionRules[i]
 	if allowed := a.AllowedSteps(parties); !slices.Contains(parties, r.by) || r.from != a.State {
-		e := refuse(string(a.State), strings.ToLower(step.Label().Name), stepWords(allowed), !slices.Contains(parties, r.by))
+		words := stepWords(allowed)
+		if len(allowed) == 0 && slices.Contains(parties, r.by) {
+			// Nothing is the caller's to do, but the other side's step is
+			// still due: name it, so "nothing more" never reads as if the
+			// action were finished.
+			for _, o := range actionRules {
+				if o.from == a.State && !slices.Contains(parties, o.by) {
+					words = append(words, strings.ToLower(o.step.Label().Name)+" (by "+partyWords[o.by]+")")
+				}
+			}
+		}
+		e := refuse(string(a.State), strings.ToLower(step.Label().Name), words, !slices.Contains(parties, r.by))
 		e.Codes = codes(allowed)
 		return e
 	}

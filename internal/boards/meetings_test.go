@@ -118,13 +118,13 @@ func TestActionStateMachine(t *testing.T) {
 		{"office answers", Open, Answer, office, "We did it.", Answered, "", ""},
 		{"an answer needs words", Open, Answer, office, " ", Open, fault.Invalid, "answer"},
 		{"the body may not answer", Open, Answer, body, "We did it.", Open, fault.Forbidden, "you may: nothing more"},
-		{"nothing to close yet", Open, Close, body, "", Open, fault.Conflict, "cannot close while the action is open; allowed now: nothing more"},
+		{"nothing to close yet", Open, Close, body, "", Open, fault.Conflict, "cannot close while the action is open; allowed now: answer (by the chief officer's office)"},
 		{"body closes", Answered, Close, body, "", Closed, "", ""},
 		{"office may not close", Answered, Close, office, "", Answered, fault.Forbidden, "you may not close"},
 		{"body returns with a note", Answered, Return, body, "Not enough: show the figures.", Open, "", ""},
 		{"a return says why", Answered, Return, body, "", Answered, fault.Invalid, "note"},
 		{"closed is closed", Closed, Return, body, "x", Closed, fault.Conflict, "allowed now: nothing more"},
-		{"already answered", Answered, Answer, office, "again", Answered, fault.Conflict, "allowed now: nothing more"},
+		{"already answered", Answered, Answer, office, "again", Answered, fault.Conflict, "allowed now: close (by the oversight body), return (by the oversight body)"},
 		{"unknown step", Open, "reopen", body, "", Open, fault.Invalid, "step"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
