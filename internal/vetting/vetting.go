@@ -96,3 +96,17 @@ func (c *Clearance) Validate() error {
 	}
 	return f.Err("the vetting decision cannot be recorded")
 }
+
+// Current is where an officer stands: from their decisions, newest first,
+// the latest at each level, in the same order.
+func Current(history []Clearance) []Clearance {
+	var out []Clearance
+	seen := map[Level]bool{}
+	for _, c := range history {
+		if !seen[c.Level] {
+			seen[c.Level] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -136,3 +136,19 @@ func TestEveryCodeHasWords(t *testing.T) {
 		}
 	}
 }
+
+func TestCurrentIsTheLatestAtEachLevel(t *testing.T) {
+	history := []Clearance{ // newest first
+		{ID: "4", Level: SC, Status: Granted},
+		{ID: "3", Level: Management, Status: Suspended},
+		{ID: "2", Level: SC, Status: Refused},
+		{ID: "1", Level: Management, Status: Granted},
+	}
+	got := Current(history)
+	if len(got) != 2 || got[0].ID != "4" || got[1].ID != "3" {
+		t.Fatalf("current: %+v", got)
+	}
+	if Current(nil) != nil {
+		t.Error("no decisions, no standing")
+	}
+}

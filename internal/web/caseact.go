@@ -393,13 +393,22 @@ func (s *Server) actFormPage(w http.ResponseWriter, r *http.Request) {
 		s.failCasePage(w, r, err)
 		return
 	}
-	// The case page's buttons say which version they were shown with: a
-	// case that moved on since is shown as it is now, not a form for it.
-	if v := r.URL.Query().Get("version"); v != "" && v != strconv.Itoa(c.Version) {
-		s.reshowStale(w, r, c, http.StatusConflict, "")
+	if s.reshownIfMovedOn(w, r, c) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "case-act", form.page)
+}
+
+// reshownIfMovedOn answers a form's GET when the case page's link said
+// which version it was shown with and the case has moved on since: the
+// case is shown as it is now, not a form for it. It reports whether it
+// answered.
+func (s *Server) reshownIfMovedOn(w http.ResponseWriter, r *http.Request, c cases.Case) bool {
+	if v := r.URL.Query().Get("version"); v != "" && v != strconv.Itoa(c.Version) {
+		s.reshowStale(w, r, c, http.StatusConflict, "")
+		return true
+	}
+	return false
 }
 
 // actFormPost takes the action: POST /cases/{id}/act/{action}.

@@ -252,8 +252,7 @@ func (s *Server) stepFormPage(w http.ResponseWriter, r *http.Request) {
 		s.failCasePage(w, r, err)
 		return
 	}
-	if v := r.URL.Query().Get("version"); v != "" && v != strconv.Itoa(c.Version) {
-		s.reshowStale(w, r, c, http.StatusConflict, "")
+	if s.reshownIfMovedOn(w, r, c) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "case-step", form.page)

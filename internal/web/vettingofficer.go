@@ -179,12 +179,10 @@ func (s *Server) vettingOfficerData(r *http.Request, officerID string) (vettingO
 		return data, err
 	}
 	data.Officer = o
-	if data.Current, err = s.db.Clearances(r.Context(), o.ID, true); err != nil {
-		return data, err
-	}
 	if data.History, err = s.db.Clearances(r.Context(), o.ID, false); err != nil {
 		return data, err
 	}
+	data.Current = vetting.Current(data.History)
 	reviews, err := s.db.VettingReviews(r.Context(), o.ID)
 	if err != nil {
 		return data, err
