@@ -63,6 +63,12 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 		chromedp.WaitVisible(`#commitment-form`))
 	add := func(what, measure, group, stat, baseline, target string) {
 		t.Helper()
+		// The banner from the last commitment added is still on the page
+		// until the next one loads: take it away, so that waiting for a
+		// banner waits for the new page.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById('done-banner')?.remove(), true)`)); err != nil {
+			t.Fatalf("clearing the banner: %v", err)
+		}
 		run("adding "+what,
 			chromedp.SendKeys(`#commitment-text`, what),
 			chromedp.SetValue(`#commitment-measure`, measure),
