@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )
 
@@ -15,20 +14,7 @@ import (
 func TestMigration13BackfillsTheDutyFacts(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			db, err := store.Open(ctx, e.New(t), store.Options{Keys: storetest.Keys(t)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.MigrateToForTest(ctx, 12); err != nil {
-				t.Fatal(err)
-			}
-			exec := func(q string, args ...any) {
-				t.Helper()
-				if err := db.ExecForTest(ctx, q, args...); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			}
+			db, exec := openAtMigration(t, e, 12)
 			exec(`INSERT INTO rule_sets (code, effective_from, title) VALUES ('2012', '2012-11-22', 'a'), ('2020', '2020-02-01', 'b'), ('2025', '2025-05-28', 'c')`)
 			exec(`INSERT INTO forces (id, code, name) VALUES ('f1', 'F1', 'Force')`)
 			at := func(s string) time.Time {
@@ -88,20 +74,7 @@ func TestMigration13BackfillsTheDutyFacts(t *testing.T) {
 func TestMigration14MovesConductStageDSIMattersToConduct(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			db, err := store.Open(ctx, e.New(t), store.Options{Keys: storetest.Keys(t)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.MigrateToForTest(ctx, 13); err != nil {
-				t.Fatal(err)
-			}
-			exec := func(q string, args ...any) {
-				t.Helper()
-				if err := db.ExecForTest(ctx, q, args...); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			}
+			db, exec := openAtMigration(t, e, 13)
 			exec(`INSERT INTO rule_sets (code, effective_from, title) VALUES ('2025', '2025-05-28', 'c')`)
 			exec(`INSERT INTO forces (id, code, name) VALUES ('f1', 'F1', 'Force')`)
 			now := time.Date(2025, 7, 1, 10, 0, 0, 0, time.UTC)

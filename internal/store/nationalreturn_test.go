@@ -92,20 +92,7 @@ func TestNationalReturnCountsComplaintsByIOPCCode(t *testing.T) {
 func TestMigration27MakesDomesticAbuseAFlag(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			db, err := store.Open(ctx, e.New(t), store.Options{Keys: storetest.Keys(t)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.MigrateToForTest(ctx, 26); err != nil {
-				t.Fatal(err)
-			}
-			exec := func(q string, args ...any) {
-				t.Helper()
-				if err := db.ExecForTest(ctx, q, args...); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			}
+			db, exec := openAtMigration(t, e, 26)
 			at := time.Date(2025, 7, 1, 10, 0, 0, 0, time.UTC)
 			// The taxonomy as an older Probity loaded it.
 			exec(`INSERT INTO reference_sets (name, version, effective_from, source, sha256, loaded_at)
