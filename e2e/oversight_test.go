@@ -92,6 +92,12 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 	signOut(t, ctx, "chief-office")
 
 	signIn(t, ctx, srv.URL, "oversight")
+	// The start page tells the body the plan now waits for it.
+	run("the start page", chromedp.WaitVisible(`#outstanding`))
+	if s := text(t, ctx, `#outstanding`); !strings.Contains(s, "The plan waits for the oversight body's assessment") {
+		t.Errorf("the body's start page: %q", s)
+	}
+	axeClean(t, ctx, "oversight-start-page")
 	run("the assessment form", chromedp.Navigate(planURL), chromedp.WaitVisible(`#assess`), chromedp.Click(`#assess`), chromedp.WaitVisible(`#assess-submit`))
 	axeClean(t, ctx, "oversight-assess")
 	run("assessing",

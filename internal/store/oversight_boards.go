@@ -157,6 +157,12 @@ func actions(ctx context.Context, q querier, where string, args ...any) ([]board
 	return out, rows.Err()
 }
 
+// PendingActions lists every action the board has not closed, open or
+// answered, at whichever meeting it was set: the earliest due first.
+func (db *DB) PendingActions(ctx context.Context) ([]boards.Action, error) {
+	return actions(ctx, db.read, `WHERE a.state <> 'closed' ORDER BY a.due_on, a.set_at, a.id`)
+}
+
 // bumpMeeting saves a meeting's new version (and minutes), refusing it if
 // the meeting changed since it was read at readVersion.
 func (tx *Tx) bumpMeeting(ctx context.Context, m boards.Meeting, readVersion int) error {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/probity/probity/internal/boards"
@@ -111,6 +112,49 @@ func TestMeetingsKeepAgendaMinutesAndActions(t *testing.T) {
 		if _, err := db.Meeting(ctx, "abcdefghijklmnopqrstuvwxyz"); fault.KindOf(err) != fault.NotFound {
 			t.Errorf("no such meeting: %v", err)
 		}
+
+		// Pending: actions not yet closed, the earliest due first; a closed
+		// action leaves the list.
+		var earlierID string
+		must(func(tx *store.Tx) error {
+			cur, err := tx.Meeting(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			a, err := cur.NewAction("Publish the plan", "Chief Constable", day("2026-04-01"), "oversight", now)
+			earlierID = a.ID
+			if err != nil {
+				return err
+			}
+			return tx.AddAction(ctx, cur, a, cur.Version)
+		})
+		pending := func(want ...string) {
+			t.Helper()
+			got, err := db.PendingActions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, a := range got {
+				ids = append(ids, a.ID)
+			}
+			if !slices.Equal(ids, want) {
+				t.Fatalf("pending %v, want %v", ids, want)
+			}
+		}
+		pending(earlierID, actionID)
+		must(func(tx *store.Tx) error {
+			a, err := tx.Action(ctx, m.ID, actionID)
+			if err != nil {
+				return err
+			}
+			read := a.Version
+			if err := a.Apply(boards.Close, "Thank you.", []boards.Party{boards.Body}, "oversight", now); err != nil {
+				return err
+			}
+			return tx.SaveAction(ctx, a, read)
+		})
+		pending(earlierID)
 	})
 }
 

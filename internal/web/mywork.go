@@ -103,6 +103,9 @@ type homePage struct {
 	SpeakUps []speakup.Report
 	Cases    []store.CaseSummary
 	Users    []access.User
+	// Accountability is what the oversight body's requirements and board
+	// actions wait for.
+	Accountability accountabilityPanel
 	// FailedSignIns is how many sign-in attempts on the account failed
 	// between the previous successful sign-in and this session's.
 	FailedSignIns int
@@ -245,11 +248,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		data.SpeakUps = list
 	}
+	if data.Accountability, err = s.accountability(r); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
 	for _, l := range data.Nav {
 		if l.Href != "/" {
 			data.Links = append(data.Links, l)
 		}
 	}
-	data.NothingHere = !data.CaseRoles && !data.Auditor && !data.Admin && !data.FlagRole && !data.Guardian && len(data.Links) == 0
+	data.NothingHere = !data.CaseRoles && !data.Auditor && !data.Admin && !data.FlagRole && !data.Guardian && !data.Accountability.Shown && len(data.Links) == 0
 	s.render(w, r, http.StatusOK, "home", data)
 }

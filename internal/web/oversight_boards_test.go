@@ -93,6 +93,22 @@ func TestAccountabilityBoardFromMeetingToClosedAction(t *testing.T) {
 			t.Errorf("the refusal's state and allowed steps: %v", ext)
 		}
 		co := f.login(t, access.ChiefOffice)
+		// Each side's start page says whose turn it is, until the close.
+		startPage := func(c *client, want string) {
+			t.Helper()
+			page := c.do(t, "GET", "/", "", "").Body.String()
+			if want == "" {
+				if strings.Contains(page, "Report on the causes of delay") {
+					t.Errorf("a closed action is still on the start page:\n%s", page)
+				}
+				return
+			}
+			if !strings.Contains(page, `id="pending-actions"`) || !strings.Contains(page, "Report on the causes of delay") || !strings.Contains(page, want) {
+				t.Errorf("the start page does not show the action waiting on %q:\n%s", want, page)
+			}
+		}
+		startPage(co, "You (to answer)")
+		startPage(ob, "The force (to answer)")
 		empty := co.do(t, "POST", actionPath+"/answer", formType, "answer=+")
 		if empty.Code != 422 || !strings.Contains(empty.Body.String(), `href="#f-`+m[1]+`-answer"`) {
 			t.Fatalf("an empty answer: %d\n%s", empty.Code, empty.Body)
@@ -100,6 +116,7 @@ func TestAccountabilityBoardFromMeetingToClosedAction(t *testing.T) {
 		if rec := co.do(t, "POST", apiPath+"/answer", "application/json", `{"answer":"Delays come from a backlog of investigations; a plan follows."}`); rec.Code != 200 {
 			t.Fatalf("answer: %d %s", rec.Code, rec.Body)
 		}
+		startPage(co, "The oversight body (to close or return the answer)")
 		noNote := ob.do(t, "POST", actionPath+"/decide", formType, "decision=return")
 		if noNote.Code != 422 || !strings.Contains(noNote.Body.String(), "Note is required") {
 			t.Fatalf("return without a note: %d\n%s", noNote.Code, noNote.Body)
@@ -107,6 +124,7 @@ func TestAccountabilityBoardFromMeetingToClosedAction(t *testing.T) {
 		if rec := ob.do(t, "POST", actionPath+"/decide", formType, "decision=close&note=Accepted"); rec.Code != 303 {
 			t.Fatalf("close: %d %s", rec.Code, rec.Body)
 		}
+		startPage(ob, "")
 		got := decode(t, ob.do(t, "GET", "/api/v1"+path, "", ""))
 		acts := got["actions"].([]any)
 		if a := acts[0].(map[string]any); a["state"] != "closed" || a["note"] != "Accepted" {

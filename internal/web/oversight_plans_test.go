@@ -72,6 +72,19 @@ func TestHoldingTheChiefOfficerToAccount(t *testing.T) {
 		page := chief.do(t, "GET", "/oversight/plans/"+planID, "", "")
 		check("plan page", page.Code, 200, page.Body.String(), "Rejected", "Halving the backlog by 2027 is not enough", "Revise the plan", "Fewer cases open over a year")
 
+		// The start page tells each side what the requirement waits for:
+		// the chief officer's office, its revised plan, due on the date the
+		// body set; nobody without the oversight pages sees the panel.
+		home := chief.do(t, "GET", "/", "", "")
+		check("the chief office's start page", home.Code, 200, home.Body.String(), `id="accountability"`, "Misconduct timeliness",
+			"The plan was rejected: a revised plan is due", "<td class=\"govuk-table__cell\">You</td>", "1 July 2026")
+		home = body.do(t, "GET", "/", "", "")
+		check("the body's start page", home.Code, 200, home.Body.String(), "The plan was rejected: a revised plan is due",
+			"<td class=\"govuk-table__cell\">The force</td>")
+		if home := f.login(t, access.Handler).do(t, "GET", "/", "", ""); strings.Contains(home.Body.String(), `id="accountability"`) {
+			t.Error("a handler's start page shows the oversight panel")
+		}
+
 		// A revision begun: a draft the public must not see.
 		form := url.Values{"version": {"4"}, "text": {"Fewer cases in the backlog, faster"}, "measure": {"backlog"}, "group": {"Open at the end"},
 			"stat": {"count"}, "baseline": {"40"}, "target": {"10"}, "target_on": {"2027-03-31"}}
