@@ -516,6 +516,13 @@ func (s *Server) apiSetCommitments(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The figures the commitments name are worked out before the plan's
+	// transaction, which holds the write lock and should not wait on them.
+	var named []string
+	for _, c := range req.Commitments {
+		named = append(named, c.Measure)
+	}
+	pub := oversight.PublishedFigures(r.Context(), s.measuresNow(), named, s.clock())
 	p, err := s.changePlan(r, r.PathValue("id"), req.Version, "commitments drafted", func(p *oversight.Plan) error {
 		// The state is checked before the input, so that a plan no longer
 		// open to drafting says so whatever was sent.
@@ -524,6 +531,13 @@ func (s *Server) apiSetCommitments(w http.ResponseWriter, r *http.Request) {
 		}
 		cs, err := commitmentsOf(req.Commitments, s.clock())
 		if err != nil {
+			return err
+		}
+		var f fault.Fields
+		for i, c := range cs {
+			pub.Check(&f, i, c)
+		}
+		if err := f.Err("invalid commitments"); err != nil {
 			return err
 		}
 		return p.SetCommitments(cs, caller(r).Roles, s.clock())

@@ -47,6 +47,9 @@ func TestHoldingTheChiefOfficerToAccount(t *testing.T) {
 		rec = chief.do(t, "PUT", path+"/commitments", js, `{"version":1,"commitments":[{"text":"x","measure":"happiness","group":["a"],"stat":"share","baseline":0.2,"target":0.1,"target_on":"2027-03-31"},{"text":"y","measure":"open-by-age","group":["Share open over 12 months"],"stat":"share","baseline":0.2}]}`)
 		check("bad commitments", rec.Code, 422, rec.Body.String(), `"field":"commitments[0].measure"`, `"field":"commitments[1].target"`, `"field":"commitments[1].target_on"`)
 
+		rec = chief.do(t, "PUT", path+"/commitments", js, `{"version":1,"commitments":[{"text":"x","measure":"backlog","group":["Open at end"],"stat":"count","baseline":40,"target":20,"target_on":"2027-03-31"}]}`)
+		check("a figure the measure does not publish", rec.Code, 422, rec.Body.String(), `"field":"commitments[0].group"`, `no figure labelled \"Open at end\"`, `\"Open at the end\" (count)`)
+
 		rec = body.do(t, "POST", path+"/assessment", js, `{"version":1,"outcome":"accepted","reasons":"fine","commitments":[]}`)
 		check("assess a draft", rec.Code, 409, rec.Body.String(), `"state":"draft"`, `"allowed":["comment"]`, "a draft cannot be assessed")
 
@@ -91,9 +94,13 @@ func TestHoldingTheChiefOfficerToAccount(t *testing.T) {
 		add := chief.do(t, "POST", "/oversight/plans/"+planID+"/commitments", "application/x-www-form-urlencoded", form.Encode())
 		check("add to a revision", add.Code, 303, add.Body.String())
 		form.Set("version", "5")
+		form.Set("group", "Open at end")
+		bad := chief.do(t, "POST", "/oversight/plans/"+planID+"/commitments", "application/x-www-form-urlencoded", form.Encode())
+		check("a figure the measure does not publish, on the page", bad.Code, 422, bad.Body.String(), `href="#commitment-group"`, "Open at the end")
+		form.Set("group", "Open at the end")
 		form.Set("measure", "nothing")
 		form.Set("target_on", "")
-		bad := chief.do(t, "POST", "/oversight/plans/"+planID+"/commitments", "application/x-www-form-urlencoded", form.Encode())
+		bad = chief.do(t, "POST", "/oversight/plans/"+planID+"/commitments", "application/x-www-form-urlencoded", form.Encode())
 		check("a bad commitment on the page", bad.Code, 422, bad.Body.String(), `href="#commitment-measure"`, `href="#commitment-target-on"`, `id="error-summary"`)
 
 		pub := f.anonymous().do(t, "GET", "/public/oversight", "", "")
