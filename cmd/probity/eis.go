@@ -255,6 +255,7 @@ func printEvaluation(w io.Writer, ev *eis.Evaluation) {
 		fmt.Fprintln(w, ev.Fairness.Note+".")
 		return
 	}
+	fmt.Fprintln(w, eis.EthnicityGroupingWords(ev.Fairness.EthnicityGroups)+".")
 	for _, lab := range eis.Labels {
 		fmt.Fprintf(w, "%s:\n", lab.Name)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -209,8 +209,12 @@ type EvalSetup struct {
 // where the data record them, how often they are flagged against how often
 // the outcome happened to them. Note says why a part is empty.
 type Fairness struct {
-	Note   string                     `json:"note,omitempty"`
-	Labels map[string][]FairnessGroup `json:"labels"`
+	Note string `json:"note,omitempty"`
+	// EthnicityGroups says whose ethnicity groups the figures use: "force"
+	// when the force declared its own (through the import mapping), else
+	// "ons", the five ONS 2021 census groups.
+	EthnicityGroups string                     `json:"ethnicity_groups,omitempty"`
+	Labels          map[string][]FairnessGroup `json:"labels"`
 }
 
 // FairnessGroup is one group's figures for one label, pooled over years:
@@ -418,6 +422,9 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 		ev.Fairness.Labels[lab.Name] = groups
 		ev.Fairness.Note = note
 	}
+	if ev.Fairness.Note == "" {
+		ev.Fairness.EthnicityGroups = EthnicityGrouping(ds)
+	}
 	return ev, nil
 }
 
@@ -594,6 +601,25 @@ func (p *pool) result() Result {
 	return res
 }
 
+// EthnicityGrouping says whose ethnicity groups the fairness report uses
+// for ds: "force" when any officer has one of the force's own groups (the
+// import mapping declared them), else "ons".
+func EthnicityGrouping(ds *Dataset) string {
+	if slices.ContainsFunc(ds.Officers, func(o Officer) bool { return o.EthnicityGroup != "" }) {
+		return "force"
+	}
+	return "ons"
+}
+
+// EthnicityGroupingWords says in words whose ethnicity groups a fairness
+// report uses, for its reader.
+func EthnicityGroupingWords(grouping string) string {
+	if grouping == "force" {
+		return "Ethnicity groups are the force's own, as declared in the import mapping"
+	}
+	return "Ethnicity groups are the five ONS 2021 census groups"
+}
+
 // MinFairnessGroup is the fewest officer-years a fairness group is shown
 // for.
 const MinFairnessGroup = 20
@@ -611,6 +637,7 @@ func (p *pool) fairness(ds *Dataset) ([]FairnessGroup, string) {
 	groups := map[[2]string]*acc{}
 	var all acc
 	recorded := false
+	ownGroups := EthnicityGrouping(ds) == "force"
 	for _, ys := range p.years {
 		for m, oi := range ys.yd.frame.Members {
 			o := ds.Officers[oi]
@@ -631,7 +658,11 @@ func (p *pool) fairness(ds *Dataset) ([]FairnessGroup, string) {
 				}
 			}
 			add(&all)
-			for _, kv := range [][2]string{{"sex", o.Sex}, {"ethnicity", o.Ethnicity}} {
+			eth := o.Ethnicity
+			if ownGroups {
+				eth = o.EthnicityGroup
+			}
+			for _, kv := range [][2]string{{"sex", o.Sex}, {"ethnicity", eth}} {
 				if kv[1] == "" {
 					continue
 				}

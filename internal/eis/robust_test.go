@@ -439,3 +439,52 @@ func TestDataQuality(t *testing.T) {
 		}
 	}
 }
+
+// TestFairnessForceEthnicityGroups: when the force declared its own
+// ethnicity groups they replace the ONS groups in the report; otherwise
+// the ONS groups are used.
+func TestFairnessForceEthnicityGroups(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		own      bool
+		grouping string
+		want     []string
+	}{
+		{"ONS groups", false, "ons", []string{"other", "white"}},
+		{"force's groups", true, "force", []string{"Hispanic", "White"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds := synthetic(17, 400, 2003, 2012)
+			ds.prepared = false
+			for i := range ds.Officers {
+				ons, own := "white", "White"
+				if i%3 == 0 {
+					ons, own = "other", "Hispanic"
+				}
+				ds.Officers[i].Ethnicity = ons
+				if tc.own {
+					ds.Officers[i].EthnicityGroup = own
+				}
+			}
+			if err := ds.Prepare(); err != nil {
+				t.Fatal(err)
+			}
+			ev, err := Evaluate(context.Background(), ds, EvalConfig{From: 2009, To: 2012, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Fairness.EthnicityGroups != tc.grouping {
+				t.Errorf("grouping %q, want %q", ev.Fairness.EthnicityGroups, tc.grouping)
+			}
+			var got []string
+			for _, g := range ev.Fairness.Labels["upheld"] {
+				if g.Attribute == "ethnicity" {
+					got = append(got, g.Group)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("ethnicity groups %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
