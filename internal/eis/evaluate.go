@@ -170,6 +170,11 @@ type Result struct {
 	// Calibration compares the model's estimated chances with what
 	// happened.
 	Calibration Calibration `json:"calibration"`
+	// Level says, for one year, how far the outcome's rate had moved in
+	// the force's record up to the last year the model learned from, and
+	// so whether a flag would have
+	// shown a chance or only a rank (see Level). Not set when pooled.
+	Level *Level `json:"level,omitempty"`
 }
 
 // LabelResult holds one label's results pooled and by year.
@@ -404,6 +409,7 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 		Features: Features(ds), LeftOut: left, Warnings: warnings, DataQuality: DataQuality(ds)}}
 	budget := slices.IndexFunc(cfg.Rules.Rules, func(r Rule) bool { return r.Name == cfg.Rules.BudgetRule().Name })
 	ev.Fairness = Fairness{Labels: map[string][]FairnessGroup{}}
+	rates := ratesOf(ds, cfg, labelYears, cfg.To)
 	for l, lab := range Labels {
 		lr := LabelResult{Years: map[string]Result{}}
 		pool := newPool(cfg.Rules)
@@ -413,6 +419,8 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 			}
 			yd := years[j.year]
 			res, ys := scoreYear(yd, l, scores[i], cfg.Rules, budget)
+			lv := rates.level(l, slices.Max(trainYears[j.year]))
+			res.Level = &lv
 			lr.Years[strconv.Itoa(j.year)] = res
 			pool.add(ys)
 		}
@@ -466,6 +474,108 @@ func fitAndScore(cfg EvalConfig, train []*yearData, test *yearData, label int) (
 		sc[r] = model.Score(test.x.Row(r))
 	}
 	return sc, nil
+}
+
+// MaxLevelChange is the most, as a factor either way, that the outcome's
+// rate may have moved over two years in the force's record for a model's
+// chances to be shown. The model sets its level on a year two before the
+// one it scores (the findings of the year between are not yet made), so a
+// rate that has moved by more than this over two years says a chance could
+// be off by as much. The bound is the calibration target (a
+// predicted-to-actual ratio between 0.67 and 1.5); see
+// docs/early-intervention.md.
+const MaxLevelChange = 1.5
+
+// Level is how far the outcome's rate has moved in the force's record:
+// Change is the largest factor, either way, between a complete year's
+// rate and the rate of the complete year two before it, over every such
+// pair (Pairs of them) up to the last year the model learns from; 0 when
+// a year had no officer with the outcome, which no factor measures.
+// ChanceShown is whether flags show a chance: at least two pairs, and no
+// change beyond MaxLevelChange.
+type Level struct {
+	Change      float64 `json:"change"`
+	Pairs       int     `json:"pairs"`
+	ChanceShown bool    `json:"chance_shown"`
+}
+
+// levelRates are the outcome's rates among the officers scored in each
+// label year that a model could learn from (see trainingYears), by label
+// and year.
+type levelRates map[int]map[int]float64
+
+// ratesOf computes the rates of the eligible label years up to upTo.
+func ratesOf(ds *Dataset, cfg EvalConfig, labelYears []int, upTo int) levelRates {
+	has := map[int]bool{}
+	for _, y := range labelYears {
+		has[y] = true
+	}
+	out := levelRates{}
+	for l := range Labels {
+		out[l] = map[int]float64{}
+	}
+	for _, y := range labelYears {
+		if y > upTo || !has[y-1] {
+			continue
+		}
+		asOf, end := yearStart(y), yearStart(y+1)
+		members := ActiveWithin(cfg.PopulationYears)(ds, asOf)
+		if len(members) == 0 {
+			continue
+		}
+		pos := make([]int, len(Labels))
+		for _, oi := range members {
+			hit := make([]bool, len(Labels))
+			for _, a := range ds.Of(int(oi)) {
+				if a.On < asOf {
+					continue
+				}
+				if a.On >= end {
+					break
+				}
+				for l, lab := range Labels {
+					hit[l] = hit[l] || lab.hit(&a)
+				}
+			}
+			for l := range Labels {
+				if hit[l] {
+					pos[l]++
+				}
+			}
+		}
+		for l := range Labels {
+			out[l][y] = float64(pos[l]) / float64(len(members))
+		}
+	}
+	return out
+}
+
+// level measures the rate's movement for one label over the years up to
+// upTo (the last year the model learns from). A year with no officer with
+// the outcome next to one with some is an unbounded change.
+func (lr levelRates) level(label, upTo int) Level {
+	rate := lr[label]
+	var lv Level
+	for y, r := range rate {
+		before, ok := rate[y-2]
+		if !ok || y > upTo {
+			continue
+		}
+		lv.Pairs++
+		change := math.Inf(1)
+		switch {
+		case r > 0 && before > 0:
+			change = math.Max(r/before, before/r)
+		case r == 0 && before == 0:
+			change = 1
+		}
+		lv.Change = math.Max(lv.Change, change)
+	}
+	lv.ChanceShown = lv.Pairs >= 2 && lv.Change <= MaxLevelChange
+	if math.IsInf(lv.Change, 0) {
+		lv.Change = 0 // JSON has no infinity
+	}
+	return lv
 }
 
 // stack joins the years' feature rows with their labels.
