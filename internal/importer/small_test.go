@@ -71,3 +71,31 @@ func TestEmptyMapKey(t *testing.T) {
 		})
 	}
 }
+
+// TestFirstInsideDate: a date may take its value from the first non-empty
+// of several columns.
+func TestFirstInsideDate(t *testing.T) {
+	// Complaint 200000050 has no incident date: with first:, a second
+	// value (here a constant) dates the case and its allegation, where
+	// otherwise the case would be rejected for having no date.
+	m := mapping(t, "ccrb", `{column: incident_date, format: "%Y-%m-%d"}`,
+		`{first: [incident_date, {const: "2000-02-01"}], format: "%Y-%m-%d"}`)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		sum, err := importer.Import(ctx, db, m, []string{writeZip(t, ccrbMembers())}, opts(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := db.EISData(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, a := range ds.Allegations {
+			found = found || a.On.Time().Format("2006-01-02") == "2000-02-01"
+		}
+		if !found || sum.Rejected != 0 {
+			t.Errorf("no allegation dated by the second value (rejected %d)", sum.Rejected)
+		}
+	})
+}
