@@ -228,13 +228,23 @@ func printEvaluation(w io.Writer, ev *eis.Evaluation) {
 		tw.Flush()
 		fmt.Fprintln(w, "Calibration of the model's chances (recalibrated each year to the latest complete training year):")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "year	predicted	actual	predicted/actual	Brier	calibration error	")
+		fmt.Fprintln(tw, "year	predicted	actual	predicted/actual	Brier	calibration error	level moved (2 years)	a flag shows	")
 		for _, y := range years {
-			c := lr.Pooled.Calibration
+			c, moved, shows := lr.Pooled.Calibration, "", ""
 			if y != "pooled" {
-				c = lr.Years[y].Calibration
+				res := lr.Years[y]
+				c = res.Calibration
+				if lv := res.Level; lv != nil {
+					moved, shows = "not measurable", "a rank"
+					if lv.Change > 0 {
+						moved = fmt.Sprintf("%.2f x", lv.Change)
+					}
+					if lv.ChanceShown {
+						shows = "a chance"
+					}
+				}
 			}
-			fmt.Fprintf(tw, "%s	%.4f	%.4f	%.2f	%.4f	%.4f	\n", y, c.MeanPredicted, c.Actual, c.Ratio, c.Brier, c.CalibrationError)
+			fmt.Fprintf(tw, "%s	%.4f	%.4f	%.2f	%.4f	%.4f	%s	%s	\n", y, c.MeanPredicted, c.Actual, c.Ratio, c.Brier, c.CalibrationError, moved, shows)
 		}
 		tw.Flush()
 		fmt.Fprintln(w, "Rules, pooled:")
@@ -255,6 +265,7 @@ func printEvaluation(w io.Writer, ev *eis.Evaluation) {
 		fmt.Fprintln(w, ev.Fairness.Note+".")
 		return
 	}
+	fmt.Fprintln(w, eis.EthnicityGroupingWords(ev.Fairness.EthnicityGroups)+".")
 	for _, lab := range eis.Labels {
 		fmt.Fprintf(w, "%s:\n", lab.Name)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -170,6 +170,11 @@ type Result struct {
 	// Calibration compares the model's estimated chances with what
 	// happened.
 	Calibration Calibration `json:"calibration"`
+	// Level says, for one year, how far the outcome's rate had moved in
+	// the force's record up to the last year the model learned from, and
+	// so whether a flag would have
+	// shown a chance or only a rank (see Level). Not set when pooled.
+	Level *Level `json:"level,omitempty"`
 }
 
 // LabelResult holds one label's results pooled and by year.
@@ -209,8 +214,12 @@ type EvalSetup struct {
 // where the data record them, how often they are flagged against how often
 // the outcome happened to them. Note says why a part is empty.
 type Fairness struct {
-	Note   string                     `json:"note,omitempty"`
-	Labels map[string][]FairnessGroup `json:"labels"`
+	Note string `json:"note,omitempty"`
+	// EthnicityGroups says whose ethnicity groups the figures use: "force"
+	// when the force declared its own (through the import mapping), else
+	// "ons", the five ONS 2021 census groups.
+	EthnicityGroups string                     `json:"ethnicity_groups,omitempty"`
+	Labels          map[string][]FairnessGroup `json:"labels"`
 }
 
 // FairnessGroup is one group's figures for one label, pooled over years:
@@ -400,6 +409,7 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 		Features: Features(ds), LeftOut: left, Warnings: warnings, DataQuality: DataQuality(ds)}}
 	budget := slices.IndexFunc(cfg.Rules.Rules, func(r Rule) bool { return r.Name == cfg.Rules.BudgetRule().Name })
 	ev.Fairness = Fairness{Labels: map[string][]FairnessGroup{}}
+	rates := ratesOf(ds, cfg, labelYears, cfg.To)
 	for l, lab := range Labels {
 		lr := LabelResult{Years: map[string]Result{}}
 		pool := newPool(cfg.Rules)
@@ -409,6 +419,8 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 			}
 			yd := years[j.year]
 			res, ys := scoreYear(yd, l, scores[i], cfg.Rules, budget)
+			lv := rates.level(l, slices.Max(trainYears[j.year]))
+			res.Level = &lv
 			lr.Years[strconv.Itoa(j.year)] = res
 			pool.add(ys)
 		}
@@ -417,6 +429,9 @@ func Evaluate(ctx context.Context, ds *Dataset, cfg EvalConfig) (*Evaluation, er
 		groups, note := pool.fairness(ds)
 		ev.Fairness.Labels[lab.Name] = groups
 		ev.Fairness.Note = note
+	}
+	if ev.Fairness.Note == "" {
+		ev.Fairness.EthnicityGroups = EthnicityGrouping(ds)
 	}
 	return ev, nil
 }
@@ -459,6 +474,108 @@ func fitAndScore(cfg EvalConfig, train []*yearData, test *yearData, label int) (
 		sc[r] = model.Score(test.x.Row(r))
 	}
 	return sc, nil
+}
+
+// MaxLevelChange is the most, as a factor either way, that the outcome's
+// rate may have moved over two years in the force's record for a model's
+// chances to be shown. The model sets its level on a year two before the
+// one it scores (the findings of the year between are not yet made), so a
+// rate that has moved by more than this over two years says a chance could
+// be off by as much. The bound is the calibration target (a
+// predicted-to-actual ratio between 0.67 and 1.5); see
+// docs/early-intervention.md.
+const MaxLevelChange = 1.5
+
+// Level is how far the outcome's rate has moved in the force's record:
+// Change is the largest factor, either way, between a complete year's
+// rate and the rate of the complete year two before it, over every such
+// pair (Pairs of them) up to the last year the model learns from; 0 when
+// a year had no officer with the outcome, which no factor measures.
+// ChanceShown is whether flags show a chance: at least two pairs, and no
+// change beyond MaxLevelChange.
+type Level struct {
+	Change      float64 `json:"change"`
+	Pairs       int     `json:"pairs"`
+	ChanceShown bool    `json:"chance_shown"`
+}
+
+// levelRates are the outcome's rates among the officers scored in each
+// label year that a model could learn from (see trainingYears), by label
+// and year.
+type levelRates map[int]map[int]float64
+
+// ratesOf computes the rates of the eligible label years up to upTo.
+func ratesOf(ds *Dataset, cfg EvalConfig, labelYears []int, upTo int) levelRates {
+	has := map[int]bool{}
+	for _, y := range labelYears {
+		has[y] = true
+	}
+	out := levelRates{}
+	for l := range Labels {
+		out[l] = map[int]float64{}
+	}
+	for _, y := range labelYears {
+		if y > upTo || !has[y-1] {
+			continue
+		}
+		asOf, end := yearStart(y), yearStart(y+1)
+		members := ActiveWithin(cfg.PopulationYears)(ds, asOf)
+		if len(members) == 0 {
+			continue
+		}
+		pos := make([]int, len(Labels))
+		for _, oi := range members {
+			hit := make([]bool, len(Labels))
+			for _, a := range ds.Of(int(oi)) {
+				if a.On < asOf {
+					continue
+				}
+				if a.On >= end {
+					break
+				}
+				for l, lab := range Labels {
+					hit[l] = hit[l] || lab.hit(&a)
+				}
+			}
+			for l := range Labels {
+				if hit[l] {
+					pos[l]++
+				}
+			}
+		}
+		for l := range Labels {
+			out[l][y] = float64(pos[l]) / float64(len(members))
+		}
+	}
+	return out
+}
+
+// level measures the rate's movement for one label over the years up to
+// upTo (the last year the model learns from). A year with no officer with
+// the outcome next to one with some is an unbounded change.
+func (lr levelRates) level(label, upTo int) Level {
+	rate := lr[label]
+	var lv Level
+	for y, r := range rate {
+		before, ok := rate[y-2]
+		if !ok || y > upTo {
+			continue
+		}
+		lv.Pairs++
+		change := math.Inf(1)
+		switch {
+		case r > 0 && before > 0:
+			change = math.Max(r/before, before/r)
+		case r == 0 && before == 0:
+			change = 1
+		}
+		lv.Change = math.Max(lv.Change, change)
+	}
+	lv.ChanceShown = lv.Pairs >= 2 && lv.Change <= MaxLevelChange
+	if math.IsInf(lv.Change, 0) {
+		lv.Change = 0 // JSON has no infinity
+	}
+	return lv
 }
 
 // stack joins the years' feature rows with their labels.
@@ -594,6 +711,25 @@ func (p *pool) result() Result {
 	return res
 }
 
+// EthnicityGrouping says whose ethnicity groups the fairness report uses
+// for ds: "force" when any officer has one of the force's own groups (the
+// import mapping declared them), else "ons".
+func EthnicityGrouping(ds *Dataset) string {
+	if slices.ContainsFunc(ds.Officers, func(o Officer) bool { return o.EthnicityGroup != "" }) {
+		return "force"
+	}
+	return "ons"
+}
+
+// EthnicityGroupingWords says in words whose ethnicity groups a fairness
+// report uses, for its reader.
+func EthnicityGroupingWords(grouping string) string {
+	if grouping == "force" {
+		return "Ethnicity groups are the force's own, as declared in the import mapping"
+	}
+	return "Ethnicity groups are the five ONS 2021 census groups"
+}
+
 // MinFairnessGroup is the fewest officer-years a fairness group is shown
 // for.
 const MinFairnessGroup = 20
@@ -611,6 +747,7 @@ func (p *pool) fairness(ds *Dataset) ([]FairnessGroup, string) {
 	groups := map[[2]string]*acc{}
 	var all acc
 	recorded := false
+	ownGroups := EthnicityGrouping(ds) == "force"
 	for _, ys := range p.years {
 		for m, oi := range ys.yd.frame.Members {
 			o := ds.Officers[oi]
@@ -631,7 +768,11 @@ func (p *pool) fairness(ds *Dataset) ([]FairnessGroup, string) {
 				}
 			}
 			add(&all)
-			for _, kv := range [][2]string{{"sex", o.Sex}, {"ethnicity", o.Ethnicity}} {
+			eth := o.Ethnicity
+			if ownGroups {
+				eth = o.EthnicityGroup
+			}
+			for _, kv := range [][2]string{{"sex", o.Sex}, {"ethnicity", eth}} {
 				if kv[1] == "" {
 					continue
 				}

@@ -204,7 +204,7 @@ func contextItems(fr *Frame, m int) []ExplanationItem {
 
 // modelExplanation explains a model flag by the indicators that raised the
 // officer's score most above the average officer's.
-func modelExplanation(model Model, x []float64, fr *Frame, m int, rank, of int, prob float64) Explanation {
+func modelExplanation(model Model, x []float64, fr *Frame, m int, rank, of int, prob float64, noChance string) Explanation {
 	fs := featureSet(fr.DS)
 	contrib := make([]float64, len(x))
 	model.Contributions(x, contrib)
@@ -224,7 +224,7 @@ func modelExplanation(model Model, x []float64, fr *Frame, m int, rank, of int, 
 	// A chance is shown only where it was recalibrated on a complete year;
 	// otherwise the officer's place among those scored is all that can be
 	// said honestly.
-	how := fmt.Sprintf("in the top %s of officers scored; the data give no recent complete year to turn this into a chance", topShare(rank, of))
+	how := fmt.Sprintf("in the top %s of officers scored; %s", topShare(rank, of), noChance)
 	if prob >= 0 {
 		how = fmt.Sprintf("estimated chance of an upheld allegation in the next 12 months: %s", chanceWords(prob))
 	}
@@ -367,8 +367,26 @@ func Run(ds *Dataset, cfg RunConfig) (*RunReport, error) {
 	// The chance is set by the most recent complete year, as in
 	// evaluation; without one a flag shows a rank, not a chance.
 	model, trusted := recalibrate(model, stack(parts[len(parts)-1:], 0))
+	last := rep.TrainYears[len(rep.TrainYears)-1]
+	noChance := "the data give no recent complete year to turn this into a chance"
 	if !trusted {
 		rep.Note = fmt.Sprintf("%d, the latest complete year, has no upheld allegation to set the model's chances by: model flags show a rank, not a chance", rep.TrainYears[len(rep.TrainYears)-1])
+	} else if lv := ratesOf(ds, ec, LabelYears(ds), last).level(0, last); !lv.ChanceShown {
+		// The level is set on a year two before the one scored: where the
+		// rate has moved by more than MaxLevelChange over two years in
+		// the force's record, a chance could be off by as much.
+		trusted = false
+		noChance = "the upheld rate has moved too much from year to year for a chance to be trusted"
+		switch {
+		case lv.Pairs < 2:
+			noChance = "the data hold too few complete years to tell how far a chance could be trusted"
+			rep.Note = fmt.Sprintf("model flags show a rank, not a chance: the complete years up to %d are too few to measure how much the upheld rate moves", last)
+		case lv.Change == 0:
+			rep.Note = fmt.Sprintf("model flags show a rank, not a chance: a complete year up to %d had no upheld allegation, so how much the upheld rate moves cannot be measured", last)
+		default:
+			rep.Note = fmt.Sprintf("model flags show a rank, not a chance: in the complete years up to %d the upheld rate moved by a factor of up to %.2f over two years, more than the %.1f a chance set two years back can follow",
+				last, lv.Change, MaxLevelChange)
+		}
 	}
 	fr := NewFrame(ds, asOf, members, Options{FindingLag: ec.FindingLag})
 	x := fr.Matrix()
@@ -402,7 +420,7 @@ func Run(ds *Dataset, cfg RunConfig) (*RunReport, error) {
 			shown = -1
 		}
 		rep.Candidates = append(rep.Candidates, Candidate{OfficerID: o.ID, UnitID: o.Unit, Source: SourceModel, Score: prob,
-			Explanation: modelExplanation(model, x.Row(m), fr, m, rank+1, len(members), shown)})
+			Explanation: modelExplanation(model, x.Row(m), fr, m, rank+1, len(members), shown, noChance)})
 	}
 	return rep, nil
 }

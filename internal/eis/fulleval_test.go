@@ -50,17 +50,25 @@ func TestFullEvaluationNYC(t *testing.T) {
 	// little of the ranking quality the model has within them. A factor of
 	// 1.5 is not reached in every year: the upheld rate itself moves by
 	// more than that in two years (0.019 in 2013, 0.031 in 2015), and a
-	// model must set its level on a year two before the one it scores.
+	// model must set its level on a year two before the one it scores. So
+	// a flag shows a chance only where the record's rate has not moved by
+	// more than that (Level); NYC's upheld rate has, and its flags show
+	// a rank.
 	for _, lab := range Labels {
 		lr := ev.Labels[lab.Name]
 		var sum float64
 		for y := 2008; y <= 2019; y++ {
 			r := lr.Years[strconv.Itoa(y)]
 			c := r.Calibration
-			t.Logf("%s %d: predicted %.4f actual %.4f ratio %.2f Brier %.4f error %.4f AUC %.3f", lab.Name, y,
-				c.MeanPredicted, c.Actual, c.Ratio, c.Brier, c.CalibrationError, r.Model.AUC)
+			t.Logf("%s %d: predicted %.4f actual %.4f ratio %.2f Brier %.4f error %.4f AUC %.3f level moved %.2f chance shown %v", lab.Name, y,
+				c.MeanPredicted, c.Actual, c.Ratio, c.Brier, c.CalibrationError, r.Model.AUC, r.Level.Change, r.Level.ChanceShown)
 			if lab.Name == "upheld" && (c.Ratio < 0.5 || c.Ratio > 2) {
 				t.Errorf("%s %d: predicted-to-actual %.2f", lab.Name, y, c.Ratio)
+			}
+			// Where a flag would have shown a chance, the chance met the
+			// target: a rank stands in wherever the level moved too much.
+			if r.Level.ChanceShown && (c.Ratio < 1/MaxLevelChange || c.Ratio > MaxLevelChange) {
+				t.Errorf("%s %d: a chance would have been shown, but predicted-to-actual is %.2f", lab.Name, y, c.Ratio)
 			}
 			sum += r.Model.AUC
 		}

@@ -60,9 +60,13 @@ type Officer struct {
 	Unit      string // unit id or code; "" when not known
 	Rank      string
 	Sex       string // "" when not recorded
-	Ethnicity string // "" when not recorded
-	Joined    Day    // NoDay when not known
-	Left      Day    // NoDay while serving
+	Ethnicity string // ONS group; "" when not recorded
+	// EthnicityGroup is the officer's group among the force's own
+	// ethnicity groups, when the force declared them; the fairness report
+	// then uses those groups instead of the ONS ones.
+	EthnicityGroup string
+	Joined         Day // NoDay when not known
+	Left           Day // NoDay while serving
 }
 
 // Allegation is one allegation against one officer.

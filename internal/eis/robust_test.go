@@ -439,3 +439,131 @@ func TestDataQuality(t *testing.T) {
 		}
 	}
 }
+
+// TestFairnessForceEthnicityGroups: when the force declared its own
+// ethnicity groups they replace the ONS groups in the report; otherwise
+// the ONS groups are used.
+func TestFairnessForceEthnicityGroups(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		own      bool
+		grouping string
+		want     []string
+	}{
+		{"ONS groups", false, "ons", []string{"other", "white"}},
+		{"force's groups", true, "force", []string{"Hispanic", "White"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds := synthetic(17, 400, 2003, 2012)
+			ds.prepared = false
+			for i := range ds.Officers {
+				ons, own := "white", "White"
+				if i%3 == 0 {
+					ons, own = "other", "Hispanic"
+				}
+				ds.Officers[i].Ethnicity = ons
+				if tc.own {
+					ds.Officers[i].EthnicityGroup = own
+				}
+			}
+			if err := ds.Prepare(); err != nil {
+				t.Fatal(err)
+			}
+			ev, err := Evaluate(context.Background(), ds, EvalConfig{From: 2009, To: 2012, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Fairness.EthnicityGroups != tc.grouping {
+				t.Errorf("grouping %q, want %q", ev.Fairness.EthnicityGroups, tc.grouping)
+			}
+			var got []string
+			for _, g := range ev.Fairness.Labels["upheld"] {
+				if g.Attribute == "ethnicity" {
+					got = append(got, g.Group)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("ethnicity groups %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestLevelChange: a chance is shown only where the outcome's rate has
+// moved by no more than MaxLevelChange over two years in the record.
+func TestLevelChange(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		rates  map[int]float64
+		upTo   int
+		change float64
+		pairs  int
+		shown  bool
+	}{
+		{"steady", map[int]float64{2001: .02, 2002: .021, 2003: .022, 2004: .02}, 2004, 1.1, 2, true},
+		{"rose 1.6x in two years", map[int]float64{2001: .02, 2002: .021, 2003: .032, 2004: .02}, 2004, 1.6, 2, false},
+		{"fell 1.6x in two years", map[int]float64{2001: .032, 2002: .021, 2003: .02, 2004: .02}, 2004, 1.6, 2, false},
+		{"the jump is after the last year learned from", map[int]float64{2001: .02, 2002: .021, 2003: .022, 2004: .02, 2005: .04}, 2004, 1.1, 2, true},
+		{"one pair only", map[int]float64{2001: .02, 2002: .021, 2003: .022}, 2003, 1.1, 1, false},
+		{"a gap leaves no pair across it", map[int]float64{2001: .02, 2002: .021, 2005: .05, 2006: .05, 2007: .05, 2008: .05}, 2008, 1, 2, true},
+		{"a year with no outcome", map[int]float64{2001: .02, 2002: .021, 2003: 0, 2004: .02}, 2004, 0, 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lv := levelRates{0: tc.rates}.level(0, tc.upTo)
+			if math.Abs(lv.Change-tc.change) > 1e-9 || lv.Pairs != tc.pairs || lv.ChanceShown != tc.shown {
+				t.Errorf("level %+v, want change %.2f over %d pairs, shown %v", lv, tc.change, tc.pairs, tc.shown)
+			}
+		})
+	}
+}
+
+// TestRunShowsRankWhenLevelMoves: where the upheld rate has moved too
+// much for a chance set two years back to be trusted, model flags give a
+// rank and the run says why; where it is steady, a chance.
+func TestRunShowsRankWhenLevelMoves(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		unhold bool // most upheld findings of 2009 made not upheld
+		chance bool
+	}{
+		{"steady", false, true},
+		{"moved", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds := synthetic(18, 2000, 2003, 2012)
+			ds.prepared = false
+			n := 0
+			for i := range ds.Allegations {
+				if tc.unhold && ds.Allegations[i].On.Time().Year() == 2009 && ds.Allegations[i].Finding == "upheld" {
+					if n%4 != 0 {
+						ds.Allegations[i].Finding = "not_upheld"
+					}
+					n++
+				}
+			}
+			if err := ds.Prepare(); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Run(ds, RunConfig{AsOf: time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC), TopN: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(rep.Note, "moved by a factor of up to"); got == tc.chance {
+				t.Errorf("note %q", rep.Note)
+			}
+			models := 0
+			for _, c := range rep.Candidates {
+				if c.Source != SourceModel {
+					continue
+				}
+				models++
+				if strings.Contains(c.Explanation.Summary, "estimated chance") != tc.chance || strings.Contains(c.Explanation.Summary, "in the top ") == tc.chance {
+					t.Errorf("summary %q", c.Explanation.Summary)
+				}
+			}
+			if models != 5 {
+				t.Errorf("%d model flags", models)
+			}
+		})
+	}
+}

@@ -147,7 +147,8 @@ type run struct {
 	// compiled mapping
 	officerID, familyName, givenName, officerUnit getter
 	rank, sex, ethnicity                          *mapper
-	subjectID                                     getter // the officer named by an allegation row
+	ethnicityGroups                               map[string]EthnicityGroup // by normalised source value
+	subjectID                                     getter                    // the officer named by an allegation row
 	unidentified                                  func(r *row) bool
 	unidentifiedIDs                               map[string]bool // officers file rows that stand for no one
 	caseID, summary, caseUnit                     getter
@@ -272,6 +273,13 @@ func (x *run) compile() error {
 	note("officers.sex", err)
 	x.ethnicity, err = oscope.mapped(o.Ethnicity, oneOf("ethnicity", officers.Ethnicities))
 	note("officers.ethnicity", err)
+	x.ethnicityGroups = map[string]EthnicityGroup{}
+	for _, g := range o.EthnicityGroups {
+		g.Name = strings.TrimSpace(g.Name)
+		for _, v := range g.Values {
+			x.ethnicityGroups[normal(v)] = g
+		}
+	}
 	x.joined, err = oscope.date("officers.joined", o.Joined)
 	note("officers.joined", err)
 	x.unidentified, err = oscope.conditions("officers.unidentified", o.Unidentified)

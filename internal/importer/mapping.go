@@ -89,6 +89,11 @@ type OfficerSpec struct {
 	Rank       Mapped `yaml:"rank"`
 	Sex        Mapped `yaml:"sex"`
 	Ethnicity  Mapped `yaml:"ethnicity"`
+	// EthnicityGroups are the force's own ethnicity groups, read from the
+	// ethnicity column's source values: fairness figures are given by
+	// them instead of the ONS groups when a force declares them (an
+	// export whose Hispanic officers would otherwise all be "other").
+	EthnicityGroups []EthnicityGroup `yaml:"ethnicity_groups"`
 	// Joined is the officer's joining or appointment date, when the
 	// source has one; without it an officer's first allegation stands in,
 	// marked as not a joining date.
@@ -106,6 +111,16 @@ type OfficerSpec struct {
 	// would hold thousands of allegations. Their allegations are kept with
 	// no subject. One condition or a list; any one holding is enough.
 	Unidentified Conditions `yaml:"unidentified"`
+}
+
+// EthnicityGroup is one of the force's ethnicity groups: its name, the
+// source values that belong to it (compared ignoring case and surrounding
+// space) and, optionally, the ONS group its officers are counted in for
+// national returns, in place of what officers.ethnicity maps them to.
+type EthnicityGroup struct {
+	Name   string   `yaml:"name"`
+	Values []string `yaml:"values"`
+	ONS    string   `yaml:"ons"`
 }
 
 // Condition holds for a row whose value is one of Values, compared as
@@ -443,6 +458,33 @@ func (m *Mapping) check() error {
 			add("officers.unidentified[%d]: name the column (or value) to test", i)
 		case len(c.Values) == 0:
 			add("officers.unidentified[%d].values: list the values that mean an unidentified officer", i)
+		}
+	}
+	if len(m.Officers.EthnicityGroups) > 0 && m.Officers.Ethnicity.Value.empty() {
+		add("officers.ethnicity_groups: name the column in officers.ethnicity that the groups' values come from")
+	}
+	seenGroup, seenValue := map[string]bool{}, map[string]string{}
+	for i, g := range m.Officers.EthnicityGroups {
+		name := strings.TrimSpace(g.Name)
+		switch {
+		case name == "" || len([]rune(name)) > 50:
+			add("officers.ethnicity_groups[%d].name: is required, at most 50 characters", i)
+		case seenGroup[normal(name)]:
+			add("officers.ethnicity_groups[%d].name: %q is declared twice", i, name)
+		}
+		seenGroup[normal(name)] = true
+		if len(g.Values) == 0 {
+			add("officers.ethnicity_groups[%d].values: list the source values that belong to the group", i)
+		}
+		for _, v := range g.Values {
+			n := normal(v)
+			if other, ok := seenValue[n]; ok && other != name {
+				add("officers.ethnicity_groups[%d].values: %q is already in the group %q", i, v, other)
+			}
+			seenValue[n] = name
+		}
+		if g.ONS != "" && !slices.Contains(officers.Ethnicities, g.ONS) {
+			add("officers.ethnicity_groups[%d].ons: %q is not an ONS ethnicity group (one of %s)", i, g.ONS, strings.Join(officers.Ethnicities[1:], ", "))
 		}
 	}
 	if m.Cases.ID.empty() {

@@ -73,7 +73,16 @@ func (x *run) buildOfficer(r *row, ext string) (*newOfficer, []string) {
 		rank = string(DefaultRank)
 	}
 	_, sex, _ := x.sex.apply(r)
-	_, eth, _ := x.ethnicity.apply(r)
+	srcEth, eth, _ := x.ethnicity.apply(r)
+	// The force's own group, when it declares groups; a group may say
+	// which ONS group its officers count in.
+	ethGroup := ""
+	if g, ok := x.ethnicityGroups[normal(srcEth)]; ok {
+		ethGroup = g.Name
+		if g.ONS != "" {
+			eth = g.ONS
+		}
+	}
 	// Without a joining date, the earliest allegation is the latest day
 	// by which the officer had certainly joined; see docs/importing.md
 	// for what that means for career lengths.
@@ -91,7 +100,7 @@ func (x *run) buildOfficer(r *row, ext string) (*newOfficer, []string) {
 	n := &newOfficer{ext: ext, unit: x.officerUnit(r), defaulted: defaulted,
 		o: store.ImportedOfficer{Officer: officers.Officer{ForceID: x.forceID, CollarNumber: ext, FamilyName: family,
 			GivenName: clip(clean(x.givenName(r), false), 100), Rank: officers.Rank(rank), JoinedOn: joined, Sex: sex, Ethnicity: eth},
-			SourceRank: clip(clean(srcRank, false), 100), JoinedKnown: known}}
+			SourceRank: clip(clean(srcRank, false), 100), JoinedKnown: known, EthnicityGroup: ethGroup}}
 	if len(why) == 0 {
 		if err := n.o.Validate(x.now); err != nil {
 			why = append(why, err.Error())

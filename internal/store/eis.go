@@ -22,7 +22,7 @@ import (
 func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 	var ds eis.Dataset
 	rows, err := db.read.QueryContext(ctx, `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
-		o.joined_on, o.left_on, o.joined_on_known
+		o.joined_on, o.left_on, o.joined_on_known, o.ethnicity_group
 		FROM officers o JOIN forces f ON f.id = o.force_id`)
 	if err != nil {
 		return ds, fmt.Errorf("reading officers for early intervention: %w", err)
@@ -36,7 +36,7 @@ func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 			var joined time.Time
 			var left sql.NullTime
 			var joinedKnown bool
-			if err := rows.Scan(&o.ID, &force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left, &joinedKnown); err != nil {
+			if err := rows.Scan(&o.ID, &force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left, &joinedKnown, &o.EthnicityGroup); err != nil {
 				return err
 			}
 			o.Force, o.Key = force, force+"/"+collar
@@ -371,10 +371,24 @@ type FlagGroup struct {
 }
 
 // FlagGroups counts, by sex and by ethnicity where recorded, the serving
-// officers and those with a flag not yet closed.
+// officers and those with a flag not yet closed. Ethnicity is by the
+// force's own groups when any officer has one (an import's mapping
+// declared them), else by the ONS groups.
 func (db *DB) FlagGroups(ctx context.Context, now time.Time) ([]FlagGroup, error) {
 	var out []FlagGroup
-	for _, col := range []string{"sex", "ethnicity"} {
+	var ownGroups int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM officers WHERE ethnicity_group <> ''`).Scan(&ownGroups); err != nil {
+		return nil, fmt.Errorf("counting officers in the force's ethnicity groups: %w", err)
+	}
+	ethnicity := "ethnicity"
+	if ownGroups > 0 {
+		ethnicity = "ethnicity_group"
+	}
+	for _, col := range []string{"sex", ethnicity} {
+		attribute := col
+		if col == ethnicity {
+			attribute = "ethnicity"
+		}
 		rows, err := db.read.QueryContext(ctx, `SELECT o.`+col+`, COUNT(*),
 			SUM(CASE WHEN EXISTS (SELECT 1 FROM eis_flags f WHERE f.officer_id = o.id AND f.state <> 'closed') THEN 1 ELSE 0 END)
 			FROM officers o WHERE o.`+col+` <> '' AND (o.left_on IS NULL OR o.left_on > $1)
@@ -383,7 +397,7 @@ func (db *DB) FlagGroups(ctx context.Context, now time.Time) ([]FlagGroup, error
 			return nil, fmt.Errorf("counting flags by %s: %w", col, err)
 		}
 		groups, err := collect(rows, func(r *sql.Rows) (g FlagGroup, err error) {
-			g.Attribute = col
+			g.Attribute = attribute
 			err = r.Scan(&g.Group, &g.Officers, &g.Flagged)
 			return g, err
 		})

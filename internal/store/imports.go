@@ -50,6 +50,9 @@ type ImportedOfficer struct {
 	// JoinedKnown says JoinedOn is a joining date from the source, not
 	// the day of the officer's first allegation.
 	JoinedKnown bool
+	// EthnicityGroup is the officer's group among the force's own
+	// ethnicity groups, when the import's mapping declares them.
+	EthnicityGroup string
 }
 
 // ImportedAllegation is one allegation of an imported case. SourceFindings
@@ -124,10 +127,10 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 		return constraintError(err, "a unit code is already used in its force", "a unit names no force")
 	}
 	if err := tx.insertRows(ctx, "officers", []string{"id", "force_id", "collar_number", "given_name", "family_name", "rank",
-		"unit_id", "joined_on", "sex", "ethnicity", "created_at", "updated_at", "source_rank", "joined_on_known"}, len(b.Officers), func(i int, a []any) []any {
+		"unit_id", "joined_on", "sex", "ethnicity", "created_at", "updated_at", "source_rank", "joined_on_known", "ethnicity_group"}, len(b.Officers), func(i int, a []any) []any {
 		o := b.Officers[i]
 		return append(a, o.ID, o.ForceID, o.CollarNumber, o.GivenName, o.FamilyName, string(o.Rank), nullString(o.UnitID),
-			dateOnly(o.JoinedOn), o.Sex, o.Ethnicity, now, now, o.SourceRank, o.JoinedKnown)
+			dateOnly(o.JoinedOn), o.Sex, o.Ethnicity, now, now, o.SourceRank, o.JoinedKnown, o.EthnicityGroup)
 	}); err != nil {
 		return constraintError(err, "a collar number is already used in its force", "an officer names no such force or unit")
 	}

@@ -308,13 +308,16 @@ func (s *Server) officerFlags(r *http.Request, officerID string) ([]eis.Flag, er
 // fairnessReport is the fairness page's content: the latest evaluation's
 // figures by sex and ethnicity, and the flags open now by group.
 type fairnessReport struct {
-	EvaluatedAt string                         `json:"evaluated_at,omitempty"`
-	From        int                            `json:"from,omitempty"`
-	To          int                            `json:"to,omitempty"`
-	BudgetRule  string                         `json:"budget_rule,omitempty"`
-	Note        string                         `json:"note,omitempty"`
-	Labels      map[string][]eis.FairnessGroup `json:"labels"`
-	Current     []store.FlagGroup              `json:"current"`
+	EvaluatedAt string `json:"evaluated_at,omitempty"`
+	From        int    `json:"from,omitempty"`
+	To          int    `json:"to,omitempty"`
+	BudgetRule  string `json:"budget_rule,omitempty"`
+	Note        string `json:"note,omitempty"`
+	// EthnicityGroups is "force" when the figures use the force's own
+	// ethnicity groups (declared in the import mapping), "ons" otherwise.
+	EthnicityGroups string                         `json:"ethnicity_groups,omitempty"`
+	Labels          map[string][]eis.FairnessGroup `json:"labels"`
+	Current         []store.FlagGroup              `json:"current"`
 }
 
 func (s *Server) fairnessData(r *http.Request) (fairnessReport, error) {
@@ -333,6 +336,7 @@ func (s *Server) fairnessData(r *http.Request) (fairnessReport, error) {
 		}
 		rep.EvaluatedAt = run.At.Format("2006-01-02 15:04 MST")
 		rep.From, rep.To, rep.BudgetRule, rep.Note = ev.Setup.From, ev.Setup.To, ev.Setup.BudgetRule, ev.Fairness.Note
+		rep.EthnicityGroups = ev.Fairness.EthnicityGroups
 		if ev.Fairness.Labels != nil {
 			rep.Labels = ev.Fairness.Labels
 		}
@@ -361,6 +365,7 @@ func (s *Server) fairness(w http.ResponseWriter, r *http.Request) {
 type fairnessPage struct {
 	pageData
 	Report   fairnessReport
+	Grouping string // whose ethnicity groups, in words
 	Sections []fairnessSection
 	Current  []fairnessRow
 }
@@ -385,6 +390,9 @@ func (s *Server) fairnessPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := fairnessPage{pageData: s.pageData(r), Report: rep}
+	if rep.EthnicityGroups != "" {
+		data.Grouping = eis.EthnicityGroupingWords(rep.EthnicityGroups)
+	}
 	for _, lab := range eis.Labels {
 		sec := fairnessSection{Name: lab.Name, Words: lab.Words}
 		for _, g := range rep.Labels[lab.Name] {

@@ -303,7 +303,7 @@ func TestFairnessReport(t *testing.T) {
 			t.Fatalf("fairness before any evaluation: %d %s", rec.Code, rec.Body)
 		}
 		ev := eis.Evaluation{Setup: eis.EvalSetup{From: 2008, To: 2019, BudgetRule: ">= 3 allegations in 12 months"},
-			Fairness: eis.Fairness{Labels: map[string][]eis.FairnessGroup{"upheld": {
+			Fairness: eis.Fairness{EthnicityGroups: "force", Labels: map[string][]eis.FairnessGroup{"upheld": {
 				{Attribute: "all", Group: "all officers scored", Scored: 1000, BaseRate: 0.02,
 					Rule: eis.FairnessRate{FlagRate: 0.1, Precision: 0.05, Recall: 0.25, FlagToBase: 5}},
 				{Attribute: "sex", Group: "female", Scored: 300, BaseRate: 0.01,
@@ -317,14 +317,16 @@ func TestFairnessReport(t *testing.T) {
 		}
 		rec = psd.do(t, "GET", "/api/v1/eis/fairness", "", "")
 		var got struct {
-			From   int                            `json:"from"`
-			Labels map[string][]eis.FairnessGroup `json:"labels"`
+			From            int                            `json:"from"`
+			EthnicityGroups string                         `json:"ethnicity_groups"`
+			Labels          map[string][]eis.FairnessGroup `json:"labels"`
 		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got.From != 2008 || len(got.Labels["upheld"]) != 2 {
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got.From != 2008 || len(got.Labels["upheld"]) != 2 || got.EthnicityGroups != "force" {
 			t.Fatalf("fairness: %d %s", rec.Code, rec.Body)
 		}
 		rec = psd.do(t, "GET", "/eis/fairness", "", "")
-		for _, want := range []string{"Outcome: an allegation, later upheld", "sex: female", "1.0%", "5.00"} {
+		for _, want := range []string{"Outcome: an allegation, later upheld", "sex: female", "1.0%", "5.00",
+			"Ethnicity groups are the force&#39;s own, as declared in the import mapping"} {
 			if rec.Code != 200 || !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("fairness page lacks %q (%d)", want, rec.Code)
 			}
