@@ -359,8 +359,7 @@ func (x *run) run(ctx context.Context) (err error) {
 	if err := x.load(ctx); err != nil {
 		// A batch still being written ends first, whether or not it
 		// commits: the import has stopped either way.
-		_ = x.written()
-		return err
+		return errors.Join(err, x.written())
 	}
 	return x.written()
 }
