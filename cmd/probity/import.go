@@ -25,7 +25,7 @@ const importUsage = `Usage:
   probity import csv --mapping MAPPING.yaml FILE...    any force's export, described by a mapping
   probity import mapping ccrb|philly                   print a shipped mapping, to start your own from
 
-Flags (anywhere on the line): --db, --batch N (rows per transaction, default 5000),
+Flags (anywhere on the line): --db, --batch N (rows per transaction, default 25000),
 --rejects PATH (default ./probity-data/rejects-SOURCE-TIME.csv).
 Re-running an import changes nothing; an interrupted one resumes. See docs/importing.md.`
 
@@ -51,7 +51,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	fs := newFlagSet("import "+sub, stderr)
 	f := config.Register(fs, getenv)
-	batch := fs.Int("batch", 5000, "rows per transaction")
+	batch := fs.Int("batch", importer.DefaultBatch, "rows per transaction")
 	rejects := fs.String("rejects", "", "where to write rejected rows (default ./probity-data/rejects-SOURCE-TIME.csv)")
 	mappingPath := fs.String("mapping", "", "the mapping file (import csv only)")
 	files, err := parseInterspersed(fs, args[1:])

@@ -230,7 +230,7 @@ func (db *DB) BulkLoad(ctx context.Context) (restore func() error, err error) {
 	if err := conn.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&temp); err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY`); err != nil { // 128 MiB
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY`); err != nil { // 256 MiB
 		return nil, err
 	}
 	return func() error {
@@ -451,42 +451,74 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, n int
 	if n == 0 {
 		return nil
 	}
-	per := min(500, maxParams/len(cols))
+	per := maxParams / len(cols)
 	// SQLite looks numbered parameters ($1) up by name, in a list, which
 	// costs time in the square of their number; plain ? are positional.
 	sqlite := tx.db.dialect == SQLite
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	args := make([]any, 0, per*len(cols))
-	var sb strings.Builder
 	for start := 0; start < n; start += per {
 		end := min(start+per, n)
-		sb.Reset()
-		sb.WriteString(head)
 		args = args[:0]
 		for i := start; i < end; i++ {
-			if i > start {
-				sb.WriteString(", ")
-			}
-			sb.WriteByte('(')
-			for c := range cols {
-				if c > 0 {
-					sb.WriteString(", ")
-				}
-				if sqlite {
-					sb.WriteByte('?')
-				} else {
-					sb.WriteByte('$')
-					sb.WriteString(strconv.Itoa(len(args) + c + 1))
-				}
-			}
-			sb.WriteByte(')')
 			args = row(i, args)
 		}
-		if _, err := tx.tx.ExecContext(ctx, sb.String(), args...); err != nil {
+		// Whole chunks share one statement, compiled once per
+		// transaction: compiling a 500-row INSERT costs as much as
+		// running it.
+		q := head + valuesList(end-start, len(cols), sqlite)
+		st, err := tx.prepared(ctx, q)
+		if err != nil {
+			return fmt.Errorf("inserting into %s: %w", table, err)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("inserting into %s: %w", table, err)
 		}
 	}
 	return nil
+}
+
+// valuesList is the VALUES list of rows rows of cols parameters each.
+func valuesList(rows, cols int, sqlite bool) string {
+	var sb strings.Builder
+	n := 0
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		for c := 0; c < cols; c++ {
+			if c > 0 {
+				sb.WriteString(", ")
+			}
+			n++
+			if sqlite {
+				sb.WriteByte('?')
+			} else {
+				sb.WriteByte('$')
+				sb.WriteString(strconv.Itoa(n))
+			}
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
+
+// prepared returns q compiled in tx, compiling it the first time it is
+// asked for. database/sql closes the statements when tx ends.
+func (tx *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := tx.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[q] = st
+	return st, nil
 }
 
 // ImportKeys returns what a source's earlier imports created of one kind:

@@ -355,9 +355,10 @@ type querier interface {
 // Tx is a write transaction. Every change and the audit entry that records
 // it go through one Tx, so that both commit or neither does.
 type Tx struct {
-	tx   *sql.Tx
-	db   *DB
-	hook []func()
+	tx    *sql.Tx
+	db    *DB
+	hook  []func()
+	stmts map[string]*sql.Stmt // statements compiled in tx, by their SQL
 }
 
 // OnCommit runs f after the transaction commits (never if it rolls back).
