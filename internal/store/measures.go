@@ -149,6 +149,14 @@ func (q *mq) reachedIn(ss []string, st, en string) string {
 		` AND r.at >= ` + st + ` AND r.at < ` + en + `)`
 }
 
+// notFinalisedBefore narrows cases (alias c) to those not finalised
+// before t by a step in their timeline: a case that was counts as neither
+// open nor finalised at t or after, so its timeline need not be read.
+func (q *mq) notFinalisedBefore(t string) string {
+	return ` AND c.id NOT IN (SELECT r.case_id FROM case_events r WHERE r.to_state IN ` + q.list(states(finalisedStates...)) +
+		` AND r.at < ` + t + `)`
+}
+
 // finalisedIn narrows cases (alias c) to those that may have been
 // finalised within [st, en): a finalised state entered in the span, or,
 // for a case whose timeline lacks one, a finalised present state last
@@ -220,7 +228,7 @@ func (db *DB) CaseDurations(ctx context.Context, s measures.Scope, ms measures.M
 func (db *DB) openCasesSQL(s measures.Scope, at time.Time, cutoffs []time.Time) (string, []any) {
 	q := &mq{dialect: db.dialect}
 	a := q.arg(at)
-	w := q.finalisations(s, " AND c.received_at < "+a)
+	w := q.finalisations(s, " AND c.received_at < "+a+q.notFinalisedBefore(a))
 	var sums []string
 	prev := ""
 	for _, c := range cutoffs {
@@ -257,7 +265,8 @@ func (db *DB) OpenCases(ctx context.Context, s measures.Scope, at time.Time, cut
 func (db *DB) backlogSQL(s measures.Scope) (string, []any) {
 	q := &mq{dialect: db.dialect}
 	st, en := q.arg(s.Start), q.arg(s.End)
-	w := q.finalisations(s, "")
+	// A case finalised before the period counts in none of the four.
+	w := q.finalisations(s, q.notFinalisedBefore(st))
 	open := func(t string) string {
 		return "COALESCE(SUM(CASE WHEN k.received_at < " + t + " AND (k.fin_at IS NULL OR k.fin_at >= " + t + ") THEN 1 ELSE 0 END), 0)"
 	}
