@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/probity/probity/internal/chart"
@@ -93,29 +94,66 @@ type Input struct {
 }
 
 // Compute works out every measure in ids (every measure when ids is empty)
-// for each period with svc, and builds their figures.
+// for each period with svc, and builds their figures. The measures are
+// counted a few at a time (computeWorkers), as the engine's reader pool
+// can answer several queries at once.
 func Compute(ctx context.Context, svc *measures.Service, ids []string, periods []measures.Period, f measures.Filter, opt Options) ([]Figure, error) {
 	if len(ids) == 0 {
 		ids = measures.IDs()
 	}
-	var in []Input
-	for _, id := range ids {
+	in := make([]Input, len(ids))
+	for i, id := range ids {
 		m, ok := measures.Lookup(id)
 		if !ok {
 			return nil, fmt.Errorf("figures: %q is not a measure", id)
 		}
-		x := Input{Measure: m}
-		for _, p := range periods {
-			r, err := svc.Compute(ctx, id, p, f)
-			if err != nil {
-				return nil, fmt.Errorf("figures: %s for %s: %w", id, p, err)
+		in[i] = Input{Measure: m, Results: make([]measures.Result, len(periods))}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type job struct{ m, p int }
+	jobs := make(chan job)
+	errs := make(chan error, computeWorkers)
+	var wg sync.WaitGroup
+	for range computeWorkers {
+		wg.Go(func() {
+			for j := range jobs {
+				id, p := in[j.m].Measure.ID, periods[j.p]
+				r, err := svc.Compute(ctx, id, p, f)
+				if err != nil {
+					errs <- fmt.Errorf("figures: %s for %s: %w", id, p, err)
+					cancel()
+					return
+				}
+				in[j.m].Results[j.p] = r
 			}
-			x.Results = append(x.Results, r)
+		})
+	}
+send:
+	for m := range in {
+		for p := range periods {
+			select {
+			case jobs <- job{m, p}:
+			case <-ctx.Done():
+				break send
+			}
 		}
-		in = append(in, x)
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return nil, err
+	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("figures: %w", err)
 	}
 	return Build(periods, in, opt)
 }
+
+// computeWorkers is how many measures Compute counts at once.
+const computeWorkers = 4
 
 // Build prepares the figures of each input over periods. With
 // opt.Protect the inputs that share figures (open cases by age and the

@@ -90,8 +90,12 @@ func (q *mq) caseScope(s measures.Scope) string {
 // its receipt, kind, the first times it was logged, contacted and
 // finalised, and its handling route (0 none, 1 outside Schedule 3, 2
 // otherwise than by investigation, 3 local, 4 directed, 5 independent).
-func (q *mq) milestones(s measures.Scope) string {
-	scope := q.caseScope(s)
+//
+// only further narrows the cases, with a condition on c that must hold
+// for every case the measure can count: a measure of a period reads the
+// timelines of the cases that could fall in it, not of every case held.
+func (q *mq) milestones(s measures.Scope, only string) string {
+	scope := q.caseScope(s) + only
 	fin := q.list(states(finalisedStates...))
 	logged := q.list(states(cases.LoggedOutsideSch3, cases.RecordedSch3))
 	contact := q.arg(string(cases.InitialContact))
@@ -115,7 +119,52 @@ func (q *mq) milestones(s measures.Scope) string {
 			COALESCE(m.fin_at, CASE WHEN c.state IN ` + finNow + ` THEN c.updated_at END) AS fin_at,
 			CASE WHEN m.route >= 2 THEN m.route WHEN m.route = 1 AND m.recorded = 0 THEN 1 ELSE 0 END AS route
 		FROM cases c LEFT JOIN m ON m.case_id = c.id
-		WHERE 1 = 1` + q.caseScope(s) + `)`
+		WHERE 1 = 1` + scope + `)`
+}
+
+// finalisations is the WITH clause naming k with what the stock measures
+// (open cases, backlog) need of each case in scope: its receipt and when
+// it was finalised, as milestones gives them, reading no other step.
+func (q *mq) finalisations(s measures.Scope, only string) string {
+	scope := q.caseScope(s) + only
+	fin := q.list(states(finalisedStates...))
+	return `WITH m AS (
+		SELECT e.case_id, MIN(CASE WHEN e.to_state IN ` + fin + ` THEN e.at END) AS fin_at
+		FROM case_events e
+		WHERE e.to_state <> '' AND e.case_id IN (SELECT c.id FROM cases c WHERE 1 = 1` + scope + `)
+		GROUP BY e.case_id),
+	k AS (
+		SELECT c.id, c.received_at,
+			COALESCE(m.fin_at, CASE WHEN c.state IN ` + fin + ` THEN c.updated_at END) AS fin_at
+		FROM cases c LEFT JOIN m ON m.case_id = c.id
+		WHERE 1 = 1` + scope + `)`
+}
+
+// reachedIn narrows cases (alias c) to those whose timeline entered one of
+// ss within [st, en): every case whose first entry into them fell in the
+// span, and some whose later entry did, which the measure's own condition
+// on the first then leaves out.
+func (q *mq) reachedIn(ss []string, st, en string) string {
+	return ` AND c.id IN (SELECT r.case_id FROM case_events r WHERE r.to_state IN ` + q.list(ss) +
+		` AND r.at >= ` + st + ` AND r.at < ` + en + `)`
+}
+
+// notFinalisedBefore narrows cases (alias c) to those not finalised
+// before t by a step in their timeline: a case that was counts as neither
+// open nor finalised at t or after, so its timeline need not be read.
+func (q *mq) notFinalisedBefore(t string) string {
+	return ` AND c.id NOT IN (SELECT r.case_id FROM case_events r WHERE r.to_state IN ` + q.list(states(finalisedStates...)) +
+		` AND r.at < ` + t + `)`
+}
+
+// finalisedIn narrows cases (alias c) to those that may have been
+// finalised within [st, en): a finalised state entered in the span, or,
+// for a case whose timeline lacks one, a finalised present state last
+// updated in it (finalRule).
+func (q *mq) finalisedIn(st, en string) string {
+	return ` AND (c.id IN (SELECT r.case_id FROM case_events r WHERE r.to_state IN ` + q.list(states(finalisedStates...)) +
+		` AND r.at >= ` + st + ` AND r.at < ` + en + `) OR (c.state IN ` + q.list(states(finalisedStates...)) +
+		` AND c.updated_at >= ` + st + ` AND c.updated_at < ` + en + `))`
 }
 
 // percentiles wraps a query of (grp, days) rows into one row per group:
@@ -135,20 +184,24 @@ var routeCodes = []string{measures.RouteNone, measures.RouteOutside, measures.Ro
 // caseDurationsSQL is CaseDurations' query.
 func (db *DB) caseDurationsSQL(s measures.Scope, ms measures.Milestone) (string, []any, error) {
 	q := &mq{dialect: db.dialect}
-	w := q.milestones(s)
-	var col, grp string
+	st, en := q.arg(s.Start), q.arg(s.End)
+	var col, grp, only string
 	switch ms {
 	case measures.Logged:
 		col, grp = "k.logged_at", "0"
+		only = q.reachedIn(states(cases.LoggedOutsideSch3, cases.RecordedSch3), st, en)
 	case measures.FirstContact:
 		col, grp = "k.contact_at", "0"
+		only = q.reachedIn(states(cases.InitialContact), st, en)
 	case measures.Finalised:
 		col, grp = "k.fin_at", "k.route"
+		only = q.finalisedIn(st, en)
 	default:
 		return "", nil, fmt.Errorf("unknown milestone %q", ms)
 	}
+	w := q.milestones(s, only)
 	inner := fmt.Sprintf(`SELECT %s AS grp, %s AS days FROM k WHERE k.kind = %s AND %s >= %s AND %s < %s`,
-		grp, q.daysBetween("k.received_at", col), q.arg(string(cases.Complaint)), col, q.arg(s.Start), col, q.arg(s.End))
+		grp, q.daysBetween("k.received_at", col), q.arg(string(cases.Complaint)), col, st, col, en)
 	return w + percentiles(inner), q.args, nil
 }
 
@@ -174,7 +227,8 @@ func (db *DB) CaseDurations(ctx context.Context, s measures.Scope, ms measures.M
 
 func (db *DB) openCasesSQL(s measures.Scope, at time.Time, cutoffs []time.Time) (string, []any) {
 	q := &mq{dialect: db.dialect}
-	w := q.milestones(s)
+	a := q.arg(at)
+	w := q.finalisations(s, " AND c.received_at < "+a+q.notFinalisedBefore(a))
 	var sums []string
 	prev := ""
 	for _, c := range cutoffs {
@@ -187,7 +241,6 @@ func (db *DB) openCasesSQL(s measures.Scope, at time.Time, cutoffs []time.Time) 
 		prev = p
 	}
 	sums = append(sums, "COALESCE(SUM(CASE WHEN k.received_at < "+prev+" THEN 1 ELSE 0 END), 0)")
-	a := q.arg(at)
 	return w + ` SELECT ` + strings.Join(sums, ", ") + ` FROM k
 		WHERE k.received_at < ` + a + ` AND (k.fin_at IS NULL OR k.fin_at >= ` + a + `)`, q.args
 }
@@ -211,8 +264,9 @@ func (db *DB) OpenCases(ctx context.Context, s measures.Scope, at time.Time, cut
 
 func (db *DB) backlogSQL(s measures.Scope) (string, []any) {
 	q := &mq{dialect: db.dialect}
-	w := q.milestones(s)
 	st, en := q.arg(s.Start), q.arg(s.End)
+	// A case finalised before the period counts in none of the four.
+	w := q.finalisations(s, q.notFinalisedBefore(st))
 	open := func(t string) string {
 		return "COALESCE(SUM(CASE WHEN k.received_at < " + t + " AND (k.fin_at IS NULL OR k.fin_at >= " + t + ") THEN 1 ELSE 0 END), 0)"
 	}
@@ -242,9 +296,9 @@ var (
 
 func (db *DB) outcomesSQL(s measures.Scope) (string, []any) {
 	q := &mq{dialect: db.dialect}
-	w := q.milestones(s)
 	cta, up := q.list(caseToAnswerFindings), q.list(upheldFindings)
 	st, en := q.arg(s.Start), q.arg(s.End)
+	w := q.milestones(s, q.finalisedIn(st, en))
 	// CROSS JOIN keeps SQLite's join order: from the few cases finalised
 	// in the period to their allegations, rather than from every
 	// allegation to its case (twice as slow on the demo force).
@@ -289,12 +343,15 @@ func (db *DB) repeatSQL(s measures.Scope) (string, []any) {
 	}
 	rank.WriteString(" ELSE 0 END")
 	scope := q.caseScope(s)
+	// From the force's cases received in the span to the officers they
+	// name: one row per officer and case, then per officer.
 	return `SELECT x.n, x.worst, COUNT(*) FROM (
-			SELECT s.officer_id, CASE WHEN COUNT(DISTINCT c.id) >= 3 THEN 3 ELSE COUNT(DISTINCT c.id) END AS n,
-				MAX(` + rank.String() + `) AS worst
-			FROM cases c JOIN allegations a ON a.case_id = c.id JOIN subjects s ON s.allegation_id = a.id
-			WHERE c.received_at >= ` + q.arg(s.Start) + ` AND c.received_at < ` + q.arg(s.End) + scope + `
-			GROUP BY s.officer_id) x
+			SELECT y.officer_id, CASE WHEN COUNT(*) >= 3 THEN 3 ELSE COUNT(*) END AS n, MAX(y.worst) AS worst
+			FROM (SELECT s.officer_id, c.id, MAX(` + rank.String() + `) AS worst
+				FROM cases c JOIN allegations a ON a.case_id = c.id JOIN subjects s ON s.allegation_id = a.id
+				WHERE c.received_at >= ` + q.arg(s.Start) + ` AND c.received_at < ` + q.arg(s.End) + scope + `
+				GROUP BY s.officer_id, c.id) y
+			GROUP BY y.officer_id) x
 		GROUP BY x.n, x.worst ORDER BY x.n, x.worst`, q.args
 }
 
@@ -332,17 +389,19 @@ func (db *DB) officerGroupsSQL(s measures.Scope) (string, []any) {
 		where.WriteString(` AND EXISTS (SELECT 1 FROM postings p WHERE p.officer_id = o.id AND p.unit_id = ` + q.arg(s.UnitID) + `
 			AND p.started_on < ` + en + ` AND (p.ended_on IS NULL OR p.ended_on >= ` + st + `))`)
 	}
-	return `SELECT o.ethnicity, o.sex, COUNT(*),
-			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM subjects s JOIN allegations a ON a.id = s.allegation_id
-				JOIN cases c ON c.id = a.case_id
-				WHERE s.officer_id = o.id AND c.kind IN ` + kl + ` AND c.received_at >= ` + st + ` AND c.received_at < ` + en + `)
-				THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM subjects s JOIN allegations a ON a.id = s.allegation_id
-				JOIN cases c ON c.id = a.case_id JOIN case_events e ON e.case_id = c.id
-				WHERE s.officer_id = o.id AND s.outcome = ` + q.arg(string(cases.SanctionDismissal)) + `
-					AND c.kind IN ` + kl + ` AND e.to_state = ` + q.arg(string(cases.Final)) + `
-					AND e.at >= ` + st + ` AND e.at < ` + en + `)
-				THEN 1 ELSE 0 END), 0)
+	// The officers who entered the system, and those dismissed, in the
+	// period are found once each from the period's cases, not looked for
+	// officer by officer.
+	return `WITH entered AS (SELECT s.officer_id FROM cases c JOIN allegations a ON a.case_id = c.id
+				JOIN subjects s ON s.allegation_id = a.id
+				WHERE c.kind IN ` + kl + ` AND c.received_at >= ` + st + ` AND c.received_at < ` + en + `),
+			dismissed AS (SELECT s.officer_id FROM case_events e JOIN cases c ON c.id = e.case_id
+				JOIN allegations a ON a.case_id = c.id JOIN subjects s ON s.allegation_id = a.id
+				WHERE e.to_state = ` + q.arg(string(cases.Final)) + ` AND e.at >= ` + st + ` AND e.at < ` + en + `
+					AND c.kind IN ` + kl + ` AND s.outcome = ` + q.arg(string(cases.SanctionDismissal)) + `)
+		SELECT o.ethnicity, o.sex, COUNT(*),
+			COALESCE(SUM(CASE WHEN o.id IN (SELECT officer_id FROM entered) THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN o.id IN (SELECT officer_id FROM dismissed) THEN 1 ELSE 0 END), 0)
 		FROM officers o
 		WHERE o.joined_on < ` + en + ` AND (o.left_on IS NULL OR o.left_on >= ` + st + `)` + where.String() + `
 		GROUP BY o.ethnicity, o.sex ORDER BY o.ethnicity, o.sex`, q.args

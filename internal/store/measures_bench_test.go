@@ -232,43 +232,33 @@ func benchSpeakUpAndFlags(exec func(string, ...any) error, r *rand.Rand, officer
 	return nil
 }
 
-// BenchmarkMeasures computes the measures for a year of the benchmark
-// force through measures.Service, one measure an op, taking them in turn,
-// so that ns/op is the mean time of a measure and each measure's own mean
-// is reported beside it (ms/op of that measure alone).
+// BenchmarkMeasures computes each measure for a year of the benchmark
+// force through measures.Service, one sub-benchmark a measure, so that
+// every measure has its own figure: the filter and first-record checks,
+// the counting and the shaping of the result.
 func BenchmarkMeasures(b *testing.B) {
 	db, force := measuresBenchDB(b)
 	svc := measures.New(db, func() time.Time { return benchMeasuresNow })
 	year := measures.YearOf(2025)
-	ids := measures.IDs()
-	per := make([]time.Duration, len(ids))
-	calls := make([]int, len(ids))
-	b.ResetTimer()
-	for i := range b.N {
-		m := i % len(ids)
-		t0 := time.Now()
-		r, err := svc.Compute(ctx, ids[m], year, measures.Filter{ForceID: force})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if r.Empty || len(r.Rows) == 0 {
-			b.Fatalf("%s: no figures (%s)", ids[m], r.Note)
-		}
-		per[m] += time.Since(t0)
-		calls[m]++
-	}
-	b.StopTimer()
-	for m, id := range ids {
-		if calls[m] > 0 {
-			b.ReportMetric(float64(per[m].Microseconds())/1000/float64(calls[m]), id+"-ms/op")
-		}
+	for _, id := range measures.IDs() {
+		b.Run(id, func(b *testing.B) {
+			for range b.N {
+				r, err := svc.Compute(ctx, id, year, measures.Filter{ForceID: force})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if r.Empty || len(r.Rows) == 0 {
+					b.Fatalf("%s: no figures (%s)", id, r.Note)
+				}
+			}
+		})
 	}
 }
 
 // BenchmarkBaselineMeasuresSQL runs the same SQL as BenchmarkMeasures,
-// measure by measure in the same turn, straight on the reader pool,
-// reading every row and doing nothing else: what the measures cost with
-// nothing of Probity around the engine.
+// measure by measure, straight on the reader pool, reading every row and
+// doing nothing else: what each measure costs with nothing of Probity
+// around the engine.
 func BenchmarkBaselineMeasuresSQL(b *testing.B) {
 	db, force := measuresBenchDB(b)
 	year := measures.YearOf(2025)
@@ -276,33 +266,33 @@ func BenchmarkBaselineMeasuresSQL(b *testing.B) {
 	for _, q := range db.MeasureQueriesForTest(measures.Scope{ForceID: force, Kinds: cases.Kinds, Start: year.Start, End: year.End}) {
 		byMeasure[q.Name] = append(byMeasure[q.Name], q)
 	}
-	ids := measures.IDs()
-	for _, id := range ids {
+	raw := db.ReaderForTest()
+	for _, id := range measures.IDs() {
 		if len(byMeasure[id]) == 0 {
 			b.Fatalf("no baseline SQL for measure %s", id)
 		}
-	}
-	raw := db.ReaderForTest()
-	b.ResetTimer()
-	for i := range b.N {
-		for _, q := range byMeasure[ids[i%len(ids)]] {
-			rows, err := raw.QueryContext(ctx, q.SQL, q.Args...)
-			if err != nil {
-				b.Fatalf("%s: %v", q.Name, err)
-			}
-			cols, _ := rows.Columns()
-			dst := make([]any, len(cols))
-			for i := range dst {
-				dst[i] = new(any)
-			}
-			for rows.Next() {
-				if err := rows.Scan(dst...); err != nil {
-					b.Fatal(err)
+		b.Run(id, func(b *testing.B) {
+			for range b.N {
+				for _, q := range byMeasure[id] {
+					rows, err := raw.QueryContext(ctx, q.SQL, q.Args...)
+					if err != nil {
+						b.Fatalf("%s: %v", q.Name, err)
+					}
+					cols, _ := rows.Columns()
+					dst := make([]any, len(cols))
+					for i := range dst {
+						dst[i] = new(any)
+					}
+					for rows.Next() {
+						if err := rows.Scan(dst...); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if err := rows.Close(); err != nil {
+						b.Fatal(err)
+					}
 				}
 			}
-			if err := rows.Close(); err != nil {
-				b.Fatal(err)
-			}
-		}
+		})
 	}
 }

@@ -219,7 +219,7 @@ type computed struct {
 // measures side by side: each is a handful of counting queries the
 // engine's reader pool answers at once.
 func (s *Server) computeMeasures(ctx context.Context, ids []string, periods []measures.Period, f measures.Filter) ([]computed, error) {
-	svc := measures.New(s.db, s.clock)
+	svc := s.measuresNow()
 	out := make([]computed, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup

@@ -135,7 +135,7 @@ func (s *Server) getMeasure(w http.ResponseWriter, r *http.Request) {
 		s.badQuery(w, r, err)
 		return
 	}
-	res, err := measures.New(s.db, s.clock).Compute(r.Context(), mid, mq.Period, mq.Filter)
+	res, err := s.measuresNow().Compute(r.Context(), mid, mq.Period, mq.Filter)
 	if err != nil {
 		s.badQuery(w, r, err)
 		return

@@ -62,9 +62,13 @@ func (s *Server) oversightRoutes() []route {
 	}
 }
 
-// measuresNow is the measures service on the server's clock.
+// measuresNow is the server's one measures service, on the server's
+// clock.
 func (s *Server) measuresNow() *measures.Service {
-	return measures.New(s.db, func() time.Time { return s.clock() })
+	if s.measures == nil {
+		return measures.New(s.db, func() time.Time { return s.clock() })
+	}
+	return s.measures
 }
 
 // readDay reads a date written YYYY-MM-DD, naming field when it is not one.
@@ -394,7 +398,7 @@ func (s *Server) figures(r *http.Request, p oversight.Plan, rev oversight.Revisi
 	if first := p.Revisions[0]; first.SubmittedAt != nil {
 		since = *first.SubmittedAt
 	}
-	svc := s.measuresNow()
+	svc := cachedComputer{c: &s.liveFigures, svc: s.measuresNow(), clock: s.clock}
 	out := make([]oversight.Figure, len(rev.Commitments))
 	for i, c := range rev.Commitments {
 		out[i] = oversight.Live(r.Context(), svc, c, since, now, public)

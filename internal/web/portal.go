@@ -58,7 +58,8 @@ type publicYear struct {
 	computed time.Time // when, to the second: Last-Modified
 	periods  []measures.Period
 	figs     []figures.Figure
-	digest   [32]byte // of every figure shown, to tell a change from a recomputation
+	front    []publicMeasure // the figures as the front page shows them
+	digest   [32]byte        // of every figure shown, to tell a change from a recomputation
 }
 
 func digestOf(figs []figures.Figure) [32]byte {
@@ -81,9 +82,26 @@ func digestOf(figs []figures.Figure) [32]byte {
 // worked out from every case and protected together, which takes a
 // moment, and a whole year's figures change only when old records do. A
 // new day recomputes them, so a correction shows the next day.
+//
+// A year is worked out by one request at a time: others asking for the
+// same year wait for that computation and share its answer, while
+// requests for a year already kept, or for another year, are served
+// without waiting (the lock is never held while counting).
 type portalCache struct {
-	mu    sync.Mutex
-	years map[int]*publicYear
+	mu       sync.Mutex
+	years    map[int]*publicYear
+	inflight map[int]*yearFlight
+	// compute works out a year's figures; the server's own unless a test
+	// replaces it.
+	compute func(ctx context.Context, y int) ([]figures.Figure, error)
+}
+
+// yearFlight is one year's computation under way; done is closed when
+// py or err is set.
+type yearFlight struct {
+	done chan struct{}
+	py   *publicYear
+	err  error
 }
 
 // maxCachedYears bounds the cache; a client asking for many old years
@@ -100,36 +118,89 @@ func yearPeriods(y int) []measures.Period {
 // lastPublicYear is the last calendar year that has ended.
 func (s *Server) lastPublicYear() int { return s.clock().UTC().Year() - 1 }
 
+// computePublicFigures counts and protects year y's figures.
+func (s *Server) computePublicFigures(ctx context.Context, y int) ([]figures.Figure, error) {
+	return figures.Compute(ctx, s.measuresNow(), nil, yearPeriods(y), measures.Filter{}, figures.Options{Protect: true})
+}
+
 // publicFigures returns year y's protected figures, computing them at most
-// once a day.
+// once a day, and once at a time.
 func (s *Server) publicFigures(ctx context.Context, y int) (*publicYear, error) {
 	now := s.clock().UTC()
 	day := now.Format(time.DateOnly)
 	c := &s.portal
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if py, ok := c.years[y]; ok && py.day == day {
+		c.mu.Unlock()
 		return py, nil
 	}
-	periods := yearPeriods(y)
-	svc := measures.New(s.db, s.clock)
+	if f, ok := c.inflight[y]; ok {
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.py, f.err
+		case <-ctx.Done():
+			return nil, fmt.Errorf("public figures for %d: %w", y, ctx.Err())
+		}
+	}
+	f := &yearFlight{done: make(chan struct{})}
+	if c.inflight == nil {
+		c.inflight = map[int]*yearFlight{}
+	}
+	c.inflight[y] = f
+	compute := c.compute
+	c.mu.Unlock()
+	if compute == nil {
+		compute = s.computePublicFigures
+	}
+
+	// The figures are for everyone waiting: the visitor who asked first
+	// leaving does not stop them.
 	start := time.Now()
-	figs, err := figures.Compute(ctx, svc, nil, periods, measures.Filter{}, figures.Options{Protect: true})
+	figs, err := compute(context.WithoutCancel(ctx), y)
+	var py *publicYear
 	if err != nil {
-		return nil, fmt.Errorf("public figures for %d: %w", y, err)
+		err = fmt.Errorf("public figures for %d: %w", y, err)
+	} else {
+		s.log.Info("public figures computed", "year", y, "took", time.Since(start).Round(time.Millisecond))
+		py = &publicYear{year: y, day: day, computed: now.Truncate(time.Second), periods: yearPeriods(y), figs: figs, digest: digestOf(figs)}
+		py.front, err = frontPage(figs)
+		if err != nil {
+			py, err = nil, fmt.Errorf("public figures for %d: %w", y, err)
+		}
 	}
-	s.log.Info("public figures computed", "year", y, "took", time.Since(start).Round(time.Millisecond))
-	if c.years == nil || len(c.years) >= maxCachedYears {
-		c.years = map[int]*publicYear{}
+
+	c.mu.Lock()
+	if py != nil {
+		if old, ok := c.years[y]; ok && old.digest == py.digest {
+			// The same figures as yesterday: they have not been modified,
+			// and Last-Modified says so.
+			py.computed = old.computed
+		}
+		if c.years == nil || len(c.years) >= maxCachedYears {
+			c.years = map[int]*publicYear{}
+		}
+		c.years[y] = py
 	}
-	py := &publicYear{year: y, day: day, computed: now.Truncate(time.Second), periods: periods, figs: figs, digest: digestOf(figs)}
-	if old, ok := c.years[y]; ok && old.digest == py.digest {
-		// The same figures as yesterday: they have not been modified, and
-		// Last-Modified says so.
-		py.computed = old.computed
+	delete(c.inflight, y)
+	c.mu.Unlock()
+	f.py, f.err = py, err
+	close(f.done)
+	return py, err
+}
+
+// frontPage shapes each figure for the front page once, when the figures
+// are computed, so that a visit only renders the page.
+func frontPage(figs []figures.Figure) ([]publicMeasure, error) {
+	out := make([]publicMeasure, 0, len(figs))
+	for _, f := range figs {
+		pm, err := toPublic(f, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pm)
 	}
-	c.years[y] = py
-	return py, nil
+	return out, nil
 }
 
 // RunPublicFigures works out the public figures of the last year ended
@@ -220,15 +291,7 @@ func (s *Server) portalPage(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	d := portalPageData{pageData: s.pageData(r), Year: y, Periods: py.periods, Licence: openLicence}
-	for _, f := range py.figs {
-		pm, err := toPublic(f, false)
-		if err != nil {
-			s.failPage(w, r, err)
-			return
-		}
-		d.Measures = append(d.Measures, pm)
-	}
+	d := portalPageData{pageData: s.pageData(r), Year: y, Periods: py.periods, Licence: openLicence, Measures: py.front}
 	s.render(w, r, http.StatusOK, "public", d)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
+	"github.com/probity/probity/internal/measures"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -76,6 +77,12 @@ type Server struct {
 	navPerm map[string]access.Permission
 	// portal keeps the public figures of each year for the day.
 	portal portalCache
+	// measures computes every figure the pages and the API show, on the
+	// server's clock (measuresNow).
+	measures *measures.Service
+	// liveFigures keeps the measures behind the oversight plans' live
+	// figures for a minute (measurecache.go).
+	liveFigures measureCache
 	// links names what agenda items point at (Deps.OversightLinks).
 	links boards.Linked
 }
@@ -96,6 +103,9 @@ func New(d Deps) *Server {
 	if s.clock == nil {
 		s.clock = time.Now
 	}
+	// The clock is read through s so that a test that moves it moves the
+	// measures too.
+	s.measures = measures.New(s.db, func() time.Time { return s.clock() })
 	if s.sessions == (access.SessionPolicy{}) {
 		s.sessions = access.DefaultSessionPolicy
 	}
