@@ -375,7 +375,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = db.inTxOnce(ctx, fn)
 		if err == nil || !retryable(err) {
-			return err
+			return noSpaceError(err)
 		}
 		db.log.Debug("retrying transaction", "attempt", attempt, "err", err)
 		select {
