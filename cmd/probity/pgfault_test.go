@@ -54,6 +54,15 @@ func (p *privatePostgres) ctl(t *testing.T, action string, extra ...string) {
 
 func startPrivatePostgres(t *testing.T) *privatePostgres {
 	t.Helper()
+	return startPrivatePostgresIn(t, "", false)
+}
+
+// startPrivatePostgresIn starts the cluster in a new directory under
+// parent ("" for the system's temporary directory); with walApart its
+// write-ahead log lives in the system's temporary directory instead, as
+// on a server whose pg_wal has a volume of its own.
+func startPrivatePostgresIn(t *testing.T, parent string, walApart bool) *privatePostgres {
+	t.Helper()
 	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	sort.Strings(matches)
 	bin := ""
@@ -69,11 +78,19 @@ func startPrivatePostgres(t *testing.T) *privatePostgres {
 		t.Skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
 	}
 	// Under /tmp itself, so that the postgres user can reach it.
-	dir, err := os.MkdirTemp("", "probity-pgfault-")
+	dir, err := os.MkdirTemp(parent, "probity-pgfault-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := &privatePostgres{bin: bin, dir: dir}
+	initdb := []string{"-D", filepath.Join(dir, "data"), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"}
+	walDir := ""
+	if walApart {
+		if walDir, err = os.MkdirTemp("", "probity-pgwal-"); err != nil {
+			t.Fatal(err)
+		}
+		initdb = append(initdb, "--waldir", filepath.Join(walDir, "pg_wal"))
+	}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
@@ -81,15 +98,23 @@ func startPrivatePostgres(t *testing.T) *privatePostgres {
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			t.Fatal(err)
+		for _, d := range []string{parent, dir, walDir} {
+			if d == "" {
+				continue
+			}
+			if err := os.Chown(d, uid, gid); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	t.Cleanup(func() {
 		p.cmd(t, "pg_ctl", "-D", filepath.Join(dir, "data"), "-m", "immediate", "stop")
 		_ = os.RemoveAll(dir)
+		if walDir != "" {
+			_ = os.RemoveAll(walDir)
+		}
 	})
-	p.cmd(t, "initdb", "-D", filepath.Join(dir, "data"), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
+	p.cmd(t, "initdb", initdb...)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +129,7 @@ func startPrivatePostgres(t *testing.T) *privatePostgres {
 // submitThroughFaults tries once, like submission.submit, but takes any
 // answer in the 500s as "not acknowledged": while the database restarts
 // the server may fail a request, and the client sends it again.
-func (s *submission) submitThroughFaults(client *http.Client, url string, failures *atomic.Int64) (bool, error) {
+func (s *submission) submitThroughFaults(client *http.Client, url string, failures *statusCounts) (bool, error) {
 	req, _ := http.NewRequest("POST", url+"/api/v1/complaints", bytes.NewReader(s.body()))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", s.key)
@@ -115,7 +140,7 @@ func (s *submission) submitThroughFaults(client *http.Client, url string, failur
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode >= 500 {
-		failures.Add(1)
+		failures.add(resp.StatusCode)
 		return false, nil
 	}
 	if resp.StatusCode != http.StatusCreated {
@@ -130,6 +155,27 @@ func (s *submission) submitThroughFaults(client *http.Client, url string, failur
 	}
 	s.ref = ack.Reference
 	return true, nil
+}
+
+// statusCounts counts answers by status.
+type statusCounts struct {
+	mu sync.Mutex
+	m  map[int]int
+}
+
+func (c *statusCounts) add(status int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[int]int{}
+	}
+	c.m[status]++
+}
+
+func (c *statusCounts) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return fmt.Sprint(c.m)
 }
 
 // PostgreSQL restarts (immediate, i.e. crash, and fast) and killed
@@ -153,7 +199,7 @@ func TestPostgresRestartsAndKilledBackendsLoseNothing(t *testing.T) {
 	var (
 		stop     atomic.Bool
 		wg       sync.WaitGroup
-		failures atomic.Int64
+		failures statusCounts
 		errs     = make(chan error, clients)
 		all      = make([][]*submission, clients)
 	)
@@ -232,8 +278,8 @@ func TestPostgresRestartsAndKilledBackendsLoseNothing(t *testing.T) {
 			acked++
 		}
 	}
-	t.Logf("postgres: %d complaints acknowledged through %d faults (%d backends terminated); %d answers in the 500s, each retried",
-		acked, len(faults), killed, failures.Load())
+	t.Logf("postgres: %d complaints acknowledged through %d faults (%d backends terminated); answers in the 500s, each retried: %v",
+		acked, len(faults), killed, &failures)
 
 	// A fresh connection checks: one case per key, each acknowledged one there.
 	ctx := context.Background()
