@@ -28,9 +28,13 @@ import (
 // opened as a database: every complaint whose store call had returned
 // success must be in it, and the database must pass integrity_check and
 // the audit log's verification. PROBITY_POWERLOSS_CRASHES sets the number
-// of simulated crashes (./scripts/soak runs 1,000).
+// of simulated crashes: 100 by default, 20 under the race detector
+// (./scripts/test), 1,000 in ./scripts/soak.
 func TestPowerLossKeepsEveryAcknowledgedComplaint(t *testing.T) {
 	crashes := 100
+	if raceBuild {
+		crashes = 20 // ./scripts/test; 100 take a quarter of an hour under the race detector
+	}
 	if n, err := strconv.Atoi(os.Getenv("PROBITY_POWERLOSS_CRASHES")); err == nil && n > 0 {
 		crashes = n
 	}
@@ -49,7 +53,11 @@ func TestPowerLossKeepsEveryAcknowledgedComplaint(t *testing.T) {
 // commit is acknowledged before it is synced, must find a loss. If it
 // found none, the test above would prove nothing.
 func TestPowerLossControlWithSynchronousNormalLosesComplaints(t *testing.T) {
-	r := powerLoss(t, 40, "&_pragma=synchronous(NORMAL)")
+	crashes := 40
+	if raceBuild {
+		crashes = 10
+	}
+	r := powerLoss(t, crashes, "&_pragma=synchronous(NORMAL)")
 	t.Logf("synchronous=NORMAL: %d crashes, %d complaints acknowledged, %d lost", r.crashes, r.acked, r.lost)
 	if r.lost == 0 {
 		t.Fatal("no acknowledged complaint was lost under synchronous=NORMAL: the power-loss test cannot tell durable commits from others")
