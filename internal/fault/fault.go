@@ -24,6 +24,10 @@ const (
 	Unavailable     Kind = "unavailable" // a dependency (the database) is not ready
 	TooLarge        Kind = "too_large"   // the body exceeds its cap
 	Unsupported     Kind = "unsupported" // the body is not of a type we accept
+	// NoSpace: the database could not store the change because its disk
+	// (or file-size limit) is full; nothing was saved, and a retry once
+	// space returns can succeed.
+	NoSpace Kind = "no_space"
 )
 
 // FieldError names one field of the input and why it was refused.

@@ -125,6 +125,10 @@ type DB struct {
 type Options struct {
 	Keys   *keyring.Keyring // seals personal data; required to write or read it
 	Logger *slog.Logger
+	// sqliteParams are more SQLite DSN parameters, after Probity's own: a
+	// test opens through a crash-simulating VFS with them, or weakens the
+	// durability to prove that test can fail (export_powerloss_test.go).
+	sqliteParams string
 }
 
 // Open connects to the database at loc and checks that it answers. It does
@@ -137,7 +141,7 @@ func Open(ctx context.Context, loc Location, opt Options) (*DB, error) {
 	var err error
 	switch loc.Dialect {
 	case SQLite:
-		err = db.openSQLite(ctx, loc.Path)
+		err = db.openSQLite(ctx, loc.Path, opt.sqliteParams)
 	case Postgres:
 		err = db.openPostgres(ctx, loc.URL)
 	default:
@@ -153,7 +157,7 @@ func Open(ctx context.Context, loc Location, opt Options) (*DB, error) {
 // sqliteHeader opens every SQLite 3 database file.
 const sqliteHeader = "SQLite format 3\x00"
 
-func (db *DB) openSQLite(ctx context.Context, path string) error {
+func (db *DB) openSQLite(ctx context.Context, path, params string) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data directory %s: %w", dir, err)
@@ -179,7 +183,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	//   _time_format=sqlite  store times as text that sorts chronologically.
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_time_format=sqlite"
-	w, err := sql.Open("sqlite", base+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate&"+common)
+	w, err := sql.Open("sqlite", base+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate&"+common+params)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", path, err)
 	}
@@ -199,7 +203,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("opening %s: journal mode is %q, want wal", path, mode)
 	}
-	r, err := sql.Open("sqlite", base+"?_pragma=query_only(1)&"+common)
+	r, err := sql.Open("sqlite", base+"?_pragma=query_only(1)&"+common+params)
 	if err != nil {
 		return fmt.Errorf("opening %s for reading: %w", path, err)
 	}
@@ -376,7 +380,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = db.inTxOnce(ctx, fn)
 		if err == nil || !retryable(err) {
-			return err
+			return noSpaceError(err)
 		}
 		db.log.Debug("retrying transaction", "attempt", attempt, "err", err)
 		select {

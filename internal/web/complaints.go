@@ -624,6 +624,11 @@ func (s *Server) complainForm(w http.ResponseWriter, r *http.Request) {
 	case fault.Is(err, fault.Invalid):
 		reshow(http.StatusUnprocessableEntity, fault.FieldsOf(err), "", p.Key)
 		return
+	case fault.Is(err, fault.NoSpace):
+		s.log.Error("public complaint refused: the database has no space left", "err", err)
+		reshow(http.StatusInsufficientStorage, nil, "We cannot store complaints at the moment because our storage is full, "+
+			"and your complaint has not been sent. Please try again later: your answers are kept below.", p.Key)
+		return
 	case fault.Is(err, fault.Unavailable):
 		reshow(http.StatusServiceUnavailable, nil, "We cannot take complaints online at the moment, and your complaint has not been sent. "+
 			"Please try again later, or contact the police force another way.", p.Key)
