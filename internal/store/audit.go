@@ -141,10 +141,12 @@ func (l *AuditLog) Append(ctx context.Context, tx *Tx, e *audit.Entry) error {
 	return nil
 }
 
-// Record appends e in a transaction of its own, for events that change
-// nothing else: refused requests, failed logins, reads.
+// Record appends e for an event that changes nothing else: refused
+// requests, failed logins, reads. It returns once e is durable. Entries
+// recorded at the same moment share one transaction and one commit
+// (InGroupTx), so concurrent reads share their fsync.
 func (l *AuditLog) Record(ctx context.Context, e *audit.Entry) error {
-	return l.db.InTx(ctx, func(tx *Tx) error { return l.Append(ctx, tx, e) })
+	return l.db.InGroupTx(ctx, func(tx *Tx) error { return l.Append(ctx, tx, e) })
 }
 
 // UseAuditLog makes l the log that Tx.Audit and DB.Audit write to: the

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -119,6 +120,10 @@ type DB struct {
 	// vetting holds the rules that open vetting reviews (UseVettingRules);
 	// nil for vetting.DefaultRules.
 	vetting atomic.Pointer[vetting.Rules]
+	// group is the group committer (committer.go), started on first use.
+	groupOnce sync.Once
+	group     *committer
+	closed    atomic.Bool
 }
 
 // Options configure Open.
@@ -326,6 +331,12 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	// Work already handed to the group committer commits first.
+	db.closed.Store(true)
+	db.groupOnce.Do(func() {})
+	if db.group != nil {
+		db.group.close()
+	}
 	var errs []error
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
