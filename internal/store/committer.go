@@ -61,7 +61,7 @@ func newCommitter(db *DB, max int) *committer {
 		if err != nil {
 			return nil, fmt.Errorf("beginning transaction: %w", err)
 		}
-		return &Tx{tx: t, db: db}, nil
+		return &Tx{tx: &cachedTx{Tx: t, cache: db.writeStmts}, db: db}, nil
 	}
 	go c.loop()
 	return c
@@ -155,6 +155,7 @@ func (c *committer) run(batch []*unit) {
 	if len(live) == 0 {
 		return
 	}
+	defer c.db.writeStmts.prepareWanted(context.Background())
 	// A commit's context is not any caller's: one caller leaving must not
 	// cancel the others' commit.
 	ctx := context.Background()

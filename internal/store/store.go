@@ -111,7 +111,9 @@ func (l Location) String() string {
 type DB struct {
 	dialect Dialect
 	write   *sql.DB
-	read    *sql.DB
+	read    *cachedDB
+	// writeStmts keeps the writer's statements prepared (stmtcache.go).
+	writeStmts *stmtCache
 	keys    *keyring.Keyring
 	log     *slog.Logger
 	// audit is the log every transaction's changes are recorded in
@@ -191,7 +193,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	db.write = w
+	db.write, db.writeStmts = w, newStmtCache(w, true)
 	if err := w.PingContext(ctx); err != nil {
 		return fmt.Errorf("opening %s: %w", path, sqliteError(err))
 	}
@@ -208,8 +210,11 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("opening %s for reading: %w", path, err)
 	}
-	r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
-	db.read = r
+	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(readers)
+	// Readers stay open, and with them the statements prepared on them.
+	r.SetMaxIdleConns(readers)
+	db.read = &cachedDB{DB: r, cache: newStmtCache(r, true)}
 	return nil
 }
 
@@ -297,7 +302,8 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	p.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
 	p.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
 	p.SetConnMaxIdleTime(5 * time.Minute)
-	db.write, db.read = p, p
+	// pgx keeps each connection's statements prepared itself.
+	db.write, db.read = p, &cachedDB{DB: p}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := p.PingContext(pingCtx); err != nil {
@@ -338,10 +344,14 @@ func (db *DB) Close() error {
 		db.group.close()
 	}
 	var errs []error
+	db.writeStmts.close()
+	if db.read != nil {
+		db.read.cache.close()
+	}
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
 	}
-	if db.read != nil && db.read != db.write {
+	if db.read != nil && db.read.DB != db.write {
 		errs = append(errs, db.read.Close())
 	}
 	return errors.Join(errs...)
@@ -366,7 +376,7 @@ type querier interface {
 // Tx is a write transaction. Every change and the audit entry that records
 // it go through one Tx, so that both commit or neither does.
 type Tx struct {
-	tx   *sql.Tx
+	tx   *cachedTx
 	db   *DB
 	hook []func()
 }
@@ -403,7 +413,7 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, db: db}
+	tx := &Tx{tx: &cachedTx{Tx: sqlTx, cache: db.writeStmts}, db: db}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -412,6 +422,7 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 		if err != nil {
 			_ = sqlTx.Rollback()
 		}
+		db.writeStmts.prepareWanted(context.WithoutCancel(ctx))
 	}()
 	if err := fn(tx); err != nil {
 		return err
