@@ -114,8 +114,8 @@ type DB struct {
 	read    *cachedDB
 	// writeStmts keeps the writer's statements prepared (stmtcache.go).
 	writeStmts *stmtCache
-	keys    *keyring.Keyring
-	log     *slog.Logger
+	keys       *keyring.Keyring
+	log        *slog.Logger
 	// audit is the log every transaction's changes are recorded in
 	// (UseAuditLog); nil until set, and then every audited write fails.
 	audit atomic.Pointer[AuditLog]
