@@ -178,7 +178,7 @@ func (c *committer) run(batch []*unit) {
 			c.alone(u)
 			continue
 		}
-		tx.hook = nil
+		tx.hook, tx.pending = nil, nil
 		u.err, u.panicV = call(u, tx)
 		if u.err == nil && u.panicV == nil {
 			if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
@@ -255,7 +255,10 @@ func call(u *unit, tx *Tx) (err error, p any) {
 			err, p = nil, r
 		}
 	}()
-	return u.fn(tx), nil
+	if err := u.fn(tx); err != nil {
+		return err, nil
+	}
+	return tx.flushAudit(context.WithoutCancel(u.ctx)), nil
 }
 
 // InGroupTx runs fn in a write transaction shared with other callers'
@@ -266,7 +269,21 @@ func call(u *unit, tx *Tx) (err error, p any) {
 // and must have no effects outside the transaction. Use it for small,
 // frequent writes whose cost is mostly the commit: intake, audit entries
 // of reads.
+//
+// On PostgreSQL, whose transactions run side by side on a pool, it is
+// InTx: one connection running every caller's work in turn would
+// serialise them.
 func (db *DB) InGroupTx(ctx context.Context, fn func(*Tx) error) error {
+	if db.dialect == Postgres {
+		return db.InTx(ctx, fn)
+	}
+	return db.inGroup(ctx, fn)
+}
+
+// inGroup is InGroupTx on either engine: for units so small that their
+// commit is nearly all their cost (an audit entry of a read), sharing
+// one commit wins on PostgreSQL too.
+func (db *DB) inGroup(ctx context.Context, fn func(*Tx) error) error {
 	c := db.committer()
 	if c == nil {
 		return db.InTx(ctx, fn)

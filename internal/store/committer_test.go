@@ -46,7 +46,7 @@ func hold(t *testing.T, db *store.DB) (release chan struct{}, done chan error) {
 	t.Helper()
 	release, done, running := make(chan struct{}), make(chan error, 1), make(chan struct{})
 	go func() {
-		done <- db.InGroupTx(ctx, func(tx *store.Tx) error {
+		done <- db.InGroupForTest(ctx, func(tx *store.Tx) error {
 			close(running)
 			<-release
 			return insertUnit(0)(tx)
@@ -81,7 +81,7 @@ func TestCommitterGroupsUnitsInOrderAndIsolatesAFailure(t *testing.T) {
 			errs[i] = make(chan error, 1)
 			n := i + 1
 			go func() {
-				errs[i] <- db.InGroupTx(ctx, func(tx *store.Tx) error {
+				errs[i] <- db.InGroupForTest(ctx, func(tx *store.Tx) error {
 					mu.Lock()
 					ran = append(ran, n)
 					mu.Unlock()
@@ -126,14 +126,14 @@ func TestCommitterCancelledWhileQueuedWritesNothing(t *testing.T) {
 		gave := make(chan error, 1)
 		ran := make(chan struct{}, 1)
 		go func() {
-			gave <- db.InGroupTx(cctx, func(tx *store.Tx) error {
+			gave <- db.InGroupForTest(cctx, func(tx *store.Tx) error {
 				ran <- struct{}{}
 				return insertUnit(1)(tx)
 			})
 		}()
 		waitQueued(t, db, 1)
 		after := make(chan error, 1)
-		go func() { after <- db.InGroupTx(ctx, insertUnit(2)) }()
+		go func() { after <- db.InGroupForTest(ctx, insertUnit(2)) }()
 		waitQueued(t, db, 2)
 		cancel()
 		if err := <-gave; !errors.Is(err, context.Canceled) {
@@ -164,7 +164,7 @@ func TestCommitterShutdownDrainsTheQueue(t *testing.T) {
 		const units = 5
 		errs := make(chan error, units)
 		for i := range units {
-			go func() { errs <- db.InGroupTx(ctx, insertUnit(i+1)) }()
+			go func() { errs <- db.InGroupForTest(ctx, insertUnit(i+1)) }()
 		}
 		waitQueued(t, db, units)
 		closed := make(chan struct{})
@@ -183,7 +183,7 @@ func TestCommitterShutdownDrainsTheQueue(t *testing.T) {
 		if got := committedUnits(t, db); fmt.Sprint(got) != "[0 1 2 3 4 5]" {
 			t.Errorf("committed %v, want every queued unit", got)
 		}
-		if err := db.InGroupTx(ctx, insertUnit(9)); !errors.Is(err, store.ErrCommitterClosed) {
+		if err := db.InGroupForTest(ctx, insertUnit(9)); !errors.Is(err, store.ErrCommitterClosed) {
 			t.Errorf("a unit after shutdown: %v, want ErrCommitterClosed", err)
 		}
 	})
@@ -198,14 +198,14 @@ func TestCommitterRaisesAUnitsPanicInItsCaller(t *testing.T) {
 					t.Errorf("recovered %v, want the unit's panic", p)
 				}
 			}()
-			_ = db.InGroupTx(ctx, func(tx *store.Tx) error {
+			_ = db.InGroupForTest(ctx, func(tx *store.Tx) error {
 				if err := insertUnit(1)(tx); err != nil {
 					return err
 				}
 				panic("unit panicked")
 			})
 		}()
-		if err := db.InGroupTx(ctx, insertUnit(2)); err != nil {
+		if err := db.InGroupForTest(ctx, insertUnit(2)); err != nil {
 			t.Fatal(err)
 		}
 		if got := committedUnits(t, db); fmt.Sprint(got) != "[2]" {

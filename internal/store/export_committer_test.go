@@ -36,3 +36,9 @@ func (tx *Tx) IntsForTest(ctx context.Context, query string, args ...any) ([]int
 	}
 	return out, rows.Err()
 }
+
+// InGroupForTest runs fn through the group committer on either engine
+// (InGroupTx keeps to InTx on PostgreSQL).
+func (db *DB) InGroupForTest(ctx context.Context, fn func(*Tx) error) error {
+	return db.inGroup(ctx, fn)
+}

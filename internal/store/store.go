@@ -112,6 +112,9 @@ type DB struct {
 	dialect Dialect
 	write   *sql.DB
 	read    *cachedDB
+	// refs is PostgreSQL's pool for case references, taken outside the
+	// transactions that use them (nextReference); nil on SQLite.
+	refs *sql.DB
 	// writeStmts keeps the writer's statements prepared (stmtcache.go).
 	writeStmts *stmtCache
 	keys       *keyring.Keyring
@@ -304,6 +307,15 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	// pgx keeps each connection's statements prepared itself.
 	db.write, db.read = p, &cachedDB{DB: p}
+	// A pool of its own, so that a transaction waiting for a reference
+	// never waits for a connection other transactions hold.
+	refs, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
+	}
+	refs.SetMaxOpenConns(2)
+	refs.SetConnMaxIdleTime(5 * time.Minute)
+	db.refs = refs
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := p.PingContext(pingCtx); err != nil {
@@ -348,6 +360,9 @@ func (db *DB) Close() error {
 	if db.read != nil {
 		db.read.cache.close()
 	}
+	if db.refs != nil {
+		errs = append(errs, db.refs.Close())
+	}
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
 	}
@@ -379,6 +394,8 @@ type Tx struct {
 	tx   *cachedTx
 	db   *DB
 	hook []func()
+	// pending are audit entries to write just before COMMIT (Tx.Audit).
+	pending []pendingEntry
 }
 
 // OnCommit runs f after the transaction commits (never if it rolls back).
@@ -425,6 +442,9 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 		db.writeStmts.prepareWanted(context.WithoutCancel(ctx))
 	}()
 	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.flushAudit(ctx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
