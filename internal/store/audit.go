@@ -141,10 +141,12 @@ func (l *AuditLog) Append(ctx context.Context, tx *Tx, e *audit.Entry) error {
 	return nil
 }
 
-// Record appends e in a transaction of its own, for events that change
-// nothing else: refused requests, failed logins, reads.
+// Record appends e for an event that changes nothing else: refused
+// requests, failed logins, reads. It returns once e is durable. Entries
+// recorded at the same moment share one transaction and one commit
+// (InGroupTx), so concurrent reads share their fsync.
 func (l *AuditLog) Record(ctx context.Context, e *audit.Entry) error {
-	return l.db.InTx(ctx, func(tx *Tx) error { return l.Append(ctx, tx, e) })
+	return l.db.inGroup(ctx, func(tx *Tx) error { return l.Append(ctx, tx, e) })
 }
 
 // UseAuditLog makes l the log that Tx.Audit and DB.Audit write to: the
@@ -158,12 +160,50 @@ var errNoAuditLog = fault.Errorf(fault.Internal, "no audit log is configured: no
 // Audit appends e to the audit log inside tx, so that e and the change it
 // records commit together or not at all. It fails when no log is
 // configured (fail closed).
+//
+// On PostgreSQL, where transactions run side by side, the entry is
+// written just before the transaction commits (flushAudit), so that the
+// chain head's row lock, which every appender queues on, is held for the
+// commit alone rather than for the whole of the transaction's work. Its
+// Seq and Hash are set then.
 func (tx *Tx) Audit(ctx context.Context, e *audit.Entry) error {
 	l := tx.db.audit.Load()
 	if l == nil {
 		return errNoAuditLog
 	}
-	return l.Append(ctx, tx, e)
+	if tx.db.dialect != Postgres {
+		return l.Append(ctx, tx, e)
+	}
+	if l.signer == nil {
+		return fault.Errorf(fault.Unavailable, "audit log: no signing key configured")
+	}
+	if e.At.IsZero() {
+		e.At = l.now()
+	}
+	if err := e.Validate(); err != nil {
+		return fault.Wrap(fault.Internal, err, "audit log: entry refused")
+	}
+	tx.pending = append(tx.pending, pendingEntry{log: l, e: e})
+	return nil
+}
+
+// pendingEntry is an entry Audit holds back until the commit.
+type pendingEntry struct {
+	log *AuditLog
+	e   *audit.Entry
+}
+
+// flushAudit appends the entries Audit held back, in order. It runs last
+// before COMMIT.
+func (tx *Tx) flushAudit(ctx context.Context) error {
+	for len(tx.pending) > 0 {
+		p := tx.pending[0]
+		tx.pending = tx.pending[1:]
+		if err := p.log.Append(ctx, tx, p.e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Audit records e in a transaction of its own, for events that change

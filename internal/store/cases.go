@@ -14,11 +14,22 @@ import (
 )
 
 // nextReference allocates the next human reference for a kind and year.
-// The counter row is updated inside the caller's transaction, so two cases
-// can never share a reference and a rolled-back case gives its number back.
+// Two cases can never share a reference. On SQLite the counter row is
+// updated inside the caller's transaction (there is one writer anyway),
+// so a rolled-back case gives its number back. On PostgreSQL the number
+// is taken in a transaction of its own on a pool kept for it, committed
+// at once, like a sequence: every complaint would otherwise hold the
+// counter's row lock, and so queue every other, for the whole of its
+// transaction. A case that then rolls back leaves a gap.
 func (tx *Tx) nextReference(ctx context.Context, k cases.Kind, year int) (string, error) {
+	var q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	} = tx.tx
+	if tx.db.refs != nil {
+		q = tx.db.refs
+	}
 	var n int
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO case_references (prefix, year, last_number) VALUES ($1, $2, 1)
+	err := q.QueryRowContext(ctx, `INSERT INTO case_references (prefix, year, last_number) VALUES ($1, $2, 1)
 		ON CONFLICT (prefix, year) DO UPDATE SET last_number = case_references.last_number + 1
 		RETURNING last_number`, k.ReferencePrefix(), year).Scan(&n)
 	if err != nil {

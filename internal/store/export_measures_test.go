@@ -62,7 +62,7 @@ func (db *DB) MeasureQueriesForTest(s measures.Scope) []MeasureQuery {
 }
 
 // ReaderForTest is the reader pool, for baselines that bypass the store.
-func (db *DB) ReaderForTest() *sql.DB { return db.read }
+func (db *DB) ReaderForTest() *sql.DB { return db.read.DB }
 
 // BulkForTest runs fn's statements in one write transaction, for
 // benchmark fixtures of many rows.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -110,15 +111,24 @@ func (l Location) String() string {
 type DB struct {
 	dialect Dialect
 	write   *sql.DB
-	read    *sql.DB
-	keys    *keyring.Keyring
-	log     *slog.Logger
+	read    *cachedDB
+	// refs is PostgreSQL's pool for case references, taken outside the
+	// transactions that use them (nextReference); nil on SQLite.
+	refs *sql.DB
+	// writeStmts keeps the writer's statements prepared (stmtcache.go).
+	writeStmts *stmtCache
+	keys       *keyring.Keyring
+	log        *slog.Logger
 	// audit is the log every transaction's changes are recorded in
 	// (UseAuditLog); nil until set, and then every audited write fails.
 	audit atomic.Pointer[AuditLog]
 	// vetting holds the rules that open vetting reviews (UseVettingRules);
 	// nil for vetting.DefaultRules.
 	vetting atomic.Pointer[vetting.Rules]
+	// group is the group committer (committer.go), started on first use.
+	groupOnce sync.Once
+	group     *committer
+	closed    atomic.Bool
 }
 
 // Options configure Open.
@@ -190,7 +200,7 @@ func (db *DB) openSQLite(ctx context.Context, path, params string) error {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	db.write = w
+	db.write, db.writeStmts = w, newStmtCache(w, true)
 	if err := w.PingContext(ctx); err != nil {
 		return fmt.Errorf("opening %s: %w", path, sqliteError(err))
 	}
@@ -207,8 +217,11 @@ func (db *DB) openSQLite(ctx context.Context, path, params string) error {
 	if err != nil {
 		return fmt.Errorf("opening %s for reading: %w", path, err)
 	}
-	r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
-	db.read = r
+	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(readers)
+	// Readers stay open, and with them the statements prepared on them.
+	r.SetMaxIdleConns(readers)
+	db.read = &cachedDB{DB: r, cache: newStmtCache(r, true)}
 	return nil
 }
 
@@ -296,7 +309,17 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	p.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
 	p.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
 	p.SetConnMaxIdleTime(5 * time.Minute)
-	db.write, db.read = p, p
+	// pgx keeps each connection's statements prepared itself.
+	db.write, db.read = p, &cachedDB{DB: p}
+	// A pool of its own, so that a transaction waiting for a reference
+	// never waits for a connection other transactions hold.
+	refs, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
+	}
+	refs.SetMaxOpenConns(2)
+	refs.SetConnMaxIdleTime(5 * time.Minute)
+	db.refs = refs
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := p.PingContext(pingCtx); err != nil {
@@ -330,11 +353,24 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	// Work already handed to the group committer commits first.
+	db.closed.Store(true)
+	db.groupOnce.Do(func() {})
+	if db.group != nil {
+		db.group.close()
+	}
 	var errs []error
+	db.writeStmts.close()
+	if db.read != nil {
+		db.read.cache.close()
+	}
+	if db.refs != nil {
+		errs = append(errs, db.refs.Close())
+	}
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
 	}
-	if db.read != nil && db.read != db.write {
+	if db.read != nil && db.read.DB != db.write {
 		errs = append(errs, db.read.Close())
 	}
 	return errors.Join(errs...)
@@ -359,10 +395,12 @@ type querier interface {
 // Tx is a write transaction. Every change and the audit entry that records
 // it go through one Tx, so that both commit or neither does.
 type Tx struct {
-	tx    *sql.Tx
+	tx    *cachedTx
 	db    *DB
 	hook  []func()
 	stmts map[string]*sql.Stmt // statements compiled in tx, by their SQL
+	// pending are audit entries to write just before COMMIT (Tx.Audit).
+	pending []pendingEntry
 }
 
 // OnCommit runs f after the transaction commits (never if it rolls back).
@@ -397,7 +435,7 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, db: db}
+	tx := &Tx{tx: &cachedTx{Tx: sqlTx, cache: db.writeStmts}, db: db}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -406,8 +444,12 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 		if err != nil {
 			_ = sqlTx.Rollback()
 		}
+		db.writeStmts.prepareWanted(context.WithoutCancel(ctx))
 	}()
 	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.flushAudit(ctx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

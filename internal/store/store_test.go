@@ -447,6 +447,10 @@ func TestCaseWithUnknownSubjectWritesNothing(t *testing.T) {
 	})
 }
 
+// On SQLite a rolled-back case gives its reference back. On PostgreSQL
+// references are taken outside the case's transaction, like a sequence,
+// so that complaints do not queue on the counter: a rollback leaves a gap,
+// and the next case still gets a reference of its own.
 func TestRolledBackCaseReturnsItsReference(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, units := seedForce(t, db)
@@ -469,8 +473,12 @@ func TestRolledBackCaseReturnsItsReference(t *testing.T) {
 		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateCase(ctx, &c2, "u", now) }); err != nil {
 			t.Fatal(err)
 		}
-		if c2.Reference != "CO/2026/000001" {
-			t.Errorf("reference after rollback = %s, want CO/2026/000001", c2.Reference)
+		want := "CO/2026/000001"
+		if db.Dialect() == store.Postgres {
+			want = "CO/2026/000002"
+		}
+		if c2.Reference != want {
+			t.Errorf("reference after rollback = %s, want %s", c2.Reference, want)
 		}
 		if n, _ := db.CaseCount(ctx); n != 1 {
 			t.Errorf("%d cases, want 1", n)

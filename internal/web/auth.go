@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
@@ -106,13 +107,29 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 		_ = s.endSession(ctx, hash)
 		return ended, nil
 	}
-	if err := s.db.TouchSession(ctx, hash, now); err != nil {
-		return r, err
+	// The idle timeout needs to know a session is in use, not the second
+	// of its last request: touching it at most once every touchEvery
+	// spares most requests a durable write of their own.
+	if now.Sub(sess.LastSeen) >= touchEvery(s.sessions.Idle) {
+		if err := s.db.TouchSession(ctx, hash, now); err != nil {
+			return r, err
+		}
 	}
 	p := &access.Principal{User: u, Roles: u.Roles, MFAPassed: sess.MFAPassed}
 	ctx = context.WithValue(ctx, principalKey{}, p)
 	ctx = context.WithValue(ctx, sessionKey{}, hash)
 	return r.WithContext(ctx), nil
+}
+
+// touchEvery is how stale a session's last use may be before a request
+// records it again: a minute, or a tenth of a short idle timeout, so a
+// session ends at most that much before its idle timeout would have
+// ended it.
+func touchEvery(idle time.Duration) time.Duration {
+	if idle > 0 && idle/10 < time.Minute {
+		return idle / 10
+	}
+	return time.Minute
 }
 
 // headRoutes are the GET routes that also answer HEAD: they have no

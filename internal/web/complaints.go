@@ -159,7 +159,10 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 	code, codeHash := receipt.Complaint.Issue()
 	var res complaintResult
 	var reference string
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	// Complaints arriving together share one transaction and one durable
+	// commit, each under a savepoint of its own; none is answered before
+	// that commit.
+	err = s.db.InGroupTx(ctx, func(tx *store.Tx) error {
 		reference = ""
 		prior, err := tx.ClaimIdempotency(ctx, complaintScope, key, hash, now)
 		if err != nil {

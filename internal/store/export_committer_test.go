@@ -1,0 +1,44 @@
+package store
+
+import "context"
+
+// CommitterQueuedForTest is how many units wait in the group committer's
+// queue, not yet taken.
+func (db *DB) CommitterQueuedForTest() int { return len(db.committer().queue) }
+
+// CloseCommitterForTest stops the group committer as Close does, leaving
+// the connections open so that a test can read what it committed.
+func (db *DB) CloseCommitterForTest() { db.committer().close() }
+
+// ErrCommitterClosed is what a unit handed in after Close gets.
+var ErrCommitterClosed = errCommitterClosed
+
+// ExecForTest runs a statement in the transaction.
+func (tx *Tx) ExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := tx.tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+// IntsForTest reads a column of integers in the transaction.
+func (tx *Tx) IntsForTest(ctx context.Context, query string, args ...any) ([]int, error) {
+	rows, err := tx.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// InGroupForTest runs fn through the group committer on either engine
+// (InGroupTx keeps to InTx on PostgreSQL).
+func (db *DB) InGroupForTest(ctx context.Context, fn func(*Tx) error) error {
+	return db.inGroup(ctx, fn)
+}
