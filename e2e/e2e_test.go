@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,6 +42,130 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// TestMain stops the browser the tests share and removes the seeded demo
+// databases once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chrome.stop != nil {
+		chrome.stop()
+	}
+	for _, s := range []*seededDemo{&plainDemo, &flaggedDemo} {
+		if s.dir != "" {
+			_ = os.RemoveAll(s.dir)
+		}
+	}
+	os.Exit(code)
+}
+
+// seededDemo is the demo force with its accounts, seeded once for the
+// whole package: seeding it (and scoring it for flags) costs more than
+// most tests that use it, and every test gets a copy of its own to change
+// as it likes.
+type seededDemo struct {
+	once sync.Once
+	dir  string // removed by TestMain
+	path string // the closed SQLite database to copy
+	err  error
+}
+
+var (
+	plainDemo   seededDemo // seeded, with the demo accounts
+	flaggedDemo seededDemo // and with the early-intervention flags raised
+
+	// demoSigner signs the audit entries of the flagged demo and of every
+	// server made from it, so that each extends a chain it can check.
+	demoSigner = sync.OnceValues(func() (*audit.Signer, error) { return audit.ParseSigningKey(audit.GenerateSigningKey()) })
+)
+
+// seed makes the database at s.path, a copy of from unless it is "",
+// with fill, which is given it open; then it closes it, so that the file
+// holds it all and can be copied.
+func (s *seededDemo) seed(t *testing.T, from string, fill func(db *store.DB) error) {
+	dir, err := os.MkdirTemp("", "probity-e2e-demo-")
+	if err != nil {
+		s.err = err
+		return
+	}
+	s.dir = dir
+	loc := store.Location{Dialect: store.SQLite, Path: filepath.Join(dir, "probity.db")}
+	if from != "" {
+		if err := copyFile(from, loc.Path); err != nil {
+			s.err = err
+			return
+		}
+	}
+	db, err := store.Open(context.Background(), loc, store.Options{Keys: storetest.Keys(t)})
+	if err != nil {
+		s.err = err
+		return
+	}
+	if _, err = db.Migrate(context.Background()); err == nil {
+		err = fill(db)
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	s.path, s.err = loc.Path, err
+}
+
+// copyOf opens a fresh copy of the seeded database, removed when the test
+// ends.
+func (s *seededDemo) copyOf(t *testing.T) *store.DB {
+	t.Helper()
+	if s.err != nil {
+		t.Fatalf("seeding the demo: %v", s.err)
+	}
+	loc := store.Location{Dialect: store.SQLite, Path: filepath.Join(t.TempDir(), "probity.db")}
+	if err := copyFile(s.path, loc.Path); err != nil {
+		t.Fatalf("copying the seeded demo: %v", err)
+	}
+	return storetest.Open(t, loc)
+}
+
+// seededDB opens a fresh copy of the demo force with its accounts, as
+// `probity demo` seeds them, and with its flags raised when flagged, their
+// audit entries signed by demoSigner.
+func seededDB(t *testing.T, flagged bool) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	plainDemo.once.Do(func() {
+		plainDemo.seed(t, "", func(db *store.DB) error {
+			now := time.Now().UTC()
+			if _, err := demo.Seed(ctx, db, demo.GenerateWith(7, now, demo.Scaled(150)), now); err != nil {
+				return err
+			}
+			return demo.EnsureAccounts(ctx, db, password, access.Hasher{Params: access.TestParams}, now)
+		})
+	})
+	if !flagged {
+		return plainDemo.copyOf(t)
+	}
+	flaggedDemo.once.Do(func() {
+		if plainDemo.err != nil {
+			flaggedDemo.err = plainDemo.err
+			return
+		}
+		flaggedDemo.seed(t, plainDemo.path, func(db *store.DB) error {
+			signer, err := demoSigner()
+			if err != nil {
+				return err
+			}
+			db.UseAuditLog(store.NewAuditLog(db, signer, 100))
+			_, err = demo.RaiseFlags(ctx, db, time.Now().UTC())
+			return err
+		})
+	})
+	return flaggedDemo.copyOf(t)
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
+}
+
 // demoServer serves a small demo force, as `probity demo` would.
 func demoServer(t *testing.T) *httptest.Server {
 	t.Helper()
@@ -50,33 +175,36 @@ func demoServer(t *testing.T) *httptest.Server {
 
 func demoServerWithDB(t *testing.T) (*httptest.Server, *store.DB) {
 	t.Helper()
-	ctx := context.Background()
-	db := storetest.Open(t, storetest.Engines(t)[0].New(t))
-	now := time.Now().UTC()
-	if _, err := demo.Seed(ctx, db, demo.GenerateWith(7, now, demo.Scaled(150)), now); err != nil {
-		t.Fatal(err)
-	}
-	hasher := access.Hasher{Params: access.TestParams}
-	if err := demo.EnsureAccounts(ctx, db, password, hasher, now); err != nil {
-		t.Fatal(err)
-	}
-	signer, err := audit.ParseSigningKey(audit.GenerateSigningKey())
+	db := seededDB(t, true)
+	signer, err := demoSigner()
 	if err != nil {
 		t.Fatal(err)
 	}
 	db.UseAuditLog(store.NewAuditLog(db, signer, 100))
-	if _, err := demo.RaiseFlags(ctx, db, now); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(web.New(web.Deps{DB: db, Hasher: hasher}))
+	srv := httptest.NewServer(web.New(web.Deps{DB: db, Hasher: access.Hasher{Params: access.TestParams}}))
 	t.Cleanup(srv.Close)
 	return srv, db
 }
 
-func browser(t *testing.T) context.Context {
-	t.Helper()
+// chrome is the one browser the tests share. Starting Chromium costs
+// seconds, so each test opens a tab in a browser context of its own
+// instead: cookies, storage and cache are the test's alone, as in a
+// browser of its own.
+var chrome struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab
+	stop func()          // called by TestMain
+	err  error
+}
+
+func startChromium(path string) {
+	dir, err := os.MkdirTemp("", "probity-e2e-chromium-")
+	if err != nil {
+		chrome.err = err
+		return
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
+		chromedp.ExecPath(path),
 		chromedp.NoSandbox, // the tests run as root
 		chromedp.Headless,
 		chromedp.DisableGPU,
@@ -85,17 +213,37 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelBrowser := chromedp.NewContext(actx)
+	chrome.ctx = ctx
+	chrome.stop = func() {
+		cancelBrowser()
+		cancelAlloc()
+		_ = os.RemoveAll(dir)
+	}
+	// The first Run starts the browser and binds it to ctx, which lives
+	// until TestMain stops it.
+	chrome.err = chromedp.Do(ctx)
+}
+
+// browser opens a tab for the test in a new browser context of the shared
+// browser, closed when the test ends.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromium(t)
+	chrome.once.Do(func() { startChromium(path) })
+	if chrome.err != nil {
+		t.Fatalf("starting chromium: %v", chrome.err)
+	}
+	ctx, cancel := chromedp.NewContext(chrome.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
 	// A bound on the whole test, so that a page that never loads fails it
 	// rather than hanging the suite: generous, since the accessibility
 	// walk alone visits every page of every role.
-	ctx, cancel3 := context.WithTimeout(ctx, 5*time.Minute)
-	t.Cleanup(cancel3)
+	ctx, cancel2 := context.WithTimeout(ctx, 5*time.Minute)
+	t.Cleanup(cancel2)
 	return ctx
 }
 

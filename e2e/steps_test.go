@@ -13,10 +13,8 @@ import (
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/cases"
-	"github.com/probity/probity/internal/demo"
 	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
-	"github.com/probity/probity/internal/store/storetest"
 	"github.com/probity/probity/internal/web"
 )
 
@@ -24,16 +22,8 @@ import (
 // an officer's appeal window is days long, and a test waits for none.
 func demoServerWithClock(t *testing.T) (*httptest.Server, *store.DB, *atomic.Int64) {
 	t.Helper()
-	ctx := context.Background()
-	db := storetest.Open(t, storetest.Engines(t)[0].New(t))
-	now := time.Now().UTC()
-	if _, err := demo.Seed(ctx, db, demo.GenerateWith(7, now, demo.Scaled(150)), now); err != nil {
-		t.Fatal(err)
-	}
+	db := seededDB(t, false)
 	hasher := access.Hasher{Params: access.TestParams}
-	if err := demo.EnsureAccounts(ctx, db, password, hasher, now); err != nil {
-		t.Fatal(err)
-	}
 	signer, err := audit.ParseSigningKey(audit.GenerateSigningKey())
 	if err != nil {
 		t.Fatal(err)

@@ -3,9 +3,11 @@ package web_test
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/keyring"
 	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
@@ -55,9 +58,15 @@ const (
 
 var relations = []string{relOwn, relSameUnit, relOtherUnit, relConflicted, relRestricted, relNonexistent, relShared}
 
+// testSigningKey signs every fixture's audit entries.
+const testSigningKey = "cHJvYml0eS10ZXN0LWF1ZGl0LXNpZ25pbmcta2V5ISE="
+
+// fixtureHasher hashes the fixture users' passwords, cheaply.
+var fixtureHasher = access.Hasher{Params: access.TestParams}
+
 func testSigner(t testing.TB) *audit.Signer {
 	t.Helper()
-	s, err := audit.ParseSigningKey("cHJvYml0eS10ZXN0LWF1ZGl0LXNpZ25pbmcta2V5ISE=")
+	s, err := audit.ParseSigningKey(testSigningKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,21 +75,34 @@ func testSigner(t testing.TB) *audit.Signer {
 
 func newFixture(t testing.TB, db *store.DB, requireMFA bool) *fixture {
 	t.Helper()
+	f, err := fillFixture(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.serve(requireMFA)
+}
+
+// fillFixture puts the fixture's force, users and cases into db, signing
+// the audit entries it writes with the test key.
+func fillFixture(db *store.DB) (*fixture, error) {
 	f := &fixture{db: db, now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC), users: map[access.Role]access.User{},
 		secrets: map[access.Role]string{}, cases: map[string]string{}, docs: map[string]string{}, logs: &strings.Builder{}}
-	f.log = store.NewAuditLog(db, testSigner(t), 10)
+	signer, err := audit.ParseSigningKey(testSigningKey)
+	if err != nil {
+		return nil, err
+	}
+	f.log = store.NewAuditLog(db, signer, 10)
 	db.UseAuditLog(f.log)
 	force := officers.Force{Code: "FX", Name: "Fixture Police"}
 	f.unitA = officers.Unit{Code: "A", Name: "Unit A"}
 	f.unitB = officers.Unit{Code: "B", Name: "Unit B"}
-	hasher := access.Hasher{Params: access.TestParams}
-	hash, err := hasher.Hash(testPassword)
+	hash, err := fixtureHasher.Hash(testPassword)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	ref, err := cases.LoadReference()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var userOfficers []string
 	err = db.InTx(ctx, func(tx *store.Tx) error {
@@ -175,13 +197,72 @@ func newFixture(t testing.TB, db *store.DB, requireMFA bool) *fixture {
 		return tx.ShareWithOversight(ctx, shared, "fixture", f.now)
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	f.cases[relNonexistent] = "aaaaaaaaaaaaaaaaaaaaaaaaaa"
 	f.docs[relNonexistent] = "aaaaaaaaaaaaaaaaaaaaaaaaaa"
-	f.srv = web.New(web.Deps{DB: db, Clock: func() time.Time { return f.now }, RequireMFA: requireMFA,
-		Hasher: hasher, Logger: newTestLogger(f.logs)})
+	return f, nil
+}
+
+// serve gives the fixture its server.
+func (f *fixture) serve(requireMFA bool) *fixture {
+	f.srv = web.New(web.Deps{DB: f.db, Clock: func() time.Time { return f.now }, RequireMFA: requireMFA,
+		Hasher: fixtureHasher, Logger: newTestLogger(f.logs)})
 	return f
+}
+
+// fixtureTemplate is a fixture filled once per engine and test process
+// into a kept database, closed; freshFixture copies it for each test.
+// Filling a fixture costs far more than copying one, and the suite makes
+// hundreds.
+type fixtureTemplate struct {
+	once sync.Once
+	loc  store.Location
+	f    *fixture
+	err  error
+}
+
+var fixtureTemplates sync.Map // engine name -> *fixtureTemplate
+
+func (ft *fixtureTemplate) fill(e storetest.Engine, keys *keyring.Keyring) {
+	loc, err := storetest.Kept(e)
+	if err != nil {
+		ft.err = err
+		return
+	}
+	db, err := store.Open(ctx, loc, store.Options{Keys: keys})
+	if err != nil {
+		ft.err = err
+		return
+	}
+	if _, err = db.Migrate(ctx); err == nil {
+		ft.f, err = fillFixture(db)
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	ft.loc, ft.err = loc, err
+}
+
+// freshFixture is newFixture on a fresh database of engine e: a copy of
+// the engine's filled template, holding just what newFixture would have
+// put there.
+func freshFixture(t testing.TB, e storetest.Engine, requireMFA bool) *fixture {
+	t.Helper()
+	v, _ := fixtureTemplates.LoadOrStore(e.Name, &fixtureTemplate{})
+	ft := v.(*fixtureTemplate)
+	ft.once.Do(func() { ft.fill(e, storetest.Keys(t)) })
+	if ft.err != nil {
+		t.Fatalf("filling the %s fixture: %v", e.Name, ft.err)
+	}
+	db := storetest.Open(t, storetest.CopyOf(t, ft.loc))
+	f := *ft.f
+	f.db, f.logs = db, &strings.Builder{}
+	f.users, f.secrets = maps.Clone(f.users), maps.Clone(f.secrets)
+	f.cases, f.docs = maps.Clone(f.cases), maps.Clone(f.docs)
+	f.log = store.NewAuditLog(db, testSigner(t), 10)
+	db.UseAuditLog(f.log)
+	return f.serve(requireMFA)
 }
 
 // client is a cookie-carrying caller of the fixture's server.
@@ -245,6 +326,10 @@ func (c *client) doWith(t *testing.T, method, path string, headers map[string]st
 	return rec
 }
 
+// eachFixture runs fn once per engine, as a subtest, on a fresh fixture.
 func eachFixture(t *testing.T, requireMFA bool, fn func(t *testing.T, f *fixture)) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) { fn(t, newFixture(t, db, requireMFA)) })
+	t.Helper()
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { fn(t, freshFixture(t, e, requireMFA)) })
+	}
 }

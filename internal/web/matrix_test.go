@@ -477,10 +477,21 @@ func matrixPath(f *fixture, pattern, rel string) string {
 // TestAuthorisationMatrix calls every route the router has, as every role
 // and anonymously, against a case in every relation, and compares the
 // status with the table above. A route with no row fails the test.
+//
+// A route that changes data gets a fresh world: signing out or breaking
+// glass must not change what the next route sees. A GET changes nothing a
+// later caller could be answered differently for, so the GET routes share
+// one world per engine, with every role signed in to it once. The engines
+// run side by side.
 func TestAuthorisationMatrix(t *testing.T) {
 	routes := web.New(web.Deps{}).Routes()
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			fresh := func(t *testing.T) *world {
+				return &world{f: freshFixture(t, e, true)}
+			}
+			var shared *world
 			for _, rt := range routes {
 				key := rt.Method + " " + rt.Pattern
 				want, ok := theMatrix[key]
@@ -488,31 +499,55 @@ func TestAuthorisationMatrix(t *testing.T) {
 					t.Errorf("route %s has no row in the authorisation matrix: add one", key)
 					continue
 				}
+				if rt.Method == "GET" && !freshWorld[key] && shared == nil {
+					shared = fresh(t)
+				}
 				t.Run(key, func(t *testing.T) {
-					// Each route gets a fresh world: signing out or breaking
-					// glass must not change what the next route sees.
-					world := func() *fixture { return newFixture(t, storetest.Open(t, e.New(t)), true) }
-					checkRoute(t, world, key, rt.Method, rt.Pattern, want)
+					w := func() *world { return fresh(t) }
+					if rt.Method == "GET" && !freshWorld[key] {
+						w = func() *world { return shared }
+					}
+					checkRoute(t, w, key, rt.Method, rt.Pattern, want)
 				})
 			}
 		})
 	}
 }
 
-func checkRoute(t *testing.T, world func() *fixture, key, method, pattern string, want expect) {
-	f := world()
+// world is a fixture with the callers signed in to it, each signed in on
+// first use.
+type world struct {
+	f       *fixture
+	callers map[access.Role]*client
+}
+
+func (w *world) caller(t *testing.T, role access.Role) *client {
+	if role == anon {
+		return w.f.anonymous()
+	}
+	if c, ok := w.callers[role]; ok {
+		return c
+	}
+	if w.callers == nil {
+		w.callers = map[access.Role]*client{}
+	}
+	c := w.f.login(t, role)
+	w.callers[role] = c
+	return c
+}
+
+func checkRoute(t *testing.T, world func() *world, key, method, pattern string, want expect) {
+	w := world()
 	for _, role := range matrixCallers {
 		if freshWorld[key] && role != matrixCallers[0] {
-			f = world()
+			w = world()
 		}
+		f := w.f
 		var b body
 		if mk := matrixBodies[key]; mk != nil {
 			b = mk(f)
 		}
-		c := f.anonymous()
-		if role != anon {
-			c = f.login(t, role)
-		}
+		c := w.caller(t, role)
 		rels := []string{relSameUnit}
 		if want.perRelation != nil {
 			rels = relations

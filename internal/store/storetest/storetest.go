@@ -97,16 +97,21 @@ var admin struct {
 	err  error
 }
 
-func newPostgres(t testing.TB) store.Location {
-	t.Helper()
+// adminDB connects, once, to the server named by PROBITY_TEST_POSTGRES.
+func adminDB() (*sql.DB, error) {
 	admin.once.Do(func() {
 		admin.db, admin.err = sql.Open("pgx", PostgresURL())
 		if admin.err == nil {
 			admin.err = admin.db.Ping()
 		}
 	})
-	if admin.err != nil {
-		t.Fatalf("connecting to PROBITY_TEST_POSTGRES: %v", admin.err)
+	return admin.db, admin.err
+}
+
+func newPostgres(t testing.TB) store.Location {
+	t.Helper()
+	if _, err := adminDB(); err != nil {
+		t.Fatalf("connecting to PROBITY_TEST_POSTGRES: %v", err)
 	}
 	name := "probity_test_" + randomHex(8)
 	if _, err := admin.db.Exec("CREATE DATABASE " + name); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/probity/probity/internal/store"
 )
@@ -144,4 +146,74 @@ func emptyPostgres(raw string) bool {
 	var n int
 	err = db.QueryRow(`SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()`).Scan(&n)
 	return err == nil && n == 0
+}
+
+// Kept returns the location of a new database of e's engine, migrated,
+// that lives as long as the test process: for data that many tests start
+// from, filled once, closed, and then given to each test as a copy by
+// CopyOf. Like the migrated templates, it is left for the throwaway
+// server or temporary directory to take away.
+func Kept(e Engine) (store.Location, error) {
+	switch e.Name {
+	case "sqlite":
+		dir, err := os.MkdirTemp("", "probity-kept-")
+		if err != nil {
+			return store.Location{}, err
+		}
+		loc := store.Location{Dialect: store.SQLite, Path: filepath.Join(dir, "probity.db")}
+		fromTemplate(loc)
+		return loc, nil
+	case "postgres":
+		if _, err := adminDB(); err != nil {
+			return store.Location{}, fmt.Errorf("connecting to PROBITY_TEST_POSTGRES: %w", err)
+		}
+		name := "probity_kept_" + randomHex(8)
+		if _, err := admin.db.Exec("CREATE DATABASE " + name); err != nil {
+			return store.Location{}, fmt.Errorf("creating database %s: %w", name, err)
+		}
+		u, err := url.Parse(PostgresURL())
+		if err != nil {
+			return store.Location{}, err
+		}
+		u.Path = "/" + name
+		loc := store.Location{Dialect: store.Postgres, URL: u.String()}
+		templates.fresh.Store(name, true)
+		fromTemplate(loc)
+		return loc, nil
+	}
+	return store.Location{}, fmt.Errorf("no engine %q", e.Name)
+}
+
+// CopyOf returns the location of a new database that starts as a copy of
+// the one at from, which nothing may hold open, removed when the test
+// ends. Open it with Open.
+func CopyOf(t testing.TB, from store.Location) store.Location {
+	t.Helper()
+	switch from.Dialect {
+	case store.SQLite:
+		to := store.Location{Dialect: store.SQLite, Path: filepath.Join(t.TempDir(), "probity.db")}
+		if err := copyFile(from.Path, to.Path); err != nil {
+			t.Fatalf("copying %s: %v", from.Path, err)
+		}
+		return to
+	case store.Postgres:
+		if _, err := adminDB(); err != nil {
+			t.Fatalf("connecting to PROBITY_TEST_POSTGRES: %v", err)
+		}
+		name := "probity_test_" + randomHex(8)
+		templates.pgMu.Lock()
+		_, err := admin.db.Exec("CREATE DATABASE " + name + " TEMPLATE " + dbName(from.URL))
+		templates.pgMu.Unlock()
+		if err != nil {
+			t.Fatalf("copying database %s: %v", dbName(from.URL), err)
+		}
+		t.Cleanup(func() {
+			if _, err := admin.db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+				t.Errorf("dropping database %s: %v", name, err)
+			}
+		})
+		return store.Location{Dialect: store.Postgres, URL: withDatabase(t, PostgresURL(), name)}
+	}
+	t.Fatalf("cannot copy a %v database", from.Dialect)
+	return store.Location{}
 }
