@@ -216,12 +216,24 @@ func (b *Bulk) Case(c *cases.Case, timeline []cases.Event) error {
 // limits (SQLite's 32,766, PostgreSQL's 65,535).
 const bulkParams = 30000
 
+// bulkCacheKiB is SQLite's page cache during a bulk load: 512 MiB.
+const bulkCacheKiB = 512 * 1024
+
 // Flush writes everything buffered in one transaction.
 func (b *Bulk) Flush(ctx context.Context) error {
 	if b.rows == 0 && len(b.dirty) == 0 {
 		return nil
 	}
 	err := b.db.InTx(ctx, func(tx *Tx) error {
+		if tx.db.dialect == SQLite {
+			// Ids are random, so every index takes its rows all over
+			// its b-tree; a page cache big enough to hold the indexes'
+			// working set saves reading and rewriting the same pages
+			// batch after batch. It lasts as long as the connection.
+			if _, err := tx.tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB)); err != nil {
+				return err
+			}
+		}
 		for _, t := range b.tables {
 			if err := insertRows(ctx, tx, t.name, t.cols, t.rows); err != nil {
 				return err
@@ -263,7 +275,7 @@ func (b *Bulk) writeSearch(ctx context.Context, tx *Tx) error {
 	return inChunks(rows, 2, func(chunk [][]any) error {
 		var q strings.Builder
 		q.WriteString(`INSERT INTO case_search (rowid, case_id, body) SELECT c.rowid, c.id, v.column2 FROM (VALUES `)
-		args := bulkValues(&q, chunk)
+		args := bulkValues(&q, chunk, tx.db.dialect)
 		q.WriteString(`) v JOIN cases c ON c.id = v.column1`)
 		_, err := tx.tx.ExecContext(ctx, q.String(), args...)
 		return err
@@ -274,7 +286,7 @@ func insertRows(ctx context.Context, tx *Tx, table string, cols []string, rows [
 	return inChunks(rows, len(cols), func(chunk [][]any) error {
 		var q strings.Builder
 		q.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-		args := bulkValues(&q, chunk)
+		args := bulkValues(&q, chunk, tx.db.dialect)
 		if _, err := tx.tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return fmt.Errorf("writing %s: %w", table, err)
 		}
@@ -293,8 +305,10 @@ func inChunks(rows [][]any, width int, fn func([][]any) error) error {
 }
 
 // bulkValues writes "($1, $2), ($3, $4)" for rows and returns their
-// values in order.
-func bulkValues(q *strings.Builder, rows [][]any) []any {
+// values in order. SQLite gets "?" instead: it looks each numbered
+// parameter up among those already seen, which makes a statement of
+// thousands of them quadratic to parse.
+func bulkValues(q *strings.Builder, rows [][]any, d Dialect) []any {
 	var args []any
 	for i, r := range rows {
 		if i > 0 {
@@ -306,6 +320,10 @@ func bulkValues(q *strings.Builder, rows [][]any) []any {
 				q.WriteString(", ")
 			}
 			args = append(args, v)
+			if d == SQLite {
+				q.WriteByte('?')
+				continue
+			}
 			q.WriteByte('$')
 			q.WriteString(strconv.Itoa(len(args)))
 		}
