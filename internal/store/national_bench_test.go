@@ -23,7 +23,7 @@ import (
 // `probity gen --scale national` and named by PROBITY_BENCH_NATIONAL_DB
 // (sqlite:PATH or a postgres:// URL); without it the test is skipped, so
 // it never runs in ./scripts/test. It is a measurement, not a check: it
-// fails only when a read errs.
+// fails only when it cannot start; requests that time out are reported.
 //
 // Each read is served over HTTP at a fixed rate by vegeta, once through
 // the store's own method and once as the same SQL run directly on the
@@ -193,7 +193,9 @@ func attack(t *testing.T, name string, rate, secs int, fn func(context.Context) 
 	}
 	m.Close()
 	if m.Success < 1 {
-		t.Errorf("%s: %.1f%% of requests succeeded: %v", name, 100*m.Success, m.Errors)
+		// Over capacity, requests queue and time out: that is the
+		// figure, not a failure of the benchmark.
+		fmt.Printf("  %s: %.0f%% of requests answered within 30 s (%v)\n", name, 100*m.Success, m.Errors)
 	}
 	return m
 }
