@@ -81,7 +81,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	// demo.DataAsOf. The accounts are not demo data: they are made now.
 	asOf := demo.DataAsOf()
 	start := time.Now()
-	sum, err := demo.Seed(ctx, db, demo.GenerateWith(seed, asOf, demo.Scaled(*size)), asOf)
+	sum, err := demo.Populate(ctx, db, demo.PopulateOptions{Scale: demo.ScaleDemo, Seed: seed, Officers: *size})
 	if err != nil {
 		return fmt.Errorf("seeding demo data: %w", err)
 	}

@@ -24,6 +24,7 @@ Commands:
   keys      generate a data-encryption key or an audit signing key
   import    import complaint records: NYC CCRB, Philadelphia, or any CSV with a mapping
   eis       early intervention: evaluate the rules and the model on past years; raise flags
+  gen       generate synthetic data into an empty database: the demo force, or 43 forces over ten years
   backup    write an online, consistent backup of the database to a file
   restore   put a backup in place of a database
   version   print the version
@@ -66,6 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		"audit":   runAudit,
 		"eis":     runEIS,
 		"import":  runImport,
+		"gen":     runGen,
 		"backup":  runBackup,
 		"restore": runRestore,
 		"version": func(_ context.Context, _ []string, out, _ io.Writer, _ func(string) string) error {

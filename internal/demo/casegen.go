@@ -289,6 +289,15 @@ func (g *gen) newCase(p pending) Case {
 			ground = gr
 		}
 	}
+	// Probity runs no action on a matter under the 2012 regulations, so a
+	// decade of history would hold only open cases before February 2020.
+	// Such a case is driven through the process under the rules that
+	// followed, as the nearest Probity encodes, and then stored under the
+	// 2012 rule set it belongs to, read-only like an imported one.
+	legacy := c.RuleSet == cases.RuleSet2012
+	if legacy {
+		c.RuleSet = g.ref.RuleSetFor(g.now).Code
+	}
 	d := g.newDrive(&c)
 	switch p.kind {
 	case cases.Complaint:
@@ -299,6 +308,9 @@ func (g *gen) newCase(p pending) Case {
 		g.conductRoute(d, p.kind, cats[0].cat, serious, ground)
 	}
 	g.leaveAfter(d)
+	if legacy {
+		c.RuleSet = cases.RuleSet2012
+	}
 	g.nextDue(&c, d.events)
 	return Case{Case: c, Events: d.events}
 }

@@ -29,6 +29,9 @@ type GenerateOptions struct {
 	ComplaintsPerYear int
 	ConductPerYear    int // conduct matters, recordable conduct matters and DSI matters together
 	Years             int // how far back from now the cases go
+	// The force's code and name: the demo force's when empty. A national
+	// dataset is one generated force per real force.
+	ForceCode, ForceName string
 }
 
 // DefaultOptions is the size of the demo force: a mid-sized force whose
@@ -59,6 +62,9 @@ func (o GenerateOptions) withDefaults() GenerateOptions {
 	}
 	if o.Years <= 0 {
 		o.Years = d.Years
+	}
+	if o.ForceCode == "" {
+		o.ForceCode, o.ForceName = "DEMO", "Demo Metropolitan Police"
 	}
 	return o
 }
@@ -168,7 +174,7 @@ func GenerateWith(seed int64, now time.Time, opt GenerateOptions) *Dataset {
 		roles: actionRoles(),
 		tax:   ref.TaxonomyAt(now),
 		ds: &Dataset{Seed: seed, Now: now, Options: opt,
-			Force: officers.Force{ID: forceKey, Code: "DEMO", Name: "Demo Metropolitan Police"}},
+			Force: officers.Force{ID: forceKey, Code: opt.ForceCode, Name: opt.ForceName}},
 	}
 	g.units()
 	g.officers()

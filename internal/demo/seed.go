@@ -20,6 +20,7 @@ import (
 // personal data, so it can be logged.
 type Summary struct {
 	AlreadySeeded bool // the force was already there; Seed wrote nothing
+	Forces        int
 	Units         int
 	Officers      int
 	Postings      int
@@ -39,14 +40,29 @@ func (s Summary) String() string {
 	for _, k := range cases.Kinds {
 		kinds = append(kinds, fmt.Sprintf("%s %d", k, s.ByKind[k]))
 	}
-	return fmt.Sprintf("%d units, %d officers (%d postings), %d people, %d cases (%s), %d allegations, %d timeline entries in %s",
-		s.Units, s.Officers, s.Postings, s.People, s.Cases, strings.Join(kinds, ", "), s.Allegations, s.Events,
+	return fmt.Sprintf("%d forces, %d units, %d officers (%d postings), %d people, %d cases (%s), %d allegations, %d timeline entries in %s",
+		s.Forces, s.Units, s.Officers, s.Postings, s.People, s.Cases, strings.Join(kinds, ", "), s.Allegations, s.Events,
 		s.Took.Round(time.Millisecond))
+}
+
+// add counts another dataset's records in s.
+func (s *Summary) add(o Summary) {
+	s.Forces += o.Forces
+	s.Units += o.Units
+	s.Officers += o.Officers
+	s.Postings += o.Postings
+	s.People += o.People
+	s.Cases += o.Cases
+	for k, n := range o.ByKind {
+		s.ByKind[k] += n
+	}
+	s.Allegations += o.Allegations
+	s.Events += o.Events
 }
 
 // Summary counts the dataset.
 func (ds *Dataset) Summary() Summary {
-	s := Summary{Units: len(ds.Units), Officers: len(ds.Officers), People: len(ds.People), Cases: len(ds.Cases),
+	s := Summary{Forces: 1, Units: len(ds.Units), Officers: len(ds.Officers), People: len(ds.People), Cases: len(ds.Cases),
 		ByKind: map[cases.Kind]int{}}
 	for _, o := range ds.Officers {
 		s.Postings += len(o.Postings)

@@ -1,0 +1,208 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/eis"
+	"github.com/probity/probity/internal/measures"
+	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/store/storetest"
+)
+
+// TestNationalReads measures reads against a national dataset made once by
+// `probity gen --scale national` and named by PROBITY_BENCH_NATIONAL_DB
+// (sqlite:PATH or a postgres:// URL); without it the test is skipped, so
+// it never runs in ./scripts/test. It is a measurement, not a check: it
+// fails only when it cannot start; requests that time out are reported.
+//
+// Each read is served over HTTP at a fixed rate by vegeta, once through
+// the store's own method and once as the same SQL run directly on the
+// reader pool, and printed as "name  value  baseline  ratio" for the p50
+// and p99 latencies. Early intervention is timed once: reading every
+// officer's history and working out each serving officer's indicators,
+// against one GROUP BY counting every officer's allegations.
+//
+// PROBITY_BENCH_RATE (requests a second, default 20) and
+// PROBITY_BENCH_SECONDS (per read, default 10) set the load.
+func TestNationalReads(t *testing.T) {
+	url := os.Getenv("PROBITY_BENCH_NATIONAL_DB")
+	if url == "" {
+		t.Skip("PROBITY_BENCH_NATIONAL_DB names no national database (make one with probity gen --scale national)")
+	}
+	loc, err := store.ParseLocation(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Open(t, loc)
+	ctx := context.Background()
+	rate := envInt("PROBITY_BENCH_RATE", 20)
+	secs := envInt("PROBITY_BENCH_SECONDS", 10)
+	asOf := time.Date(2026, time.November, 30, 17, 0, 0, 0, time.UTC) // the data's own date (demo.DataAsOf)
+
+	type read struct {
+		name     string
+		probity  func(context.Context) error
+		baseline []store.MeasureQuery
+	}
+	var reads []read
+	from := asOf.AddDate(-1, 0, 0)
+	for _, f := range []struct {
+		name   string
+		filter store.CaseFilter
+	}{
+		{"case-list-search", store.CaseFilter{Text: "custody", Now: asOf, Limit: 50, Sort: store.SortReceivedNewest}},
+		// Not the category filter: its EXISTS on allegations takes seconds
+		// a request even on a small nation (docs/performance.md).
+		{"case-list-filters", store.CaseFilter{Kind: string(cases.Complaint), Overdue: true, ReceivedFrom: &from, Now: asOf, Limit: 50, Sort: store.SortReceivedNewest}},
+		{"case-list-search-filters", store.CaseFilter{Text: "custody", Kind: string(cases.Complaint), Overdue: true, Now: asOf, Limit: 50, Sort: store.SortReceivedNewest}},
+	} {
+		list, count, err := db.CaseListQueriesForTest(f.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		filter := f.filter
+		reads = append(reads, read{f.name, func(ctx context.Context) error {
+			if _, err := db.ListCases(ctx, filter); err != nil {
+				return err
+			}
+			_, err := db.CountCases(ctx, filter)
+			return err
+		}, []store.MeasureQuery{list, count}})
+	}
+	year := measures.YearOf(2025)
+	byMeasure := map[string][]store.MeasureQuery{}
+	for _, q := range db.MeasureQueriesForTest(measures.Scope{Kinds: cases.Kinds, Start: year.Start, End: year.End}) {
+		byMeasure[q.Name] = append(byMeasure[q.Name], q)
+	}
+	svc := measures.New(db, func() time.Time { return asOf })
+	for _, id := range measures.IDs() {
+		reads = append(reads, read{"measure-" + id, func(ctx context.Context) error {
+			_, err := svc.Compute(ctx, id, year, measures.Filter{})
+			return err
+		}, byMeasure[id]})
+	}
+
+	raw := db.ReaderForTest()
+	runSQL := func(ctx context.Context, qs []store.MeasureQuery) error {
+		for _, q := range qs {
+			rows, err := raw.QueryContext(ctx, q.SQL, q.Args...)
+			if err != nil {
+				return fmt.Errorf("%s: %w", q.Name, err)
+			}
+			cols, _ := rows.Columns()
+			dst := make([]any, len(cols))
+			for i := range dst {
+				dst[i] = new(any)
+			}
+			for rows.Next() {
+				if err := rows.Scan(dst...); err != nil {
+					rows.Close()
+					return err
+				}
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	fmt.Printf("%-36s %12s %12s %8s\n", "name", "value", "baseline", "ratio")
+	for _, r := range reads {
+		if len(r.baseline) == 0 {
+			t.Errorf("%s: no baseline SQL", r.name)
+			continue
+		}
+		p := attack(t, r.name, rate, secs, r.probity)
+		b := attack(t, r.name+" baseline", rate, secs, func(ctx context.Context) error { return runSQL(ctx, r.baseline) })
+		line(r.name+" p50 ms", p.Latencies.P50, b.Latencies.P50)
+		line(r.name+" p99 ms", p.Latencies.P99, b.Latencies.P99)
+	}
+
+	// Early intervention: every officer's indicators from their history,
+	// against the one GROUP BY that counts what the indicators start from.
+	t0 := time.Now()
+	ds, err := db.EISData(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := eis.DayOf(asOf)
+	frame := eis.NewFrame(&ds, day, eis.Serving(&ds, day), eis.Options{})
+	took := time.Since(t0)
+	t1 := time.Now()
+	n := 0
+	rows, err := raw.QueryContext(ctx, `SELECT s.officer_id, COUNT(*), SUM(CASE WHEN c.received_at >= $1 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN s.finding <> '' THEN 1 ELSE 0 END)
+		FROM subjects s JOIN allegations a ON a.id = s.allegation_id JOIN cases c ON c.id = a.case_id
+		GROUP BY s.officer_id`, asOf.AddDate(-1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		var all, recent, found int
+		if err := rows.Scan(&id, &all, &recent, &found); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	grouped := time.Since(t1)
+	_ = frame
+	line(fmt.Sprintf("eis-score-every-officer ms (%d named)", n), took, grouped)
+}
+
+func line(name string, v, base time.Duration) {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	ratio := 0.0
+	if base > 0 {
+		ratio = float64(v) / float64(base)
+	}
+	fmt.Printf("%-36s %12.2f %12.2f %8.2f\n", name, ms(v), ms(base), ratio)
+}
+
+// attack serves fn over HTTP and requests it at rate a second for secs
+// seconds, returning vegeta's metrics; any failed request fails the test.
+func attack(t *testing.T, name string, rate, secs int, fn func(context.Context) error) vegeta.Metrics {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(r.Context()); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: srv.URL})
+	attacker := vegeta.NewAttacker(vegeta.Timeout(30 * time.Second))
+	var m vegeta.Metrics
+	for res := range attacker.Attack(targeter, vegeta.Rate{Freq: rate, Per: time.Second}, time.Duration(secs)*time.Second, name) {
+		m.Add(res)
+	}
+	m.Close()
+	if m.Success < 1 {
+		// Over capacity, requests queue and time out: that is the
+		// figure, not a failure of the benchmark.
+		fmt.Printf("  %s: %.0f%% of requests answered within 30 s (%v)\n", name, 100*m.Success, m.Errors)
+	}
+	return m
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
