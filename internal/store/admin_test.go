@@ -135,3 +135,42 @@ func TestAuditLookupsInWords(t *testing.T) {
 		}
 	})
 }
+
+// TestUsersListsEveryAccountAsReadOneByOne: the whole list, read in three
+// queries, holds for each account exactly what reading it alone gives,
+// in username order, with roles and units.
+func TestUsersListsEveryAccountAsReadOneByOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		_, units := seedForce(t, db)
+		seedUser(t, db, "sam", units[0].ID, units[1].ID)
+		seedUser(t, db, "alex")
+		kim := access.User{Username: "kim", DisplayName: "Kim", Roles: []access.Role{access.Oversight}}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, &kim, "x", now) }); err != nil {
+			t.Fatal(err)
+		}
+		list, err := db.Users(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, u := range list {
+			names = append(names, u.Username)
+			one, err := db.UserByID(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if one.Username != u.Username || one.DisplayName != u.DisplayName || one.Disabled != u.Disabled || !one.CreatedAt.Equal(u.CreatedAt) ||
+				!slices.Equal(one.Roles, u.Roles) || !slices.Equal(one.UnitIDs, u.UnitIDs) || one.OfficerID != u.OfficerID {
+				t.Errorf("%s in the list: %+v; alone: %+v", u.Username, u, one)
+			}
+		}
+		if !slices.IsSorted(names) || !slices.Contains(names, "sam") || !slices.Contains(names, "alex") || !slices.Contains(names, "kim") {
+			t.Errorf("users %v", names)
+		}
+		for _, u := range list {
+			if u.Username == "sam" && len(u.UnitIDs) != 2 {
+				t.Errorf("sam's units: %v", u.UnitIDs)
+			}
+		}
+	})
+}
