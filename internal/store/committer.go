@@ -179,7 +179,7 @@ func (c *committer) run(batch []*unit) {
 			continue
 		}
 		tx.hook, tx.pending = nil, nil
-		u.err, u.panicV = call(u, tx)
+		u.panicV, u.err = call(u, tx)
 		if u.err == nil && u.panicV == nil {
 			if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
 				broken = true
@@ -249,16 +249,16 @@ func (c *committer) finish(us []*unit, err error) {
 // back a transaction whose write is interrupted; PostgreSQL's driver
 // closes the connection): the savepoint's rollback then fails, and run
 // gives every other unit a transaction of its own.
-func call(u *unit, tx *Tx) (err error, p any) {
+func call(u *unit, tx *Tx) (p any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err, p = nil, r
+			p, err = r, nil
 		}
 	}()
 	if err := u.fn(tx); err != nil {
-		return err, nil
+		return nil, err
 	}
-	return tx.flushAudit(context.WithoutCancel(u.ctx)), nil
+	return nil, tx.flushAudit(context.WithoutCancel(u.ctx))
 }
 
 // InGroupTx runs fn in a write transaction shared with other callers'
