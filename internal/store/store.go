@@ -119,27 +119,39 @@ type DB struct {
 	// vetting holds the rules that open vetting reviews (UseVettingRules);
 	// nil for vetting.DefaultRules.
 	vetting atomic.Pointer[vetting.Rules]
+	// replicas are PostgreSQL streaming replicas for read-only work
+	// (AddReplicas, replicas.go); nil for none.
+	replicas *replicaSet
+	// writeWaiting counts the transactions waiting to begin: the write
+	// queue's depth, for monitoring.
+	writeWaiting atomic.Int64
 }
 
 // Options configure Open.
 type Options struct {
 	Keys   *keyring.Keyring // seals personal data; required to write or read it
 	Logger *slog.Logger
+	// MaxConns bounds the PostgreSQL pool, or SQLite's readers (its writer
+	// is always one connection); 0 for a default from the number of CPUs.
+	MaxConns int
 }
 
 // Open connects to the database at loc and checks that it answers. It does
 // not migrate: see Migrate.
 func Open(ctx context.Context, loc Location, opt Options) (*DB, error) {
 	db := &DB{dialect: loc.Dialect, keys: opt.Keys, log: opt.Logger}
+	if opt.MaxConns < 0 {
+		return nil, errors.New("the connection pool's size must not be negative")
+	}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
 	var err error
 	switch loc.Dialect {
 	case SQLite:
-		err = db.openSQLite(ctx, loc.Path)
+		err = db.openSQLite(ctx, loc.Path, opt.MaxConns)
 	case Postgres:
-		err = db.openPostgres(ctx, loc.URL)
+		err = db.openPostgres(ctx, loc.URL, opt.MaxConns)
 	default:
 		err = fmt.Errorf("unknown dialect %q", loc.Dialect)
 	}
@@ -153,7 +165,7 @@ func Open(ctx context.Context, loc Location, opt Options) (*DB, error) {
 // sqliteHeader opens every SQLite 3 database file.
 const sqliteHeader = "SQLite format 3\x00"
 
-func (db *DB) openSQLite(ctx context.Context, path string) error {
+func (db *DB) openSQLite(ctx context.Context, path string, maxConns int) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data directory %s: %w", dir, err)
@@ -203,7 +215,10 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("opening %s for reading: %w", path, err)
 	}
-	r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	if maxConns <= 0 {
+		maxConns = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	r.SetMaxOpenConns(maxConns)
 	db.read = r
 	return nil
 }
@@ -284,13 +299,16 @@ func checkWritableDir(dir string) error {
 	return os.Remove(name)
 }
 
-func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+func (db *DB) openPostgres(ctx context.Context, dsn string, maxConns int) error {
 	p, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
 	}
-	p.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
-	p.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	if maxConns <= 0 {
+		maxConns = max(8, 4*runtime.GOMAXPROCS(0))
+	}
+	p.SetMaxOpenConns(maxConns)
+	p.SetMaxIdleConns(maxConns)
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	db.write, db.read = p, p
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -332,6 +350,11 @@ func (db *DB) Close() error {
 	}
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
+	}
+	if db.replicas != nil {
+		for _, r := range db.replicas.list {
+			errs = append(errs, r.db.Close())
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -388,7 +411,9 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
+	db.writeWaiting.Add(1)
 	sqlTx, err := db.write.BeginTx(ctx, nil)
+	db.writeWaiting.Add(-1)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
@@ -408,6 +433,7 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", err)
 	}
+	db.noteWrite(ctx)
 	for _, h := range tx.hook {
 		h()
 	}
