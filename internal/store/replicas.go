@@ -99,7 +99,7 @@ type replicaSet struct {
 }
 
 // AddReplicas opens a pool on each streaming replica of a PostgreSQL
-// primary. The replicas are taken as down until the first poll
+// primary. Call it once, before the database serves any request. The replicas are taken as down until the first poll
 // (PollReplicas, or MonitorReplicas) has reached them.
 func (db *DB) AddReplicas(ctx context.Context, urls []string, opt ReplicaOptions) error {
 	if len(urls) == 0 {
@@ -356,4 +356,16 @@ func (db *DB) RoutedReads() map[string]uint64 {
 		out[r.name] = set.replicaReads[i].Load()
 	}
 	return out
+}
+
+// HasReplicas reports whether read replicas are configured.
+func (db *DB) HasReplicas() bool { return db.replicas != nil }
+
+// WALPosition is where the primary's WAL stands now: every transaction
+// committed so far lies behind it.
+func (db *DB) WALPosition(ctx context.Context) (LSN, error) {
+	if db.dialect != Postgres {
+		return 0, errors.New("WAL positions are PostgreSQL's")
+	}
+	return walLSN(ctx, db.write, "pg_current_wal_insert_lsn")
 }
