@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"maps"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +58,25 @@ func TestReplicaReadsFollowTheirWriter(t *testing.T) {
 	if p, r := list(writer); p != 0 || r == 0 {
 		t.Errorf("the writer's list once the replica has the note: %d reads on the primary, %d on the replica", p, r)
 	}
+
+	// /metrics reports the replica's pool, state and reads.
+	m := f.login(t, access.Admin).do(t, "GET", "/metrics", "", "")
+	body := m.Body.String()
+	for _, want := range []string{
+		`probity_db_connections_max{pool="replica-1"}`,
+		`probity_db_connections_max{pool="primary"}`,
+		`probity_db_replica_up{pool="replica-1"} 1`,
+		`probity_db_replica_lag_seconds{pool="replica-1"}`,
+		`probity_db_routed_reads_total{pool="primary"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if !regexp.MustCompile(`probity_db_routed_reads_total\{pool="replica-1"\} [1-9]`).MatchString(body) {
+		t.Errorf("metrics count no reads on the replica:\n%s", body)
+	}
+	checkExposition(t, body)
 }
 
 // caughtUp waits until the replica has replayed everything committed.
