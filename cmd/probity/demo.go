@@ -31,8 +31,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	size := fs.Int("officers", demo.DefaultOptions().Officers, "size of the demo force; cases scale with it (used only when seeding)")
 	seedText := fs.String("seed", strconv.Itoa(demo.DefaultSeed),
 		"whole number the demo data is generated from: the same seed gives the same cases, officers and texts (used only when seeding; env PROBITY_DEMO_SEED)")
+	dbFlag := fs.String("db", "", "database: postgres://... to run the demo on PostgreSQL; empty for SQLite in --data (the keys stay in --data either way)")
 	var proxyList string
 	config.RegisterTrustedProxy(fs, getenv, &proxyList)
+	tuningFlags := config.RegisterTuning(fs, getenv)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -61,6 +63,15 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	if *dbFlag != "" {
+		if loc, err = store.ParseLocation(*dbFlag); err != nil {
+			return usageErr("--db: %v", err)
+		}
+	}
+	tuning, err := tuningFlags.Tuning(loc)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
 	log := newLogger(stderr, *level, "text")
 	keys, err := demoKeys(*dataDir, getenv)
 	if err != nil {
@@ -70,7 +81,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, loc, keys, log, "--data")
+	db, err := openTunedDB(ctx, loc, keys, log, "--data", tuning)
 	if err != nil {
 		return err
 	}
@@ -100,9 +111,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		log.Info("ran early intervention on the demo force", "scored", flagged.Scored, "flags", flagged.Raised)
 	}
 	deps := web.Deps{DB: db, Logger: log, Clock: time.Now,
-		Sessions: access.DefaultSessionPolicy, RequireMFA: false, TrustedProxies: proxies}
+		Sessions: access.DefaultSessionPolicy, RequireMFA: false, TrustedProxies: proxies, ComplaintsPerMinute: tuning.ComplaintRate}
+	where := loc.Path
+	if loc.Dialect != store.SQLite {
+		where = loc.String()
+	}
 	return serve(ctx, *addr, deps, func(url string) {
-		demoBanner(stdout, url, loc.Path, seed, sum.AlreadySeeded, generated, password)
+		demoBanner(stdout, url, where, seed, sum.AlreadySeeded, generated, password)
 	})
 }
 

@@ -52,6 +52,12 @@ func TestExitStatusAndOneLineErrors(t *testing.T) {
 		{"bad trusted proxy", []string{"serve", "--trusted-proxy", "10.0.0.0/8,10.0.0.300"}, map[string]string{"PROBITY_DATA_KEY": key}, 2, `--trusted-proxy: "10.0.0.300" is neither`},
 		{"bad trusted proxy from env", []string{"serve"}, map[string]string{"PROBITY_DATA_KEY": key, "PROBITY_TRUSTED_PROXIES": "0.0.0.0/0"}, 2, `--trusted-proxy: "0.0.0.0/0" trusts every address`},
 		{"bad demo trusted proxy", []string{"demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--trusted-proxy", "10.0.0.1/8"}, nil, 2, "--trusted-proxy: \"10.0.0.1/8\" has address bits set"},
+		// The demo takes serve's tuning flags, validated alike.
+		{"demo replica of SQLite", []string{"demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--db-replica", "postgres://127.0.0.1:1/x"}, nil, 2, "--db-replica: replicas need a PostgreSQL --db"},
+		{"demo pool size", []string{"demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--db-max-conns", "-2"}, nil, 2, "--db-max-conns: must not be negative"},
+		{"demo complaint rate", []string{"demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--complaint-rate", "-2"}, nil, 2, "--complaint-rate: must not be negative"},
+		{"serve pool size", []string{"serve", "--db-max-conns", "-2"}, map[string]string{"PROBITY_DATA_KEY": key}, 2, "--db-max-conns: must not be negative"},
+		{"demo bad database", []string{"demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--db", "mysql://x"}, nil, 2, `--db: unknown scheme "mysql"`},
 		{"weak demo password", []string{"demo", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, map[string]string{"PROBITY_DEMO_PASSWORD": "password"}, 2, "PROBITY_DEMO_PASSWORD: password must be at least 12 characters"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -30,7 +30,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer db.Close()
 	deps := web.Deps{DB: db, Logger: log, Clock: time.Now,
 		Sessions: access.SessionPolicy{Idle: c.IdleTimeout, Absolute: c.AbsoluteTimeout}, RequireMFA: true,
-		ComplaintsPerMinute: c.ComplaintRate, SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedProxies}
+		ComplaintsPerMinute: c.Tuning.ComplaintRate, SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedProxies}
 	if c.OIDC() {
 		// Discovery at start: a wrong issuer stops serve here, naming the
 		// setting, rather than failing every single sign-on later.
@@ -58,6 +58,10 @@ func serve(ctx context.Context, addr string, deps web.Deps, announce func(url st
 	// The portal's figures are kept for the day; an hourly look finds the
 	// day turned soon after midnight.
 	go handler.RunPublicFigures(ctx, time.Hour)
+	// How far each read replica has replayed decides which reads it may
+	// serve; a quarter of a second keeps a writer's reads off the replicas
+	// only briefly.
+	go deps.DB.MonitorReplicas(ctx, 250*time.Millisecond)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

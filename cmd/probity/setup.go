@@ -49,7 +49,13 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 // openDB opens and migrates the database. Failing to reach it is a usage
 // error: the --db value or the server it names is wrong.
 func openDB(ctx context.Context, loc store.Location, keys *keyring.Keyring, log *slog.Logger, flagName string) (*store.DB, error) {
-	db, err := store.Open(ctx, loc, store.Options{Keys: keys, Logger: log})
+	return openTunedDB(ctx, loc, keys, log, flagName, config.Tuning{})
+}
+
+// openTunedDB is openDB with its pools sized, and its read replicas
+// added, by the tuning flags that serve and demo share.
+func openTunedDB(ctx context.Context, loc store.Location, keys *keyring.Keyring, log *slog.Logger, flagName string, t config.Tuning) (*store.DB, error) {
+	db, err := store.Open(ctx, loc, store.Options{Keys: keys, Logger: log, MaxConns: t.PoolSize})
 	if err != nil {
 		return nil, usageErr("%s: %v", flagName, err)
 	}
@@ -59,6 +65,12 @@ func openDB(ctx context.Context, loc store.Location, keys *keyring.Keyring, log 
 			return nil, usageErr("%s: %v", flagName, err)
 		}
 		return nil, fmt.Errorf("migrating %s: %w", loc, err)
+	}
+	// A replica that does not answer yet is no reason to stop: reads go
+	// to the primary until it does.
+	if err := db.AddReplicas(ctx, t.Replicas, store.ReplicaOptions{MaxConns: t.PoolSize, MaxLag: t.ReplicaMaxLag}); err != nil {
+		db.Close()
+		return nil, usageErr("--db-replica: %v", err)
 	}
 	return db, nil
 }
@@ -89,7 +101,7 @@ func openAudited(ctx context.Context, c config.Config, log *slog.Logger, sealed 
 	if err != nil {
 		return nil, err
 	}
-	db, err := openDB(ctx, c.DB, keys, log, "--db")
+	db, err := openTunedDB(ctx, c.DB, keys, log, "--db", c.Tuning)
 	if err != nil {
 		return nil, err
 	}

@@ -39,9 +39,8 @@ type Config struct {
 	// Session timeouts.
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
-	// ComplaintRate overrides the per-address limit on public complaints
-	// (0 keeps the default).
-	ComplaintRate int
+	// Tuning sizes Probity for its load (serve and demo).
+	Tuning Tuning
 	// SecureCookies marks cookies Secure behind a TLS-terminating proxy.
 	SecureCookies bool
 	// OpenID Connect single sign-on for staff, off when OIDCIssuer is
@@ -98,8 +97,7 @@ func (f *Flags) RegisterServe(fs *flag.FlagSet, defaultAddr string) {
 	fs.DurationVar(&f.AbsoluteTimeout, "session-max-age", 12*time.Hour, "end a session this long after login, however used")
 	fs.BoolVar(&f.SecureCookies, "secure-cookies", envOr(f.env, "PROBITY_SECURE_COOKIES", "") == "true",
 		"mark cookies Secure even on plain HTTP, when TLS ends at a proxy in front of Probity (env PROBITY_SECURE_COOKIES=true)")
-	fs.IntVar(&f.ComplaintRate, "complaint-rate", envInt(f.env, "PROBITY_COMPLAINT_RATE", 0),
-		"public complaints accepted per minute from one address; 0 for the default (env PROBITY_COMPLAINT_RATE)")
+	f.tuning = RegisterTuning(fs, f.env)
 	// The client secret has no flag: command lines show in process lists.
 	fs.StringVar(&f.OIDCIssuer, "oidc-issuer", envOr(f.env, "PROBITY_OIDC_ISSUER", ""), "OpenID Connect issuer URL for staff single sign-on; empty for none (env PROBITY_OIDC_ISSUER)")
 	fs.StringVar(&f.OIDCClientID, "oidc-client-id", envOr(f.env, "PROBITY_OIDC_CLIENT_ID", ""), "client ID registered with the issuer (env PROBITY_OIDC_CLIENT_ID); the secret comes from PROBITY_OIDC_CLIENT_SECRET or PROBITY_OIDC_CLIENT_SECRET_FILE")
@@ -116,7 +114,6 @@ type Flags struct {
 	LogFormat       string
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
-	ComplaintRate   int
 	SecureCookies   bool
 	OIDCIssuer      string
 	OIDCClientID    string
@@ -124,17 +121,15 @@ type Flags struct {
 	TrustedProxies  string
 	// serve is set by RegisterServe: only serving commands read the OIDC
 	// settings, so a PROBITY_OIDC_* environment does not trouble migrate.
-	serve bool
-	env   Env
+	serve  bool
+	tuning *TuningFlags
+	env    Env
 }
 
 // Config validates the flags, naming the first one that is wrong.
 func (f *Flags) Config() (Config, error) {
-	c := Config{Addr: f.Addr, LogLevel: f.LogLevel, LogFormat: f.LogFormat, IdleTimeout: f.IdleTimeout, AbsoluteTimeout: f.AbsoluteTimeout, ComplaintRate: f.ComplaintRate,
+	c := Config{Addr: f.Addr, LogLevel: f.LogLevel, LogFormat: f.LogFormat, IdleTimeout: f.IdleTimeout, AbsoluteTimeout: f.AbsoluteTimeout,
 		SecureCookies: f.SecureCookies}
-	if f.ComplaintRate < 0 {
-		return c, &UsageError{Flag: "--complaint-rate", Reason: "must not be negative"}
-	}
 	loc, err := store.ParseLocation(f.DB)
 	if err != nil {
 		return c, &UsageError{Flag: "--db", Reason: err.Error()}
@@ -160,6 +155,11 @@ func (f *Flags) Config() (Config, error) {
 		c.DataKey, c.DataKeyFile = f.env.secret("PROBITY_DATA_KEY")
 		c.AuditKey, c.AuditKeyFile = f.env.secret("PROBITY_AUDIT_KEY")
 		c.AuditPreviousKeys, c.AuditPreviousKeysFile = f.env.secret("PROBITY_AUDIT_PREVIOUS_KEYS")
+	}
+	if f.tuning != nil {
+		if c.Tuning, err = f.tuning.Tuning(loc); err != nil {
+			return c, err
+		}
 	}
 	if f.serve {
 		if err := f.oidc(&c); err != nil {
@@ -349,4 +349,97 @@ func envInt(env Env, name string, fallback int) int {
 		return fallback
 	}
 	return n
+}
+
+// Tuning holds the settings that size Probity for its load. serve and
+// demo both register them with RegisterTuning, so that a load test run
+// against the demo is tuned exactly as a server would be.
+type Tuning struct {
+	// ComplaintRate overrides the per-address limit on public complaints
+	// (0 keeps the default).
+	ComplaintRate int
+	// PoolSize bounds each database connection pool (0 for a default from
+	// the number of CPUs).
+	PoolSize int
+	// Replicas are PostgreSQL streaming replicas for read-only work.
+	Replicas []string
+	// ReplicaMaxLag is how far behind a replica may fall before reads
+	// skip it.
+	ReplicaMaxLag time.Duration
+}
+
+// TuningFlags holds the raw tuning flags until Tuning validates them.
+type TuningFlags struct {
+	complaintRate int
+	poolSize      int
+	replicas      replicaList
+	maxLag        time.Duration
+}
+
+// replicaList is the repeatable --db-replica flag. The first flag given
+// replaces the list PROBITY_DB_REPLICAS set, as a flag beats its variable.
+type replicaList struct {
+	urls    []string
+	fromEnv bool
+}
+
+func (l *replicaList) String() string {
+	if l == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d replicas", len(l.urls))
+}
+
+func (l *replicaList) Set(v string) error {
+	if l.fromEnv {
+		l.urls, l.fromEnv = nil, false
+	}
+	l.urls = append(l.urls, v)
+	return nil
+}
+
+// RegisterTuning declares the tuning flags on fs, with defaults from env.
+func RegisterTuning(fs *flag.FlagSet, env Env) *TuningFlags {
+	t := &TuningFlags{}
+	fs.IntVar(&t.complaintRate, "complaint-rate", envInt(env, "PROBITY_COMPLAINT_RATE", 0),
+		"public complaints accepted per minute from one address; 0 for the default (env PROBITY_COMPLAINT_RATE)")
+	fs.IntVar(&t.poolSize, "db-max-conns", envInt(env, "PROBITY_DB_MAX_CONNS", 0),
+		"most connections each database pool opens (PostgreSQL's, each replica's, SQLite's readers); 0 for a default from the number of CPUs (env PROBITY_DB_MAX_CONNS)")
+	for r := range strings.SplitSeq(envOr(env, "PROBITY_DB_REPLICAS", ""), " ") {
+		if r = strings.TrimSpace(r); r != "" {
+			t.replicas.urls, t.replicas.fromEnv = append(t.replicas.urls, r), true
+		}
+	}
+	fs.Var(&t.replicas, "db-replica",
+		"a PostgreSQL streaming replica for read-only work (lists, search, measures, the public portal); repeat for more (env PROBITY_DB_REPLICAS, separated by spaces)")
+	fs.DurationVar(&t.maxLag, "db-replica-max-lag", store.DefaultMaxLag, "skip a replica that has been behind the primary this long")
+	return t
+}
+
+// Tuning validates the tuning flags for a database at db.
+func (t *TuningFlags) Tuning(db store.Location) (Tuning, error) {
+	out := Tuning{ComplaintRate: t.complaintRate, PoolSize: t.poolSize, ReplicaMaxLag: t.maxLag}
+	if t.complaintRate < 0 {
+		return out, &UsageError{Flag: "--complaint-rate", Reason: "must not be negative"}
+	}
+	if t.poolSize < 0 {
+		return out, &UsageError{Flag: "--db-max-conns", Reason: "must not be negative"}
+	}
+	if t.maxLag <= 0 {
+		return out, &UsageError{Flag: "--db-replica-max-lag", Reason: "must be positive"}
+	}
+	for i, r := range t.replicas.urls {
+		loc, err := store.ParseLocation(r)
+		if err != nil {
+			return out, &UsageError{Flag: "--db-replica", Reason: fmt.Sprintf("replica %d: %v", i+1, err)}
+		}
+		if loc.Dialect != store.Postgres {
+			return out, &UsageError{Flag: "--db-replica", Reason: fmt.Sprintf("replica %d: must be a postgres:// URL", i+1)}
+		}
+		if db.Dialect != store.Postgres {
+			return out, &UsageError{Flag: "--db-replica", Reason: "replicas need a PostgreSQL --db: SQLite already reads beside its one writer"}
+		}
+		out.Replicas = append(out.Replicas, r)
+	}
+	return out, nil
 }

@@ -65,6 +65,24 @@ func TestConfig(t *testing.T) {
 		{"trusted proxy with a zone", nil, []string{"--trusted-proxy", "fe80::1%eth0"}, "--trusted-proxy", nil},
 		{"trusting every IPv4 address", nil, []string{"--trusted-proxy", "0.0.0.0/0"}, "--trusted-proxy", nil},
 		{"trusting every IPv6 address", nil, []string{"--trusted-proxy", "::/0"}, "--trusted-proxy", nil},
+		{"tuning from env", map[string]string{"PROBITY_COMPLAINT_RATE": "600", "PROBITY_DB_MAX_CONNS": "20",
+			"PROBITY_DB_REPLICAS": " postgres://r1/p  postgres://r2/p "}, []string{"--db", "postgres://h/p"}, "", func(c Config) bool {
+			return c.Tuning.ComplaintRate == 600 && c.Tuning.PoolSize == 20 && fmt.Sprint(c.Tuning.Replicas) == "[postgres://r1/p postgres://r2/p]" &&
+				c.Tuning.ReplicaMaxLag > 0
+		}},
+		{"replica flags repeat", nil, []string{"--db", "postgres://h/p", "--db-replica", "postgres://r1/p", "--db-replica", "postgres://r2/p"}, "", func(c Config) bool {
+			return len(c.Tuning.Replicas) == 2
+		}},
+		{"replica flag beats env", map[string]string{"PROBITY_DB_REPLICAS": "postgres://r1/p postgres://r2/p"}, []string{"--db", "postgres://h/p", "--db-replica", "postgres://r3/p"}, "", func(c Config) bool {
+			return fmt.Sprint(c.Tuning.Replicas) == "[postgres://r3/p]"
+		}},
+		{"no replicas by default", nil, nil, "", func(c Config) bool { return c.Tuning.Replicas == nil && c.Tuning.PoolSize == 0 }},
+		{"replica of SQLite", nil, []string{"--db-replica", "postgres://r1/p"}, "--db-replica", nil},
+		{"replica not on PostgreSQL", nil, []string{"--db", "postgres://h/p", "--db-replica", "sqlite:/tmp/r.db"}, "--db-replica", nil},
+		{"replica unparseable", nil, []string{"--db", "postgres://h/p", "--db-replica", "r1"}, "--db-replica", nil},
+		{"negative pool", nil, []string{"--db-max-conns", "-1"}, "--db-max-conns", nil},
+		{"negative complaint rate", nil, []string{"--complaint-rate", "-5"}, "--complaint-rate", nil},
+		{"replica lag not positive", nil, []string{"--db-replica-max-lag", "0s"}, "--db-replica-max-lag", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := parse(t, tc.env, tc.args...)

@@ -267,7 +267,7 @@ func (db *DB) listCases(ctx context.Context, f CaseFilter, limit int) ([]CaseSum
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY " + key + " " + dir + ", c.id LIMIT " + arg(limit)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing cases: %w", err)
 	}
@@ -304,7 +304,7 @@ func (db *DB) CountCases(ctx context.Context, f CaseFilter) (int, error) {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	var n int
-	if err := db.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("counting cases: %w", err)
 	}
 	return n, nil
@@ -316,7 +316,7 @@ func (db *DB) CaseSubjects(ctx context.Context, caseIDs []string) (map[string][]
 	out := map[string][]string{}
 	for start := 0; start < len(caseIDs); start += 200 {
 		in, args := inList(caseIDs[start:min(start+200, len(caseIDs))])
-		rows, err := db.read.QueryContext(ctx, `SELECT a.case_id, s.officer_id FROM subjects s
+		rows, err := db.reader(ctx).QueryContext(ctx, `SELECT a.case_id, s.officer_id FROM subjects s
 			JOIN allegations a ON a.id = s.allegation_id WHERE a.case_id IN `+in+` ORDER BY a.case_id, a.seq, s.officer_id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("reading subjects of cases: %w", err)

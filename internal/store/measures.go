@@ -211,7 +211,7 @@ func (db *DB) CaseDurations(ctx context.Context, s measures.Scope, ms measures.M
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, text, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("counting days to %s: %w", ms, err)
 	}
@@ -256,7 +256,7 @@ func (db *DB) OpenCases(ctx context.Context, s measures.Scope, at time.Time, cut
 	for i := range counts {
 		ptrs[i] = &counts[i]
 	}
-	if err := db.read.QueryRowContext(ctx, text, args...).Scan(ptrs...); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, text, args...).Scan(ptrs...); err != nil {
 		return nil, fmt.Errorf("counting open cases: %w", err)
 	}
 	return counts, nil
@@ -280,7 +280,7 @@ func (db *DB) backlogSQL(s measures.Scope) (string, []any) {
 func (db *DB) Backlog(ctx context.Context, s measures.Scope) (measures.Backlog, error) {
 	text, args := db.backlogSQL(s)
 	var b measures.Backlog
-	err := db.read.QueryRowContext(ctx, text, args...).Scan(&b.OpenAtStart, &b.Received, &b.Finalised, &b.OpenAtEnd)
+	err := db.reader(ctx).QueryRowContext(ctx, text, args...).Scan(&b.OpenAtStart, &b.Received, &b.Finalised, &b.OpenAtEnd)
 	if err != nil {
 		return b, fmt.Errorf("counting the backlog: %w", err)
 	}
@@ -321,7 +321,7 @@ func (db *DB) outcomesSQL(s measures.Scope) (string, []any) {
 // AllegationOutcomes implements measures.Source.
 func (db *DB) AllegationOutcomes(ctx context.Context, s measures.Scope) ([]measures.OutcomeCounts, error) {
 	text, args := db.outcomesSQL(s)
-	rows, err := db.read.QueryContext(ctx, text, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("counting allegation outcomes: %w", err)
 	}
@@ -358,7 +358,7 @@ func (db *DB) repeatSQL(s measures.Scope) (string, []any) {
 // RepeatSubjects implements measures.Source.
 func (db *DB) RepeatSubjects(ctx context.Context, s measures.Scope) ([]measures.RepeatCounts, error) {
 	text, args := db.repeatSQL(s)
-	rows, err := db.read.QueryContext(ctx, text, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("counting repeat subjects: %w", err)
 	}
@@ -410,7 +410,7 @@ func (db *DB) officerGroupsSQL(s measures.Scope) (string, []any) {
 // OfficerGroups implements measures.Source.
 func (db *DB) OfficerGroups(ctx context.Context, s measures.Scope) ([]measures.GroupCounts, error) {
 	text, args := db.officerGroupsSQL(s)
-	rows, err := db.read.QueryContext(ctx, text, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("counting officers by group: %w", err)
 	}
@@ -440,7 +440,7 @@ func (db *DB) speakUpSQL(s measures.Scope) (counts string, cargs []any, dist str
 func (db *DB) SpeakUp(ctx context.Context, s measures.Scope) ([]measures.SpeakUpCounts, measures.Distribution, error) {
 	counts, cargs, dist, dargs := db.speakUpSQL(s)
 	var d measures.Distribution
-	rows, err := db.read.QueryContext(ctx, counts, cargs...)
+	rows, err := db.reader(ctx).QueryContext(ctx, counts, cargs...)
 	if err != nil {
 		return nil, d, fmt.Errorf("counting speak-up reports: %w", err)
 	}
@@ -452,7 +452,7 @@ func (db *DB) SpeakUp(ctx context.Context, s measures.Scope) ([]measures.SpeakUp
 		return nil, d, fmt.Errorf("counting speak-up reports: %w", err)
 	}
 	var g int
-	err = db.read.QueryRowContext(ctx, dist, dargs...).Scan(&g, &d.N, &d.Median, &d.P90)
+	err = db.reader(ctx).QueryRowContext(ctx, dist, dargs...).Scan(&g, &d.N, &d.Median, &d.P90)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, d, fmt.Errorf("counting days to a first reply: %w", err)
 	}
@@ -501,7 +501,7 @@ func (db *DB) EISFlags(ctx context.Context, s measures.Scope) (measures.EISCount
 	first := map[string]int{}
 	for i, q := range db.eisSQL(s) {
 		into := []map[string]int{e.Raised, first, e.Decisions, e.Interventions}[i]
-		rows, err := db.read.QueryContext(ctx, q.text, q.args...)
+		rows, err := db.reader(ctx).QueryContext(ctx, q.text, q.args...)
 		if err != nil {
 			return e, fmt.Errorf("counting early-intervention flags: %w", err)
 		}
@@ -546,7 +546,7 @@ func (db *DB) FirstRecord(ctx context.Context, f measures.Family, s measures.Sco
 		return time.Time{}, false, fmt.Errorf("unknown family of records %q", f)
 	}
 	var t time.Time
-	err := db.read.QueryRowContext(ctx, text, q.args...).Scan(&t)
+	err := db.reader(ctx).QueryRowContext(ctx, text, q.args...).Scan(&t)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
@@ -561,7 +561,7 @@ func (db *DB) CheckFilter(ctx context.Context, forceID, unitID string) error {
 	var bad fault.Fields
 	if forceID != "" {
 		var n int
-		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM forces WHERE id = $1`, forceID).Scan(&n); err != nil {
+		if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM forces WHERE id = $1`, forceID).Scan(&n); err != nil {
 			return fmt.Errorf("checking the force: %w", err)
 		}
 		if n == 0 {
@@ -570,7 +570,7 @@ func (db *DB) CheckFilter(ctx context.Context, forceID, unitID string) error {
 	}
 	if unitID != "" {
 		var force string
-		err := db.read.QueryRowContext(ctx, `SELECT force_id FROM units WHERE id = $1`, unitID).Scan(&force)
+		err := db.reader(ctx).QueryRowContext(ctx, `SELECT force_id FROM units WHERE id = $1`, unitID).Scan(&force)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			bad.Add("unit", "is not a unit on record")

@@ -22,7 +22,7 @@ func (db *DB) SearchOfficers(ctx context.Context, text string, limit int) ([]off
 	}
 	// LIKE's own wildcards in what was typed match themselves.
 	prefix := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(text)) + "%"
-	rows, err := db.read.QueryContext(ctx, `SELECT `+officerColumns+` FROM officers
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+officerColumns+` FROM officers
 		WHERE collar_number = $1 OR LOWER(family_name) LIKE $2 ESCAPE '\' OR LOWER(given_name || ' ' || family_name) LIKE $2 ESCAPE '\'
 		ORDER BY family_name, given_name, id LIMIT $3`, text, prefix, limit)
 	if err != nil {

@@ -129,6 +129,12 @@ type DB struct {
 	groupOnce sync.Once
 	group     *committer
 	closed    atomic.Bool
+	// replicas are PostgreSQL streaming replicas for read-only work
+	// (AddReplicas, replicas.go); nil for none.
+	replicas *replicaSet
+	// writeWaiting counts the transactions waiting to begin: the write
+	// queue's depth, for monitoring.
+	writeWaiting atomic.Int64
 }
 
 // Options configure Open.
@@ -139,21 +145,27 @@ type Options struct {
 	// test opens through a crash-simulating VFS with them, or weakens the
 	// durability to prove that test can fail (export_powerloss_test.go).
 	sqliteParams string
+	// MaxConns bounds the PostgreSQL pool, or SQLite's readers (its writer
+	// is always one connection); 0 for a default from the number of CPUs.
+	MaxConns int
 }
 
 // Open connects to the database at loc and checks that it answers. It does
 // not migrate: see Migrate.
 func Open(ctx context.Context, loc Location, opt Options) (*DB, error) {
 	db := &DB{dialect: loc.Dialect, keys: opt.Keys, log: opt.Logger}
+	if opt.MaxConns < 0 {
+		return nil, errors.New("the connection pool's size must not be negative")
+	}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
 	var err error
 	switch loc.Dialect {
 	case SQLite:
-		err = db.openSQLite(ctx, loc.Path, opt.sqliteParams)
+		err = db.openSQLite(ctx, loc.Path, opt.sqliteParams, opt.MaxConns)
 	case Postgres:
-		err = db.openPostgres(ctx, loc.URL)
+		err = db.openPostgres(ctx, loc.URL, opt.MaxConns)
 	default:
 		err = fmt.Errorf("unknown dialect %q", loc.Dialect)
 	}
@@ -167,7 +179,7 @@ func Open(ctx context.Context, loc Location, opt Options) (*DB, error) {
 // sqliteHeader opens every SQLite 3 database file.
 const sqliteHeader = "SQLite format 3\x00"
 
-func (db *DB) openSQLite(ctx context.Context, path, params string) error {
+func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data directory %s: %w", dir, err)
@@ -217,10 +229,12 @@ func (db *DB) openSQLite(ctx context.Context, path, params string) error {
 	if err != nil {
 		return fmt.Errorf("opening %s for reading: %w", path, err)
 	}
-	readers := max(4, 2*runtime.GOMAXPROCS(0))
-	r.SetMaxOpenConns(readers)
+	if maxConns <= 0 {
+		maxConns = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	r.SetMaxOpenConns(maxConns)
 	// Readers stay open, and with them the statements prepared on them.
-	r.SetMaxIdleConns(readers)
+	r.SetMaxIdleConns(maxConns)
 	db.read = &cachedDB{DB: r, cache: newStmtCache(r, true)}
 	return nil
 }
@@ -301,13 +315,16 @@ func checkWritableDir(dir string) error {
 	return os.Remove(name)
 }
 
-func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+func (db *DB) openPostgres(ctx context.Context, dsn string, maxConns int) error {
 	p, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
 	}
-	p.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
-	p.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	if maxConns <= 0 {
+		maxConns = max(8, 4*runtime.GOMAXPROCS(0))
+	}
+	p.SetMaxOpenConns(maxConns)
+	p.SetMaxIdleConns(maxConns)
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	// pgx keeps each connection's statements prepared itself.
 	db.write, db.read = p, &cachedDB{DB: p}
@@ -373,6 +390,11 @@ func (db *DB) Close() error {
 	if db.read != nil && db.read.DB != db.write {
 		errs = append(errs, db.read.Close())
 	}
+	if db.replicas != nil {
+		for _, r := range db.replicas.list {
+			errs = append(errs, r.db.Close())
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -431,7 +453,9 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
+	db.writeWaiting.Add(1)
 	sqlTx, err := db.write.BeginTx(ctx, nil)
+	db.writeWaiting.Add(-1)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
@@ -455,6 +479,7 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", err)
 	}
+	db.noteWrite(ctx)
 	for _, h := range tx.hook {
 		h()
 	}

@@ -23,7 +23,7 @@ type VettingCounts struct {
 // [start, end), and those open and overdue at now, in one query.
 func (db *DB) CountVettingReviews(ctx context.Context, start, end, now time.Time) (VettingCounts, error) {
 	out := VettingCounts{Opened: map[vetting.TriggerKind]int{}, Decided: map[vetting.Decision]int{}}
-	rows, err := db.read.QueryContext(ctx, `
+	rows, err := db.reader(ctx).QueryContext(ctx, `
 		SELECT 'opened', trigger_kind, COUNT(*) FROM vetting_reviews
 			WHERE opened_at >= $1 AND opened_at < $2 GROUP BY trigger_kind
 		UNION ALL

@@ -170,7 +170,7 @@ func (s *Server) authenticated(rt route) http.Handler {
 		// opens a fresh session, and answering "already signed in" would
 		// need a second session check beside authenticate, with its own
 		// expiry rules to keep in step, for a convenience.
-		return rt.Handler
+		return s.routeReads(rt, nil, rt.Handler)
 	}
 	fail := s.fail
 	if rt.Page {
@@ -184,7 +184,7 @@ func (s *Server) authenticated(rt route) http.Handler {
 		}
 		who := caller(r)
 		if access.Allowed(who, rt.Permission) {
-			rt.Handler(w, r)
+			s.routeReads(rt, who, rt.Handler)(w, r)
 			return
 		}
 		switch {

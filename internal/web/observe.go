@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"regexp"
@@ -16,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/probity/probity/internal/store"
 )
 
 // requestInfo travels with a request: its id for the logs, and the route
@@ -168,12 +171,14 @@ func (m *serverMetrics) observe(route string, status int, took time.Duration) {
 
 // metricsPage answers GET /metrics in Prometheus' text format: requests
 // and their durations by route, requests in flight, the database pools,
-// and the audit log's length. It names routes by pattern and holds no
+// the store's queues, the read replicas, and the audit log's length. It names routes by pattern and holds no
 // personal data.
 func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	s.metrics.write(&b)
 	writePools(&b, s.db.PoolStats())
+	writeStoreQueues(&b, s.db.QueueDepths())
+	writeReplicas(&b, s.db.RoutedReads(), s.db.ReplicaStats())
 	head, err := s.db.AuditHead(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -260,4 +265,37 @@ func named(rt route, h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// writeStoreQueues reports the work waiting inside the store, by queue.
+func writeStoreQueues(b *strings.Builder, queues map[string]int64) {
+	names := slices.Sorted(maps.Keys(queues))
+	b.WriteString("# HELP probity_store_queue_depth Work waiting inside the store, by queue (write: transactions waiting to begin).\n# TYPE probity_store_queue_depth gauge\n")
+	for _, n := range names {
+		fmt.Fprintf(b, "probity_store_queue_depth{queue=%q} %d\n", n, queues[n])
+	}
+}
+
+// writeReplicas reports where the reads a replica may serve went, and each
+// replica's state; nothing without replicas.
+func writeReplicas(b *strings.Builder, routed map[string]uint64, replicas []store.ReplicaStat) {
+	if len(replicas) == 0 {
+		return
+	}
+	b.WriteString("# HELP probity_db_routed_reads_total Reads a replica may serve, by the pool that served them.\n# TYPE probity_db_routed_reads_total counter\n")
+	for _, n := range slices.Sorted(maps.Keys(routed)) {
+		fmt.Fprintf(b, "probity_db_routed_reads_total{pool=%q} %d\n", n, routed[n])
+	}
+	b.WriteString("# HELP probity_db_replica_up Whether a read replica answers as a replica (1) or not (0).\n# TYPE probity_db_replica_up gauge\n")
+	for _, r := range replicas {
+		up := 0
+		if r.Up {
+			up = 1
+		}
+		fmt.Fprintf(b, "probity_db_replica_up{pool=%q} %d\n", r.Name, up)
+	}
+	b.WriteString("# HELP probity_db_replica_lag_seconds How long a replica has gone without catching up with the primary.\n# TYPE probity_db_replica_lag_seconds gauge\n")
+	for _, r := range replicas {
+		fmt.Fprintf(b, "probity_db_replica_lag_seconds{pool=%q} %s\n", r.Name, promFloat(r.Lag.Seconds()))
+	}
 }

@@ -46,11 +46,13 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 			`probity_http_in_flight 1`,
 			`probity_db_connections_max{pool=`,
 			`# TYPE probity_audit_entries gauge`,
+			`probity_store_queue_depth{queue="write"} 0`,
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("metrics lack %s", want)
 			}
 		}
+		checkExposition(t, body)
 		if strings.Contains(body, "Smithson") || strings.Contains(body, f.cases[relOtherUnit]) {
 			t.Error("metrics carry what a caller typed")
 		}
@@ -61,4 +63,29 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 			t.Errorf("a handler reading metrics: %d", c.Code)
 		}
 	})
+}
+
+// checkExposition checks every line is a comment or a sample in
+// Prometheus' text format, and that every sample's metric has a TYPE.
+func checkExposition(t *testing.T, body string) {
+	t.Helper()
+	sample := regexp.MustCompile(`^([a-z_]+?)(_bucket|_sum|_count)?(\{[a-z_]+="[^"\n]*"(,[a-z_]+="[^"\n]*")*\})? (-?[0-9.e+]+|\+Inf)$`)
+	typed := map[string]bool{}
+	for line := range strings.SplitSeq(strings.TrimSuffix(body, "\n"), "\n") {
+		if name, ok := strings.CutPrefix(line, "# TYPE "); ok {
+			typed[strings.Fields(name)[0]] = true
+			continue
+		}
+		if strings.HasPrefix(line, "# HELP ") {
+			continue
+		}
+		m := sample.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("not a sample in the text format: %q", line)
+			continue
+		}
+		if !typed[m[1]] && !typed[m[1]+m[2]] {
+			t.Errorf("sample of a metric with no TYPE: %q", line)
+		}
+	}
 }

@@ -85,6 +85,9 @@ type Server struct {
 	liveFigures measureCache
 	// links names what agenda items point at (Deps.OversightLinks).
 	links boards.Linked
+	// writes holds each user's last write position, for reads from
+	// replicas (replicas.go).
+	writes lastWrites
 }
 
 // New builds the server and its routes. It panics if a route names a

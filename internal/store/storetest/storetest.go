@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -150,4 +151,27 @@ func NewPostgresLocation(t testing.TB) store.Location {
 		t.Fatal(fmt.Errorf("PROBITY_TEST_POSTGRES is not set"))
 	}
 	return newPostgres(t)
+}
+
+// ReplicaURL is a streaming replica of the PROBITY_TEST_POSTGRES server
+// (PROBITY_TEST_POSTGRES_REPLICA, which ./scripts/test starts), or "".
+func ReplicaURL() string { return os.Getenv("PROBITY_TEST_POSTGRES_REPLICA") }
+
+// OnReplica is the URL of loc's database, a PostgreSQL one made by this
+// package, as the replica serves it. It skips the test when no replica is
+// configured, and fails it when PROBITY_REQUIRE_POSTGRES=1 asks for every
+// PostgreSQL test to run.
+func OnReplica(t testing.TB, loc store.Location) string {
+	t.Helper()
+	if ReplicaURL() == "" {
+		if os.Getenv("PROBITY_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("PROBITY_REQUIRE_POSTGRES=1 but PROBITY_TEST_POSTGRES_REPLICA is not set")
+		}
+		t.Skip("PROBITY_TEST_POSTGRES_REPLICA is not set")
+	}
+	u, err := url.Parse(loc.URL)
+	if err != nil {
+		t.Fatalf("database URL: %v", err)
+	}
+	return withDatabase(t, ReplicaURL(), strings.TrimPrefix(u.Path, "/"))
 }

@@ -1,0 +1,178 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/officers"
+	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/store/storetest"
+)
+
+func TestParseLSN(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want store.LSN
+		ok   bool
+	}{
+		{"0/0", 0, true},
+		{"0/3000060", 0x3000060, true},
+		{"16/B374D848", 0x16<<32 | 0xB374D848, true},
+		{"16B374D848", 0, false},
+		{"x/1", 0, false},
+		{"1/100000000", 0, false},
+	} {
+		got, err := store.ParseLSN(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("ParseLSN(%q) = %v, %v; want %v, ok %v", c.in, got, err, c.want, c.ok)
+		}
+		if c.ok && got.String() != c.in {
+			t.Errorf("%q prints as %q", c.in, got.String())
+		}
+	}
+}
+
+// TestReplicaReads runs against the real streaming replica ./scripts/test
+// starts: a list read that allows it is served by the replica, seen there
+// in pg_stat_activity, while a read that must see the caller's own write
+// stays on the primary until the replica has replayed that write.
+func TestReplicaReads(t *testing.T) {
+	if storetest.PostgresURL() == "" {
+		t.Skip("PostgreSQL is not configured")
+	}
+	loc := storetest.NewPostgresLocation(t)
+	replicaURL := storetest.OnReplica(t, loc)
+	db := storetest.Open(t, loc)
+	force, units := seedForce(t, db)
+	if err := db.AddReplicas(ctx, []string{replicaURL}, store.ReplicaOptions{MaxConns: 2}); err != nil {
+		t.Fatal(err)
+	}
+	// The database was made a moment ago on the primary: wait for the
+	// replica to serve it.
+	waitReplayed(t, db, 0)
+
+	// A write, and a read that must see it at once.
+	mine, mark := store.MarkWrites(ctx)
+	ref, err := cases.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(mine, func(tx *store.Tx) error {
+		o := officers.Officer{ForceID: force.ID, CollarNumber: "77", GivenName: "Ria", FamilyName: "Lane", Rank: "constable",
+			UnitID: units[0].ID, JoinedOn: day("2012-01-01")}
+		if err := tx.CreateOfficer(mine, &o, now); err != nil {
+			return err
+		}
+		c := cases.Case{Kind: cases.Complaint, ForceID: force.ID, UnitID: units[0].ID, Summary: "replica case",
+			AroseOn: now.AddDate(0, 0, -3), ReceivedAt: now,
+			Allegations: []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language",
+				Subjects: []cases.Subject{{OfficerID: o.ID}}}}}
+		if err := c.Validate(ref, now); err != nil {
+			return err
+		}
+		c.Prepare(ref, now)
+		return tx.CreateCase(mine, &c, "test", now)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mark.LSN() == 0 {
+		t.Fatal("the write left no WAL position in its mark")
+	}
+	before := db.RoutedReads()
+	// No poll has run since the write, so no replica is known to have it.
+	page, err := db.ListCases(store.ReadFromReplica(mine, 0), store.CaseFilter{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := db.RoutedReads()
+	if len(page.Items) != 1 {
+		t.Errorf("read-your-write: %d cases, want the one just written", len(page.Items))
+	}
+	if after["primary"] != before["primary"]+1 || after["replica-1"] != before["replica-1"] {
+		t.Errorf("read-your-write was not kept on the primary: routed %v then %v", before, after)
+	}
+
+	// Once the replica has replayed the write, the same caller's list is
+	// served there.
+	waitReplayed(t, db, mark.LSN())
+	page, err = db.ListCases(store.ReadFromReplica(ctx, mark.LSN()), store.CaseFilter{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := db.RoutedReads()
+	if len(page.Items) != 1 {
+		t.Errorf("replica read: %d cases, want 1", len(page.Items))
+	}
+	if final["replica-1"] != after["replica-1"]+1 || final["primary"] != after["primary"] {
+		t.Errorf("list not served by the replica: routed %v then %v", after, final)
+	}
+	// And the replica itself saw the query.
+	rdb, err := sql.Open("pgx", replicaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	var inRecovery bool
+	var seen int
+	err = rdb.QueryRowContext(ctx, `SELECT pg_is_in_recovery(), (SELECT COUNT(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%FROM cases%')`).Scan(&inRecovery, &seen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !inRecovery || seen == 0 {
+		t.Errorf("replica: in recovery %v, case-list queries seen %d", inRecovery, seen)
+	}
+
+	// A read not marked for a replica never goes to one.
+	if _, err := db.ListCases(ctx, store.CaseFilter{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if got := db.RoutedReads(); got["replica-1"] != final["replica-1"] {
+		t.Errorf("an unmarked read was routed: %v", got)
+	}
+}
+
+// TestReplicaSkipped: a "replica" that is not in recovery (here, the
+// primary itself) is never used, and neither is one that does not answer.
+func TestReplicaSkipped(t *testing.T) {
+	if storetest.PostgresURL() == "" {
+		t.Skip("PostgreSQL is not configured")
+	}
+	loc := storetest.NewPostgresLocation(t)
+	db := storetest.Open(t, loc)
+	dead := "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=1"
+	if err := db.AddReplicas(ctx, []string{loc.URL, dead}, store.ReplicaOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range db.ReplicaStats() {
+		if s.Up {
+			t.Errorf("%s taken as a usable replica", s.Name)
+		}
+	}
+	if _, err := db.ListCases(store.ReadFromReplica(ctx, 0), store.CaseFilter{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if got := db.RoutedReads(); got["primary"] != 1 || got["replica-1"]+got["replica-2"] != 0 {
+		t.Errorf("routed %v", got)
+	}
+}
+
+func waitReplayed(t *testing.T, db *store.DB, at store.LSN) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		db.PollReplicas(context.Background())
+		s := db.ReplicaStats()[0]
+		if s.Up && s.Replayed >= at {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replica not caught up with %v: %+v", at, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
