@@ -21,9 +21,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/probity/probity/internal/audit"
-	"github.com/probity/probity/internal/keyring"
-	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )
@@ -173,35 +170,9 @@ func TestNoAcknowledgedComplaintIsLost(t *testing.T) {
 
 func crashTest(t *testing.T, bin string, loc store.Location) {
 	ctx := context.Background()
-	dataKey, _ := keyring.Generate()
-	keys, _ := keyring.Parse(dataKey)
-	db, err := store.Open(ctx, loc, store.Options{Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// Public complaints go to the intake unit's queue.
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		f := officers.Force{Code: "CR", Name: "Crash Test Police"}
-		if err := tx.CreateForce(ctx, &f); err != nil {
-			return err
-		}
-		return tx.CreateUnit(ctx, &officers.Unit{ForceID: f.ID, Code: "PSD-INTAKE", Name: "Complaints intake"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbArg := loc.URL
-	if loc.Dialect == store.SQLite {
-		dbArg = "sqlite:" + loc.Path
-	}
-	env := append(os.Environ(), "PROBITY_DB="+dbArg, "PROBITY_DATA_KEY="+dataKey,
-		"PROBITY_AUDIT_KEY="+audit.GenerateSigningKey(), "PROBITY_LOG_LEVEL=warn",
-		// The crash test hammers one address; lift the public rate limit.
-		"PROBITY_COMPLAINT_RATE=100000")
+	// Public complaints go to the intake unit's queue; the crash test
+	// hammers one address, so the public rate limit is lifted.
+	db, env := intakeDB(t, loc)
 
 	var (
 		mu      sync.Mutex
