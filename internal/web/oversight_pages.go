@@ -550,7 +550,7 @@ func (s *Server) addCommitmentForm(w http.ResponseWriter, r *http.Request) {
 		Stat: r.PostForm.Get("stat"), Baseline: strings.TrimSpace(r.PostForm.Get("baseline")), Target: strings.TrimSpace(r.PostForm.Get("target")),
 		TargetOn: strings.TrimSpace(r.PostForm.Get("target_on"))}
 	var at int
-	pub := oversight.PublishedFigures(r.Context(), s.measuresNow(), []string{form.Measure}, s.clock())
+	pub := oversight.PublishedFigures(r.Context(), s.oversightFigures(), []string{form.Measure}, s.clock())
 	_, err := s.changePlan(r, id, atoi(r.PostForm.Get("version")), "commitment added", func(p *oversight.Plan) error {
 		// After a rejection the next revision starts from the rejected
 		// one's commitments.

@@ -62,6 +62,13 @@ func (s *Server) oversightRoutes() []route {
 	}
 }
 
+// oversightFigures computes measures for oversight's pages and forms,
+// keeping each result a minute (measurecache.go): live figures and the
+// check of a commitment's labels ask for the same periods again and again.
+func (s *Server) oversightFigures() cachedComputer {
+	return cachedComputer{c: &s.liveFigures, svc: s.measuresNow(), clock: s.clock}
+}
+
 // measuresNow is the server's one measures service, on the server's
 // clock.
 func (s *Server) measuresNow() *measures.Service {
@@ -398,7 +405,7 @@ func (s *Server) figures(r *http.Request, p oversight.Plan, rev oversight.Revisi
 	if first := p.Revisions[0]; first.SubmittedAt != nil {
 		since = *first.SubmittedAt
 	}
-	svc := cachedComputer{c: &s.liveFigures, svc: s.measuresNow(), clock: s.clock}
+	svc := s.oversightFigures()
 	out := make([]oversight.Figure, len(rev.Commitments))
 	for i, c := range rev.Commitments {
 		out[i] = oversight.Live(r.Context(), svc, c, since, now, public)
@@ -526,7 +533,7 @@ func (s *Server) apiSetCommitments(w http.ResponseWriter, r *http.Request) {
 	for _, c := range req.Commitments {
 		named = append(named, c.Measure)
 	}
-	pub := oversight.PublishedFigures(r.Context(), s.measuresNow(), named, s.clock())
+	pub := oversight.PublishedFigures(r.Context(), s.oversightFigures(), named, s.clock())
 	p, err := s.changePlan(r, r.PathValue("id"), req.Version, "commitments drafted", func(p *oversight.Plan) error {
 		// The state is checked before the input, so that a plan no longer
 		// open to drafting says so whatever was sent.
