@@ -81,7 +81,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 		chromedp.Click(`#add-user`),
 		chromedp.WaitVisible(`#username`),
 		chromedp.SendKeys(`#username`, "Jo Bloggs"), // not a username: refused
-		chromedp.Click(`#create-user`),
+		submit(`#create-user`),
 		chromedp.WaitVisible(`#error-summary`),
 	)
 	if err != nil {
@@ -182,7 +182,7 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	}
 	axeClean(t, ctx, "auditor-audit")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#record-search`), // nothing typed: refused beside the field
+		submit(`#record-search`), // nothing typed: refused beside the field
 		chromedp.WaitVisible(`#error-summary`),
 	)
 	if err != nil {

@@ -46,7 +46,7 @@ func TestBarredTransfereeIsRefused(t *testing.T) {
 	// One field would fish: refused, naming the others.
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#search-name`, name),
-		chromedp.Click(`#search-submit`),
+		submit(`#search-submit`),
 		chromedp.WaitVisible(`#error-summary`),
 	)
 	if err != nil {

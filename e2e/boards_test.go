@@ -43,7 +43,7 @@ func TestAccountabilityBoardAndLeadership(t *testing.T) {
 		chromedp.SendKeys(`#f-held-on-year`, "2026"),
 		chromedp.SendKeys(`#f-attendees-0--name`, "Margaret Osei"),
 		chromedp.SendKeys(`#f-attendees-0--role`, "Police and Crime Commissioner"),
-		chromedp.Click(`#meeting-form button[type=submit]`),
+		submit(`#meeting-form button[type=submit]`),
 		chromedp.WaitVisible(`#done-banner`),
 	)
 	if err != nil {
@@ -53,7 +53,7 @@ func TestAccountabilityBoardAndLeadership(t *testing.T) {
 	// An action without an owner or a day: refused, each field named.
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#f-text`, "Publish stop and search figures by ethnicity each month."),
-		chromedp.Click(`#action-form button[type=submit]`),
+		submit(`#action-form button[type=submit]`),
 		chromedp.WaitVisible(`#error-summary`),
 	)
 	if err != nil {
@@ -68,7 +68,7 @@ func TestAccountabilityBoardAndLeadership(t *testing.T) {
 		chromedp.SendKeys(`#f-due-on-day`, "31"),
 		chromedp.SendKeys(`#f-due-on-month`, "1"),
 		chromedp.SendKeys(`#f-due-on-year`, "2027"),
-		chromedp.Click(`#action-form button[type=submit]`),
+		submit(`#action-form button[type=submit]`),
 		chromedp.WaitVisible(`#done-banner`),
 	)
 	if err != nil {

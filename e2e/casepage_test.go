@@ -86,7 +86,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	axeClean(t, ctx, "casepage-act-confirm")
-	if err := chromedp.Do(ctx, chromedp.Click(`#action-submit`), chromedp.WaitVisible(`#done-banner`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#action-submit`), chromedp.WaitVisible(`#done-banner`)); err != nil {
 		t.Fatal(err)
 	}
 	if got := text(t, ctx, `#case-state`); got != "Complainant contacted" {
@@ -95,7 +95,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	axeClean(t, ctx, "casepage-case-done")
 
 	note := "Spoke to the driver, who wants the complaint recorded."
-	if err := chromedp.Do(ctx, chromedp.SendKeys(`#note-text`, note), chromedp.Click(`#note-submit`), chromedp.WaitVisible(`#done-banner`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.SendKeys(`#note-text`, note), submit(`#note-submit`), chromedp.WaitVisible(`#done-banner`)); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "call-record.txt")
@@ -104,7 +104,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.SetUploadFiles(`#document-file`, []string{file}),
-		chromedp.Click(`#document-submit`),
+		submit(`#document-submit`),
 		chromedp.WaitVisible(`#done-banner`),
 	)
 	if err != nil {
@@ -130,7 +130,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	}
 	axeClean(t, ctx, "casepage-act-reasons")
 	// Sent without reasons first: refused beside the field.
-	if err := chromedp.Do(ctx, chromedp.Click(`#action-submit`), chromedp.WaitVisible(`#error-summary`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#action-submit`), chromedp.WaitVisible(`#error-summary`)); err != nil {
 		t.Fatal(err)
 	}
 	if msg := text(t, ctx, `#reasons-error`); !strings.Contains(msg, "required") {
@@ -142,7 +142,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	err = chromedp.Do(tab,
 		chromedp.Navigate(casePage+"/act/log_outside_schedule3"),
 		chromedp.WaitVisible(`#action-form`),
-		chromedp.Click(`#action-submit`),
+		submit(`#action-submit`),
 		chromedp.WaitVisible(`#done-banner`),
 	)
 	if err != nil {
@@ -168,7 +168,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 		chromedp.Click(`#allowed-actions a[data-action="record_under_schedule3"]`),
 		chromedp.WaitVisible(`#reasons`),
 		chromedp.SendKeys(`#reasons`, "The complainant asked for it to be recorded."),
-		chromedp.Click(`#action-submit`),
+		submit(`#action-submit`),
 		chromedp.WaitVisible(`#done-banner`),
 		chromedp.Click(`#account button`),
 		chromedp.WaitVisible(`#username`),
@@ -185,7 +185,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 		chromedp.Click(`#allowed-actions a[data-action="investigate_locally"]`),
 		chromedp.WaitVisible(`#reasons`),
 		chromedp.SendKeys(`#reasons`, "The language alleged would breach the standards; it needs investigating."),
-		chromedp.Click(`#action-submit`),
+		submit(`#action-submit`),
 		chromedp.WaitVisible(`#done-banner`),
 		chromedp.Click(`#allowed-actions a[data-action="notify_outcome"]`),
 		chromedp.WaitVisible(`#action-form`),
@@ -200,7 +200,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#reasons`, "The body-worn video shows the officer swearing at the driver."),
 		chromedp.Click(`input[name="f0.finding"][value="service_not_acceptable"]`),
-		chromedp.Click(`#action-submit`),
+		submit(`#action-submit`),
 		chromedp.WaitVisible(`#done-banner`),
 	)
 	if err != nil {

@@ -98,7 +98,7 @@ func TestHandlerFindsACaseAndRecordsAConductMatter(t *testing.T) {
 	}
 	axeClean(t, ctx, "cases-record")
 	// An empty form is refused with messages, then completed.
-	if err := chromedp.Do(ctx, chromedp.Click(`#record-button`), chromedp.WaitVisible(`#error-summary`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#record-button`), chromedp.WaitVisible(`#error-summary`)); err != nil {
 		t.Fatal(err)
 	}
 	axeClean(t, ctx, "cases-record-refused")

@@ -56,7 +56,7 @@ func TestDashboardFiguresAndTheirCases(t *testing.T) {
 	}
 
 	// Custom dates left empty: the error summary names both.
-	if err := chromedp.Do(ctx, chromedp.SetValue(`#period`, "custom"), chromedp.Click(`#apply-filters`),
+	if err := chromedp.Do(ctx, chromedp.SetValue(`#period`, "custom"), submit(`#apply-filters`),
 		chromedp.WaitVisible(`#error-summary`)); err != nil {
 		t.Fatalf("custom dates: %v", err)
 	}

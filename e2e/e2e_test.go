@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -129,12 +130,14 @@ func seededDB(t *testing.T, flagged bool) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	plainDemo.once.Do(func() {
+		// As `probity demo` does, the data stands at demo.DataAsOf, so that
+		// every run sees the same cases and flags whatever the day.
 		plainDemo.seed(t, "", func(db *store.DB) error {
-			now := time.Now().UTC()
-			if _, err := demo.Seed(ctx, db, demo.GenerateWith(7, now, demo.Scaled(150)), now); err != nil {
+			asOf := demo.DataAsOf()
+			if _, err := demo.Seed(ctx, db, demo.GenerateWith(7, asOf, demo.Scaled(150)), asOf); err != nil {
 				return err
 			}
-			return demo.EnsureAccounts(ctx, db, password, access.Hasher{Params: access.TestParams}, now)
+			return demo.EnsureAccounts(ctx, db, password, access.Hasher{Params: access.TestParams}, time.Now().UTC())
 		})
 	})
 	if !flagged {
@@ -151,7 +154,7 @@ func seededDB(t *testing.T, flagged bool) *store.DB {
 				return err
 			}
 			db.UseAuditLog(store.NewAuditLog(db, signer, 100))
-			_, err = demo.RaiseFlags(ctx, db, time.Now().UTC())
+			_, err = demo.RaiseFlags(ctx, db, demo.DataAsOf())
 			return err
 		})
 	})
@@ -369,4 +372,17 @@ func shot(t *testing.T, ctx context.Context, name string) {
 		return
 	}
 	_ = os.WriteFile(filepath.Join(dir, name), png, 0o644)
+}
+
+// submit clicks sel, a button that sends a form or a link, and waits until
+// the page it leads to has loaded. Waiting only for an element of the next
+// page is not enough when the page being left shows the same element (the
+// banner of the step before): the wait would pass before the form is sent.
+func submit(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(sel)); err != nil {
+			return fmt.Errorf("following %s: %w", sel, err)
+		}
+		return nil
+	})
 }

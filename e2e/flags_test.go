@@ -20,6 +20,17 @@ func TestSupervisorReviewsAFlag(t *testing.T) {
 		chromedp.SendKeys(`#password`, password),
 		chromedp.Click(`button[type=submit]`),
 		chromedp.WaitVisible(`#flags`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A click waits for its element to appear, so a start page without a
+	// flag would otherwise hang the test until its deadline.
+	links, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#flags a[href^="/eis/flags/"]').length`))
+	if err != nil || links == 0 {
+		t.Fatalf("the supervisor's start page links no flag (%d links, %v)", links, err)
+	}
+	err = chromedp.Do(ctx,
 		chromedp.Click(`#flags a[href^="/eis/flags/"]`),
 		chromedp.WaitVisible(`#flag-summary`),
 	)
@@ -35,7 +46,7 @@ func TestSupervisorReviewsAFlag(t *testing.T) {
 	shot(t, ctx, "flag-supervisor.png")
 	err = chromedp.Do(ctx,
 		chromedp.Click(`#review-action`),
-		chromedp.Click(`#review-submit`),
+		submit(`#review-submit`),
 		chromedp.WaitVisible(`#error-summary`),
 	)
 	if err != nil {

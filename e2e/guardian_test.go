@@ -67,7 +67,7 @@ func TestGuardianAnswersAnAnonymousReport(t *testing.T) {
 		t.Errorf("the reporter is shown as %q", who)
 	}
 	axeClean(t, ctx, "guardian-report")
-	err = chromedp.Do(ctx, chromedp.Click(`#reply-submit`), chromedp.WaitVisible(`#error-summary`))
+	err = chromedp.Do(ctx, submit(`#reply-submit`), chromedp.WaitVisible(`#error-summary`))
 	if err != nil {
 		t.Fatalf("sending an empty reply: %v", err)
 	}

@@ -66,7 +66,7 @@ func TestHearingNoticeFromDraftToPublicPage(t *testing.T) {
 	// No text: refused, the field named in the summary.
 	err = chromedp.Do(ctx,
 		chromedp.SetValue(`#notice-hearing_on`, now.AddDate(0, 0, -2).Format("2/1/2006")),
-		chromedp.Click(`#notice-save`),
+		submit(`#notice-save`),
 		chromedp.WaitVisible(`#error-summary`),
 	)
 	if err != nil {

@@ -35,7 +35,7 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 	axeClean(t, ctx, "oversight")
 	run("the requirement form", chromedp.Click(`#new-requirement`), chromedp.WaitVisible(`#requirement-submit`))
 	// Sent empty first: each field named in the summary.
-	run("an empty requirement", chromedp.Click(`#requirement-submit`), chromedp.WaitVisible(`#error-summary`))
+	run("an empty requirement", submit(`#requirement-submit`), chromedp.WaitVisible(`#error-summary`))
 	if s := text(t, ctx, `#error-summary`); !strings.Contains(s, "Title is required") || !strings.Contains(s, "Measures") {
 		t.Errorf("error summary: %q", s)
 	}
@@ -47,7 +47,7 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 		chromedp.SendKeys(`#requirement-due-on`, next+"-06-30"),
 		chromedp.Click(`#requirement-measure-open-by-age`),
 		chromedp.Click(`#requirement-measure-backlog`),
-		chromedp.Click(`#requirement-submit`),
+		submit(`#requirement-submit`),
 		chromedp.WaitVisible(`#done-banner`))
 	axeClean(t, ctx, "oversight-requirement")
 	reqURL := location(t, ctx)
@@ -77,7 +77,7 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 			chromedp.SendKeys(`#commitment-baseline`, baseline),
 			chromedp.SendKeys(`#commitment-target`, target),
 			chromedp.SendKeys(`#commitment-target-on`, next+"-03-31"),
-			chromedp.Click(`#commitment-add`),
+			submit(`#commitment-add`),
 			chromedp.WaitVisible(`#done-banner`))
 	}
 	add("Fewer cases open over a year", "open-by-age", "Share open over 12 months", "share", "30", "10")
@@ -86,7 +86,7 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 		t.Errorf("the commitments and their live figures: %q", s)
 	}
 	axeClean(t, ctx, "oversight-plan-draft")
-	run("submitting the plan", chromedp.Click(`#submit`), chromedp.WaitVisible(`#done-banner`))
+	run("submitting the plan", submit(`#submit`), chromedp.WaitVisible(`#done-banner`))
 	planURL := location(t, ctx)
 	planURL = strings.SplitN(planURL, "?", 2)[0]
 	signOut(t, ctx, "chief-office")
@@ -107,7 +107,7 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 		chromedp.Click(`#assess-outcome-rejected`),
 		chromedp.SendKeys(`#assess-reasons`, "One commitment falls short."),
 		chromedp.SendKeys(`#assess-resubmit-by`, next+"-01-31"),
-		chromedp.Click(`#assess-submit`),
+		submit(`#assess-submit`),
 		chromedp.WaitVisible(`#done-banner`))
 	if s := text(t, ctx, `#assessment`); !strings.Contains(s, "Rejected") {
 		t.Errorf("the assessment on the plan: %q", s)

@@ -119,7 +119,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 		chromedp.Click(`input[name="f0.sanction"][value="written_warning"]`),
 		chromedp.Click(`input[name="f1.finding"][value="misconduct"]`),
 		chromedp.Click(`input[name="f1.sanction"][value="written_warning"]`),
-		chromedp.Click(`#action-submit`),
+		submit(`#action-submit`),
 		chromedp.WaitVisible(`#done-banner`),
 	)
 	if err != nil {
@@ -142,7 +142,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(`#step-submit`), chromedp.WaitVisible(`#error-summary`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#step-submit`), chromedp.WaitVisible(`#error-summary`)); err != nil {
 		t.Fatal(err)
 	}
 	if msg := text(t, ctx, `#subject-error`); !strings.Contains(msg, "more than one subject officer") {
@@ -155,7 +155,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Click(officer(0)),
 		chromedp.SendKeys(`#note`, "Handed to the officer at the end of the meeting."),
-		chromedp.Click(`#step-submit`),
+		submit(`#step-submit`),
 		chromedp.WaitVisible(`#done-banner`),
 	)
 	if err != nil {
@@ -202,7 +202,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 		chromedp.Click(`#record-steps a[data-step="decision_supplied"]`),
 		chromedp.WaitVisible(`#step-form`),
 		chromedp.Click(officer(1)),
-		chromedp.Click(`#step-submit`),
+		submit(`#step-submit`),
 		chromedp.WaitVisible(`#done-banner`),
 	)
 	if err != nil {
@@ -215,7 +215,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 		chromedp.Navigate(casePage),
 		chromedp.Click(`#allowed-actions a[data-action="finalise"]`),
 		chromedp.WaitVisible(`#action-form`),
-		chromedp.Click(`#action-submit`),
+		submit(`#action-submit`),
 		chromedp.WaitVisible(`#done-banner`),
 	)
 	if err != nil {

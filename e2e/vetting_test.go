@@ -87,7 +87,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 		t.Error("the vetting unit is shown the case's content")
 	}
 	// No reasons: refused, named.
-	if err := chromedp.Do(ctx, chromedp.Click(`#decision-decision-suspend`), chromedp.Click(`#decision-submit`), chromedp.WaitVisible(`#error-summary`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(`#decision-decision-suspend`), submit(`#decision-submit`), chromedp.WaitVisible(`#error-summary`)); err != nil {
 		t.Fatalf("a decision without reasons: %v", err)
 	}
 	axeClean(t, ctx, "vetting-review-refused")
@@ -115,7 +115,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 		chromedp.SetValue(`#clearance-level`, "management"),
 		chromedp.Click(`#clearance-status`),
 		chromedp.SendKeys(`#clearance-granted-on`, "1/6/2026"),
-		chromedp.Click(`#clearance-submit`),
+		submit(`#clearance-submit`),
 		chromedp.WaitVisible(`#error-summary`),
 	)
 	if err != nil {
