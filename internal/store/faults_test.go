@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -146,5 +147,49 @@ func TestSQLiteFullIsNoSpace(t *testing.T) {
 	}
 	if err := db.TouchSession(ctx, "h", time.Now()); err != nil {
 		t.Fatalf("touch after space returned: %v", err)
+	}
+}
+
+// SQLite's file locked by another process past the busy timeout is
+// Unavailable, saying the database is busy; once the lock is let go the
+// store writes again. (The timeout is cut to 50 ms from ten seconds.)
+func TestSQLiteBusyIsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "busy.db")
+	db, err := Open(ctx, Location{Dialect: SQLite, Path: path}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// The writer pool holds one connection, so the setting stays on it.
+	if _, err := db.write.ExecContext(ctx, `PRAGMA busy_timeout = 50; CREATE TABLE t (n INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO t VALUES (1)`)
+		return err
+	}
+	err = db.InTx(ctx, insert)
+	if !fault.Is(err, fault.Unavailable) || fault.Message(err) != busyMessage {
+		t.Fatalf("a write on a file locked elsewhere gave %v (%s), want Unavailable, busy", err, fault.KindOf(err))
+	}
+	if _, err := conn.ExecContext(ctx, `ROLLBACK`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.InTx(ctx, insert); err != nil {
+		t.Fatalf("after the lock was let go: %v", err)
 	}
 }
