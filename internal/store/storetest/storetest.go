@@ -226,3 +226,32 @@ func Away(t testing.TB, loc store.Location) (back func()) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// WaitReplayed polls db's replicas until the first one is up and has
+// replayed the primary's WAL up to at, failing the test after 15 seconds.
+func WaitReplayed(t testing.TB, db *store.DB, at store.LSN) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		db.PollReplicas(context.Background())
+		s := db.ReplicaStats()[0]
+		if s.Up && s.Replayed >= at {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replica has not replayed %v: %+v", at, s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// CaughtUp waits until db's first replica has replayed everything
+// committed on the primary so far.
+func CaughtUp(t testing.TB, db *store.DB) {
+	t.Helper()
+	at, err := db.WALPosition(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	WaitReplayed(t, db, at)
+}
