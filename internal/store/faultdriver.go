@@ -113,7 +113,8 @@ func (f *faultConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.
 		if opts.Isolation != driver.IsolationLevel(sql.LevelDefault) || opts.ReadOnly {
 			return nil, errors.New("sql: driver does not support non-default isolation level or read-only transactions")
 		}
-		t, err = f.c.Begin() //nolint:staticcheck // the fallback database/sql itself uses
+		//lint:ignore SA1019 the fallback database/sql itself uses for a driver without BeginTx
+		t, err = f.c.Begin()
 	}
 	if err != nil {
 		return nil, classify(err)
@@ -194,12 +195,14 @@ func (f *faultStmt) Close() error  { return classify(f.s.Close()) }
 func (f *faultStmt) NumInput() int { return f.s.NumInput() }
 
 func (f *faultStmt) Exec(args []driver.Value) (driver.Result, error) {
-	r, err := f.s.Exec(args) //nolint:staticcheck // forwarded for drivers without ExecContext
+	//lint:ignore SA1019 forwarded, for a driver without ExecContext
+	r, err := f.s.Exec(args)
 	return r, classify(err)
 }
 
 func (f *faultStmt) Query(args []driver.Value) (driver.Rows, error) {
-	r, err := f.s.Query(args) //nolint:staticcheck // forwarded for drivers without QueryContext
+	//lint:ignore SA1019 forwarded, for a driver without QueryContext
+	r, err := f.s.Query(args)
 	if err != nil {
 		return nil, classify(err)
 	}
