@@ -4,74 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/store/storetest"
 )
-
-// mountTmpfs mounts a tmpfs of the given size on a new directory and
-// unmounts it when the test ends. Mounting needs root (CAP_SYS_ADMIN);
-// without it the test is skipped, saying why.
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	// Directly under /tmp, so that a PostgreSQL server running as its own
-	// user can reach it.
-	dir, err := os.MkdirTemp("", "probity-tmpfs-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size+",mode=0700"); err != nil {
-		_ = os.Remove(dir)
-		t.Skipf("a disk-full test needs a small tmpfs, and mounting one failed (run as root): %v", err)
-	}
-	t.Cleanup(func() {
-		defer os.Remove(dir)
-		for range 50 {
-			if err := syscall.Unmount(dir, 0); err == nil || errors.Is(err, syscall.EINVAL) {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		_ = syscall.Unmount(dir, syscall.MNT_DETACH)
-	})
-	return dir
-}
-
-// fill writes a file until the file system has no space left.
-func fill(t *testing.T, path string) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := bytes.Repeat([]byte{0xAA}, 64<<10)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatalf("filling the disk: %v", err)
-			}
-			break
-		}
-	}
-	// Fill the last partial chunk's worth too.
-	for _, n := range []int{4096, 512, 1} {
-		for {
-			if _, err := f.Write(chunk[:n]); err != nil {
-				break
-			}
-		}
-	}
-}
 
 // formSubmit sends the complaint through the web form, as a browser does.
 func (s *submission) formSubmit(client *http.Client, base string) (int, string, error) {
@@ -101,7 +45,7 @@ func TestDiskFullRefusesWith507AndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("sqlite", func(t *testing.T) {
-		dir := mountTmpfs(t, "48m")
+		dir := storetest.MountTmpfs(t, "48m")
 		db, env := intakeDB(t, store.Location{Dialect: store.SQLite, Path: filepath.Join(dir, "probity.db")})
 		diskFull(t, bin, db, env, dir, func() {})
 	})
@@ -110,7 +54,7 @@ func TestDiskFullRefusesWith507AndRecovers(t *testing.T) {
 	// fills the volume of the tables, which PostgreSQL reports as SQLSTATE
 	// 53100; docs/reliability.md says what a full pg_wal does.
 	t.Run("postgres", func(t *testing.T) {
-		dir := mountTmpfs(t, "128m")
+		dir := storetest.MountTmpfs(t, "128m")
 		pg := startPrivatePostgresIn(t, dir, true)
 		db, env := intakeDB(t, store.Location{Dialect: store.Postgres, URL: pg.url})
 		diskFull(t, bin, db, env, dir, func() {})
@@ -165,7 +109,7 @@ func diskFull(t *testing.T, bin string, db *store.DB, env []string, dir string, 
 
 	beforeFill()
 	filler := filepath.Join(dir, "filler")
-	fill(t, filler)
+	storetest.Fill(t, filler)
 	// Until the WAL's free space is used up some complaints may still be
 	// stored (and acknowledged); after that each one is refused.
 	refused, stored := 0, 0

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -128,7 +129,8 @@ func startPrivatePostgresIn(t *testing.T, parent string, walApart bool) *private
 
 // submitThroughFaults tries once, like submission.submit, but takes any
 // answer in the 500s as "not acknowledged": while the database restarts
-// the server may fail a request, and the client sends it again.
+// the server fails a request, and the client sends it again. A 503 must
+// say when to try again (Retry-After).
 func (s *submission) submitThroughFaults(client *http.Client, url string, failures *statusCounts) (bool, error) {
 	req, _ := http.NewRequest("POST", url+"/api/v1/complaints", bytes.NewReader(s.body()))
 	req.Header.Set("Content-Type", "application/json")
@@ -141,6 +143,9 @@ func (s *submission) submitThroughFaults(client *http.Client, url string, failur
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode >= 500 {
 		failures.add(resp.StatusCode)
+		if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
+			return false, fmt.Errorf("key %s: 503 without Retry-After: %s", s.key, b)
+		}
 		return false, nil
 	}
 	if resp.StatusCode != http.StatusCreated {
@@ -172,6 +177,12 @@ func (c *statusCounts) add(status int) {
 	c.m[status]++
 }
 
+func (c *statusCounts) counts() map[int]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.m)
+}
+
 func (c *statusCounts) String() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -180,8 +191,9 @@ func (c *statusCounts) String() string {
 
 // PostgreSQL restarts (immediate, i.e. crash, and fast) and killed
 // backends while 16 clients submit complaints with idempotency keys: the
-// server keeps running, and at the end every acknowledged complaint is
-// stored exactly once.
+// server keeps running, answers 503 with Retry-After while the database
+// is away, and at the end every acknowledged complaint is stored exactly
+// once.
 func TestPostgresRestartsAndKilledBackendsLoseNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault test skipped in -short mode")
@@ -280,6 +292,13 @@ func TestPostgresRestartsAndKilledBackendsLoseNothing(t *testing.T) {
 	}
 	t.Logf("postgres: %d complaints acknowledged through %d faults (%d backends terminated); answers in the 500s, each retried: %v",
 		acked, len(faults), killed, &failures)
+	// While the database is away the server says so: 503, never a 500
+	// that would blame Probity.
+	for status, n := range failures.counts() {
+		if status != http.StatusServiceUnavailable {
+			t.Errorf("%d answers of %d during the faults, want 503 only", n, status)
+		}
+	}
 
 	// A fresh connection checks: one case per key, each acknowledged one there.
 	ctx := context.Background()

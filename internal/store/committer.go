@@ -292,7 +292,7 @@ func (db *DB) inGroup(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil && retryable(err) {
 		return db.InTx(ctx, fn)
 	}
-	return noSpaceError(err)
+	return err
 }
 
 // committer starts the group committer on first use.

@@ -1,10 +1,8 @@
 package store_test
 
 import (
-	"context"
 	"database/sql"
 	"testing"
-	"time"
 
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/officers"
@@ -52,7 +50,7 @@ func TestReplicaReads(t *testing.T) {
 	}
 	// The database was made a moment ago on the primary: wait for the
 	// replica to serve it.
-	waitReplayed(t, db, 0)
+	storetest.WaitReplayed(t, db, 0)
 
 	// A write, and a read that must see it at once.
 	mine, mark := store.MarkWrites(ctx)
@@ -98,7 +96,7 @@ func TestReplicaReads(t *testing.T) {
 
 	// Once the replica has replayed the write, the same caller's list is
 	// served there.
-	waitReplayed(t, db, mark.LSN())
+	storetest.WaitReplayed(t, db, mark.LSN())
 	page, err = db.ListCases(store.ReadFromReplica(ctx, mark.LSN()), store.CaseFilter{Now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -158,23 +156,5 @@ func TestReplicaSkipped(t *testing.T) {
 	}
 	if got := db.RoutedReads(); got["primary"] != 1 || got["replica-1"]+got["replica-2"] != 0 {
 		t.Errorf("routed %v", got)
-	}
-}
-
-func waitReplayed(t *testing.T, db *store.DB, at store.LSN) {
-	t.Helper()
-	// Generous: it returns as soon as the replica has replayed, and on a
-	// loaded machine replaying a newly created database can take a while.
-	deadline := time.Now().Add(time.Minute)
-	for {
-		db.PollReplicas(context.Background())
-		s := db.ReplicaStats()[0]
-		if s.Up && s.Replayed >= at {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("replica not caught up with %v: %+v", at, s)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }

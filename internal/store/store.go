@@ -205,7 +205,7 @@ func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int)
 	//   _time_format=sqlite  store times as text that sorts chronologically.
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_time_format=sqlite"
-	w, err := sql.Open("sqlite", base+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate&"+common+params)
+	w, err := openPool("sqlite", base+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate&"+common+params)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", path, err)
 	}
@@ -225,7 +225,7 @@ func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int)
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("opening %s: journal mode is %q, want wal", path, mode)
 	}
-	r, err := sql.Open("sqlite", base+"?_pragma=query_only(1)&"+common+params)
+	r, err := openPool("sqlite", base+"?_pragma=query_only(1)&"+common+params)
 	if err != nil {
 		return fmt.Errorf("opening %s for reading: %w", path, err)
 	}
@@ -316,7 +316,7 @@ func checkWritableDir(dir string) error {
 }
 
 func (db *DB) openPostgres(ctx context.Context, dsn string, maxConns int) error {
-	p, err := sql.Open("pgx", dsn)
+	p, err := openPool("pgx", dsn)
 	if err != nil {
 		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
 	}
@@ -330,7 +330,7 @@ func (db *DB) openPostgres(ctx context.Context, dsn string, maxConns int) error 
 	db.write, db.read = p, &cachedDB{DB: p}
 	// A pool of its own, so that a transaction waiting for a reference
 	// never waits for a connection other transactions hold.
-	refs, err := sql.Open("pgx", dsn)
+	refs, err := openPool("pgx", dsn)
 	if err != nil {
 		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
 	}
@@ -440,7 +440,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = db.inTxOnce(ctx, fn)
 		if err == nil || !retryable(err) {
-			return noSpaceError(err)
+			return err
 		}
 		db.log.Debug("retrying transaction", "attempt", attempt, "err", err)
 		select {

@@ -485,3 +485,57 @@ func TestRolledBackCaseReturnsItsReference(t *testing.T) {
 		}
 	})
 }
+
+// A PostgreSQL database that goes away (its connections ended, new ones
+// refused) makes every kind of call Unavailable, reads as well as writes,
+// and the store takes calls again by itself once it is back.
+func TestPostgresAwayIsUnavailable(t *testing.T) {
+	if storetest.PostgresURL() == "" {
+		t.Skip("PostgreSQL is not configured")
+	}
+	loc := storetest.NewPostgresLocation(t)
+	db := storetest.Open(t, loc)
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"read", func() error { _, err := db.CaseCount(ctx); return err }},
+		{"write outside a transaction", func() error { return db.TouchSession(ctx, "no such session", now) }},
+		{"transaction", func() error {
+			return db.InTx(ctx, func(tx *store.Tx) error {
+				return tx.CreateForce(ctx, &officers.Force{Code: "AW", Name: "Away Police"})
+			})
+		}},
+		{"group commit", func() error { return db.InGroupTx(ctx, func(*store.Tx) error { return nil }) }},
+		{"ping", func() error { return db.Ping(ctx) }},
+	}
+	for _, c := range calls {
+		if err := c.call(); err != nil {
+			t.Fatalf("%s before: %v", c.name, err)
+		}
+	}
+	back := storetest.Away(t, loc)
+	for _, c := range calls {
+		if err := c.call(); !fault.Is(err, fault.Unavailable) {
+			t.Errorf("%s while the database is away: %v (%s), want Unavailable", c.name, err, fault.KindOf(err))
+		}
+	}
+	back()
+	start := time.Now()
+	for _, c := range calls[:4] {
+		for {
+			err := c.call()
+			if err == nil || fault.Is(err, fault.Conflict) {
+				break
+			}
+			if time.Since(start) > 5*time.Second {
+				t.Fatalf("%s still failing %v after the database came back: %v", c.name, time.Since(start), err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	n, err := db.CaseCount(ctx)
+	if err != nil || n != 0 {
+		t.Errorf("%d cases (%v)", n, err)
+	}
+}

@@ -63,6 +63,9 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 			return r, err
 		}
 		u, err := s.db.UserByID(ctx, t.UserID)
+		if err != nil && !fault.Is(err, fault.NotFound) {
+			return r, err // the database failed: say so, not "not signed in"
+		}
 		if err != nil || u.Disabled {
 			return r, fault.Errorf(fault.Unauthenticated, "not signed in")
 		}

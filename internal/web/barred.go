@@ -162,7 +162,11 @@ func queryFields(q vetting.Query) []string {
 func (s *Server) refer(r *http.Request, l *vetting.Listing) error {
 	l.Source, l.RecordedBy = vetting.ByForce, caller(r).User.Username
 	if l.OfficerID != "" {
-		if _, err := s.db.Officer(r.Context(), l.OfficerID); err != nil || !id.Valid(l.OfficerID) {
+		_, err := s.db.Officer(r.Context(), l.OfficerID)
+		if err != nil && !fault.Is(err, fault.NotFound) {
+			return err // the database failed: say so, not that the officer is unknown
+		}
+		if err != nil || !id.Valid(l.OfficerID) {
 			return &fault.Error{Kind: fault.Invalid, Message: "the referral cannot be recorded",
 				Fields: []fault.FieldError{{Field: "officer_id", Reason: "names no officer"}}}
 		}

@@ -86,10 +86,24 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 }
 
 func writeProblem(w http.ResponseWriter, p Problem) {
+	retryUnavailable(w, p.Status)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
+}
+
+// unavailableRetryAfter is when a client refused with 503 is told to try
+// again: the database restarts or fails over in seconds.
+const unavailableRetryAfter = "5"
+
+// retryUnavailable tells a client refused with 503 when to try again,
+// unless the handler has already said (a throttle knows its own wait).
+// Every problem and every page answered with 503 passes through here.
+func retryUnavailable(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", unavailableRetryAfter)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

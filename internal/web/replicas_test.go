@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/store"
@@ -39,11 +38,11 @@ func TestReplicaReadsFollowTheirWriter(t *testing.T) {
 		return after["primary"] - before["primary"], after["replica-1"] - before["replica-1"]
 	}
 
-	caughtUp(t, db)
+	storetest.CaughtUp(t, db)
 	if p, r := list(writer); p != 0 || r == 0 {
 		t.Errorf("a caller with nothing to see of their own: %d reads on the primary, %d on the replica", p, r)
 	}
-	caughtUp(t, db)
+	storetest.CaughtUp(t, db)
 	if rec := writer.do(t, "POST", "/api/v1/cases/"+f.cases[relOwn]+"/notes", "application/json", `{"text":"seen at once"}`); rec.Code != 201 {
 		t.Fatalf("note: %d %s", rec.Code, rec.Body)
 	}
@@ -54,7 +53,7 @@ func TestReplicaReadsFollowTheirWriter(t *testing.T) {
 	if p, r := list(other); p != 0 || r == 0 {
 		t.Errorf("another user's list: %d reads on the primary, %d on the replica; want the replica", p, r)
 	}
-	caughtUp(t, db)
+	storetest.CaughtUp(t, db)
 	if p, r := list(writer); p != 0 || r == 0 {
 		t.Errorf("the writer's list once the replica has the note: %d reads on the primary, %d on the replica", p, r)
 	}
@@ -77,24 +76,4 @@ func TestReplicaReadsFollowTheirWriter(t *testing.T) {
 		t.Errorf("metrics count no reads on the replica:\n%s", body)
 	}
 	checkExposition(t, body)
-}
-
-// caughtUp waits until the replica has replayed everything committed.
-func caughtUp(t *testing.T, db *store.DB) {
-	t.Helper()
-	at, err := db.WALPosition(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		db.PollReplicas(ctx)
-		if s := db.ReplicaStats()[0]; s.Up && s.Replayed >= at {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("replica has not replayed %v: %+v", at, db.ReplicaStats())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -339,6 +339,7 @@ func writeSpeakUpPadded(w http.ResponseWriter, status int, contentType string, v
 		body[i] = ' '
 	}
 	body[size-1] = '\n'
+	retryUnavailable(w, status)
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Cache-Control", "no-store")

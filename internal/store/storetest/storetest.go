@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -174,4 +175,85 @@ func OnReplica(t testing.TB, loc store.Location) string {
 		t.Fatalf("database URL: %v", err)
 	}
 	return withDatabase(t, ReplicaURL(), strings.TrimPrefix(u.Path, "/"))
+}
+
+// Away makes loc's database, a PostgreSQL one made by this package,
+// unreachable as a server that has gone down is: it refuses new
+// connections and ends every open one (each client then sees 57P01, a
+// dropped connection or a refused one). back lets connections in again;
+// it also runs when the test ends.
+func Away(t testing.TB, loc store.Location) (back func()) {
+	t.Helper()
+	db, err := adminDB()
+	if err != nil {
+		t.Fatalf("connecting to PROBITY_TEST_POSTGRES: %v", err)
+	}
+	u, err := url.Parse(loc.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if _, err := db.Exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false"); err != nil {
+		t.Fatalf("closing %s to connections: %v", name, err)
+	}
+	var once sync.Once
+	back = func() {
+		once.Do(func() {
+			if _, err := db.Exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true"); err != nil {
+				t.Errorf("opening %s to connections again: %v", name, err)
+			}
+		})
+	}
+	t.Cleanup(back)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var ended int
+		err := db.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+			WHERE datname = $1 AND pid <> pg_backend_pid()`, name).Scan(&ended)
+		if err != nil {
+			t.Fatalf("ending the connections to %s: %v", name, err)
+		}
+		var open int
+		if err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = $1`, name).Scan(&open); err != nil {
+			t.Fatal(err)
+		}
+		if open == 0 {
+			return back
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections to %s still open", open, name)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// WaitReplayed polls db's replicas until the first one is up and has
+// replayed the primary's WAL up to at, failing the test after 15 seconds.
+func WaitReplayed(t testing.TB, db *store.DB, at store.LSN) {
+	t.Helper()
+	// Generous: it returns as soon as the replica has replayed, and on a
+	// loaded machine replaying a newly created database can take a while.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		db.PollReplicas(context.Background())
+		s := db.ReplicaStats()[0]
+		if s.Up && s.Replayed >= at {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replica has not replayed %v: %+v", at, s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// CaughtUp waits until db's first replica has replayed everything
+// committed on the primary so far.
+func CaughtUp(t testing.TB, db *store.DB) {
+	t.Helper()
+	at, err := db.WALPosition(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	WaitReplayed(t, db, at)
 }
