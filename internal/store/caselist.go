@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -336,7 +337,8 @@ func (db *DB) listCasesSQL(f CaseFilter, limit int, inOrder bool) (string, []any
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY " + key + " " + dir + ", c.id LIMIT " + arg(limit)
+	// A whole number of ours, written in for the planner (countCasesSQL).
+	q += " ORDER BY " + key + " " + dir + ", c.id LIMIT " + strconv.Itoa(limit)
 	return q, args, nil
 }
 
@@ -404,7 +406,11 @@ func (db *DB) countCasesSQL(f CaseFilter, limit int) (string, []any, error) {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	if limit > 0 {
-		return `SELECT COUNT(*) FROM (SELECT 1 FROM cases c` + cond + ` LIMIT ` + arg(limit) + `) capped`, args, nil
+		// The cap is written into the SQL, not bound: PostgreSQL plans a
+		// prepared statement's LIMIT $n as a tenth of the rows, and its
+		// generic plan then read every case in turn (160 ms instead of
+		// 15 on a tenth of the nation).
+		return `SELECT COUNT(*) FROM (SELECT 1 FROM cases c` + cond + ` LIMIT ` + strconv.Itoa(limit) + `) capped`, args, nil
 	}
 	return `SELECT COUNT(*) FROM cases c` + cond, args, nil
 }
