@@ -29,11 +29,11 @@ func (db *DB) CaseListQueriesForTest(ctx context.Context, f CaseFilter) ([]Measu
 	if err != nil {
 		return nil, err
 	}
-	qs = append(qs, MeasureQuery{Name: "case-list", SQL: q, Args: args})
+	qs = append(qs, MeasureQuery{Name: "case-list", SQL: q, Args: db.plannedWithValues(args)})
 	if q, args, err = db.countCasesSQL(f, CaseListCountCap+1); err != nil {
 		return nil, err
 	}
-	return append(qs, MeasureQuery{Name: "case-count", SQL: q, Args: args}), nil
+	return append(qs, MeasureQuery{Name: "case-count", SQL: q, Args: db.plannedWithValues(args)}), nil
 }
 
 // SetTextScanFromForTest sets how many full-text matches make a SQLite list
