@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
@@ -158,4 +159,151 @@ func TestCaseListSortsPageExactly(t *testing.T) {
 			t.Errorf("a wildcard typed matched %v %v", found, err)
 		}
 	})
+}
+
+// TestCountCasesUpToStopsAtTheCapWithinScope counts with a cap below, at
+// and above the matches, and checks that a scoped count stops at the cap
+// of what the caller may see, never counting a case outside the scope.
+func TestCountCasesUpToStopsAtTheCapWithinScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		force, units := seedForce(t, db)
+		seedTextCases(t, db, force.ID, units, 10)
+		u := access.User{Username: "south", DisplayName: "South handler", Roles: []access.Role{access.Handler}, UnitIDs: []string{units[1].ID}}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, &u, "x", now) }); err != nil {
+			t.Fatal(err)
+		}
+		scope := access.CaseListScope(access.Principal{User: u, Roles: u.Roles, MFAPassed: true})
+		for _, tc := range []struct {
+			name     string
+			f        store.CaseFilter
+			upTo     int
+			wantN    int
+			wantMore bool
+		}{
+			{"below the matches", store.CaseFilter{}, 9, 9, true},
+			{"at the matches", store.CaseFilter{}, 10, 10, false},
+			{"above the matches", store.CaseFilter{}, 1000, 10, false},
+			{"text, below", store.CaseFilter{Text: "custody"}, 4, 4, true},
+			{"text, above", store.CaseFilter{Text: "custody"}, 50, 7, false},
+			// The caller's unit holds 5 cases, 2 about custody; the other
+			// unit's are not theirs, so a cap of 5 is met, not passed.
+			{"scoped, at", store.CaseFilter{Scope: &scope}, 5, 5, false},
+			{"scoped, below", store.CaseFilter{Scope: &scope}, 4, 4, true},
+			{"scoped text", store.CaseFilter{Scope: &scope, Text: "custody"}, 1, 1, true},
+			{"scoped text, at", store.CaseFilter{Scope: &scope, Text: "custody"}, 2, 2, false},
+		} {
+			tc.f.Now = now
+			n, more, err := db.CountCasesUpTo(ctx, tc.f, tc.upTo)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if n != tc.wantN || more != tc.wantMore {
+				t.Errorf("%s: counted %d (more %v), want %d (more %v)", tc.name, n, more, tc.wantN, tc.wantMore)
+			}
+			all, err := db.CountCases(ctx, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := min(all, tc.upTo); n != want || more != (all > tc.upTo) {
+				t.Errorf("%s: counted %d (more %v) of %d", tc.name, n, more, all)
+			}
+		}
+		if _, _, err := db.CountCasesUpTo(ctx, store.CaseFilter{Now: now}, 0); err == nil {
+			t.Error("a cap of 0 counted")
+		}
+	})
+}
+
+// TestCaseListTextInOrderListsTheSame pages through a full-text search in
+// both orders received, once starting from the matches and once walking
+// the order (as SQLite does when many cases match), and checks both list
+// the same cases in the same order as the whole list.
+func TestCaseListTextInOrderListsTheSame(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		force, units := seedForce(t, db)
+		seedTextCases(t, db, force.ID, units, 24)
+		for _, from := range []int{1, 1 << 20} {
+			restore := store.SetTextScanFromForTest(from)
+			for _, sort := range []store.CaseSort{store.SortReceivedNewest, store.SortReceivedOldest} {
+				f := store.CaseFilter{Text: "custody", Sort: sort, Now: now}
+				whole, err := db.ExportCases(ctx, f, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(whole) != 16 {
+					t.Fatalf("walk from %d, %s: %d cases match custody, want 16", from, sort, len(whole))
+				}
+				var want, paged []string
+				for i, c := range whole {
+					want = append(want, c.ID)
+					if i > 0 {
+						a, b := f.PositionOf(whole[i-1]), f.PositionOf(c)
+						desc := sort == store.SortReceivedNewest
+						if !(a.At.Before(b.At) != desc && !a.At.Equal(b.At) || a.At.Equal(b.At) && a.ID < b.ID) {
+							t.Errorf("walk from %d, %s: %v before %v", from, sort, a, b)
+						}
+					}
+				}
+				f.Limit = 5
+				for range 10 {
+					page, err := db.ListCases(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, c := range page.Items {
+						paged = append(paged, c.ID)
+					}
+					if !page.More {
+						break
+					}
+					p := f.PositionOf(page.Items[len(page.Items)-1])
+					f.After = &p
+				}
+				if !slices.Equal(paged, want) {
+					t.Errorf("walk from %d, %s: pages %v, whole %v", from, sort, paged, want)
+				}
+			}
+			restore()
+		}
+	})
+}
+
+// seedTextCases records n complaints, alternately in the two units (the
+// odd ones in the second); the even ones and every third are about
+// custody (7 of 10, 2 of them in the second unit; 16 of 24), and they
+// share received times in threes, to test the ties.
+func seedTextCases(t *testing.T, db *store.DB, forceID string, units []officers.Unit, n int) {
+	t.Helper()
+	ref, err := cases.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		o := officers.Officer{ForceID: forceID, CollarNumber: "5120", GivenName: "Bea", FamilyName: "Stone", Rank: "constable",
+			UnitID: units[0].ID, JoinedOn: day("2012-01-01")}
+		if err := tx.CreateOfficer(ctx, &o, now); err != nil {
+			return err
+		}
+		for i := range n {
+			summary := "a complaint about the front counter"
+			if i%2 == 0 || i%3 == 0 {
+				summary = "a complaint about treatment in custody"
+			}
+			c := cases.Case{Kind: cases.Complaint, ForceID: forceID, UnitID: units[i%2].ID, Summary: summary,
+				AroseOn: now.AddDate(0, 0, -40), ReceivedAt: now.AddDate(0, 0, -(i / 3)),
+				Allegations: []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language",
+					Subjects: []cases.Subject{{OfficerID: o.ID}}}}}
+			if err := c.Validate(ref, now); err != nil {
+				return err
+			}
+			c.Prepare(ref, now)
+			if err := tx.CreateCase(ctx, &c, "test", now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,44 +1,45 @@
 package store
 
-import (
-	"fmt"
-	"strings"
-)
+import "context"
 
-// CaseListQueriesForTest is the SQL ListCases and CountCases run for f, as
-// a benchmark's baseline: the page's query and its count.
-func (db *DB) CaseListQueriesForTest(f CaseFilter) (list, count MeasureQuery, err error) {
-	var largs []any
-	larg := func(v any) string { largs = append(largs, v); return fmt.Sprintf("$%d", len(largs)) }
-	where, err := db.caseListWhere(f, larg)
-	if err != nil {
-		return list, count, err
-	}
-	key, desc, err := f.sortKey(larg)
-	if err != nil {
-		return list, count, err
-	}
-	dir := "ASC"
-	if desc {
-		dir = "DESC"
-	}
-	q := `SELECT c.id, c.reference, c.kind, c.state, COALESCE(c.unit_id, ''), c.received_at, c.restricted, c.next_due_at, c.next_due_clock FROM cases c`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY " + key + " " + dir + ", c.id LIMIT " + larg(51)
-	list = MeasureQuery{Name: "case-list", SQL: q, Args: largs}
+// CaseListCountCap is what the case list counts up to, as the cases page
+// does, in the national benchmark.
+const CaseListCountCap = 1000
 
-	var cargs []any
-	carg := func(v any) string { cargs = append(cargs, v); return fmt.Sprintf("$%d", len(cargs)) }
-	where, err = db.caseListWhere(f, carg)
+// CaseListQueriesForTest is the SQL ListCases and CountCasesUpTo (up to
+// CaseListCountCap) run for f, as a benchmark's baseline: on SQLite with
+// text, the count of matches that chooses the list's shape, then the
+// page's query and its count.
+func (db *DB) CaseListQueriesForTest(ctx context.Context, f CaseFilter) ([]MeasureQuery, error) {
+	var qs []MeasureQuery
+	inOrder, err := db.textInOrder(ctx, f)
 	if err != nil {
-		return list, count, err
+		return nil, err
 	}
-	cq := `SELECT COUNT(*) FROM cases c`
-	if len(where) > 0 {
-		cq += " WHERE " + strings.Join(where, " AND ")
+	if match, ok := db.textProbe(f); ok {
+		qs = append(qs, MeasureQuery{Name: "text-matches",
+			SQL:  `SELECT COUNT(*) FROM (SELECT rowid FROM case_search WHERE case_search MATCH $1 LIMIT $2) m`,
+			Args: []any{match, textScanFrom}})
 	}
-	count = MeasureQuery{Name: "case-count", SQL: cq, Args: cargs}
-	return list, count, nil
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q, args, err := db.listCasesSQL(f, limit+1, inOrder)
+	if err != nil {
+		return nil, err
+	}
+	qs = append(qs, MeasureQuery{Name: "case-list", SQL: q, Args: db.plannedWithValues(args)})
+	if q, args, err = db.countCasesSQL(f, CaseListCountCap+1); err != nil {
+		return nil, err
+	}
+	return append(qs, MeasureQuery{Name: "case-count", SQL: q, Args: db.plannedWithValues(args)}), nil
+}
+
+// SetTextScanFromForTest sets how many full-text matches make a SQLite list
+// walk the order received, until the returned function puts it back.
+func SetTextScanFromForTest(n int) (restore func()) {
+	old := textScanFrom
+	textScanFrom = n
+	return func() { textScanFrom = old }
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -33,7 +34,9 @@ import (
 // against one GROUP BY counting every officer's allegations.
 //
 // PROBITY_BENCH_RATE (requests a second, default 20) and
-// PROBITY_BENCH_SECONDS (per read, default 10) set the load.
+// PROBITY_BENCH_SECONDS (per read, default 10) set the load;
+// PROBITY_BENCH_READS, a regular expression, keeps only the reads whose
+// names it matches (case-list, measure-, eis-score-every-officer).
 func TestNationalReads(t *testing.T) {
 	url := os.Getenv("PROBITY_BENCH_NATIONAL_DB")
 	if url == "" {
@@ -47,6 +50,10 @@ func TestNationalReads(t *testing.T) {
 	ctx := context.Background()
 	rate := envInt("PROBITY_BENCH_RATE", 20)
 	secs := envInt("PROBITY_BENCH_SECONDS", 10)
+	only, err := regexp.Compile(os.Getenv("PROBITY_BENCH_READS"))
+	if err != nil {
+		t.Fatalf("PROBITY_BENCH_READS: %v", err)
+	}
 	asOf := time.Date(2026, time.November, 30, 17, 0, 0, 0, time.UTC) // the data's own date (demo.DataAsOf)
 
 	type read struct {
@@ -66,7 +73,7 @@ func TestNationalReads(t *testing.T) {
 		{"case-list-filters", store.CaseFilter{Kind: string(cases.Complaint), Overdue: true, ReceivedFrom: &from, Now: asOf, Limit: 50, Sort: store.SortReceivedNewest}},
 		{"case-list-search-filters", store.CaseFilter{Text: "custody", Kind: string(cases.Complaint), Overdue: true, Now: asOf, Limit: 50, Sort: store.SortReceivedNewest}},
 	} {
-		list, count, err := db.CaseListQueriesForTest(f.filter)
+		qs, err := db.CaseListQueriesForTest(ctx, f.filter)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,9 +82,9 @@ func TestNationalReads(t *testing.T) {
 			if _, err := db.ListCases(ctx, filter); err != nil {
 				return err
 			}
-			_, err := db.CountCases(ctx, filter)
+			_, _, err := db.CountCasesUpTo(ctx, filter, store.CaseListCountCap)
 			return err
-		}, []store.MeasureQuery{list, count}})
+		}, qs})
 	}
 	year := measures.YearOf(2025)
 	byMeasure := map[string][]store.MeasureQuery{}
@@ -119,6 +126,9 @@ func TestNationalReads(t *testing.T) {
 
 	fmt.Printf("%-36s %12s %12s %8s\n", "name", "value", "baseline", "ratio")
 	for _, r := range reads {
+		if !only.MatchString(r.name) {
+			continue
+		}
 		if len(r.baseline) == 0 {
 			t.Errorf("%s: no baseline SQL", r.name)
 			continue
@@ -131,6 +141,9 @@ func TestNationalReads(t *testing.T) {
 
 	// Early intervention: every officer's indicators from their history,
 	// against the one GROUP BY that counts what the indicators start from.
+	if !only.MatchString("eis-score-every-officer") {
+		return
+	}
 	t0 := time.Now()
 	ds, err := db.EISData(ctx)
 	if err != nil {

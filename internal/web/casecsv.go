@@ -43,7 +43,9 @@ func (s *Server) casesCSV(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	scope := access.CaseListScope(*p)
 	f.Scope, f.Now = &scope, s.clock()
-	n, err := s.db.CountCases(ctx, f)
+	// Counted only as far as the bound: beyond it the export is refused
+	// whatever the exact number.
+	_, over, err := s.db.CountCasesUpTo(ctx, f, maxExportRows)
 	if fields := fault.FieldsOf(err); fault.Is(err, fault.Invalid) && len(fields) > 0 {
 		page.Errors = newPageErrors(caseListFields, fields)
 		s.render(w, r, http.StatusUnprocessableEntity, "cases", page)
@@ -53,9 +55,9 @@ func (s *Server) casesCSV(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, err)
 		return
 	}
-	if n > maxExportRows {
-		page.Refused = "The export was not made: " + strconv.Itoa(n) + " cases match these filters, and an export holds at most " +
-			strconv.Itoa(maxExportRows) + ". Narrow the filters (by unit, state or the dates received), then export again."
+	if over {
+		page.Refused = "The export was not made: more than " + thousands(maxExportRows) + " cases match these filters, and an export holds at most " +
+			thousands(maxExportRows) + ". Narrow the filters (by unit, state or the dates received), then export again."
 		s.render(w, r, http.StatusUnprocessableEntity, "cases", page)
 		return
 	}

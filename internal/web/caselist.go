@@ -394,9 +394,12 @@ type casesPage struct {
 	// Refused says why an export was refused.
 	Refused string
 	// Listed is false when the filters were refused: no list is shown.
-	Listed       bool
-	Rows         []caseRow
+	Listed bool
+	Rows   []caseRow
+	// Count is how many cases match, up to caseCountCap; CountMore says
+	// more than that match.
 	Count        int
+	CountMore    bool
 	Next, First  string
 	CSV          string
 	Kinds        []option
@@ -519,7 +522,7 @@ func (s *Server) casesPageHandler(w http.ResponseWriter, r *http.Request) {
 	count := f
 	scope := access.CaseListScope(*p)
 	count.Scope, count.Now = &scope, s.clock()
-	if page.Count, err = s.db.CountCases(r.Context(), count); err != nil {
+	if page.Count, page.CountMore, err = s.db.CountCasesUpTo(r.Context(), count, caseCountCap); err != nil {
 		s.failPage(w, r, err)
 		return
 	}
@@ -535,6 +538,35 @@ func (s *Server) casesPageHandler(w http.ResponseWriter, r *http.Request) {
 		page.First = fm.url("/cases")
 	}
 	s.render(w, r, http.StatusOK, "cases", page)
+}
+
+// caseCountCap is how far the cases page counts the cases that match:
+// beyond it the page says "more than 1,000", since an exact count across a
+// nation's cases costs as much as they are many, and a page shows 50.
+const caseCountCap = 1000
+
+// CountWords says how many cases match, in words.
+func (p casesPage) CountWords() string {
+	switch {
+	case p.CountMore:
+		return "More than " + thousands(p.Count) + " cases match"
+	case p.Count == 1:
+		return "1 case match"
+	}
+	return thousands(p.Count) + " cases match"
+}
+
+// thousands writes a whole number with its thousands grouped by commas,
+// as GOV.UK style writes them: 50,000.
+func thousands(n int) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // selectField is one select of the filter form, with its message.
