@@ -431,6 +431,12 @@ type Tx struct {
 	stmts map[string]*sql.Stmt // statements compiled in tx, by their SQL
 	// pending are audit entries to write just before COMMIT (Tx.Audit).
 	pending []pendingEntry
+	// grouped is set while the transaction runs a group commit's units
+	// (SQLite); search then holds the cases whose search text a unit
+	// changed, indexed once for the whole group before COMMIT
+	// (refreshSearch).
+	grouped bool
+	search  []string
 }
 
 // OnCommit runs f after the transaction commits (never if it rolls back).
