@@ -150,8 +150,10 @@ func (l *AuditLog) Append(ctx context.Context, tx *Tx, e *audit.Entry) error {
 	if err != nil {
 		return fmt.Errorf("audit log: reading the chain head: %w", err)
 	}
-	if err := l.checkHead(head); err != nil {
-		return err
+	if !tx.wroteHead(head) {
+		if err := l.checkHead(head); err != nil {
+			return err
+		}
 	}
 	e.Seq = head.Seq + 1
 	e.Seal(head.Hash)
@@ -174,16 +176,35 @@ func (l *AuditLog) Append(ctx context.Context, tx *Tx, e *audit.Entry) error {
 			return fmt.Errorf("audit log: keeping the head key %s left at %d: %w", head.KeyID, head.Seq, err)
 		}
 	}
-	h := l.signer.SignHead(e.Seq, e.Hash, l.now())
-	res, err := tx.tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, at = $3, key_id = $4, signature = $5
-		WHERE id = 1 AND seq = $6`, h.Seq, h.Hash, audit.FormatTime(h.At), h.KeyID, encodeSignature(h.Signature), head.Seq)
-	if err == nil {
-		err = expectOneRow(res)
+	if tx.grouped && (tx.headLog == nil || tx.headLog == l) {
+		// A group commit signs its head once, before COMMIT (signGroupHead):
+		// the heads between its units are seen by no one outside the
+		// transaction. The head moves on unsigned meanwhile, and the
+		// transaction remembers it as its own.
+		res, err := tx.tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, at = '', key_id = '', signature = ''
+			WHERE id = 1 AND seq = $3`, e.Seq, e.Hash, head.Seq)
+		if err == nil {
+			err = expectOneRow(res)
+		}
+		if err != nil {
+			return fmt.Errorf("audit log: moving the chain head to %d: %w", e.Seq, err)
+		}
+		if tx.heads == nil {
+			tx.heads = map[int64]string{}
+		}
+		tx.heads[e.Seq], tx.headLog = e.Hash, l
+	} else {
+		h := l.signer.SignHead(e.Seq, e.Hash, l.now())
+		res, err := tx.tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, at = $3, key_id = $4, signature = $5
+			WHERE id = 1 AND seq = $6`, h.Seq, h.Hash, audit.FormatTime(h.At), h.KeyID, encodeSignature(h.Signature), head.Seq)
+		if err == nil {
+			err = expectOneRow(res)
+		}
+		if err != nil {
+			return fmt.Errorf("audit log: moving the chain head to %d: %w", e.Seq, err)
+		}
+		l.signed.add(h)
 	}
-	if err != nil {
-		return fmt.Errorf("audit log: moving the chain head to %d: %w", e.Seq, err)
-	}
-	l.signed.add(h)
 	if e.Seq%int64(l.every) == 0 {
 		c := l.signer.Sign(e.Seq, e.Hash, l.now())
 		_, err := tx.tx.ExecContext(ctx, `INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature)
@@ -192,6 +213,47 @@ func (l *AuditLog) Append(ctx context.Context, tx *Tx, e *audit.Entry) error {
 			return fmt.Errorf("audit log: writing checkpoint %d: %w", c.Seq, err)
 		}
 	}
+	return nil
+}
+
+// wroteHead reports whether h is an unsigned head this transaction wrote
+// (a group commit's, between its units). Only this transaction can have
+// written such a head: SQLite has one writer, and PostgreSQL's head row
+// is locked by the transaction until it ends.
+func (tx *Tx) wroteHead(h audit.Head) bool {
+	if len(h.Signature) != 0 || h.KeyID != "" || !h.At.IsZero() {
+		return false
+	}
+	hash, ok := tx.heads[h.Seq]
+	return ok && hash == h.Hash
+}
+
+// signGroupHead signs the chain head a group commit's units left, once,
+// just before the group's COMMIT. A head the group did not leave unsigned
+// (every unit that appended was rolled back to its savepoint) is left as
+// it is.
+func (tx *Tx) signGroupHead(ctx context.Context) error {
+	l := tx.headLog
+	if l == nil {
+		return nil
+	}
+	head, err := tx.lockAuditHead(ctx)
+	if err != nil {
+		return fmt.Errorf("audit log: reading the chain head: %w", err)
+	}
+	if !tx.wroteHead(head) {
+		return nil
+	}
+	h := l.signer.SignHead(head.Seq, head.Hash, l.now())
+	res, err := tx.tx.ExecContext(ctx, `UPDATE audit_head SET at = $1, key_id = $2, signature = $3
+		WHERE id = 1 AND seq = $4 AND hash = $5`, audit.FormatTime(h.At), h.KeyID, encodeSignature(h.Signature), h.Seq, h.Hash)
+	if err == nil {
+		err = expectOneRow(res)
+	}
+	if err != nil {
+		return fmt.Errorf("audit log: signing the chain head at %d: %w", h.Seq, err)
+	}
+	l.signed.add(h)
 	return nil
 }
 

@@ -216,6 +216,12 @@ func (c *committer) run(batch []*unit) {
 			}
 		}
 	}
+	if !broken {
+		if err := tx.signGroupHead(ctx); err != nil {
+			c.db.log.Warn("group commit could not sign the audit head; committing its units one by one", "err", err)
+			broken = true
+		}
+	}
 	if broken {
 		_ = tx.tx.Rollback()
 		for _, u := range ok {

@@ -297,3 +297,59 @@ func TestCommitterIndexesTheSearchTextOfCommittedUnits(t *testing.T) {
 		}
 	})
 }
+
+// A group signs the audit chain's head once, before its commit: the head
+// its last committed unit left, even when a later unit was rolled back
+// to its savepoint after appending; the log then verifies and the next
+// append, in a transaction of its own, extends it.
+func TestCommitterSignsTheAuditHeadItsUnitsLeft(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		committerTable(t, db)
+		log := store.NewAuditLog(db, auditSigner(t), 1000)
+		appendEntry := func(i int, fail bool) func(*store.Tx) error {
+			return func(tx *store.Tx) error {
+				if err := log.Append(ctx, tx, auditEntry(i)); err != nil {
+					return err
+				}
+				if fail {
+					return errors.New("refused after appending")
+				}
+				return nil
+			}
+		}
+		for _, failing := range []int{1, 2} {
+			release, first := hold(t, db)
+			errs := make([]chan error, 3)
+			for i := range errs {
+				errs[i] = make(chan error, 1)
+				go func() { errs[i] <- db.InGroupForTest(ctx, appendEntry(i, i == failing)) }()
+				waitQueued(t, db, i+1)
+			}
+			close(release)
+			if err := <-first; err != nil {
+				t.Fatal(err)
+			}
+			for i := range errs {
+				if err := <-errs[i]; (err != nil) != (i == failing) {
+					t.Fatalf("unit %d: %v", i, err)
+				}
+			}
+			if err := db.ResetCommittedUnitsForTest(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		head, err := db.AuditHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head.Seq != 4 || len(head.Signature) == 0 {
+			t.Fatalf("head after two groups: %+v, want entry 4, signed", head)
+		}
+		if err := log.Record(ctx, auditEntry(9)); err != nil {
+			t.Fatal(err)
+		}
+		if r := verifyAudit(t, db); !r.OK || r.Entries != 5 {
+			t.Fatalf("after two groups and an append: %+v", r)
+		}
+	})
+}

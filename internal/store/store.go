@@ -437,6 +437,11 @@ type Tx struct {
 	// (refreshSearch).
 	grouped bool
 	search  []string
+	// heads are the chain heads (number to hash) a group's units moved
+	// the audit log to, unsigned until signGroupHead; headLog is the log
+	// that will sign the last.
+	heads   map[int64]string
+	headLog *AuditLog
 }
 
 // OnCommit runs f after the transaction commits (never if it rolls back).
