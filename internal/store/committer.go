@@ -41,6 +41,7 @@ type unit struct {
 	err    error
 	panicV any
 	hooks  []func()
+	search []string // cases whose search text the unit changed
 }
 
 type committer struct {
@@ -164,6 +165,7 @@ func (c *committer) run(batch []*unit) {
 		c.finish(live, err)
 		return
 	}
+	tx.grouped = true
 	ok := live[:0:0]
 	broken := false
 	for i, u := range live {
@@ -178,7 +180,7 @@ func (c *committer) run(batch []*unit) {
 			c.alone(u)
 			continue
 		}
-		tx.hook, tx.pending = nil, nil
+		tx.hook, tx.pending, tx.search = nil, nil, nil
 		u.panicV, u.err = call(u, tx)
 		if u.err == nil && u.panicV == nil {
 			if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
@@ -186,7 +188,7 @@ func (c *committer) run(batch []*unit) {
 				c.alone(u)
 				continue
 			}
-			u.hooks = tx.hook
+			u.hooks, u.search = tx.hook, tx.search
 			ok = append(ok, u)
 			continue
 		}
@@ -196,6 +198,29 @@ func (c *committer) run(batch []*unit) {
 			broken = true
 		}
 		close(u.done)
+	}
+	if !broken {
+		// The search text of every case the committed units changed, in
+		// one go: one FTS5 segment for the group.
+		indexed := map[string]bool{}
+		for _, u := range ok {
+			for _, caseID := range u.search {
+				if broken || indexed[caseID] {
+					continue
+				}
+				indexed[caseID] = true
+				if err := tx.indexSearch(ctx, caseID); err != nil {
+					c.db.log.Warn("group commit could not index search text; committing its units one by one", "err", err)
+					broken = true
+				}
+			}
+		}
+	}
+	if !broken {
+		if err := tx.signGroupHead(ctx); err != nil {
+			c.db.log.Warn("group commit could not sign the audit head; committing its units one by one", "err", err)
+			broken = true
+		}
 	}
 	if broken {
 		_ = tx.tx.Rollback()
@@ -223,7 +248,7 @@ func (c *committer) run(batch []*unit) {
 
 // alone runs a unit in a transaction of its own and gives its outcome.
 func (c *committer) alone(u *unit) {
-	u.hooks = nil
+	u.hooks, u.search = nil, nil
 	u.err, u.panicV = nil, nil
 	func() {
 		defer func() {

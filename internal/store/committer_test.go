@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/probity/probity/internal/audit"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )
@@ -237,6 +238,118 @@ func TestConcurrentGroupedAuditRecordsVerify(t *testing.T) {
 		}
 		if rep := verifyAudit(t, db); !rep.OK || rep.Entries != n || rep.Checkpoints != n/7 {
 			t.Fatalf("after %d concurrent grouped appends: %+v", n, rep)
+		}
+	})
+}
+
+// A group indexes the search text of the cases its units recorded once,
+// before its commit: a committed unit's case is found by its words, a
+// rolled-back unit's is not, and a unit run alone indexes at once.
+func TestCommitterIndexesTheSearchTextOfCommittedUnits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		committerTable(t, db)
+		f, units := seedForce(t, db)
+		o := officers.Officer{ForceID: f.ID, CollarNumber: "7", FamilyName: "Doe", Rank: "constable", UnitID: units[0].ID, JoinedOn: day("2012-01-01")}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateOfficer(ctx, &o, now) }); err != nil {
+			t.Fatal(err)
+		}
+		record := func(word string, fail bool) func(*store.Tx) error {
+			return func(tx *store.Tx) error {
+				c := newCase(t, f, units[0], o.ID)
+				c.Summary = "Complaint about a " + word
+				if err := tx.CreateCase(ctx, &c, "test", now); err != nil {
+					return err
+				}
+				if fail {
+					return errors.New("refused after recording")
+				}
+				return nil
+			}
+		}
+		release, first := hold(t, db)
+		words := []string{"bicycle", "umbrella", "lantern"}
+		errs := make([]chan error, len(words))
+		for i, w := range words {
+			errs[i] = make(chan error, 1)
+			go func() { errs[i] <- db.InGroupForTest(ctx, record(w, w == "umbrella")) }()
+			waitQueued(t, db, i+1)
+		}
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		for i, w := range words {
+			if err := <-errs[i]; (err != nil) != (w == "umbrella") {
+				t.Fatalf("unit %s: %v", w, err)
+			}
+		}
+		if err := db.InTx(ctx, record("teapot", false)); err != nil {
+			t.Fatal(err)
+		}
+		for w, want := range map[string]int{"bicycle": 1, "umbrella": 0, "lantern": 1, "teapot": 1, "complaint": 3} {
+			page, err := db.ListCases(ctx, store.CaseFilter{Text: w, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Items) != want {
+				t.Errorf("search %q found %d cases, want %d", w, len(page.Items), want)
+			}
+		}
+	})
+}
+
+// A group signs the audit chain's head once, before its commit: the head
+// its last committed unit left, even when a later unit was rolled back
+// to its savepoint after appending; the log then verifies and the next
+// append, in a transaction of its own, extends it.
+func TestCommitterSignsTheAuditHeadItsUnitsLeft(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		committerTable(t, db)
+		log := store.NewAuditLog(db, auditSigner(t), 1000)
+		appendEntry := func(i int, fail bool) func(*store.Tx) error {
+			return func(tx *store.Tx) error {
+				if err := log.Append(ctx, tx, auditEntry(i)); err != nil {
+					return err
+				}
+				if fail {
+					return errors.New("refused after appending")
+				}
+				return nil
+			}
+		}
+		for _, failing := range []int{1, 2} {
+			release, first := hold(t, db)
+			errs := make([]chan error, 3)
+			for i := range errs {
+				errs[i] = make(chan error, 1)
+				go func() { errs[i] <- db.InGroupForTest(ctx, appendEntry(i, i == failing)) }()
+				waitQueued(t, db, i+1)
+			}
+			close(release)
+			if err := <-first; err != nil {
+				t.Fatal(err)
+			}
+			for i := range errs {
+				if err := <-errs[i]; (err != nil) != (i == failing) {
+					t.Fatalf("unit %d: %v", i, err)
+				}
+			}
+			if err := db.ResetCommittedUnitsForTest(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		head, err := db.AuditHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head.Seq != 4 || len(head.Signature) == 0 {
+			t.Fatalf("head after two groups: %+v, want entry 4, signed", head)
+		}
+		if err := log.Record(ctx, auditEntry(9)); err != nil {
+			t.Fatal(err)
+		}
+		if r := verifyAudit(t, db); !r.OK || r.Entries != 5 {
+			t.Fatalf("after two groups and an append: %+v", r)
 		}
 	})
 }

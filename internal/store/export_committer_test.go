@@ -42,3 +42,10 @@ func (tx *Tx) IntsForTest(ctx context.Context, query string, args ...any) ([]int
 func (db *DB) InGroupForTest(ctx context.Context, fn func(*Tx) error) error {
 	return db.inGroup(ctx, fn)
 }
+
+// ResetCommittedUnitsForTest empties the table the committer's tests
+// write units into, so that a test can hold the committer again.
+func (db *DB) ResetCommittedUnitsForTest(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM committer_units`)
+	return err
+}

@@ -157,6 +157,20 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 	hash := form.Hash()
 	// Made outside the transaction, which may run more than once.
 	code, codeHash := receipt.Complaint.Issue()
+	// Read outside it too: every complaint's transaction runs on the one
+	// SQLite writer, one after another (group commit), so work done there
+	// limits how many complaints a second the server takes, while the
+	// reader pool runs beside it. The intake unit is set up once and not
+	// removed; were it removed meanwhile, the case's foreign key would
+	// refuse the complaint.
+	unit, err := s.db.UnitByCode(ctx, intake.IntakeUnitCode)
+	if fault.Is(err, fault.NotFound) {
+		s.log.Error("public complaint refused: no unit has the intake code; create one", "code", intake.IntakeUnitCode)
+		return complaintResult{}, errNoIntakeUnit
+	}
+	if err != nil {
+		return complaintResult{}, err
+	}
 	var res complaintResult
 	var reference string
 	// Complaints arriving together share one transaction and one durable
@@ -171,13 +185,6 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 		if prior != nil {
 			res = complaintResult{Status: prior.Status, Body: prior.Response, Replayed: true}
 			return nil
-		}
-		unit, err := tx.UnitByCode(ctx, intake.IntakeUnitCode)
-		if fault.Is(err, fault.NotFound) {
-			return errNoIntakeUnit
-		}
-		if err != nil {
-			return err
 		}
 		c, person := form.ToCase(now)
 		c.ForceID, c.UnitID = unit.ForceID, unit.ID
@@ -220,9 +227,6 @@ func (s *Server) acceptComplaint(r *http.Request, form intake.ComplaintForm, key
 		return tx.StoreIdempotency(ctx, complaintScope, key, hash, res.Status, body)
 	})
 	if err != nil {
-		if errors.Is(err, errNoIntakeUnit) {
-			s.log.Error("public complaint refused: no unit has the intake code; create one", "code", intake.IntakeUnitCode)
-		}
 		return complaintResult{}, err
 	}
 	if reference != "" {
