@@ -288,14 +288,29 @@ func outcomeRows(name string, o OutcomeCounts) []Row {
 var SanctionOrder = []string{"", string(cases.SanctionNone), string(cases.SanctionRPRP), string(cases.SanctionWrittenWarning),
 	string(cases.SanctionFinalWrittenWarning), string(cases.SanctionReductionInRank), string(cases.SanctionDismissal)}
 
-// repeatSubjects counts, for each period, the five years ending at its end.
+// repeatSubjects counts, for each period, the five years ending at its
+// end: once for periods that end together (a year and its last quarter).
 func repeatSubjects(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error) {
-	windows := make([]Span, len(spans))
+	var windows []Span
+	of := make([]int, len(spans)) // each period's window
 	for i, sp := range spans {
-		windows[i] = Span{Start: sp.End.AddDate(-5, 0, 0), End: sp.End}
+		j := slices.IndexFunc(windows, func(w Span) bool { return w.End.Equal(sp.End) })
+		if j < 0 {
+			j = len(windows)
+			windows = append(windows, Span{Start: sp.End.AddDate(-5, 0, 0), End: sp.End})
+		}
+		of[i] = j
 	}
 	rcs, err := src.RepeatSubjectsByPeriod(ctx, s, windows)
-	return rowsOf(rcs, err, repeatRows)
+	rows, err := rowsOf(rcs, err, repeatRows)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]Row, len(spans))
+	for i, j := range of {
+		out[i] = slices.Clone(rows[j])
+	}
+	return out, nil
 }
 
 func repeatRows(rc []RepeatCounts) []Row {

@@ -279,8 +279,8 @@ func TestComputeRefusals(t *testing.T) {
 	}
 }
 
-// ComputePeriods over a plain Source asks it once a period that has
-// figures, and gives for each period what Compute gives for it alone,
+// ComputePeriods over a plain Source asks it at most once a period that
+// has figures, and gives for each period what Compute gives for it alone,
 // empty periods and a period cut short at now included.
 func TestComputePeriodsMatchesCompute(t *testing.T) {
 	ctx := context.Background()
@@ -306,7 +306,9 @@ func TestComputePeriodsMatchesCompute(t *testing.T) {
 					t.Errorf("%s %s %+v among others:\n%s\nalone:\n%s", m.ID, p, f, got, want)
 				}
 			}
-			if asked != len(src.asked)-asked {
+			// Never more counts than one by one; fewer where periods share
+			// a window (repeat subjects: 2025 and its last quarter).
+			if asked > len(src.asked)-asked {
 				t.Errorf("%s: %d counts for the periods together, %d one by one", m.ID, asked, len(src.asked)-asked)
 			}
 		}
