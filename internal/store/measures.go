@@ -527,19 +527,27 @@ func (db *DB) repeatSQL(s measures.Scope, spans []measures.Span) (string, []any)
 		}
 	}
 	rank.WriteString(" ELSE 0 END")
-	cols, lo, hi := q.spanBounds(spans)
+	_, first, last := spanColumns(spans)
+	lo, hi := q.arg(first), q.arg(last)
 	scope := q.caseScope(s)
 	// From the force's cases received in any span to the officers they
-	// name: one row per officer and case, then per span and officer.
-	return `WITH ` + q.spanTable(cols...) + `
-		SELECT x.pi, x.n, x.worst, COUNT(*) FROM (
-			SELECT p.i AS pi, y.officer_id, CASE WHEN COUNT(*) >= 3 THEN 3 ELSE COUNT(*) END AS n, MAX(y.worst) AS worst
-			FROM (SELECT s.officer_id, c.id, c.received_at, MAX(` + rank.String() + `) AS worst
+	// name: one row per officer and case (y), then one per officer with
+	// its count of cases and worst sanction in each span (o), then the
+	// officers of each span by count and worst. The spans overlap (five
+	// years each), so each officer is grouped once, not once a span.
+	var per, cells []string
+	for i, sp := range spans {
+		in := "y.received_at >= " + q.arg(sp.Start) + " AND y.received_at < " + q.arg(sp.End)
+		per = append(per, fmt.Sprintf(`SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS n%d, MAX(CASE WHEN %s THEN y.worst END) AS w%d`, in, i, in, i))
+		cells = append(cells, fmt.Sprintf(`SELECT %d AS pi, CASE WHEN o.n%d >= 3 THEN 3 ELSE o.n%d END AS n, o.w%d AS worst FROM o WHERE o.n%d > 0`,
+			i, i, i, i, i))
+	}
+	return `WITH y AS (SELECT s.officer_id, c.id, c.received_at, MAX(` + rank.String() + `) AS worst
 				FROM cases c JOIN allegations a ON a.case_id = c.id JOIN subjects s ON s.allegation_id = a.id
 				WHERE c.received_at >= ` + lo + ` AND c.received_at < ` + hi + scope + `
-				GROUP BY s.officer_id, c.id, c.received_at) y
-			JOIN p ON y.received_at >= p.st AND y.received_at < p.en
-			GROUP BY p.i, y.officer_id) x
+				GROUP BY s.officer_id, c.id, c.received_at),
+			o AS (SELECT y.officer_id, ` + strings.Join(per, ", ") + ` FROM y GROUP BY y.officer_id)
+		SELECT x.pi, x.n, x.worst, COUNT(*) FROM (` + strings.Join(cells, " UNION ALL ") + `) x
 		GROUP BY x.pi, x.n, x.worst ORDER BY x.pi, x.n, x.worst`, q.args
 }
 
