@@ -256,6 +256,23 @@ type yearData struct {
 	rules   [][]int // per rule, per member: the count
 }
 
+// eachOutcome calls fn for each allegation against officer oi made in
+// [asOf, end) and each label: whether the allegation hits the label, and
+// whether it could have (it counts towards the label's base).
+func eachOutcome(ds *Dataset, oi int, asOf, end Day, fn func(label int, hit, could bool)) {
+	for _, a := range ds.Of(oi) {
+		if a.On < asOf {
+			continue
+		}
+		if a.On >= end {
+			break
+		}
+		for l, lab := range Labels {
+			fn(l, lab.hit(&a), lab.could(&a))
+		}
+	}
+}
+
 // buildYear computes one as-of date's population, features, labels,
 // ranking and rule counts.
 func buildYear(ds *Dataset, y int, cfg EvalConfig) *yearData {
@@ -271,22 +288,14 @@ func buildYear(ds *Dataset, y int, cfg EvalConfig) *yearData {
 		yd.counts[l] = make([]float64, len(members))
 	}
 	for m, oi := range members {
-		for _, a := range ds.Of(int(oi)) {
-			if a.On < asOf {
-				continue
+		eachOutcome(ds, int(oi), asOf, end, func(l int, hit, could bool) {
+			if hit {
+				yd.labels[l][m] = true
 			}
-			if a.On >= end {
-				break
+			if could {
+				yd.counts[l][m]++
 			}
-			for l, lab := range Labels {
-				if lab.hit(&a) {
-					yd.labels[l][m] = true
-				}
-				if lab.could(&a) {
-					yd.counts[l][m]++
-				}
-			}
-		}
+		})
 		yd.ranking[m] = RankingScore(fr, m)
 	}
 	for _, r := range cfg.Rules.Rules {
@@ -526,17 +535,7 @@ func ratesOf(ds *Dataset, cfg EvalConfig, labelYears []int, upTo int) levelRates
 		pos := make([]int, len(Labels))
 		for _, oi := range members {
 			hit := make([]bool, len(Labels))
-			for _, a := range ds.Of(int(oi)) {
-				if a.On < asOf {
-					continue
-				}
-				if a.On >= end {
-					break
-				}
-				for l, lab := range Labels {
-					hit[l] = hit[l] || lab.hit(&a)
-				}
-			}
+			eachOutcome(ds, int(oi), asOf, end, func(l int, h, _ bool) { hit[l] = hit[l] || h })
 			for l := range Labels {
 				if hit[l] {
 					pos[l]++

@@ -94,9 +94,10 @@ type Input struct {
 }
 
 // Compute works out every measure in ids (every measure when ids is empty)
-// for each period with svc, and builds their figures. The measures are
-// counted a few at a time (computeWorkers), as the engine's reader pool
-// can answer several queries at once.
+// for each period with svc, and builds their figures. Each measure is
+// counted for all the periods at once (measures.Service.ComputePeriods),
+// and a few measures at a time (computeWorkers), as the engine's reader
+// pool can answer several queries at once.
 func Compute(ctx context.Context, svc *measures.Service, ids []string, periods []measures.Period, f measures.Filter, opt Options) ([]Figure, error) {
 	if len(ids) == 0 {
 		ids = measures.IDs()
@@ -107,36 +108,33 @@ func Compute(ctx context.Context, svc *measures.Service, ids []string, periods [
 		if !ok {
 			return nil, fmt.Errorf("figures: %q is not a measure", id)
 		}
-		in[i] = Input{Measure: m, Results: make([]measures.Result, len(periods))}
+		in[i] = Input{Measure: m}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type job struct{ m, p int }
-	jobs := make(chan job)
+	jobs := make(chan int)
 	errs := make(chan error, computeWorkers)
 	var wg sync.WaitGroup
 	for range computeWorkers {
 		wg.Go(func() {
-			for j := range jobs {
-				id, p := in[j.m].Measure.ID, periods[j.p]
-				r, err := svc.Compute(ctx, id, p, f)
+			for m := range jobs {
+				id := in[m].Measure.ID
+				rs, err := svc.ComputePeriods(ctx, id, periods, f)
 				if err != nil {
-					errs <- fmt.Errorf("figures: %s for %s: %w", id, p, err)
+					errs <- fmt.Errorf("figures: %s: %w", id, err)
 					cancel()
 					return
 				}
-				in[j.m].Results[j.p] = r
+				in[m].Results = rs
 			}
 		})
 	}
 send:
 	for m := range in {
-		for p := range periods {
-			select {
-			case jobs <- job{m, p}:
-			case <-ctx.Done():
-				break send
-			}
+		select {
+		case jobs <- m:
+		case <-ctx.Done():
+			break send
 		}
 	}
 	close(jobs)

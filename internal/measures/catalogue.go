@@ -143,29 +143,42 @@ func (m Measure) defaultKinds() []cases.Kind {
 	return m.Kinds
 }
 
-func durations(ms Milestone) func(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, error) {
-	return func(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, error) {
-		ds, err := src.CaseDurations(ctx, s, ms)
-		if err != nil {
-			return nil, err
-		}
-		if ms != Finalised {
-			d := Distribution{}
-			if len(ds) > 0 {
-				d = ds[0]
-			}
-			return distRows([]string{"All complaints"}, d), nil
-		}
-		var rows []Row
-		for _, r := range Routes {
-			d := Distribution{Group: r}
-			if i := slices.IndexFunc(ds, func(d Distribution) bool { return d.Group == r }); i >= 0 {
-				d = ds[i]
-			}
-			rows = append(rows, distRows([]string{routeWords[r]}, d)...)
-		}
-		return rows, nil
+func durations(ms Milestone) computeFunc {
+	return func(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error) {
+		dss, err := src.CaseDurationsByPeriod(ctx, s, spans, ms)
+		return rowsOf(dss, err, func(ds []Distribution) []Row { return durationRows(ms, ds) })
 	}
+}
+
+func durationRows(ms Milestone, ds []Distribution) []Row {
+	if ms != Finalised {
+		d := Distribution{}
+		if len(ds) > 0 {
+			d = ds[0]
+		}
+		return distRows([]string{"All complaints"}, d)
+	}
+	var rows []Row
+	for _, r := range Routes {
+		d := Distribution{Group: r}
+		if i := slices.IndexFunc(ds, func(d Distribution) bool { return d.Group == r }); i >= 0 {
+			d = ds[i]
+		}
+		rows = append(rows, distRows([]string{routeWords[r]}, d)...)
+	}
+	return rows
+}
+
+// rowsOf shapes each period's counts as rows, or passes on err.
+func rowsOf[T any](counts []T, err error, rows func(T) []Row) ([][]Row, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]Row, len(counts))
+	for i, c := range counts {
+		out[i] = rows(c)
+	}
+	return out, nil
 }
 
 var routeWords = map[string]string{
@@ -200,12 +213,17 @@ func shareRow(num, den int, group ...string) Row {
 // AgeBands are the open-by-age bands, youngest first.
 var AgeBands = []string{"Under 3 months", "3 to 6 months", "6 to 12 months", "Over 12 months"}
 
-func openByAge(ctx context.Context, src Source, s Scope, at time.Time) ([]Row, error) {
-	cutoffs := []time.Time{at.AddDate(0, -3, 0), at.AddDate(0, -6, 0), at.AddDate(0, -12, 0)}
-	counts, err := src.OpenCases(ctx, s, at, cutoffs)
-	if err != nil {
-		return nil, err
+func openByAge(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error) {
+	cutoffs := make([][]time.Time, len(spans))
+	for i, sp := range spans {
+		at := sp.End
+		cutoffs[i] = []time.Time{at.AddDate(0, -3, 0), at.AddDate(0, -6, 0), at.AddDate(0, -12, 0)}
 	}
+	counts, err := src.OpenCasesByPeriod(ctx, s, spans, cutoffs)
+	return rowsOf(counts, err, openRows)
+}
+
+func openRows(counts []int) []Row {
 	var rows []Row
 	total := 0
 	for i, n := range counts {
@@ -213,27 +231,27 @@ func openByAge(ctx context.Context, src Source, s Scope, at time.Time) ([]Row, e
 		total += n
 	}
 	rows = append(rows, countRow(total, "All open cases"))
-	return append(rows, shareRow(counts[len(counts)-1], total, "Share open over 12 months")), nil
+	return append(rows, shareRow(counts[len(counts)-1], total, "Share open over 12 months"))
 }
 
-func backlog(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, error) {
-	b, err := src.Backlog(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	return []Row{
-		countRow(b.OpenAtStart, "Open at the start"),
-		countRow(b.Received, "Received"),
-		countRow(b.Finalised, "Finalised"),
-		countRow(b.OpenAtEnd, "Open at the end"),
-	}, nil
+func backlog(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error) {
+	bs, err := src.BacklogByPeriod(ctx, s, spans)
+	return rowsOf(bs, err, func(b Backlog) []Row {
+		return []Row{
+			countRow(b.OpenAtStart, "Open at the start"),
+			countRow(b.Received, "Received"),
+			countRow(b.Finalised, "Finalised"),
+			countRow(b.OpenAtEnd, "Open at the end"),
+		}
+	})
 }
 
-func outcomes(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, error) {
-	oc, err := src.AllegationOutcomes(ctx, s)
-	if err != nil {
-		return nil, err
-	}
+func outcomes(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error) {
+	ocs, err := src.AllegationOutcomesByPeriod(ctx, s, spans)
+	return rowsOf(ocs, err, outcomesRows)
+}
+
+func outcomesRows(oc []OutcomeCounts) []Row {
 	var rows []Row
 	var all, flagged OutcomeCounts
 	for _, o := range oc {
@@ -253,7 +271,7 @@ func outcomes(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, err
 	if flagged.Allegations > 0 {
 		rows = append(rows, outcomeRows("Flagged as domestic abuse", flagged)...)
 	}
-	return append(rows, outcomeRows("All categories", all)...), nil
+	return append(rows, outcomeRows("All categories", all)...)
 }
 
 func outcomeRows(name string, o OutcomeCounts) []Row {
@@ -270,12 +288,32 @@ func outcomeRows(name string, o OutcomeCounts) []Row {
 var SanctionOrder = []string{"", string(cases.SanctionNone), string(cases.SanctionRPRP), string(cases.SanctionWrittenWarning),
 	string(cases.SanctionFinalWrittenWarning), string(cases.SanctionReductionInRank), string(cases.SanctionDismissal)}
 
-func repeatSubjects(ctx context.Context, src Source, s Scope, at time.Time) ([]Row, error) {
-	s.Start, s.End = at.AddDate(-5, 0, 0), at
-	rc, err := src.RepeatSubjects(ctx, s)
+// repeatSubjects counts, for each period, the five years ending at its
+// end: once for periods that end together (a year and its last quarter).
+func repeatSubjects(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error) {
+	var windows []Span
+	of := make([]int, len(spans)) // each period's window
+	for i, sp := range spans {
+		j := slices.IndexFunc(windows, func(w Span) bool { return w.End.Equal(sp.End) })
+		if j < 0 {
+			j = len(windows)
+			windows = append(windows, Span{Start: sp.End.AddDate(-5, 0, 0), End: sp.End})
+		}
+		of[i] = j
+	}
+	rcs, err := src.RepeatSubjectsByPeriod(ctx, s, windows)
+	rows, err := rowsOf(rcs, err, repeatRows)
 	if err != nil {
 		return nil, err
 	}
+	out := make([][]Row, len(spans))
+	for i, j := range of {
+		out[i] = slices.Clone(rows[j])
+	}
+	return out, nil
+}
+
+func repeatRows(rc []RepeatCounts) []Row {
 	atLeast := func(k int, worst string, any bool) int {
 		n := 0
 		for _, r := range rc {
@@ -304,7 +342,7 @@ func repeatSubjects(ctx context.Context, src Source, s Scope, at time.Time) ([]R
 			rows = append(rows, countRow(c, band, sanctionWords(w)))
 		}
 	}
-	return rows, nil
+	return rows
 }
 
 func sanctionWords(s string) string {
@@ -314,11 +352,13 @@ func sanctionWords(s string) string {
 	return cases.Sanction(s).Label().Name
 }
 
-func speakUp(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, error) {
-	sc, d, err := src.SpeakUp(ctx, s)
-	if err != nil {
-		return nil, err
-	}
+func speakUp(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error) {
+	fs, err := src.SpeakUpByPeriod(ctx, s, spans)
+	return rowsOf(fs, err, speakUpRows)
+}
+
+func speakUpRows(f SpeakUpFigures) []Row {
+	sc, d := f.Counts, f.Reply
 	var rows []Row
 	total, replied := 0, 0
 	for _, c := range sc {
@@ -332,7 +372,7 @@ func speakUp(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, erro
 			rows = append(rows, r)
 		}
 	}
-	return rows, nil
+	return rows
 }
 
 var speakUpCategories = map[string]string{
@@ -347,11 +387,12 @@ func speakUpWords(c string) string {
 	return c
 }
 
-func eisFlags(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, error) {
-	e, err := src.EISFlags(ctx, s)
-	if err != nil {
-		return nil, err
-	}
+func eisFlags(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error) {
+	es, err := src.EISFlagsByPeriod(ctx, s, spans)
+	return rowsOf(es, err, eisRows)
+}
+
+func eisRows(e EISCounts) []Row {
 	rows := []Row{
 		countRow(e.Raised["rule"], "Raised", "By a threshold rule"),
 		countRow(e.Raised["model"], "Raised", "By the model"),
@@ -364,7 +405,7 @@ func eisFlags(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, err
 	for _, i := range []string{"advice", "training", "monitoring", "referral"} {
 		rows = append(rows, countRow(e.Interventions[i], "Intervention", interventionWords[i]))
 	}
-	return rows, nil
+	return rows
 }
 
 var interventionWords = map[string]string{

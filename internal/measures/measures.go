@@ -134,18 +134,29 @@ type Measure struct {
 	// filter naming a kind outside them gives an empty result saying so.
 	Kinds []cases.Kind `json:"kinds,omitempty"`
 
-	compute func(ctx context.Context, src Source, s Scope, at time.Time) ([]Row, error)
+	compute computeFunc
 }
+
+// computeFunc counts a measure over s for each span, in one call to src,
+// and shapes each span's counts as the rows of its result.
+type computeFunc func(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error)
 
 // Service computes measures from a Source, as of a clock.
 type Service struct {
-	src Source
+	src PeriodSource
 	now func() time.Time
 }
 
 // New returns a Service over src; now is the clock that decides which
-// periods are in the future.
-func New(src Source, now func() time.Time) *Service { return &Service{src: src, now: now} }
+// periods are in the future. When src is a PeriodSource, a measure is
+// counted for all the periods of a ComputePeriods call at once.
+func New(src Source, now func() time.Time) *Service {
+	ps, ok := src.(PeriodSource)
+	if !ok {
+		ps = periodByPeriod{src}
+	}
+	return &Service{src: ps, now: now}
+}
 
 // Catalogue lists every measure, in the order they are presented.
 func Catalogue() []Measure { return slices.Clone(catalogue) }
@@ -174,61 +185,112 @@ func IDs() []string {
 // wholly in the future or wholly before the first record gives an empty
 // result that says so.
 func (s *Service) Compute(ctx context.Context, id string, p Period, f Filter) (Result, error) {
+	rs, err := s.ComputePeriods(ctx, id, []Period{p}, f)
+	if err != nil {
+		return Result{}, err
+	}
+	return rs[0], nil
+}
+
+// ComputePeriods works out measure id for each of periods, as Compute
+// does for each, counting all the periods that have figures together:
+// one count of the source a measure, not one a period.
+func (s *Service) ComputePeriods(ctx context.Context, id string, periods []Period, f Filter) ([]Result, error) {
 	var bad fault.Fields
 	m, ok := Lookup(id)
 	if !ok {
 		bad.Addf("measure", "%q is not a measure; the measures are %s", id, strings.Join(IDs(), ", "))
-		return Result{}, bad.Err("unknown measure")
+		return nil, bad.Err("unknown measure")
 	}
-	if p.Start.IsZero() || !p.End.After(p.Start) {
-		bad.Add("period", "is required")
+	for _, p := range periods {
+		if p.Start.IsZero() || !p.End.After(p.Start) {
+			bad.Add("period", "is required")
+			break
+		}
 	}
 	checkFilter(&bad, m, f)
 	if err := bad.Err("invalid filter"); err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	if err := s.src.CheckFilter(ctx, f.ForceID, f.UnitID); err != nil {
-		return Result{}, err
+		return nil, err
 	}
-	res := Result{Measure: m.ID, Title: m.Title, Unit: m.Unit, Period: p, Filter: f, Groups: m.Groups, Rows: []Row{}}
+	out := make([]Result, len(periods))
+	for i, p := range periods {
+		out[i] = Result{Measure: m.ID, Title: m.Title, Unit: m.Unit, Period: p, Filter: f, Groups: m.Groups, Rows: []Row{}, At: p.End}
+	}
 	now := s.now().UTC()
-	res.At = p.End
-	if p.Start.After(now) || p.Start.Equal(now) {
-		res.Empty, res.Note = true, "This period has not begun, so there are no figures for it yet."
-		res.At = now
-		return res, nil
-	}
-	scope := Scope{ForceID: f.ForceID, UnitID: f.UnitID, Start: p.Start, End: p.End, Kinds: m.defaultKinds()}
+	scope := Scope{ForceID: f.ForceID, UnitID: f.UnitID, Kinds: m.defaultKinds()}
 	if f.Kind != "" && len(m.Kinds) > 0 {
 		if !slices.Contains(m.Kinds, f.Kind) {
-			res.Empty, res.Note = true, fmt.Sprintf("This measure covers %s only; it has no figures for %s.",
+			note := fmt.Sprintf("This measure covers %s only; it has no figures for %s.",
 				kindWords(m.Kinds), strings.ToLower(f.Kind.Label().Name))
-			return res, nil
+			for i := range out {
+				out[i].Empty, out[i].Note = true, note
+				if out[i].Period.Start.After(now) || out[i].Period.Start.Equal(now) {
+					out[i].Note, out[i].At = notBegun, now
+				}
+			}
+			return out, nil
 		}
 		scope.Kinds = []cases.Kind{f.Kind}
 	}
-	first, any, err := s.src.FirstRecord(ctx, m.Family, scope)
+	var first time.Time
+	var held, looked bool
+	var spans []Span
+	var counted []int // the results the spans are of
+	for i := range out {
+		res := &out[i]
+		p := res.Period
+		if p.Start.After(now) || p.Start.Equal(now) {
+			res.Empty, res.Note, res.At = true, notBegun, now
+			continue
+		}
+		if !looked {
+			var err error
+			if first, held, err = s.src.FirstRecord(ctx, m.Family, scope); err != nil {
+				return nil, fmt.Errorf("measure %s: %w", m.ID, err)
+			}
+			looked = true
+		}
+		if !held || !p.End.After(first) {
+			res.Empty, res.Note = true, "This period ends before the first record held, so there are no figures for it."
+			continue
+		}
+		if p.End.After(now) {
+			res.At = now
+			res.Note = fmt.Sprintf("This period has not ended: the figures run to %s.", now.Format("2 January 2006 15:04 UTC"))
+		}
+		if m.Family == FamilySpeakUp && f.ForceID != "" {
+			res.Note = strings.TrimSpace(res.Note + " Speak-up reports are not recorded by force: the figures cover every report held.")
+		}
+		spans = append(spans, Span{Start: p.Start, End: res.At})
+		counted = append(counted, i)
+	}
+	if len(spans) == 0 {
+		return out, nil
+	}
+	rows, err := m.compute(ctx, s.src, scope, spans)
+	if err == nil && len(rows) != len(spans) {
+		err = fmt.Errorf("%d results for %d periods", len(rows), len(spans))
+	}
 	if err != nil {
-		return Result{}, fmt.Errorf("measure %s: %w", m.ID, err)
+		return nil, fmt.Errorf("measure %s for %s: %w", m.ID, periodList(periods), err)
 	}
-	if !any || !p.End.After(first) {
-		res.Empty, res.Note = true, "This period ends before the first record held, so there are no figures for it."
-		return res, nil
+	for j, i := range counted {
+		out[i].Rows = rows[j]
 	}
-	if p.End.After(now) {
-		res.At = now
-		scope.End = now
-		res.Note = fmt.Sprintf("This period has not ended: the figures run to %s.", now.Format("2 January 2006 15:04 UTC"))
+	return out, nil
+}
+
+const notBegun = "This period has not begun, so there are no figures for it yet."
+
+func periodList(ps []Period) string {
+	w := make([]string, len(ps))
+	for i, p := range ps {
+		w[i] = p.String()
 	}
-	if m.Family == FamilySpeakUp && f.ForceID != "" {
-		res.Note = strings.TrimSpace(res.Note + " Speak-up reports are not recorded by force: the figures cover every report held.")
-	}
-	rows, err := m.compute(ctx, s.src, scope, res.At)
-	if err != nil {
-		return Result{}, fmt.Errorf("measure %s for %s: %w", m.ID, p, err)
-	}
-	res.Rows = rows
-	return res, nil
+	return strings.Join(w, ", ")
 }
 
 func checkFilter(bad *fault.Fields, m Measure, f Filter) {

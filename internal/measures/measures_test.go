@@ -2,7 +2,9 @@ package measures
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -274,5 +276,44 @@ func TestComputeRefusals(t *testing.T) {
 	r, err := New(&fakeSource{}, func() time.Time { return fakeNow }).Compute(ctx, "backlog", YearOf(2025), Filter{})
 	if err != nil || !r.Empty {
 		t.Errorf("no records at all: %+v, %v", r, err)
+	}
+}
+
+// ComputePeriods over a plain Source asks it at most once a period that
+// has figures, and gives for each period what Compute gives for it alone,
+// empty periods and a period cut short at now included.
+func TestComputePeriodsMatchesCompute(t *testing.T) {
+	ctx := context.Background()
+	periods := []Period{YearOf(2027), QuarterOf(2025, 4), YearOf(2020), QuarterOf(2026, 1), YearOf(2025)}
+	for _, f := range []Filter{{}, {Kind: cases.ConductMatter}, {ForceID: "f"}} {
+		for _, m := range Catalogue() {
+			if f.Kind != "" && !slices.Contains(m.Filters, FilterKind) {
+				continue
+			}
+			src := &fakeSource{first: fakeFirst}
+			svc := New(src, func() time.Time { return fakeNow })
+			together, err := svc.ComputePeriods(ctx, m.ID, periods, f)
+			if err != nil {
+				t.Fatalf("%s: %v", m.ID, err)
+			}
+			asked := len(src.asked)
+			for i, p := range periods {
+				alone, err := svc.Compute(ctx, m.ID, p, f)
+				if err != nil {
+					t.Fatalf("%s %s: %v", m.ID, p, err)
+				}
+				if got, want := fmt.Sprintf("%+v", together[i]), fmt.Sprintf("%+v", alone); got != want {
+					t.Errorf("%s %s %+v among others:\n%s\nalone:\n%s", m.ID, p, f, got, want)
+				}
+			}
+			// Never more counts than one by one; fewer where periods share
+			// a window (repeat subjects: 2025 and its last quarter).
+			if asked > len(src.asked)-asked {
+				t.Errorf("%s: %d counts for the periods together, %d one by one", m.ID, asked, len(src.asked)-asked)
+			}
+		}
+	}
+	if _, err := New(&fakeSource{}, time.Now).ComputePeriods(ctx, "backlog", []Period{YearOf(2025), {}}, Filter{}); !fault.Is(err, fault.Invalid) {
+		t.Errorf("a period missing among others: got %v, want a refusal", err)
 	}
 }

@@ -2,6 +2,7 @@ package measures
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -137,4 +138,99 @@ type EISCounts struct {
 	FirstReviewed int            // flags whose first review note fell in the period
 	Decisions     map[string]int // review notes by action: review, intervene, close
 	Interventions map[string]int // intervene notes by the intervention the flag now carries
+}
+
+// Span is one period's stretch of time, [Start, End), in a count made for
+// several periods at once.
+type Span struct {
+	Start, End time.Time
+}
+
+// PeriodSource counts what Source counts for several periods at once, so
+// that a store can count a measure for every quarter of a year and the
+// year itself in one query instead of one a period. Each method takes the
+// scope's force, unit and kinds (its Start and End are ignored) and a list
+// of spans, and answers one result per span, in their order: what the
+// Source method of the same name answers for a scope of that span.
+// Stock counts (open cases) are taken at each span's End. Service uses a
+// PeriodSource's methods when its Source is one, and asks a plain Source
+// period by period otherwise.
+type PeriodSource interface {
+	Source
+	CaseDurationsByPeriod(ctx context.Context, s Scope, spans []Span, m Milestone) ([][]Distribution, error)
+	// OpenCasesByPeriod counts as OpenCases at each span's End, with
+	// cutoffs[i] the cutoffs of span i.
+	OpenCasesByPeriod(ctx context.Context, s Scope, spans []Span, cutoffs [][]time.Time) ([][]int, error)
+	BacklogByPeriod(ctx context.Context, s Scope, spans []Span) ([]Backlog, error)
+	AllegationOutcomesByPeriod(ctx context.Context, s Scope, spans []Span) ([][]OutcomeCounts, error)
+	RepeatSubjectsByPeriod(ctx context.Context, s Scope, spans []Span) ([][]RepeatCounts, error)
+	OfficerGroupsByPeriod(ctx context.Context, s Scope, spans []Span) ([][]GroupCounts, error)
+	SpeakUpByPeriod(ctx context.Context, s Scope, spans []Span) ([]SpeakUpFigures, error)
+	EISFlagsByPeriod(ctx context.Context, s Scope, spans []Span) ([]EISCounts, error)
+}
+
+// SpeakUpFigures are one period's speak-up counts and the distribution of
+// days to a first reply, as SpeakUp answers them.
+type SpeakUpFigures struct {
+	Counts []SpeakUpCounts
+	Reply  Distribution
+}
+
+// periodByPeriod makes a PeriodSource of a plain Source by asking it once
+// a span.
+type periodByPeriod struct{ Source }
+
+// eachSpan calls count with s narrowed to each span in turn.
+func eachSpan[T any](s Scope, spans []Span, count func(Scope) (T, error)) ([]T, error) {
+	out := make([]T, len(spans))
+	for i, sp := range spans {
+		s.Start, s.End = sp.Start, sp.End
+		var err error
+		if out[i], err = count(s); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (p periodByPeriod) CaseDurationsByPeriod(ctx context.Context, s Scope, spans []Span, m Milestone) ([][]Distribution, error) {
+	return eachSpan(s, spans, func(s Scope) ([]Distribution, error) { return p.CaseDurations(ctx, s, m) })
+}
+
+func (p periodByPeriod) OpenCasesByPeriod(ctx context.Context, s Scope, spans []Span, cutoffs [][]time.Time) ([][]int, error) {
+	if len(cutoffs) != len(spans) {
+		return nil, fmt.Errorf("counting open cases: %d sets of cutoffs for %d periods", len(cutoffs), len(spans))
+	}
+	i := 0
+	return eachSpan(s, spans, func(s Scope) ([]int, error) {
+		i++
+		return p.OpenCases(ctx, s, s.End, cutoffs[i-1])
+	})
+}
+
+func (p periodByPeriod) BacklogByPeriod(ctx context.Context, s Scope, spans []Span) ([]Backlog, error) {
+	return eachSpan(s, spans, func(s Scope) (Backlog, error) { return p.Backlog(ctx, s) })
+}
+
+func (p periodByPeriod) AllegationOutcomesByPeriod(ctx context.Context, s Scope, spans []Span) ([][]OutcomeCounts, error) {
+	return eachSpan(s, spans, func(s Scope) ([]OutcomeCounts, error) { return p.AllegationOutcomes(ctx, s) })
+}
+
+func (p periodByPeriod) RepeatSubjectsByPeriod(ctx context.Context, s Scope, spans []Span) ([][]RepeatCounts, error) {
+	return eachSpan(s, spans, func(s Scope) ([]RepeatCounts, error) { return p.RepeatSubjects(ctx, s) })
+}
+
+func (p periodByPeriod) OfficerGroupsByPeriod(ctx context.Context, s Scope, spans []Span) ([][]GroupCounts, error) {
+	return eachSpan(s, spans, func(s Scope) ([]GroupCounts, error) { return p.OfficerGroups(ctx, s) })
+}
+
+func (p periodByPeriod) SpeakUpByPeriod(ctx context.Context, s Scope, spans []Span) ([]SpeakUpFigures, error) {
+	return eachSpan(s, spans, func(s Scope) (SpeakUpFigures, error) {
+		c, d, err := p.SpeakUp(ctx, s)
+		return SpeakUpFigures{c, d}, err
+	})
+}
+
+func (p periodByPeriod) EISFlagsByPeriod(ctx context.Context, s Scope, spans []Span) ([]EISCounts, error) {
+	return eachSpan(s, spans, func(s Scope) (EISCounts, error) { return p.EISFlags(ctx, s) })
 }

@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 )
 
 // z95 is the standard normal quantile for a two-sided 95% interval.
@@ -42,11 +41,12 @@ const (
 	RefSex       = "male"
 )
 
-func disproportionality(ctx context.Context, src Source, s Scope, _ time.Time) ([]Row, error) {
-	gs, err := src.OfficerGroups(ctx, s)
-	if err != nil {
-		return nil, err
-	}
+func disproportionality(ctx context.Context, src PeriodSource, s Scope, spans []Span) ([][]Row, error) {
+	gss, err := src.OfficerGroupsByPeriod(ctx, s, spans)
+	return rowsOf(gss, err, disproportionalityRows)
+}
+
+func disproportionalityRows(gs []GroupCounts) []Row {
 	slices.SortFunc(gs, func(a, b GroupCounts) int {
 		if c := strings.Compare(a.Ethnicity, b.Ethnicity); c != 0 {
 			return c
@@ -86,7 +86,7 @@ func disproportionality(ctx context.Context, src Source, s Scope, _ time.Time) (
 			rows = append(rows, rate, ratio)
 		}
 	}
-	return rows, nil
+	return rows
 }
 
 // recordedWords shows a recorded ethnicity or sex: its code with a

@@ -58,14 +58,8 @@ func (db *DB) APITokens(ctx context.Context, userID string) ([]TokenInfo, error)
 			return t, err
 		}
 		t.CreatedAt = t.CreatedAt.UTC()
-		if exp.Valid {
-			e := exp.Time.UTC()
-			t.ExpiresAt = &e
-		}
-		if rev.Valid {
-			v := rev.Time.UTC()
-			t.RevokedAt = &v
-		}
+		t.ExpiresAt = utcPtr(exp)
+		t.RevokedAt = utcPtr(rev)
 		t.Roles = splitRoles(roles)
 		return t, nil
 	})

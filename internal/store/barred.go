@@ -123,10 +123,7 @@ func (db *DB) scanListing(row interface{ Scan(...any) error }) (vetting.Listing,
 	l.List, l.Source, l.Basis, l.Ground, l.RemovedReason = vetting.List(list), vetting.Source(source), vetting.Basis(basis),
 		vetting.Ground(ground), vetting.Removal(reason)
 	l.DecidedOn, l.ReferredOn, l.ReviewFrom, l.RecordedAt = l.DecidedOn.UTC(), l.ReferredOn.UTC(), l.ReviewFrom.UTC(), l.RecordedAt.UTC()
-	if removed.Valid {
-		t := removed.Time.UTC()
-		l.RemovedOn = &t
-	}
+	l.RemovedOn = utcPtr(removed)
 	if err := db.needKeys(); err != nil {
 		return l, 0, err
 	}
@@ -405,10 +402,7 @@ func (db *DB) DueReferrals(ctx context.Context) ([]vetting.DueReferral, error) {
 			t := v.at.Time.UTC()
 			s.OutcomeAt = &t
 		}
-		if v.leftOn.Valid {
-			t := v.leftOn.Time.UTC()
-			s.LeftOn = &t
-		}
+		s.LeftOn = utcPtr(v.leftOn)
 	}
 	rows, err = db.read.QueryContext(ctx, `SELECT officer_id, case_id, list FROM barred_listings
 		WHERE source = 'force' AND officer_id IS NOT NULL AND case_id IS NOT NULL`)

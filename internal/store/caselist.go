@@ -268,10 +268,7 @@ func (db *DB) listCases(ctx context.Context, f CaseFilter, limit int) ([]CaseSum
 		var due sql.NullTime
 		err = r.Scan(&c.ID, &c.Reference, &c.Kind, &c.State, &c.UnitID, &c.ReceivedAt, &c.Restricted, &due, &c.NextDueClock)
 		c.ReceivedAt = c.ReceivedAt.UTC()
-		if due.Valid {
-			t := due.Time.UTC()
-			c.NextDueAt = &t
-		}
+		c.NextDueAt = utcPtr(due)
 		return c, err
 	})
 	if err != nil {

@@ -220,10 +220,7 @@ func scanCase(r interface{ Scan(...any) error }) (cases.Case, error) {
 	err := r.Scan(&c.ID, &c.Reference, &kind, &c.ForceID, &c.UnitID, &state, &c.RuleSet, &c.Summary, &c.AroseOn,
 		&c.ReceivedAt, &c.Restricted, &c.Version, &c.CreatedAt, &c.UpdatedAt, &due, &c.NextDueClock,
 		&c.HandlingGround, &c.InvestigationException, &c.ReferralGround, &c.RelatedCaseID)
-	if due.Valid {
-		t := due.Time.UTC()
-		c.NextDueAt = &t
-	}
+	c.NextDueAt = utcPtr(due)
 	c.Kind, c.State = cases.Kind(kind), cases.State(state)
 	c.AroseOn, c.ReceivedAt = c.AroseOn.UTC(), c.ReceivedAt.UTC()
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
@@ -277,10 +274,7 @@ func (db *DB) allegations(ctx context.Context, caseID string) ([]cases.Allegatio
 		var occurred sql.NullTime
 		err = r.Scan(&a.ID, &a.Seq, &a.TaxonomyVersion, &a.Category, &a.Subcategory, &a.ProtectedCharacteristic,
 			&a.Description, &occurred, &a.StandardsVersion, &a.SourceCategory, &a.DomesticAbuse)
-		if occurred.Valid {
-			t := occurred.Time.UTC()
-			a.OccurredOn = &t
-		}
+		a.OccurredOn = utcPtr(occurred)
 		return a, err
 	})
 	if err != nil {

@@ -31,31 +31,30 @@ type MeasureQuery struct {
 func (db *DB) MeasureQueriesForTest(s measures.Scope) []MeasureQuery {
 	var out []MeasureQuery
 	add := func(name, q string, args []any) { out = append(out, MeasureQuery{name, q, args}) }
+	span := one(s)
 	complaints := s
 	complaints.Kinds = []cases.Kind{cases.Complaint}
 	for i, m := range []measures.Milestone{measures.Logged, measures.FirstContact, measures.Finalised} {
-		q, a, _ := db.caseDurationsSQL(complaints, m)
+		q, a, _ := db.caseDurationsSQL(complaints, span, m)
 		add([]string{"days-to-log", "days-to-first-contact", "days-to-finalise"}[i], q, a)
 	}
 	at := s.End
-	q, a := db.openCasesSQL(s, at, []time.Time{at.AddDate(0, -3, 0), at.AddDate(0, -6, 0), at.AddDate(0, -12, 0)})
+	q, a, _ := db.openCasesSQL(s, span, [][]time.Time{{at.AddDate(0, -3, 0), at.AddDate(0, -6, 0), at.AddDate(0, -12, 0)}})
 	add("open-by-age", q, a)
-	q, a = db.backlogSQL(s)
+	q, a = db.backlogSQL(s, span)
 	add("backlog", q, a)
-	q, a = db.outcomesSQL(s)
+	q, a = db.outcomesSQL(s, span)
 	add("allegation-outcomes", q, a)
-	r := s
-	r.Start = at.AddDate(-5, 0, 0)
-	q, a = db.repeatSQL(r)
+	q, a = db.repeatSQL(s, []measures.Span{{Start: at.AddDate(-5, 0, 0), End: at}})
 	add("repeat-subjects", q, a)
 	g := s
 	g.Kinds = []cases.Kind{cases.ConductMatter, cases.RecordableConduct}
-	q, a = db.officerGroupsSQL(g)
+	q, a = db.officerGroupsSQL(g, span)
 	add("disproportionality", q, a)
-	c, ca, d, da := db.speakUpSQL(s)
+	c, ca, d, da := db.speakUpSQL(span)
 	add("speakup", c, ca)
 	add("speakup", d, da)
-	for _, e := range db.eisSQL(s) {
+	for _, e := range db.eisSQL(s, span) {
 		add("eis-flags", e.text, e.args)
 	}
 	return out

@@ -120,15 +120,7 @@ func scanNotice(row interface{ Scan(...any) error }) (hearings.Notice, error) {
 	n.Kind, n.Status = hearings.Kind(kind), hearings.Status(status)
 	n.HearingOn, n.PublishFrom, n.PublishUntil = dateOnly(n.HearingOn.UTC()), dateOnly(n.PublishFrom.UTC()), dateOnly(n.PublishUntil.UTC())
 	n.DraftedAt = n.DraftedAt.UTC()
-	for _, p := range []struct {
-		src sql.NullTime
-		dst **time.Time
-	}{{submitted, &n.SubmittedAt}, {approved, &n.ApprovedAt}, {withdrawn, &n.WithdrawnAt}} {
-		if p.src.Valid {
-			t := p.src.Time.UTC()
-			*p.dst = &t
-		}
-	}
+	n.SubmittedAt, n.ApprovedAt, n.WithdrawnAt = utcPtr(submitted), utcPtr(approved), utcPtr(withdrawn)
 	return n, nil
 }
 
@@ -175,16 +167,11 @@ func (db *DB) notices(ctx context.Context, where string, args ...any) ([]hearing
 	if err != nil {
 		return nil, fmt.Errorf("reading hearing notices: %w", err)
 	}
-	defer rows.Close()
-	var out []hearings.Notice
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reading hearing notices: %w", err)
-		}
-		out = append(out, n)
+	out, err := collect(rows, func(rows *sql.Rows) (hearings.Notice, error) { return scanNotice(rows) })
+	if err != nil {
+		return nil, fmt.Errorf("reading hearing notices: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CaseIDByReference finds a case's id by its reference, "" when there is

@@ -255,6 +255,31 @@ func BenchmarkMeasures(b *testing.B) {
 	}
 }
 
+// BenchmarkMeasuresYearByQuarter computes each measure for the four
+// quarters of a year of the benchmark force and the year, as the public
+// portal does: all five periods in one count a measure.
+func BenchmarkMeasuresYearByQuarter(b *testing.B) {
+	db, force := measuresBenchDB(b)
+	svc := measures.New(db, func() time.Time { return benchMeasuresNow })
+	periods := []measures.Period{measures.QuarterOf(2025, 1), measures.QuarterOf(2025, 2), measures.QuarterOf(2025, 3),
+		measures.QuarterOf(2025, 4), measures.YearOf(2025)}
+	for _, id := range measures.IDs() {
+		b.Run(id, func(b *testing.B) {
+			for range b.N {
+				rs, err := svc.ComputePeriods(ctx, id, periods, measures.Filter{ForceID: force})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, r := range rs {
+					if r.Empty || len(r.Rows) == 0 {
+						b.Fatalf("%s %s: no figures (%s)", id, r.Period, r.Note)
+					}
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkBaselineMeasuresSQL runs the same SQL as BenchmarkMeasures,
 // measure by measure, straight on the reader pool, reading every row and
 // doing nothing else: what each measure costs with nothing of Probity

@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -387,22 +388,38 @@ func TestMeasuresByHand(t *testing.T) {
 				{measures.Count, g("Reviewed for the first time", "All"), 1, 1, 0},
 				{measures.Count, g("Review decision", "Intervention chosen"), 0, 0, 0}}},
 		}
+		// Each figure is checked as the measure counts its period alone,
+		// and as it counts it among others (the quarters of a year and the
+		// year, in one query a measure).
 		for _, tc := range tests {
-			t.Run(tc.measure+" "+tc.period.String(), func(t *testing.T) {
-				r, err := svc.Compute(ctx, tc.measure, tc.period, tc.filter)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if r.Empty {
-					t.Fatalf("empty: %s", r.Note)
-				}
-				for _, w := range tc.wants {
-					row := figure(t, r, w.stat, w.group...)
-					if math.Abs(row.Value-w.value) > 1e-9 || row.N != w.n || (w.den != 0 && row.Den != w.den) {
-						t.Errorf("%s %v: got %v (n %d, den %d), want %v (n %d, den %d)", w.stat, w.group, row.Value, row.N, row.Den, w.value, w.n, w.den)
+			for _, path := range []string{"alone", "among others"} {
+				t.Run(tc.measure+" "+tc.period.String()+" "+path, func(t *testing.T) {
+					var r measures.Result
+					var err error
+					if path == "alone" {
+						r, err = svc.Compute(ctx, tc.measure, tc.period, tc.filter)
+					} else {
+						var rs []measures.Result
+						rs, err = svc.ComputePeriods(ctx, tc.measure, []measures.Period{measures.QuarterOf(2024, 4), tc.period,
+							measures.QuarterOf(2025, 2), measures.YearOf(2025)}, tc.filter)
+						if err == nil {
+							r = rs[1]
+						}
 					}
-				}
-			})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if r.Empty {
+						t.Fatalf("empty: %s", r.Note)
+					}
+					for _, w := range tc.wants {
+						row := figure(t, r, w.stat, w.group...)
+						if math.Abs(row.Value-w.value) > 1e-9 || row.N != w.n || (w.den != 0 && row.Den != w.den) {
+							t.Errorf("%s %v: got %v (n %d, den %d), want %v (n %d, den %d)", w.stat, w.group, row.Value, row.N, row.Den, w.value, w.n, w.den)
+						}
+					}
+				})
+			}
 		}
 		t.Run("intervals", func(t *testing.T) {
 			r, err := svc.Compute(ctx, "disproportionality", q1, force)
@@ -426,6 +443,67 @@ func TestMeasuresByHand(t *testing.T) {
 				t.Errorf("dismissal ratio against a reference with no dismissals is defined: %+v", row)
 			}
 		})
+	})
+}
+
+// Counting a measure for several periods at once gives, period by period,
+// what counting each alone gives: for the quarters of a year and the year,
+// a quarter cut short at now, one not begun and one before the data, for
+// every measure and filter.
+func TestMeasuresByPeriodMatchEachPeriod(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := seedMeasures(t, db)
+		svc := measures.New(db, func() time.Time { return measuresNow })
+		periods := []measures.Period{measures.QuarterOf(2024, 3), measures.QuarterOf(2024, 4), measures.YearOf(2024),
+			measures.QuarterOf(2025, 1), measures.QuarterOf(2025, 2), measures.QuarterOf(2025, 3), measures.QuarterOf(2025, 4),
+			measures.YearOf(2025), measures.QuarterOf(2026, 1), measures.QuarterOf(2026, 2), measures.YearOf(2019),
+			measures.MonthOf(2025, time.March), measures.Range(day("2024-12-20"), day("2025-02-02"))}
+		for _, f := range []measures.Filter{{}, {ForceID: fx.force.ID}, {ForceID: fx.force.ID, UnitID: fx.north.ID},
+			{ForceID: fx.force.ID, Kind: cases.ConductMatter}} {
+			for _, m := range measures.Catalogue() {
+				if f.UnitID != "" && !slices.Contains(m.Filters, measures.FilterUnit) ||
+					f.Kind != "" && !slices.Contains(m.Filters, measures.FilterKind) {
+					continue
+				}
+				together, err := svc.ComputePeriods(ctx, m.ID, periods, f)
+				if err != nil {
+					t.Fatalf("%s %+v: %v", m.ID, f, err)
+				}
+				if len(together) != len(periods) {
+					t.Fatalf("%s: %d results for %d periods", m.ID, len(together), len(periods))
+				}
+				for i, p := range periods {
+					alone, err := svc.Compute(ctx, m.ID, p, f)
+					if err != nil {
+						t.Fatalf("%s %s: %v", m.ID, p, err)
+					}
+					if got, want := fmt.Sprintf("%+v", together[i]), fmt.Sprintf("%+v", alone); got != want {
+						t.Errorf("%s %s %+v among others:\n%s\nalone:\n%s", m.ID, p, f, got, want)
+					}
+				}
+			}
+		}
+		// The quarters link up as the figures do: each quarter opens with
+		// what the last closed with, and the year receives and finalises
+		// what its quarters do.
+		rs, err := svc.ComputePeriods(ctx, "backlog", periods[3:8], measures.Filter{ForceID: fx.force.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var received, finalised float64
+		for i, r := range rs[:4] {
+			received += figure(t, r, measures.Count, "Received").Value
+			finalised += figure(t, r, measures.Count, "Finalised").Value
+			if i > 0 && figure(t, r, measures.Count, "Open at the start").Value != figure(t, rs[i-1], measures.Count, "Open at the end").Value {
+				t.Errorf("%s opens with other than %s closed with", r.Period, rs[i-1].Period)
+			}
+		}
+		year := rs[4]
+		if received != figure(t, year, measures.Count, "Received").Value || finalised != figure(t, year, measures.Count, "Finalised").Value ||
+			received == 0 || finalised == 0 {
+			t.Errorf("quarters receive %v and finalise %v; the year %v and %v", received, finalised,
+				figure(t, year, measures.Count, "Received").Value, figure(t, year, measures.Count, "Finalised").Value)
+		}
 	})
 }
 

@@ -143,10 +143,7 @@ func (tx *Tx) Transfer(ctx context.Context, officerID, unitID string, rank offic
 		return err
 	}
 	p := &officers.Posting{OfficerID: officerID, UnitID: unitID, Rank: rank, StartedOn: on}
-	if left.Valid {
-		t := left.Time.UTC()
-		p.EndedOn = &t
-	}
+	p.EndedOn = utcPtr(left)
 	return tx.AddPosting(ctx, p)
 }
 
@@ -161,10 +158,7 @@ func scanOfficer(r interface{ Scan(...any) error }) (officers.Officer, error) {
 		&o.JoinedOn, &left, &o.Sex, &o.Ethnicity, &o.NationalID)
 	o.Rank = officers.Rank(rank)
 	o.JoinedOn = o.JoinedOn.UTC()
-	if left.Valid {
-		t := left.Time.UTC()
-		o.LeftOn = &t
-	}
+	o.LeftOn = utcPtr(left)
 	return o, err
 }
 
@@ -256,10 +250,7 @@ func (db *DB) Postings(ctx context.Context, officerID string) ([]officers.Postin
 		err = r.Scan(&p.ID, &p.OfficerID, &p.UnitID, &rank, &p.StartedOn, &ended)
 		p.Rank = officers.Rank(rank)
 		p.StartedOn = p.StartedOn.UTC()
-		if ended.Valid {
-			t := ended.Time.UTC()
-			p.EndedOn = &t
-		}
+		p.EndedOn = utcPtr(ended)
 		return p, err
 	})
 }
@@ -276,6 +267,15 @@ func collect[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// utcPtr is a nullable time as read, in UTC: nil when NULL.
+func utcPtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
 }
 
 func nullString(s string) any {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/probity/probity/internal/boards"
 	"github.com/probity/probity/internal/fault"
@@ -81,14 +80,6 @@ func scanMeeting(row interface{ Scan(...any) error }, more ...any) (boards.Meeti
 	m.MinutedAt = utcPtr(minutedAt)
 	m.Agenda, m.Actions = []boards.AgendaItem{}, []boards.Action{}
 	return m, nil
-}
-
-func utcPtr(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	u := t.Time.UTC()
-	return &u
 }
 
 // Meeting reads a meeting with its agenda and actions.

@@ -79,20 +79,14 @@ func requirements(ctx context.Context, q querier, where string, args ...any) ([]
 	if err != nil {
 		return nil, fmt.Errorf("reading requirements: %w", err)
 	}
-	defer rows.Close()
-	var out []oversight.Requirement
-	for rows.Next() {
-		var r oversight.Requirement
-		if err := rows.Scan(&r.ID, &r.Title, &r.Text, &r.Reason, &r.DueOn, &r.SetBy, &r.SetAt, &r.Version); err != nil {
-			return nil, fmt.Errorf("reading requirements: %w", err)
-		}
+	out, err := collect(rows, func(rows *sql.Rows) (r oversight.Requirement, err error) {
+		err = rows.Scan(&r.ID, &r.Title, &r.Text, &r.Reason, &r.DueOn, &r.SetBy, &r.SetAt, &r.Version)
 		r.DueOn, r.SetAt = r.DueOn.UTC(), r.SetAt.UTC()
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return r, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading requirements: %w", err)
 	}
-	rows.Close()
 	for i := range out {
 		ms, err := strs(ctx, q, `SELECT measure FROM oversight_requirement_measures WHERE requirement_id = $1 ORDER BY position`, out[i].ID)
 		if err != nil {
@@ -175,26 +169,16 @@ func notices(ctx context.Context, q querier, where string, args ...any) ([]overs
 	if err != nil {
 		return nil, fmt.Errorf("reading notices: %w", err)
 	}
-	defer rows.Close()
-	var out []oversight.Notice
-	for rows.Next() {
-		var n oversight.Notice
+	out, err := collect(rows, func(rows *sql.Rows) (n oversight.Notice, err error) {
 		var state string
 		var ended sql.NullTime
-		if err := rows.Scan(&n.ID, &n.Reasons, &state, &n.IssuedBy, &n.IssuedAt, &n.EndedBy, &ended, &n.EndReasons, &n.Version); err != nil {
-			return nil, fmt.Errorf("reading notices: %w", err)
-		}
-		n.State, n.IssuedAt = oversight.NoticeState(state), n.IssuedAt.UTC()
-		if ended.Valid {
-			t := ended.Time.UTC()
-			n.EndedAt = &t
-		}
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
+		err = rows.Scan(&n.ID, &n.Reasons, &state, &n.IssuedBy, &n.IssuedAt, &n.EndedBy, &ended, &n.EndReasons, &n.Version)
+		n.State, n.IssuedAt, n.EndedAt = oversight.NoticeState(state), n.IssuedAt.UTC(), utcPtr(ended)
+		return n, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading notices: %w", err)
 	}
-	rows.Close()
 	for i := range out {
 		if out[i].RequirementIDs, err = strs(ctx, q, `SELECT nr.requirement_id FROM oversight_notice_requirements nr
 			JOIN oversight_requirements r ON r.id = nr.requirement_id WHERE nr.notice_id = $1 ORDER BY r.due_on, r.id`, out[i].ID); err != nil {
@@ -321,26 +305,16 @@ func plans(ctx context.Context, q querier, where string, args ...any) ([]oversig
 	if err != nil {
 		return nil, fmt.Errorf("reading plans: %w", err)
 	}
-	defer rows.Close()
-	var out []oversight.Plan
-	for rows.Next() {
-		var p oversight.Plan
+	out, err := collect(rows, func(rows *sql.Rows) (p oversight.Plan, err error) {
 		var state string
 		var closed sql.NullTime
-		if err := rows.Scan(&p.ID, &p.RequirementID, &p.Title, &state, &p.CreatedBy, &p.CreatedAt, &p.ClosedBy, &closed, &p.Version); err != nil {
-			return nil, fmt.Errorf("reading plans: %w", err)
-		}
-		p.State, p.CreatedAt = oversight.PlanState(state), p.CreatedAt.UTC()
-		if closed.Valid {
-			t := closed.Time.UTC()
-			p.ClosedAt = &t
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
+		err = rows.Scan(&p.ID, &p.RequirementID, &p.Title, &state, &p.CreatedBy, &p.CreatedAt, &p.ClosedBy, &closed, &p.Version)
+		p.State, p.CreatedAt, p.ClosedAt = oversight.PlanState(state), p.CreatedAt.UTC(), utcPtr(closed)
+		return p, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading plans: %w", err)
 	}
-	rows.Close()
 	for i := range out {
 		if out[i].Revisions, err = revisions(ctx, q, out[i].ID); err != nil {
 			return nil, err
@@ -365,10 +339,7 @@ func revisions(ctx context.Context, q querier, planID string) ([]oversight.Revis
 		if err := rows.Scan(&r.N, &r.SubmittedBy, &submitted, &outcome, &reasons, &conditions, &resubmit, &assessedBy, &assessedAt); err != nil {
 			return nil, fmt.Errorf("reading a plan's revisions: %w", err)
 		}
-		if submitted.Valid {
-			t := submitted.Time.UTC()
-			r.SubmittedAt = &t
-		}
+		r.SubmittedAt = utcPtr(submitted)
 		if outcome.Valid {
 			a := &oversight.Assessment{Outcome: oversight.Outcome(outcome.String), Reasons: reasons.String, Conditions: conditions.String,
 				AssessedBy: assessedBy.String, AssessedAt: assessedAt.Time.UTC()}

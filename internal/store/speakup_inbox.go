@@ -75,10 +75,7 @@ func (db *DB) SpeakUpRevealRequests(ctx context.Context, reportID string) ([]spe
 		var decided sql.NullTime
 		err = r.Scan(&rr.ID, &rr.ReportID, &rr.RequestedBy, &rr.Reason, &rr.Recipient, &rr.CreatedAt, &decided)
 		rr.CreatedAt = rr.CreatedAt.UTC()
-		if decided.Valid {
-			t := decided.Time.UTC()
-			rr.DecidedAt = &t
-		}
+		rr.DecidedAt = utcPtr(decided)
 		rr.Approvals = []string{}
 		return rr, err
 	})

@@ -139,10 +139,7 @@ func scanReview(row interface{ Scan(...any) error }) (vetting.Review, error) {
 	if on.Valid {
 		r.Trigger.AllegationOn = on.Time.UTC()
 	}
-	if decidedAt.Valid {
-		t := decidedAt.Time.UTC()
-		r.DecidedAt = &t
-	}
+	r.DecidedAt = utcPtr(decidedAt)
 	r.OpenedAt, r.DueBy = r.OpenedAt.UTC(), r.DueBy.UTC()
 	return r, nil
 }
@@ -162,16 +159,11 @@ func (db *DB) reviews(ctx context.Context, where string, args ...any) ([]vetting
 	if err != nil {
 		return nil, fmt.Errorf("reading vetting reviews: %w", err)
 	}
-	defer rows.Close()
-	var out []vetting.Review
-	for rows.Next() {
-		r, err := scanReview(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reading vetting reviews: %w", err)
-		}
-		out = append(out, r)
+	out, err := collect(rows, func(rows *sql.Rows) (vetting.Review, error) { return scanReview(rows) })
+	if err != nil {
+		return nil, fmt.Errorf("reading vetting reviews: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // VettingReview reads one review.
@@ -289,10 +281,7 @@ func scanClearance(rows *sql.Rows, c *vetting.Clearance, lead ...any) error {
 	}
 	c.Level, c.Status = vetting.Level(level), vetting.Status(status)
 	c.GrantedOn, c.DecidedAt = c.GrantedOn.UTC(), c.DecidedAt.UTC()
-	if due.Valid {
-		t := due.Time.UTC()
-		c.ReviewDue = &t
-	}
+	c.ReviewDue = utcPtr(due)
 	return nil
 }
 

@@ -3,9 +3,11 @@ package web_test
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -17,26 +19,36 @@ var benchCaseWords = []string{"shouted", "pushed", "ignored", "threatened", "sea
 // handler's unit, for the case list benchmarks.
 func benchListFixture(b *testing.B) (*fixture, *client) {
 	f := benchFixture(b)
+	addBenchCases(b, f, 2000, func(i int, unit officers.Unit) (cases.Case, time.Time) {
+		return cases.Case{Kind: cases.Complaint, ForceID: unit.ForceID, UnitID: unit.ID,
+			Summary: "Officer " + benchCaseWords[i%len(benchCaseWords)] + " the complainant, case " + strconv.Itoa(i),
+			AroseOn: f.now.AddDate(0, 0, -400), ReceivedAt: f.now.AddDate(0, 0, -(i % 300)),
+			Allegations: []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language",
+				Subjects: []cases.Subject{{OfficerID: f.subject}}}}}, f.now
+	})
+	return f, f.login(b, access.Handler)
+}
+
+// addBenchCases stores n cases made by mk in one transaction, alternately
+// in the fixture's two units; mk gives each case and when it is stored.
+func addBenchCases(b *testing.B, f *fixture, n int, mk func(i int, unit officers.Unit) (cases.Case, time.Time)) {
+	b.Helper()
 	ref, err := cases.LoadReference()
 	if err != nil {
 		b.Fatal(err)
 	}
 	err = f.db.InTx(ctx, func(tx *store.Tx) error {
-		for i := range 2000 {
+		for i := range n {
 			unit := f.unitA
 			if i%2 == 1 {
 				unit = f.unitB
 			}
-			c := cases.Case{Kind: cases.Complaint, ForceID: unit.ForceID, UnitID: unit.ID,
-				Summary: "Officer " + benchCaseWords[i%len(benchCaseWords)] + " the complainant, case " + strconv.Itoa(i),
-				AroseOn: f.now.AddDate(0, 0, -400), ReceivedAt: f.now.AddDate(0, 0, -(i % 300)),
-				Allegations: []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language",
-					Subjects: []cases.Subject{{OfficerID: f.subject}}}}}
+			c, at := mk(i, unit)
 			if err := c.Validate(ref, f.now); err != nil {
 				return err
 			}
 			c.Prepare(ref, f.now)
-			if err := tx.CreateCase(ctx, &c, "bench", f.now); err != nil {
+			if err := tx.CreateCase(ctx, &c, "bench", at); err != nil {
 				return err
 			}
 		}
@@ -45,7 +57,6 @@ func benchListFixture(b *testing.B) (*fixture, *client) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return f, f.login(b, access.Handler)
 }
 
 // BenchmarkCaseListPage is the cases page as a handler searching: the

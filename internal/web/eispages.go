@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -157,15 +156,7 @@ func (s *Server) flagReviewForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Form = rv
-	var fe *fault.Error
-	if errors.As(err, &fe) {
-		for _, fld := range fe.Fields {
-			data.Errors[fld.Field] = fld.Reason
-		}
-		if len(fe.Fields) == 0 {
-			data.Problem = fe.Message
-		}
-	}
+	data.Problem = refusalOnForm(err, data.Errors)
 	s.render(w, r, statusOf(kind), "eis-flag", data)
 }
 

@@ -59,6 +59,23 @@ func fieldErrors(err error, prefix string) (map[string]string, []formError, stri
 	return by, summary, ""
 }
 
+// refusalOnForm puts a refusal's reasons beside the fields it names, in
+// errs by field, and returns its message when it names no field (someone
+// else changed the record first), for the form's page to show above it.
+func refusalOnForm(err error, errs map[string]string) (problem string) {
+	var fe *fault.Error
+	if !errors.As(err, &fe) {
+		return ""
+	}
+	for _, f := range fe.Fields {
+		errs[f.Field] = f.Reason
+	}
+	if len(fe.Fields) == 0 {
+		return fe.Message
+	}
+	return ""
+}
+
 // hearingNoticesList is the authority's list of notices.
 type hearingNoticesList struct {
 	pageData

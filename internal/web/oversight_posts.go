@@ -440,6 +440,28 @@ func (s *Server) postPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "oversight-boards", data)
 }
 
+// afterPostForm ends a form sent to change post id. When it was applied
+// (err nil) the caller goes back to the post's page, told what was done;
+// a refusal the form's page shows gives the post as it now is and again
+// true, for the caller to show the form with the refusal beside it; any
+// other failure is shown as such.
+func (s *Server) afterPostForm(w http.ResponseWriter, r *http.Request, id, done string, err error) (v postView, again bool) {
+	if err == nil {
+		http.Redirect(w, r, "/oversight/posts/"+id+"?done="+done, http.StatusSeeOther)
+		return v, false
+	}
+	if !boardPageFault(err) {
+		s.failPage(w, r, err)
+		return v, false
+	}
+	v, rerr := s.readPostView(r, id)
+	if rerr != nil {
+		s.failPage(w, r, rerr)
+		return v, false
+	}
+	return v, true
+}
+
 func (s *Server) withdrawForm(w http.ResponseWriter, r *http.Request) {
 	if err := boardReadForm(w, r); err != nil {
 		s.failPage(w, r, err)
@@ -447,17 +469,8 @@ func (s *Server) withdrawForm(w http.ResponseWriter, r *http.Request) {
 	}
 	pf := r.PostForm
 	_, err := s.appoint(r, r.PathValue("id"), appointmentInput{ProposalID: pf.Get("proposal_id"), Stage: "withdrawn", Reason: pf.Get("reason")})
-	if err == nil {
-		http.Redirect(w, r, "/oversight/posts/"+r.PathValue("id")+"?done=withdrawn", http.StatusSeeOther)
-		return
-	}
-	if !boardPageFault(err) {
-		s.failPage(w, r, err)
-		return
-	}
-	v, rerr := s.readPostView(r, r.PathValue("id"))
-	if rerr != nil {
-		s.failPage(w, r, rerr)
+	v, again := s.afterPostForm(w, r, r.PathValue("id"), "withdrawn", err)
+	if !again {
 		return
 	}
 	forms := s.withdrawForms(v)
@@ -594,21 +607,12 @@ func (s *Server) appointForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	_, err = s.appoint(r, p.ID, in)
-	if err == nil {
-		done := "appointment"
-		if in.Stage == "proposed" {
-			done = "proposal"
-		}
-		http.Redirect(w, r, "/oversight/posts/"+p.ID+"?done="+done, http.StatusSeeOther)
-		return
+	done := "appointment"
+	if in.Stage == "proposed" {
+		done = "proposal"
 	}
-	if !boardPageFault(err) {
-		s.failPage(w, r, err)
-		return
-	}
-	v, rerr := s.readPostView(r, p.ID)
-	if rerr != nil {
-		s.failPage(w, r, rerr)
+	v, again := s.afterPostForm(w, r, p.ID, done, err)
+	if !again {
 		return
 	}
 	s.render(w, r, statusOf(fault.KindOf(err)), "oversight-boards", boardPage{pageData: s.pageData(r), Page: "appoint", Post: v,
@@ -670,17 +674,8 @@ func (s *Server) changeForm(w http.ResponseWriter, r *http.Request) {
 	in := changeInput{Kind: pf.Get("kind"), On: boardFormDay(pf, "on"), Holder: pf.Get("holder"), Reason: pf.Get("reason"),
 		TermEnds: boardFormDay(pf, "term_ends"), Notes: pf.Get("notes")}
 	_, err := s.changePost(r, r.PathValue("id"), in)
-	if err == nil {
-		http.Redirect(w, r, "/oversight/posts/"+r.PathValue("id")+"?done=change", http.StatusSeeOther)
-		return
-	}
-	if !boardPageFault(err) {
-		s.failPage(w, r, err)
-		return
-	}
-	v, rerr := s.readPostView(r, r.PathValue("id"))
-	if rerr != nil {
-		s.failPage(w, r, rerr)
+	v, again := s.afterPostForm(w, r, r.PathValue("id"), "change", err)
+	if !again {
 		return
 	}
 	kind := boards.EventKind(in.Kind)

@@ -180,14 +180,21 @@ func TestDisablingEndsSessions(t *testing.T) {
 	})
 }
 
+// signInUnenrolled clears the handler's authenticator and signs in as
+// the handler with the password alone, answering the sign-in.
+func signInUnenrolled(t *testing.T, f *fixture) (*client, *httptest.ResponseRecorder) {
+	t.Helper()
+	u := f.users[access.Handler]
+	if err := f.db.InTx(ctx, func(tx *store.Tx) error { return tx.SetTOTP(ctx, u.ID, "", false, 0) }); err != nil {
+		t.Fatal(err)
+	}
+	c := f.anonymous()
+	return c, c.do(t, "POST", "/api/v1/session", "application/json", `{"username":"handler","password":"`+testPassword+`"}`)
+}
+
 func TestMFAEnrolmentIsForcedAtFirstLogin(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
-		u := f.users[access.Handler]
-		if err := f.db.InTx(ctx, func(tx *store.Tx) error { return tx.SetTOTP(ctx, u.ID, "", false, 0) }); err != nil {
-			t.Fatal(err)
-		}
-		c := f.anonymous()
-		rec := c.do(t, "POST", "/api/v1/session", "application/json", `{"username":"handler","password":"`+testPassword+`"}`)
+		c, rec := signInUnenrolled(t, f)
 		if rec.Code != 200 || decode(t, rec)["mfa_enrolment_required"] != true {
 			t.Fatalf("first login: %d %s", rec.Code, rec.Body)
 		}
@@ -228,12 +235,7 @@ func TestMFAEnrolmentIsForcedAtFirstLogin(t *testing.T) {
 // the page confirms enrolment.
 func TestMFAEnrolmentPage(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
-		u := f.users[access.Handler]
-		if err := f.db.InTx(ctx, func(tx *store.Tx) error { return tx.SetTOTP(ctx, u.ID, "", false, 0) }); err != nil {
-			t.Fatal(err)
-		}
-		c := f.anonymous()
-		rec := c.do(t, "POST", "/api/v1/session", "application/json", `{"username":"handler","password":"`+testPassword+`"}`)
+		c, rec := signInUnenrolled(t, f)
 		if rec.Code != 200 {
 			t.Fatalf("first login: %d %s", rec.Code, rec.Body)
 		}
@@ -269,12 +271,7 @@ func TestMFAEnrolmentPage(t *testing.T) {
 
 func TestDemoModeSkipsMFA(t *testing.T) {
 	eachFixture(t, false, func(t *testing.T, f *fixture) {
-		u := f.users[access.Handler]
-		if err := f.db.InTx(ctx, func(tx *store.Tx) error { return tx.SetTOTP(ctx, u.ID, "", false, 0) }); err != nil {
-			t.Fatal(err)
-		}
-		c := f.anonymous()
-		rec := c.do(t, "POST", "/api/v1/session", "application/json", `{"username":"handler","password":"`+testPassword+`"}`)
+		_, rec := signInUnenrolled(t, f)
 		if rec.Code != 200 || decode(t, rec)["mfa_enrolment_required"] != false {
 			t.Fatalf("demo login: %d %s", rec.Code, rec.Body)
 		}

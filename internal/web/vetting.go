@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -233,15 +232,7 @@ func (s *Server) vettingDecisionForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Form = sent
-	var fe *fault.Error
-	if errors.As(err, &fe) {
-		for _, fld := range fe.Fields {
-			data.Errors[fld.Field] = fld.Reason
-		}
-		if len(fe.Fields) == 0 {
-			data.Problem = fe.Message
-		}
-	}
+	data.Problem = refusalOnForm(err, data.Errors)
 	s.render(w, r, statusOf(kind), "vetting-review", data)
 }
 
