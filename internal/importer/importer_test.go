@@ -11,6 +11,7 @@ import (
 
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/importer"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )
@@ -151,10 +152,65 @@ func equalCounts(a, b map[string]int) bool {
 	return true
 }
 
+// TestStoppedLoadLeavesNothing: an import into an empty SQLite database
+// is one transaction, so stopping it midway writes nothing, and the next
+// run starts again from the beginning.
+func TestStoppedLoadLeavesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		zipPath := writeZip(t, ccrbMembers())
+		m := mustBuiltin(t, "ccrb")
+		ctx, cancel := context.WithCancel(context.Background())
+		o := opts(t)
+		o.Batch = 6
+		o.AfterBatch = func(n int) {
+			if n == 1 {
+				cancel()
+			}
+		}
+		sum, err := importer.Import(ctx, db, m, []string{zipPath}, o)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+		whole := db.Dialect() == store.SQLite
+		if sum.Whole != whole {
+			t.Errorf("whole = %v on %s", sum.Whole, db.Dialect())
+		}
+		if !whole {
+			return // batch by batch, as TestCrashMidImportResumes
+		}
+		if sum.Batches != 0 {
+			t.Errorf("%d batches committed, want none", sum.Batches)
+		}
+		if got, _ := db.ImportCounts(context.Background(), "ccrb"); len(got) != 0 {
+			t.Errorf("after stopping: %v, want nothing", got)
+		}
+		if empty, err := db.Empty(context.Background()); !empty || err != nil {
+			t.Errorf("empty = %v, %v after stopping", empty, err)
+		}
+		again, err := importer.Import(context.Background(), db, m, []string{zipPath}, opts(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Duplicates != 1 || again.Imported != 11 || again.Allegations != 7 || !again.Whole {
+			t.Errorf("the next run: %+v", *again)
+		}
+	})
+}
+
+// TestCrashMidImportResumes: an import into a database that already holds
+// records writes batch by batch; a crash loses only the batch in hand.
 func TestCrashMidImportResumes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		zipPath := writeZip(t, ccrbMembers())
 		m := mustBuiltin(t, "ccrb")
+		// The force is there already (it adopts it), so the database is
+		// not empty.
+		err := db.InTx(context.Background(), func(tx *store.Tx) error {
+			return tx.CreateForce(context.Background(), &officers.Force{Code: m.Force.Code, Name: m.Force.Name})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		// Batch 1: the five officer rows and the first allegation row,
 		// which opens case 200000006 (its second row is in batch 2).
 		ctx, cancel := context.WithCancel(context.Background())
@@ -169,7 +225,7 @@ func TestCrashMidImportResumes(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want context.Canceled", err)
 		}
-		if sum.Batches != 1 {
+		if sum.Whole || sum.Batches != 1 {
 			t.Errorf("%d batches committed, want 1", sum.Batches)
 		}
 		got, _ := db.ImportCounts(context.Background(), "ccrb")
