@@ -60,22 +60,21 @@ func (db *DB) ImportLoad(ctx context.Context, fn func(*Tx) error) (err error) {
 	}
 	// foreign_keys cannot change inside a transaction, and the writer is
 	// one connection that other callers share: the load holds it from
-	// switching them off until they are on again.
+	// switching them off until it is done with it, and then closes it
+	// rather than switch them on again. A connection whose transaction a
+	// cancelled context rolls back is rolled back on another goroutine,
+	// and a PRAGMA that ran before that rollback would change nothing; the
+	// pool opens the next writer with foreign keys on, as every
+	// connection is opened.
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	defer func() { _ = conn.Raw(func(any) error { return driver.ErrBadConn }) }()
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		return err
 	}
-	defer func() {
-		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); rerr != nil {
-			// A writer without foreign keys must not serve anyone.
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-			err = errors.Join(err, fmt.Errorf("switching foreign keys back on: %w", rerr))
-		}
-	}()
 	db.writeWaiting.Add(1)
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	db.writeWaiting.Add(-1)
