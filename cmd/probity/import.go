@@ -154,6 +154,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if aerr := db.Audit(context.WithoutCancel(ctx), e); aerr != nil {
 		return errors.Join(err, fmt.Errorf("recording the import in the audit log: %w", aerr))
 	}
+	if err != nil && sum.Whole {
+		return fmt.Errorf("import stopped; nothing of it was written (into an empty database it is one transaction); run the same command again: %w", err)
+	}
 	if err != nil {
 		return fmt.Errorf("import stopped after %d batches (they stay written; run the same command again to resume): %w", sum.Batches, err)
 	}

@@ -29,8 +29,9 @@ type Options struct {
 	// Progress, when set, is told how far the import has got, every few
 	// thousand rows and at the end of each phase.
 	Progress func(Progress)
-	// AfterBatch, when set, runs after each batch commits; tests use it to
-	// stop an import midway.
+	// AfterBatch, when set, runs after each batch commits (in a whole
+	// load, after each is written into the load's one transaction); tests
+	// use it to stop an import midway.
 	AfterBatch func(batch int)
 }
 
@@ -66,7 +67,11 @@ type Summary struct {
 	Unmapped       map[string]int // source categories that fell to the default category, with counts
 	RejectFile     string         // "" when nothing was rejected
 	Batches        int
-	Took           time.Duration
+	// Whole says the import went into an empty SQLite database as one
+	// transaction (store.ImportLoad): if it stopped, nothing of it is
+	// written.
+	Whole bool
+	Took  time.Duration
 }
 
 // UnmappedSorted lists unmapped source categories, most frequent first.
@@ -188,6 +193,13 @@ type run struct {
 	open      map[string]*openCase
 	grown     map[string]bool
 	unindexed map[string]bool
+
+	// A whole load: flush hands batches to the writer of the one
+	// transaction through loadIn; loadDone gives its result.
+	loadIn     chan *store.ImportBatch
+	loadDone   chan error
+	stopLoad   context.CancelFunc
+	loadWrites int
 
 	ctx       context.Context
 	batch     *store.ImportBatch
@@ -364,12 +376,71 @@ func (x *run) run(ctx context.Context) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, restore()) }()
+	if x.db.Dialect() == store.SQLite {
+		empty, err := x.db.Empty(ctx)
+		if err != nil {
+			return err
+		}
+		if empty {
+			x.startLoad(ctx)
+		}
+	}
 	if err := x.load(ctx); err != nil {
 		// A batch still being written ends first, whether or not it
-		// commits: the import has stopped either way.
-		return errors.Join(err, x.written())
+		// commits: the import has stopped either way. A whole load
+		// rolls back.
+		return errors.Join(err, x.stop())
 	}
 	return x.written()
+}
+
+// startLoad opens the one transaction of a whole load (store.ImportLoad)
+// on a goroutine of its own, which writes each batch flush hands it while
+// the next is read and built, as batches are written otherwise.
+func (x *run) startLoad(ctx context.Context) {
+	lctx, cancel := context.WithCancel(ctx)
+	x.stopLoad = cancel
+	x.loadIn = make(chan *store.ImportBatch)
+	x.loadDone = make(chan error, 1)
+	x.sum.Whole = true
+	in := x.loadIn
+	go func() {
+		n := 0
+		x.loadDone <- x.db.ImportLoad(lctx, func(tx *store.Tx) error {
+			for {
+				select {
+				case b, ok := <-in:
+					if !ok {
+						return nil
+					}
+					n++
+					if err := tx.ImportBatch(lctx, b); err != nil {
+						return fmt.Errorf("writing batch %d: %w", n, err)
+					}
+					if x.opt.AfterBatch != nil {
+						x.opt.AfterBatch(n)
+					}
+				case <-lctx.Done():
+					return lctx.Err()
+				}
+			}
+		})
+	}()
+}
+
+// stop ends the import after an error: a whole load is rolled back, and a
+// batch being written is waited for.
+func (x *run) stop() error {
+	if x.loadIn == nil {
+		return x.written()
+	}
+	x.stopLoad()
+	err := <-x.loadDone
+	x.loadIn = nil
+	if errors.Is(err, context.Canceled) {
+		return nil // the error that stopped it says why
+	}
+	return err
 }
 
 // load reads the rows and writes them, batch by batch.
@@ -597,6 +668,19 @@ func (x *run) flush(ctx context.Context) error {
 		x.batchRows = 0
 		return nil
 	}
+	if x.loadIn != nil {
+		select {
+		case x.loadIn <- b:
+			x.loadWrites++
+		case err := <-x.loadDone: // the load failed, and rolled back
+			x.loadIn = nil
+			x.stopLoad()
+			return err
+		}
+		x.batch = &store.ImportBatch{Source: x.m.Source, Now: x.now}
+		x.batchRows = 0
+		return nil
+	}
 	if err := x.written(); err != nil {
 		return err
 	}
@@ -625,6 +709,16 @@ func (x *run) flush(ctx context.Context) error {
 // written waits for the batch being written, if any, and says whether it
 // committed.
 func (x *run) written() error {
+	if x.loadIn != nil {
+		close(x.loadIn)
+		err := <-x.loadDone
+		x.loadIn = nil
+		x.stopLoad()
+		if err == nil {
+			x.sum.Batches = x.loadWrites
+		}
+		return err
+	}
 	if x.writing == nil {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/importer"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
 )
@@ -151,10 +152,65 @@ func equalCounts(a, b map[string]int) bool {
 	return true
 }
 
+// TestStoppedLoadLeavesNothing: an import into an empty SQLite database
+// is one transaction, so stopping it midway writes nothing, and the next
+// run starts again from the beginning.
+func TestStoppedLoadLeavesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		zipPath := writeZip(t, ccrbMembers())
+		m := mustBuiltin(t, "ccrb")
+		ctx, cancel := context.WithCancel(context.Background())
+		o := opts(t)
+		o.Batch = 6
+		o.AfterBatch = func(n int) {
+			if n == 1 {
+				cancel()
+			}
+		}
+		sum, err := importer.Import(ctx, db, m, []string{zipPath}, o)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+		whole := db.Dialect() == store.SQLite
+		if sum.Whole != whole {
+			t.Errorf("whole = %v on %s", sum.Whole, db.Dialect())
+		}
+		if !whole {
+			return // batch by batch, as TestCrashMidImportResumes
+		}
+		if sum.Batches != 0 {
+			t.Errorf("%d batches committed, want none", sum.Batches)
+		}
+		if got, _ := db.ImportCounts(context.Background(), "ccrb"); len(got) != 0 {
+			t.Errorf("after stopping: %v, want nothing", got)
+		}
+		if empty, err := db.Empty(context.Background()); !empty || err != nil {
+			t.Errorf("empty = %v, %v after stopping", empty, err)
+		}
+		again, err := importer.Import(context.Background(), db, m, []string{zipPath}, opts(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Duplicates != 1 || again.Imported != 11 || again.Allegations != 7 || !again.Whole {
+			t.Errorf("the next run: %+v", *again)
+		}
+	})
+}
+
+// TestCrashMidImportResumes: an import into a database that already holds
+// records writes batch by batch; a crash loses only the batch in hand.
 func TestCrashMidImportResumes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		zipPath := writeZip(t, ccrbMembers())
 		m := mustBuiltin(t, "ccrb")
+		// The force is there already (it adopts it), so the database is
+		// not empty.
+		err := db.InTx(context.Background(), func(tx *store.Tx) error {
+			return tx.CreateForce(context.Background(), &officers.Force{Code: m.Force.Code, Name: m.Force.Name})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		// Batch 1: the five officer rows and the first allegation row,
 		// which opens case 200000006 (its second row is in batch 2).
 		ctx, cancel := context.WithCancel(context.Background())
@@ -169,7 +225,7 @@ func TestCrashMidImportResumes(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want context.Canceled", err)
 		}
-		if sum.Batches != 1 {
+		if sum.Whole || sum.Batches != 1 {
 			t.Errorf("%d batches committed, want 1", sum.Batches)
 		}
 		got, _ := db.ImportCounts(context.Background(), "ccrb")
@@ -366,29 +422,60 @@ func mapping(t *testing.T, name, old, new string) *importer.Mapping {
 	return m
 }
 
+// TestMappingErrors: a mapping that is wrong is refused with a message
+// naming what is wrong. Each case edits a shipped mapping (ccrb unless it
+// says otherwise), replacing the first old with new.
 func TestMappingErrors(t *testing.T) {
-	ccrb, _ := importer.BuiltinText("ccrb")
+	const (
+		phillyDefault = "    default: \"\"\n\ncases:"
+		ccrbFallback  = "  joined_fallback:"
+	)
+	groups := func(g string) string { return "    default: \"\"\n  ethnicity_groups:\n" + g + "\ncases:" }
 	for _, tc := range []struct {
-		name, old, new, want string
+		name, mapping, old, new, want string
 	}{
-		{"misspelt key", "  file: officers\n", "  fil: officers\n", `field fil not found`},
-		{"misspelt key in a value", "column: rank", "colum: rank", `unknown key "colum"`},
-		{"date format without a date", `arose: {column: incident_date, format: "%Y-%m-%d"}`, `arose: {column: incident_date, format: "YYYY-MM-DD"}`, `does not read a year, month and day`},
-		{"unsupported strftime", `arose: {column: incident_date, format: "%Y-%m-%d"}`, `arose: {column: incident_date, format: "%Y-%j"}`, `%j is not supported`},
-		{"unknown category", "value: powers-policies-procedures/use-of-force}", "value: powers-policies-procedures/use-of-farce}", `"use-of-farce" is not a sub-category`},
-		{"discrimination without a characteristic", "value: discriminatory-behaviour/race}", "value: discriminatory-behaviour}", "must name the protected characteristic"},
-		{"unknown finding", "Exonerated: exonerated", "Exonerated: cleared", `"cleared" is not a finding`},
-		{"unknown rank", "Sergeant: sergeant", "Sergeant: staff sergeant", `"staff sergeant" is not a rank`},
-		{"bad source", "source: ccrb", "source: NYC CCRB", "source:"},
-		{"unknown file", "file: allegations", "file: complaints", `allegations.file: "complaints" is not one of the files`},
-		{"bad template", `template: "Imported CCRB complaint {complaint_id}"`, `template: "Imported CCRB complaint {complaint_id"`, "unmatched brace"},
+		{"misspelt key", "", "  file: officers\n", "  fil: officers\n", `field fil not found`},
+		{"misspelt key in a value", "", "column: rank", "colum: rank", `unknown key "colum"`},
+		{"date format without a date", "", `arose: {column: incident_date, format: "%Y-%m-%d"}`, `arose: {column: incident_date, format: "YYYY-MM-DD"}`, `does not read a year, month and day`},
+		{"unsupported strftime", "", `arose: {column: incident_date, format: "%Y-%m-%d"}`, `arose: {column: incident_date, format: "%Y-%j"}`, `%j is not supported`},
+		{"unknown category", "", "value: powers-policies-procedures/use-of-force}", "value: powers-policies-procedures/use-of-farce}", `"use-of-farce" is not a sub-category`},
+		{"discrimination without a characteristic", "", "value: discriminatory-behaviour/race}", "value: discriminatory-behaviour}", "must name the protected characteristic"},
+		{"unknown finding", "", "Exonerated: exonerated", "Exonerated: cleared", `"cleared" is not a finding`},
+		{"unknown rank", "", "Sergeant: sergeant", "Sergeant: staff sergeant", `"staff sergeant" is not a rank`},
+		{"bad source", "", "source: ccrb", "source: NYC CCRB", "source:"},
+		{"unknown file", "", "file: allegations", "file: complaints", `allegations.file: "complaints" is not one of the files`},
+		{"bad template", "", `template: "Imported CCRB complaint {complaint_id}"`, `template: "Imported CCRB complaint {complaint_id"`, "unmatched brace"},
+
+		{"unidentified: no values", "", ccrbFallback, "  unidentified: {column: last_name}\n" + ccrbFallback, "officers.unidentified[0].values: list the values"},
+		{"unidentified: no column", "", ccrbFallback, "  unidentified: {values: [UNKNOWN]}\n" + ccrbFallback, "officers.unidentified[0]: name the column"},
+		{"unidentified: misspelt key", "", ccrbFallback, "  unidentified: {column: last_name, value: [UNKNOWN]}\n" + ccrbFallback, `unknown key "value"`},
+
+		{"ethnicity group: no name", "philly", phillyDefault, groups("    - {values: [white]}\n"), "officers.ethnicity_groups[0].name: is required"},
+		{"ethnicity group: no values", "philly", phillyDefault, groups("    - {name: White}\n"), "officers.ethnicity_groups[0].values: list the source values"},
+		{"ethnicity group: twice", "philly", phillyDefault, groups("    - {name: White, values: [white]}\n    - {name: white, values: [w]}\n"),
+			`officers.ethnicity_groups[1].name: "white" is declared twice`},
+		{"ethnicity group: value in two groups", "philly", phillyDefault, groups("    - {name: A, values: [white]}\n    - {name: B, values: [WHITE]}\n"),
+			`officers.ethnicity_groups[1].values: "WHITE" is already in the group "A"`},
+		{"ethnicity group: not an ONS group", "philly", phillyDefault, groups("    - {name: Latino, values: [latino], ons: hispanic}\n"),
+			`officers.ethnicity_groups[0].ons: "hispanic" is not an ONS ethnicity group`},
+		{"ethnicity group: misspelt key", "philly", phillyDefault, groups("    - {name: Latino, value: [latino]}\n"), `field value not found`},
+		{"ethnicity groups without a column", "philly", "  ethnicity:\n    column: po_race\n", "  ethnicity_groups: [{name: White, values: [white]}]\n  ethnicity:\n",
+			"officers.ethnicity_groups: name the column"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := string(ccrb)
-			if !strings.Contains(s, tc.old) {
-				t.Fatalf("mapping has no %q", tc.old)
+			name := tc.mapping
+			if name == "" {
+				name = "ccrb"
 			}
-			_, err := importer.ParseMapping([]byte(strings.Replace(s, tc.old, tc.new, 1)))
+			text, err := importer.BuiltinText(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := string(text)
+			if !strings.Contains(s, tc.old) {
+				t.Fatalf("mapping %s has no %q", name, tc.old)
+			}
+			_, err = importer.ParseMapping([]byte(strings.Replace(s, tc.old, tc.new, 1)))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want one containing %q", err, tc.want)
 			}

@@ -71,22 +71,10 @@ func TestUnidentifiedOfficersImportAsNoSubject(t *testing.T) {
 	})
 }
 
+// TestUnidentifiedMappingErrors: a column the file does not have is named
+// when the files are read (the errors a mapping shows alone are in
+// TestMappingErrors).
 func TestUnidentifiedMappingErrors(t *testing.T) {
-	ccrb, _ := importer.BuiltinText("ccrb")
-	for _, tc := range []struct{ name, add, want string }{
-		{"no values", "  unidentified: {column: last_name}\n", "officers.unidentified[0].values: list the values"},
-		{"no column", "  unidentified: {values: [UNKNOWN]}\n", "officers.unidentified[0]: name the column"},
-		{"misspelt key", "  unidentified: {column: last_name, value: [UNKNOWN]}\n", `unknown key "value"`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := strings.Replace(string(ccrb), "  joined_fallback:", tc.add+"  joined_fallback:", 1)
-			_, err := importer.ParseMapping([]byte(s))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("err = %v, want one containing %q", err, tc.want)
-			}
-		})
-	}
-	// A column the file does not have is named when the files are read.
 	m := mapping(t, "ccrb", "  joined_fallback:", "  unidentified: {column: surname, values: [UNKNOWN]}\n  joined_fallback:")
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		_, err := importer.Import(context.Background(), db, m, []string{writeZip(t, ccrbMembers())}, opts(t))

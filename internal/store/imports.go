@@ -195,8 +195,10 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 		}); err != nil {
 		return constraintError(err, "an officer is named twice on one allegation", "a subject is not an officer on record")
 	}
-	if err := tx.indexImported(ctx, b); err != nil {
-		return fmt.Errorf("indexing imported cases: %w", err)
+	if !tx.load { // a load indexes every case once its rows are in
+		if err := tx.indexImported(ctx, b); err != nil {
+			return fmt.Errorf("indexing imported cases: %w", err)
+		}
 	}
 	if err := tx.insertRows(ctx, "import_keys", []string{"source", "kind", "external_id", "internal_id"}, len(b.Keys), func(i int, a []any) []any {
 		k := b.Keys[i]
@@ -455,7 +457,12 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, n int
 	// SQLite looks numbered parameters ($1) up by name, in a list, which
 	// costs time in the square of their number; plain ? are positional.
 	sqlite := tx.db.dialect == SQLite
-	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	head := "INSERT INTO " + table
+	if tx.load && sqlite {
+		// See ImportLoad: no statement journal.
+		head = "INSERT OR ROLLBACK INTO " + table
+	}
+	head += " (" + strings.Join(cols, ", ") + ") VALUES "
 	args := make([]any, 0, per*len(cols))
 	for start := 0; start < n; start += per {
 		end := min(start+per, n)
@@ -463,15 +470,11 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, n int
 		for i := start; i < end; i++ {
 			args = row(i, args)
 		}
-		// Whole chunks share one statement, compiled once per
-		// transaction: compiling a 500-row INSERT costs as much as
-		// running it.
+		// Whole chunks share one statement, which the transaction
+		// compiles once (cachedTx): compiling a 500-row INSERT costs as
+		// much as running it.
 		q := head + valuesList(end-start, len(cols), sqlite)
-		st, err := tx.prepared(ctx, q)
-		if err != nil {
-			return fmt.Errorf("inserting into %s: %w", table, err)
-		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("inserting into %s: %w", table, err)
 		}
 	}
@@ -502,23 +505,6 @@ func valuesList(rows, cols int, sqlite bool) string {
 		sb.WriteByte(')')
 	}
 	return sb.String()
-}
-
-// prepared returns q compiled in tx, compiling it the first time it is
-// asked for. database/sql closes the statements when tx ends.
-func (tx *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
-	if st, ok := tx.stmts[q]; ok {
-		return st, nil
-	}
-	st, err := tx.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if tx.stmts == nil {
-		tx.stmts = map[string]*sql.Stmt{}
-	}
-	tx.stmts[q] = st
-	return st, nil
 }
 
 // ImportKeys returns what a source's earlier imports created of one kind:

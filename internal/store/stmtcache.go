@@ -19,6 +19,16 @@ import (
 // placeholders are compiled each time once it is full, not kept forever.
 const maxCachedStmts = 512
 
+// maxCachedText is the longest text the pool's cache keeps. Longer ones
+// are multi-row statements built for one batch's number of rows; a
+// transaction that repeats one compiles it for itself (cachedTx).
+const maxCachedText = 16 << 10
+
+// poolable says whether q may be kept in the pool's cache.
+func poolable(q string) bool {
+	return len(q) <= maxCachedText && !strings.Contains(q, ";")
+}
+
 type stmtCache struct {
 	db    *sql.DB
 	on    bool
@@ -47,7 +57,7 @@ func (c *stmtCache) get(ctx context.Context, q string) *sql.Stmt {
 	c.mu.RLock()
 	s, full := c.stmts[q], len(c.stmts) >= maxCachedStmts
 	c.mu.RUnlock()
-	if s != nil || full || strings.Contains(q, ";") {
+	if s != nil || full || !poolable(q) {
 		return s
 	}
 	return c.prepare(ctx, q)
@@ -81,7 +91,7 @@ func (c *stmtCache) cached(q string) *sql.Stmt {
 	c.mu.RLock()
 	s := c.stmts[q]
 	c.mu.RUnlock()
-	if s != nil || strings.Contains(q, ";") {
+	if s != nil || !poolable(q) {
 		return s
 	}
 	c.mu.Lock()
@@ -150,30 +160,63 @@ func (d *cachedDB) ExecContext(ctx context.Context, q string, args ...any) (sql.
 }
 
 // cachedTx is a transaction whose statements run from its pool's cache,
-// on the transaction's connection. database/sql closes the per-transaction
-// handles when the transaction ends.
+// on the transaction's connection. A text the cache does not hold yet is
+// compiled by the transaction itself the second time the transaction runs
+// it, and kept until the transaction ends: a bulk import runs the same
+// multi-row INSERT many times in one transaction, and the pool's cache
+// learns a text only once the transaction is over. database/sql closes the
+// per-transaction handles when the transaction ends.
 type cachedTx struct {
 	*sql.Tx
 	cache *stmtCache
+	// own are texts this transaction has run outside the pool's cache:
+	// nil after the first run, compiled from the second.
+	own map[string]*sql.Stmt
+}
+
+// stmt returns how to run q in the transaction, or nil to run it as text.
+func (t *cachedTx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if s := t.cache.cached(q); s != nil {
+		return t.StmtContext(ctx, s)
+	}
+	if t.cache == nil || !t.cache.on || strings.Contains(q, ";") {
+		return nil
+	}
+	s, seen := t.own[q]
+	if s != nil || !seen {
+		if t.own == nil {
+			t.own = map[string]*sql.Stmt{}
+		}
+		if !seen {
+			t.own[q] = nil
+		}
+		return s
+	}
+	s, err := t.Tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // run as text, which reports why
+	}
+	t.own[q] = s
+	return s
 }
 
 func (t *cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if s := t.cache.cached(q); s != nil {
-		return t.StmtContext(ctx, s).QueryContext(ctx, args...)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
 	}
 	return t.Tx.QueryContext(ctx, q, args...)
 }
 
 func (t *cachedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	if s := t.cache.cached(q); s != nil {
-		return t.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
 	}
 	return t.Tx.QueryRowContext(ctx, q, args...)
 }
 
 func (t *cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if s := t.cache.cached(q); s != nil {
-		return t.StmtContext(ctx, s).ExecContext(ctx, args...)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
 	}
 	return t.Tx.ExecContext(ctx, q, args...)
 }

@@ -425,10 +425,12 @@ type querier interface {
 // Tx is a write transaction. Every change and the audit entry that records
 // it go through one Tx, so that both commit or neither does.
 type Tx struct {
-	tx    *cachedTx
-	db    *DB
-	hook  []func()
-	stmts map[string]*sql.Stmt // statements compiled in tx, by their SQL
+	tx   *cachedTx
+	db   *DB
+	hook []func()
+	// load says the transaction is an ImportLoad's, which indexes the
+	// imported cases for search itself, at its end.
+	load bool
 	// pending are audit entries to write just before COMMIT (Tx.Audit).
 	pending []pendingEntry
 	// grouped is set while the transaction runs a group commit's units

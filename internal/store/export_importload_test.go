@@ -1,0 +1,30 @@
+package store
+
+import "context"
+
+// IndexesForTest lists the SQLite database's indexes that have a CREATE
+// statement, by name.
+func (db *DB) IndexesForTest(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ForeignKeysForTest reads the SQLite writer connection's foreign_keys
+// setting (1 on).
+func (db *DB) ForeignKeysForTest(ctx context.Context) (int, error) {
+	var n int
+	err := db.write.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&n)
+	return n, err
+}
