@@ -57,8 +57,12 @@ type committer struct {
 
 func newCommitter(db *DB, max int) *committer {
 	c := &committer{db: db, queue: make(chan *unit, 4*max), quit: make(chan struct{}), done: make(chan struct{}), max: max}
+	pool := db.write
+	if db.groupPool != nil {
+		pool = db.groupPool
+	}
 	c.begin = func(ctx context.Context) (*Tx, error) {
-		t, err := db.write.BeginTx(ctx, nil)
+		t, err := pool.BeginTx(ctx, nil)
 		if err != nil {
 			return nil, fmt.Errorf("beginning transaction: %w", err)
 		}
@@ -77,11 +81,14 @@ func (c *committer) submit(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	u := &unit{ctx: ctx, fn: fn, done: make(chan struct{})}
+	c.db.groupWaiting.Add(1)
 	select {
 	case c.queue <- u:
 	case <-c.quit:
+		c.db.groupWaiting.Add(-1)
 		return errCommitterClosed
 	case <-ctx.Done():
+		c.db.groupWaiting.Add(-1)
 		return ctx.Err()
 	}
 	select {
@@ -118,6 +125,7 @@ func (c *committer) loop() {
 		var first *unit
 		select {
 		case first = <-c.queue:
+			c.db.groupWaiting.Add(-1)
 		case <-c.quit:
 			// Drain: what was queued before close still runs.
 			for {
@@ -138,6 +146,7 @@ func (c *committer) take(batch []*unit) []*unit {
 	for len(batch) < c.max {
 		select {
 		case u := <-c.queue:
+			c.db.groupWaiting.Add(-1)
 			batch = append(batch, u)
 		default:
 			return batch

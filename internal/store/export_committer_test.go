@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // CommitterQueuedForTest is how many units wait in the group committer's
 // queue, not yet taken.
@@ -48,4 +51,25 @@ func (db *DB) InGroupForTest(ctx context.Context, fn func(*Tx) error) error {
 func (db *DB) ResetCommittedUnitsForTest(ctx context.Context) error {
 	_, err := db.write.ExecContext(ctx, `DELETE FROM committer_units`)
 	return err
+}
+
+// HoldReadPoolForTest takes every connection the pool that reads share
+// may open (on PostgreSQL the one pool; on SQLite the readers) and keeps
+// them until release is called.
+func (db *DB) HoldReadPoolForTest(ctx context.Context) (release func(), err error) {
+	var held []*sql.Conn
+	release = func() {
+		for _, c := range held {
+			_ = c.Close()
+		}
+	}
+	for range db.read.DB.Stats().MaxOpenConnections {
+		c, err := db.read.DB.Conn(ctx)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		held = append(held, c)
+	}
+	return release, nil
 }

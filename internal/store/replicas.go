@@ -124,7 +124,7 @@ func (db *DB) AddReplicas(ctx context.Context, urls []string, opt ReplicaOptions
 			}
 			return fmt.Errorf("replica %d: %w", i+1, err)
 		}
-		p, err := openPool("pgx", u)
+		p, err := openPG(u)
 		if err != nil {
 			closeReplicas(set.list)
 			return fmt.Errorf("replica %d: %s", i+1, redactParseError(err))

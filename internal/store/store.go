@@ -115,6 +115,10 @@ type DB struct {
 	// refs is PostgreSQL's pool for case references, taken outside the
 	// transactions that use them (nextReference); nil on SQLite.
 	refs *sql.DB
+	// groupPool is PostgreSQL's connection for the group committer
+	// (committer.go), apart from the pool the reads share; nil on SQLite,
+	// where the committer takes the one writer.
+	groupPool *sql.DB
 	// writeStmts keeps the writer's statements prepared (stmtcache.go).
 	writeStmts *stmtCache
 	keys       *keyring.Keyring
@@ -135,6 +139,9 @@ type DB struct {
 	// writeWaiting counts the transactions waiting to begin: the write
 	// queue's depth, for monitoring.
 	writeWaiting atomic.Int64
+	// groupWaiting counts the units handed to the group committer that
+	// it has yet to take: its queue's depth, for monitoring.
+	groupWaiting atomic.Int64
 }
 
 // Options configure Open.
@@ -324,7 +331,7 @@ func checkWritableDir(dir string) error {
 }
 
 func (db *DB) openPostgres(ctx context.Context, dsn string, maxConns int) error {
-	p, err := openPool("pgx", dsn)
+	p, err := openPG(dsn)
 	if err != nil {
 		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
 	}
@@ -338,13 +345,24 @@ func (db *DB) openPostgres(ctx context.Context, dsn string, maxConns int) error 
 	db.write, db.read = p, &cachedDB{DB: p}
 	// A pool of its own, so that a transaction waiting for a reference
 	// never waits for a connection other transactions hold.
-	refs, err := openPool("pgx", dsn)
+	refs, err := openPG(dsn)
 	if err != nil {
 		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
 	}
 	refs.SetMaxOpenConns(2)
 	refs.SetConnMaxIdleTime(5 * time.Minute)
 	db.refs = refs
+	// The group committer's one connection, also of its own: every
+	// audited read waits for the committer, so the committer must never
+	// queue for a connection behind the reads themselves.
+	group, err := openPG(dsn)
+	if err != nil {
+		return fmt.Errorf("connecting to postgres: %s", redactParseError(err))
+	}
+	group.SetMaxOpenConns(1)
+	group.SetMaxIdleConns(1)
+	group.SetConnMaxIdleTime(5 * time.Minute)
+	db.groupPool = group
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := p.PingContext(pingCtx); err != nil {
@@ -391,6 +409,9 @@ func (db *DB) Close() error {
 	}
 	if db.refs != nil {
 		errs = append(errs, db.refs.Close())
+	}
+	if db.groupPool != nil {
+		errs = append(errs, db.groupPool.Close())
 	}
 	if db.write != nil {
 		errs = append(errs, db.write.Close())

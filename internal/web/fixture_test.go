@@ -249,13 +249,20 @@ func (ft *fixtureTemplate) fill(e storetest.Engine, keys *keyring.Keyring) {
 // put there.
 func freshFixture(t testing.TB, e storetest.Engine, requireMFA bool) *fixture {
 	t.Helper()
+	return freshFixtureWith(t, e, requireMFA, store.Options{})
+}
+
+// freshFixtureWith is freshFixture on a store opened with opt, such as a
+// pool of a given size.
+func freshFixtureWith(t testing.TB, e storetest.Engine, requireMFA bool, opt store.Options) *fixture {
+	t.Helper()
 	v, _ := fixtureTemplates.LoadOrStore(e.Name, &fixtureTemplate{})
 	ft := v.(*fixtureTemplate)
 	ft.once.Do(func() { ft.fill(e, storetest.Keys(t)) })
 	if ft.err != nil {
 		t.Fatalf("filling the %s fixture: %v", e.Name, ft.err)
 	}
-	db := storetest.Open(t, storetest.CopyOf(t, ft.loc))
+	db := storetest.OpenWith(t, storetest.CopyOf(t, ft.loc), opt)
 	f := *ft.f
 	f.db, f.logs = db, &strings.Builder{}
 	f.users, f.secrets = maps.Clone(f.users), maps.Clone(f.secrets)

@@ -13,6 +13,7 @@ import (
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/hearings"
 	"github.com/probity/probity/internal/id"
+	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -170,6 +171,15 @@ func (s *Server) noticeCase(r *http.Request, ref string) (string, error) {
 func (s *Server) draftNotice(r *http.Request, caseID string, in hearings.DraftInput) (hearings.Notice, error) {
 	who := caller(r)
 	now := s.clock()
+	// The officer is read before the transaction, not in it: a read from
+	// the pool while the transaction holds a connection of the same pool
+	// (PostgreSQL) waits for a second connection, and requests that each
+	// hold one and wait for another starve the pool.
+	var officer officers.Officer
+	var officerErr error
+	if in.OfficerID != "" {
+		officer, officerErr = s.db.Officer(r.Context(), in.OfficerID)
+	}
 	var n hearings.Notice
 	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
 		facts, err := tx.HearingCaseFacts(r.Context(), caseID)
@@ -178,11 +188,10 @@ func (s *Server) draftNotice(r *http.Request, caseID string, in hearings.DraftIn
 		}
 		var name, rank string
 		if in.OfficerID != "" && slices.Contains(facts.Subjects, in.OfficerID) {
-			o, err := s.db.Officer(r.Context(), in.OfficerID)
-			if err != nil {
-				return err
+			if officerErr != nil {
+				return officerErr
 			}
-			name, rank = publicName(o.GivenName, o.FamilyName), string(o.Rank)
+			name, rank = publicName(officer.GivenName, officer.FamilyName), string(officer.Rank)
 		}
 		if n, err = hearings.New(in, facts, name, rank, who.User.Username, now); err != nil {
 			return err

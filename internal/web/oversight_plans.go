@@ -243,12 +243,15 @@ type chiefNoticeRequest struct {
 
 func (s *Server) issueNotice(r *http.Request, req chiefNoticeRequest) (oversight.Notice, error) {
 	var n oversight.Notice
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		found, err := s.db.RequirementRefs(r.Context(), req.RequirementIDs)
-		if err != nil {
-			return err
-		}
-		known := func(id string) bool { _, ok := found[id]; return ok }
+	// Read before the transaction, so that it never holds one connection
+	// of the pool while it waits for another.
+	found, err := s.db.RequirementRefs(r.Context(), req.RequirementIDs)
+	if err != nil {
+		return n, err
+	}
+	known := func(id string) bool { _, ok := found[id]; return ok }
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
 		if n, err = oversight.NewNotice(req.Reasons, req.RequirementIDs, known, caller(r).User.Username, s.clock()); err != nil {
 			return err
 		}

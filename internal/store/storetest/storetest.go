@@ -76,9 +76,19 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // test.
 func Open(t testing.TB, loc store.Location) *store.DB {
 	t.Helper()
+	return OpenWith(t, loc, store.Options{})
+}
+
+// OpenWith is Open with options, such as a pool's size; the test's keys
+// are used when opt names none.
+func OpenWith(t testing.TB, loc store.Location, opt store.Options) *store.DB {
+	t.Helper()
 	ctx := context.Background()
 	fromTemplate(loc)
-	db, err := store.Open(ctx, loc, store.Options{Keys: Keys(t)})
+	if opt.Keys == nil {
+		opt.Keys = Keys(t)
+	}
+	db, err := store.Open(ctx, loc, opt)
 	if err != nil {
 		t.Fatalf("opening %s: %v", loc, err)
 	}
