@@ -81,22 +81,7 @@ func TestCaseListSortsPageExactly(t *testing.T) {
 					t.Errorf("%s: %v before %v", sort, a, b)
 				}
 			}
-			var paged []string
-			f.Limit = 4
-			for range 10 {
-				page, err := db.ListCases(ctx, f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, c := range page.Items {
-					paged = append(paged, c.ID)
-				}
-				if !page.More {
-					break
-				}
-				p := f.PositionOf(page.Items[len(page.Items)-1])
-				f.After = &p
-			}
+			paged := walkPages(t, db, f, 4)
 			var want []string
 			for _, c := range whole {
 				want = append(want, c.ID)
@@ -244,21 +229,7 @@ func TestCaseListTextInOrderListsTheSame(t *testing.T) {
 						}
 					}
 				}
-				f.Limit = 5
-				for range 10 {
-					page, err := db.ListCases(ctx, f)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, c := range page.Items {
-						paged = append(paged, c.ID)
-					}
-					if !page.More {
-						break
-					}
-					p := f.PositionOf(page.Items[len(page.Items)-1])
-					f.After = &p
-				}
+				paged = walkPages(t, db, f, 5)
 				if !slices.Equal(paged, want) {
 					t.Errorf("walk from %d, %s: pages %v, whole %v", from, sort, paged, want)
 				}
@@ -306,4 +277,28 @@ func seedTextCases(t *testing.T, db *store.DB, forceID string, units []officers.
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// walkPages lists f page by page, limit cases a page, each page from the
+// position of the last case of the one before, and returns the ids in the
+// order the pages gave them (at most ten pages).
+func walkPages(t *testing.T, db *store.DB, f store.CaseFilter, limit int) []string {
+	t.Helper()
+	var ids []string
+	f.Limit = limit
+	for range 10 {
+		page, err := db.ListCases(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Items {
+			ids = append(ids, c.ID)
+		}
+		if !page.More {
+			break
+		}
+		p := f.PositionOf(page.Items[len(page.Items)-1])
+		f.After = &p
+	}
+	return ids
 }
