@@ -9,16 +9,7 @@ func (db *DB) IndexesForTest(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(rows, scanString)
 }
 
 // ForeignKeysForTest reads the SQLite writer connection's foreign_keys

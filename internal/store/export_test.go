@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // ForceSchemaVersionForTest pretends a newer Probity migrated the database.
 func (db *DB) ForceSchemaVersionForTest(ctx context.Context, v int64) error {
@@ -40,14 +43,12 @@ func (db *DB) SealedColumnsInSchemaForTest(ctx context.Context) ([]string, error
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(rows, scanString)
+}
+
+// scanString reads a row of one text column.
+func scanString(rows *sql.Rows) (string, error) {
+	var s string
+	err := rows.Scan(&s)
+	return s, err
 }
