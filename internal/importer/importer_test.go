@@ -159,18 +159,7 @@ func TestStoppedLoadLeavesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		zipPath := writeZip(t, ccrbMembers())
 		m := mustBuiltin(t, "ccrb")
-		ctx, cancel := context.WithCancel(context.Background())
-		o := opts(t)
-		o.Batch = 6
-		o.AfterBatch = func(n int) {
-			if n == 1 {
-				cancel()
-			}
-		}
-		sum, err := importer.Import(ctx, db, m, []string{zipPath}, o)
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("err = %v, want context.Canceled", err)
-		}
+		sum := stopAfterFirstBatch(t, db, m, zipPath)
 		whole := db.Dialect() == store.SQLite
 		if sum.Whole != whole {
 			t.Errorf("whole = %v on %s", sum.Whole, db.Dialect())
@@ -197,6 +186,26 @@ func TestStoppedLoadLeavesNothing(t *testing.T) {
 	})
 }
 
+// stopAfterFirstBatch imports zipPath six rows a batch and stops the
+// import (as a crash or Ctrl-C would) once the first batch is done.
+func stopAfterFirstBatch(t *testing.T, db *store.DB, m *importer.Mapping, zipPath string) *importer.Summary {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o := opts(t)
+	o.Batch = 6
+	o.AfterBatch = func(n int) {
+		if n == 1 {
+			cancel()
+		}
+	}
+	sum, err := importer.Import(ctx, db, m, []string{zipPath}, o)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	return sum
+}
+
 // TestCrashMidImportResumes: an import into a database that already holds
 // records writes batch by batch; a crash loses only the batch in hand.
 func TestCrashMidImportResumes(t *testing.T) {
@@ -213,18 +222,7 @@ func TestCrashMidImportResumes(t *testing.T) {
 		}
 		// Batch 1: the five officer rows and the first allegation row,
 		// which opens case 200000006 (its second row is in batch 2).
-		ctx, cancel := context.WithCancel(context.Background())
-		o := opts(t)
-		o.Batch = 6
-		o.AfterBatch = func(n int) {
-			if n == 1 {
-				cancel()
-			}
-		}
-		sum, err := importer.Import(ctx, db, m, []string{zipPath}, o)
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("err = %v, want context.Canceled", err)
-		}
+		sum := stopAfterFirstBatch(t, db, m, zipPath)
 		if sum.Whole || sum.Batches != 1 {
 			t.Errorf("%d batches committed, want 1", sum.Batches)
 		}
