@@ -22,7 +22,7 @@ func enrolHere(t *testing.T, ctx context.Context, who string) {
 		t.Fatalf("%s: no enrolment after the first sign-in: %v", who, err)
 	}
 	axeClean(t, ctx, who+"-mfa")
-	if err := chromedp.Do(ctx, chromedp.Click(`form[action="/mfa/enrol"] button`), chromedp.WaitVisible(`#mfa-secret`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`form[action="/mfa/enrol"] button`), chromedp.WaitVisible(`#mfa-secret`)); err != nil {
 		t.Fatalf("%s: starting enrolment: %v", who, err)
 	}
 	axeClean(t, ctx, who+"-mfa-key")
@@ -30,7 +30,7 @@ func enrolHere(t *testing.T, ctx context.Context, who string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.SendKeys(`#totp`, code), chromedp.Click(`form[action="/mfa/confirm"] button`),
+	if err := chromedp.Do(ctx, chromedp.SendKeys(`#totp`, code), submit(`form[action="/mfa/confirm"] button`),
 		chromedp.WaitVisible(`#welcome`)); err != nil {
 		t.Fatalf("%s: confirming enrolment: %v", who, err)
 	}
@@ -70,7 +70,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	signInWith(t, ctx, srv.URL, "admin", password)
 	enrolHere(t, ctx, "admin")
 	err := chromedp.Do(ctx,
-		chromedp.Click(`.govuk-service-navigation__list a[href="/admin/users"]`),
+		submit(`.govuk-service-navigation__list a[href="/admin/users"]`),
 		chromedp.WaitVisible(`#users`),
 	)
 	if err != nil {
@@ -78,7 +78,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	}
 	axeClean(t, ctx, "admin-users")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#add-user`),
+		submit(`#add-user`),
 		chromedp.WaitVisible(`#username`),
 		chromedp.SendKeys(`#username`, "Jo Bloggs"), // not a username: refused
 		submit(`#create-user`),
@@ -103,7 +103,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 		chromedp.SendKeys(`#display_name`, "Jo Bloggs"),
 		chromedp.Click(`#roles-handler`),
 		chromedp.Click(`input[name=units]`),
-		chromedp.Click(`#create-user`),
+		submit(`#create-user`),
 		chromedp.WaitVisible(`#secret`),
 	)
 	if err != nil {
@@ -114,7 +114,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 		t.Fatalf("password shown: %q", newPassword)
 	}
 	axeClean(t, ctx, "admin-user-created")
-	if err := chromedp.Do(ctx, chromedp.Click(`#back`), chromedp.WaitVisible(`#account-summary`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#back`), chromedp.WaitVisible(`#account-summary`)); err != nil {
 		t.Fatalf("opening the new account: %v", err)
 	}
 	if page := innerText(t, ctx, `main`); strings.Contains(page, newPassword) || !strings.Contains(page, "Complaint handler") {
@@ -122,7 +122,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	}
 	axeClean(t, ctx, "admin-user")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`.govuk-service-navigation__list a[href="/admin/units"]`),
+		submit(`.govuk-service-navigation__list a[href="/admin/units"]`),
 		chromedp.WaitVisible(`#add-unit`),
 	)
 	if err != nil {
@@ -132,7 +132,7 @@ func TestAdminAddsAUserWhoSignsIn(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#name`, "Harbour Division"),
 		chromedp.SendKeys(`#code`, "HD"),
-		chromedp.Click(`#add-unit`),
+		submit(`#add-unit`),
 		chromedp.WaitVisible(`#added`),
 	)
 	if err != nil {
@@ -162,7 +162,7 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	}
 	ref := text(t, ctx, `main table a[href^="/cases/"]`)
 	err := chromedp.Do(ctx,
-		chromedp.Click(`main table a[href^="/cases/"]`),
+		submit(`main table a[href^="/cases/"]`),
 		chromedp.WaitVisible(`h1`),
 	)
 	if err != nil || strings.TrimSpace(ref) == "" {
@@ -174,7 +174,7 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	signInWith(t, ctx, srv.URL, "auditor", password)
 	err = chromedp.Do(ctx,
 		chromedp.WaitVisible(`#welcome`),
-		chromedp.Click(`.govuk-service-navigation__list a[href="/audit"]`),
+		submit(`.govuk-service-navigation__list a[href="/audit"]`),
 		chromedp.WaitVisible(`#record-ref`),
 	)
 	if err != nil {
@@ -191,7 +191,7 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	axeClean(t, ctx, "auditor-audit-errors")
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#record-ref`, ref),
-		chromedp.Click(`#record-search`),
+		submit(`#record-search`),
 		chromedp.WaitVisible(`#question`),
 	)
 	if err != nil {
@@ -205,7 +205,7 @@ func TestAuditorFindsWhoOpenedACase(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/audit"),
 		chromedp.WaitVisible(`#verify`),
-		chromedp.Click(`#verify`),
+		submit(`#verify`),
 		chromedp.WaitVisible(`#checked`),
 	)
 	if err != nil {

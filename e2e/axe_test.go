@@ -77,7 +77,7 @@ func TestAccessibilityOfEveryPageReached(t *testing.T) {
 			chromedp.WaitVisible(`#username`),
 			chromedp.SendKeys(`#username`, a.Username),
 			chromedp.SendKeys(`#password`, password),
-			chromedp.Click(`form[action="/login"] button[type=submit]`),
+			submit(`form[action="/login"] button[type=submit]`),
 			chromedp.WaitVisible(`#welcome`),
 		)
 		if err != nil {
@@ -107,7 +107,7 @@ func TestAccessibilityOfEveryPageReached(t *testing.T) {
 		if officer != "" {
 			check(who, officer)
 		}
-		if err := chromedp.Do(ctx, chromedp.Click(`#account button`), chromedp.WaitVisible(`#username`)); err != nil {
+		if err := chromedp.Do(ctx, submit(`#account button`), chromedp.WaitVisible(`#username`)); err != nil {
 			t.Fatalf("%s: signing out: %v", who, err)
 		}
 	}

@@ -36,7 +36,7 @@ func TestBarredTransfereeIsRefused(t *testing.T) {
 	}
 
 	signIn(t, ctx, srv.URL, "vetting")
-	if err := chromedp.Do(ctx, chromedp.Click(`.govuk-service-navigation__list a[href="/vetting/lists"]`), chromedp.WaitVisible(`#all-listings`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`.govuk-service-navigation__list a[href="/vetting/lists"]`), chromedp.WaitVisible(`#all-listings`)); err != nil {
 		t.Fatalf("opening the lists: %v", err)
 	}
 	axeClean(t, ctx, "vetting-lists")
@@ -77,7 +77,7 @@ func TestBarredTransfereeIsRefused(t *testing.T) {
 	}
 	axeClean(t, ctx, "vetting-transfers")
 	// The first send finds the listing: refused until it has been seen.
-	if err := chromedp.Do(ctx, chromedp.Click(`#transfer-submit`), chromedp.WaitVisible(`#transfer-match-table`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#transfer-submit`), chromedp.WaitVisible(`#transfer-match-table`)); err != nil {
 		t.Fatalf("sending the check: %v", err)
 	}
 	if got := text(t, ctx, `#error-summary`); !strings.Contains(got, "the barred or advisory list holds a person who matches") {
@@ -88,7 +88,7 @@ func TestBarredTransfereeIsRefused(t *testing.T) {
 	}
 	axeClean(t, ctx, "vetting-transfers-match")
 	// Seen, and still to appoint: refused with the reason.
-	if err := chromedp.Do(ctx, chromedp.Click(`#transfer-submit`), chromedp.WaitVisible(`#transfer-decision-error`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#transfer-submit`), chromedp.WaitVisible(`#transfer-decision-error`)); err != nil {
 		t.Fatalf("appointing a barred person: %v", err)
 	}
 	if got := text(t, ctx, `#error-summary`); !strings.Contains(got, "cannot appoint: the person matches the police barred list") {
@@ -98,7 +98,7 @@ func TestBarredTransfereeIsRefused(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Click(`#transfer-decision-do_not_appoint`),
 		chromedp.SetValue(`#transfer-reasons`, "Dismissed for dishonesty: on the police barred list."),
-		chromedp.Click(`#transfer-submit`),
+		submit(`#transfer-submit`),
 		chromedp.WaitVisible(`#transfer-done`),
 	)
 	if err != nil {

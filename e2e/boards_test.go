@@ -18,7 +18,7 @@ func TestAccountabilityBoardAndLeadership(t *testing.T) {
 	ctx := browser(t)
 	signIn(t, ctx, srv.URL, "oversight")
 	err := chromedp.Do(ctx,
-		chromedp.Click(`.govuk-service-navigation__list a[href="/oversight/meetings"]`),
+		submit(`.govuk-service-navigation__list a[href="/oversight/meetings"]`),
 		chromedp.WaitVisible(`#meetings`),
 	)
 	if err != nil {
@@ -29,7 +29,7 @@ func TestAccountabilityBoardAndLeadership(t *testing.T) {
 		t.Errorf("the demo's boards are not listed: %q", got)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#new-meeting`),
+		submit(`#new-meeting`),
 		chromedp.WaitVisible(`#meeting-form`),
 	)
 	if err != nil {
@@ -80,9 +80,9 @@ func TestAccountabilityBoardAndLeadership(t *testing.T) {
 	axeClean(t, ctx, "boards-action-set")
 
 	err = chromedp.Do(ctx,
-		chromedp.Click(`.govuk-service-navigation__list a[href="/oversight/posts"]`),
+		submit(`.govuk-service-navigation__list a[href="/oversight/posts"]`),
 		chromedp.WaitVisible(`#posts`),
-		chromedp.Click(`#posts tbody tr:first-child a`),
+		submit(`#posts tbody tr:first-child a`),
 		chromedp.WaitVisible(`#timeline`),
 	)
 	if err != nil {
@@ -96,7 +96,7 @@ func TestAccountabilityBoardAndLeadership(t *testing.T) {
 			t.Errorf("the timeline lacks %q: %q", want, timeline)
 		}
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(`#post-changes a`), chromedp.WaitVisible(`#change-form`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#post-changes a`), chromedp.WaitVisible(`#change-form`)); err != nil {
 		t.Fatalf("opening a change form: %v", err)
 	}
 	axeClean(t, ctx, "boards-post-change")

@@ -45,7 +45,7 @@ func signIn(t *testing.T, ctx context.Context, base, username string) {
 		chromedp.WaitVisible(`#username`),
 		chromedp.SendKeys(`#username`, username),
 		chromedp.SendKeys(`#password`, password),
-		chromedp.Click(`form[action="/login"] button[type=submit]`),
+		submit(`form[action="/login"] button[type=submit]`),
 		chromedp.WaitVisible(`#welcome`),
 	)
 	if err != nil {
@@ -62,7 +62,7 @@ func signInWith(t *testing.T, ctx context.Context, base, username, pw string) {
 		chromedp.WaitVisible(`#username`),
 		chromedp.SendKeys(`#username`, username),
 		chromedp.SendKeys(`#password`, pw),
-		chromedp.Click(`form[action="/login"] button[type=submit]`),
+		submit(`form[action="/login"] button[type=submit]`),
 	)
 	if err != nil {
 		t.Fatalf("%s: signing in: %v", username, err)
@@ -72,7 +72,7 @@ func signInWith(t *testing.T, ctx context.Context, base, username, pw string) {
 // signOut signs out through the header's button.
 func signOut(t *testing.T, ctx context.Context, who string) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Click(`#account button`), chromedp.WaitVisible(`#username`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#account button`), chromedp.WaitVisible(`#username`)); err != nil {
 		t.Fatalf("%s: signing out: %v", who, err)
 	}
 }

@@ -79,7 +79,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	}
 	axeClean(t, ctx, "casepage-case")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#allowed-actions a[data-action="make_initial_contact"]`),
+		submit(`#allowed-actions a[data-action="make_initial_contact"]`),
 		chromedp.WaitVisible(`#action-form`),
 	)
 	if err != nil {
@@ -150,7 +150,7 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#reasons`, "The complainant asked for it to be recorded."),
-		chromedp.Click(`#action-submit`),
+		submit(`#action-submit`),
 		chromedp.WaitVisible(`#case-problem`),
 	)
 	if err != nil {
@@ -165,12 +165,12 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	axeClean(t, ctx, "casepage-case-stale")
 	// Now record it, from the case as it stands.
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#allowed-actions a[data-action="record_under_schedule3"]`),
+		submit(`#allowed-actions a[data-action="record_under_schedule3"]`),
 		chromedp.WaitVisible(`#reasons`),
 		chromedp.SendKeys(`#reasons`, "The complainant asked for it to be recorded."),
 		submit(`#action-submit`),
 		chromedp.WaitVisible(`#done-banner`),
-		chromedp.Click(`#account button`),
+		submit(`#account button`),
 		chromedp.WaitVisible(`#username`),
 	)
 	if err != nil {
@@ -182,12 +182,12 @@ func TestWorkACaseFromItsPage(t *testing.T) {
 	signIn(t, ctx, srv.URL, "authority")
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(casePage),
-		chromedp.Click(`#allowed-actions a[data-action="investigate_locally"]`),
+		submit(`#allowed-actions a[data-action="investigate_locally"]`),
 		chromedp.WaitVisible(`#reasons`),
 		chromedp.SendKeys(`#reasons`, "The language alleged would breach the standards; it needs investigating."),
 		submit(`#action-submit`),
 		chromedp.WaitVisible(`#done-banner`),
-		chromedp.Click(`#allowed-actions a[data-action="notify_outcome"]`),
+		submit(`#allowed-actions a[data-action="notify_outcome"]`),
 		chromedp.WaitVisible(`#action-form`),
 	)
 	if err != nil {

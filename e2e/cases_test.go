@@ -43,10 +43,10 @@ func TestHandlerFindsACaseAndRecordsAConductMatter(t *testing.T) {
 	signIn(t, ctx, srv.URL, "handler")
 	axeClean(t, ctx, "cases-my-work")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`.govuk-service-navigation__list a[href="/cases"]`),
+		submit(`.govuk-service-navigation__list a[href="/cases"]`),
 		chromedp.WaitVisible(`#q`),
 		chromedp.SendKeys(`#q`, word),
-		chromedp.Click(`#apply-filters`),
+		submit(`#apply-filters`),
 		chromedp.WaitVisible(`#cases`),
 	)
 	if err != nil {
@@ -62,11 +62,11 @@ func TestHandlerFindsACaseAndRecordsAConductMatter(t *testing.T) {
 		if n > 0 {
 			break
 		}
-		if err := chromedp.Do(ctx, chromedp.Click(`#next-page`), chromedp.WaitVisible(`#count`)); err != nil {
+		if err := chromedp.Do(ctx, submit(`#next-page`), chromedp.WaitVisible(`#count`)); err != nil {
 			t.Fatalf("case %s not found searching %q: %v", target.Reference, word, err)
 		}
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(link), chromedp.WaitVisible(`dl.govuk-summary-list`)); err != nil {
+	if err := chromedp.Do(ctx, submit(link), chromedp.WaitVisible(`dl.govuk-summary-list`)); err != nil {
 		t.Fatalf("opening %s: %v", target.Reference, err)
 	}
 	if h := text(t, ctx, `h1`); !strings.Contains(h, target.Reference) {
@@ -85,12 +85,12 @@ func TestHandlerFindsACaseAndRecordsAConductMatter(t *testing.T) {
 	}
 	officer := officers.Items[0]
 	err = chromedp.Do(ctx,
-		chromedp.Click(`.govuk-service-navigation__list a[href="/cases/new"]`),
+		submit(`.govuk-service-navigation__list a[href="/cases/new"]`),
 		chromedp.WaitVisible(`#find`),
 		chromedp.SendKeys(`#find`, officer.CollarNumber),
-		chromedp.Click(`#find-button`),
+		submit(`#find-button`),
 		chromedp.WaitVisible(`#found-officers a`),
-		chromedp.Click(`#found-officers a`),
+		submit(`#found-officers a`),
 		chromedp.WaitVisible(`#picked-officers`),
 	)
 	if err != nil {
@@ -114,7 +114,7 @@ func TestHandlerFindsACaseAndRecordsAConductMatter(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#summary`, "Seen on body-worn video pushing a detained man against a wall."),
 		chromedp.SetValue(`#arose_on`, time.Now().AddDate(0, 0, -10).Format("2/1/2006")),
-		chromedp.Click(`#record-button`),
+		submit(`#record-button`),
 		chromedp.WaitVisible(`#recorded-banner`),
 	)
 	if err != nil {

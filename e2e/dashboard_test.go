@@ -20,14 +20,14 @@ func TestDashboardFiguresAndTheirCases(t *testing.T) {
 	srv := demoServer(t)
 	ctx := browser(t)
 	signIn(t, ctx, srv.URL, "psd-head")
-	if err := chromedp.Do(ctx, chromedp.Click(`.govuk-service-navigation__list a[href="/dashboard"]`),
+	if err := chromedp.Do(ctx, submit(`.govuk-service-navigation__list a[href="/dashboard"]`),
 		chromedp.WaitVisible(`#dashboard-filters`), chromedp.WaitVisible(`#m-backlog`)); err != nil {
 		t.Fatalf("opening the figures: %v", err)
 	}
 	axeClean(t, ctx, "dashboard")
 
 	year := strconv.Itoa(time.Now().UTC().Year() - 1)
-	if err := chromedp.Do(ctx, chromedp.SetValue(`#period`, year), chromedp.Click(`#apply-filters`),
+	if err := chromedp.Do(ctx, chromedp.SetValue(`#period`, year), submit(`#apply-filters`),
 		chromedp.WaitVisible(`#m-disproportionality`)); err != nil {
 		t.Fatalf("choosing %s: %v", year, err)
 	}
@@ -65,12 +65,12 @@ func TestDashboardFiguresAndTheirCases(t *testing.T) {
 	}
 	axeClean(t, ctx, "dashboard-errors")
 	if err := chromedp.Do(ctx, chromedp.SendKeys(`#from`, "1/1/"+year), chromedp.SendKeys(`#to`, "31/3/"+year),
-		chromedp.Click(`#apply-filters`), chromedp.WaitVisible(`#m-backlog`)); err != nil {
+		submit(`#apply-filters`), chromedp.WaitVisible(`#m-backlog`)); err != nil {
 		t.Fatalf("custom dates filled in: %v", err)
 	}
 
 	// From the backlog to the cases received in the period.
-	if err := chromedp.Do(ctx, chromedp.Click(`#figure-backlog a.drill-down[href*="received_from"]`),
+	if err := chromedp.Do(ctx, submit(`#figure-backlog a.drill-down[href*="received_from"]`),
 		chromedp.WaitVisible(`#figure-filters`), chromedp.WaitVisible(`#count`)); err != nil {
 		t.Fatalf("following a figure to its cases: %v", err)
 	}

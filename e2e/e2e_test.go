@@ -263,7 +263,7 @@ func TestEachRoleSeesOnlyWhatItShould(t *testing.T) {
 			chromedp.WaitVisible(`#username`),
 			chromedp.SendKeys(`#username`, a.Username),
 			chromedp.SendKeys(`#password`, password),
-			chromedp.Click(`button[type=submit]`),
+			submit(`button[type=submit]`),
 			chromedp.WaitVisible(`#welcome`),
 		)
 		if err != nil {
@@ -311,7 +311,7 @@ func TestEachRoleSeesOnlyWhatItShould(t *testing.T) {
 			}
 			shot(t, ctx, "home-handler.png")
 			// Open the first case.
-			if err := chromedp.Do(ctx, chromedp.Click(`main table a[href^="/cases/"]`), chromedp.WaitVisible(`dl.govuk-summary-list`)); err != nil {
+			if err := chromedp.Do(ctx, submit(`main table a[href^="/cases/"]`), chromedp.WaitVisible(`dl.govuk-summary-list`)); err != nil {
 				t.Fatal(err)
 			}
 			shot(t, ctx, "case-handler.png")
@@ -319,7 +319,7 @@ func TestEachRoleSeesOnlyWhatItShould(t *testing.T) {
 				t.Errorf("case page heading %q carries no reference", ref)
 			}
 		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.Click(`#account button`), chromedp.WaitVisible(`#username`)); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), submit(`#account button`), chromedp.WaitVisible(`#username`)); err != nil {
 			t.Fatalf("%s: signing out: %v", role, err)
 		}
 	}
@@ -334,7 +334,7 @@ func TestWrongPasswordKeepsUsername(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/login"),
 		chromedp.SendKeys(`#username`, "handler"),
 		chromedp.SendKeys(`#password`, "not the password at all"),
-		chromedp.Click(`button[type=submit]`),
+		submit(`button[type=submit]`),
 		chromedp.WaitVisible(`#login-error`),
 	)
 	if err != nil {

@@ -18,7 +18,7 @@ func TestSupervisorReviewsAFlag(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/login"),
 		chromedp.SendKeys(`#username`, "supervisor"),
 		chromedp.SendKeys(`#password`, password),
-		chromedp.Click(`button[type=submit]`),
+		submit(`button[type=submit]`),
 		chromedp.WaitVisible(`#flags`),
 	)
 	if err != nil {
@@ -31,7 +31,7 @@ func TestSupervisorReviewsAFlag(t *testing.T) {
 		t.Fatalf("the supervisor's start page links no flag (%d links, %v)", links, err)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#flags a[href^="/eis/flags/"]`),
+		submit(`#flags a[href^="/eis/flags/"]`),
 		chromedp.WaitVisible(`#flag-summary`),
 	)
 	if err != nil {
@@ -62,7 +62,7 @@ func TestSupervisorReviewsAFlag(t *testing.T) {
 	note := "Read the complaints with the officer's sergeant; booked a conversation."
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#review-note`, note),
-		chromedp.Click(`#review-submit`),
+		submit(`#review-submit`),
 		chromedp.WaitVisible(`#flag-notes`),
 	)
 	if err != nil {
@@ -75,7 +75,7 @@ func TestSupervisorReviewsAFlag(t *testing.T) {
 		t.Errorf("notes %q lack the review", notes)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(`a[href^="/officers/"]`),
+		submit(`a[href^="/officers/"]`),
 		chromedp.WaitVisible(`#officer-flags`),
 	)
 	if err != nil {

@@ -25,7 +25,7 @@ func TestGuardianAnswersAnAnonymousReport(t *testing.T) {
 		chromedp.SendKeys(`#what`, what),
 		chromedp.SetValue(`#category`, "other"),
 		chromedp.Click(`input[name=anonymous][value=yes]`),
-		chromedp.Click(`form[action="/speak-up"] button[type=submit]`),
+		submit(`form[action="/speak-up"] button[type=submit]`),
 		chromedp.WaitVisible(`#receipt`),
 	)
 	if err != nil {
@@ -38,7 +38,7 @@ func TestGuardianAnswersAnAnonymousReport(t *testing.T) {
 
 	signIn(t, ctx, srv.URL, "guardian")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`.govuk-service-navigation__list a[href="/speak-up/inbox"]`),
+		submit(`.govuk-service-navigation__list a[href="/speak-up/inbox"]`),
 		chromedp.WaitVisible(`#inbox`),
 	)
 	if err != nil {
@@ -54,7 +54,7 @@ func TestGuardianAnswersAnAnonymousReport(t *testing.T) {
 		t.Fatalf("no link to %s in the inbox (%v)", ref, err)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#inbox a[href="`+href+`"]`),
+		submit(`#inbox a[href="`+href+`"]`),
 		chromedp.WaitVisible(`#report-text`),
 	)
 	if err != nil {
@@ -78,7 +78,7 @@ func TestGuardianAnswersAnAnonymousReport(t *testing.T) {
 	const answer = "Thank you for telling us. A guardian is looking into the night shift; you do not need to do anything."
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#reply-text`, answer),
-		chromedp.Click(`#reply-submit`),
+		submit(`#reply-submit`),
 		chromedp.WaitVisible(`#done`),
 	)
 	if err != nil {
@@ -95,7 +95,7 @@ func TestGuardianAnswersAnAnonymousReport(t *testing.T) {
 		chromedp.WaitVisible(`#reference`),
 		chromedp.SendKeys(`#reference`, ref),
 		chromedp.SendKeys(`#receipt`, receipt),
-		chromedp.Click(`form[action="/speak-up/thread"] button[type=submit]`),
+		submit(`form[action="/speak-up/thread"] button[type=submit]`),
 		chromedp.WaitVisible(`#messages`),
 	)
 	if err != nil {
@@ -127,7 +127,7 @@ func TestOversightOpensOnlySharedCases(t *testing.T) {
 
 	signIn(t, ctx, srv.URL, "oversight")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`.govuk-service-navigation__list a[href="/shared-cases"]`),
+		submit(`.govuk-service-navigation__list a[href="/shared-cases"]`),
 		chromedp.WaitVisible(`#shared-cases`),
 	)
 	if err != nil {
@@ -139,7 +139,7 @@ func TestOversightOpensOnlySharedCases(t *testing.T) {
 	}
 	axeClean(t, ctx, "oversight-shared-cases")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#shared-cases a[href="/cases/`+shared.ID+`"]`),
+		submit(`#shared-cases a[href="/cases/`+shared.ID+`"]`),
 		chromedp.WaitVisible(`main h1`),
 	)
 	if err != nil {

@@ -50,13 +50,13 @@ func TestHearingNoticeFromDraftToPublicPage(t *testing.T) {
 	}
 
 	signIn(t, ctx, srv.URL, "authority")
-	if err := chromedp.Do(ctx, chromedp.Click(`.govuk-service-navigation__list a[href="/hearing-notices"]`), chromedp.WaitVisible(`#draft-case`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`.govuk-service-navigation__list a[href="/hearing-notices"]`), chromedp.WaitVisible(`#draft-case`)); err != nil {
 		t.Fatalf("opening the hearing notices: %v", err)
 	}
 	axeClean(t, ctx, "hearing-notices")
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#draft-case`, c.Reference),
-		chromedp.Click(`#draft-start`),
+		submit(`#draft-start`),
 		chromedp.WaitVisible(`#notice-form`),
 	)
 	if err != nil {
@@ -79,9 +79,9 @@ func TestHearingNoticeFromDraftToPublicPage(t *testing.T) {
 	outcome := "The panel found that the officer's conduct amounted to gross misconduct and dismissed the officer without notice."
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#notice-text`, outcome),
-		chromedp.Click(`#notice-save`),
+		submit(`#notice-save`),
 		chromedp.WaitVisible(`#notice-done`),
-		chromedp.Click(`#notice-submit`),
+		submit(`#notice-submit`),
 		chromedp.WaitVisible(`#notice-own`),
 	)
 	if err != nil {
@@ -104,7 +104,7 @@ func TestHearingNoticeFromDraftToPublicPage(t *testing.T) {
 	}
 
 	signIn(t, ctx, srv.URL, "psd-head")
-	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(`#notice-approve`), chromedp.Click(`#notice-approve`),
+	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(`#notice-approve`), submit(`#notice-approve`),
 		chromedp.WaitVisible(`#notice-done`)); err != nil {
 		t.Fatalf("approving: %v", err)
 	}
@@ -115,7 +115,7 @@ func TestHearingNoticeFromDraftToPublicPage(t *testing.T) {
 	signOut(t, ctx, "psd-head")
 
 	// The public follow the footer's link, signed out.
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/complain"), chromedp.Click(`footer a[href="/public/hearings"]`),
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/complain"), submit(`footer a[href="/public/hearings"]`),
 		chromedp.WaitVisible(`#public-notices`)); err != nil {
 		t.Fatalf("the public page: %v", err)
 	}

@@ -17,7 +17,7 @@ func TestHeadOfStandardsReadsTheNationalReturn(t *testing.T) {
 	ctx := browser(t)
 	signIn(t, ctx, srv.URL, "psd-head")
 	err := chromedp.Do(ctx,
-		chromedp.Click(`a.govuk-service-navigation__link[href="/national-return"]`),
+		submit(`a.govuk-service-navigation__link[href="/national-return"]`),
 		chromedp.WaitVisible(`#return-h`),
 	)
 	if err != nil {

@@ -30,10 +30,10 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 
 	signIn(t, ctx, srv.URL, "oversight")
 	run("opening the oversight pages",
-		chromedp.Click(`.govuk-service-navigation__list a[href="/oversight"]`),
+		submit(`.govuk-service-navigation__list a[href="/oversight"]`),
 		chromedp.WaitVisible(`#requirements`))
 	axeClean(t, ctx, "oversight")
-	run("the requirement form", chromedp.Click(`#new-requirement`), chromedp.WaitVisible(`#requirement-submit`))
+	run("the requirement form", submit(`#new-requirement`), chromedp.WaitVisible(`#requirement-submit`))
 	// Sent empty first: each field named in the summary.
 	run("an empty requirement", submit(`#requirement-submit`), chromedp.WaitVisible(`#error-summary`))
 	if s := text(t, ctx, `#error-summary`); !strings.Contains(s, "Title is required") || !strings.Contains(s, "Measures") {
@@ -59,7 +59,7 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 		chromedp.Navigate(reqURL),
 		chromedp.WaitVisible(`#plan-title`),
 		chromedp.SendKeys(`#plan-title`, "Backlog recovery plan"),
-		chromedp.Click(`#plan-start`),
+		submit(`#plan-start`),
 		chromedp.WaitVisible(`#commitment-form`))
 	add := func(what, measure, group, stat, baseline, target string) {
 		t.Helper()
@@ -98,7 +98,7 @@ func TestOversightHoldsTheChiefOfficerToAccount(t *testing.T) {
 		t.Errorf("the body's start page: %q", s)
 	}
 	axeClean(t, ctx, "oversight-start-page")
-	run("the assessment form", chromedp.Navigate(planURL), chromedp.WaitVisible(`#assess`), chromedp.Click(`#assess`), chromedp.WaitVisible(`#assess-submit`))
+	run("the assessment form", chromedp.Navigate(planURL), chromedp.WaitVisible(`#assess`), submit(`#assess`), chromedp.WaitVisible(`#assess-submit`))
 	axeClean(t, ctx, "oversight-assess")
 	run("assessing",
 		chromedp.Click(`#c0-accepted`),

@@ -78,7 +78,7 @@ func TestPatternWarningOnTheCasePage(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/login"),
 		chromedp.SendKeys(`#username`, "handler"),
 		chromedp.SendKeys(`#password`, password),
-		chromedp.Click(`button[type=submit]`),
+		submit(`button[type=submit]`),
 		chromedp.WaitVisible(`#welcome`),
 		chromedp.Navigate(srv.URL+"/cases/"+newCase.ID),
 		chromedp.WaitVisible(`#pattern-warning`),

@@ -26,7 +26,7 @@ func TestPublicFiguresWithoutScript(t *testing.T) {
 	}
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/login"),
-		chromedp.Click(`footer a[href="/public"]`, chromedp.NodeReady),
+		submit(`footer a[href="/public"]`),
 		chromedp.WaitReady(`#contents`),
 	)
 	if err != nil {
@@ -52,7 +52,7 @@ func TestPublicFiguresWithoutScript(t *testing.T) {
 	}
 	shot(t, ctx, "public.png")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`a[href="/public/measures/backlog"]`, chromedp.NodeReady),
+		submit(`a[href="/public/measures/backlog"]`),
 		chromedp.WaitReady(`#every-figure`),
 	)
 	if err != nil {
@@ -65,7 +65,7 @@ func TestPublicFiguresWithoutScript(t *testing.T) {
 		t.Errorf("downloads: %q", dl)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(`main a[href="/open-data"]`, chromedp.NodeReady),
+		submit(`main a[href="/open-data"]`),
 		chromedp.WaitReady(`#licence`),
 	)
 	if err != nil {

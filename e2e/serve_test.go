@@ -125,10 +125,10 @@ func TestServeEnrolsMFAAndSignsIn(t *testing.T) {
 		chromedp.WaitVisible(`#username`),
 		chromedp.SendKeys(`#username`, "jbloggs"),
 		chromedp.SendKeys(`#password`, password),
-		chromedp.Click(`button[type=submit]`),
+		submit(`button[type=submit]`),
 		// The first sign-in under serve leads to enrolment, and nowhere else.
 		chromedp.WaitVisible(`form[action="/mfa/enrol"] button`),
-		chromedp.Click(`form[action="/mfa/enrol"] button`),
+		submit(`form[action="/mfa/enrol"] button`),
 		chromedp.WaitVisible(`#mfa-secret`),
 		chromedp.WaitVisible(`.probity-qr svg`),
 	)
@@ -157,10 +157,10 @@ func TestServeEnrolsMFAAndSignsIn(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#totp`, code),
-		chromedp.Click(`form[action="/mfa/confirm"] button`),
+		submit(`form[action="/mfa/confirm"] button`),
 		chromedp.WaitVisible(`#welcome`),
 		// Sign out, and in again with password and a fresh code.
-		chromedp.Click(`#account button`),
+		submit(`#account button`),
 		chromedp.WaitVisible(`#username`),
 	)
 	if err != nil {
@@ -176,7 +176,7 @@ func TestServeEnrolsMFAAndSignsIn(t *testing.T) {
 		chromedp.SendKeys(`#username`, "jbloggs"),
 		chromedp.SendKeys(`#password`, password),
 		chromedp.SendKeys(`#totp`, next),
-		chromedp.Click(`button[type=submit]`),
+		submit(`button[type=submit]`),
 		chromedp.WaitVisible(`#welcome`),
 	)
 	if err != nil {

@@ -111,7 +111,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(casePage),
-		chromedp.Click(`#allowed-actions a[data-action="record_outcome"]`),
+		submit(`#allowed-actions a[data-action="record_outcome"]`),
 		chromedp.WaitVisible(`#action-form`),
 		chromedp.Click(`input[name="forum"][value="meeting"]`),
 		chromedp.SendKeys(`#reasons`, "The chair found both officers' language was misconduct."),
@@ -136,7 +136,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 	// The decision to the first officer: the form asks which officer, and
 	// refuses to guess.
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#record-steps a[data-step="decision_supplied"]`),
+		submit(`#record-steps a[data-step="decision_supplied"]`),
 		chromedp.WaitVisible(`#step-form`),
 	)
 	if err != nil {
@@ -185,7 +185,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(casePage+"/act/finalise"),
 		chromedp.WaitVisible(`#action-form`),
-		chromedp.Click(`#action-submit`),
+		submit(`#action-submit`),
 		chromedp.WaitVisible(`#case-problem`),
 	)
 	if err != nil {
@@ -199,7 +199,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 	}
 	axeClean(t, ctx, "steps-finalise-refused")
 	err = chromedp.Do(ctx,
-		chromedp.Click(`#record-steps a[data-step="decision_supplied"]`),
+		submit(`#record-steps a[data-step="decision_supplied"]`),
 		chromedp.WaitVisible(`#step-form`),
 		chromedp.Click(officer(1)),
 		submit(`#step-submit`),
@@ -213,7 +213,7 @@ func TestTwoOfficerConductMatterToFinal(t *testing.T) {
 	ahead.Store(int64(40 * 24 * time.Hour))
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(casePage),
-		chromedp.Click(`#allowed-actions a[data-action="finalise"]`),
+		submit(`#allowed-actions a[data-action="finalise"]`),
 		chromedp.WaitVisible(`#action-form`),
 		submit(`#action-submit`),
 		chromedp.WaitVisible(`#done-banner`),

@@ -39,9 +39,9 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/cases/new"),
 		chromedp.WaitVisible(`#find`),
 		chromedp.SendKeys(`#find`, officer.CollarNumber),
-		chromedp.Click(`#find-button`),
+		submit(`#find-button`),
 		chromedp.WaitVisible(`#found-officers a`),
-		chromedp.Click(`#found-officers a`),
+		submit(`#found-officers a`),
 		chromedp.WaitVisible(`#picked-officers`),
 		chromedp.Click(`#kind-conduct`),
 	)
@@ -57,7 +57,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#summary`, "Colleague reports repeated sexual comments on night shifts."),
 		chromedp.SetValue(`#arose_on`, time.Now().AddDate(0, 0, -5).Format("2/1/2006")),
-		chromedp.Click(`#record-button`),
+		submit(`#record-button`),
 		chromedp.WaitVisible(`#recorded-banner`),
 	)
 	if err != nil {
@@ -66,7 +66,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 	signOut(t, ctx, "handler")
 
 	signIn(t, ctx, srv.URL, "vetting")
-	if err := chromedp.Do(ctx, chromedp.Click(`.govuk-service-navigation__list a[href="/vetting"]`), chromedp.WaitVisible(`#vetting-reviews`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`.govuk-service-navigation__list a[href="/vetting"]`), chromedp.WaitVisible(`#vetting-reviews`)); err != nil {
 		t.Fatalf("opening the vetting queue: %v", err)
 	}
 	axeClean(t, ctx, "vetting-queue")
@@ -93,7 +93,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 	axeClean(t, ctx, "vetting-review-refused")
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#decision-reasons`, "Suspended until the allegation is investigated: access to victims' records."),
-		chromedp.Click(`#decision-submit`),
+		submit(`#decision-submit`),
 		chromedp.WaitVisible(`#decided-banner`),
 	)
 	if err != nil {
@@ -104,7 +104,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 	// The officer's vetting record: the suspension stands; the vetting
 	// unit records the clearance restored once the matter is resolved,
 	// after being told what its first try left out.
-	if err := chromedp.Do(ctx, chromedp.Click(`#officer-vetting-link`), chromedp.WaitVisible(`#clearance-form`)); err != nil {
+	if err := chromedp.Do(ctx, submit(`#officer-vetting-link`), chromedp.WaitVisible(`#clearance-form`)); err != nil {
 		t.Fatalf("the officer's vetting record: %v", err)
 	}
 	axeClean(t, ctx, "vetting-officer")
@@ -128,7 +128,7 @@ func TestSexualMisconductReopensVetting(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#clearance-review-due`, "1/6/2031"),
 		chromedp.SendKeys(`#clearance-reasons`, "Allegation not upheld; suspension lifted."),
-		chromedp.Click(`#clearance-submit`),
+		submit(`#clearance-submit`),
 		chromedp.WaitVisible(`#recorded-banner`),
 	)
 	if err != nil {
