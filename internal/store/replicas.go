@@ -78,12 +78,23 @@ type replica struct {
 	// had written at the poll before.
 	caughtUp time.Time
 	lag      time.Duration
+	// why says, while it is down, what the last poll found.
+	why string
 }
 
 func (r *replica) state() (up bool, replayed LSN, lag time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.up, r.replayed, r.lag
+}
+
+func (r *replica) downReason() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.up {
+		return ""
+	}
+	return r.why
 }
 
 type replicaSet struct {
@@ -136,7 +147,7 @@ func (db *DB) AddReplicas(ctx context.Context, urls []string, opt ReplicaOptions
 		p.SetMaxOpenConns(n)
 		p.SetMaxIdleConns(n)
 		p.SetConnMaxIdleTime(5 * time.Minute)
-		set.list = append(set.list, &replica{name: fmt.Sprintf("replica-%d", i+1), db: p})
+		set.list = append(set.list, &replica{name: fmt.Sprintf("replica-%d", i+1), db: p, why: "not polled yet"})
 	}
 	db.replicas = set
 	db.PollReplicas(ctx)
@@ -202,19 +213,19 @@ func (db *DB) pollReplica(ctx context.Context, r *replica, primaryBefore LSN) {
 	defer r.mu.Unlock()
 	if err != nil || !text.Valid {
 		// Down, or not a replica at all (a primary replays nothing).
+		reason := "not in recovery"
+		if err != nil {
+			reason = pgReason(err)
+		}
 		if r.up {
-			reason := "not in recovery"
-			if err != nil {
-				reason = pgReason(err)
-			}
 			db.log.Warn("read replica skipped", "replica", r.name, "reason", reason)
 		}
-		r.up = false
+		r.up, r.why = false, reason
 		return
 	}
 	at, err := ParseLSN(text.String)
 	if err != nil {
-		r.up = false
+		r.up, r.why = false, err.Error()
 		return
 	}
 	if !r.up {
@@ -328,6 +339,8 @@ type ReplicaStat struct {
 	Up       bool
 	Lag      time.Duration
 	Replayed LSN
+	// Down says why the last poll found the replica unusable; empty while up.
+	Down string
 }
 
 // ReplicaStats reports each replica, in the order given to AddReplicas.
@@ -338,7 +351,7 @@ func (db *DB) ReplicaStats() []ReplicaStat {
 	out := make([]ReplicaStat, 0, len(db.replicas.list))
 	for _, r := range db.replicas.list {
 		up, at, lag := r.state()
-		out = append(out, ReplicaStat{Name: r.name, Up: up, Lag: lag, Replayed: at})
+		out = append(out, ReplicaStat{Name: r.name, Up: up, Lag: lag, Replayed: at, Down: r.downReason()})
 	}
 	return out
 }
