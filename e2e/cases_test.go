@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -122,5 +124,85 @@ func TestHandlerFindsACaseAndRecordsAConductMatter(t *testing.T) {
 	}
 	if h := text(t, ctx, `h1`); !strings.Contains(h, "CM/") && !strings.Contains(h, "/20") {
 		t.Errorf("after recording, the page is %q", h)
+	}
+}
+
+// TestCaseCountSaysMoreThanItsCap: the head of standards may open every
+// case of the demo force, more than the Cases page counts; the page says
+// "More than 1,000 cases match" rather than a number it did not count,
+// and a search narrowed to a few says exactly how many.
+func TestCaseCountSaysMoreThanItsCap(t *testing.T) {
+	srv, db := demoServerWithDB(t)
+	ctx := browser(t)
+	bg := context.Background()
+	head, _, err := db.UserByUsername(bg, "psd-head")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope := access.CaseListScope(access.Principal{User: head, Roles: head.Roles, MFAPassed: true})
+	n, _, err := db.CountCasesUpTo(bg, store.CaseFilter{Scope: &scope}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The demo force holds fewer: complaints like one of its own fill it
+	// past the cap.
+	page, err := db.ListCases(bg, store.CaseFilter{Scope: &scope, Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("the head of standards may open no case: %v", err)
+	}
+	model, err := db.Case(bg, page.Items[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := cases.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(bg, func(tx *store.Tx) error {
+		for i := n; i <= 1000; i++ {
+			c := cases.Case{Kind: cases.Complaint, ForceID: model.ForceID, UnitID: model.UnitID,
+				Summary: fmt.Sprintf("A dispute over parking, number %d", i), AroseOn: model.AroseOn, ReceivedAt: model.ReceivedAt,
+				Allegations: []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language"}}}
+			c.Prepare(ref, model.ReceivedAt)
+			if err := tx.CreateCase(bg, &c, "e2e", model.ReceivedAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("adding cases: %v", err)
+	}
+	if _, more, err := db.CountCasesUpTo(bg, store.CaseFilter{Scope: &scope}, 1000); err != nil || !more {
+		t.Fatalf("the head of standards may open no more than 1,000 cases (err %v): the cap is not reached", err)
+	}
+	signIn(t, ctx, srv.URL, "psd-head")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/cases"), chromedp.WaitVisible(`#count`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, ctx, `#count`); got != "More than 1,000 cases match" {
+		t.Errorf("every case: the count says %q", got)
+	}
+	axeClean(t, ctx, "cases-over-the-cap")
+
+	word := ""
+	for _, w := range strings.Fields(model.Summary) {
+		if w = strings.Trim(w, ".,;:'\"()"); len(w) > len(word) {
+			word = w
+		}
+	}
+	found, more, err := db.CountCasesUpTo(bg, store.CaseFilter{Scope: &scope, Text: word}, 1000)
+	if err != nil || more || found == 0 {
+		t.Fatalf("searching %s: %d cases (more %v): %v", word, found, more, err)
+	}
+	want := fmt.Sprintf("%d cases match", found)
+	if found == 1 {
+		want = "1 case matches"
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(`#q`, word), submit(`#apply-filters`), chromedp.WaitVisible(`#count`)); err != nil {
+		t.Fatalf("searching %s: %v", word, err)
+	}
+	if got := text(t, ctx, `#count`); got != want {
+		t.Errorf("searching %s: the count says %q, want %q", word, got, want)
 	}
 }

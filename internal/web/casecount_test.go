@@ -11,7 +11,7 @@ func TestCasesPageCountWords(t *testing.T) {
 		want  string
 	}{
 		{0, false, "0 cases match"},
-		{1, false, "1 case match"},
+		{1, false, "1 case matches"},
 		{999, false, "999 cases match"},
 		{1000, false, "1,000 cases match"},
 		{caseCountCap, true, "More than 1,000 cases match"},

@@ -551,7 +551,7 @@ func (p casesPage) CountWords() string {
 	case p.CountMore:
 		return "More than " + thousands(p.Count) + " cases match"
 	case p.Count == 1:
-		return "1 case match"
+		return "1 case matches"
 	}
 	return thousands(p.Count) + " cases match"
 }
