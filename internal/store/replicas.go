@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +29,12 @@ import (
 // skipped. What each replica has replayed is learnt by polling
 // (MonitorReplicas), so the store's view of a replica is never ahead of
 // the replica itself.
+//
+// A replica's lag is how long ago the primary stood at the first position
+// the replica has not replayed: each poll keeps the primary's position
+// with its time, so the lag reads the same however often polls run, and
+// a replica a few milliseconds behind a busy primary is not taken as
+// stuck.
 
 // LSN is a position in PostgreSQL's write-ahead log; 0 is "nothing".
 type LSN uint64
@@ -74,9 +81,6 @@ type replica struct {
 	up   bool
 	// replayed is the replica's replay position at the last poll.
 	replayed LSN
-	// caughtUp is when a poll last found it had replayed what the primary
-	// had written at the poll before.
-	caughtUp time.Time
 	lag      time.Duration
 	// why says, while it is down, what the last poll found.
 	why string
@@ -101,9 +105,10 @@ type replicaSet struct {
 	list   []*replica
 	next   atomic.Uint64
 	maxLag time.Duration
-	// primaryAt is the primary's WAL position at the last poll.
-	mu        sync.Mutex
-	primaryAt LSN
+	// primary holds the primary's WAL positions at past polls, oldest
+	// first, rising: those some replica has not yet replayed, and the last.
+	mu      sync.Mutex
+	primary []walSample
 	// reads counts the reads routed by reader, by pool.
 	primaryReads atomic.Uint64
 	replicaReads []atomic.Uint64
@@ -154,6 +159,28 @@ func (db *DB) AddReplicas(ctx context.Context, urls []string, opt ReplicaOptions
 	return nil
 }
 
+// walSample is where the primary's WAL stood at a moment.
+type walSample struct {
+	at  time.Time
+	lsn LSN
+}
+
+// maxWALSamples bounds the positions kept for a replica that has stopped
+// replaying; past it the oldest but one are dropped, so the lag still
+// counts from the first position the replica missed.
+const maxWALSamples = 4096
+
+// lagBehind is how long ago the primary stood at the first position in
+// samples that replayed has not reached; 0 when it has reached them all.
+func lagBehind(samples []walSample, replayed LSN, now time.Time) time.Duration {
+	for _, s := range samples {
+		if s.lsn > replayed {
+			return now.Sub(s.at)
+		}
+	}
+	return 0
+}
+
 func closeReplicas(list []*replica) {
 	for _, r := range list {
 		r.db.Close()
@@ -185,25 +212,46 @@ func (db *DB) PollReplicas(ctx context.Context) {
 		return
 	}
 	set.mu.Lock()
-	before := set.primaryAt
+	samples := slices.Clone(set.primary)
 	set.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, r := range set.list {
-		wg.Go(func() { db.pollReplica(ctx, r, before) })
+		wg.Go(func() { db.pollReplica(ctx, r, samples) })
 	}
 	wg.Wait()
-	// The primary's position is read after the replicas', so that the
-	// next poll asks each replica to have reached at least this.
+	// The primary's position is read after the replicas', so that each
+	// replica is measured against positions it has had time to reach.
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if at, err := walLSN(pctx, db.write, "pg_current_wal_flush_lsn"); err == nil {
-		set.mu.Lock()
-		set.primaryAt = max(set.primaryAt, at)
-		set.mu.Unlock()
+	at, err := walLSN(pctx, db.write, "pg_current_wal_flush_lsn")
+	if err != nil {
+		return
+	}
+	now := time.Now()
+	// Positions every replica has replayed are no longer needed.
+	least := unknownLSN
+	for _, r := range set.list {
+		_, replayed, _ := r.state()
+		least = min(least, replayed)
+	}
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	kept := set.primary[:0]
+	for i, s := range set.primary {
+		if s.lsn > least || i == len(set.primary)-1 {
+			kept = append(kept, s)
+		}
+	}
+	set.primary = kept
+	if n := len(set.primary); n == 0 || at > set.primary[n-1].lsn {
+		set.primary = append(set.primary, walSample{at: now, lsn: at})
+	}
+	if len(set.primary) > maxWALSamples {
+		set.primary = slices.Delete(set.primary, 1, 2)
 	}
 }
 
-func (db *DB) pollReplica(ctx context.Context, r *replica, primaryBefore LSN) {
+func (db *DB) pollReplica(ctx context.Context, r *replica, primary []walSample) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	var text sql.NullString
@@ -230,14 +278,10 @@ func (db *DB) pollReplica(ctx context.Context, r *replica, primaryBefore LSN) {
 	}
 	if !r.up {
 		db.log.Info("read replica in use", "replica", r.name, "replayed", at.String())
-		r.caughtUp = now
 	}
 	r.up = true
 	r.replayed = max(r.replayed, at)
-	if r.replayed >= primaryBefore {
-		r.caughtUp = now
-	}
-	r.lag = now.Sub(r.caughtUp)
+	r.lag = lagBehind(primary, r.replayed, now)
 }
 
 // walLSN reads one of the primary's WAL positions: the insert position,

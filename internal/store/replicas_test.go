@@ -3,6 +3,7 @@ package store_test
 import (
 	"database/sql"
 	"testing"
+	"time"
 
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/officers"
@@ -156,5 +157,83 @@ func TestReplicaSkipped(t *testing.T) {
 	}
 	if got := db.RoutedReads(); got["primary"] != 1 || got["replica-1"]+got["replica-2"] != 0 {
 		t.Errorf("routed %v", got)
+	}
+}
+
+// TestReplicaBehindIsSkipped: a replica whose replay has stopped while
+// the primary writes is skipped once the primary has stood for MaxLag at
+// a position it has not replayed, and served from again once it catches up.
+func TestReplicaBehindIsSkipped(t *testing.T) {
+	if storetest.PostgresURL() == "" {
+		t.Skip("PostgreSQL is not configured")
+	}
+	loc := storetest.NewPostgresLocation(t)
+	replicaURL := storetest.OnReplica(t, loc)
+	db := storetest.Open(t, loc)
+	seedForce(t, db)
+	const maxLag = 300 * time.Millisecond
+	if err := db.AddReplicas(ctx, []string{replicaURL}, store.ReplicaOptions{MaxConns: 2, MaxLag: maxLag}); err != nil {
+		t.Fatal(err)
+	}
+	storetest.CaughtUp(t, db)
+	routedTo := func() string {
+		before := db.RoutedReads()
+		if _, err := db.ListCases(store.ReadFromReplica(ctx, 0), store.CaseFilter{Now: now}); err != nil {
+			t.Fatal(err)
+		}
+		if db.RoutedReads()["replica-1"] > before["replica-1"] {
+			return "replica"
+		}
+		return "primary"
+	}
+	if got := routedTo(); got != "replica" {
+		t.Fatalf("a caught-up replica: read served by the %s", got)
+	}
+
+	// Replay paused on the replica (for the whole cluster's replica: kept
+	// short), while the primary writes.
+	rdb, err := sql.Open("pgx", replicaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	if _, err := rdb.ExecContext(ctx, `SELECT pg_wal_replay_pause()`); err != nil {
+		t.Fatal(err)
+	}
+	resumed := false
+	resume := func() {
+		if !resumed {
+			resumed = true
+			if _, err := rdb.ExecContext(ctx, `SELECT pg_wal_replay_resume()`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	defer resume()
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.CreateForce(ctx, &officers.Force{Code: "TS2", Name: "Second Constabulary"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test cluster commits without waiting for the flush: the
+	// position a poll keeps is the flushed one, there within the WAL
+	// writer's delay (200 ms by default).
+	time.Sleep(300 * time.Millisecond)
+	db.PollReplicas(ctx) // keeps the primary's new position, with its time
+	time.Sleep(maxLag + 100*time.Millisecond)
+	db.PollReplicas(ctx)
+	if s := db.ReplicaStats()[0]; s.Lag <= maxLag {
+		t.Errorf("replay paused past the primary's last write for %v: lag %v", maxLag+100*time.Millisecond, s.Lag)
+	}
+	if got := routedTo(); got != "primary" {
+		t.Errorf("a replica behind by more than MaxLag: read served by the %s", got)
+	}
+
+	resume()
+	storetest.CaughtUp(t, db)
+	db.PollReplicas(ctx)
+	if got := routedTo(); got != "replica" {
+		t.Errorf("a replica caught up again: read served by the %s (%+v)", got, db.ReplicaStats()[0])
 	}
 }
