@@ -227,6 +227,11 @@ type PriorAllegation struct {
 // AllegationsAgainst lists every allegation against an officer and against
 // any record of the same person in another force (same national id),
 // newest first, whatever the outcome.
+//
+// The officers are one set, the officer and the other records of the same
+// person, so that both engines look each of them up in the subjects'
+// officer index; "officer_id = $1 OR officer_id IN (...)" led PostgreSQL
+// to scan every subject and every allegation.
 func (db *DB) AllegationsAgainst(ctx context.Context, officerID string) ([]PriorAllegation, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT s.officer_id, f.code, c.id, c.reference, c.received_at, c.state,
 			COALESCE(a.category, ''), COALESCE(a.subcategory, ''),
@@ -237,9 +242,9 @@ func (db *DB) AllegationsAgainst(ctx context.Context, officerID string) ([]Prior
 		JOIN forces f ON f.id = c.force_id
 		LEFT JOIN complaint_categories cat ON cat.taxonomy_version = a.taxonomy_version AND cat.code = a.category
 		LEFT JOIN complaint_subcategories sc ON sc.taxonomy_version = a.taxonomy_version AND sc.category_code = a.category AND sc.code = a.subcategory
-		WHERE s.officer_id = $1
-		   OR s.officer_id IN (SELECT o2.id FROM officers o1 JOIN officers o2 ON o2.national_id = o1.national_id
-		                       WHERE o1.id = $1 AND o1.national_id IS NOT NULL AND o1.national_id <> '')
+		WHERE s.officer_id IN (SELECT CAST($1 AS TEXT)
+		                       UNION SELECT o2.id FROM officers o1 JOIN officers o2 ON o2.national_id = o1.national_id
+		                       WHERE o1.id = $1 AND o1.national_id <> '')
 		ORDER BY c.received_at DESC, c.id, a.seq`, officerID)
 	if err != nil {
 		return nil, fmt.Errorf("reading allegations against %s: %w", officerID, err)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -232,6 +233,64 @@ func TestAllegationsAgainstFollowAnOfficerAcrossForces(t *testing.T) {
 		bob, _ := db.AllegationsAgainst(ctx, w.bob.ID)
 		if len(bob) != 1 || bob[0].Concern != "" {
 			t.Errorf("Bob's = %+v", bob)
+		}
+	})
+}
+
+// TestAllegationsAgainstEitherRecord: an officer who moved force has two
+// records with one national id; either record lists the allegations
+// against both, in the same order, while officers with no national id
+// each see only their own.
+func TestAllegationsAgainstEitherRecord(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := buildWorld(t, db)
+		dan := officers.Officer{ForceID: w.force.ID, CollarNumber: "D1", FamilyName: "Dan", Rank: "sergeant", UnitID: w.units[1].ID,
+			JoinedOn: day("2017-01-01")}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateOfficer(ctx, &dan, now); err != nil {
+				return err
+			}
+			ref, err := cases.LoadReference()
+			if err != nil {
+				return err
+			}
+			c := cases.Case{Kind: cases.Complaint, ForceID: w.force.ID, UnitID: w.units[1].ID, Summary: "Shouted at a witness",
+				AroseOn: day("2026-02-01"), ReceivedAt: day("2026-02-03"),
+				Allegations: []cases.Allegation{{Category: "individual-behaviours", Subcategory: "impolite-language",
+					Subjects: []cases.Subject{{OfficerID: dan.ID}}}}}
+			if err := c.Validate(ref, now); err != nil {
+				return err
+			}
+			c.Prepare(ref, now)
+			return tx.CreateCase(ctx, &c, "test", now)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name    string
+			officer string
+			want    []string // officer of each allegation, newest first
+		}{
+			{"the current record", w.alice.ID, []string{w.alice.ID, w.alice.ID, w.aliceElsewhere.ID}},
+			{"the earlier force's record", w.aliceElsewhere.ID, []string{w.alice.ID, w.alice.ID, w.aliceElsewhere.ID}},
+			{"no national id", w.bob.ID, []string{w.bob.ID}},
+			{"another with no national id", dan.ID, []string{dan.ID}},
+			{"no such officer", "nobody", nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := db.AllegationsAgainst(ctx, tc.officer)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for _, p := range got {
+					ids = append(ids, p.OfficerID)
+				}
+				if !slices.Equal(ids, tc.want) {
+					t.Errorf("allegations against the officers %v, want %v", ids, tc.want)
+				}
+			})
 		}
 	})
 }

@@ -75,53 +75,31 @@ func (db *DB) ImportLoad(ctx context.Context, fn func(*Tx) error) (err error) {
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		return err
 	}
-	db.writeWaiting.Add(1)
-	sqlTx, err := conn.BeginTx(ctx, nil)
-	db.writeWaiting.Add(-1)
-	if err != nil {
-		return fmt.Errorf("beginning transaction: %w", err)
-	}
-	tx := &Tx{tx: &cachedTx{Tx: sqlTx, cache: db.writeStmts}, db: db, load: true}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = sqlTx.Rollback()
-			panic(p)
+	// ended is nil: what the load ran unprepared is prepared by a later
+	// transaction, since preparing it on the pool here would wait for the
+	// writer this function holds until conn is closed. SQLite has no
+	// replicas, so runTx's noteWrite does nothing here.
+	return db.runTx(ctx, conn.BeginTx, true, nil, func(tx *Tx) error {
+		if err := tx.checkEmpty(ctx); err != nil {
+			return err
 		}
+		indexes, err := tx.dropImportIndexes(ctx)
 		if err != nil {
-			_ = sqlTx.Rollback()
+			return fmt.Errorf("dropping indexes for the load: %w", err)
 		}
-	}()
-	if err := tx.checkEmpty(ctx); err != nil {
-		return err
-	}
-	indexes, err := tx.dropImportIndexes(ctx)
-	if err != nil {
-		return fmt.Errorf("dropping indexes for the load: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	for _, q := range indexes {
-		if _, err := tx.tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("building index: %w", err)
+		if err := fn(tx); err != nil {
+			return err
 		}
-	}
-	if err := tx.indexLoaded(ctx); err != nil {
-		return err
-	}
-	if err := tx.checkForeignKeys(ctx); err != nil {
-		return err
-	}
-	if err := tx.flushAudit(ctx); err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("committing: %w", err)
-	}
-	for _, h := range tx.hook {
-		h()
-	}
-	return nil
+		for _, q := range indexes {
+			if _, err := tx.tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("building index: %w", err)
+			}
+		}
+		if err := tx.indexLoaded(ctx); err != nil {
+			return err
+		}
+		return tx.checkForeignKeys(ctx)
+	})
 }
 
 // indexLoaded writes the search text of every case, as refreshSearch

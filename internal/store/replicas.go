@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Read scale-out on PostgreSQL. Read-only work that a request marks with
@@ -28,7 +30,9 @@ import (
 // does not answer, or has not caught up with the primary for MaxLag, is
 // skipped. What each replica has replayed is learnt by polling
 // (MonitorReplicas), so the store's view of a replica is never ahead of
-// the replica itself.
+// the replica itself. A replica that goes away between polls fails the
+// read it was given: that read runs again on the primary, and the replica
+// is skipped until a poll reaches it again (replicaRead).
 //
 // A replica's lag is how long ago the primary stood at the first position
 // the replica has not replayed: each poll keeps the primary's position
@@ -369,12 +373,90 @@ func (db *DB) reader(ctx context.Context) querier {
 		r := set.list[k]
 		up, replayed, lag := r.state()
 		if up && lag <= set.maxLag && replayed >= after {
-			set.replicaReads[k].Add(1)
-			return r.db
+			return replicaRead{db: db, k: int(k)}
 		}
 	}
 	set.primaryReads.Add(1)
 	return db.read
+}
+
+// replicaRead runs a read on the replica reader chose. The choice rests
+// on the last poll, and a replica may have gone away since: when the
+// replica fails the read for that reason (replicaGone), it is taken as
+// down until a poll reaches it again, and the same read runs once on the
+// primary's read pool, so that the caller still gets an answer. Any other
+// failure (a cancelled request, an error in the query itself) is the
+// caller's to see, as it would be on the primary.
+//
+// Only a failure the driver reports before the first row can be retried
+// so: pgx reads the first row before QueryContext returns, so a replica
+// that is unreachable, ends the connection, or cancels the statement for
+// a conflict with recovery before answering is covered; one that fails
+// while its rows are being read returns that failure from rows.Err.
+type replicaRead struct {
+	db *DB
+	k  int
+}
+
+func (q replicaRead) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := q.db.replicas.list[q.k].db.QueryContext(ctx, query, args...)
+	if q.fellBack(ctx, err) {
+		return q.db.read.QueryContext(ctx, query, args...)
+	}
+	return rows, err
+}
+
+func (q replicaRead) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	row := q.db.replicas.list[q.k].db.QueryRowContext(ctx, query, args...)
+	if q.fellBack(ctx, row.Err()) {
+		return q.db.read.QueryRowContext(ctx, query, args...)
+	}
+	return row
+}
+
+func (q replicaRead) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := q.db.replicas.list[q.k].db.ExecContext(ctx, query, args...)
+	if q.fellBack(ctx, err) {
+		return q.db.read.ExecContext(ctx, query, args...)
+	}
+	return res, err
+}
+
+// fellBack counts a read by the pool that serves it, given how the
+// replica answered: true when the replica has gone away, is now marked
+// down, and the read is to run on the primary instead.
+func (q replicaRead) fellBack(ctx context.Context, err error) bool {
+	set := q.db.replicas
+	if err == nil || ctx.Err() != nil || !replicaGone(err) {
+		set.replicaReads[q.k].Add(1)
+		return false
+	}
+	r := set.list[q.k]
+	reason := pgReason(err)
+	r.mu.Lock()
+	if r.up {
+		q.db.log.Warn("read replica failed a read; reading from the primary until a poll reaches it again",
+			"replica", r.name, "reason", reason)
+	}
+	r.up, r.why = false, reason
+	r.mu.Unlock()
+	set.primaryReads.Add(1)
+	return true
+}
+
+// replicaGone recognises a replica read that failed because of the
+// replica rather than the query: the replica cannot be reached or ended
+// the connection (isUnreachable: refused, closed, 57P01 when its backends
+// were terminated or it shut down), or, as a hot standby, cancelled the
+// statement for a conflict with recovery (40001, or 57014 once the
+// caller's own context is known not to have been cancelled). A read-only
+// statement meets 40001 on a standby only so.
+func replicaGone(err error) bool {
+	if isUnreachable(err) {
+		return true
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "57014")
 }
 
 // ReplicaStat is one replica's state for monitoring.

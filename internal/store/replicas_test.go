@@ -1,11 +1,22 @@
 package store_test
 
 import (
+	"context"
 	"database/sql"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/storetest"
@@ -236,4 +247,192 @@ func TestReplicaBehindIsSkipped(t *testing.T) {
 	if got := routedTo(); got != "replica" {
 		t.Errorf("a replica caught up again: read served by the %s (%+v)", got, db.ReplicaStats()[0])
 	}
+}
+
+// TestReplicaGoneBetweenPolls: a replica that goes away after the poll
+// that found it up costs the reader nothing. The read the replica fails
+// is answered by the primary and counted there, the replica is taken as
+// down and not tried again, and a poll that reaches it again brings it
+// back. The replica is reached through a relay that the test cuts: every
+// open connection ends and new ones are dropped as soon as they connect.
+func TestReplicaGoneBetweenPolls(t *testing.T) {
+	if storetest.PostgresURL() == "" {
+		t.Skip("PostgreSQL is not configured")
+	}
+	loc := storetest.NewPostgresLocation(t)
+	replicaURL := storetest.OnReplica(t, loc)
+	u, err := url.Parse(replicaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl := startRelay(t, u.Host)
+	u.Host = rl.addr()
+	db := storetest.Open(t, loc)
+	seedForce(t, db)
+	if err := db.AddReplicas(ctx, []string{u.String()}, store.ReplicaOptions{MaxConns: 2}); err != nil {
+		t.Fatal(err)
+	}
+	storetest.CaughtUp(t, db)
+
+	list := func(step string) (primary, replica uint64) {
+		t.Helper()
+		before := db.RoutedReads()
+		if _, err := db.ListCases(store.ReadFromReplica(ctx, 0), store.CaseFilter{Now: now}); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		after := db.RoutedReads()
+		return after["primary"] - before["primary"], after["replica-1"] - before["replica-1"]
+	}
+	if p, r := list("replica up"); p != 0 || r != 1 {
+		t.Fatalf("replica up: %d reads on the primary, %d on the replica; want the replica", p, r)
+	}
+
+	rl.cut()
+	if p, r := list("replica gone"); p != 1 || r != 0 {
+		t.Errorf("replica gone since the poll: %d reads on the primary, %d on the replica; want the primary", p, r)
+	}
+	s := db.ReplicaStats()[0]
+	if s.Up || s.Down == "" {
+		t.Errorf("after a failed read the replica is %+v; want it down, with a reason", s)
+	}
+	tried := rl.accepted()
+	if p, r := list("replica down"); p != 1 || r != 0 {
+		t.Errorf("replica down: %d reads on the primary, %d on the replica", p, r)
+	}
+	if rl.accepted() != tried {
+		t.Errorf("a replica marked down was tried again before any poll")
+	}
+
+	rl.mend()
+	storetest.WaitReplayed(t, db, 0)
+	if p, r := list("replica back"); p != 0 || r != 1 {
+		t.Errorf("replica back after a poll: %d reads on the primary, %d on the replica; want the replica", p, r)
+	}
+}
+
+// TestReplicaGone: which failures of a replica read are the replica's
+// (the read then runs on the primary) and which are the query's or the
+// caller's.
+func TestReplicaGone(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"terminated backend", &pgconn.PgError{Code: "57P01"}, true},
+		{"connection failure", &pgconn.PgError{Code: "08006"}, true},
+		{"conflict with recovery", &pgconn.PgError{Code: "40001"}, true},
+		{"statement cancelled by the standby", &pgconn.PgError{Code: "57014"}, true},
+		{"refused", fmt.Errorf("dial: %w", syscall.ECONNREFUSED), true},
+		{"dropped", fmt.Errorf("read: %w", io.ErrUnexpectedEOF), true},
+		{"too many connections", &pgconn.PgError{Code: "53300"}, true},
+		{"classified", fault.Wrap(fault.Unavailable, &pgconn.PgError{Code: "57P01"}, "away"), true},
+		{"syntax error", &pgconn.PgError{Code: "42601"}, false},
+		{"undefined column", &pgconn.PgError{Code: "42703"}, false},
+		{"cancelled request", context.Canceled, false},
+		{"timed out request", fmt.Errorf("query: %w", context.DeadlineExceeded), false},
+		{"no rows", sql.ErrNoRows, false},
+	} {
+		if got := store.ReplicaGoneForTest(c.err); got != c.want {
+			t.Errorf("%s: replicaGone = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// relay forwards TCP connections to a server until cut: then it ends
+// every open connection and drops new ones as soon as they connect, as a
+// server that has gone away does, until mended.
+type relay struct {
+	ln    net.Listener
+	to    string
+	mu    sync.Mutex
+	down  bool
+	open  map[net.Conn]bool
+	count atomic.Int64
+}
+
+func startRelay(t *testing.T, to string) *relay {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &relay{ln: ln, to: to, open: map[net.Conn]bool{}}
+	go r.serve()
+	t.Cleanup(func() {
+		ln.Close()
+		r.cut()
+	})
+	return r
+}
+
+func (r *relay) addr() string { return r.ln.Addr().String() }
+
+// accepted counts the connections made to the relay so far.
+func (r *relay) accepted() int64 { return r.count.Load() }
+
+func (r *relay) serve() {
+	for {
+		c, err := r.ln.Accept()
+		if err != nil {
+			return
+		}
+		r.count.Add(1)
+		go r.forward(c)
+	}
+}
+
+func (r *relay) forward(c net.Conn) {
+	r.mu.Lock()
+	down := r.down
+	r.mu.Unlock()
+	if down {
+		c.Close()
+		return
+	}
+	s, err := net.Dial("tcp", r.to)
+	if err != nil {
+		c.Close()
+		return
+	}
+	r.mu.Lock()
+	if r.down {
+		r.mu.Unlock()
+		c.Close()
+		s.Close()
+		return
+	}
+	r.open[c], r.open[s] = true, true
+	r.mu.Unlock()
+	end := func() {
+		c.Close()
+		s.Close()
+		r.mu.Lock()
+		delete(r.open, c)
+		delete(r.open, s)
+		r.mu.Unlock()
+	}
+	go func() {
+		defer end()
+		_, _ = io.Copy(s, c)
+	}()
+	go func() {
+		defer end()
+		_, _ = io.Copy(c, s)
+	}()
+}
+
+func (r *relay) cut() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.down = true
+	for c := range r.open {
+		c.Close()
+	}
+}
+
+func (r *relay) mend() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.down = false
 }

@@ -494,14 +494,31 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	return err
 }
 
-func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
+func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) error {
+	// Statements the transaction ran unprepared are prepared once it has
+	// ended and no longer holds the writer.
+	ended := func() { db.writeStmts.prepareWanted(context.WithoutCancel(ctx)) }
+	return db.runTx(ctx, db.write.BeginTx, false, ended, fn)
+}
+
+// runTx is one write transaction from begin to end, for InTx and
+// ImportLoad: it begins the transaction with begin (a pool's or a held
+// connection's BeginTx), counted as a writer waiting while it waits to;
+// runs fn in it, load marking the Tx as an import load's; writes the audit
+// entries fn queued; commits; records the write for the context's mark
+// (noteWrite); and runs the OnCommit hooks. Any failure, and a panic in fn,
+// rolls the transaction back before it reaches the caller. ended, if not
+// nil, runs once the transaction has ended, committed or rolled back; not
+// when it could not begin, nor after a panic, which goes on up.
+func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error),
+	load bool, ended func(), fn func(*Tx) error) (err error) {
 	db.writeWaiting.Add(1)
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	sqlTx, err := begin(ctx, nil)
 	db.writeWaiting.Add(-1)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	tx := &Tx{tx: &cachedTx{Tx: sqlTx, cache: db.writeStmts}, db: db}
+	tx := &Tx{tx: &cachedTx{Tx: sqlTx, cache: db.writeStmts}, db: db, load: load}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -510,7 +527,9 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 		if err != nil {
 			_ = sqlTx.Rollback()
 		}
-		db.writeStmts.prepareWanted(context.WithoutCancel(ctx))
+		if ended != nil {
+			ended()
+		}
 	}()
 	if err := fn(tx); err != nil {
 		return err
