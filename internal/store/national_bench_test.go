@@ -99,6 +99,24 @@ func TestNationalReads(t *testing.T) {
 		}, byMeasure[id]})
 	}
 
+	// What a force's own dashboard asks: each measure for the year of the
+	// force with the most cases, in a database holding the whole nation.
+	var biggest string
+	err = db.ReaderForTest().QueryRowContext(ctx, `SELECT force_id FROM cases GROUP BY force_id ORDER BY COUNT(*) DESC, force_id LIMIT 1`).Scan(&biggest)
+	if err != nil {
+		t.Fatalf("finding the largest force: %v", err)
+	}
+	byForceMeasure := map[string][]store.MeasureQuery{}
+	for _, q := range db.MeasureQueriesForTest(measures.Scope{ForceID: biggest, Kinds: cases.Kinds, Start: year.Start, End: year.End}) {
+		byForceMeasure[q.Name] = append(byForceMeasure[q.Name], q)
+	}
+	for _, id := range measures.IDs() {
+		reads = append(reads, read{"one-force-" + id, func(ctx context.Context) error {
+			_, err := svc.Compute(ctx, id, year, measures.Filter{ForceID: biggest})
+			return err
+		}, byForceMeasure[id]})
+	}
+
 	raw := db.ReaderForTest()
 	runSQL := func(ctx context.Context, qs []store.MeasureQuery) error {
 		for _, q := range qs {
