@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/probity/probity/internal/access"
@@ -100,6 +101,8 @@ func TestCaseListSortsPageExactly(t *testing.T) {
 			{"overdue", store.CaseFilter{Overdue: true}},
 			{"due soon", store.CaseFilter{DueFrom: &now, DueBefore: &soon}},
 			{"received between", store.CaseFilter{ReceivedFrom: &from, ReceivedBefore: &before}},
+			{"overdue complaints since", store.CaseFilter{Kind: string(cases.Complaint), Overdue: true, ReceivedFrom: &from}},
+			{"overdue, oldest first", store.CaseFilter{Overdue: true, Sort: store.SortReceivedOldest}},
 			{"unit", store.CaseFilter{UnitID: units[1].ID}},
 			{"unassigned", store.CaseFilter{Unassigned: true}},
 			{"open", store.CaseFilter{In: []store.KindStates{{Kind: "complaint", States: []string{"Received"}}}}},
@@ -118,6 +121,13 @@ func TestCaseListSortsPageExactly(t *testing.T) {
 			if n != len(list) {
 				t.Errorf("%s: counted %d, listed %d", tc.name, n, len(list))
 			}
+			var listed []string
+			for _, c := range list {
+				listed = append(listed, c.ID)
+			}
+			if paged := walkPages(t, db, tc.f, 2); !slices.Equal(paged, listed) {
+				t.Errorf("%s: pages of two %v, whole %v", tc.name, paged, listed)
+			}
 			for _, c := range list {
 				if tc.f.Overdue && (c.NextDueAt == nil || !c.NextDueAt.Before(now)) ||
 					tc.f.DueBefore != nil && (c.NextDueAt == nil || c.NextDueAt.Before(now) || !c.NextDueAt.Before(soon)) ||
@@ -126,7 +136,8 @@ func TestCaseListSortsPageExactly(t *testing.T) {
 					t.Errorf("%s: listed %+v", tc.name, c)
 				}
 			}
-			want := map[string]int{"all": 13, "unassigned": 13, "open": 13, "none": 0, "officer and text": 13, "unit": 6}
+			want := map[string]int{"all": 13, "unassigned": 13, "open": 13, "none": 0, "officer and text": 13, "unit": 6,
+				"overdue": 4, "overdue complaints since": 2, "overdue, oldest first": 4}
 			if w, ok := want[tc.name]; ok && n != w {
 				t.Errorf("%s: %d cases, want %d", tc.name, n, w)
 			}
@@ -301,4 +312,39 @@ func walkPages(t *testing.T, db *store.DB, f store.CaseFilter, limit int) []stri
 		f.After = &p
 	}
 	return ids
+}
+
+// TestOverdueCaseListReadsTheDeadlineIndex checks SQLite's plans for a
+// page of overdue complaints of the last year and its capped count: both
+// walk the index of the cases with a deadline (cases_due_by_received),
+// the count without reading the table, instead of testing every case
+// received, or every overdue case, row by row. Without statistics SQLite
+// plans from the schema alone, so a small database plans as a nation does.
+func TestOverdueCaseListReadsTheDeadlineIndex(t *testing.T) {
+	db := storetest.Open(t, storetest.Engines(t)[0].New(t)) // SQLite
+	from := now.AddDate(-1, 0, 0)
+	for _, tc := range []struct {
+		name string
+		f    store.CaseFilter
+		want map[string]string
+	}{
+		{"overdue complaints since", store.CaseFilter{Kind: string(cases.Complaint), Overdue: true, ReceivedFrom: &from},
+			map[string]string{"case-list": "SEARCH c USING INDEX cases_due_by_received (received_at>?)",
+				"case-count": "SEARCH c USING COVERING INDEX cases_due_by_received (received_at>?)"}},
+		{"overdue", store.CaseFilter{Overdue: true},
+			map[string]string{"case-list": "SCAN c USING INDEX cases_due_by_received"}},
+		{"overdue, a page on", store.CaseFilter{Overdue: true, ReceivedFrom: &from, After: &store.Position{At: now, ID: "x"}},
+			map[string]string{"case-list": "SEARCH c USING INDEX cases_due_by_received (received_at>? AND received_at<?)"}},
+	} {
+		tc.f.Now, tc.f.Limit, tc.f.Sort = now, 50, store.SortReceivedNewest
+		plans, err := db.CaseListPlansForTest(ctx, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range tc.want {
+			if !slices.Contains(strings.Split(plans[name], "\n"), want) {
+				t.Errorf("%s, %s: plan\n%s\nwant the step %q", tc.name, name, plans[name], want)
+			}
+		}
+	}
 }

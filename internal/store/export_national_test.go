@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+)
 
 // CaseListCountCap is what the case list counts up to, as the cases page
 // does, in the national benchmark.
@@ -42,4 +46,38 @@ func SetTextScanFromForTest(n int) (restore func()) {
 	old := textScanFrom
 	textScanFrom = n
 	return func() { textScanFrom = old }
+}
+
+// CaseListPlansForTest is SQLite's plan of each query CaseListQueriesForTest
+// gives for f, by name: the details of EXPLAIN QUERY PLAN, one a line.
+func (db *DB) CaseListPlansForTest(ctx context.Context, f CaseFilter) (map[string]string, error) {
+	if db.dialect != SQLite {
+		return nil, fmt.Errorf("plans are read on SQLite only")
+	}
+	qs, err := db.CaseListQueriesForTest(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	plans := map[string]string{}
+	for _, q := range qs {
+		rows, err := db.read.DB.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.SQL, q.Args...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", q.Name, err)
+		}
+		var lines []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			lines = append(lines, detail)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		plans[q.Name] = strings.Join(lines, "\n")
+	}
+	return plans, nil
 }
