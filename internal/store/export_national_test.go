@@ -13,7 +13,8 @@ const CaseListCountCap = 1000
 // CaseListQueriesForTest is the SQL ListCases and CountCasesUpTo (up to
 // CaseListCountCap) run for f, as a benchmark's baseline: on SQLite with
 // text, the count of matches that chooses the list's shape, then the
-// page's query and its count.
+// page's query, and the count's (with its own count of matches when the
+// filter keeps cases with a deadline).
 func (db *DB) CaseListQueriesForTest(ctx context.Context, f CaseFilter) ([]MeasureQuery, error) {
 	var qs []MeasureQuery
 	inOrder, err := db.textInOrder(ctx, f)
@@ -34,7 +35,16 @@ func (db *DB) CaseListQueriesForTest(ctx context.Context, f CaseFilter) ([]Measu
 		return nil, err
 	}
 	qs = append(qs, MeasureQuery{Name: "case-list", SQL: q, Args: db.plannedWithValues(args)})
-	if q, args, err = db.countCasesSQL(f, CaseListCountCap+1); err != nil {
+	byDeadline, err := db.countByDeadline(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if match, ok := db.countProbe(f); ok {
+		qs = append(qs, MeasureQuery{Name: "text-matches-for-count",
+			SQL:  `SELECT COUNT(*) FROM (SELECT rowid FROM case_search WHERE case_search MATCH $1 LIMIT $2) m`,
+			Args: []any{match, textScanFrom}})
+	}
+	if q, args, err = db.countCasesSQL(f, CaseListCountCap+1, byDeadline); err != nil {
 		return nil, err
 	}
 	return append(qs, MeasureQuery{Name: "case-count", SQL: q, Args: db.plannedWithValues(args)}), nil
