@@ -316,6 +316,38 @@ func (db *DB) textInOrder(ctx context.Context, f CaseFilter) (bool, error) {
 	if !ok {
 		return false, nil
 	}
+	return db.manyMatches(ctx, match)
+}
+
+// countByDeadline says whether a SQLite count of a search that keeps only
+// cases with a deadline (overdue, due before or from a time) should walk
+// the index of those cases (cases_due_by_received), testing each against
+// the matches, rather than look up the row of every match: so when the
+// text matches many cases, since a few in a hundred cases have a deadline
+// and the walk reads the index alone. The same full-text count decides as
+// for the list (textInOrder).
+func (db *DB) countByDeadline(ctx context.Context, f CaseFilter) (bool, error) {
+	match, ok := db.countProbe(f)
+	if !ok {
+		return false, nil
+	}
+	return db.manyMatches(ctx, match)
+}
+
+// countProbe is the full-text query whose matches countByDeadline counts,
+// and whether it counts them at all: only on SQLite, for text that holds
+// words, with a condition on the deadline.
+func (db *DB) countProbe(f CaseFilter) (string, bool) {
+	if db.dialect != SQLite || !f.Overdue && f.DueBefore == nil && f.DueFrom == nil {
+		return "", false
+	}
+	match := ftsQuery(strings.TrimSpace(f.Text))
+	return match, match != ""
+}
+
+// manyMatches says whether the full-text query match matches at least
+// textScanFrom cases, counting them up to that.
+func (db *DB) manyMatches(ctx context.Context, match string) (bool, error) {
 	var n int
 	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM case_search WHERE case_search MATCH $1 LIMIT $2) m`,
 		match, textScanFrom).Scan(&n); err != nil {
@@ -371,7 +403,11 @@ func (db *DB) textProbe(f CaseFilter) (string, bool) {
 // CountCases counts the cases a filter selects, ignoring its position and
 // limit: with a scope, only cases the caller may open are counted.
 func (db *DB) CountCases(ctx context.Context, f CaseFilter) (int, error) {
-	q, args, err := db.countCasesSQL(f, 0)
+	byDeadline, err := db.countByDeadline(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	q, args, err := db.countCasesSQL(f, 0, byDeadline)
 	if err != nil {
 		return 0, err
 	}
@@ -392,7 +428,11 @@ func (db *DB) CountCasesUpTo(ctx context.Context, f CaseFilter, upTo int) (n int
 	if upTo <= 0 {
 		return 0, false, fmt.Errorf("counting cases: a cap of %d", upTo)
 	}
-	q, args, err := db.countCasesSQL(f, upTo+1)
+	byDeadline, err := db.countByDeadline(ctx, f)
+	if err != nil {
+		return 0, false, err
+	}
+	q, args, err := db.countCasesSQL(f, upTo+1, byDeadline)
 	if err != nil {
 		return 0, false, err
 	}
@@ -407,14 +447,15 @@ func (db *DB) CountCasesUpTo(ctx context.Context, f CaseFilter, upTo int) (n int
 }
 
 // countCasesSQL is the count of the cases a filter selects, reading at
-// most limit of them when limit > 0.
-func (db *DB) countCasesSQL(f CaseFilter, limit int) (string, []any, error) {
+// most limit of them when limit > 0; with byDeadline (countByDeadline),
+// the full-text condition only tests the cases met in another index.
+func (db *DB) countCasesSQL(f CaseFilter, limit int, byDeadline bool) (string, []any, error) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	where, err := db.caseListWhere(f, arg, false)
+	where, err := db.caseListWhere(f, arg, byDeadline)
 	if err != nil {
 		return "", nil, err
 	}

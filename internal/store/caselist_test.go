@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
@@ -100,6 +102,8 @@ func TestCaseListSortsPageExactly(t *testing.T) {
 			{"overdue", store.CaseFilter{Overdue: true}},
 			{"due soon", store.CaseFilter{DueFrom: &now, DueBefore: &soon}},
 			{"received between", store.CaseFilter{ReceivedFrom: &from, ReceivedBefore: &before}},
+			{"overdue complaints since", store.CaseFilter{Kind: string(cases.Complaint), Overdue: true, ReceivedFrom: &from}},
+			{"overdue, oldest first", store.CaseFilter{Overdue: true, Sort: store.SortReceivedOldest}},
 			{"unit", store.CaseFilter{UnitID: units[1].ID}},
 			{"unassigned", store.CaseFilter{Unassigned: true}},
 			{"open", store.CaseFilter{In: []store.KindStates{{Kind: "complaint", States: []string{"Received"}}}}},
@@ -118,6 +122,13 @@ func TestCaseListSortsPageExactly(t *testing.T) {
 			if n != len(list) {
 				t.Errorf("%s: counted %d, listed %d", tc.name, n, len(list))
 			}
+			var listed []string
+			for _, c := range list {
+				listed = append(listed, c.ID)
+			}
+			if paged := walkPages(t, db, tc.f, 2); !slices.Equal(paged, listed) {
+				t.Errorf("%s: pages of two %v, whole %v", tc.name, paged, listed)
+			}
 			for _, c := range list {
 				if tc.f.Overdue && (c.NextDueAt == nil || !c.NextDueAt.Before(now)) ||
 					tc.f.DueBefore != nil && (c.NextDueAt == nil || c.NextDueAt.Before(now) || !c.NextDueAt.Before(soon)) ||
@@ -126,7 +137,8 @@ func TestCaseListSortsPageExactly(t *testing.T) {
 					t.Errorf("%s: listed %+v", tc.name, c)
 				}
 			}
-			want := map[string]int{"all": 13, "unassigned": 13, "open": 13, "none": 0, "officer and text": 13, "unit": 6}
+			want := map[string]int{"all": 13, "unassigned": 13, "open": 13, "none": 0, "officer and text": 13, "unit": 6,
+				"overdue": 4, "overdue complaints since": 2, "overdue, oldest first": 4}
 			if w, ok := want[tc.name]; ok && n != w {
 				t.Errorf("%s: %d cases, want %d", tc.name, n, w)
 			}
@@ -202,13 +214,95 @@ func TestCountCasesUpToStopsAtTheCapWithinScope(t *testing.T) {
 // TestCaseListTextInOrderListsTheSame pages through a full-text search in
 // both orders received, once starting from the matches and once walking
 // the order (as SQLite does when many cases match), and checks both list
-// the same cases in the same order as the whole list.
+// the same cases in the same order as the whole list. Searches kept to
+// cases with a deadline are counted both ways too (on SQLite, walking the
+// cases with a deadline when many cases match) and must count the cases
+// listed.
 func TestCaseListTextInOrderListsTheSame(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		force, units := seedForce(t, db)
 		seedTextCases(t, db, force.ID, units, 24)
+		all, err := db.ExportCases(ctx, store.CaseFilter{Now: now}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		custody, err := db.ExportCases(ctx, store.CaseFilter{Text: "custody", Now: now}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every case not about custody is overdue; of the 16 about custody,
+		// 4 have no deadline, 4 are overdue, 4 due today, 4 tomorrow.
+		due := map[string]time.Time{}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			for _, c := range all {
+				d := now.AddDate(0, 0, -3)
+				if err := tx.SetNextDue(ctx, c.ID, &d, "test"); err != nil {
+					return err
+				}
+			}
+			for i, c := range custody {
+				if i%4 == 3 {
+					if err := tx.SetNextDue(ctx, c.ID, nil, ""); err != nil {
+						return err
+					}
+					continue
+				}
+				d := now.AddDate(0, 0, i%3-1) // overdue, due today, due tomorrow
+				if err := tx.SetNextDue(ctx, c.ID, &d, "test"); err != nil {
+					return err
+				}
+				due[c.ID] = d
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tomorrow := now.AddDate(0, 0, 1)
+		matching := func(keep func(d time.Time) bool) int {
+			n := 0
+			for _, c := range custody {
+				if d, ok := due[c.ID]; ok && keep(d) {
+					n++
+				}
+			}
+			return n
+		}
 		for _, from := range []int{1, 1 << 20} {
 			restore := store.SetTextScanFromForTest(from)
+			for _, tc := range []struct {
+				name string
+				f    store.CaseFilter
+				want int
+			}{
+				{"overdue", store.CaseFilter{Text: "custody", Overdue: true},
+					matching(func(d time.Time) bool { return d.Before(now) })},
+				{"due from tomorrow", store.CaseFilter{Text: "custody", DueFrom: &tomorrow, Kind: string(cases.Complaint)},
+					matching(func(d time.Time) bool { return !d.Before(tomorrow) })},
+				{"due before tomorrow, newest due", store.CaseFilter{Text: "custody", DueBefore: &tomorrow, Sort: store.SortDueLatest},
+					matching(func(d time.Time) bool { return d.Before(tomorrow) })},
+			} {
+				if tc.want != 4 && tc.want != 8 {
+					t.Fatalf("%s: %d of %d cases about custody: not the test data meant", tc.name, tc.want, len(custody))
+				}
+				tc.f.Now = now
+				n, err := db.CountCases(ctx, tc.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				capped, more, err := db.CountCasesUpTo(ctx, tc.f, 2)
+				if err != nil {
+					t.Fatal(err)
+				}
+				list, err := db.ExportCases(ctx, tc.f, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n != tc.want || len(list) != tc.want || capped != 2 || !more {
+					t.Errorf("walk from %d, %s: counted %d, listed %d, up to 2: %d (more %v); want %d",
+						from, tc.name, n, len(list), capped, more, tc.want)
+				}
+			}
 			for _, sort := range []store.CaseSort{store.SortReceivedNewest, store.SortReceivedOldest} {
 				f := store.CaseFilter{Text: "custody", Sort: sort, Now: now}
 				whole, err := db.ExportCases(ctx, f, 100)
@@ -301,4 +395,46 @@ func walkPages(t *testing.T, db *store.DB, f store.CaseFilter, limit int) []stri
 		f.After = &p
 	}
 	return ids
+}
+
+// TestOverdueCaseListReadsTheDeadlineIndex checks SQLite's plans for a
+// page of overdue complaints of the last year and its capped count: both
+// walk the index of the cases with a deadline (cases_due_by_received),
+// the count without reading the table, instead of testing every case
+// received, or every overdue case, row by row. Without statistics SQLite
+// plans from the schema alone, so a small database plans as a nation does.
+// A count of overdue cases matching a common word walks the same index,
+// testing each case against the matches, instead of looking up every match.
+func TestOverdueCaseListReadsTheDeadlineIndex(t *testing.T) {
+	db := storetest.Open(t, storetest.Engines(t)[0].New(t)) // SQLite
+	defer store.SetTextScanFromForTest(0)()
+	from := now.AddDate(-1, 0, 0)
+	for _, tc := range []struct {
+		name string
+		f    store.CaseFilter
+		want map[string]string
+	}{
+		{"overdue complaints since", store.CaseFilter{Kind: string(cases.Complaint), Overdue: true, ReceivedFrom: &from},
+			map[string]string{"case-list": "SEARCH c USING INDEX cases_due_by_received (received_at>?)",
+				"case-count": "SEARCH c USING COVERING INDEX cases_due_by_received (received_at>?)"}},
+		{"overdue", store.CaseFilter{Overdue: true},
+			map[string]string{"case-list": "SCAN c USING INDEX cases_due_by_received"}},
+		{"overdue, a page on", store.CaseFilter{Overdue: true, ReceivedFrom: &from, After: &store.Position{At: now, ID: "x"}},
+			map[string]string{"case-list": "SEARCH c USING INDEX cases_due_by_received (received_at>? AND received_at<?)"}},
+		// Counted as matching many cases (SetTextScanFromForTest below).
+		{"overdue complaints about custody", store.CaseFilter{Text: "custody", Kind: string(cases.Complaint), Overdue: true},
+			map[string]string{"case-list": "SCAN c USING INDEX cases_due_by_received",
+				"case-count": "SCAN c USING COVERING INDEX cases_due_by_received"}},
+	} {
+		tc.f.Now, tc.f.Limit, tc.f.Sort = now, 50, store.SortReceivedNewest
+		plans, err := db.CaseListPlansForTest(ctx, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range tc.want {
+			if !slices.Contains(strings.Split(plans[name], "\n"), want) {
+				t.Errorf("%s, %s: plan\n%s\nwant the step %q", tc.name, name, plans[name], want)
+			}
+		}
+	}
 }
