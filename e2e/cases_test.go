@@ -22,29 +22,12 @@ func TestHandlerFindsACaseAndRecordsAConductMatter(t *testing.T) {
 	srv, db := demoServerWithDB(t)
 	ctx := browser(t)
 	bg := context.Background()
-	handler, _, err := db.UserByUsername(bg, "handler")
-	if err != nil {
-		t.Fatal(err)
-	}
-	scope := access.CaseListScope(access.Principal{User: handler, Roles: handler.Roles, MFAPassed: true})
-	page, err := db.ListCases(bg, store.CaseFilter{Scope: &scope, Limit: 20})
-	if err != nil || len(page.Items) == 0 {
-		t.Fatalf("the demo handler may open no case: %v", err)
-	}
-	target, err := db.Case(bg, page.Items[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, target := newestCaseOf(t, db, "handler")
 	// The longest word of its summary finds it among few others.
-	word := ""
-	for _, w := range strings.FieldsFunc(target.Summary, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') }) {
-		if len(w) > len(word) {
-			word = w
-		}
-	}
+	word := longestWord(target.Summary)
 	signIn(t, ctx, srv.URL, "handler")
 	axeClean(t, ctx, "cases-my-work")
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		submit(`.govuk-service-navigation__list a[href="/cases"]`),
 		chromedp.WaitVisible(`#q`),
 		chromedp.SendKeys(`#q`, word),
@@ -135,25 +118,13 @@ func TestCaseCountSaysMoreThanItsCap(t *testing.T) {
 	srv, db := demoServerWithDB(t)
 	ctx := browser(t)
 	bg := context.Background()
-	head, _, err := db.UserByUsername(bg, "psd-head")
-	if err != nil {
-		t.Fatal(err)
-	}
-	scope := access.CaseListScope(access.Principal{User: head, Roles: head.Roles, MFAPassed: true})
+	scope, model := newestCaseOf(t, db, "psd-head")
 	n, _, err := db.CountCasesUpTo(bg, store.CaseFilter{Scope: &scope}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The demo force holds fewer: complaints like one of its own fill it
-	// past the cap.
-	page, err := db.ListCases(bg, store.CaseFilter{Scope: &scope, Limit: 1})
-	if err != nil || len(page.Items) == 0 {
-		t.Fatalf("the head of standards may open no case: %v", err)
-	}
-	model, err := db.Case(bg, page.Items[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The demo force holds fewer: complaints like the newest of its own
+	// fill it past the cap.
 	ref, err := cases.LoadReference()
 	if err != nil {
 		t.Fatal(err)
@@ -185,12 +156,7 @@ func TestCaseCountSaysMoreThanItsCap(t *testing.T) {
 	}
 	axeClean(t, ctx, "cases-over-the-cap")
 
-	word := ""
-	for _, w := range strings.Fields(model.Summary) {
-		if w = strings.Trim(w, ".,;:'\"()"); len(w) > len(word) {
-			word = w
-		}
-	}
+	word := longestWord(model.Summary)
 	found, more, err := db.CountCasesUpTo(bg, store.CaseFilter{Scope: &scope, Text: word}, 1000)
 	if err != nil || more || found == 0 {
 		t.Fatalf("searching %s: %d cases (more %v): %v", word, found, more, err)
@@ -205,4 +171,36 @@ func TestCaseCountSaysMoreThanItsCap(t *testing.T) {
 	if got := text(t, ctx, `#count`); got != want {
 		t.Errorf("searching %s: the count says %q, want %q", word, got, want)
 	}
+}
+
+// newestCaseOf is the case list scope of a demo login and the newest case
+// in it.
+func newestCaseOf(t *testing.T, db *store.DB, username string) (access.ListScope, cases.Case) {
+	t.Helper()
+	bg := context.Background()
+	u, _, err := db.UserByUsername(bg, username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope := access.CaseListScope(access.Principal{User: u, Roles: u.Roles, MFAPassed: true})
+	page, err := db.ListCases(bg, store.CaseFilter{Scope: &scope, Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("the demo's %s may open no case: %v", username, err)
+	}
+	c, err := db.Case(bg, page.Items[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scope, c
+}
+
+// longestWord is the longest run of letters in s.
+func longestWord(s string) string {
+	word := ""
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') }) {
+		if len(w) > len(word) {
+			word = w
+		}
+	}
+	return word
 }

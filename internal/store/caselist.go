@@ -345,12 +345,14 @@ func (db *DB) countProbe(f CaseFilter) (string, bool) {
 	return match, match != ""
 }
 
+// matchesUpToSQL counts a full-text query's matches ($1) up to $2.
+const matchesUpToSQL = `SELECT COUNT(*) FROM (SELECT rowid FROM case_search WHERE case_search MATCH $1 LIMIT $2) m`
+
 // manyMatches says whether the full-text query match matches at least
 // textScanFrom cases, counting them up to that.
 func (db *DB) manyMatches(ctx context.Context, match string) (bool, error) {
 	var n int
-	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM case_search WHERE case_search MATCH $1 LIMIT $2) m`,
-		match, textScanFrom).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, matchesUpToSQL, match, textScanFrom).Scan(&n); err != nil {
 		return false, fmt.Errorf("listing cases: counting matches: %w", err)
 	}
 	return n >= textScanFrom, nil

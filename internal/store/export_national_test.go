@@ -22,9 +22,7 @@ func (db *DB) CaseListQueriesForTest(ctx context.Context, f CaseFilter) ([]Measu
 		return nil, err
 	}
 	if match, ok := db.textProbe(f); ok {
-		qs = append(qs, MeasureQuery{Name: "text-matches",
-			SQL:  `SELECT COUNT(*) FROM (SELECT rowid FROM case_search WHERE case_search MATCH $1 LIMIT $2) m`,
-			Args: []any{match, textScanFrom}})
+		qs = append(qs, MeasureQuery{Name: "text-matches", SQL: matchesUpToSQL, Args: []any{match, textScanFrom}})
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
@@ -40,9 +38,7 @@ func (db *DB) CaseListQueriesForTest(ctx context.Context, f CaseFilter) ([]Measu
 		return nil, err
 	}
 	if match, ok := db.countProbe(f); ok {
-		qs = append(qs, MeasureQuery{Name: "text-matches-for-count",
-			SQL:  `SELECT COUNT(*) FROM (SELECT rowid FROM case_search WHERE case_search MATCH $1 LIMIT $2) m`,
-			Args: []any{match, textScanFrom}})
+		qs = append(qs, MeasureQuery{Name: "text-matches-for-count", SQL: matchesUpToSQL, Args: []any{match, textScanFrom}})
 	}
 	if q, args, err = db.countCasesSQL(f, CaseListCountCap+1, byDeadline); err != nil {
 		return nil, err
