@@ -204,7 +204,10 @@ type CaseFacts struct {
 type Decision struct {
 	Allow bool
 	// Hide means answer as if the case did not exist: for conflicted and
-	// restricted cases even their existence is sensitive.
+	// restricted cases even their existence is sensitive, and so is any
+	// case to a caller who could never open it (the oversight body and a
+	// case not shared with it): a different answer would tell them that an
+	// id names a case.
 	Hide bool
 	// BreakGlass means the user may open the case by giving a reason.
 	BreakGlass bool
@@ -231,7 +234,7 @@ func CanOpenCase(who Principal, c CaseFacts) Decision {
 		if who.Has(Oversight) && c.SharedWithOversight {
 			return Decision{Allow: true, Basis: "shared"}
 		}
-		return Decision{Basis: "role"}
+		return Decision{Hide: true, Basis: "role"}
 	}
 	switch {
 	case slices.Contains(c.Assigned, who.User.ID):

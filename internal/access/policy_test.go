@@ -69,10 +69,10 @@ func TestCanOpenCase(t *testing.T) {
 		{"restricted, not named", handler, CaseFacts{UnitID: unit, Restricted: true}, Decision{Hide: true, Basis: "restricted"}},
 		{"restricted, named", handler, CaseFacts{UnitID: otherUnit, Restricted: true, Named: []string{"h"}}, Decision{Allow: true, Basis: "named"}},
 		{"restricted, break glass does not open it", handler, CaseFacts{UnitID: unit, Restricted: true, BreakGlass: []string{"h"}}, Decision{Hide: true, Basis: "restricted"}},
-		{"oversight, not shared", oversight, CaseFacts{UnitID: unit}, Decision{Basis: "role"}},
+		{"oversight, not shared", oversight, CaseFacts{UnitID: unit}, Decision{Hide: true, Basis: "role"}},
 		{"oversight, shared", oversight, CaseFacts{UnitID: unit, SharedWithOversight: true}, Decision{Allow: true, Basis: "shared"}},
-		{"admin has no case content", admin, CaseFacts{UnitID: unit}, Decision{Basis: "role"}},
-		{"guardian has no case content", guardian, CaseFacts{UnitID: unit}, Decision{Basis: "role"}},
+		{"admin has no case content", admin, CaseFacts{UnitID: unit}, Decision{Hide: true, Basis: "role"}},
+		{"guardian has no case content", guardian, CaseFacts{UnitID: unit}, Decision{Hide: true, Basis: "role"}},
 		{"named admin still has no case content", admin, CaseFacts{UnitID: unit, Restricted: true, Named: []string{"a"}}, Decision{Hide: true, Basis: "restricted"}},
 	} {
 		if got := CanOpenCase(tc.who, tc.facts); got != tc.want {

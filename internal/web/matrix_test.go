@@ -94,7 +94,7 @@ var theMatrix = map[string]expect{
 	"POST /cases/new": {all: byRole(403, map[access.Role]int{anon: 303, access.Handler: 422, access.Authority: 422, access.PSDHead: 422})},
 	"GET /cases/{id}": caseRoute(
 		relStatus(200, 200, 403, 404, 404, 404, 403),
-		relStatus(403, 403, 403, 404, 404, 404, 200), 303),
+		relStatus(404, 404, 404, 404, 404, 404, 200), 303),
 	// The case page's forms answer as their API twins do, a success
 	// going back to the case page (303). The investigator may not make
 	// initial contact: the form says the action is not open to them (409).
@@ -121,7 +121,7 @@ var theMatrix = map[string]expect{
 		relStatus(403, 403, 403, 403, 403, 403, 403), 303),
 	"GET /cases/{id}/documents/{doc}": caseRoute(
 		relStatus(200, 200, 403, 404, 404, 404, 403),
-		relStatus(403, 403, 403, 404, 404, 404, 200), 303),
+		relStatus(404, 404, 404, 404, 404, 404, 200), 303),
 	"GET /cases/{id}/assign":       grantRoute(200),
 	"POST /cases/{id}/assign":      grantRoute(303),
 	"GET /cases/{id}/named-users":  grantRoute(200),
@@ -139,7 +139,7 @@ var theMatrix = map[string]expect{
 	"POST /api/v1/mfa/confirm": {all: byRole(409, map[access.Role]int{anon: 401})},
 	"GET /api/v1/cases/{id}": caseRoute(
 		relStatus(200, 200, 403, 404, 404, 404, 403),
-		relStatus(403, 403, 403, 404, 404, 404, 200), 401),
+		relStatus(404, 404, 404, 404, 404, 404, 200), 401),
 	"POST /api/v1/cases/{id}/break-glass": caseRoute(
 		relStatus(409, 409, 201, 404, 404, 404, 201),
 		relStatus(403, 403, 403, 403, 403, 403, 403), 401),
@@ -291,7 +291,7 @@ var theMatrix = map[string]expect{
 		relStatus(403, 403, 403, 403, 403, 403, 403), 401),
 	"GET /api/v1/cases/{id}/documents/{doc}": caseRoute(
 		relStatus(200, 200, 403, 404, 404, 404, 403),
-		relStatus(403, 403, 403, 404, 404, 404, 200), 401),
+		relStatus(404, 404, 404, 404, 404, 404, 200), 401),
 	"GET /api/v1/officers": {all: byRole(403, map[access.Role]int{anon: 401, access.Handler: 200, access.Investigator: 200,
 		access.Authority: 200, access.PSDHead: 200, access.Supervisor: 200})},
 	"GET /api/v1/officers/{id}": {all: byRole(403, map[access.Role]int{anon: 401, access.Handler: 200, access.Investigator: 200,

@@ -9,8 +9,9 @@ import (
 
 // TestOversightSharedCasesPage: the oversight body's page lists the
 // cases shared with it and no other; each opens on the case page with no
-// action to take; a case not shared is refused on a plain page that names
-// nothing of it; the list read is audited.
+// action to take; a case not shared is answered exactly as an id that
+// names no case, so nothing of it shows, not even that it exists; the list
+// read is audited.
 func TestOversightSharedCasesPage(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
 		refs := map[string]string{}
@@ -53,17 +54,26 @@ func TestOversightSharedCasesPage(t *testing.T) {
 		if strings.Contains(rec.Body.String(), "<form method=\"post\" action=\"/cases/") {
 			t.Errorf("the shared case offers the oversight body a form to change it")
 		}
-		for _, rel := range []string{relOtherUnit, relOwn, relRestricted, relNonexistent} {
-			rec = o.do(t, "GET", "/cases/"+f.cases[rel], "", "")
-			if rec.Code != 403 && rec.Code != 404 {
-				t.Errorf("the %s case answers %d", rel, rec.Code)
+		// A case not shared answers as an id that names no case, page and
+		// API alike: the status must not tell the body that a case exists.
+		for _, path := range []string{"/cases/", "/api/v1/cases/"} {
+			none := o.do(t, "GET", path+f.cases[relNonexistent], "", "")
+			noneBody := strings.ReplaceAll(none.Body.String(), f.cases[relNonexistent], "ID")
+			if none.Code != 404 {
+				t.Errorf("%s for no case answers %d", path, none.Code)
 			}
-			body := rec.Body.String()
-			if rel != relNonexistent && (strings.Contains(body, refs[rel]) || strings.Contains(body, summaries[rel])) {
-				t.Errorf("the refusal of the %s case names it", rel)
-			}
-			if strings.Contains(body, "break-glass") || strings.Contains(body, "break glass") {
-				t.Errorf("the refusal of the %s case offers break glass to the oversight body", rel)
+			for _, rel := range []string{relOtherUnit, relOwn, relSameUnit, relRestricted} {
+				rec = o.do(t, "GET", path+f.cases[rel], "", "")
+				body := rec.Body.String()
+				if rec.Code != none.Code || strings.ReplaceAll(body, f.cases[rel], "ID") != noneBody {
+					t.Errorf("%s: the %s case answers %d, unlike no case (%d)", path, rel, rec.Code, none.Code)
+				}
+				if strings.Contains(body, refs[rel]) || strings.Contains(body, summaries[rel]) {
+					t.Errorf("%s: the refusal of the %s case names it", path, rel)
+				}
+				if strings.Contains(body, "break-glass") || strings.Contains(body, "break glass") {
+					t.Errorf("%s: the refusal of the %s case offers break glass to the oversight body", path, rel)
+				}
 			}
 		}
 		for _, role := range []access.Role{access.Handler, access.PSDHead, access.Guardian, access.Auditor} {
