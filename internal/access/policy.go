@@ -247,6 +247,26 @@ func CanOpenCase(who Principal, c CaseFacts) Decision {
 	return Decision{BreakGlass: true, Basis: "out-of-scope"}
 }
 
+// MayBeGivenCase decides whether a case may be assigned to a user or a
+// restricted case name them, and if not says why in words for whoever is
+// giving it. Only someone whose roles work on cases may be given one, and
+// never someone the case names as a subject, witness or complainant: the
+// conflict rule would hide the case from them anyway, and a grant they
+// cannot use would mislead whoever made it into thinking the case had a
+// worker.
+func MayBeGivenCase(u User, c CaseFacts) (bool, string) {
+	if u.Disabled {
+		return false, "has no active account"
+	}
+	if !slices.ContainsFunc(u.Roles, func(r Role) bool { return slices.Contains(caseRoles, r) }) {
+		return false, "does not work on cases"
+	}
+	if u.OfficerID != "" && slices.Contains(c.OfficerIDs, u.OfficerID) {
+		return false, "is named in this case, so may not work on it"
+	}
+	return true, ""
+}
+
 // ListScope is CanOpenCase for lists: the same rules in a form a query
 // applies before any row is read, so that a list never reads a case the
 // caller may not see (its position, its count or whether it matches a

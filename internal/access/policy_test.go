@@ -245,3 +245,25 @@ func TestCanReadOfficer(t *testing.T) {
 		}
 	}
 }
+
+func TestMayBeGivenCase(t *testing.T) {
+	facts := CaseFacts{UnitID: "u1", OfficerIDs: []string{"off-subject", "off-witness"}}
+	for _, tc := range []struct {
+		name string
+		u    User
+		ok   bool
+		why  string
+	}{
+		{"an investigator the case does not name", User{Roles: []Role{Investigator}, OfficerID: "off-other"}, true, ""},
+		{"a handler with no officer record", User{Roles: []Role{Handler}}, true, ""},
+		{"the subject", User{Roles: []Role{Investigator}, OfficerID: "off-subject"}, false, "is named in this case, so may not work on it"},
+		{"a witness, head of standards or not", User{Roles: []Role{PSDHead}, OfficerID: "off-witness"}, false, "is named in this case, so may not work on it"},
+		{"an administrator", User{Roles: []Role{Admin}}, false, "does not work on cases"},
+		{"the oversight body", User{Roles: []Role{Oversight}}, false, "does not work on cases"},
+		{"a disabled investigator", User{Roles: []Role{Investigator}, Disabled: true}, false, "has no active account"},
+	} {
+		if ok, why := MayBeGivenCase(tc.u, facts); ok != tc.ok || why != tc.why {
+			t.Errorf("%s: MayBeGivenCase = %v %q, want %v %q", tc.name, ok, why, tc.ok, tc.why)
+		}
+	}
+}

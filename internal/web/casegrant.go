@@ -148,24 +148,27 @@ func (s *Server) buildGrantPage(r *http.Request, kind string) (grantPage, error)
 	}
 	page := grantPage{pageData: s.pageData(r), Kind: kind, CaseID: caseID, Reference: c.Reference, State: c.State, Errors: map[string]string{}}
 	if kind != grantShare {
-		if page.Users, err = s.caseWorkers(r); err != nil {
+		if page.Users, err = s.mayBeGiven(r, caseID); err != nil {
 			return page, err
 		}
 	}
 	return page, nil
 }
 
-// caseWorkers are the users who work on cases and so may be given one.
-func (s *Server) caseWorkers(r *http.Request) ([]access.User, error) {
+// mayBeGiven are the users who may be given the case: those who work on
+// cases, less anyone the case names.
+func (s *Server) mayBeGiven(r *http.Request, caseID string) ([]access.User, error) {
 	users, err := s.db.Users(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	facts, err := s.db.CasesFacts(r.Context(), []string{caseID}, s.clock())
 	if err != nil {
 		return nil, err
 	}
 	var out []access.User
 	for _, u := range users {
-		// As if signed in: whether their roles work on cases, not whether they are now.
-		p := access.Principal{User: u, Roles: u.Roles, MFAPassed: true}
-		if !u.Disabled && access.Allowed(&p, access.CaseWork) {
+		if ok, _ := access.MayBeGivenCase(u, facts[caseID]); ok {
 			out = append(out, u)
 		}
 	}

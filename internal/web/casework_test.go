@@ -302,7 +302,8 @@ func TestSharingOpensACaseToTheOversightBodyReadOnly(t *testing.T) {
 	eachFixture(t, true, func(t *testing.T, f *fixture) {
 		id := f.cases[relSameUnit]
 		oversight := f.login(t, access.Oversight)
-		if rec := oversight.do(t, "GET", "/api/v1/cases/"+id, "", ""); rec.Code != 403 {
+		// Before sharing the case is, to the body, no case at all.
+		if rec := oversight.do(t, "GET", "/api/v1/cases/"+id, "", ""); rec.Code != 404 {
 			t.Fatalf("before sharing: %d", rec.Code)
 		}
 		authority := f.login(t, access.Authority)
@@ -379,6 +380,44 @@ func TestHandlersRecordIntoTheirOwnUnits(t *testing.T) {
 			if after != before || auditCount(t, f)-audits != 1 {
 				t.Errorf("%s: refused, yet %d cases recorded and %d audit entries (want 0 and 1)", tc.who, after-before, auditCount(t, f)-audits)
 			}
+		}
+	})
+}
+
+// TestNoOneIsGivenACaseThatNamesThem: a case is not assigned to anyone it
+// names, nor to someone who does not work on cases; the assign form does
+// not offer them, and the API's refusal names the field and the reason.
+func TestNoOneIsGivenACaseThatNamesThem(t *testing.T) {
+	eachFixture(t, true, func(t *testing.T, f *fixture) {
+		auth := f.login(t, access.Authority)
+		inv, handler := f.users[access.Investigator], f.users[access.Handler]
+		resp := auth.do(t, "POST", "/api/v1/cases", "application/json", `{"kind":"complaint","unit_id":"`+f.unitA.ID+`","summary":"Pushed at a cordon","arose_on":"2026-05-20",
+			"allegations":[{"category":"individual-behaviours","subcategory":"impolite-language","subjects":["`+inv.OfficerID+`"]}]}`)
+		var c struct{ ID string }
+		if err := json.Unmarshal(resp.Body.Bytes(), &c); err != nil || resp.Code != 201 {
+			t.Fatalf("recording: %d %s", resp.Code, resp.Body.String())
+		}
+		for _, tc := range []struct {
+			who  access.User
+			want string
+		}{
+			{inv, "is named in this case, so may not work on it"},
+			{f.users[access.Admin], "does not work on cases"},
+		} {
+			rec := auth.do(t, "POST", "/api/v1/cases/"+c.ID+"/assignments", "application/json", `{"user_id":"`+tc.who.ID+`"}`)
+			if rec.Code != 422 || !strings.Contains(rec.Body.String(), `"user_id"`) || !strings.Contains(rec.Body.String(), tc.want) {
+				t.Errorf("assigning to %s: %d %s", tc.who.Username, rec.Code, rec.Body.String())
+			}
+		}
+		form := auth.do(t, "GET", "/cases/"+c.ID+"/assign", "", "").Body.String()
+		if strings.Contains(form, inv.ID) || !strings.Contains(form, handler.ID) {
+			t.Errorf("the assign form offers the officer the case names, or not the handler:\n%s", form)
+		}
+		if rec := auth.do(t, "POST", "/cases/"+c.ID+"/assign", "application/x-www-form-urlencoded", "user_id="+inv.ID); rec.Code != 422 {
+			t.Errorf("the assign form gave the case to the officer it names: %d", rec.Code)
+		}
+		if rec := auth.do(t, "POST", "/api/v1/cases/"+c.ID+"/assignments", "application/json", `{"user_id":"`+handler.ID+`"}`); rec.Code != 204 {
+			t.Errorf("assigning to the handler: %d %s", rec.Code, rec.Body.String())
 		}
 	})
 }

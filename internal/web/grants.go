@@ -56,6 +56,16 @@ const (
 func (s *Server) grant(r *http.Request, kind, caseID string, target access.User) error {
 	ctx := r.Context()
 	now := s.clock()
+	if kind != grantShare {
+		facts, err := s.db.CasesFacts(ctx, []string{caseID}, now)
+		if err != nil {
+			return err
+		}
+		if ok, why := access.MayBeGivenCase(target, facts[caseID]); !ok {
+			return &fault.Error{Kind: fault.Invalid, Message: target.DisplayName + " " + why,
+				Fields: []fault.FieldError{{Field: "user_id", Reason: why}}}
+		}
+	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		e := s.auditEntry(r, audit.Disclose, "case", caseID, audit.Success)
 		var err error
