@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/probity/probity/internal/access"
+	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 )
 
@@ -72,6 +73,12 @@ type CaseFilter struct {
 	// as finalised in [from, before): the figures of finalised cases link
 	// to them.
 	FinalisedFrom, FinalisedBefore *time.Time
+	// LoggedFrom and LoggedBefore, ContactedFrom and ContactedBefore keep
+	// the cases first logged (outside Schedule 3 or recorded under it),
+	// or first contacted, in [from, before), as the timeliness measures
+	// count them.
+	LoggedFrom, LoggedBefore       *time.Time
+	ContactedFrom, ContactedBefore *time.Time
 	// In keeps the cases whose kind and state are one of these pairs
 	// (open cases, cases awaiting a role's decision); nil keeps every
 	// case, an empty non-nil list none.
@@ -176,6 +183,12 @@ func (db *DB) caseListWhere(f CaseFilter, arg func(any) string, inOrder bool) ([
 	}
 	if f.FinalisedFrom != nil || f.FinalisedBefore != nil {
 		where = append(where, finalisedInSQL(f.FinalisedFrom, f.FinalisedBefore, arg))
+	}
+	if f.LoggedFrom != nil || f.LoggedBefore != nil {
+		where = append(where, firstReachedInSQL([]cases.State{cases.LoggedOutsideSch3, cases.RecordedSch3}, f.LoggedFrom, f.LoggedBefore, arg))
+	}
+	if f.ContactedFrom != nil || f.ContactedBefore != nil {
+		where = append(where, firstReachedInSQL([]cases.State{cases.InitialContact}, f.ContactedFrom, f.ContactedBefore, arg))
 	}
 	if f.AssigneeID != "" {
 		// Driven from the assignee's index, not checked case by case.
@@ -525,13 +538,30 @@ func openAtSQL(t time.Time, arg func(any) string) string {
 // finalising step of the timeline or, without one, the last update of a
 // case whose state is finalised.
 func finalisedInSQL(from, before *time.Time, arg func(any) string) string {
-	marks := make([]string, len(finalisedStates))
-	for i, st := range finalisedStates {
-		marks[i] = arg(string(st))
-	}
-	fin := "(" + strings.Join(marks, ", ") + ")"
+	fin := stateListSQL(finalisedStates, arg)
 	at := `COALESCE((SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + `),
 		CASE WHEN c.state IN ` + fin + ` THEN c.updated_at END)`
+	return spanSQL(at, from, before, arg)
+}
+
+// firstReachedInSQL keeps cases (alias c) whose timeline first entered
+// one of ss at or after from and before before (either may be nil): a
+// case with no such step has not reached it, as the measures count.
+func firstReachedInSQL(ss []cases.State, from, before *time.Time, arg func(any) string) string {
+	at := `(SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + stateListSQL(ss, arg) + `)`
+	return spanSQL(at, from, before, arg)
+}
+
+func stateListSQL(ss []cases.State, arg func(any) string) string {
+	marks := make([]string, len(ss))
+	for i, st := range ss {
+		marks[i] = arg(string(st))
+	}
+	return "(" + strings.Join(marks, ", ") + ")"
+}
+
+// spanSQL keeps rows whose moment at lies in [from, before).
+func spanSQL(at string, from, before *time.Time, arg func(any) string) string {
 	var conds []string
 	if from != nil {
 		conds = append(conds, at+" >= "+arg(from.UTC()))

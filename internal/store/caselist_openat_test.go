@@ -10,9 +10,10 @@ import (
 	"github.com/probity/probity/internal/store/storetest"
 )
 
-// TestCaseListOpenAt: the case list's open-at and finalised-in filters
-// find exactly the cases the backlog measure counts as open at a moment
-// and finalised in a period, so that a figure links to the cases behind
+// TestCaseListOpenAt: the case list's open-at, finalised-in, logged-in
+// and contacted-in filters find exactly the cases the backlog and
+// timeliness measures count as open at a moment and finalised, logged or
+// first contacted in a period, so that a figure links to the cases behind
 // it; by unit and kind too.
 func TestCaseListOpenAt(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -28,6 +29,7 @@ func TestCaseListOpenAt(t *testing.T) {
 			{"complaints", "", cases.Complaint}, {"conduct matters", "", cases.ConductMatter},
 		}
 		seen, finalised := 0, 0
+		reached := map[measures.Milestone]int{}
 		for _, m := range moments {
 			for _, fl := range filters {
 				t.Run(m+" "+fl.name, func(t *testing.T) {
@@ -64,11 +66,42 @@ func TestCaseListOpenAt(t *testing.T) {
 					if n != b.Finalised {
 						t.Errorf("finalised in the three months to %s: the list finds %d, the backlog counts %d", m, n, b.Finalised)
 					}
+					// Complaints logged, and first contacted, in that
+					// quarter: the timeliness measures count complaints only.
+					if fl.kind == cases.ConductMatter {
+						return
+					}
+					for _, ms := range []measures.Milestone{measures.Logged, measures.FirstContact} {
+						ds, err := db.CaseDurations(ctx, measures.Scope{ForceID: fx.force.ID, UnitID: fl.unit,
+							Kinds: []cases.Kind{cases.Complaint}, Start: start, End: when}, ms)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want := 0
+						for _, d := range ds {
+							want += d.N
+						}
+						f := store.CaseFilter{UnitID: fl.unit, Kind: string(cases.Complaint), Now: measuresNow}
+						if ms == measures.Logged {
+							f.LoggedFrom, f.LoggedBefore = &start, &when
+						} else {
+							f.ContactedFrom, f.ContactedBefore = &start, &when
+						}
+						n, err := db.CountCases(ctx, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						reached[ms] += n
+						if n != want {
+							t.Errorf("%s in the three months to %s: the list finds %d, the measure counts %d", ms, m, n, want)
+						}
+					}
 				})
 			}
 		}
-		if seen == 0 || finalised == 0 {
-			t.Errorf("open %d, finalised %d: the test shows nothing", seen, finalised)
+		if seen == 0 || finalised == 0 || reached[measures.Logged] == 0 || reached[measures.FirstContact] == 0 {
+			t.Errorf("open %d, finalised %d, logged %d, contacted %d: the test shows nothing", seen, finalised,
+				reached[measures.Logged], reached[measures.FirstContact])
 		}
 	})
 }

@@ -36,6 +36,8 @@ type caseListForm struct {
 	// of the day). The page keeps them and says what they mean.
 	ReceivedFrom, ReceivedBefore, OpenAt string
 	FinalisedFrom, FinalisedBefore       string
+	LoggedFrom, LoggedBefore             string
+	ContactedFrom, ContactedBefore       string
 }
 
 // caseListFields are the form's fields in the order the error summary
@@ -47,7 +49,9 @@ var caseListFields = []formField{
 	{"to", "to", "Received to"}, {"sort", "sort", "Sort by"},
 	{"received_from", "figure-filters", "Received from"}, {"received_before", "figure-filters", "Received before"},
 	{"open_at", "figure-filters", "Open at"}, {"finalised_from", "figure-filters", "Finalised from"},
-	{"finalised_before", "figure-filters", "Finalised before"},
+	{"finalised_before", "figure-filters", "Finalised before"}, {"logged_from", "figure-filters", "Logged from"},
+	{"logged_before", "figure-filters", "Logged before"}, {"contacted_from", "figure-filters", "First contact from"},
+	{"contacted_before", "figure-filters", "First contact before"},
 }
 
 // values is the form as a query string, without empty fields.
@@ -56,7 +60,9 @@ func (fm caseListForm) values() url.Values {
 	for _, kv := range [][2]string{{"q", fm.Q}, {"kind", fm.Kind}, {"state", fm.State}, {"unit", fm.Unit}, {"category", fm.Category},
 		{"officer", fm.Officer}, {"assignee", fm.Assignee}, {"show", fm.Show}, {"from", fm.From}, {"to", fm.To}, {"sort", fm.Sort},
 		{"received_from", fm.ReceivedFrom}, {"received_before", fm.ReceivedBefore}, {"open_at", fm.OpenAt},
-		{"finalised_from", fm.FinalisedFrom}, {"finalised_before", fm.FinalisedBefore}} {
+		{"finalised_from", fm.FinalisedFrom}, {"finalised_before", fm.FinalisedBefore},
+		{"logged_from", fm.LoggedFrom}, {"logged_before", fm.LoggedBefore},
+		{"contacted_from", fm.ContactedFrom}, {"contacted_before", fm.ContactedBefore}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}
@@ -162,7 +168,9 @@ func (s *Server) parseCaseList(r *http.Request, units map[string]officers.Unit) 
 	fm := caseListForm{Q: get("q"), Kind: get("kind"), State: get("state"), Unit: get("unit"), Category: get("category"),
 		Officer: get("officer"), Assignee: get("assignee"), Show: get("show"), From: get("from"), To: get("to"), Sort: get("sort"),
 		ReceivedFrom: get("received_from"), ReceivedBefore: get("received_before"), OpenAt: get("open_at"),
-		FinalisedFrom: get("finalised_from"), FinalisedBefore: get("finalised_before")}
+		FinalisedFrom: get("finalised_from"), FinalisedBefore: get("finalised_before"),
+		LoggedFrom: get("logged_from"), LoggedBefore: get("logged_before"),
+		ContactedFrom: get("contacted_from"), ContactedBefore: get("contacted_before")}
 	var fields fault.Fields
 	p := caller(r)
 	now := s.clock()
@@ -259,7 +267,9 @@ func (s *Server) parseCaseList(r *http.Request, units map[string]officers.Unit) 
 		{"assignee", fm.Assignee}, {"show", fm.Show}, {"received_from", day(f.ReceivedFrom)}, {"received_before", day(f.ReceivedBefore)},
 		{"sort", string(f.Sort)}, {"open_at", instant(f.OpenAt)},
 		{"received_from_utc", fm.ReceivedFrom}, {"received_before_utc", fm.ReceivedBefore},
-		{"finalised_from", instant(f.FinalisedFrom)}, {"finalised_before", instant(f.FinalisedBefore)}}}
+		{"finalised_from", instant(f.FinalisedFrom)}, {"finalised_before", instant(f.FinalisedBefore)},
+		{"logged_from", instant(f.LoggedFrom)}, {"logged_before", instant(f.LoggedBefore)},
+		{"contacted_from", instant(f.ContactedFrom)}, {"contacted_before", instant(f.ContactedBefore)}}}
 	return fm, f, lq, fault.FieldsOf(fields.Err("bad filters"))
 }
 

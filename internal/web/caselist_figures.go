@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"github.com/probity/probity/internal/fault"
@@ -12,8 +13,8 @@ import (
 // the form's own dates are days in the force's time zone: a figure and
 // the list it links to then agree to the case.
 
-// figureFilters reads received_from, received_before, open_at,
-// finalised_from and finalised_before into f.
+// figureFilters reads received_from, received_before, open_at, and the
+// from and before of finalised, logged and contacted into f.
 // They narrow alongside the form's dates; each must be a day written
 // YYYY-MM-DD.
 func figureFilters(fields *fault.Fields, fm caseListForm, f *store.CaseFilter) {
@@ -37,6 +38,10 @@ func figureFilters(fields *fault.Fields, fm caseListForm, f *store.CaseFilter) {
 	f.OpenAt = utcDay("open_at", fm.OpenAt)
 	f.FinalisedFrom = utcDay("finalised_from", fm.FinalisedFrom)
 	f.FinalisedBefore = utcDay("finalised_before", fm.FinalisedBefore)
+	f.LoggedFrom = utcDay("logged_from", fm.LoggedFrom)
+	f.LoggedBefore = utcDay("logged_before", fm.LoggedBefore)
+	f.ContactedFrom = utcDay("contacted_from", fm.ContactedFrom)
+	f.ContactedBefore = utcDay("contacted_before", fm.ContactedBefore)
 }
 
 // instant writes a moment for a cursor's binding and the audit entry.
@@ -51,7 +56,6 @@ func instant(t *time.Time) string {
 // cases page; "" when there are none.
 func (p casesPage) FigureFilters() string {
 	fm := p.Form
-	var out string
 	day := func(v string) string {
 		d, err := time.Parse(time.DateOnly, v)
 		if err != nil {
@@ -59,35 +63,20 @@ func (p casesPage) FigureFilters() string {
 		}
 		return d.Format("2 January 2006")
 	}
-	if fm.ReceivedFrom != "" {
-		out += "received on or after " + day(fm.ReceivedFrom) + " "
-	}
-	if fm.ReceivedBefore != "" {
-		if out != "" {
-			out += "and "
+	var parts []string
+	for _, w := range []struct{ value, words string }{
+		{fm.ReceivedFrom, "received on or after "}, {fm.ReceivedBefore, "received before "},
+		{fm.OpenAt, "open at the start of "},
+		{fm.FinalisedFrom, "finalised on or after "}, {fm.FinalisedBefore, "finalised before "},
+		{fm.LoggedFrom, "first logged on or after "}, {fm.LoggedBefore, "first logged before "},
+		{fm.ContactedFrom, "first contacted on or after "}, {fm.ContactedBefore, "first contacted before "},
+	} {
+		if w.value != "" {
+			parts = append(parts, w.words+day(w.value)+" ")
 		}
-		out += "received before " + day(fm.ReceivedBefore) + " "
 	}
-	if fm.OpenAt != "" {
-		if out != "" {
-			out += "and "
-		}
-		out += "open at the start of " + day(fm.OpenAt) + " "
-	}
-	if fm.FinalisedFrom != "" {
-		if out != "" {
-			out += "and "
-		}
-		out += "finalised on or after " + day(fm.FinalisedFrom) + " "
-	}
-	if fm.FinalisedBefore != "" {
-		if out != "" {
-			out += "and "
-		}
-		out += "finalised before " + day(fm.FinalisedBefore) + " "
-	}
-	if out == "" {
+	if len(parts) == 0 {
 		return ""
 	}
-	return "Showing cases " + out + "(days in UTC, as the figures count them)."
+	return "Showing cases " + strings.Join(parts, "and ") + "(days in UTC, as the figures count them)."
 }

@@ -443,7 +443,8 @@ func (s *Server) dashFigure(f figures.Figure, note string, req dashRequest, case
 
 // caseLinks are the links from a measure's figures to the cases behind
 // them on the case list, with the same unit and kind: the cases received
-// in the period (finalised in it, for the measures of finalised cases),
+// in the period (finalised, logged or first contacted in it, for the
+// measures that count those),
 // and for the stocks the cases open at its start and end and by age. Measures of officers, reports and flags have none.
 func (s *Server) caseLinks(m measures.Measure, req dashRequest) ([]dashLink, string) {
 	if m.Family != measures.FamilyCases || m.ID == "disproportionality" || m.ID == "repeat-subjects" {
@@ -503,6 +504,10 @@ func (s *Server) caseLinks(m measures.Measure, req dashRequest) ([]dashLink, str
 		return links, ""
 	case "days-to-finalise", "allegation-outcomes":
 		return []dashLink{finalised}, ""
+	case "days-to-log":
+		return []dashLink{{what + " first logged in " + p.Label, base("logged_from", day(p.Start), "logged_before", day(p.End))}}, ""
+	case "days-to-first-contact":
+		return []dashLink{{what + " first contacted in " + p.Label, base("contacted_from", day(p.Start), "contacted_before", day(p.End))}}, ""
 	}
 	return []dashLink{received}, ""
 }

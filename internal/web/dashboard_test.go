@@ -185,19 +185,22 @@ func TestDashboardPage(t *testing.T) {
 				}
 				ls := links(page)
 				toCases := slices.ContainsFunc(ls, func(l string) bool { return strings.HasPrefix(l, "/cases?") })
-				received := slices.Contains(ls, "/cases?kind=complaint&received_before=2026-07-01&received_from=2026-04-01")
+				logged := slices.Contains(ls, "/cases?kind=complaint&logged_before=2026-07-01&logged_from=2026-04-01")
 				shared := slices.Contains(ls, "/shared-cases")
 				switch role {
 				case access.Oversight:
-					if toCases || received {
+					if toCases || logged {
 						t.Errorf("the oversight body is offered links to the case list")
 					}
 					if !shared {
 						t.Errorf("the oversight body is not offered its shared cases")
 					}
 				default:
-					if !received {
-						t.Errorf("no link to the complaints received in the quarter")
+					if !logged {
+						t.Errorf("no link to the complaints first logged in the quarter")
+					}
+					if !slices.Contains(ls, "/cases?contacted_before=2026-07-01&contacted_from=2026-04-01&kind=complaint") {
+						t.Errorf("no link to the complaints first contacted in the quarter")
 					}
 					if !slices.Contains(ls, "/cases?finalised_before=2026-07-01&finalised_from=2026-04-01&kind=complaint") {
 						t.Errorf("no link to the complaints finalised in the quarter")
@@ -292,6 +295,17 @@ func TestDashboardLinksFindTheCases(t *testing.T) {
 		}
 		if rec := c.do(t, "GET", "/cases?finalised_before=soon", "", ""); rec.Code != http.StatusUnprocessableEntity {
 			t.Errorf("a malformed finalised-before: %d", rec.Code)
+		}
+		rec = c.do(t, "GET", "/cases?logged_from=2026-04-01&logged_before=2026-07-01&contacted_from=2026-04-01", "", "")
+		if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, "first logged on or after 1 April 2026 and first logged before 1 July 2026 and first contacted on or after 1 April 2026") {
+			t.Errorf("logged and contacted in the quarter: %d %s", rec.Code, firstLine(visibleText(body)))
+		}
+		for q, words := range map[string]string{"logged_from=April": "Logged from", "logged_before=2026-13-01": "Logged before",
+			"contacted_from=x": "First contact from", "contacted_before=1/7/2026": "First contact before"} {
+			rec := c.do(t, "GET", "/cases?"+q, "", "")
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), words+": Enter a day as 2026-03-27") {
+				t.Errorf("a malformed %s: %d", q, rec.Code)
+			}
 		}
 	})
 }
