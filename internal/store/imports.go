@@ -81,7 +81,11 @@ type ImportBatch struct {
 	// importer knows which row is a case's last). Reindex names cases
 	// whose text is rebuilt from the database instead: cases an earlier
 	// run created, when a resumed or later import adds to them.
-	Search  []SearchText
+	Search []SearchText
+	// NewID makes the ids of the postings and timeline entries the
+	// batch writes (default id.New); an import passes an id.Sequence's,
+	// so that they grow in the order written.
+	NewID   func() string
 	Reindex []string
 	// Unindexed are cases known to have no search text yet, indexed from
 	// the database without first deleting the old text.
@@ -115,6 +119,10 @@ func (b *ImportBatch) Rows() int {
 // failures on PostgreSQL), so it only reads b and overwrites what it sets.
 func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 	now := b.Now.UTC()
+	newID := b.NewID
+	if newID == nil {
+		newID = id.New
+	}
 	if b.Force != nil {
 		if err := tx.CreateForce(ctx, b.Force); err != nil {
 			return err
@@ -144,7 +152,7 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 	}
 	if err := tx.insertRows(ctx, "postings", []string{"id", "officer_id", "unit_id", "rank", "started_on"}, len(posted), func(i int, a []any) []any {
 		o := b.Officers[posted[i]]
-		return append(a, id.New(), o.ID, o.UnitID, string(o.Rank), dateOnly(o.JoinedOn))
+		return append(a, newID(), o.ID, o.UnitID, string(o.Rank), dateOnly(o.JoinedOn))
 	}); err != nil {
 		return err
 	}
@@ -161,7 +169,7 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 	}
 	detail, _ := json.Marshal(map[string]string{"source": b.Source})
 	if err := tx.insertRows(ctx, "case_events", []string{"id", "case_id", "seq", "at", "actor", "type", "detail"}, len(b.Cases), func(i int, a []any) []any {
-		return append(a, id.New(), b.Cases[i].ID, 1, now, "system", "imported", string(detail))
+		return append(a, newID(), b.Cases[i].ID, 1, now, "system", "imported", string(detail))
 	}); err != nil {
 		return err
 	}
