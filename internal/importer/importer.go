@@ -36,9 +36,10 @@ type Options struct {
 }
 
 // DefaultBatch is how many rows a batch holds unless told otherwise.
-// Probity's ids are random, so every batch touches index pages all over
-// the database and each commit writes them to the WAL again: fewer,
-// larger transactions write each page fewer times. 25,000 rows take a few
+// The ids an import makes grow in load order, but every row still lands
+// at a random page of the indexes on foreign keys and other columns, and
+// each commit writes those pages to the WAL again: fewer, larger
+// transactions write each page fewer times. 25,000 rows take a few
 // seconds to write and tens of megabytes of memory.
 const DefaultBatch = 25000
 

@@ -218,8 +218,9 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 }
 
 // BulkLoad gives SQLite's writer connection room for a large import, and
-// returns how to put it back. Probity's ids are random, so every insert
-// lands on a different index page; with SQLite's default 2 MB page cache a
+// returns how to put it back. Rows land on pages all over the indexes of
+// foreign keys and other columns, and on the primary keys of tables that
+// already hold records with random ids; with SQLite's default 2 MB page cache a
 // batch spills pages to the WAL and reads them back, and its statement
 // journals go to temporary files: together, a third of the time of the
 // NYC import. The writer is one long-lived connection, so the setting
