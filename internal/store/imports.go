@@ -473,8 +473,8 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, n int
 	}
 	head += " (" + strings.Join(cols, ", ") + ") VALUES "
 	args := make([]any, 0, per*len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
+	for start := 0; start < n; {
+		end := start + chunkRows(n-start, per)
 		args = args[:0]
 		for i := start; i < end; i++ {
 			args = row(i, args)
@@ -486,8 +486,25 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, n int
 		if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("inserting into %s: %w", table, err)
 		}
+		start = end
 	}
 	return nil
+}
+
+// chunkRows is how many of left rows the next INSERT carries, at most per.
+// What is left after the whole chunks goes a sixteenth of a chunk at a
+// time, and then the rest, so that a batch's last rows also run a
+// statement the transaction has compiled before (cachedTx) and only a
+// small one is compiled afresh: a remainder of any size, compiled each
+// batch, cost the NYC import half a second.
+func chunkRows(left, per int) int {
+	if left >= per {
+		return per
+	}
+	if step := per / 16; step > 1 && left >= step {
+		return step
+	}
+	return left
 }
 
 // valuesList is the VALUES list of rows rows of cols parameters each.
