@@ -34,3 +34,47 @@ func TestValid(t *testing.T) {
 		}
 	}
 }
+
+func TestSequenceSortsInOrderAndIsValid(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		start int // where the counter starts
+		n     int
+	}{
+		{"from the start", 0, 2000},
+		{"across a carry of every counting letter", 26*26*26*26*26 - 1000, 2000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewSequence()
+			s.n = tc.start
+			prev := ""
+			seen := map[string]bool{}
+			for range tc.n {
+				v := s.New()
+				if !Valid(v) {
+					t.Fatalf("New() = %q is not Valid", v)
+				}
+				if v <= prev {
+					t.Fatalf("%q after %q: not in order", v, prev)
+				}
+				if seen[v] {
+					t.Fatalf("repeated %q", v)
+				}
+				seen[v], prev = true, v
+			}
+		})
+	}
+}
+
+func TestSequencesDoNotShareAPrefixOrRestartInOrder(t *testing.T) {
+	a, b := NewSequence(), NewSequence()
+	if a.New()[:seqPrefix] == b.New()[:seqPrefix] {
+		t.Fatalf("two sequences drew one prefix (1 in 2^30: run again if it ever happens)")
+	}
+	a.n = seqSpan - 1
+	last := a.New()
+	next := a.New()
+	if last[:seqPrefix] == next[:seqPrefix] || !Valid(next) || next[seqPrefix:seqPrefix+seqCount] != "aaaaaa" {
+		t.Fatalf("after %q the sequence made %q, want a new prefix and the count from aaaaaa", last, next)
+	}
+}

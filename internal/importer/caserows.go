@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/probity/probity/internal/cases"
-	"github.com/probity/probity/internal/id"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -120,7 +119,7 @@ func (x *run) allegation(rec record) error {
 	}
 	a := store.ImportedAllegation{CaseID: caseID}
 	x.caseSeq[caseID]++
-	a.ID = id.New()
+	a.ID = x.ids.New()
 	a.Seq = x.caseSeq[caseID]
 	a.TaxonomyVersion = x.tax.Version
 	a.Category, a.Subcategory = cat, sub
@@ -239,7 +238,7 @@ func (x *run) buildCase(r *row, ext string) (*cases.Case, []string) {
 	if strings.TrimSpace(summary) == "" {
 		summary = fmt.Sprintf("Imported %s record %s", x.m.Source, clip(ext, 100))
 	}
-	c := &cases.Case{ID: id.New(), Kind: x.kind, ForceID: x.forceID, State: x.state, RuleSet: x.ref.RuleSetFor(received).Code,
+	c := &cases.Case{ID: x.ids.New(), Kind: x.kind, ForceID: x.forceID, State: x.state, RuleSet: x.ref.RuleSetFor(received).Code,
 		Summary: summary, AroseOn: arose, ReceivedAt: received}
 	return c, nil
 }

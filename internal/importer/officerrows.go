@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"github.com/probity/probity/internal/id"
 	"github.com/probity/probity/internal/officers"
 	"github.com/probity/probity/internal/store"
 )
@@ -117,7 +116,7 @@ func (x *run) addOfficer(n *newOfficer) string {
 		return existing
 	}
 	o := n.o
-	o.ID = id.New()
+	o.ID = x.ids.New()
 	if n.unit != "" {
 		o.UnitID = x.unitFor(n.unit)
 	}
@@ -139,7 +138,7 @@ func (x *run) unitFor(src string) string {
 	code := clip(src, 32)
 	uid, ok := x.unitCode[code]
 	if !ok {
-		uid = id.New()
+		uid = x.ids.New()
 		x.unitCode[code] = uid
 		x.batch.Units = append(x.batch.Units, officers.Unit{ID: uid, ForceID: x.forceID, Code: code, Name: clip(src, 200)})
 		x.sum.Units++

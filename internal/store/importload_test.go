@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -107,6 +109,111 @@ func TestImportLoad(t *testing.T) {
 		}
 		if err := db.ImportLoad(ctx, func(*store.Tx) error { return nil }); !errors.Is(err, store.ErrNotEmpty) {
 			t.Errorf("a second load: err = %v, want ErrNotEmpty", err)
+		}
+	})
+}
+
+// TestImportLoadJournal: on SQLite a load writes through a rollback
+// journal, so that its pages are written once, when no other connection
+// is reading; it stays in WAL mode when one is; the database is in WAL
+// mode after it either way. A crash midway, the journal left beside a
+// database the load had begun to write, leaves the database as it was.
+func TestImportLoadJournal(t *testing.T) {
+	ctx := context.Background()
+	open := func(t *testing.T) (*store.DB, string) {
+		path := filepath.Join(t.TempDir(), "probity.db")
+		return storetest.Open(t, store.Location{Dialect: store.SQLite, Path: path}), path
+	}
+	for _, tc := range []struct {
+		name    string
+		reading bool
+		want    string
+	}{
+		{"no reader", false, "delete"},
+		{"a reader in a transaction", true, "wal"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db, _ := open(t)
+			if tc.reading {
+				release, err := db.ReadingForTest(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer release()
+			}
+			b := loadBatch(t, "")
+			var during string
+			err := db.ImportLoad(ctx, func(tx *store.Tx) error {
+				var err error
+				if during, err = tx.JournalModeForTest(ctx); err != nil {
+					return err
+				}
+				return tx.ImportBatch(ctx, b)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if during != tc.want {
+				t.Errorf("journal mode during the load %q, want %q", during, tc.want)
+			}
+			if mode, err := db.JournalModeForTest(ctx); err != nil || mode != "wal" {
+				t.Errorf("journal mode after the load %q (%v), want wal", mode, err)
+			}
+			if empty, err := db.Empty(ctx); err != nil || empty {
+				t.Errorf("empty = %v (%v) after the load", empty, err)
+			}
+		})
+	}
+
+	t.Run("a crash midway", func(t *testing.T) {
+		db, path := open(t)
+		before, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		crashed := filepath.Join(t.TempDir(), "crashed.db")
+		stop := errors.New("crash")
+		err = db.ImportLoad(ctx, func(tx *store.Tx) error {
+			if err := tx.ImportBatch(ctx, loadBatch(t, "")); err != nil {
+				return err
+			}
+			// More than the writer's page cache holds, so that SQLite
+			// writes pages into the database file before the commit.
+			if err := tx.ExecForTest(ctx, `CREATE TABLE load_fill (x BLOB)`); err != nil {
+				return err
+			}
+			if err := tx.ExecForTest(ctx, `INSERT INTO load_fill WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000)
+				SELECT randomblob(1000) FROM n`); err != nil {
+				return err
+			}
+			if now, err := os.Stat(path); err != nil || now.Size() <= before.Size() {
+				t.Fatalf("the load wrote nothing into the database file before its commit (%v): nothing to test", err)
+			}
+			for _, suffix := range []string{"", "-journal"} {
+				b, err := os.ReadFile(path + suffix)
+				if err != nil {
+					t.Fatalf("copying the database as a crash leaves it: %v", err)
+				}
+				if err := os.WriteFile(crashed+suffix, b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return stop
+		})
+		if !errors.Is(err, stop) {
+			t.Fatalf("err = %v", err)
+		}
+		after := storetest.Open(t, store.Location{Dialect: store.SQLite, Path: crashed})
+		if empty, err := after.Empty(ctx); err != nil || !empty {
+			t.Errorf("empty = %v (%v) after the crash", empty, err)
+		}
+		if ok, err := after.IntegrityForTest(ctx); err != nil || ok != "ok" {
+			t.Errorf("integrity check after the crash: %q, %v", ok, err)
+		}
+		if st, err := os.Stat(crashed); err != nil {
+			t.Error(err)
+		} else if st.Size() != before.Size() {
+			t.Errorf("the database after the crash is %d bytes, was %d", st.Size(), before.Size())
 		}
 	})
 }

@@ -81,7 +81,11 @@ type ImportBatch struct {
 	// importer knows which row is a case's last). Reindex names cases
 	// whose text is rebuilt from the database instead: cases an earlier
 	// run created, when a resumed or later import adds to them.
-	Search  []SearchText
+	Search []SearchText
+	// NewID makes the ids of the postings and timeline entries the
+	// batch writes (default id.New); an import passes an id.Sequence's,
+	// so that they grow in the order written.
+	NewID   func() string
 	Reindex []string
 	// Unindexed are cases known to have no search text yet, indexed from
 	// the database without first deleting the old text.
@@ -115,6 +119,10 @@ func (b *ImportBatch) Rows() int {
 // failures on PostgreSQL), so it only reads b and overwrites what it sets.
 func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 	now := b.Now.UTC()
+	newID := b.NewID
+	if newID == nil {
+		newID = id.New
+	}
 	if b.Force != nil {
 		if err := tx.CreateForce(ctx, b.Force); err != nil {
 			return err
@@ -144,7 +152,7 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 	}
 	if err := tx.insertRows(ctx, "postings", []string{"id", "officer_id", "unit_id", "rank", "started_on"}, len(posted), func(i int, a []any) []any {
 		o := b.Officers[posted[i]]
-		return append(a, id.New(), o.ID, o.UnitID, string(o.Rank), dateOnly(o.JoinedOn))
+		return append(a, newID(), o.ID, o.UnitID, string(o.Rank), dateOnly(o.JoinedOn))
 	}); err != nil {
 		return err
 	}
@@ -161,7 +169,7 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 	}
 	detail, _ := json.Marshal(map[string]string{"source": b.Source})
 	if err := tx.insertRows(ctx, "case_events", []string{"id", "case_id", "seq", "at", "actor", "type", "detail"}, len(b.Cases), func(i int, a []any) []any {
-		return append(a, id.New(), b.Cases[i].ID, 1, now, "system", "imported", string(detail))
+		return append(a, newID(), b.Cases[i].ID, 1, now, "system", "imported", string(detail))
 	}); err != nil {
 		return err
 	}
@@ -210,8 +218,9 @@ func (tx *Tx) ImportBatch(ctx context.Context, b *ImportBatch) error {
 }
 
 // BulkLoad gives SQLite's writer connection room for a large import, and
-// returns how to put it back. Probity's ids are random, so every insert
-// lands on a different index page; with SQLite's default 2 MB page cache a
+// returns how to put it back. Rows land on pages all over the indexes of
+// foreign keys and other columns, and on the primary keys of tables that
+// already hold records with random ids; with SQLite's default 2 MB page cache a
 // batch spills pages to the WAL and reads them back, and its statement
 // journals go to temporary files: together, a third of the time of the
 // NYC import. The writer is one long-lived connection, so the setting
@@ -464,8 +473,8 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, n int
 	}
 	head += " (" + strings.Join(cols, ", ") + ") VALUES "
 	args := make([]any, 0, per*len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
+	for start := 0; start < n; {
+		end := start + chunkRows(n-start, per)
 		args = args[:0]
 		for i := start; i < end; i++ {
 			args = row(i, args)
@@ -477,8 +486,25 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, n int
 		if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("inserting into %s: %w", table, err)
 		}
+		start = end
 	}
 	return nil
+}
+
+// chunkRows is how many of left rows the next INSERT carries, at most per.
+// What is left after the whole chunks goes a sixteenth of a chunk at a
+// time, and then the rest, so that a batch's last rows also run a
+// statement the transaction has compiled before (cachedTx) and only a
+// small one is compiled afresh: a remainder of any size, compiled each
+// batch, cost the NYC import half a second.
+func chunkRows(left, per int) int {
+	if left >= per {
+		return per
+	}
+	if step := per / 16; step > 1 && left >= step {
+		return step
+	}
+	return left
 }
 
 // valuesList is the VALUES list of rows rows of cols parameters each.

@@ -105,6 +105,9 @@ func (l Location) String() string {
 	return u.String()
 }
 
+// busyTimeoutMS is how long a SQLite connection waits for a lock.
+const busyTimeoutMS = 10000
+
 // DB is an open database. For SQLite it holds one writer connection, so
 // that writers queue in Go rather than fail on a locked file, beside a pool
 // of readers that WAL lets run while the writer works.
@@ -219,7 +222,7 @@ func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int)
 	//                        Nothing in it is needed after a crash: the WAL
 	//                        holds only committed transactions.
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
-	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_time_format=sqlite"
+	common := fmt.Sprintf("_pragma=foreign_keys(1)&_pragma=busy_timeout(%d)&_time_format=sqlite", busyTimeoutMS)
 	w, err := openPool("sqlite", base+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_txlock=immediate&"+common+params)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", path, err)
