@@ -519,29 +519,18 @@ func (db *DB) CaseSubjects(ctx context.Context, caseIDs []string) (map[string][]
 // openAtSQL keeps cases (alias c) open at t by the measures' rule: received
 // before t, and neither a first finalising step before t nor, for a case
 // whose timeline has no such step, a finalised state reached (last
-// update) before t.
+// update) before t. It reads the case row alone (finalisedAtSQL).
 func openAtSQL(t time.Time, arg func(any) string) string {
-	marks := make([]string, len(finalisedStates))
-	for i, st := range finalisedStates {
-		marks[i] = arg(string(st))
-	}
-	fin := "(" + strings.Join(marks, ", ") + ")"
 	at := arg(t.UTC())
-	return `(c.received_at < ` + at + `
-		AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + ` AND e.at < ` + at + `)
-		AND NOT (c.state IN ` + fin + ` AND c.updated_at < ` + at + `
-			AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + `)))`
+	fin := stateListSQL(finalisedStates, arg)
+	return `(c.received_at < ` + at + ` AND (c.finalised_at >= ` + at + ` OR (c.finalised_at IS NULL AND NOT (c.state IN ` +
+		fin + ` AND c.updated_at < ` + at + `))))`
 }
 
 // finalisedInSQL keeps cases (alias c) finalised, by the measures' rule,
-// at or after from and before before (either may be nil): the first
-// finalising step of the timeline or, without one, the last update of a
-// case whose state is finalised.
+// at or after from and before before (either may be nil).
 func finalisedInSQL(from, before *time.Time, arg func(any) string) string {
-	fin := stateListSQL(finalisedStates, arg)
-	at := `COALESCE((SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + fin + `),
-		CASE WHEN c.state IN ` + fin + ` THEN c.updated_at END)`
-	return spanSQL(at, from, before, arg)
+	return spanSQL(finalisedAtSQL(stateListSQL(finalisedStates, arg)), from, before, arg)
 }
 
 // firstReachedInSQL keeps cases (alias c) whose timeline first entered

@@ -90,3 +90,13 @@ func (db *DB) MigrateDownToForTest(ctx context.Context, v int64) error {
 	_, err = p.DownTo(ctx, v)
 	return err
 }
+
+// FinalisedStates are the states the measures count as finalised.
+var FinalisedStates = finalisedStates
+
+// FinalisedAt reads the first-finalisation time kept on a case.
+func (db *DB) FinalisedAt(ctx context.Context, caseID string) (sql.NullTime, error) {
+	var at sql.NullTime
+	err := db.read.QueryRowContext(ctx, `SELECT finalised_at FROM cases WHERE id = $1`, caseID).Scan(&at)
+	return at, err
+}

@@ -104,21 +104,18 @@ func (q *mq) milestones(s measures.Scope, only string) string {
 	route := fmt.Sprintf(`CASE e.to_state WHEN %s THEN 5 WHEN %s THEN 4 WHEN %s THEN 3 WHEN %s THEN 2 WHEN %s THEN 1 ELSE 0 END`,
 		q.arg(string(cases.IndependentInvestigation)), q.arg(string(cases.DirectedInvestigation)),
 		q.arg(string(cases.LocalInvestigation)), q.arg(string(cases.HandledOtherwise)), q.arg(string(cases.LoggedOutsideSch3)))
-	finNow := q.list(states(finalisedStates...))
 	return `WITH ` + q.scoped(scope) + `,
 	m AS (
 		SELECT e.case_id,
 			MIN(CASE WHEN e.to_state IN ` + logged + ` THEN e.at END) AS logged_at,
 			MIN(CASE WHEN e.to_state = ` + contact + ` THEN e.at END) AS contact_at,
-			MIN(CASE WHEN e.to_state IN ` + fin + ` THEN e.at END) AS fin_at,
 			MAX(` + route + `) AS route,
 			MAX(CASE WHEN e.to_state = ` + recorded + ` THEN 1 ELSE 0 END) AS recorded
 		FROM case_events e
 		WHERE e.to_state <> '' AND e.case_id IN (SELECT id FROM sc)
 		GROUP BY e.case_id),
 	k AS (
-		SELECT c.id, c.kind, c.received_at, m.logged_at, m.contact_at,
-			COALESCE(m.fin_at, CASE WHEN c.state IN ` + finNow + ` THEN c.updated_at END) AS fin_at,
+		SELECT c.id, c.kind, c.received_at, m.logged_at, m.contact_at, ` + finalisedAtSQL(fin) + ` AS fin_at,
 			CASE WHEN m.route >= 2 THEN m.route WHEN m.route = 1 AND m.recorded = 0 THEN 1 ELSE 0 END AS route
 		FROM sc c LEFT JOIN m ON m.case_id = c.id)`
 }
@@ -138,25 +135,27 @@ func (q *mq) scoped(cond string) string {
 	if q.dialect == Postgres {
 		how = "NOT MATERIALIZED"
 	}
-	return `sc AS ` + how + ` (SELECT c.id, c.kind, c.received_at, c.state, c.updated_at FROM cases c WHERE 1 = 1` + cond + `)`
+	return `sc AS ` + how + ` (SELECT c.id, c.kind, c.received_at, c.state, c.updated_at, c.finalised_at FROM cases c WHERE 1 = 1` + cond + `)`
 }
 
 // finalisations is the WITH clause naming k with what the stock measures
 // (open cases, backlog) need of each case in scope: its receipt and when
-// it was finalised, as milestones gives them, reading no other step.
+// it was finalised, as milestones gives them, from the case row alone.
 func (q *mq) finalisations(s measures.Scope, only string) string {
 	scope := q.caseScope(s) + only
 	fin := q.list(states(finalisedStates...))
 	return `WITH ` + q.scoped(scope) + `,
-	m AS (
-		SELECT e.case_id, MIN(CASE WHEN e.to_state IN ` + fin + ` THEN e.at END) AS fin_at
-		FROM case_events e
-		WHERE e.to_state <> '' AND e.case_id IN (SELECT id FROM sc)
-		GROUP BY e.case_id),
-	k AS (
-		SELECT c.id, c.received_at,
-			COALESCE(m.fin_at, CASE WHEN c.state IN ` + fin + ` THEN c.updated_at END) AS fin_at
-		FROM sc c LEFT JOIN m ON m.case_id = c.id)`
+	k AS (SELECT c.id, c.received_at, ` + finalisedAtSQL(fin) + ` AS fin_at FROM sc c)`
+}
+
+// finalisedAtSQL is when a case (alias c) was finalised by the measures'
+// rule (finalRule): its first finalising step, which migration 00040's
+// trigger keeps on the case as each step is added, or, for a case whose
+// timeline has none (one imported already finalised), the last update of
+// a case whose state is finalised; NULL while it is open. fin lists the
+// finalised states.
+func finalisedAtSQL(fin string) string {
+	return `COALESCE(c.finalised_at, CASE WHEN c.state IN ` + fin + ` THEN c.updated_at END)`
 }
 
 // reachedIn narrows cases (alias c) to those whose timeline entered one of
@@ -168,38 +167,21 @@ func (q *mq) reachedIn(ss []string, st, en string) string {
 		` AND r.at >= ` + st + ` AND r.at < ` + en + `)`
 }
 
-// notFinalisedBefore narrows cases (alias c) in scope s to those not
-// finalised before t by a step in their timeline: a case that was counts
-// as neither open nor finalised at t or after, so its timeline need not
-// be read.
-//
-// Across the nation the cases finalised before t are listed once, from
-// the index of steps by state and time. For one force or unit that list
-// would still be the nation's (every case finalised before t, most of
-// those held), so instead each of the scope's cases looks up its own
-// steps: one seek of case_events_milestones a case. On SQLite the unary
-// + keeps it one seek by case_id rather than one for each finalised
-// state.
-func (q *mq) notFinalisedBefore(s measures.Scope, t string) string {
-	fin := q.list(states(finalisedStates...))
-	if s.ForceID == "" && s.UnitID == "" {
-		return ` AND c.id NOT IN (SELECT r.case_id FROM case_events r WHERE r.to_state IN ` + fin + ` AND r.at < ` + t + `)`
-	}
-	state := "r.to_state"
-	if q.dialect == SQLite {
-		state = "+r.to_state"
-	}
-	return ` AND NOT EXISTS (SELECT 1 FROM case_events r WHERE r.case_id = c.id AND ` + state + ` IN ` + fin + ` AND r.at < ` + t + `)`
+// notFinalisedBefore narrows cases (alias c) to those not finalised
+// before t by a step in their timeline: a case that was counts as neither
+// open nor finalised at t or after, so it need not be read further. It
+// reads the case row alone (finalised_at), whatever the scope.
+func (q *mq) notFinalisedBefore(t string) string {
+	return ` AND (c.finalised_at IS NULL OR c.finalised_at >= ` + t + `)`
 }
 
 // finalisedIn narrows cases (alias c) to those that may have been
-// finalised within [st, en): a finalised state entered in the span, or,
-// for a case whose timeline lacks one, a finalised present state last
-// updated in it (finalRule).
+// finalised within [st, en): a first finalising step in the span, or a
+// finalised present state last updated in it (finalRule), from the case
+// row alone.
 func (q *mq) finalisedIn(st, en string) string {
-	return ` AND (c.id IN (SELECT r.case_id FROM case_events r WHERE r.to_state IN ` + q.list(states(finalisedStates...)) +
-		` AND r.at >= ` + st + ` AND r.at < ` + en + `) OR (c.state IN ` + q.list(states(finalisedStates...)) +
-		` AND c.updated_at >= ` + st + ` AND c.updated_at < ` + en + `))`
+	return ` AND ((c.finalised_at >= ` + st + ` AND c.finalised_at < ` + en + `) OR (c.state IN ` +
+		q.list(states(finalisedStates...)) + ` AND c.updated_at >= ` + st + ` AND c.updated_at < ` + en + `))`
 }
 
 // spanCol is a column of the span table: a time for each span, named
@@ -386,7 +368,7 @@ func (db *DB) openCasesSQL(s measures.Scope, spans []measures.Span, cutoffs [][]
 		}
 	}
 	first, last := slices.MinFunc(ats, time.Time.Compare), slices.MaxFunc(ats, time.Time.Compare)
-	w := q.finalisations(s, " AND c.received_at < "+q.arg(last)+q.notFinalisedBefore(s, q.arg(first))) +
+	w := q.finalisations(s, " AND c.received_at < "+q.arg(last)+q.notFinalisedBefore(q.arg(first))) +
 		", " + q.spanTable(append([]spanCol{{name: "at", at: ats}}, bands...)...)
 	var sums []string
 	prev := ""
@@ -448,7 +430,7 @@ func (db *DB) backlogSQL(s measures.Scope, spans []measures.Span) (string, []any
 	q := &mq{dialect: db.dialect}
 	cols, first, _ := spanColumns(spans)
 	// A case finalised before every period counts in none of the four.
-	w := q.finalisations(s, q.notFinalisedBefore(s, q.arg(first))) + ", " + q.spanTable(cols...)
+	w := q.finalisations(s, q.notFinalisedBefore(q.arg(first))) + ", " + q.spanTable(cols...)
 	open := func(t string) string {
 		return "COALESCE(SUM(CASE WHEN k.received_at < " + t + " AND (k.fin_at IS NULL OR k.fin_at >= " + t + ") THEN 1 ELSE 0 END), 0)"
 	}
