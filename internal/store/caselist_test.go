@@ -438,3 +438,137 @@ func TestOverdueCaseListReadsTheDeadlineIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestCaseSearchFollowsDeadlines checks that a search kept to cases with a
+// deadline lists and counts exactly the cases the search and the deadline
+// each keep, while deadlines are set, moved and cleared after the text was
+// indexed, and the text indexed again after the deadlines were set (on
+// PostgreSQL the search reads a copy of each case's deadline kept beside
+// its words, which must follow every such change).
+func TestCaseSearchFollowsDeadlines(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		force, units := seedForce(t, db)
+		seedTextCases(t, db, force.ID, units, 12)
+		tomorrow := now.AddDate(0, 0, 1)
+		// Two more, recorded with a deadline: their words are indexed after
+		// the case is written.
+		ref, err := cases.LoadReference()
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			for _, due := range []time.Time{now.AddDate(0, 0, -1), tomorrow} {
+				c := cases.Case{Kind: cases.Complaint, ForceID: force.ID, UnitID: units[0].ID, Summary: "a complaint about a night in custody",
+					AroseOn: now.AddDate(0, 0, -40), ReceivedAt: now.AddDate(0, 0, -1)}
+				if err := c.Validate(ref, now); err != nil {
+					return err
+				}
+				c.Prepare(ref, now)
+				c.NextDueAt, c.NextDueClock = &due, "test"
+				if err := tx.CreateCase(ctx, &c, "test", now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := db.ExportCases(ctx, store.CaseFilter{Now: now}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		filters := []struct {
+			name string
+			f    store.CaseFilter
+		}{
+			{"overdue", store.CaseFilter{Overdue: true}},
+			{"due before tomorrow", store.CaseFilter{DueBefore: &tomorrow}},
+			{"due from tomorrow", store.CaseFilter{DueFrom: &tomorrow}},
+			{"overdue complaints", store.CaseFilter{Overdue: true, Kind: string(cases.Complaint)}},
+		}
+		setDue := func(due func(i int) *time.Time) {
+			t.Helper()
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				for i, c := range all {
+					if err := tx.SetNextDue(ctx, c.ID, due(i), "test"); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		at := func(days int) *time.Time { d := now.AddDate(0, 0, days); return &d }
+		check := func(step string) {
+			t.Helper()
+			custody := ids(t, db, store.CaseFilter{Text: "custody", Now: now})
+			kept := 0
+			for _, tc := range filters {
+				f := tc.f
+				f.Now = now
+				byDue := ids(t, db, f)
+				var want []string
+				for _, id := range byDue {
+					if slices.Contains(custody, id) {
+						want = append(want, id)
+					}
+				}
+				kept += len(want)
+				f.Text = "custody"
+				got := ids(t, db, f)
+				n, err := db.CountCases(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, want) || n != len(want) {
+					t.Errorf("%s, %s about custody: listed %v, counted %d; want %v", step, tc.name, got, n, want)
+				}
+			}
+			if kept == 0 {
+				t.Fatalf("%s: no case kept by any filter: not the test data meant", step)
+			}
+		}
+		check("as recorded")
+		setDue(func(i int) *time.Time { return at(i%3 - 1) }) // overdue, due today, due tomorrow
+		check("deadlines set")
+		setDue(func(i int) *time.Time {
+			if i%2 == 0 {
+				return nil
+			}
+			return at(1 - i%3)
+		})
+		check("deadlines moved and half cleared")
+		// A note rewrites each case's search text after its deadline was set.
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			for _, c := range all {
+				if err := tx.AddNote(ctx, &store.Note{CaseID: c.ID, AuthorID: "u", At: now, Text: "spoke to the complainant"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("text indexed again")
+		setDue(func(i int) *time.Time { return at(-2) })
+		check("every case overdue")
+	})
+}
+
+// ids lists every case f selects, in its order.
+func ids(t *testing.T, db *store.DB, f store.CaseFilter) []string {
+	t.Helper()
+	list, err := db.ExportCases(ctx, f, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(list))
+	for i, c := range list {
+		out[i] = c.ID
+	}
+	return out
+}
