@@ -19,79 +19,90 @@ import (
 // early-intervention system's dataset. It streams two queries rather than
 // loading records one by one: a national force has ~100,000 officers and
 // a few hundred thousand allegations.
+//
+// At national scale the allegations' join is most of the cost, so the
+// engine is asked for as little as gives the same dataset: the small
+// category tables are read once and applied here rather than joined to
+// every row, and on PostgreSQL the case is looked up only for an
+// allegation with no date of its own (its date is the case's), rather
+// than every case being joined. The officers are read on a second
+// connection while the engine works on the allegations.
 func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 	var ds eis.Dataset
-	rows, err := db.read.QueryContext(ctx, `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
-		o.joined_on, o.left_on, o.joined_on_known, o.ethnicity_group
-		FROM officers o JOIN forces f ON f.id = o.force_id`)
+	tax, err := db.eisTaxonomy(ctx)
 	if err != nil {
-		return ds, fmt.Errorf("reading officers for early intervention: %w", err)
+		return ds, err
 	}
-	index := map[string]int32{}
-	err = func() error {
-		defer rows.Close()
-		for rows.Next() {
-			var o eis.Officer
-			var force, collar string
-			var joined time.Time
-			var left sql.NullTime
-			var joinedKnown bool
-			if err := rows.Scan(&o.ID, &force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left, &joinedKnown, &o.EthnicityGroup); err != nil {
-				return err
-			}
-			o.Force, o.Key = force, force+"/"+collar
-			o.Joined, o.Left = eis.DayOf(joined), eis.NoDay
-			if !joinedKnown {
-				// An import with no joining date fills joined_on with the
-				// first allegation's date (docs/importing.md): read as one
-				// it would tell a supervisor that an officer of many years
-				// had days of service.
-				o.Joined = eis.NoDay
-			}
-			if left.Valid {
-				o.Left = eis.DayOf(left.Time)
-			}
-			index[o.ID] = int32(len(ds.Officers))
-			ds.Officers = append(ds.Officers, o)
-		}
-		return rows.Err()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type officersRead struct {
+		officers []eis.Officer
+		index    map[string]int32
+		err      error
+	}
+	read := make(chan officersRead, 1)
+	go func() {
+		var r officersRead
+		r.officers, r.index, r.err = db.eisOfficers(ctx)
+		read <- r
 	}()
-	if err != nil {
-		return ds, fmt.Errorf("reading officers for early intervention: %w", err)
-	}
 	// The allegation's own date when known, else the day its case arose.
-	// The concern of a sub-category (abuse of position for a sexual
-	// purpose) outranks its category's.
-	rows, err = db.read.QueryContext(ctx, `SELECT s.officer_id, a.case_id, a.occurred_on, c.arose_on, COALESCE(a.category, ''),
-		COALESCE(a.subcategory, ''), COALESCE(sc.use_of_force, `+db.falseLiteral()+`), s.finding,
-		COALESCE(NULLIF(sc.concern, ''), NULLIF(cc.concern, ''), CASE WHEN a.domestic_abuse THEN 'domestic abuse' ELSE '' END)
+	arose, cases := "c.arose_on", "JOIN cases c ON c.id = a.case_id"
+	if db.dialect == Postgres {
+		// A join would hash every case in the nation (PostgreSQL plans
+		// it as one); the case's date is needed only without the
+		// allegation's. allegations.case_id is NOT NULL and references
+		// cases, so the join never dropped a row.
+		arose, cases = "CASE WHEN a.occurred_on IS NULL THEN (SELECT c.arose_on FROM cases c WHERE c.id = a.case_id) END", ""
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT s.officer_id, a.case_id, a.occurred_on, `+arose+`, a.taxonomy_version,
+		COALESCE(a.category, ''), COALESCE(a.subcategory, ''), a.domestic_abuse, s.finding
 		FROM subjects s
-		JOIN allegations a ON a.id = s.allegation_id
-		JOIN cases c ON c.id = a.case_id
-		LEFT JOIN complaint_categories cc ON cc.taxonomy_version = a.taxonomy_version AND cc.code = a.category
-		LEFT JOIN complaint_subcategories sc ON sc.taxonomy_version = a.taxonomy_version AND sc.category_code = a.category
-			AND sc.code = a.subcategory`)
+		JOIN allegations a ON a.id = s.allegation_id `+cases)
 	if err != nil {
+		cancel()
+		<-read
 		return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
 	}
 	defer rows.Close()
+	off := <-read
+	if off.err != nil {
+		return ds, fmt.Errorf("reading officers for early intervention: %w", off.err)
+	}
+	ds.Officers = off.officers
+	kinds := eisKinds{tax: tax, seen: map[string]eisKind{}}
+	findings := map[string]string{}
+	var officerID, taxonomy, finding string
+	var domestic bool
 	for rows.Next() {
 		var a eis.Allegation
-		var officerID string
-		var occurred sql.NullTime
-		var arose time.Time
-		if err := rows.Scan(&officerID, &a.Case, &occurred, &arose, &a.Category, &a.Subcategory, &a.UseOfForce, &a.Finding, &a.Concern); err != nil {
+		var occurred, caseArose sql.NullTime
+		if err := rows.Scan(&officerID, &a.Case, &occurred, &caseArose, &taxonomy, &a.Category, &a.Subcategory, &domestic, &finding); err != nil {
 			return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
 		}
-		oi, ok := index[officerID]
+		oi, ok := off.index[officerID]
 		if !ok {
-			continue // an officer added since the first query
+			continue // an officer added since the officers were read
 		}
 		a.Officer = oi
-		a.On = eis.DayOf(arose)
-		if occurred.Valid {
+		switch {
+		case occurred.Valid:
 			a.On = eis.DayOf(occurred.Time)
+		case caseArose.Valid:
+			a.On = eis.DayOf(caseArose.Time)
+		default:
+			return ds, fmt.Errorf("reading allegations for early intervention: allegation on case %s has no date", a.Case)
 		}
+		k := kinds.of(taxonomy, a.Category, a.Subcategory, domestic)
+		a.Category, a.Subcategory, a.Concern, a.UseOfForce = k.category, k.subcategory, k.concern, k.useOfForce
+		// A few findings recur across hundreds of thousands of rows: one
+		// string each keeps the dataset small.
+		f, ok := findings[finding]
+		if !ok {
+			f = finding
+			findings[f] = f
+		}
+		a.Finding = f
 		ds.Allegations = append(ds.Allegations, a)
 	}
 	if err := rows.Err(); err != nil {
@@ -100,11 +111,137 @@ func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 	return ds, ds.Prepare()
 }
 
-func (db *DB) falseLiteral() string {
-	if db.dialect == Postgres {
-		return "FALSE"
+// eisOfficers reads every officer, and indexes them by id.
+func (db *DB) eisOfficers(ctx context.Context) ([]eis.Officer, map[string]int32, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
+		o.joined_on, o.left_on, o.joined_on_known, o.ethnicity_group
+		FROM officers o JOIN forces f ON f.id = o.force_id`)
+	if err != nil {
+		return nil, nil, err
 	}
-	return "0"
+	defer rows.Close()
+	var out []eis.Officer
+	index := map[string]int32{}
+	for rows.Next() {
+		var o eis.Officer
+		var force, collar string
+		var joined time.Time
+		var left sql.NullTime
+		var joinedKnown bool
+		if err := rows.Scan(&o.ID, &force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left, &joinedKnown, &o.EthnicityGroup); err != nil {
+			return nil, nil, err
+		}
+		o.Force, o.Key = force, force+"/"+collar
+		o.Joined, o.Left = eis.DayOf(joined), eis.NoDay
+		if !joinedKnown {
+			// An import with no joining date fills joined_on with the
+			// first allegation's date (docs/importing.md): read as one
+			// it would tell a supervisor that an officer of many years
+			// had days of service.
+			o.Joined = eis.NoDay
+		}
+		if left.Valid {
+			o.Left = eis.DayOf(left.Time)
+		}
+		index[o.ID] = int32(len(out))
+		out = append(out, o)
+	}
+	return out, index, rows.Err()
+}
+
+// eisTaxonomy is what the early-intervention system takes from the
+// complaint categories: each category's and sub-category's concern, and
+// which sub-categories are uses of force, by taxonomy version.
+type eisTaxonomy struct {
+	categories    map[[2]string]string // taxonomy version, code: concern
+	subcategories map[[3]string]eisSubcategory
+}
+
+type eisSubcategory struct {
+	concern    string
+	useOfForce bool
+}
+
+func (db *DB) eisTaxonomy(ctx context.Context) (eisTaxonomy, error) {
+	tax := eisTaxonomy{categories: map[[2]string]string{}, subcategories: map[[3]string]eisSubcategory{}}
+	rows, err := db.read.QueryContext(ctx, `SELECT taxonomy_version, code, concern FROM complaint_categories`)
+	if err != nil {
+		return tax, fmt.Errorf("reading complaint categories for early intervention: %w", err)
+	}
+	_, err = collect(rows, func(r *sql.Rows) (struct{}, error) {
+		var version, code, concern string
+		err := r.Scan(&version, &code, &concern)
+		tax.categories[[2]string{version, code}] = concern
+		return struct{}{}, err
+	})
+	if err != nil {
+		return tax, fmt.Errorf("reading complaint categories for early intervention: %w", err)
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT taxonomy_version, category_code, code, concern, use_of_force FROM complaint_subcategories`)
+	if err != nil {
+		return tax, fmt.Errorf("reading complaint sub-categories for early intervention: %w", err)
+	}
+	_, err = collect(rows, func(r *sql.Rows) (struct{}, error) {
+		var version, category, code string
+		var sc eisSubcategory
+		err := r.Scan(&version, &category, &code, &sc.concern, &sc.useOfForce)
+		tax.subcategories[[3]string{version, category, code}] = sc
+		return struct{}{}, err
+	})
+	if err != nil {
+		return tax, fmt.Errorf("reading complaint sub-categories for early intervention: %w", err)
+	}
+	return tax, nil
+}
+
+// eisKind is what an allegation's taxonomy version, category,
+// sub-category and domestic-abuse flag make of it.
+type eisKind struct {
+	category, subcategory, concern string
+	useOfForce                     bool
+}
+
+// eisKinds works out each combination once: a nation's allegations fall
+// into a few dozen.
+type eisKinds struct {
+	tax  eisTaxonomy
+	seen map[string]eisKind
+	key  []byte
+}
+
+// of is the kind of an allegation. The concern of a sub-category (abuse
+// of position for a sexual purpose) outranks its category's, and either
+// outranks the domestic-abuse flag. An empty category or sub-category is
+// one not recorded (NULL), which names no row of the taxonomy.
+func (ks *eisKinds) of(version, category, subcategory string, domestic bool) eisKind {
+	ks.key = append(append(append(append(append(ks.key[:0], version...), 0), category...), 0), subcategory...)
+	ks.key = append(ks.key, 0)
+	if domestic {
+		ks.key[len(ks.key)-1] = 1
+	}
+	if k, ok := ks.seen[string(ks.key)]; ok {
+		return k
+	}
+	k := eisKind{category: category, subcategory: subcategory}
+	var sc eisSubcategory
+	var catConcern string
+	if category != "" {
+		catConcern = ks.tax.categories[[2]string{version, category}]
+		if subcategory != "" {
+			sc = ks.tax.subcategories[[3]string{version, category, subcategory}]
+		}
+	}
+	k.useOfForce = sc.useOfForce
+	switch {
+	case sc.concern != "":
+		k.concern = sc.concern
+	case catConcern != "":
+		k.concern = catConcern
+	case domestic:
+		k.concern = "domestic abuse"
+	}
+	ks.seen[string(ks.key)] = k
+	return k
 }
 
 // EISRun is one run or evaluation of the early-intervention system.
