@@ -177,30 +177,47 @@ func (ds *Dataset) Prepare() error {
 		}
 	}
 	ds.Officers = sorted
-	cats, subs, cons := map[string]bool{}, map[string]bool{}, map[string]bool{"": true}
+	// Sub-categories are keyed by the pair here, rather than by the
+	// "category/subcategory" name, so that no name is made per allegation.
+	cats, subs, cons := map[string]bool{}, map[[2]string]int{}, map[string]bool{"": true}
+	findings := map[string]Disposition{}
 	for i := range ds.Allegations {
 		a := &ds.Allegations[i]
 		if a.Officer < 0 || int(a.Officer) >= n {
 			return fmt.Errorf("allegation %d names officer %d of %d", i, a.Officer, n)
 		}
 		a.Officer = renum[a.Officer]
-		a.upheld = Upheld(a.Finding)
-		a.disp = uint8(dispositionOf(a.Finding))
+		// A nation's allegations have a handful of findings between them.
+		d, ok := findings[a.Finding]
+		if !ok {
+			d = dispositionOf(a.Finding)
+			findings[a.Finding] = d
+		}
+		a.upheld = d == DispositionUpheld // as Upheld(a.Finding)
+		a.disp = uint8(d)
 		cats[a.Category] = true
-		subs[a.Category+"/"+a.Subcategory] = true
+		subs[[2]string{a.Category, a.Subcategory}] = 0
 		cons[a.Concern] = true
 	}
 	ds.Categories = sortedKeys(cats)
-	ds.Subcategories = sortedKeys(subs)
+	ds.Subcategories = make([]string, 0, len(subs))
+	for k := range subs {
+		ds.Subcategories = append(ds.Subcategories, k[0]+"/"+k[1])
+	}
+	slices.Sort(ds.Subcategories)
+	ds.Subcategories = slices.Compact(ds.Subcategories)
+	for k := range subs {
+		subs[k], _ = slices.BinarySearch(ds.Subcategories, k[0]+"/"+k[1])
+	}
 	ds.Concerns = sortedKeys(cons)
 	if len(ds.Categories) > 255 || len(ds.Subcategories) > 255 || len(ds.Concerns) > 255 {
 		return fmt.Errorf("too many categories (%d), sub-categories (%d) or concerns (%d)", len(ds.Categories), len(ds.Subcategories), len(ds.Concerns))
 	}
-	caseN := map[string]int32{}
+	caseN := make(map[string]int32, len(ds.Allegations)/2)
 	for i := range ds.Allegations {
 		a := &ds.Allegations[i]
 		c, _ := slices.BinarySearch(ds.Categories, a.Category)
-		sc, _ := slices.BinarySearch(ds.Subcategories, a.Category+"/"+a.Subcategory)
+		sc := subs[[2]string{a.Category, a.Subcategory}]
 		k, _ := slices.BinarySearch(ds.Concerns, a.Concern)
 		a.cat, a.sub, a.con = uint8(c), uint8(sc), uint8(k)
 		num, ok := caseN[a.Case]
@@ -230,7 +247,16 @@ func (ds *Dataset) Prepare() error {
 		if c := strings.Compare(x.Subcategory, y.Subcategory); c != 0 {
 			return c
 		}
-		return strings.Compare(x.Finding, y.Finding)
+		if c := strings.Compare(x.Finding, y.Finding); c != 0 {
+			return c
+		}
+		// Two allegations of one case against one officer can differ
+		// in nothing above but their concern (one flagged as domestic
+		// abuse) or use of force.
+		if c := strings.Compare(x.Concern, y.Concern); c != 0 {
+			return c
+		}
+		return cmp.Compare(b2i(x.UseOfForce), b2i(y.UseOfForce))
 	})
 	ds.byOfficer = make([]int32, n+1)
 	for _, a := range ds.Allegations {
@@ -243,6 +269,13 @@ func (ds *Dataset) Prepare() error {
 	ds.caseStart, ds.caseOfficers = caseMembers(ds)
 	ds.prepared = true
 	return nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func sortedKeys(m map[string]bool) []string {
