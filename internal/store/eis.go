@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
@@ -33,18 +35,20 @@ func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 	if err != nil {
 		return ds, err
 	}
+	// The officers are read on a second connection meanwhile; every
+	// return waits for that read to end.
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type officersRead struct {
-		officers []eis.Officer
-		index    map[string]int32
-		err      error
-	}
-	read := make(chan officersRead, 1)
+	var officers []eis.Officer
+	var index map[string]int32
+	var officersErr error
+	read := make(chan struct{})
 	go func() {
-		var r officersRead
-		r.officers, r.index, r.err = db.eisOfficers(ctx)
-		read <- r
+		defer close(read)
+		officers, index, officersErr = db.eisOfficers(ctx)
+	}()
+	defer func() {
+		cancel()
+		<-read
 	}()
 	// The allegation's own date when known, else the day its case arose.
 	arose, cases := "c.arose_on", "JOIN cases c ON c.id = a.case_id"
@@ -55,60 +59,160 @@ func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 		// cases, so the join never dropped a row.
 		arose, cases = "CASE WHEN a.occurred_on IS NULL THEN (SELECT c.arose_on FROM cases c WHERE c.id = a.case_id) END", ""
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT s.officer_id, a.case_id, a.occurred_on, `+arose+`, a.taxonomy_version,
+	query := `SELECT s.officer_id, a.case_id, a.occurred_on, ` + arose + `, a.taxonomy_version,
 		COALESCE(a.category, ''), COALESCE(a.subcategory, ''), a.domestic_abuse, s.finding
 		FROM subjects s
-		JOIN allegations a ON a.id = s.allegation_id `+cases)
-	if err != nil {
-		cancel()
+		JOIN allegations a ON a.id = s.allegation_id ` + cases
+	// start waits for the officers, which the rows name by id.
+	start := func() (*eisReader, error) {
 		<-read
-		return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
+		if officersErr != nil {
+			return nil, fmt.Errorf("reading officers for early intervention: %w", officersErr)
+		}
+		ds.Officers = officers
+		return &eisReader{ds: &ds, index: index, kinds: eisKinds{tax: tax, seen: map[string]eisKind{}}, findings: map[string]string{}}, nil
 	}
-	defer rows.Close()
-	off := <-read
-	if off.err != nil {
-		return ds, fmt.Errorf("reading officers for early intervention: %w", off.err)
+	if db.dialect == Postgres {
+		err = db.eisAllegationsPG(ctx, query, start)
+	} else {
+		err = db.eisAllegations(ctx, query, start)
 	}
-	ds.Officers = off.officers
-	kinds := eisKinds{tax: tax, seen: map[string]eisKind{}}
-	findings := map[string]string{}
-	var officerID, taxonomy, finding string
-	var domestic bool
-	for rows.Next() {
-		var a eis.Allegation
-		var occurred, caseArose sql.NullTime
-		if err := rows.Scan(&officerID, &a.Case, &occurred, &caseArose, &taxonomy, &a.Category, &a.Subcategory, &domestic, &finding); err != nil {
-			return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
-		}
-		oi, ok := off.index[officerID]
-		if !ok {
-			continue // an officer added since the officers were read
-		}
-		a.Officer = oi
-		switch {
-		case occurred.Valid:
-			a.On = eis.DayOf(occurred.Time)
-		case caseArose.Valid:
-			a.On = eis.DayOf(caseArose.Time)
-		default:
-			return ds, fmt.Errorf("reading allegations for early intervention: allegation on case %s has no date", a.Case)
-		}
-		k := kinds.of(taxonomy, a.Category, a.Subcategory, domestic)
-		a.Category, a.Subcategory, a.Concern, a.UseOfForce = k.category, k.subcategory, k.concern, k.useOfForce
-		// A few findings recur across hundreds of thousands of rows: one
-		// string each keeps the dataset small.
-		f, ok := findings[finding]
-		if !ok {
-			f = finding
-			findings[f] = f
-		}
-		a.Finding = f
-		ds.Allegations = append(ds.Allegations, a)
-	}
-	if err := rows.Err(); err != nil {
-		return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
+	if err != nil {
+		return ds, err
 	}
 	return ds, ds.Prepare()
+}
+
+// eisAllegations reads the allegations through database/sql, adding them
+// with the reader start returns.
+func (db *DB) eisAllegations(ctx context.Context, query string, start func() (*eisReader, error)) error {
+	rows, err := db.read.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("reading allegations for early intervention: %w", err)
+	}
+	defer rows.Close()
+	r, err := start()
+	if err != nil {
+		return err
+	}
+	var officerID, caseID, taxonomy, category, subcategory, finding sql.RawBytes
+	var occurred, arose sql.NullTime
+	var domestic bool
+	for rows.Next() {
+		if err := rows.Scan(&officerID, &caseID, &occurred, &arose, &taxonomy, &category, &subcategory, &domestic, &finding); err != nil {
+			return fmt.Errorf("reading allegations for early intervention: %w", err)
+		}
+		on := occurred
+		if !on.Valid {
+			on = arose
+		}
+		if err := r.add(officerID, caseID, on, taxonomy, category, subcategory, domestic, finding); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading allegations for early intervention: %w", err)
+	}
+	return nil
+}
+
+// eisAllegationsPG reads the allegations straight from pgx, whose rows
+// hold each value as bytes: through database/sql every text value would
+// become a string of its own and an interface around it, some two and a
+// half million allocations for a nation, most of them thrown away at once
+// (a category, a finding, an officer's id only looked up).
+func (db *DB) eisAllegationsPG(ctx context.Context, query string, start func() (*eisReader, error)) error {
+	conn, err := db.read.DB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("reading allegations for early intervention: %w", err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		pc := pgxConnOf(dc)
+		if pc == nil {
+			return errNotPgx
+		}
+		rows, err := pc.Query(ctx, query)
+		if err != nil {
+			return classify(err)
+		}
+		defer rows.Close()
+		r, err := start()
+		if err != nil {
+			return err
+		}
+		fields := rows.FieldDescriptions()
+		if len(fields) != 9 {
+			return fmt.Errorf("%d columns", len(fields))
+		}
+		types := pc.TypeMap()
+		var occurred, arose pgtype.Date
+		var domestic bool
+		scanOccurred := types.PlanScan(fields[2].DataTypeOID, fields[2].Format, &occurred)
+		scanArose := types.PlanScan(fields[3].DataTypeOID, fields[3].Format, &arose)
+		scanDomestic := types.PlanScan(fields[7].DataTypeOID, fields[7].Format, &domestic)
+		for rows.Next() {
+			v := rows.RawValues()
+			if err := scanOccurred.Scan(v[2], &occurred); err != nil {
+				return err
+			}
+			if err := scanArose.Scan(v[3], &arose); err != nil {
+				return err
+			}
+			if err := scanDomestic.Scan(v[7], &domestic); err != nil {
+				return err
+			}
+			on := sql.NullTime{Time: occurred.Time, Valid: occurred.Valid}
+			if !on.Valid {
+				on = sql.NullTime{Time: arose.Time, Valid: arose.Valid}
+			}
+			if err := r.add(v[0], v[1], on, v[4], v[5], v[6], domestic, v[8]); err != nil {
+				return err
+			}
+		}
+		return classify(rows.Err())
+	})
+	if errors.Is(err, errNotPgx) {
+		// A pool on another driver (none today): the general path.
+		return db.eisAllegations(ctx, query, start)
+	}
+	if err != nil {
+		return fmt.Errorf("reading allegations for early intervention: %w", err)
+	}
+	return nil
+}
+
+var errNotPgx = errors.New("not a pgx connection")
+
+// eisReader adds allegation rows to a dataset. It takes each text value
+// as bytes, valid only until the next row, and keeps a string only for
+// what the dataset holds: the case id, and one copy of each category,
+// concern and finding.
+type eisReader struct {
+	ds       *eis.Dataset
+	index    map[string]int32 // officer id: index in ds.Officers
+	kinds    eisKinds
+	findings map[string]string
+}
+
+func (r *eisReader) add(officerID, caseID []byte, on sql.NullTime, taxonomy, category, subcategory []byte, domestic bool, finding []byte) error {
+	oi, ok := r.index[string(officerID)]
+	if !ok {
+		return nil // an officer added since the officers were read
+	}
+	if !on.Valid {
+		return fmt.Errorf("reading allegations for early intervention: an allegation on case %s has no date", caseID)
+	}
+	k := r.kinds.of(taxonomy, category, subcategory, domestic)
+	// A few findings recur across hundreds of thousands of rows.
+	f, ok := r.findings[string(finding)]
+	if !ok {
+		f = string(finding)
+		r.findings[f] = f
+	}
+	r.ds.Allegations = append(r.ds.Allegations, eis.Allegation{Officer: oi, Case: string(caseID), On: eis.DayOf(on.Time),
+		Category: k.category, Subcategory: k.subcategory, Concern: k.concern, UseOfForce: k.useOfForce, Finding: f})
+	return nil
 }
 
 // eisOfficers reads every officer, and indexes them by id.
@@ -213,7 +317,7 @@ type eisKinds struct {
 // of position for a sexual purpose) outranks its category's, and either
 // outranks the domestic-abuse flag. An empty category or sub-category is
 // one not recorded (NULL), which names no row of the taxonomy.
-func (ks *eisKinds) of(version, category, subcategory string, domestic bool) eisKind {
+func (ks *eisKinds) of(version, category, subcategory []byte, domestic bool) eisKind {
 	ks.key = append(append(append(append(append(ks.key[:0], version...), 0), category...), 0), subcategory...)
 	ks.key = append(ks.key, 0)
 	if domestic {
@@ -222,13 +326,14 @@ func (ks *eisKinds) of(version, category, subcategory string, domestic bool) eis
 	if k, ok := ks.seen[string(ks.key)]; ok {
 		return k
 	}
-	k := eisKind{category: category, subcategory: subcategory}
+	v, c, sub := string(version), string(category), string(subcategory)
+	k := eisKind{category: c, subcategory: sub}
 	var sc eisSubcategory
 	var catConcern string
-	if category != "" {
-		catConcern = ks.tax.categories[[2]string{version, category}]
-		if subcategory != "" {
-			sc = ks.tax.subcategories[[3]string{version, category, subcategory}]
+	if c != "" {
+		catConcern = ks.tax.categories[[2]string{v, c}]
+		if sub != "" {
+			sc = ks.tax.subcategories[[3]string{v, c, sub}]
 		}
 	}
 	k.useOfForce = sc.useOfForce
