@@ -215,42 +215,123 @@ func (r *eisReader) add(officerID, caseID []byte, on sql.NullTime, taxonomy, cat
 	return nil
 }
 
+// eisOfficersSQL reads every officer for the early-intervention dataset.
+const eisOfficersSQL = `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
+	o.joined_on, o.left_on, o.joined_on_known, o.ethnicity_group
+	FROM officers o JOIN forces f ON f.id = o.force_id`
+
 // eisOfficers reads every officer, and indexes them by id.
 func (db *DB) eisOfficers(ctx context.Context) ([]eis.Officer, map[string]int32, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
-		o.joined_on, o.left_on, o.joined_on_known, o.ethnicity_group
-		FROM officers o JOIN forces f ON f.id = o.force_id`)
+	r := eisOfficerReader{index: map[string]int32{}, words: map[string]string{}}
+	if db.dialect == Postgres {
+		err := db.eisOfficersPG(ctx, &r)
+		if !errors.Is(err, errNotPgx) {
+			return r.officers, r.index, err
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, eisOfficersSQL)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
-	var out []eis.Officer
-	index := map[string]int32{}
+	var id, force, collar, unit, rank, sex, ethnicity, group sql.RawBytes
+	var joined time.Time
+	var left sql.NullTime
+	var joinedKnown bool
 	for rows.Next() {
-		var o eis.Officer
-		var force, collar string
-		var joined time.Time
-		var left sql.NullTime
-		var joinedKnown bool
-		if err := rows.Scan(&o.ID, &force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left, &joinedKnown, &o.EthnicityGroup); err != nil {
+		if err := rows.Scan(&id, &force, &collar, &unit, &rank, &sex, &ethnicity, &joined, &left, &joinedKnown, &group); err != nil {
 			return nil, nil, err
 		}
-		o.Force, o.Key = force, force+"/"+collar
-		o.Joined, o.Left = eis.DayOf(joined), eis.NoDay
-		if !joinedKnown {
-			// An import with no joining date fills joined_on with the
-			// first allegation's date (docs/importing.md): read as one
-			// it would tell a supervisor that an officer of many years
-			// had days of service.
-			o.Joined = eis.NoDay
-		}
-		if left.Valid {
-			o.Left = eis.DayOf(left.Time)
-		}
-		index[o.ID] = int32(len(out))
-		out = append(out, o)
+		r.add(id, force, collar, unit, rank, sex, ethnicity, group, joined, left, joinedKnown)
 	}
-	return out, index, rows.Err()
+	return r.officers, r.index, rows.Err()
+}
+
+// eisOfficersPG reads every officer straight from pgx's row bytes, as
+// eisAllegationsPG reads the allegations.
+func (db *DB) eisOfficersPG(ctx context.Context, r *eisOfficerReader) error {
+	conn, err := db.read.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc := pgxConnOf(dc)
+		if pc == nil {
+			return errNotPgx
+		}
+		rows, err := pc.Query(ctx, eisOfficersSQL)
+		if err != nil {
+			return classify(err)
+		}
+		defer rows.Close()
+		fields := rows.FieldDescriptions()
+		if len(fields) != 11 {
+			return fmt.Errorf("%d columns", len(fields))
+		}
+		types := pc.TypeMap()
+		var joined, left pgtype.Date
+		var joinedKnown bool
+		scanJoined := types.PlanScan(fields[7].DataTypeOID, fields[7].Format, &joined)
+		scanLeft := types.PlanScan(fields[8].DataTypeOID, fields[8].Format, &left)
+		scanKnown := types.PlanScan(fields[9].DataTypeOID, fields[9].Format, &joinedKnown)
+		for rows.Next() {
+			v := rows.RawValues()
+			if err := scanJoined.Scan(v[7], &joined); err != nil {
+				return err
+			}
+			if err := scanLeft.Scan(v[8], &left); err != nil {
+				return err
+			}
+			if err := scanKnown.Scan(v[9], &joinedKnown); err != nil {
+				return err
+			}
+			if !joined.Valid {
+				return fmt.Errorf("officer %s has no joining date", v[0])
+			}
+			r.add(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[10], joined.Time, sql.NullTime{Time: left.Time, Valid: left.Valid}, joinedKnown)
+		}
+		return classify(rows.Err())
+	})
+}
+
+// eisOfficerReader adds officer rows, given as bytes valid until the next
+// row. An officer's id and key are strings of their own; the force, unit,
+// rank, sex and ethnicity, which a nation's officers share, are kept once
+// each.
+type eisOfficerReader struct {
+	officers []eis.Officer
+	index    map[string]int32
+	words    map[string]string
+}
+
+func (r *eisOfficerReader) add(id, force, collar, unit, rank, sex, ethnicity, group []byte, joined time.Time, left sql.NullTime, joinedKnown bool) {
+	o := eis.Officer{ID: string(id), Force: r.word(force), Unit: r.word(unit), Rank: r.word(rank), Sex: r.word(sex),
+		Ethnicity: r.word(ethnicity), EthnicityGroup: r.word(group)}
+	o.Key = o.Force + "/" + string(collar)
+	o.Joined, o.Left = eis.DayOf(joined), eis.NoDay
+	if !joinedKnown {
+		// An import with no joining date fills joined_on with the
+		// first allegation's date (docs/importing.md): read as one it
+		// would tell a supervisor that an officer of many years had
+		// days of service.
+		o.Joined = eis.NoDay
+	}
+	if left.Valid {
+		o.Left = eis.DayOf(left.Time)
+	}
+	r.index[o.ID] = int32(len(r.officers))
+	r.officers = append(r.officers, o)
+}
+
+// word is b as a string, one copy for each value however many rows hold it.
+func (r *eisOfficerReader) word(b []byte) string {
+	if w, ok := r.words[string(b)]; ok {
+		return w
+	}
+	w := string(b)
+	r.words[w] = w
+	return w
 }
 
 // eisTaxonomy is what the early-intervention system takes from the
