@@ -699,3 +699,38 @@ func TestRunRaisesExplainedFlags(t *testing.T) {
 		t.Errorf("a run long after the data: %v, note %q", err, rep.Note)
 	}
 }
+
+// TestPrepareOrderIndependent: rows that differ only in a field the sort
+// might leave last (two allegations of one case, one flagged as domestic
+// abuse or a use of force) come out in one order whichever order they
+// went in.
+func TestPrepareOrderIndependent(t *testing.T) {
+	rows := []Allegation{
+		{Case: "c1", On: day("2024-01-02"), Category: "individual-behaviours", Subcategory: "overbearing-harassing", Finding: "upheld"},
+		{Case: "c1", On: day("2024-01-02"), Category: "individual-behaviours", Subcategory: "overbearing-harassing", Finding: "upheld",
+			Concern: "domestic abuse"},
+		{Case: "c1", On: day("2024-01-02"), Category: "individual-behaviours", Subcategory: "overbearing-harassing", Finding: "upheld",
+			UseOfForce: true},
+		{Case: "c0", On: day("2024-01-02"), Category: "individual-behaviours", Subcategory: "overbearing-harassing"},
+	}
+	var orders [][]Allegation
+	for _, perm := range [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {1, 0, 3, 2}, {2, 3, 0, 1}} {
+		ds := &Dataset{Officers: []Officer{{ID: "o", Key: "F/1", Joined: NoDay, Left: NoDay}}}
+		for _, i := range perm {
+			ds.Allegations = append(ds.Allegations, rows[i])
+		}
+		if err := ds.Prepare(); err != nil {
+			t.Fatal(err)
+		}
+		got := ds.Of(0)
+		for i := range got {
+			got[i].caseN = 0 // numbered in the order cases were met
+		}
+		orders = append(orders, got)
+	}
+	for _, o := range orders[1:] {
+		if !reflect.DeepEqual(o, orders[0]) {
+			t.Errorf("order depends on the input order:\n%+v\n%+v", o, orders[0])
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/probity/probity/internal/audit"
 	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
@@ -19,92 +21,413 @@ import (
 // early-intervention system's dataset. It streams two queries rather than
 // loading records one by one: a national force has ~100,000 officers and
 // a few hundred thousand allegations.
+//
+// At national scale the allegations' join is most of the cost, so the
+// engine is asked for as little as gives the same dataset: the small
+// category tables are read once and applied here rather than joined to
+// every row, and on PostgreSQL the case is looked up only for an
+// allegation with no date of its own (its date is the case's), rather
+// than every case being joined. The officers are read on a second
+// connection while the engine works on the allegations.
 func (db *DB) EISData(ctx context.Context) (eis.Dataset, error) {
 	var ds eis.Dataset
-	rows, err := db.read.QueryContext(ctx, `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
-		o.joined_on, o.left_on, o.joined_on_known, o.ethnicity_group
-		FROM officers o JOIN forces f ON f.id = o.force_id`)
+	tax, err := db.eisTaxonomy(ctx)
 	if err != nil {
-		return ds, fmt.Errorf("reading officers for early intervention: %w", err)
+		return ds, err
 	}
-	index := map[string]int32{}
-	err = func() error {
-		defer rows.Close()
-		for rows.Next() {
-			var o eis.Officer
-			var force, collar string
-			var joined time.Time
-			var left sql.NullTime
-			var joinedKnown bool
-			if err := rows.Scan(&o.ID, &force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left, &joinedKnown, &o.EthnicityGroup); err != nil {
-				return err
-			}
-			o.Force, o.Key = force, force+"/"+collar
-			o.Joined, o.Left = eis.DayOf(joined), eis.NoDay
-			if !joinedKnown {
-				// An import with no joining date fills joined_on with the
-				// first allegation's date (docs/importing.md): read as one
-				// it would tell a supervisor that an officer of many years
-				// had days of service.
-				o.Joined = eis.NoDay
-			}
-			if left.Valid {
-				o.Left = eis.DayOf(left.Time)
-			}
-			index[o.ID] = int32(len(ds.Officers))
-			ds.Officers = append(ds.Officers, o)
-		}
-		return rows.Err()
+	// The officers are read on a second connection meanwhile; every
+	// return waits for that read to end.
+	ctx, cancel := context.WithCancel(ctx)
+	var officers []eis.Officer
+	var index map[string]int32
+	var officersErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		officers, index, officersErr = db.eisOfficers(ctx)
 	}()
-	if err != nil {
-		return ds, fmt.Errorf("reading officers for early intervention: %w", err)
-	}
+	defer func() {
+		cancel()
+		<-read
+	}()
 	// The allegation's own date when known, else the day its case arose.
-	// The concern of a sub-category (abuse of position for a sexual
-	// purpose) outranks its category's.
-	rows, err = db.read.QueryContext(ctx, `SELECT s.officer_id, a.case_id, a.occurred_on, c.arose_on, COALESCE(a.category, ''),
-		COALESCE(a.subcategory, ''), COALESCE(sc.use_of_force, `+db.falseLiteral()+`), s.finding,
-		COALESCE(NULLIF(sc.concern, ''), NULLIF(cc.concern, ''), CASE WHEN a.domestic_abuse THEN 'domestic abuse' ELSE '' END)
+	arose, cases := "c.arose_on", "JOIN cases c ON c.id = a.case_id"
+	if db.dialect == Postgres {
+		// A join would hash every case in the nation (PostgreSQL plans
+		// it as one); the case's date is needed only without the
+		// allegation's. allegations.case_id is NOT NULL and references
+		// cases, so the join never dropped a row.
+		arose, cases = "CASE WHEN a.occurred_on IS NULL THEN (SELECT c.arose_on FROM cases c WHERE c.id = a.case_id) END", ""
+	}
+	query := `SELECT s.officer_id, a.case_id, a.occurred_on, ` + arose + `, a.taxonomy_version,
+		COALESCE(a.category, ''), COALESCE(a.subcategory, ''), a.domestic_abuse, s.finding
 		FROM subjects s
-		JOIN allegations a ON a.id = s.allegation_id
-		JOIN cases c ON c.id = a.case_id
-		LEFT JOIN complaint_categories cc ON cc.taxonomy_version = a.taxonomy_version AND cc.code = a.category
-		LEFT JOIN complaint_subcategories sc ON sc.taxonomy_version = a.taxonomy_version AND sc.category_code = a.category
-			AND sc.code = a.subcategory`)
+		JOIN allegations a ON a.id = s.allegation_id ` + cases
+	// start waits for the officers, which the rows name by id.
+	start := func() (*eisReader, error) {
+		<-read
+		if officersErr != nil {
+			return nil, fmt.Errorf("reading officers for early intervention: %w", officersErr)
+		}
+		ds.Officers = officers
+		return &eisReader{ds: &ds, index: index, kinds: eisKinds{tax: tax, seen: map[string]eisKind{}}, findings: map[string]string{}}, nil
+	}
+	if db.dialect == Postgres {
+		err = db.eisAllegationsPG(ctx, query, start)
+	} else {
+		err = db.eisAllegations(ctx, query, start)
+	}
 	if err != nil {
-		return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a eis.Allegation
-		var officerID string
-		var occurred sql.NullTime
-		var arose time.Time
-		if err := rows.Scan(&officerID, &a.Case, &occurred, &arose, &a.Category, &a.Subcategory, &a.UseOfForce, &a.Finding, &a.Concern); err != nil {
-			return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
-		}
-		oi, ok := index[officerID]
-		if !ok {
-			continue // an officer added since the first query
-		}
-		a.Officer = oi
-		a.On = eis.DayOf(arose)
-		if occurred.Valid {
-			a.On = eis.DayOf(occurred.Time)
-		}
-		ds.Allegations = append(ds.Allegations, a)
-	}
-	if err := rows.Err(); err != nil {
-		return ds, fmt.Errorf("reading allegations for early intervention: %w", err)
+		return ds, err
 	}
 	return ds, ds.Prepare()
 }
 
-func (db *DB) falseLiteral() string {
-	if db.dialect == Postgres {
-		return "FALSE"
+// eisAllegations reads the allegations through database/sql, adding them
+// with the reader start returns.
+func (db *DB) eisAllegations(ctx context.Context, query string, start func() (*eisReader, error)) error {
+	rows, err := db.read.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("reading allegations for early intervention: %w", err)
 	}
-	return "0"
+	defer rows.Close()
+	r, err := start()
+	if err != nil {
+		return err
+	}
+	var officerID, caseID, taxonomy, category, subcategory, finding sql.RawBytes
+	var occurred, arose sql.NullTime
+	var domestic bool
+	for rows.Next() {
+		if err := rows.Scan(&officerID, &caseID, &occurred, &arose, &taxonomy, &category, &subcategory, &domestic, &finding); err != nil {
+			return fmt.Errorf("reading allegations for early intervention: %w", err)
+		}
+		on := occurred
+		if !on.Valid {
+			on = arose
+		}
+		if err := r.add(officerID, caseID, on, taxonomy, category, subcategory, domestic, finding); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading allegations for early intervention: %w", err)
+	}
+	return nil
+}
+
+// eisAllegationsPG reads the allegations straight from pgx, whose rows
+// hold each value as bytes: through database/sql every text value would
+// become a string of its own and an interface around it, some two and a
+// half million allocations for a nation, most of them thrown away at once
+// (a category, a finding, an officer's id only looked up).
+func (db *DB) eisAllegationsPG(ctx context.Context, query string, start func() (*eisReader, error)) error {
+	conn, err := db.read.DB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("reading allegations for early intervention: %w", err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		pc := pgxConnOf(dc)
+		if pc == nil {
+			return errNotPgx
+		}
+		rows, err := pc.Query(ctx, query)
+		if err != nil {
+			return classify(err)
+		}
+		defer rows.Close()
+		r, err := start()
+		if err != nil {
+			return err
+		}
+		fields := rows.FieldDescriptions()
+		if len(fields) != 9 {
+			return fmt.Errorf("%d columns", len(fields))
+		}
+		types := pc.TypeMap()
+		var occurred, arose pgtype.Date
+		var domestic bool
+		scanOccurred := types.PlanScan(fields[2].DataTypeOID, fields[2].Format, &occurred)
+		scanArose := types.PlanScan(fields[3].DataTypeOID, fields[3].Format, &arose)
+		scanDomestic := types.PlanScan(fields[7].DataTypeOID, fields[7].Format, &domestic)
+		for rows.Next() {
+			v := rows.RawValues()
+			if err := scanOccurred.Scan(v[2], &occurred); err != nil {
+				return err
+			}
+			if err := scanArose.Scan(v[3], &arose); err != nil {
+				return err
+			}
+			if err := scanDomestic.Scan(v[7], &domestic); err != nil {
+				return err
+			}
+			on := sql.NullTime{Time: occurred.Time, Valid: occurred.Valid}
+			if !on.Valid {
+				on = sql.NullTime{Time: arose.Time, Valid: arose.Valid}
+			}
+			if err := r.add(v[0], v[1], on, v[4], v[5], v[6], domestic, v[8]); err != nil {
+				return err
+			}
+		}
+		return classify(rows.Err())
+	})
+	if errors.Is(err, errNotPgx) {
+		// A pool on another driver (none today): the general path.
+		return db.eisAllegations(ctx, query, start)
+	}
+	if err != nil {
+		return fmt.Errorf("reading allegations for early intervention: %w", err)
+	}
+	return nil
+}
+
+var errNotPgx = errors.New("not a pgx connection")
+
+// eisReader adds allegation rows to a dataset. It takes each text value
+// as bytes, valid only until the next row, and keeps a string only for
+// what the dataset holds: the case id, and one copy of each category,
+// concern and finding.
+type eisReader struct {
+	ds       *eis.Dataset
+	index    map[string]int32 // officer id: index in ds.Officers
+	kinds    eisKinds
+	findings map[string]string
+}
+
+func (r *eisReader) add(officerID, caseID []byte, on sql.NullTime, taxonomy, category, subcategory []byte, domestic bool, finding []byte) error {
+	oi, ok := r.index[string(officerID)]
+	if !ok {
+		return nil // an officer added since the officers were read
+	}
+	if !on.Valid {
+		return fmt.Errorf("reading allegations for early intervention: an allegation on case %s has no date", caseID)
+	}
+	k := r.kinds.of(taxonomy, category, subcategory, domestic)
+	// A few findings recur across hundreds of thousands of rows.
+	f, ok := r.findings[string(finding)]
+	if !ok {
+		f = string(finding)
+		r.findings[f] = f
+	}
+	r.ds.Allegations = append(r.ds.Allegations, eis.Allegation{Officer: oi, Case: string(caseID), On: eis.DayOf(on.Time),
+		Category: k.category, Subcategory: k.subcategory, Concern: k.concern, UseOfForce: k.useOfForce, Finding: f})
+	return nil
+}
+
+// eisOfficersSQL reads every officer for the early-intervention dataset.
+const eisOfficersSQL = `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
+	o.joined_on, o.left_on, o.joined_on_known, o.ethnicity_group
+	FROM officers o JOIN forces f ON f.id = o.force_id`
+
+// eisOfficers reads every officer, and indexes them by id.
+func (db *DB) eisOfficers(ctx context.Context) ([]eis.Officer, map[string]int32, error) {
+	r := eisOfficerReader{index: map[string]int32{}, words: map[string]string{}}
+	if db.dialect == Postgres {
+		err := db.eisOfficersPG(ctx, &r)
+		if !errors.Is(err, errNotPgx) {
+			return r.officers, r.index, err
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, eisOfficersSQL)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var id, force, collar, unit, rank, sex, ethnicity, group sql.RawBytes
+	var joined time.Time
+	var left sql.NullTime
+	var joinedKnown bool
+	for rows.Next() {
+		if err := rows.Scan(&id, &force, &collar, &unit, &rank, &sex, &ethnicity, &joined, &left, &joinedKnown, &group); err != nil {
+			return nil, nil, err
+		}
+		r.add(id, force, collar, unit, rank, sex, ethnicity, group, joined, left, joinedKnown)
+	}
+	return r.officers, r.index, rows.Err()
+}
+
+// eisOfficersPG reads every officer straight from pgx's row bytes, as
+// eisAllegationsPG reads the allegations.
+func (db *DB) eisOfficersPG(ctx context.Context, r *eisOfficerReader) error {
+	conn, err := db.read.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc := pgxConnOf(dc)
+		if pc == nil {
+			return errNotPgx
+		}
+		rows, err := pc.Query(ctx, eisOfficersSQL)
+		if err != nil {
+			return classify(err)
+		}
+		defer rows.Close()
+		fields := rows.FieldDescriptions()
+		if len(fields) != 11 {
+			return fmt.Errorf("%d columns", len(fields))
+		}
+		types := pc.TypeMap()
+		var joined, left pgtype.Date
+		var joinedKnown bool
+		scanJoined := types.PlanScan(fields[7].DataTypeOID, fields[7].Format, &joined)
+		scanLeft := types.PlanScan(fields[8].DataTypeOID, fields[8].Format, &left)
+		scanKnown := types.PlanScan(fields[9].DataTypeOID, fields[9].Format, &joinedKnown)
+		for rows.Next() {
+			v := rows.RawValues()
+			if err := scanJoined.Scan(v[7], &joined); err != nil {
+				return err
+			}
+			if err := scanLeft.Scan(v[8], &left); err != nil {
+				return err
+			}
+			if err := scanKnown.Scan(v[9], &joinedKnown); err != nil {
+				return err
+			}
+			if !joined.Valid {
+				return fmt.Errorf("officer %s has no joining date", v[0])
+			}
+			r.add(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[10], joined.Time, sql.NullTime{Time: left.Time, Valid: left.Valid}, joinedKnown)
+		}
+		return classify(rows.Err())
+	})
+}
+
+// eisOfficerReader adds officer rows, given as bytes valid until the next
+// row. An officer's id and key are strings of their own; the force, unit,
+// rank, sex and ethnicity, which a nation's officers share, are kept once
+// each.
+type eisOfficerReader struct {
+	officers []eis.Officer
+	index    map[string]int32
+	words    map[string]string
+}
+
+func (r *eisOfficerReader) add(id, force, collar, unit, rank, sex, ethnicity, group []byte, joined time.Time, left sql.NullTime, joinedKnown bool) {
+	o := eis.Officer{ID: string(id), Force: r.word(force), Unit: r.word(unit), Rank: r.word(rank), Sex: r.word(sex),
+		Ethnicity: r.word(ethnicity), EthnicityGroup: r.word(group)}
+	o.Key = o.Force + "/" + string(collar)
+	o.Joined, o.Left = eis.DayOf(joined), eis.NoDay
+	if !joinedKnown {
+		// An import with no joining date fills joined_on with the
+		// first allegation's date (docs/importing.md): read as one it
+		// would tell a supervisor that an officer of many years had
+		// days of service.
+		o.Joined = eis.NoDay
+	}
+	if left.Valid {
+		o.Left = eis.DayOf(left.Time)
+	}
+	r.index[o.ID] = int32(len(r.officers))
+	r.officers = append(r.officers, o)
+}
+
+// word is b as a string, one copy for each value however many rows hold it.
+func (r *eisOfficerReader) word(b []byte) string {
+	if w, ok := r.words[string(b)]; ok {
+		return w
+	}
+	w := string(b)
+	r.words[w] = w
+	return w
+}
+
+// eisTaxonomy is what the early-intervention system takes from the
+// complaint categories: each category's and sub-category's concern, and
+// which sub-categories are uses of force, by taxonomy version.
+type eisTaxonomy struct {
+	categories    map[[2]string]string // taxonomy version, code: concern
+	subcategories map[[3]string]eisSubcategory
+}
+
+type eisSubcategory struct {
+	concern    string
+	useOfForce bool
+}
+
+func (db *DB) eisTaxonomy(ctx context.Context) (eisTaxonomy, error) {
+	tax := eisTaxonomy{categories: map[[2]string]string{}, subcategories: map[[3]string]eisSubcategory{}}
+	rows, err := db.read.QueryContext(ctx, `SELECT taxonomy_version, code, concern FROM complaint_categories`)
+	if err != nil {
+		return tax, fmt.Errorf("reading complaint categories for early intervention: %w", err)
+	}
+	_, err = collect(rows, func(r *sql.Rows) (struct{}, error) {
+		var version, code, concern string
+		err := r.Scan(&version, &code, &concern)
+		tax.categories[[2]string{version, code}] = concern
+		return struct{}{}, err
+	})
+	if err != nil {
+		return tax, fmt.Errorf("reading complaint categories for early intervention: %w", err)
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT taxonomy_version, category_code, code, concern, use_of_force FROM complaint_subcategories`)
+	if err != nil {
+		return tax, fmt.Errorf("reading complaint sub-categories for early intervention: %w", err)
+	}
+	_, err = collect(rows, func(r *sql.Rows) (struct{}, error) {
+		var version, category, code string
+		var sc eisSubcategory
+		err := r.Scan(&version, &category, &code, &sc.concern, &sc.useOfForce)
+		tax.subcategories[[3]string{version, category, code}] = sc
+		return struct{}{}, err
+	})
+	if err != nil {
+		return tax, fmt.Errorf("reading complaint sub-categories for early intervention: %w", err)
+	}
+	return tax, nil
+}
+
+// eisKind is what an allegation's taxonomy version, category,
+// sub-category and domestic-abuse flag make of it.
+type eisKind struct {
+	category, subcategory, concern string
+	useOfForce                     bool
+}
+
+// eisKinds works out each combination once: a nation's allegations fall
+// into a few dozen.
+type eisKinds struct {
+	tax  eisTaxonomy
+	seen map[string]eisKind
+	key  []byte
+}
+
+// of is the kind of an allegation. The concern of a sub-category (abuse
+// of position for a sexual purpose) outranks its category's, and either
+// outranks the domestic-abuse flag. An empty category or sub-category is
+// one not recorded (NULL), which names no row of the taxonomy.
+func (ks *eisKinds) of(version, category, subcategory []byte, domestic bool) eisKind {
+	ks.key = append(append(append(append(append(ks.key[:0], version...), 0), category...), 0), subcategory...)
+	ks.key = append(ks.key, 0)
+	if domestic {
+		ks.key[len(ks.key)-1] = 1
+	}
+	if k, ok := ks.seen[string(ks.key)]; ok {
+		return k
+	}
+	v, c, sub := string(version), string(category), string(subcategory)
+	k := eisKind{category: c, subcategory: sub}
+	var sc eisSubcategory
+	var catConcern string
+	if c != "" {
+		catConcern = ks.tax.categories[[2]string{v, c}]
+		if sub != "" {
+			sc = ks.tax.subcategories[[3]string{v, c, sub}]
+		}
+	}
+	k.useOfForce = sc.useOfForce
+	switch {
+	case sc.concern != "":
+		k.concern = sc.concern
+	case catConcern != "":
+		k.concern = catConcern
+	case domestic:
+		k.concern = "domestic abuse"
+	}
+	ks.seen[string(ks.key)] = k
+	return k
 }
 
 // EISRun is one run or evaluation of the early-intervention system.

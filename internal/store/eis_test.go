@@ -1,12 +1,16 @@
 package store_test
 
 import (
+	"database/sql"
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/probity/probity/internal/cases"
+	"github.com/probity/probity/internal/demo"
 	"github.com/probity/probity/internal/eis"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/officers"
@@ -99,6 +103,202 @@ func TestEISData(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEISDataMatchesJoin checks the dataset EISData reads against one
+// made by the plainest reading of the same records: every allegation's
+// subjects joined to its case and to the category tables in SQL. A seeded
+// force gives a few hundred allegations; the cases of buildWorld and three
+// more add allegations dated only by their case and the domestic-abuse
+// flag beside a sub-category's concern, a category's, and neither.
+func TestEISDataMatchesJoin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := buildWorld(t, db)
+		if _, err := demo.Seed(ctx, db, demo.GenerateWith(7, now, demo.Scaled(150)), now); err != nil {
+			t.Fatal(err)
+		}
+		ref, _ := cases.LoadReference()
+		for _, spec := range []struct {
+			category, subcategory string
+			domestic              bool
+			occurred              *time.Time
+		}{
+			{"abuse-of-position", "sexual-purpose", true, nil},
+			{"discriminatory-behaviour", "race", true, nil},
+			{"powers-policies-procedures", "use-of-force", true, nil},
+		} {
+			c := cases.Case{Kind: cases.Complaint, ForceID: w.force.ID, UnitID: w.units[0].ID, Summary: "Test",
+				AroseOn: day("2025-10-01"), ReceivedAt: day("2025-10-02"),
+				Allegations: []cases.Allegation{{Category: spec.category, Subcategory: spec.subcategory, DomesticAbuse: spec.domestic,
+					OccurredOn: spec.occurred, Subjects: []cases.Subject{{OfficerID: w.alice.ID}, {OfficerID: w.bob.ID}}}}}
+			if err := c.Validate(ref, now); err != nil {
+				t.Fatal(err)
+			}
+			c.Prepare(ref, now)
+			if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateCase(ctx, &c, "test", now) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := db.EISData(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := eisDataByJoin(t, db)
+		if len(want.Allegations) < 100 {
+			t.Fatalf("%d allegations: want a seeded force's", len(want.Allegations))
+		}
+		covered := map[string]int{}
+		for _, a := range want.Allegations {
+			covered["concern "+a.Concern]++
+			if a.UseOfForce {
+				covered["use of force"]++
+			}
+			if a.Upheld() {
+				covered["upheld"]++
+			}
+		}
+		for _, k := range []string{"concern sexual misconduct", "concern discrimination", "concern domestic abuse", "concern ", "use of force", "upheld"} {
+			if covered[k] == 0 {
+				t.Errorf("no allegation with %s: the comparison would not test it", k)
+			}
+		}
+		if !reflect.DeepEqual(got.Officers, want.Officers) {
+			t.Errorf("officers differ: %d read, %d by the join", len(got.Officers), len(want.Officers))
+		}
+		for _, f := range []struct {
+			name      string
+			got, want []string
+		}{{"categories", got.Categories, want.Categories}, {"sub-categories", got.Subcategories, want.Subcategories},
+			{"concerns", got.Concerns, want.Concerns}} {
+			if !reflect.DeepEqual(f.got, f.want) {
+				t.Errorf("%s %q, want %q", f.name, f.got, f.want)
+			}
+		}
+		// Each officer's allegations, in order, with everything an
+		// indicator is made from. (The dense numbering of cases inside a
+		// dataset follows the order rows arrive in, so it is not compared.)
+		show := func(a eis.Allegation) string {
+			return fmt.Sprintf("%d %s %d %s/%s %q force=%v %q upheld=%v", a.Officer, a.Case, a.On, a.Category, a.Subcategory, a.Concern,
+				a.UseOfForce, a.Finding, a.Upheld())
+		}
+		if len(got.Allegations) != len(want.Allegations) {
+			t.Fatalf("%d allegations, want %d", len(got.Allegations), len(want.Allegations))
+		}
+		for i := range got.Officers {
+			g, w := got.Of(i), want.Of(i)
+			if len(g) != len(w) {
+				t.Errorf("officer %s: %d allegations, want %d", got.Officers[i].Key, len(g), len(w))
+				continue
+			}
+			for j := range g {
+				if show(g[j]) != show(w[j]) {
+					t.Errorf("officer %s allegation %d:\n got %s\nwant %s", got.Officers[i].Key, j, show(g[j]), show(w[j]))
+				}
+			}
+		}
+		// And the indicators worked out from each.
+		asOf := eis.DayOf(now)
+		gf, wf := eis.NewFrame(&got, asOf, eis.Serving(&got, asOf), eis.Options{}), eis.NewFrame(&want, asOf, eis.Serving(&want, asOf), eis.Options{})
+		if len(gf.Members) != len(wf.Members) {
+			t.Fatalf("%d serving officers, want %d", len(gf.Members), len(wf.Members))
+		}
+		for m := range gf.Members {
+			if g, w := gf.Indicators(m), wf.Indicators(m); !reflect.DeepEqual(g, w) {
+				t.Errorf("officer %s: indicators\n%+v\nwant\n%+v", got.Officers[gf.Members[m]].Key, g, w)
+			}
+		}
+	})
+}
+
+// eisDataByJoin reads the early-intervention dataset the plainest way:
+// one row per allegation and subject, joined in SQL to its case and to
+// the category tables for its concern and use of force.
+func eisDataByJoin(t *testing.T, db *store.DB) eis.Dataset {
+	t.Helper()
+	var ds eis.Dataset
+	r := db.ReaderForTest()
+	rows, err := r.QueryContext(ctx, `SELECT o.id, f.code, o.collar_number, COALESCE(o.unit_id, ''), o.rank, o.sex, o.ethnicity,
+		o.joined_on, o.left_on, o.joined_on_known, o.ethnicity_group
+		FROM officers o JOIN forces f ON f.id = o.force_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := map[string]int32{}
+	for rows.Next() {
+		var o eis.Officer
+		var collar string
+		var joined time.Time
+		var left sql.NullTime
+		var known bool
+		if err := rows.Scan(&o.ID, &o.Force, &collar, &o.Unit, &o.Rank, &o.Sex, &o.Ethnicity, &joined, &left, &known, &o.EthnicityGroup); err != nil {
+			t.Fatal(err)
+		}
+		o.Key, o.Joined, o.Left = o.Force+"/"+collar, eis.DayOf(joined), eis.NoDay
+		if !known {
+			o.Joined = eis.NoDay
+		}
+		if left.Valid {
+			o.Left = eis.DayOf(left.Time)
+		}
+		index[o.ID] = int32(len(ds.Officers))
+		ds.Officers = append(ds.Officers, o)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	falseLiteral := "0"
+	if db.Dialect() == store.Postgres {
+		falseLiteral = "FALSE"
+	}
+	rows, err = r.QueryContext(ctx, `SELECT s.officer_id, a.case_id, COALESCE(a.occurred_on, c.arose_on), COALESCE(a.category, ''),
+		COALESCE(a.subcategory, ''), COALESCE(sc.use_of_force, `+falseLiteral+`), s.finding,
+		COALESCE(NULLIF(sc.concern, ''), NULLIF(cc.concern, ''), CASE WHEN a.domestic_abuse THEN 'domestic abuse' ELSE '' END)
+		FROM subjects s
+		JOIN allegations a ON a.id = s.allegation_id
+		JOIN cases c ON c.id = a.case_id
+		LEFT JOIN complaint_categories cc ON cc.taxonomy_version = a.taxonomy_version AND cc.code = a.category
+		LEFT JOIN complaint_subcategories sc ON sc.taxonomy_version = a.taxonomy_version AND sc.category_code = a.category
+			AND sc.code = a.subcategory`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var a eis.Allegation
+		var officerID string
+		var on any
+		if err := rows.Scan(&officerID, &a.Case, &on, &a.Category, &a.Subcategory, &a.UseOfForce, &a.Finding, &a.Concern); err != nil {
+			t.Fatal(err)
+		}
+		a.Officer = index[officerID]
+		a.On = eis.DayOf(dateValue(t, on))
+		ds.Allegations = append(ds.Allegations, a)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ds.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+// dateValue reads a date the engine returns from an expression: a
+// time.Time from PostgreSQL, text from SQLite (which keeps a column's type
+// only for the column itself).
+func dateValue(t *testing.T, v any) time.Time {
+	t.Helper()
+	switch v := v.(type) {
+	case time.Time:
+		return v
+	case string:
+		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02"} {
+			if d, err := time.Parse(layout, v); err == nil {
+				return d
+			}
+		}
+	}
+	t.Fatalf("date %#v", v)
+	return time.Time{}
 }
 
 func TestFlagsRaiseListReview(t *testing.T) {

@@ -23,3 +23,15 @@ func openPG(dsn string) (*sql.DB, error) {
 	}
 	return sql.OpenDB(faultConnector{stdlib.GetConnector(*cfg)}), nil
 }
+
+// pgxConnOf is the pgx connection under one of a pool's driver
+// connections (as sql.Conn.Raw hands it over), or nil on another driver.
+func pgxConnOf(dc any) *pgx.Conn {
+	if f, ok := dc.(*faultConn); ok {
+		dc = f.c
+	}
+	if c, ok := dc.(*stdlib.Conn); ok {
+		return c.Conn()
+	}
+	return nil
+}
