@@ -203,11 +203,9 @@ type CaseFacts struct {
 // Decision is the outcome of a need-to-know check.
 type Decision struct {
 	Allow bool
-	// Hide means answer as if the case did not exist: for conflicted and
-	// restricted cases even their existence is sensitive, and so is any
-	// case to a caller who could never open it (the oversight body and a
-	// case not shared with it): a different answer would tell them that an
-	// id names a case.
+	// Hide means answer as if the case did not exist, and leave it out of
+	// officer histories: for conflicted and restricted cases even their
+	// existence is sensitive.
 	Hide bool
 	// BreakGlass means the user may open the case by giving a reason.
 	BreakGlass bool
@@ -216,6 +214,14 @@ type Decision struct {
 	// "out-of-scope", "role".
 	Basis string
 }
+
+// AnswersAsMissing says whether a refused request for the case must be
+// answered as one for an id that names no case: a hidden case, and any
+// case refused to a caller whose roles open no case (the oversight body
+// and a case not shared with it), for whom whether an id names a case is
+// not theirs to learn either. Such a caller may still see an unhidden
+// case masked, by category and month, in an officer's history.
+func (d Decision) AnswersAsMissing() bool { return !d.Allow && (d.Hide || d.Basis == "role") }
 
 // CanOpenCase decides whether a principal may see a case's content. It is
 // the only place this is decided.
@@ -234,7 +240,7 @@ func CanOpenCase(who Principal, c CaseFacts) Decision {
 		if who.Has(Oversight) && c.SharedWithOversight {
 			return Decision{Allow: true, Basis: "shared"}
 		}
-		return Decision{Hide: true, Basis: "role"}
+		return Decision{Basis: "role"}
 	}
 	switch {
 	case slices.Contains(c.Assigned, who.User.ID):

@@ -69,10 +69,10 @@ func TestCanOpenCase(t *testing.T) {
 		{"restricted, not named", handler, CaseFacts{UnitID: unit, Restricted: true}, Decision{Hide: true, Basis: "restricted"}},
 		{"restricted, named", handler, CaseFacts{UnitID: otherUnit, Restricted: true, Named: []string{"h"}}, Decision{Allow: true, Basis: "named"}},
 		{"restricted, break glass does not open it", handler, CaseFacts{UnitID: unit, Restricted: true, BreakGlass: []string{"h"}}, Decision{Hide: true, Basis: "restricted"}},
-		{"oversight, not shared", oversight, CaseFacts{UnitID: unit}, Decision{Hide: true, Basis: "role"}},
+		{"oversight, not shared", oversight, CaseFacts{UnitID: unit}, Decision{Basis: "role"}},
 		{"oversight, shared", oversight, CaseFacts{UnitID: unit, SharedWithOversight: true}, Decision{Allow: true, Basis: "shared"}},
-		{"admin has no case content", admin, CaseFacts{UnitID: unit}, Decision{Hide: true, Basis: "role"}},
-		{"guardian has no case content", guardian, CaseFacts{UnitID: unit}, Decision{Hide: true, Basis: "role"}},
+		{"admin has no case content", admin, CaseFacts{UnitID: unit}, Decision{Basis: "role"}},
+		{"guardian has no case content", guardian, CaseFacts{UnitID: unit}, Decision{Basis: "role"}},
 		{"named admin still has no case content", admin, CaseFacts{UnitID: unit, Restricted: true, Named: []string{"a"}}, Decision{Hide: true, Basis: "restricted"}},
 	} {
 		if got := CanOpenCase(tc.who, tc.facts); got != tc.want {
@@ -264,6 +264,23 @@ func TestMayBeGivenCase(t *testing.T) {
 	} {
 		if ok, why := MayBeGivenCase(tc.u, facts); ok != tc.ok || why != tc.why {
 			t.Errorf("%s: MayBeGivenCase = %v %q, want %v %q", tc.name, ok, why, tc.ok, tc.why)
+		}
+	}
+}
+
+func TestAnswersAsMissing(t *testing.T) {
+	for _, tc := range []struct {
+		d    Decision
+		want bool
+	}{
+		{Decision{Allow: true, Basis: "shared"}, false},
+		{Decision{Hide: true, Basis: "conflict"}, true},
+		{Decision{Hide: true, Basis: "restricted"}, true},
+		{Decision{Basis: "role"}, true},
+		{Decision{BreakGlass: true, Basis: "out-of-scope"}, false},
+	} {
+		if got := tc.d.AnswersAsMissing(); got != tc.want {
+			t.Errorf("%+v: AnswersAsMissing = %v, want %v", tc.d, got, tc.want)
 		}
 	}
 }

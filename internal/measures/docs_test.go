@@ -58,6 +58,9 @@ are shown beside each figure.
   first reaches no further action, reflective practice, performance procedures, vetting review, outcome
   final, or a barred- or advisory-list report. A case whose timeline lacks the step but whose present
   state is one of them (an import that kept only some steps) counts as finalised when last updated.
+  The first finalising step's time is kept on the case (` + "`cases.finalised_at`" + `, migration 00040, written
+  by a trigger on ` + "`case_events`" + ` whatever adds the step), so that the question "finalised before this
+  moment?" reads the case row rather than its timeline.
 - **Filters**: a force filter counts that force's cases (or officers, or flags on its officers); a unit
   filter the cases the unit owns (for disproportionality, the officers posted to the unit at any time in
   the period, from their posting history; for early-intervention flags, the unit the flag was raised
@@ -77,8 +80,9 @@ How the counting stays cheap:
 - a measure of a period reads the timelines of the cases that could fall in it, not of every case
   held: timeliness and allegation outcomes start from the cases that entered the milestone's states
   in the period (index ` + "`" + `case_events_reached` + "`" + ` on state entered and when, migration 00028); open cases
-  and the backlog leave out, by the same index, cases finalised before they matter, and read only
-  when each remaining case was finalised;
+  and the backlog read no timeline at all: when each case was finalised is on the case row
+  (` + "`finalised_at`" + `, migration 00040), so a force's cases received before the period's end are each
+  read once, and those finalised before it matters are left out by that column;
 - disproportionality finds the officers who entered the system, and those dismissed, once each from
   the period's cases, instead of searching every officer's cases (two correlated subqueries per
   officer before);
@@ -159,11 +163,14 @@ The head of professional standards, the appropriate authority and the oversight 
   for (or oversee) the whole force's handling of complaints, which they cannot do unit by unit of their
   own. Need-to-know still governs every case behind a figure.
 - **The cases behind a figure.** For those who hold case files (the head of standards, the appropriate
-  authority) case measures link to the case list with the same unit and kind: the cases received in the
-  period (finalised in it, for days to finalise and allegation outcomes), and for the backlog and open
-  cases by age those open at the start or end of the period, by age. The list takes these as UTC days
-  (` + "`received_from`" + `, ` + "`received_before`" + `, ` + "`open_at`" + `, ` + "`finalised_from`" + `, ` + "`finalised_before`" + `), as the measures
-  count, so a figure and its list agree; the list still shows each reader only the cases they may open,
+  authority) case measures link to the case list with the same unit and kind: the complaints first logged
+  in the period for days to logging, first contacted in it for days to first contact, finalised in it for
+  days to finalise and allegation outcomes, and for the backlog the cases received and finalised in it
+  and open at its start or end; for open cases by age, those open at the end of the period, by age. The
+  list takes these as UTC days (` + "`received_from`" + `, ` + "`received_before`" + `, ` + "`open_at`" + `, ` + "`finalised_from`" + `,
+  ` + "`finalised_before`" + `, ` + "`logged_from`" + `, ` + "`logged_before`" + `, ` + "`contacted_from`" + `, ` + "`contacted_before`" + `), as the
+  measures count, so a figure and its list agree (` + "`TestCaseListOpenAt`" + ` counts each both ways, on both
+  engines); the list still shows each reader only the cases they may open,
   so it may hold fewer. Measures of officers, reports and flags link to no list. The oversight body has
   no case list; its one link is to the cases shared with it.
 - **Audit.** Reading the figures is not audited: they are aggregates, shown to those who answer for

@@ -197,8 +197,21 @@ func TestReplicaBehindIsSkipped(t *testing.T) {
 		}
 		return "primary"
 	}
-	if got := routedTo(); got != "replica" {
-		t.Fatalf("a caught-up replica: read served by the %s", got)
+	// Other tests write to the same cluster meanwhile, so a replica just
+	// caught up can fall behind again before the read: it must serve
+	// within a few tries, each after catching up.
+	servedByReplica := func() bool {
+		for range 20 {
+			storetest.CaughtUp(t, db)
+			db.PollReplicas(ctx)
+			if routedTo() == "replica" {
+				return true
+			}
+		}
+		return false
+	}
+	if !servedByReplica() {
+		t.Fatalf("a caught-up replica: reads served by the primary, 20 tries (%+v)", db.ReplicaStats()[0])
 	}
 
 	// Replay paused on the replica (for the whole cluster's replica: kept
@@ -242,10 +255,8 @@ func TestReplicaBehindIsSkipped(t *testing.T) {
 	}
 
 	resume()
-	storetest.CaughtUp(t, db)
-	db.PollReplicas(ctx)
-	if got := routedTo(); got != "replica" {
-		t.Errorf("a replica caught up again: read served by the %s (%+v)", got, db.ReplicaStats()[0])
+	if !servedByReplica() {
+		t.Errorf("a replica caught up again: reads served by the primary, 20 tries (%+v)", db.ReplicaStats()[0])
 	}
 }
 

@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -314,10 +315,29 @@ func checkSQLiteFile(path string) error {
 		return nil // an empty file is an empty database to SQLite
 	}
 	head := make([]byte, len(sqliteHeader))
-	if _, err := f.ReadAt(head, 0); err != nil || string(head) != sqliteHeader {
+	if _, err := f.ReadAt(head, 0); (err != nil || string(head) != sqliteHeader) && !hasWAL(path) {
 		return fmt.Errorf("database file %s is not a SQLite database; refusing to touch it", path)
 	}
 	return nil
+}
+
+// hasWAL says whether a SQLite write-ahead log lies beside path. A power
+// cut during a checkpoint can leave the database file's first page not
+// yet written (the pages after it were): the log, synced before the
+// checkpoint began, still holds that page, and SQLite restores it when
+// it opens the database. Such a file must be opened, not refused.
+func hasWAL(path string) bool {
+	f, err := os.Open(path + "-wal")
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	magic := make([]byte, 4)
+	if _, err := f.ReadAt(magic, 0); err != nil {
+		return false
+	}
+	m := binary.BigEndian.Uint32(magic)
+	return m == 0x377f0682 || m == 0x377f0683
 }
 
 // checkWritableDir proves the directory takes new files: SQLite needs to

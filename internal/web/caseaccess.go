@@ -74,7 +74,8 @@ type caseRefusal struct {
 func (e *caseRefusal) Error() string { return "need-to-know refused (" + e.d.Basis + ")" }
 
 // refuse audits a need-to-know refusal and returns the error to answer
-// with. A conflicted or restricted case answers as if it did not exist.
+// with. A conflicted or restricted case, and any case to a caller whose
+// roles open none, answers as if it did not exist.
 func (s *Server) refuse(r *http.Request, caseID string, d access.Decision) error {
 	reason := "case outside your scope (" + d.Basis + ")"
 	if d.Basis == basisNoCase {
@@ -86,7 +87,7 @@ func (s *Server) refuse(r *http.Request, caseID string, d access.Decision) error
 		return err
 	}
 	cause := &caseRefusal{caseID: caseID, d: d}
-	if d.Hide {
+	if d.AnswersAsMissing() {
 		return fault.Wrap(fault.NotFound, cause, "case not found")
 	}
 	if d.BreakGlass {
