@@ -456,6 +456,41 @@ type planPage struct {
 	Errors      ovErrors
 	Done        string
 	Overdue     bool
+	// Figures are what each measure publishes, for whoever writes the
+	// plan to name one exactly: the page works without script, so the
+	// figure is typed, and this is where to read its labels.
+	Figures []measureFigures
+}
+
+// measureFigures are one measure's figures in words: each its labels as a
+// commitment names them, and its statistic.
+type measureFigures struct {
+	Title   string
+	Figures []string
+}
+
+// publishedFigureList lists the figures each measure of the catalogue
+// publishes for the twelve months to today; a measure with none then is
+// left out.
+func (s *Server) publishedFigureList(r *http.Request) []measureFigures {
+	var ids []string
+	for _, m := range measures.Catalogue() {
+		ids = append(ids, m.ID)
+	}
+	pub := oversight.PublishedFigures(r.Context(), s.oversightFigures(), ids, s.clock())
+	var out []measureFigures
+	for _, m := range measures.Catalogue() {
+		rows, ok := pub[m.ID]
+		if !ok {
+			continue
+		}
+		mf := measureFigures{Title: m.Title}
+		for _, row := range rows {
+			mf.Figures = append(mf.Figures, strings.Join(row.Group, " / ")+" ("+oversight.StatName(row.Stat)+")")
+		}
+		out = append(out, mf)
+	}
+	return out
 }
 
 type statChoice struct{ Value, Name string }
@@ -481,6 +516,9 @@ func (s *Server) planData(r *http.Request, id string) (planPage, error) {
 	}
 	for _, a := range p.Allowed(caller(r).Roles) {
 		data.Allowed[string(a)] = true
+	}
+	if data.Allowed["edit"] {
+		data.Figures = s.publishedFigureList(r)
 	}
 	latest := p.Latest()
 	data.Latest = revisionView{Revision: latest, Commitments: viewCommitments(latest, s.figures(r, p, latest, false))}

@@ -74,6 +74,13 @@ func TestHoldingTheChiefOfficerToAccount(t *testing.T) {
 
 		page := chief.do(t, "GET", "/oversight/plans/"+planID, "", "")
 		check("plan page", page.Code, 200, page.Body.String(), "Rejected", "Halving the backlog by 2027 is not enough", "Revise the plan", "Fewer cases open over a year")
+		// Whoever writes the plan reads the figures a commitment may name;
+		// the body, which does not write it, is not given the list.
+		check("the figures to name", page.Code, 200, page.Body.String(), `id="published-figures"`,
+			"<li>Share open over 12 months (share)</li>", "<li>Open at the end (count)</li>")
+		if p := body.do(t, "GET", "/oversight/plans/"+planID, "", "").Body.String(); strings.Contains(p, `id="published-figures"`) {
+			t.Error("the oversight body's plan page lists the figures to name")
+		}
 
 		// The start page tells each side what the requirement waits for:
 		// the chief officer's office, its revised plan, due on the date the
