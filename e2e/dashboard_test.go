@@ -78,6 +78,18 @@ func TestDashboardFiguresAndTheirCases(t *testing.T) {
 		t.Errorf("the case list says %q", f)
 	}
 	axeClean(t, ctx, "dashboard-cases")
+
+	// From days to logging to the complaints first logged in the period,
+	// which are the ones that figure counts.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/dashboard?period="+year), chromedp.WaitVisible(`#m-backlog`),
+		submit(`#figure-days-to-log a.drill-down[href*="logged_from"]`),
+		chromedp.WaitVisible(`#figure-filters`), chromedp.WaitVisible(`#count`)); err != nil {
+		t.Fatalf("following days to logging to its cases: %v", err)
+	}
+	if f := text(t, ctx, `#figure-filters`); !strings.Contains(f, "first logged on or after 1 January "+year) {
+		t.Errorf("the case list says %q", f)
+	}
+	axeClean(t, ctx, "dashboard-logged-cases")
 	signOut(t, ctx, "psd-head")
 
 	signIn(t, ctx, srv.URL, "oversight")

@@ -549,10 +549,19 @@ func finalisedInSQL(from, before *time.Time, arg func(any) string) string {
 
 // firstReachedInSQL keeps cases (alias c) whose timeline first entered
 // one of ss at or after from and before before (either may be nil): a
-// case with no such step has not reached it, as the measures count.
+// case with no such step has not reached it, as the measures count. With
+// a lower bound the cases are first found from the steps into ss since
+// then (index case_events_reached), so that a list of one period's cases
+// does not read the timeline of every case in scope; the first entry is
+// then checked case by case.
 func firstReachedInSQL(ss []cases.State, from, before *time.Time, arg func(any) string) string {
-	at := `(SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + stateListSQL(ss, arg) + `)`
-	return spanSQL(at, from, before, arg)
+	states := stateListSQL(ss, arg)
+	at := `(SELECT MIN(e.at) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ` + states + `)`
+	cond := spanSQL(at, from, before, arg)
+	if from == nil {
+		return cond
+	}
+	return `(c.id IN (SELECT r.case_id FROM case_events r WHERE r.to_state IN ` + states + ` AND r.at >= ` + arg(from.UTC()) + `) AND ` + cond + `)`
 }
 
 func stateListSQL(ss []cases.State, arg func(any) string) string {
