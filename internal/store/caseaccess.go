@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -95,16 +96,17 @@ func (db *DB) casesFacts(ctx context.Context, ids []string, now time.Time, out m
 		facts[found[i].id] = &found[i].f
 	}
 	// Every list in one query, each row tagged with its list: one
-	// statement's fixed cost instead of four. UNION drops repeated rows as
-	// the lists' own queries did (an officer both a subject and a party;
-	// a user given break-glass twice); assignments and named users are
-	// unique by their keys.
+	// statement's fixed cost instead of four. Repeated rows (an officer
+	// both a subject and a party, or the subject of two allegations; a
+	// user given break-glass twice) are dropped here rather than by UNION,
+	// whose sort cost SQLite three times as much as the reading (35 against
+	// 105 µs for an officer history of six cases).
 	rows, err = db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %[1]d, a.case_id, s.officer_id FROM subjects s
 			JOIN allegations a ON a.id = s.allegation_id WHERE a.case_id IN %[5]s
-		UNION SELECT %[1]d, case_id, officer_id FROM case_parties WHERE case_id IN %[5]s AND officer_id IS NOT NULL
-		UNION SELECT %[2]d, case_id, user_id FROM case_assignments WHERE case_id IN %[5]s
-		UNION SELECT %[3]d, case_id, user_id FROM case_named_users WHERE case_id IN %[5]s
-		UNION SELECT %[4]d, case_id, user_id FROM break_glass WHERE case_id IN %[5]s AND expires_at > $%[6]d`,
+		UNION ALL SELECT %[1]d, case_id, officer_id FROM case_parties WHERE case_id IN %[5]s AND officer_id IS NOT NULL
+		UNION ALL SELECT %[2]d, case_id, user_id FROM case_assignments WHERE case_id IN %[5]s
+		UNION ALL SELECT %[3]d, case_id, user_id FROM case_named_users WHERE case_id IN %[5]s
+		UNION ALL SELECT %[4]d, case_id, user_id FROM break_glass WHERE case_id IN %[5]s AND expires_at > $%[6]d`,
 		factOfficer, factAssigned, factNamed, factBreakGlass, in, len(ids)+1), append(args, now.UTC())...)
 	if err != nil {
 		return fmt.Errorf("reading access facts of cases: %w", err)
@@ -124,19 +126,28 @@ func (db *DB) casesFacts(ctx context.Context, ids []string, now time.Time, out m
 		}
 		switch l.list {
 		case factOfficer:
-			f.OfficerIDs = append(f.OfficerIDs, l.name)
+			f.OfficerIDs = appendNew(f.OfficerIDs, l.name)
 		case factAssigned:
-			f.Assigned = append(f.Assigned, l.name)
+			f.Assigned = appendNew(f.Assigned, l.name)
 		case factNamed:
-			f.Named = append(f.Named, l.name)
+			f.Named = appendNew(f.Named, l.name)
 		case factBreakGlass:
-			f.BreakGlass = append(f.BreakGlass, l.name)
+			f.BreakGlass = appendNew(f.BreakGlass, l.name)
 		}
 	}
 	for caseID, f := range facts {
 		out[caseID] = *f
 	}
 	return nil
+}
+
+// appendNew appends name to a case's list unless it is there already: the
+// lists are a handful of names each.
+func appendNew(list []string, name string) []string {
+	if slices.Contains(list, name) {
+		return list
+	}
+	return append(list, name)
 }
 
 // caseScopeSQL is access.ListScope as a condition on cases aliased c,

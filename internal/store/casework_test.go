@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/probity/probity/internal/access"
 	"github.com/probity/probity/internal/cases"
 	"github.com/probity/probity/internal/fault"
 	"github.com/probity/probity/internal/officers"
@@ -352,6 +353,59 @@ func TestCasesFactsMatchOneByOne(t *testing.T) {
 		}
 		if _, err := db.CaseFacts(ctx, "aaaaaaaaaaaaaaaaaaaaaaaaaa", now); !fault.Is(err, fault.NotFound) {
 			t.Errorf("unknown case: %v", err)
+		}
+	})
+}
+
+// TestCaseFactsNameEachPersonOnce checks a case's need-to-know lists hold
+// each officer and user once, however many rows name them: an officer the
+// subject of two allegations and a witness too, a user given break-glass
+// twice.
+func TestCaseFactsNameEachPersonOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := buildWorld(t, db)
+		ref, _ := cases.LoadReference()
+		u := access.User{Username: "kim", DisplayName: "Kim", Roles: []access.Role{access.Handler}}
+		c := cases.Case{Kind: cases.Complaint, ForceID: w.force.ID, UnitID: w.units[0].ID, Summary: "Two allegations, one officer",
+			AroseOn: now.AddDate(0, 0, -9), ReceivedAt: now.AddDate(0, 0, -7),
+			Allegations: []cases.Allegation{
+				{Category: "individual-behaviours", Subcategory: "impolite-language", Subjects: []cases.Subject{{OfficerID: w.alice.ID}}},
+				{Category: "delivery-of-duties", Subcategory: "decisions", Subjects: []cases.Subject{{OfficerID: w.alice.ID}, {OfficerID: w.bob.ID}}},
+			},
+			Parties: []cases.Party{{Role: cases.RoleWitness, OfficerID: w.alice.ID}}}
+		if err := c.Validate(ref, now); err != nil {
+			t.Fatal(err)
+		}
+		c.Prepare(ref, now)
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateUser(ctx, &u, "x", now); err != nil {
+				return err
+			}
+			if err := tx.CreateCase(ctx, &c, "test", now); err != nil {
+				return err
+			}
+			for range 2 {
+				b := store.BreakGlass{UserID: u.ID, CaseID: c.ID, Reason: "urgent safeguarding", OpenedAt: now, ExpiresAt: now.Add(time.Hour)}
+				if err := tx.OpenBreakGlass(ctx, &b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := db.CaseFacts(ctx, c.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		named := slices.Sorted(slices.Values(f.OfficerIDs))
+		want := slices.Sorted(slices.Values([]string{w.alice.ID, w.bob.ID}))
+		if !slices.Equal(named, want) {
+			t.Errorf("officers %v, want %v once each", f.OfficerIDs, want)
+		}
+		if !slices.Equal(f.BreakGlass, []string{u.ID}) {
+			t.Errorf("break-glass %v, want %s once", f.BreakGlass, u.ID)
 		}
 	})
 }
