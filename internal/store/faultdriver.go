@@ -13,8 +13,9 @@ import (
 // under database/sql, rather than at each of the store's calls, means no
 // path can miss it: a write outside a transaction, a read, a row scanned
 // after its query started, a commit, a connection the pool opens. The
-// pool is used exactly as sql.Open's would be.
-func openPool(name, dsn string) (*sql.DB, error) {
+// pool is used exactly as sql.Open's would be. observe, when not nil, is
+// told of each statement before it runs (Options.OnStatement).
+func openPool(name, dsn string, observe func(query string, args []driver.NamedValue)) (*sql.DB, error) {
 	probe, err := sql.Open(name, dsn)
 	if err != nil {
 		return nil, err
@@ -29,7 +30,7 @@ func openPool(name, dsn string) (*sql.DB, error) {
 	} else {
 		c = dsnConnector{dsn: dsn, d: d}
 	}
-	return sql.OpenDB(faultConnector{c}), nil
+	return sql.OpenDB(faultConnector{c: c, observe: observe}), nil
 }
 
 // dsnConnector is database/sql's own connector for a driver that has
@@ -42,14 +43,17 @@ type dsnConnector struct {
 func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return c.d.Open(c.dsn) }
 func (c dsnConnector) Driver() driver.Driver                        { return c.d }
 
-type faultConnector struct{ c driver.Connector }
+type faultConnector struct {
+	c       driver.Connector
+	observe func(query string, args []driver.NamedValue)
+}
 
 func (f faultConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	c, err := f.c.Connect(ctx)
 	if err != nil {
 		return nil, classify(err)
 	}
-	return &faultConn{c: c}, nil
+	return &faultConn{c: c, observe: f.observe}, nil
 }
 
 func (f faultConnector) Driver() driver.Driver { return f.c.Driver() }
@@ -66,7 +70,10 @@ func (f faultConnector) Close() error {
 // its errors. Where the driver lacks an optional interface, it answers as
 // database/sql would have without one (driver.ErrSkip, a plain Prepare or
 // Begin, no check), so the pool behaves exactly as it would unwrapped.
-type faultConn struct{ c driver.Conn }
+type faultConn struct {
+	c       driver.Conn
+	observe func(query string, args []driver.NamedValue)
+}
 
 var (
 	_ driver.Conn               = (*faultConn)(nil)
@@ -95,7 +102,7 @@ func (f *faultConn) PrepareContext(ctx context.Context, query string) (driver.St
 	if err != nil {
 		return nil, classify(err)
 	}
-	return &faultStmt{s: s, conn: f.c}, nil
+	return &faultStmt{s: s, conn: f.c, query: query, observe: f.observe}, nil
 }
 
 func (f *faultConn) Close() error { return classify(f.c.Close()) }
@@ -127,6 +134,9 @@ func (f *faultConn) ExecContext(ctx context.Context, query string, args []driver
 	if !ok {
 		return nil, driver.ErrSkip
 	}
+	if f.observe != nil {
+		f.observe(query, args)
+	}
 	r, err := e.ExecContext(ctx, query, args)
 	return r, classify(err)
 }
@@ -135,6 +145,9 @@ func (f *faultConn) QueryContext(ctx context.Context, query string, args []drive
 	q, ok := f.c.(driver.QueryerContext)
 	if !ok {
 		return nil, driver.ErrSkip
+	}
+	if f.observe != nil {
+		f.observe(query, args)
 	}
 	r, err := q.QueryContext(ctx, query, args)
 	if err != nil {
@@ -181,8 +194,10 @@ func (f faultTx) Rollback() error { return classify(f.t.Rollback()) }
 // checker, then its connection's, then the default. (Neither driver's
 // statements are column converters, the older form of the check.)
 type faultStmt struct {
-	s    driver.Stmt
-	conn driver.Conn
+	s       driver.Stmt
+	conn    driver.Conn
+	query   string
+	observe func(query string, args []driver.NamedValue)
 }
 
 var (
@@ -210,6 +225,9 @@ func (f *faultStmt) Query(args []driver.Value) (driver.Rows, error) {
 }
 
 func (f *faultStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	if f.observe != nil {
+		f.observe(f.query, args)
+	}
 	if e, ok := f.s.(driver.StmtExecContext); ok {
 		r, err := e.ExecContext(ctx, args)
 		return r, classify(err)
@@ -222,6 +240,9 @@ func (f *faultStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (
 }
 
 func (f *faultStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	if f.observe != nil {
+		f.observe(f.query, args)
+	}
 	if q, ok := f.s.(driver.StmtQueryContext); ok {
 		r, err := q.QueryContext(ctx, args)
 		if err != nil {

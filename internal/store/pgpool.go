@@ -21,7 +21,7 @@ func openPG(dsn string) (*sql.DB, error) {
 	if _, set := cfg.RuntimeParams["jit"]; !set {
 		cfg.RuntimeParams["jit"] = "off"
 	}
-	return sql.OpenDB(faultConnector{stdlib.GetConnector(*cfg)}), nil
+	return sql.OpenDB(faultConnector{c: stdlib.GetConnector(*cfg)}), nil
 }
 
 // pgxConnOf is the pgx connection under one of a pool's driver

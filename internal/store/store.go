@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -159,6 +160,13 @@ type Options struct {
 	// MaxConns bounds the PostgreSQL pool, or SQLite's readers (its writer
 	// is always one connection); 0 for a default from the number of CPUs.
 	MaxConns int
+	// OnStatement, when set, is told of each statement SQLite's writer
+	// ("write") or readers ("read") run, with its arguments, before it
+	// runs: for benchmarks that replay what one request ran, to measure
+	// what the statements alone cost (internal/web's floor benchmarks).
+	// The arguments hold personal data, sealed or not: nothing may log
+	// them. PostgreSQL's pools do not call it.
+	OnStatement func(pool, query string, args []driver.NamedValue)
 }
 
 // Open connects to the database at loc and checks that it answers. It does
@@ -174,7 +182,7 @@ func Open(ctx context.Context, loc Location, opt Options) (*DB, error) {
 	var err error
 	switch loc.Dialect {
 	case SQLite:
-		err = db.openSQLite(ctx, loc.Path, opt.sqliteParams, opt.MaxConns)
+		err = db.openSQLite(ctx, loc.Path, opt.sqliteParams, opt.MaxConns, opt.OnStatement)
 	case Postgres:
 		err = db.openPostgres(ctx, loc.URL, opt.MaxConns)
 	default:
@@ -187,10 +195,18 @@ func Open(ctx context.Context, loc Location, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// observer is onStatement for one pool, or nil when there is none.
+func observer(onStatement func(pool, query string, args []driver.NamedValue), pool string) func(string, []driver.NamedValue) {
+	if onStatement == nil {
+		return nil
+	}
+	return func(query string, args []driver.NamedValue) { onStatement(pool, query, args) }
+}
+
 // sqliteHeader opens every SQLite 3 database file.
 const sqliteHeader = "SQLite format 3\x00"
 
-func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int) error {
+func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int, onStatement func(pool, query string, args []driver.NamedValue)) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data directory %s: %w", dir, err)
@@ -224,7 +240,8 @@ func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int)
 	//                        holds only committed transactions.
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := fmt.Sprintf("_pragma=foreign_keys(1)&_pragma=busy_timeout(%d)&_time_format=sqlite", busyTimeoutMS)
-	w, err := openPool("sqlite", base+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_txlock=immediate&"+common+params)
+	w, err := openPool("sqlite", base+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_txlock=immediate&"+common+params,
+		observer(onStatement, "write"))
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", path, err)
 	}
@@ -244,7 +261,7 @@ func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int)
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("opening %s: journal mode is %q, want wal", path, mode)
 	}
-	r, err := openPool("sqlite", base+"?_pragma=query_only(1)&"+common+params)
+	r, err := openPool("sqlite", base+"?_pragma=query_only(1)&"+common+params, observer(onStatement, "read"))
 	if err != nil {
 		return fmt.Errorf("opening %s for reading: %w", path, err)
 	}
