@@ -21,11 +21,9 @@ import (
 // ccrbRows is how many rows the NYC file's four CSV members hold.
 const ccrbRows = 83036 + 175505
 
-// BenchmarkImportCCRB imports the whole NYC file into a fresh SQLite
-// database each iteration, reporting rows/s. It is skipped when the file
-// is not present. scripts/bench sets it beside
-// BenchmarkBaselineSQLiteShellImport.
-func BenchmarkImportCCRB(b *testing.B) {
+// ccrbMapping is the NYC mapping, for a benchmark that skips itself when
+// the NYC file is not present.
+func ccrbMapping(b *testing.B) *importer.Mapping {
 	if _, err := os.Stat(ccrbZip); err != nil {
 		b.Skipf("NYC file not present: %v", err)
 	}
@@ -33,6 +31,15 @@ func BenchmarkImportCCRB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return m
+}
+
+// BenchmarkImportCCRB imports the whole NYC file into a fresh SQLite
+// database each iteration, reporting rows/s. It is skipped when the file
+// is not present. scripts/bench sets it beside
+// BenchmarkBaselineSQLiteShellImport.
+func BenchmarkImportCCRB(b *testing.B) {
+	m := ccrbMapping(b)
 	ctx := context.Background()
 	var took time.Duration
 	for i := 0; i < b.N; i++ {
@@ -112,13 +119,7 @@ func BenchmarkBaselineSQLiteShellImport(b *testing.B) {
 // faster on this engine. rows/s counts the file's rows, as the import
 // and the shell's baseline do.
 func BenchmarkImportRowsCopy(b *testing.B) {
-	if _, err := os.Stat(ccrbZip); err != nil {
-		b.Skipf("NYC file not present: %v", err)
-	}
-	m, err := importer.Builtin("ccrb")
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := ccrbMapping(b)
 	ctx := context.Background()
 	dir := b.TempDir()
 	src := filepath.Join(dir, "imported.db")
@@ -164,20 +165,9 @@ func copyImportedRows(ctx context.Context, conn *sql.DB, src string) error {
 	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE $1 AS src", src); err != nil {
 		return err
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT name FROM src.sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'case_search%' ORDER BY name`)
+	// The full-text table's own tables are filled through it, below.
+	tables, err := sourceTables(ctx, conn, "AND name NOT LIKE 'case_search%'")
 	if err != nil {
-		return err
-	}
-	var tables []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return err
-		}
-		tables = append(tables, t)
-	}
-	if err := rows.Close(); err != nil {
 		return err
 	}
 	tx, err := conn.BeginTx(ctx, nil)
@@ -210,19 +200,8 @@ func copyImportedRows(ctx context.Context, conn *sql.DB, src string) error {
 // sameRows checks that every table of the attached source holds as many
 // rows as its copy: the floor copied all the import wrote.
 func sameRows(ctx context.Context, conn *sql.DB) error {
-	rows, err := conn.QueryContext(ctx, `SELECT name FROM src.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	tables, err := sourceTables(ctx, conn, "")
 	if err != nil {
-		return err
-	}
-	var tables []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return err
-		}
-		tables = append(tables, t)
-	}
-	if err := rows.Close(); err != nil {
 		return err
 	}
 	for _, t := range tables {
@@ -235,6 +214,29 @@ func sameRows(ctx context.Context, conn *sql.DB) error {
 		}
 	}
 	return nil
+}
+
+// sourceTables names the tables of the attached source database, but
+// SQLite's own, with a further condition on their name.
+func sourceTables(ctx context.Context, conn *sql.DB, andName string) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT name FROM src.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' `+andName+` ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tables = append(tables, t)
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return nil, err
+	}
+	return tables, rows.Close()
 }
 
 // unzipCSVs writes the zip's members to dir, returning their paths and
