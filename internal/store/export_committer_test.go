@@ -73,3 +73,10 @@ func (db *DB) HoldReadPoolForTest(ctx context.Context) (release func(), err erro
 	}
 	return release, nil
 }
+
+// WriterPragmaForTest reads a pragma's value on SQLite's writer.
+func (db *DB) WriterPragmaForTest(ctx context.Context, name string) (string, error) {
+	var v string
+	err := db.write.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
+	return v, err
+}

@@ -17,3 +17,10 @@ func (db *DB) SynchronousForTest(ctx context.Context) (int, error) {
 	err := db.write.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&n)
 	return n, err
 }
+
+// SetWriterPragmaForTest sets a pragma ("name = value") on SQLite's
+// writer, whose one connection stays open for the database's life.
+func (db *DB) SetWriterPragmaForTest(ctx context.Context, pragma string) error {
+	_, err := db.write.ExecContext(ctx, "PRAGMA "+pragma)
+	return err
+}
