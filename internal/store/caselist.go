@@ -209,11 +209,7 @@ func (db *DB) caseListWhere(f CaseFilter, arg func(any) string, inOrder bool) ([
 			if len(ks.States) == 0 {
 				continue
 			}
-			marks := make([]string, len(ks.States))
-			for i, s := range ks.States {
-				marks[i] = arg(s)
-			}
-			alts = append(alts, "(c.kind = "+arg(ks.Kind)+" AND c.state IN ("+strings.Join(marks, ", ")+"))")
+			alts = append(alts, "(c.kind = "+arg(ks.Kind)+" AND c.state IN "+stateListSQL(ks.States, arg)+")")
 		}
 		if len(alts) == 0 {
 			alts = []string{"1 = 0"}
@@ -564,7 +560,7 @@ func firstReachedInSQL(ss []cases.State, from, before *time.Time, arg func(any) 
 	return `(c.id IN (SELECT r.case_id FROM case_events r WHERE r.to_state IN ` + states + ` AND r.at >= ` + arg(from.UTC()) + `) AND ` + cond + `)`
 }
 
-func stateListSQL(ss []cases.State, arg func(any) string) string {
+func stateListSQL[S ~string](ss []S, arg func(any) string) string {
 	marks := make([]string, len(ss))
 	for i, st := range ss {
 		marks[i] = arg(string(st))

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/probity/probity/internal/audit"
@@ -122,30 +124,11 @@ func (db *DB) eisAllegations(ctx context.Context, query string, start func() (*e
 // half million allocations for a nation, most of them thrown away at once
 // (a category, a finding, an officer's id only looked up).
 func (db *DB) eisAllegationsPG(ctx context.Context, query string, start func() (*eisReader, error)) error {
-	conn, err := db.read.DB.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("reading allegations for early intervention: %w", err)
-	}
-	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		pc := pgxConnOf(dc)
-		if pc == nil {
-			return errNotPgx
-		}
-		rows, err := pc.Query(ctx, query)
-		if err != nil {
-			return classify(err)
-		}
-		defer rows.Close()
+	err := db.pgxRows(ctx, query, 9, func(types *pgtype.Map, fields []pgconn.FieldDescription, rows pgx.Rows) error {
 		r, err := start()
 		if err != nil {
 			return err
 		}
-		fields := rows.FieldDescriptions()
-		if len(fields) != 9 {
-			return fmt.Errorf("%d columns", len(fields))
-		}
-		types := pc.TypeMap()
 		var occurred, arose pgtype.Date
 		var domestic bool
 		scanOccurred := types.PlanScan(fields[2].DataTypeOID, fields[2].Format, &occurred)
@@ -170,7 +153,7 @@ func (db *DB) eisAllegationsPG(ctx context.Context, query string, start func() (
 				return err
 			}
 		}
-		return classify(rows.Err())
+		return nil
 	})
 	if errors.Is(err, errNotPgx) {
 		// A pool on another driver (none today): the general path.
@@ -183,6 +166,37 @@ func (db *DB) eisAllegationsPG(ctx context.Context, query string, start func() (
 }
 
 var errNotPgx = errors.New("not a pgx connection")
+
+// pgxRows runs query on a reader's pgx connection and hands each its rows,
+// their columns (there must be columns of them) and the connection's type
+// map, for a read that decodes values from pgx's bytes itself. It answers
+// errNotPgx when the pool is on another driver.
+func (db *DB) pgxRows(ctx context.Context, query string, columns int, each func(*pgtype.Map, []pgconn.FieldDescription, pgx.Rows) error) error {
+	conn, err := db.read.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc := pgxConnOf(dc)
+		if pc == nil {
+			return errNotPgx
+		}
+		rows, err := pc.Query(ctx, query)
+		if err != nil {
+			return classify(err)
+		}
+		defer rows.Close()
+		fields := rows.FieldDescriptions()
+		if len(fields) != columns {
+			return fmt.Errorf("%d columns, want %d", len(fields), columns)
+		}
+		if err := each(pc.TypeMap(), fields, rows); err != nil {
+			return err
+		}
+		return classify(rows.Err())
+	})
+}
 
 // eisReader adds allegation rows to a dataset. It takes each text value
 // as bytes, valid only until the next row, and keeps a string only for
@@ -250,26 +264,7 @@ func (db *DB) eisOfficers(ctx context.Context) ([]eis.Officer, map[string]int32,
 // eisOfficersPG reads every officer straight from pgx's row bytes, as
 // eisAllegationsPG reads the allegations.
 func (db *DB) eisOfficersPG(ctx context.Context, r *eisOfficerReader) error {
-	conn, err := db.read.DB.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		pc := pgxConnOf(dc)
-		if pc == nil {
-			return errNotPgx
-		}
-		rows, err := pc.Query(ctx, eisOfficersSQL)
-		if err != nil {
-			return classify(err)
-		}
-		defer rows.Close()
-		fields := rows.FieldDescriptions()
-		if len(fields) != 11 {
-			return fmt.Errorf("%d columns", len(fields))
-		}
-		types := pc.TypeMap()
+	return db.pgxRows(ctx, eisOfficersSQL, 11, func(types *pgtype.Map, fields []pgconn.FieldDescription, rows pgx.Rows) error {
 		var joined, left pgtype.Date
 		var joinedKnown bool
 		scanJoined := types.PlanScan(fields[7].DataTypeOID, fields[7].Format, &joined)
@@ -291,7 +286,7 @@ func (db *DB) eisOfficersPG(ctx context.Context, r *eisOfficerReader) error {
 			}
 			r.add(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[10], joined.Time, sql.NullTime{Time: left.Time, Valid: left.Valid}, joinedKnown)
 		}
-		return classify(rows.Err())
+		return nil
 	})
 }
 

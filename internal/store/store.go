@@ -203,6 +203,18 @@ func observer(onStatement func(pool, query string, args []driver.NamedValue), po
 	return func(query string, args []driver.NamedValue) { onStatement(pool, query, args) }
 }
 
+// SQLiteDSN is the DSN Probity opens the SQLite database at path with:
+// its one writer's, or its readers' (openSQLite says why each pragma).
+// Exported for benchmarks that open the same file beside the store.
+func SQLiteDSN(path string, writer bool) string {
+	base := "file:" + (&url.URL{Path: path}).EscapedPath()
+	common := fmt.Sprintf("_pragma=foreign_keys(1)&_pragma=busy_timeout(%d)&_time_format=sqlite", busyTimeoutMS)
+	if writer {
+		return base + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(4000)&_txlock=immediate&" + common
+	}
+	return base + "?_pragma=query_only(1)&" + common
+}
+
 // sqliteHeader opens every SQLite 3 database file.
 const sqliteHeader = "SQLite format 3\x00"
 
@@ -247,10 +259,7 @@ func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int,
 	//                        the audit head, the reference counter) are
 	//                        copied a quarter as often. Intake at 32 clients
 	//                        rose about a seventh (docs/performance.md).
-	base := "file:" + (&url.URL{Path: path}).EscapedPath()
-	common := fmt.Sprintf("_pragma=foreign_keys(1)&_pragma=busy_timeout(%d)&_time_format=sqlite", busyTimeoutMS)
-	w, err := openPool("sqlite", base+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(4000)&_txlock=immediate&"+common+params,
-		observer(onStatement, "write"))
+	w, err := openPool("sqlite", SQLiteDSN(path, true)+params, observer(onStatement, "write"))
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", path, err)
 	}
@@ -270,7 +279,7 @@ func (db *DB) openSQLite(ctx context.Context, path, params string, maxConns int,
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("opening %s: journal mode is %q, want wal", path, mode)
 	}
-	r, err := openPool("sqlite", base+"?_pragma=query_only(1)&"+common+params, observer(onStatement, "read"))
+	r, err := openPool("sqlite", SQLiteDSN(path, false)+params, observer(onStatement, "read"))
 	if err != nil {
 		return fmt.Errorf("opening %s for reading: %w", path, err)
 	}

@@ -77,17 +77,6 @@ func sqliteLocation(b *testing.B) store.Location {
 	return store.Location{}
 }
 
-// The DSNs the store opens SQLite with (store.openSQLite), for the
-// replaying pools.
-func sqliteReaderDSN(path string) string {
-	return "file:" + path + "?_pragma=query_only(1)&_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_time_format=sqlite"
-}
-
-func sqliteWriterDSN(path string) string {
-	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_txlock=immediate" +
-		"&_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_time_format=sqlite"
-}
-
 // returnsRows says whether a recorded statement is read with Query.
 func returnsRows(q string) bool {
 	q = strings.ToUpper(strings.TrimSpace(q))
@@ -170,7 +159,7 @@ func BenchmarkAuditedReadStatements(b *testing.B) {
 	if len(reads) == 0 {
 		b.Fatal("no statement recorded on the readers")
 	}
-	pool, err := sql.Open("sqlite", sqliteReaderDSN(loc.Path))
+	pool, err := sql.Open("sqlite", store.SQLiteDSN(loc.Path, false))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -237,7 +226,7 @@ func BenchmarkIntakeStatements(b *testing.B) {
 	if len(writes) == 0 {
 		b.Fatal("no statement recorded on the writer")
 	}
-	writer, err := sql.Open("sqlite", sqliteWriterDSN(before))
+	writer, err := sql.Open("sqlite", store.SQLiteDSN(before, true))
 	if err != nil {
 		b.Fatal(err)
 	}
